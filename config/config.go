@@ -1,0 +1,119 @@
+// Package config reads veille.yaml and the CSV watch lists it names into a
+// validated Config. It does no I/O beyond reading those files and imports no
+// package of the project: callers pass in what it must know (signal ids).
+package config
+
+import "time"
+
+// Config is a loaded, defaulted and validated veille.yaml.
+type Config struct {
+	Path string `yaml:"-"` // the file it was read from
+
+	Timezone   string      `yaml:"timezone"`
+	Store      string      `yaml:"store"` // absolute after Load (relative paths are from the config's folder)
+	Retention  Duration    `yaml:"retention"`
+	Listen     string      `yaml:"listen"`
+	Poll       string      `yaml:"poll"`
+	Fetch      Fetch       `yaml:"fetch"`
+	SMTP       SMTP        `yaml:"smtp"`
+	Digest     Digest      `yaml:"digest"`
+	Scoring    Scoring     `yaml:"scoring"`
+	Reps       []Rep       `yaml:"reps"`
+	Admins     []string    `yaml:"admins"`
+	LexiconDir string      `yaml:"lexicon_dir"`
+	Watchlists []Watchlist `yaml:"watchlists"`
+
+	Location *time.Location `yaml:"-"` // Timezone, loaded
+}
+
+type Fetch struct {
+	Timeout         Duration `yaml:"timeout"`
+	MaxBody         ByteSize `yaml:"max_body"`
+	Concurrency     int      `yaml:"concurrency"`
+	PerHostInterval Duration `yaml:"per_host_interval"`
+	Robots          *bool    `yaml:"robots"` // nil → true after defaults
+	Contact         string   `yaml:"contact"`
+}
+
+type SMTP struct {
+	Host          string   `yaml:"host"`
+	Port          int      `yaml:"port"`
+	TLS           string   `yaml:"tls"` // starttls | tls | none
+	AllowInsecure bool     `yaml:"allow_insecure"`
+	Username      string   `yaml:"username"`
+	Password      string   `yaml:"password"`
+	PasswordFile  string   `yaml:"password_file"`
+	From          string   `yaml:"from"`
+	ReplyTo       string   `yaml:"reply_to"`
+	Timeout       Duration `yaml:"timeout"`
+	CAFile        string   `yaml:"ca_file"`
+}
+
+type Digest struct {
+	Schedule  string `yaml:"schedule"`
+	Language  string `yaml:"language"`
+	SendEmpty bool   `yaml:"send_empty"`
+	Templates string `yaml:"templates"`
+}
+
+type Scoring struct {
+	HalfLife  Duration       `yaml:"half_life"`
+	ItemCap   int            `yaml:"item_cap"`
+	Hot       int            `yaml:"hot"`
+	Potential int            `yaml:"potential"`
+	Points    map[string]int `yaml:"points"`
+}
+
+type Rep struct {
+	ID       string `yaml:"id"`
+	Name     string `yaml:"name"`
+	Email    string `yaml:"email"`
+	Language string `yaml:"language"` // defaults to digest.language
+	Timezone string `yaml:"timezone"` // defaults to timezone
+}
+
+type Watchlist struct {
+	ID           string              `yaml:"id"`
+	Owner        string              `yaml:"owner"`
+	Feeds        []string            `yaml:"feeds"`
+	Keywords     map[string]int      `yaml:"keywords"`
+	Terms        map[string][]string `yaml:"terms"`
+	Points       map[string]int      `yaml:"points"`
+	AlertOn      []string            `yaml:"alert_on"`
+	Fit          []FitRule           `yaml:"fit"`
+	ProspectsCSV string              `yaml:"prospects_csv"`
+	Prospects    []Prospect          `yaml:"prospects"` // after Load: inline ones, then the CSV's
+}
+
+type FitRule struct {
+	Field  string   `yaml:"field"`
+	Min    *float64 `yaml:"min"`
+	Max    *float64 `yaml:"max"`
+	Equals string   `yaml:"equals"`
+	In     []string `yaml:"in"`
+	Points int      `yaml:"points"`
+}
+
+type Prospect struct {
+	Name    string            `yaml:"name"`
+	CRMID   string            `yaml:"crm_id"`
+	Aliases []string          `yaml:"aliases"`
+	Domain  string            `yaml:"domain"`
+	Owner   string            `yaml:"owner"` // after Load: the prospect's, else its watch list's
+	Site    string            `yaml:"site"`
+	Exclude []string          `yaml:"exclude"`
+	Fields  map[string]string `yaml:"fields"`
+	Feeds   []string          `yaml:"feeds"`
+	Pages   []Page            `yaml:"pages"`
+}
+
+type Page struct {
+	URL     string `yaml:"url"`
+	Watch   string `yaml:"watch"` // "" (selector mode) or "changes"
+	Item    string `yaml:"item"`
+	Title   string `yaml:"title"`
+	Link    string `yaml:"link"`
+	Date    string `yaml:"date"`
+	Summary string `yaml:"summary"`
+	Select  string `yaml:"select"`
+}

@@ -1,0 +1,189 @@
+// Package signals is veille's core: the types every package shares and pure
+// functions over them (taxonomy, classifier, company matcher, lead scoring).
+// It imports no package of the project, does no I/O and never reads the clock:
+// time comes in as an argument.
+package signals
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Item is one piece of news as a source delivered it.
+type Item struct {
+	SourceID  string    `json:"source_id"`          // the source that carried it (sources.Source.ID)
+	URL       string    `json:"url,omitempty"`      // canonical absolute link
+	GUID      string    `json:"guid,omitempty"`     // RSS guid / Atom id, may be empty
+	Title     string    `json:"title"`              // plain text
+	Summary   string    `json:"summary,omitempty"`  // plain text, HTML already stripped
+	Published time.Time `json:"published,omitzero"` // zero when the source gave none
+	Lang      string    `json:"lang,omitempty"`     // "fr", "en" or "" when unknown
+	Hints     []Label   `json:"hints,omitempty"`    // labels the source itself implies (change mode: hr_moves)
+}
+
+// ID is the item's identity within its source: GUID, else canonical link,
+// else a hash of title and published time (DESIGN.md "Identity").
+func (it Item) ID() string {
+	if it.GUID != "" {
+		return "g:" + it.GUID
+	}
+	if it.URL != "" {
+		return "u:" + it.URL
+	}
+	sum := sha256.Sum256([]byte(it.Title + "|" + it.Published.UTC().Format(time.RFC3339)))
+	return "h:" + hex.EncodeToString(sum[:16])
+}
+
+// Evidence is one term that made the classifier fire a label.
+type Evidence struct {
+	Term   string `json:"term"`
+	Field  string `json:"field"`            // "title" or "summary"
+	Offset int    `json:"offset"`           // byte offset in that field of the original text
+	Points int    `json:"points,omitempty"` // watch-list keyword points (label "keyword" only)
+}
+
+// Classification is what the classifier says of one item.
+type Classification struct {
+	Labels   []Label              `json:"labels"`
+	Evidence map[Label][]Evidence `json:"evidence"`
+}
+
+// Strength is how strongly an item is about a company.
+type Strength int
+
+const (
+	NoMention Strength = iota
+	// Weak: the company appears only deep in a long summary.
+	Weak
+	// Strong: the company is in the title or the lede, or the item comes from
+	// one of the company's own sources.
+	Strong
+)
+
+func (s Strength) String() string {
+	switch s {
+	case Weak:
+		return "weak"
+	case Strong:
+		return "strong"
+	}
+	return "none"
+}
+
+// SourceRef is one outlet that carried a story.
+type SourceRef struct {
+	Source string `json:"source"`
+	URL    string `json:"url"`
+}
+
+// Signal is one story about one company of one watch list: an item (or the
+// same news from several outlets) with its labels. A story scores once.
+type Signal struct {
+	ID        string               `json:"id"`
+	Watchlist string               `json:"watchlist"`
+	Company   string               `json:"company"`
+	Title     string               `json:"title"`
+	URL       string               `json:"url"`
+	Source    string               `json:"source"`
+	Sources   []SourceRef          `json:"sources"`
+	Published time.Time            `json:"published_at,omitzero"`
+	FirstSeen time.Time            `json:"first_seen_at"`
+	Labels    []Label              `json:"labels"`
+	Evidence  map[Label][]Evidence `json:"evidence"`
+	Strength  Strength             `json:"strength"`
+	// Backlog marks items older than 7 days when their source was first
+	// fetched: stored for history, never scored nor mailed.
+	Backlog bool `json:"backlog,omitempty"`
+}
+
+// At is the time a signal's points fade from: its first-seen time.
+func (s Signal) At() time.Time { return s.FirstSeen }
+
+// Tier ranks a lead by score.
+type Tier string
+
+const (
+	Hot       Tier = "hot"
+	Potential Tier = "potential"
+	Cold      Tier = "cold"
+)
+
+// Contribution is one line of a score's explanation.
+type Contribution struct {
+	What   string  `json:"what"`
+	Points float64 `json:"points"`
+}
+
+// Lead is one prospect of one watch list with its current score.
+type Lead struct {
+	Watchlist    string         `json:"watchlist"`
+	Company      string         `json:"company"`
+	CRMID        string         `json:"crm_id"`
+	Owner        string         `json:"owner"`
+	Score        float64        `json:"score"`
+	Tier         Tier           `json:"tier"`
+	Trend7d      float64        `json:"trend_7d"`
+	Fit          float64        `json:"fit"`
+	Signals      int            `json:"signals"`
+	Why          []Contribution `json:"why"`
+	LastSignalAt time.Time      `json:"last_signal_at,omitzero"`
+}
+
+// Key identifies a lead: one per (watch list, prospect).
+func (l Lead) Key() string { return LeadKey(l.Watchlist, l.Company) }
+
+// LeadKey builds the key of the lead for a prospect of a watch list.
+func LeadKey(watchlist, company string) string { return watchlist + "\x00" + company }
+
+// Rep is a sales rep who receives digests.
+type Rep struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Language string `json:"language"` // "fr" or "en"
+	Timezone string `json:"timezone"`
+}
+
+// DigestLead is a lead in a digest with the signals the rep was not sent yet.
+type DigestLead struct {
+	Lead Lead     `json:"lead"`
+	New  []Signal `json:"new"`
+}
+
+// Digest is one rep's morning email as data; notify renders it.
+type Digest struct {
+	Rep      Rep          `json:"rep"`
+	At       time.Time    `json:"at"`
+	Leads    []DigestLead `json:"leads"`     // hot, then potential, then cold
+	StillHot []Lead       `json:"still_hot"` // hot leads with nothing new
+}
+
+// NewSignals counts the signals the digest carries.
+func (d Digest) NewSignals() int {
+	n := 0
+	for _, l := range d.Leads {
+		n += len(l.New)
+	}
+	return n
+}
+
+// Alerts is one rep's batch of instant alerts from one poll cycle.
+type Alerts struct {
+	Rep   Rep          `json:"rep"`
+	At    time.Time    `json:"at"`
+	Leads []DigestLead `json:"leads"`
+}
+
+// Message is a rendered email ready for the outbox: the envelope and the
+// complete RFC 5322 bytes, so a stored message can be sent as it was rendered.
+type Message struct {
+	Kind      string   `json:"kind"` // "digest", "alert", "health"
+	Rep       string   `json:"rep,omitempty"`
+	From      string   `json:"from"`
+	To        []string `json:"to"`
+	Subject   string   `json:"subject"`
+	MessageID string   `json:"message_id"`
+	EML       []byte   `json:"eml"`
+	HTML      string   `json:"-"` // the HTML part, for previews only
+}
