@@ -1,0 +1,83 @@
+package notify
+
+import (
+	"fmt"
+	"time"
+)
+
+// catalog holds every sentence of the emails in both languages, so a new
+// string cannot be added to one language and forgotten in the other.
+type catalog struct {
+	Heading, Intro, StillHot, StillHotIntro, Why, Sources, Evidence, Empty, Footer string
+	AlertHeading, AlertIntro                                                       string
+	Tier                                                                           map[string]string
+	subject                                                                        func(hot, signals int, date string) string
+	alertSubject                                                                   func(signals int, date string) string
+	days, months                                                                   []string
+	dateLayout                                                                     func(t time.Time, days, months []string) string
+}
+
+func catalogFor(lang string) catalog {
+	if lang == "fr" {
+		return catalog{
+			Heading:       "Votre veille du jour",
+			Intro:         "Les leads qui ont bougé depuis votre dernier envoi, avec les nouvelles qui les ont fait bouger.",
+			StillHot:      "Toujours chauds",
+			StillHotIntro: "Leads chauds sans nouveauté depuis votre dernier envoi.",
+			Why:           "Pourquoi",
+			Sources:       "Sources",
+			Evidence:      "Indices",
+			Empty:         "Rien de nouveau aujourd'hui sur vos comptes.",
+			Footer:        "Envoyé par veille. Les scores combinent l'adéquation au profil et les signaux récents.",
+			AlertHeading:  "Alerte veille",
+			AlertIntro:    "Des signaux que vous suivez de près viennent d'arriver.",
+			Tier:          map[string]string{"hot": "chaud", "potential": "potentiel", "cold": "froid"},
+			subject: func(hot, n int, date string) string {
+				return fmt.Sprintf("veille — %s, %s — %s", plural(hot, "lead chaud", "leads chauds"), plural(n, "nouveau signal", "nouveaux signaux"), date)
+			},
+			alertSubject: func(n int, date string) string {
+				return fmt.Sprintf("veille — alerte : %s — %s", plural(n, "nouveau signal", "nouveaux signaux"), date)
+			},
+			days:   []string{"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."},
+			months: []string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+			dateLayout: func(t time.Time, days, months []string) string {
+				return fmt.Sprintf("%s %d %s", days[t.Weekday()], t.Day(), months[t.Month()-1])
+			},
+		}
+	}
+	return catalog{
+		Heading:       "Your watch for today",
+		Intro:         "Leads that moved since your last digest, with the news that moved them.",
+		StillHot:      "Still hot",
+		StillHotIntro: "Hot leads with nothing new since your last digest.",
+		Why:           "Why",
+		Sources:       "Sources",
+		Evidence:      "Evidence",
+		Empty:         "Nothing new on your accounts today.",
+		Footer:        "Sent by veille. Scores combine profile fit and recent signals.",
+		AlertHeading:  "veille alert",
+		AlertIntro:    "Signals you asked to hear about at once have just arrived.",
+		Tier:          map[string]string{"hot": "hot", "potential": "potential", "cold": "cold"},
+		subject: func(hot, n int, date string) string {
+			return fmt.Sprintf("veille — %s, %s — %s", plural(hot, "hot lead", "hot leads"), plural(n, "new signal", "new signals"), date)
+		},
+		alertSubject: func(n int, date string) string {
+			return fmt.Sprintf("veille — alert: %s — %s", plural(n, "new signal", "new signals"), date)
+		},
+		days:   []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+		months: []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+		dateLayout: func(t time.Time, days, months []string) string {
+			return fmt.Sprintf("%s %d %s", days[t.Weekday()], t.Day(), months[t.Month()-1])
+		},
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// shortDate is "lun. 23 nov." / "Mon 23 Nov".
+func (c catalog) shortDate(t time.Time) string { return c.dateLayout(t, c.days, c.months) }

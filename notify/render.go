@@ -1,0 +1,294 @@
+// Package notify turns a Digest or an Alerts batch into a MIME message (HTML
+// and text, French or English) and sends one message with go-mail, saying
+// whether a failure is temporary. It never touches the store and never
+// decides when to retry: the watcher's outbox does.
+package notify
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"math"
+	"net/url"
+	"strings"
+	texttemplate "text/template"
+	"time"
+	"unicode"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+//go:embed templates/*.tmpl
+var embedded embed.FS
+
+// Options configures a Renderer.
+type Options struct {
+	From      string // "Veille <veille@example.com>"
+	ReplyTo   string // optional
+	Domain    string // Message-ID domain; default: the From address's domain
+	Templates fs.FS  // overrides the embedded templates by file name; nil: embedded only
+}
+
+// Renderer builds messages; it is immutable and safe for concurrent use.
+type Renderer struct {
+	opts Options
+	html *htmltemplate.Template
+	text *texttemplate.Template
+}
+
+// NewRenderer parses the templates once.
+func NewRenderer(o Options) (*Renderer, error) {
+	if o.Domain == "" {
+		if i := strings.LastIndexByte(o.From, '@'); i >= 0 {
+			o.Domain = strings.Trim(o.From[i+1:], "> ")
+		}
+		if o.Domain == "" {
+			o.Domain = "veille.invalid"
+		}
+	}
+	funcs := map[string]any{"join": strings.Join}
+	html := htmltemplate.New("").Funcs(funcs)
+	text := texttemplate.New("").Funcs(funcs)
+	for _, name := range []string{"digest.html.tmpl", "digest.txt.tmpl"} {
+		src, err := templateSource(o.Templates, name)
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasSuffix(name, ".html.tmpl") {
+			_, err = html.New(name).Parse(src)
+		} else {
+			_, err = text.New(name).Parse(src)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", name, err)
+		}
+	}
+	return &Renderer{opts: o, html: html, text: text}, nil
+}
+
+func templateSource(override fs.FS, name string) (string, error) {
+	if override != nil {
+		b, err := fs.ReadFile(override, name)
+		if err == nil {
+			return string(b), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("read template %s: %w", name, err)
+		}
+	}
+	b, err := embedded.ReadFile("templates/" + name)
+	return string(b), err
+}
+
+// Digest renders a rep's morning digest.
+func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
+	c := catalogFor(d.Rep.Language)
+	loc := location(d.Rep.Timezone)
+	v := view{T: c, Lang: langOf(d.Rep.Language), Heading: c.Heading, Intro: c.Intro, Date: c.shortDate(d.At.In(loc))}
+	hot := 0
+	for _, dl := range d.Leads {
+		if dl.Lead.Tier == signals.Hot {
+			hot++
+		}
+		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
+	}
+	for _, l := range d.StillHot {
+		hot++
+		v.StillHot = append(v.StillHot, leadView(c, v.Lang, loc, signals.DigestLead{Lead: l}))
+	}
+	subject := c.subject(hot, d.NewSignals(), v.Date)
+	return r.build("digest", d.Rep, subject, idSeed(d.At.In(loc).Format("2006-01-02"), d.Leads), d.At, v)
+}
+
+// Alerts renders one rep's batch of instant alerts.
+func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
+	c := catalogFor(a.Rep.Language)
+	loc := location(a.Rep.Timezone)
+	v := view{T: c, Lang: langOf(a.Rep.Language), Heading: c.AlertHeading, Intro: c.AlertIntro, Date: c.shortDate(a.At.In(loc)), Alert: true}
+	n := 0
+	for _, dl := range a.Leads {
+		n += len(dl.New)
+		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
+	}
+	return r.build("alert", a.Rep, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format(time.RFC3339), a.Leads), a.At, v)
+}
+
+// idSeed makes the Message-ID depend on what the message carries, so the
+// same digest rendered twice (a resend) keeps its id.
+func idSeed(prefix string, leads []signals.DigestLead) string {
+	h := sha256.New()
+	for _, dl := range leads {
+		h.Write([]byte(dl.Lead.Key()))
+		for _, s := range dl.New {
+			h.Write([]byte{0})
+			h.Write([]byte(s.ID))
+		}
+		h.Write([]byte{1})
+	}
+	return prefix + "." + hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+func (r *Renderer) build(kind string, rep signals.Rep, subject, seed string, at time.Time, v view) (signals.Message, error) {
+	var html, text bytes.Buffer
+	if err := r.html.ExecuteTemplate(&html, "digest.html.tmpl", v); err != nil {
+		return signals.Message{}, fmt.Errorf("render %s html for %s: %w", kind, rep.ID, err)
+	}
+	if err := r.text.ExecuteTemplate(&text, "digest.txt.tmpl", v); err != nil {
+		return signals.Message{}, fmt.Errorf("render %s text for %s: %w", kind, rep.ID, err)
+	}
+	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := m.From(r.opts.From); err != nil {
+		return signals.Message{}, fmt.Errorf("smtp.from %q: %w", r.opts.From, err)
+	}
+	if err := m.AddToFormat(headerSafe(rep.Name), rep.Email); err != nil {
+		return signals.Message{}, fmt.Errorf("rep %s email %q: %w", rep.ID, rep.Email, err)
+	}
+	if r.opts.ReplyTo != "" {
+		if err := m.ReplyTo(r.opts.ReplyTo); err != nil {
+			return signals.Message{}, fmt.Errorf("smtp.reply_to %q: %w", r.opts.ReplyTo, err)
+		}
+	}
+	subject = headerSafe(subject)
+	m.Subject(subject)
+	id := fmt.Sprintf("%s.%s.%s@%s", kind, rep.ID, seed, r.opts.Domain)
+	m.SetMessageIDWithValue(id)
+	m.SetDateWithValue(at)
+	m.SetUserAgent("veille")
+	m.SetBodyString(mail.TypeTextPlain, text.String())
+	m.AddAlternativeString(mail.TypeTextHTML, html.String())
+	var eml bytes.Buffer
+	if _, err := m.WriteTo(&eml); err != nil {
+		return signals.Message{}, fmt.Errorf("write %s message for %s: %w", kind, rep.ID, err)
+	}
+	return signals.Message{
+		Kind: kind, Rep: rep.ID, From: r.opts.From, To: []string{rep.Email},
+		Subject: subject, MessageID: "<" + id + ">", EML: eml.Bytes(), HTML: html.String(),
+	}, nil
+}
+
+type view struct {
+	T        catalog
+	Lang     string
+	Heading  string
+	Intro    string
+	Date     string
+	Alert    bool
+	Leads    []lead
+	StillHot []lead
+}
+
+type lead struct {
+	Company, Tier, TierName, Trend string
+	Score                          int
+	Why                            []string
+	Signals                        []signalView
+}
+
+type signalView struct {
+	Labels, Title, Date, Evidence string
+	URL                           string // empty when not http(s): shown unlinked
+	Sources                       []string
+}
+
+func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead) lead {
+	l := lead{
+		Company:  clean(dl.Lead.Company),
+		Tier:     string(dl.Lead.Tier),
+		TierName: c.Tier[string(dl.Lead.Tier)],
+		Score:    int(math.Round(dl.Lead.Score)),
+		Trend:    trend(dl.Lead.Trend7d),
+	}
+	for i, w := range dl.Lead.Why {
+		if i == 3 { // the short why: a rep reads the top contributions only
+			break
+		}
+		l.Why = append(l.Why, fmt.Sprintf("%s (%+.0f)", clean(w.What), w.Points))
+	}
+	for _, s := range dl.New {
+		sv := signalView{Title: clean(s.Title), URL: safeURL(s.URL)}
+		names := make([]string, 0, len(s.Labels))
+		for _, lb := range s.Labels {
+			names = append(names, lb.DisplayName(lang))
+		}
+		sv.Labels = strings.Join(names, " · ")
+		when := s.Published
+		if when.IsZero() {
+			when = s.FirstSeen
+		}
+		sv.Date = c.shortDate(when.In(loc))
+		for _, src := range s.Sources {
+			sv.Sources = append(sv.Sources, clean(hostOf(src.URL, src.Source)))
+		}
+		var terms []string
+		seen := map[string]bool{}
+		for _, lb := range append(append([]signals.Label{}, s.Labels...), signals.Keyword) {
+			for _, e := range s.Evidence[lb] {
+				t := clean(e.Term)
+				if !seen[t] {
+					seen[t] = true
+					terms = append(terms, "« "+t+" »")
+				}
+			}
+		}
+		sv.Evidence = strings.Join(terms, ", ")
+		l.Signals = append(l.Signals, sv)
+	}
+	return l
+}
+
+func trend(d float64) string {
+	r := int(math.Round(d))
+	switch {
+	case r > 0:
+		return fmt.Sprintf("▲ +%d", r)
+	case r < 0:
+		return fmt.Sprintf("▼ %d", r)
+	}
+	return "="
+}
+
+// safeURL keeps only absolute http and https links: a javascript: or data:
+// link from a hostile feed must not become clickable.
+func safeURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func hostOf(raw, fallback string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return fallback
+}
+
+// clean drops control characters from scraped text, so a title cannot break
+// the text layout or smuggle a header line.
+func clean(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsControl(r) }), " ")
+}
+
+func headerSafe(s string) string { return strings.TrimSpace(clean(s)) }
+
+func location(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil && name != "" {
+		return loc
+	}
+	return time.UTC
+}
+
+func langOf(l string) string {
+	if l == "fr" {
+		return "fr"
+	}
+	return "en"
+}

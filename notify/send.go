@@ -1,0 +1,129 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// SMTPOptions configures a Sender.
+type SMTPOptions struct {
+	Host          string
+	Port          int
+	TLS           string // "starttls" (mandatory), "tls" (implicit) or "none"
+	AllowInsecure bool   // "none" towards a host that is not loopback
+	Username      string
+	Password      string
+	Timeout       time.Duration
+	CAFile        string // PEM bundle of a private CA
+	HELO          string
+}
+
+// Sender sends one message at a time over SMTP.
+type Sender struct {
+	opts []mail.Option
+	host string
+}
+
+// NewSender checks the options and prepares the client settings; it does
+// not connect.
+func NewSender(o SMTPOptions) (*Sender, error) {
+	if o.Host == "" {
+		return nil, errors.New("smtp.host is empty: set it in the config to send mail")
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	opts := []mail.Option{mail.WithPort(o.Port), mail.WithTimeout(o.Timeout)}
+	tlsConf := &tls.Config{ServerName: o.Host, MinVersion: tls.VersionTLS12}
+	if o.CAFile != "" {
+		pem, err := os.ReadFile(o.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("smtp.ca_file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("smtp.ca_file %s: no PEM certificate found", o.CAFile)
+		}
+		tlsConf.RootCAs = pool
+	}
+	switch o.TLS {
+	case "", "starttls":
+		// Never opportunistic: a server that drops STARTTLS must not get the password in clear.
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory), mail.WithTLSConfig(tlsConf))
+	case "tls":
+		opts = append(opts, mail.WithSSL(), mail.WithTLSConfig(tlsConf))
+	case "none":
+		if !o.AllowInsecure && !isLoopback(o.Host) {
+			return nil, fmt.Errorf("smtp.tls none towards %s: plaintext is only allowed to a loopback relay (set smtp.allow_insecure: true to override)", o.Host)
+		}
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	default:
+		return nil, fmt.Errorf("smtp.tls %q: use starttls, tls or none", o.TLS)
+	}
+	if o.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthPlain), mail.WithUsername(o.Username), mail.WithPassword(o.Password))
+	}
+	if o.HELO != "" {
+		opts = append(opts, mail.WithHELO(o.HELO))
+	}
+	return &Sender{opts: opts, host: o.Host}, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Error is a failed send; Temporary says whether trying again later may work.
+type Error struct {
+	Temporary bool
+	Err       error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsTemporary reports whether err is worth retrying: 4xx replies and
+// connection or TLS failures are; 5xx replies are not.
+func IsTemporary(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Temporary
+	}
+	return true
+}
+
+// Send delivers one stored message. Its error is an *Error.
+func (s *Sender) Send(ctx context.Context, m signals.Message) error {
+	msg, err := mail.EMLToMsgFromReader(bytes.NewReader(m.EML))
+	if err != nil {
+		return &Error{Temporary: false, Err: fmt.Errorf("message %s is not a valid email: %w", m.MessageID, err)}
+	}
+	c, err := mail.NewClient(s.host, s.opts...)
+	if err != nil {
+		return &Error{Temporary: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
+	}
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+		var se *mail.SendError
+		temp := true // dial and TLS failures are not a SendError and are worth retrying
+		if errors.As(err, &se) {
+			temp = se.IsTemp()
+		}
+		return &Error{Temporary: temp, Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
+	}
+	return nil
+}
