@@ -90,19 +90,20 @@ func isLoopback(host string) bool {
 
 // Error is a failed send; Temporary says whether trying again later may work.
 type Error struct {
-	Temporary bool
-	Err       error
+	Temp bool
+	Err  error
 }
 
-func (e *Error) Error() string { return e.Err.Error() }
-func (e *Error) Unwrap() error { return e.Err }
+func (e *Error) Error() string   { return e.Err.Error() }
+func (e *Error) Temporary() bool { return e.Temp }
+func (e *Error) Unwrap() error   { return e.Err }
 
 // IsTemporary reports whether err is worth retrying: 4xx replies and
 // connection or TLS failures are; 5xx replies are not.
 func IsTemporary(err error) bool {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Temporary
+		return e.Temp
 	}
 	return true
 }
@@ -111,11 +112,11 @@ func IsTemporary(err error) bool {
 func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 	msg, err := mail.EMLToMsgFromReader(bytes.NewReader(m.EML))
 	if err != nil {
-		return &Error{Temporary: false, Err: fmt.Errorf("message %s is not a valid email: %w", m.MessageID, err)}
+		return &Error{Temp: false, Err: fmt.Errorf("message %s is not a valid email: %w", m.MessageID, err)}
 	}
 	c, err := mail.NewClient(s.host, s.opts...)
 	if err != nil {
-		return &Error{Temporary: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
+		return &Error{Temp: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
 		var se *mail.SendError
@@ -123,7 +124,7 @@ func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 		if errors.As(err, &se) {
 			temp = se.IsTemp()
 		}
-		return &Error{Temporary: temp, Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
+		return &Error{Temp: temp, Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
 	}
 	return nil
 }

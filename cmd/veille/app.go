@@ -1,0 +1,183 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/notify"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/watcher"
+)
+
+// version is set by the linker for releases; build info fills it otherwise.
+var version = ""
+
+// storeOpenTimeout is how long a command waits for the store's lock: a
+// second writer must fail fast, not hang.
+const storeOpenTimeout = time.Second
+
+// common are the flags most commands share.
+type common struct {
+	config    string
+	logFormat string
+	verbose   bool
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.config, "c", "veille.yaml", "config file")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.BoolVar(&c.verbose, "v", false, "debug logs")
+}
+
+func (c *common) logger(e *env) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	if c.verbose {
+		opts.Level = slog.LevelDebug
+	}
+	switch c.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(e.stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(e.stderr, opts)), nil
+	}
+	return nil, usageError{fmt.Sprintf("--log-format %q: use text or json", c.logFormat)}
+}
+
+// loadConfig loads and validates the config; every problem goes to stderr
+// as FILE:LINE: path: message.
+func loadConfig(e *env, path string) (*config.Config, error) {
+	cfg, err := config.Load(path, config.Options{Labels: signals.LabelIDs()})
+	var problems config.Errors
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(e.stderr, p.Error())
+		}
+		fmt.Fprintf(e.stderr, "%s: %d problem(s); fix them and run 'veille check -c %s'\n", path, len(problems), path)
+		return nil, errSilent
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// lexicon compiles the embedded lexicon overlaid with lexicon_dir's files.
+func lexicon(dir string) (*signals.Lexicon, error) {
+	files := map[string][]byte{}
+	if dir != "" {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("lexicon_dir: %w", err)
+		}
+		for _, en := range entries {
+			if en.IsDir() || !strings.HasSuffix(en.Name(), ".txt") {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, en.Name()))
+			if err != nil {
+				return nil, fmt.Errorf("lexicon_dir: %w", err)
+			}
+			files[en.Name()] = b
+		}
+	}
+	return signals.NewLexicon(files)
+}
+
+// app is a loaded config wired to an open store.
+type app struct {
+	cfg *config.Config
+	log *slog.Logger
+	w   *watcher.Watcher
+}
+
+func (a *app) Close() error { return a.w.Store.Close() }
+
+// openApp loads the config, opens the store and wires the real fetcher,
+// renderer and (when smtp.host is set) sender into a watcher.
+func openApp(e *env, c common) (*app, error) {
+	log, err := c.logger(e)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(e, c.config)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := buildPlan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := renderer(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var sender watcher.Sender
+	if cfg.SMTP.Host != "" {
+		s, err := newSender(cfg)
+		if err != nil {
+			return nil, err
+		}
+		sender = s
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
+		return nil, fmt.Errorf("store folder: %w", err)
+	}
+	st, err := watcher.Open(cfg.Store, storeOpenTimeout)
+	if err != nil {
+		return nil, err
+	}
+	w := watcher.New(st, plan)
+	w.Log = log
+	w.Fetcher = fetcher(cfg)
+	w.Renderer = r
+	w.Sender = sender
+	return &app{cfg: cfg, log: log, w: w}, nil
+}
+
+func buildPlan(cfg *config.Config) (*watcher.Plan, error) {
+	lex, err := lexicon(cfg.LexiconDir)
+	if err != nil {
+		return nil, err
+	}
+	return watcher.NewPlan(cfg, lex)
+}
+
+func fetcher(cfg *config.Config) *sources.Fetcher {
+	robots := cfg.Fetch.Robots == nil || *cfg.Fetch.Robots
+	return sources.NewFetcher(sources.Options{
+		Timeout:         cfg.Fetch.Timeout.D(),
+		MaxBody:         int64(cfg.Fetch.MaxBody),
+		Concurrency:     cfg.Fetch.Concurrency,
+		PerHostInterval: cfg.Fetch.PerHostInterval.D(),
+		Robots:          robots,
+		Contact:         cfg.Fetch.Contact,
+		Version:         buildVersion(),
+	})
+}
+
+func renderer(cfg *config.Config) (*notify.Renderer, error) {
+	o := notify.Options{From: cfg.SMTP.From, ReplyTo: cfg.SMTP.ReplyTo}
+	if cfg.Digest.Templates != "" {
+		o.Templates = os.DirFS(cfg.Digest.Templates)
+	}
+	return notify.NewRenderer(o)
+}
+
+func newSender(cfg *config.Config) (*notify.Sender, error) {
+	pw, err := cfg.SMTPPassword()
+	if err != nil {
+		return nil, err
+	}
+	return notify.NewSender(notify.SMTPOptions{
+		Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, TLS: cfg.SMTP.TLS, AllowInsecure: cfg.SMTP.AllowInsecure,
+		Username: cfg.SMTP.Username, Password: pw, Timeout: cfg.SMTP.Timeout.D(), CAFile: cfg.SMTP.CAFile,
+	})
+}

@@ -1,0 +1,330 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/watcher"
+)
+
+func cmdCheck(_ context.Context, e *env, args []string) error {
+	var c common
+	fs := newFlags(e, "check")
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, c.config)
+	if err != nil {
+		return err
+	}
+	plan, err := buildPlan(cfg)
+	if err != nil {
+		return err
+	}
+	byKind, shared := plan.SourceCounts()
+	fmt.Fprintf(e.stdout, "%s: ok\n", c.config)
+	fmt.Fprintf(e.stdout, "  reps:        %d\n", len(cfg.Reps))
+	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
+	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
+	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared), %d pages, %d change watches, %d sites to autodiscover\n",
+		byKind[sources.KindFeed], shared, byKind[sources.KindPage], byKind[sources.KindChanges], byKind[sources.KindSite])
+	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
+	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
+	if cfg.SMTP.Host == "" {
+		fmt.Fprintln(e.stdout, "  smtp:        not configured (previews only)")
+	} else {
+		fmt.Fprintf(e.stdout, "  smtp:        %s:%d (%s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS)
+	}
+	return nil
+}
+
+func cmdOnce(ctx context.Context, e *env, args []string) error {
+	var c common
+	fs := newFlags(e, "once")
+	c.register(fs)
+	noSend := fs.Bool("no-send", false, "only store: queue and send nothing (first runs, benchmarks)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(e, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *noSend {
+		a.w.Renderer, a.w.Sender = nil, nil
+	}
+	stats, err := a.w.Cycle(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d sources: %d polled, %d not modified, %d failed (%d blocked), %d in backoff; %d new items, %d new signals in %s\n",
+		stats.Sources, stats.Polled, stats.NotModified, stats.Failed, stats.Blocked, stats.Deferred, stats.NewItems, stats.NewSignals, stats.Duration.Round(time.Millisecond))
+	if *noSend {
+		return nil
+	}
+	return drain(ctx, e, a)
+}
+
+// drain sends what the outbox holds and says what stays there.
+func drain(ctx context.Context, e *env, a *app) error {
+	if a.w.Sender == nil {
+		entries, err := a.w.Store.Outbox()
+		if err != nil {
+			return err
+		}
+		if len(entries) > 0 {
+			fmt.Fprintf(e.stdout, "%d message(s) wait in the outbox: smtp.host is not set\n", len(entries))
+		}
+		return nil
+	}
+	sent, failed, err := a.w.DrainOutbox(ctx)
+	if err != nil {
+		return err
+	}
+	if sent+failed > 0 {
+		fmt.Fprintf(e.stdout, "outbox: %d sent, %d failed (see 'veille outbox')\n", sent, failed)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d message(s) could not be sent; they stay in the outbox", failed)
+	}
+	return nil
+}
+
+func cmdDigest(ctx context.Context, e *env, args []string) error {
+	var c common
+	fs := newFlags(e, "digest")
+	c.register(fs)
+	rep := fs.String("rep", "", "only this rep's digest")
+	out := fs.String("out", "", "write DIR/<rep>.eml and DIR/<rep>.html previews (records nothing as sent)")
+	send := fs.Bool("send", false, "queue the digests in the outbox and send them")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*out == "") == !*send {
+		return usageError{"digest: give --out DIR (previews) or --send"}
+	}
+	a, err := openApp(e, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *rep != "" {
+		if _, ok := a.cfg.RepByID(*rep); !ok {
+			return fmt.Errorf("--rep %q: no such rep in %s", *rep, c.config)
+		}
+	}
+	now := time.Now()
+	if *send {
+		n, err := a.w.QueueDigests(now, *rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
+		return drain(ctx, e, a)
+	}
+	msgs, err := a.w.RenderDigests(now, *rep)
+	if err != nil {
+		return err
+	}
+	return writePreviews(e, *out, msgs)
+}
+
+func writePreviews(e *env, dir string, msgs []signals.Message) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	for _, m := range msgs {
+		for ext, data := range map[string][]byte{".eml": m.EML, ".html": []byte(m.HTML)} {
+			p := filepath.Join(dir, m.Rep+ext)
+			if err := os.WriteFile(p, data, 0o644); err != nil {
+				return fmt.Errorf("write preview: %w", err)
+			}
+		}
+		fmt.Fprintf(e.stdout, "%s: %s (%s)\n", m.Rep, filepath.Join(dir, m.Rep+".eml"), m.Subject)
+	}
+	if len(msgs) == 0 {
+		fmt.Fprintln(e.stdout, "no digest: nothing new for any rep (digest.send_empty is off)")
+	}
+	return nil
+}
+
+func cmdLeads(_ context.Context, e *env, args []string) error {
+	var c common
+	fs := newFlags(e, "leads")
+	c.register(fs)
+	var f watcher.LeadFilter
+	fs.StringVar(&f.Rep, "rep", "", "only this rep's leads")
+	fs.StringVar(&f.Watchlist, "watchlist", "", "only this watch list")
+	tier := fs.String("tier", "", "only this tier: hot, potential or cold")
+	format := fs.String("format", "table", "table, csv or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	f.Tier = signals.Tier(*tier)
+	if *tier != "" && f.Tier != signals.Hot && f.Tier != signals.Potential && f.Tier != signals.Cold {
+		return usageError{fmt.Sprintf("--tier %q: use hot, potential or cold", *tier)}
+	}
+	a, err := openApp(e, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	leads, err := a.w.Leads(f)
+	if err != nil {
+		return err
+	}
+	return printLeads(e.stdout, leads, *format)
+}
+
+func cmdSignals(_ context.Context, e *env, args []string) error {
+	var c common
+	fs := newFlags(e, "signals")
+	c.register(fs)
+	var f watcher.SignalFilter
+	fs.StringVar(&f.Company, "company", "", "only companies whose name contains this")
+	fs.StringVar(&f.Watchlist, "watchlist", "", "only this watch list")
+	since := fs.String("since", "7d", "only signals first seen within this duration (e.g. 24h, 7d)")
+	format := fs.String("format", "table", "table, csv or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := config.ParseDuration(*since)
+	if err != nil {
+		return usageError{"--since: " + err.Error()}
+	}
+	a, err := openApp(e, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	now := time.Now()
+	f.Since = now.Add(-d)
+	sigs, err := a.w.Signals(f, now)
+	if err != nil {
+		return err
+	}
+	return printSignals(e.stdout, sigs, *format)
+}
+
+func cmdSources(_ context.Context, e *env, args []string) error {
+	var c common
+	fs := newFlags(e, "sources")
+	c.register(fs)
+	failing := fs.Bool("failing", false, "only sources whose last fetch failed")
+	format := fs.String("format", "table", "table or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(e, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	srcs, err := a.w.Sources(*failing)
+	if err != nil {
+		return err
+	}
+	return printSources(e.stdout, srcs, *format)
+}
+
+func cmdOutbox(ctx context.Context, e *env, args []string) error {
+	action := "list"
+	if len(args) > 0 && (args[0] == "list" || args[0] == "retry" || args[0] == "drop") {
+		action, args = args[0], args[1:]
+	}
+	var c common
+	fs := newFlags(e, "outbox "+action)
+	c.register(fs)
+	all := fs.Bool("all", false, "retry: every message, failed ones included")
+	format := fs.String("format", "table", "list: table or json")
+	var id uint64
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		n, err := strconv.ParseUint(args[0], 10, 64)
+		if err != nil {
+			return usageError{fmt.Sprintf("outbox %s: %q is not a message id", action, args[0])}
+		}
+		id, args = n, args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if action == "drop" && id == 0 {
+		return usageError{"outbox drop: give the message id (see 'veille outbox list')"}
+	}
+	a, err := openApp(e, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	switch action {
+	case "list":
+		entries, err := a.w.Store.Outbox()
+		if err != nil {
+			return err
+		}
+		return printOutbox(e.stdout, entries, *format)
+	case "drop":
+		if err := a.w.Store.DropOutbox(id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "message %d dropped\n", id)
+		return nil
+	}
+	if id != 0 || *all {
+		n, err := a.w.Store.RetryOutbox(id, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d message(s) due now\n", n)
+	}
+	return drain(ctx, e, a)
+}
+
+func cmdStore(_ context.Context, e *env, args []string) error {
+	if len(args) == 0 || (args[0] != "backup" && args[0] != "compact") {
+		return usageError{"store: use 'store backup --out FILE' or 'store compact'"}
+	}
+	action, args := args[0], args[1:]
+	var c common
+	fs := newFlags(e, "store "+action)
+	c.register(fs)
+	out := fs.String("out", "", "backup: the copy to write")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e, c.config)
+	if err != nil {
+		return err
+	}
+	if action == "compact" {
+		before, after, err := watcher.Compact(cfg.Store, storeOpenTimeout)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s compacted: %d → %d bytes\n", cfg.Store, before, after)
+		return nil
+	}
+	if *out == "" {
+		return usageError{"store backup: give --out FILE"}
+	}
+	st, err := watcher.Open(cfg.Store, storeOpenTimeout)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.BackupFile(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %d bytes copied from %s\n", *out, n, cfg.Store)
+	return nil
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/veille-hq/veille/examples/demo"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/watcher"
+)
+
+// cmdDemo runs veille's main job on the bundled corpus: serve it on
+// loopback, poll it into a temporary store, write the digest previews and
+// print the leads. No config, no network, no SMTP.
+func cmdDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "demo")
+	out := fs.String("out", "veille-demo", "folder for the digest previews (<rep>.eml, <rep>.html)")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	keep := fs.Bool("keep", false, "keep the temporary config and store (their folder is printed)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	now := time.Now()
+	srv, err := demo.Start(now)
+	if err != nil {
+		return fmt.Errorf("demo: start the corpus server: %w", err)
+	}
+	defer srv.Close()
+	dir, err := os.MkdirTemp("", "veille-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if *keep {
+		fmt.Fprintf(e.stdout, "demo config and store kept in %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	cfgPath := filepath.Join(dir, "veille.yaml")
+	if err := os.WriteFile(cfgPath, demo.Config(srv.URL, filepath.Join(dir, "veille.db")), 0o600); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	a, err := openApp(e, common{config: cfgPath, logFormat: *logFormat})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	a.w.Sender = nil // the demo never mails anyone
+	stats, err := a.w.Cycle(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "demo corpus at %s: %d sources polled, %d items, %d signals\n\n", srv.URL, stats.Polled, stats.NewItems, stats.NewSignals)
+	msgs, err := a.w.RenderDigests(a.w.Now(), "")
+	if err != nil {
+		return err
+	}
+	if err := writePreviews(e, *out, msgs); err != nil {
+		return err
+	}
+	leads, err := a.w.Leads(watcher.LeadFilter{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
+	if err := printLeads(e.stdout, leads, "table"); err != nil {
+		return err
+	}
+	hot := 0
+	for _, l := range leads {
+		if l.Tier == signals.Hot {
+			hot++
+		}
+	}
+	fmt.Fprintf(e.stdout, "\n%d leads, %d hot. Open %s in a browser to see the digests.\n", len(leads), hot, filepath.Join(*out, "*.html"))
+	return nil
+}

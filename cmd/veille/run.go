@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the command failed: bad config, locked store, send failure...
+	exitUsage = 2 // the command line itself is wrong
+)
+
+// usageError marks a wrong command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// errSilent is a failure already reported on stdout/stderr (e.g. `check`).
+var errSilent = errors.New("failed")
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "veille: %s\nRun 'veille help' for the commands.\n", ue.msg)
+		return exitUsage
+	}
+	if !errors.Is(err, errSilent) {
+		fmt.Fprintf(stderr, "veille: %v\n", err)
+	}
+	return exitError
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// env is what every command gets: the standard streams.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"run":      {"the daemon: poll on schedule, send digests, serve /healthz", cmdRun},
+		"once":     {"one poll cycle, queue and send alerts, drain the outbox, exit", cmdOnce},
+		"check":    {"validate the config and print what it holds", cmdCheck},
+		"digest":   {"build digests now: write previews (--out) or queue and send (--send)", cmdDigest},
+		"leads":    {"leads with score, tier, trend, why", cmdLeads},
+		"signals":  {"signals with labels, evidence and sources", cmdSignals},
+		"sources":  {"each source's state: last success, backoff, last error", cmdSources},
+		"outbox":   {"messages waiting or failed: list, retry [ID|--all], drop ID", cmdOutbox},
+		"store":    {"store backup --out FILE | store compact", cmdStore},
+		"classify": {"classify stdin (text: one item a line; jsonl)", cmdClassify},
+		"demo":     {"run the built-in demo: no config, no network, no SMTP", cmdDemo},
+		"version":  {"build information", cmdVersion},
+		"health":   {"exit 0 if the daemon's /healthz says ok, else 1", cmdHealth},
+	}
+}
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return usageError{"no command given"}
+		}
+		return nil
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	return cmd.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "veille — sales-intelligence watch: feeds and pages in, scored leads and morning digests out.")
+	fmt.Fprintln(w, "\nUsage: veille COMMAND [flags]   (veille COMMAND -h for its flags)")
+	fmt.Fprintln(w, "\nCommands:")
+	names := make([]string, 0, len(commands()))
+	for n := range commands() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands()[n].summary)
+	}
+}
+
+// newFlags makes a command's flag set; parse errors become usage errors.
+func newFlags(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("veille "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s: unexpected argument %q", fs.Name(), strings.Join(fs.Args(), " "))}
+	}
+	return nil
+}

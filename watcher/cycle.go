@@ -1,0 +1,282 @@
+package watcher
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+)
+
+// BacklogAge: items published this long before their source was first
+// fetched are history, not news (DESIGN.md "Guarantees").
+const BacklogAge = 7 * 24 * time.Hour
+
+// CycleStats summarises one poll cycle.
+type CycleStats struct {
+	Sources     int
+	Polled      int
+	NotModified int
+	Failed      int
+	Blocked     int
+	Deferred    int // in backoff, not due
+	NewItems    int
+	NewSignals  int
+	Duration    time.Duration
+}
+
+// sourceRecord is what the sources bucket keeps per source.
+type sourceRecord struct {
+	Source sources.Source `json:"source"`
+	State  sources.State  `json:"state"`
+}
+
+// itemRecord is a stored item.
+type itemRecord struct {
+	signals.Item
+	FirstSeen time.Time `json:"first_seen"`
+}
+
+type fetched struct {
+	src   *plannedSource
+	res   sources.Result
+	state sources.State
+	err   error
+}
+
+// Cycle polls every due source once: fetches fan out over a bounded pool,
+// results funnel to this goroutine, which writes one transaction per source.
+// Leads are rescored at the end.
+func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
+	start := w.Now()
+	p := w.Plan()
+	stats := CycleStats{Sources: len(p.sources)}
+	states, err := w.Store.sourceStates()
+	if err != nil {
+		return stats, err
+	}
+	var due []*plannedSource
+	for _, ps := range p.sources {
+		if states[ps.ID].Due(start) {
+			due = append(due, ps)
+		} else {
+			stats.Deferred++
+		}
+	}
+
+	workers := max(1, min(p.cfg.Fetch.Concurrency, len(due)))
+	jobs := make(chan *plannedSource)
+	results := make(chan fetched)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ps := range jobs {
+				res, st, err := w.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
+				results <- fetched{src: ps, res: res, state: st, err: err}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for _, ps := range due {
+			select {
+			case jobs <- ps:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	var fresh []signalRef
+	var writeErr error
+	for f := range results {
+		stats.Polled++
+		switch {
+		case f.err != nil:
+			stats.Failed++
+			if f.state.ErrorKind == sources.ErrBlocked {
+				stats.Blocked++
+			}
+			w.Log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", f.state.ErrorKind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
+		case f.res.NotModified:
+			stats.NotModified++
+		}
+		if writeErr != nil {
+			continue // drain the workers; the store is failing
+		}
+		n, refs, err := w.apply(p, f, w.Now())
+		if err != nil {
+			writeErr = fmt.Errorf("store results of %s: %w", f.src.URL, err)
+			continue
+		}
+		stats.NewItems += n
+		stats.NewSignals += len(refs)
+		fresh = append(fresh, refs...)
+	}
+	if writeErr != nil {
+		return stats, writeErr
+	}
+	now := w.Now()
+	if err := w.Rescore(now); err != nil {
+		return stats, err
+	}
+	if err := w.queueAlerts(p, fresh, now); err != nil {
+		return stats, err
+	}
+	stats.Duration = w.Now().Sub(start)
+	w.Log.Info("cycle done", "sources", stats.Sources, "polled", stats.Polled, "not_modified", stats.NotModified,
+		"failed", stats.Failed, "blocked", stats.Blocked, "deferred", stats.Deferred,
+		"new_items", stats.NewItems, "new_signals", stats.NewSignals, "duration", stats.Duration.Round(time.Millisecond))
+	if err := ctx.Err(); err != nil {
+		return stats, fmt.Errorf("cycle interrupted: %w", err)
+	}
+	return stats, nil
+}
+
+// signalRef names a stored signal: its lead and story.
+type signalRef struct {
+	LeadKey string
+	Story   string
+}
+
+// apply stores one fetch result in one write transaction: source state,
+// new items, and the signals they carry. It returns how many items were
+// new and which signals were created (backlog excluded).
+func (w *Watcher) apply(p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+	newItems := 0
+	var refs []signalRef
+	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bucketSources), []byte(f.src.ID), sourceRecord{Source: f.src.Source, State: f.state}); err != nil {
+			return err
+		}
+		if f.err != nil || f.res.NotModified {
+			return nil
+		}
+		items := tx.Bucket(bucketItems)
+		firstFetched := f.state.FirstFetched
+		if firstFetched.IsZero() {
+			firstFetched = now
+		}
+		for _, it := range f.res.Items {
+			k := key(f.src.ID, it.ID())
+			if items.Get(k) != nil {
+				continue
+			}
+			if err := putJSON(items, k, itemRecord{Item: it, FirstSeen: now}); err != nil {
+				return err
+			}
+			newItems++
+			backlog := !it.Published.IsZero() && it.Published.Before(firstFetched.Add(-BacklogAge))
+			for _, m := range w.matches(p, f.src, it) {
+				ref, created, err := storeSignal(tx, p, f.src, it, m, backlog, now)
+				if err != nil {
+					return err
+				}
+				if created && !backlog {
+					refs = append(refs, ref)
+				}
+			}
+		}
+		return nil
+	})
+	return newItems, refs, err
+}
+
+// matches says which leads an item is about: its source's owners, and for
+// shared feeds every prospect it mentions.
+func (w *Watcher) matches(p *Plan, src *plannedSource, it signals.Item) []signals.Match {
+	var out []signals.Match
+	seen := map[string]bool{}
+	for _, lk := range src.Owners {
+		seen[lk] = true
+		out = append(out, signals.Match{Key: lk, Strength: signals.Strong})
+	}
+	if src.Shared {
+		for _, m := range p.matcher.Match(it) {
+			if !seen[m.Key] {
+				seen[m.Key] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// storyID identifies a story for a lead: its canonical URL when it has one,
+// so the same article carried by several feeds is one signal.
+func storyID(src *plannedSource, it signals.Item) string {
+	basis := it.URL
+	if basis == "" {
+		basis = src.ID + "\x00" + it.ID()
+	}
+	sum := sha256.Sum256([]byte(basis))
+	return hex.EncodeToString(sum[:10])
+}
+
+func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+	pr, ok := p.prospects[m.Key]
+	if !ok {
+		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
+	}
+	cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
+	if len(cls.Labels) == 0 && len(cls.Evidence[signals.Keyword]) == 0 {
+		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
+	}
+	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it)}
+	b := tx.Bucket(bucketSignals)
+	k := key(ref.LeadKey, ref.Story)
+	var s signals.Signal
+	found, err := getJSON(b, k, &s)
+	if err != nil {
+		return ref, false, err
+	}
+	outlet := signals.SourceRef{Source: src.URL, URL: it.URL}
+	if found {
+		for _, sr := range s.Sources {
+			if sr == outlet {
+				return ref, false, nil
+			}
+		}
+		s.Sources = append(s.Sources, outlet)
+		if m.Strength > s.Strength {
+			s.Strength = m.Strength
+		}
+		return ref, false, putJSON(b, k, s)
+	}
+	s = signals.Signal{
+		ID: ref.Story, Watchlist: pr.Watchlist, Company: pr.Name,
+		Title: it.Title, URL: it.URL, Source: src.URL, Sources: []signals.SourceRef{outlet},
+		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence,
+		Strength: m.Strength, Backlog: backlog,
+	}
+	return ref, true, putJSON(b, k, s)
+}
+
+// sourceStates reads every stored source state (one short read transaction,
+// closed before any fetch starts).
+func (s *Store) sourceStates() (map[string]sources.State, error) {
+	out := map[string]sources.State{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+			var rec sourceRecord
+			if _, err := getJSON(tx.Bucket(bucketSources), k, &rec); err != nil {
+				return err
+			}
+			out[string(k)] = rec.State
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read source states from %s: %w", s.path, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,214 @@
+package watcher
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// StopTimeout is how long in-flight work may run after a stop request
+// before it is cancelled.
+const StopTimeout = 20 * time.Second
+
+// lateAfter: a scheduled cycle this late makes /healthz fail.
+const lateAfter = 10 * time.Minute
+
+// health is what /healthz reports.
+type health struct {
+	mu        sync.Mutex
+	lastEnd   time.Time
+	lastErr   string
+	lastStats CycleStats
+	poll      cron.Schedule // the poll schedule in force
+	skipped   atomic.Int64
+}
+
+// cronLogger adapts slog to cron's logger and counts skipped runs, which
+// cron's default logger would hide.
+type cronLogger struct {
+	log  *slog.Logger
+	skip *atomic.Int64
+}
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	if msg == "skip" {
+		l.skip.Add(1)
+		l.log.Warn("scheduled run skipped: the previous one is still running")
+	}
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("scheduler: "+msg, append(kv, "err", err)...)
+}
+
+// Run is the daemon: it polls at start and on the poll schedule, queues
+// digests on the digest schedule, drains the outbox, serves /healthz on
+// listen, and applies plans received on reload between cycles. It returns
+// when ctx is cancelled, after in-flight work ends (or is cancelled after
+// StopTimeout).
+func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
+	h := &health{}
+	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelJobs()
+
+	var busy sync.Mutex // one cycle, digest or drain at a time: plans change between them
+	poll := func() {
+		busy.Lock()
+		defer busy.Unlock()
+		stats, err := w.Cycle(jobCtx)
+		h.mu.Lock()
+		h.lastEnd, h.lastStats, h.lastErr = w.Now(), stats, ""
+		if err != nil {
+			h.lastErr = err.Error()
+		}
+		h.mu.Unlock()
+		if err != nil {
+			w.Log.Error("cycle failed", "err", err)
+		}
+		w.drainLogged(jobCtx)
+	}
+	digest := func() {
+		busy.Lock()
+		defer busy.Unlock()
+		if _, err := w.QueueDigests(w.Now(), ""); err != nil {
+			w.Log.Error("digests failed", "err", err)
+		}
+		w.drainLogged(jobCtx)
+	}
+	drain := func() {
+		busy.Lock()
+		defer busy.Unlock()
+		w.drainLogged(jobCtx)
+	}
+
+	logger := cronLogger{log: w.Log, skip: &h.skipped}
+	var c *cron.Cron
+	schedule := func(p *Plan) error {
+		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
+			// SkipIfStillRunning first: outside Recover, a panicking job would keep its token forever (robfig/cron#366).
+			cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
+		pollID, err := nc.AddFunc(p.cfg.Poll, poll)
+		if err != nil {
+			return fmt.Errorf("poll %q: %w", p.cfg.Poll, err)
+		}
+		if _, err := nc.AddFunc(p.cfg.Digest.Schedule, digest); err != nil {
+			return fmt.Errorf("digest.schedule %q: %w", p.cfg.Digest.Schedule, err)
+		}
+		if _, err := nc.AddFunc("* * * * *", drain); err != nil {
+			return err
+		}
+		if c != nil {
+			<-c.Stop().Done()
+		}
+		c = nc
+		h.mu.Lock()
+		h.poll = c.Entry(pollID).Schedule
+		h.mu.Unlock()
+		c.Start()
+		return nil
+	}
+
+	srv, err := w.serveHealth(h)
+	if err != nil {
+		return err
+	}
+	if err := schedule(w.Plan()); err != nil {
+		return err
+	}
+	go poll()
+	w.Log.Info("daemon started", "store", w.Store.path, "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
+
+	for {
+		select {
+		case p := <-reload:
+			busy.Lock()
+			w.SetPlan(p)
+			busy.Unlock()
+			if err := schedule(p); err != nil {
+				w.Log.Error("reload: schedule", "err", err)
+			}
+			w.Log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
+		case <-ctx.Done():
+			w.Log.Info("stopping: waiting for in-flight work", "timeout", StopTimeout)
+			if srv != nil {
+				shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				srv.Shutdown(shutCtx)
+				cancel()
+			}
+			stopped := c.Stop().Done()
+			select {
+			case <-stopped:
+			case <-time.After(StopTimeout):
+				w.Log.Warn("in-flight work did not finish in time: cancelling it")
+				cancelJobs()
+				<-stopped
+			}
+			busy.Lock() // the first poll runs outside cron
+			busy.Unlock()
+			w.Log.Info("stopped")
+			return nil
+		}
+	}
+}
+
+func (w *Watcher) drainLogged(ctx context.Context) {
+	if _, _, err := w.DrainOutbox(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		w.Log.Error("outbox", "err", err)
+	}
+}
+
+// serveHealth serves /healthz on the config's listen address (none when empty).
+func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
+	addr := w.Plan().cfg.Listen
+	if addr == "" {
+		return nil, nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		now := w.Now()
+		lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
+		body := map[string]any{"status": "ok", "skipped_runs": h.skipped.Load()}
+		code := http.StatusOK
+		switch {
+		case h.lastEnd.IsZero():
+			code, body["status"], body["reason"] = http.StatusServiceUnavailable, "starting", "no poll cycle has completed yet"
+		case h.poll != nil && now.Sub(h.poll.Next(lastEnd)) > lateAfter:
+			code, body["status"], body["reason"] = http.StatusServiceUnavailable, "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
+		}
+		if !h.lastEnd.IsZero() {
+			body["last_cycle"] = h.lastEnd.Format(time.RFC3339)
+			body["last_outcome"] = "ok"
+			if h.lastErr != "" {
+				body["last_outcome"] = "error"
+				body["last_error"] = h.lastErr
+			}
+			body["last_stats"] = h.lastStats
+		}
+		rw.Header().Set("Content-Type", "application/json")
+		rw.WriteHeader(code)
+		json.NewEncoder(rw).Encode(body)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			w.Log.Error("http server", "err", err)
+		}
+	}()
+	w.Log.Info("serving /healthz", "listen", l.Addr().String())
+	return srv, nil
+}

@@ -1,0 +1,225 @@
+package watcher
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// DigestLookback bounds how old a never-sent signal may be to enter a
+// digest, so a rep added today does not get months of news at once.
+const DigestLookback = 7 * 24 * time.Hour
+
+// BuildDigests builds each rep's digest as data (rep "" = every rep): the
+// leads with signals the rep was not sent yet, hot first, then a "still
+// hot" list. A rep with nothing new gets no digest unless send_empty.
+func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, error) {
+	p := w.Plan()
+	var out []signals.Digest
+	err := w.Store.db.View(func(tx *bolt.Tx) error {
+		for _, r := range p.reps {
+			if rep != "" && r.ID != rep {
+				continue
+			}
+			d := signals.Digest{Rep: r, At: now}
+			for _, lk := range p.order {
+				pr := p.prospects[lk]
+				if pr.Owner != r.ID {
+					continue
+				}
+				var lead signals.Lead
+				if found, err := getJSON(tx.Bucket(bucketLeads), []byte(lk), &lead); err != nil || !found {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				sigs, err := leadSignals(tx, lk)
+				if err != nil {
+					return err
+				}
+				var fresh []signals.Signal
+				for _, s := range sigs {
+					if s.Backlog || len(s.Labels) == 0 && len(s.Evidence[signals.Keyword]) == 0 || s.FirstSeen.Before(now.Add(-DigestLookback)) || s.FirstSeen.After(now) {
+						continue
+					}
+					if tx.Bucket(bucketDigestLog).Get(key(r.ID, lk, s.ID)) != nil {
+						continue
+					}
+					fresh = append(fresh, s)
+				}
+				switch {
+				case len(fresh) > 0:
+					sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].FirstSeen.After(fresh[j].FirstSeen) })
+					d.Leads = append(d.Leads, signals.DigestLead{Lead: lead, New: fresh})
+				case lead.Tier == signals.Hot:
+					d.StillHot = append(d.StillHot, lead)
+				}
+			}
+			sortDigestLeads(d.Leads)
+			sort.SliceStable(d.StillHot, func(i, j int) bool { return d.StillHot[i].Score > d.StillHot[j].Score })
+			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
+				continue
+			}
+			out = append(out, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build digests from %s: %w", w.Store.path, err)
+	}
+	return out, nil
+}
+
+func tierRank(t signals.Tier) int {
+	switch t {
+	case signals.Hot:
+		return 0
+	case signals.Potential:
+		return 1
+	}
+	return 2
+}
+
+func sortDigestLeads(ls []signals.DigestLead) {
+	sort.SliceStable(ls, func(i, j int) bool {
+		a, b := ls[i].Lead, ls[j].Lead
+		if tierRank(a.Tier) != tierRank(b.Tier) {
+			return tierRank(a.Tier) < tierRank(b.Tier)
+		}
+		return a.Score > b.Score
+	})
+}
+
+// RenderDigests builds and renders digests without recording anything:
+// previews (`veille digest --out`).
+func (w *Watcher) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
+	ds, err := w.BuildDigests(now, rep)
+	if err != nil {
+		return nil, err
+	}
+	var out []signals.Message
+	for _, d := range ds {
+		m, err := w.Renderer.Digest(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// QueueDigests renders each rep's digest and puts it in the outbox; what
+// it carried is recorded as sent to the rep in the same transaction, so a
+// crash can neither lose the digest nor send its news twice.
+func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
+	ds, err := w.BuildDigests(now, rep)
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range ds {
+		m, err := w.Renderer.Digest(d)
+		if err != nil {
+			return 0, err
+		}
+		err = w.Store.db.Update(func(tx *bolt.Tx) error {
+			if _, err := enqueue(tx, m, now); err != nil {
+				return err
+			}
+			for _, dl := range d.Leads {
+				for _, s := range dl.New {
+					if err := tx.Bucket(bucketDigestLog).Put(key(d.Rep.ID, dl.Lead.Key(), s.ID), []byte(now.UTC().Format(time.RFC3339))); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("queue digest for %s: %w", d.Rep.ID, err)
+		}
+		w.Log.Info("digest queued", "rep", d.Rep.ID, "leads", len(d.Leads), "signals", d.NewSignals(), "still_hot", len(d.StillHot))
+	}
+	return len(ds), nil
+}
+
+// queueAlerts batches the cycle's new signals whose labels a watch list
+// asked to hear at once into one message per rep. They are not recorded as
+// sent: they still appear in the next digest.
+func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
+	if len(fresh) == 0 || w.Renderer == nil {
+		return nil
+	}
+	byRep := map[string]*signals.Alerts{}
+	err := w.Store.db.View(func(tx *bolt.Tx) error {
+		for _, ref := range fresh {
+			pr := p.prospects[ref.LeadKey]
+			var s signals.Signal
+			if _, err := getJSON(tx.Bucket(bucketSignals), key(ref.LeadKey, ref.Story), &s); err != nil {
+				return err
+			}
+			wanted := false
+			for _, l := range s.Labels {
+				wanted = wanted || p.alertOn[pr.Watchlist][l]
+			}
+			if !wanted {
+				continue
+			}
+			a := byRep[pr.Owner]
+			if a == nil {
+				r, ok := repByID(p, pr.Owner)
+				if !ok {
+					continue
+				}
+				a = &signals.Alerts{Rep: r, At: now}
+				byRep[pr.Owner] = a
+			}
+			var lead signals.Lead
+			if _, err := getJSON(tx.Bucket(bucketLeads), []byte(ref.LeadKey), &lead); err != nil {
+				return err
+			}
+			added := false
+			for i := range a.Leads {
+				if a.Leads[i].Lead.Key() == ref.LeadKey {
+					a.Leads[i].New = append(a.Leads[i].New, s)
+					added = true
+				}
+			}
+			if !added {
+				a.Leads = append(a.Leads, signals.DigestLead{Lead: lead, New: []signals.Signal{s}})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("collect alerts: %w", err)
+	}
+	for _, r := range p.reps {
+		a := byRep[r.ID]
+		if a == nil {
+			continue
+		}
+		m, err := w.Renderer.Alerts(*a)
+		if err != nil {
+			return err
+		}
+		if err := w.Store.db.Update(func(tx *bolt.Tx) error { _, err := enqueue(tx, m, now); return err }); err != nil {
+			return fmt.Errorf("queue alert for %s: %w", r.ID, err)
+		}
+		w.Log.Info("alert queued", "rep", r.ID, "leads", len(a.Leads))
+	}
+	return nil
+}
+
+func repByID(p *Plan, id string) (signals.Rep, bool) {
+	for _, r := range p.reps {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return signals.Rep{}, false
+}

@@ -1,0 +1,173 @@
+package watcher
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+)
+
+// Prospect is a watched company as one watch list sees it: one lead.
+type Prospect struct {
+	LeadKey   string
+	Watchlist string
+	Name      string
+	CRMID     string
+	Owner     string
+	Fields    map[string]string
+}
+
+// plannedSource is a source with who it belongs to. A source configured in
+// several places is fetched once.
+type plannedSource struct {
+	sources.Source
+	Owners []string // lead keys of the prospects whose own source it is
+	Shared bool     // a watch list's news feed: items are matched by mention
+}
+
+// Plan is everything a cycle needs from the config, compiled once per
+// (re)load: sources, prospects, the matcher, one classifier and one scoring
+// policy per watch list. It is immutable once built.
+type Plan struct {
+	cfg         *config.Config
+	sources     []*plannedSource
+	prospects   map[string]Prospect // by lead key
+	order       []string            // lead keys in config order
+	matcher     *signals.Matcher
+	classifiers map[string]*signals.Classifier
+	policies    map[string]signals.Policy
+	alertOn     map[string]map[signals.Label]bool
+	reps        []signals.Rep
+}
+
+// NewPlan compiles a validated config.
+func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
+	p := &Plan{
+		cfg:         cfg,
+		prospects:   map[string]Prospect{},
+		classifiers: map[string]*signals.Classifier{},
+		policies:    map[string]signals.Policy{},
+		alertOn:     map[string]map[signals.Label]bool{},
+	}
+	for _, r := range cfg.Reps {
+		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
+	}
+	byID := map[string]*plannedSource{}
+	add := func(kind sources.Kind, url string, spec sources.PageSpec) *plannedSource {
+		src := sources.NewSource(kind, url, spec)
+		ps, ok := byID[src.ID]
+		if !ok {
+			ps = &plannedSource{Source: src}
+			byID[src.ID] = ps
+			p.sources = append(p.sources, ps)
+		}
+		return ps
+	}
+	var companies []signals.Company
+	for _, wl := range cfg.Watchlists {
+		cls, err := signals.NewClassifier(lex, ExtraTerms(wl))
+		if err != nil {
+			return nil, fmt.Errorf("watch list %s: %w", wl.ID, err)
+		}
+		p.classifiers[wl.ID] = cls
+		p.policies[wl.ID] = policy(cfg.Scoring, wl)
+		p.alertOn[wl.ID] = map[signals.Label]bool{}
+		for _, l := range wl.AlertOn {
+			p.alertOn[wl.ID][signals.Label(l)] = true
+		}
+		for _, u := range wl.Feeds {
+			add(sources.KindFeed, u, sources.PageSpec{}).Shared = true
+		}
+		for _, pr := range wl.Prospects {
+			lk := signals.LeadKey(wl.ID, pr.Name)
+			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner, Fields: pr.Fields}
+			p.order = append(p.order, lk)
+			companies = append(companies, signals.Company{Key: lk, Name: pr.Name, Aliases: pr.Aliases, Domain: pr.Domain, Exclude: pr.Exclude})
+			own := func(ps *plannedSource) { ps.Owners = append(ps.Owners, lk) }
+			for _, u := range pr.Feeds {
+				own(add(sources.KindFeed, u, sources.PageSpec{}))
+			}
+			if pr.Site != "" && len(pr.Feeds) == 0 {
+				own(add(sources.KindSite, pr.Site, sources.PageSpec{}))
+			}
+			for _, pg := range pr.Pages {
+				kind := sources.KindPage
+				if pg.Watch == "changes" {
+					kind = sources.KindChanges
+				}
+				own(add(kind, pg.URL, sources.PageSpec{Item: pg.Item, Title: pg.Title, Link: pg.Link, Date: pg.Date, Summary: pg.Summary, Select: pg.Select}))
+			}
+		}
+	}
+	m, err := signals.NewMatcher(companies)
+	if err != nil {
+		return nil, fmt.Errorf("build company matcher: %w", err)
+	}
+	p.matcher = m
+	sort.Slice(p.sources, func(i, j int) bool { return p.sources[i].ID < p.sources[j].ID })
+	return p, nil
+}
+
+// ExtraTerms is a watch list's own classifier terms: keywords and per-label terms.
+func ExtraTerms(wl config.Watchlist) signals.Extra {
+	e := signals.Extra{Keywords: wl.Keywords, Terms: map[signals.Label][]string{}}
+	for l, terms := range wl.Terms {
+		e.Terms[signals.Label(l)] = terms
+	}
+	return e
+}
+
+// policy resolves a watch list's scoring: its own points, else the
+// config's, else the SIGNALS.md defaults.
+func policy(sc config.Scoring, wl config.Watchlist) signals.Policy {
+	p := signals.DefaultPolicy()
+	p.Points = map[signals.Label]int{}
+	for _, l := range signals.Labels() {
+		p.Points[l] = signals.DefaultPoints(l)
+	}
+	for l, v := range sc.Points {
+		p.Points[signals.Label(l)] = v
+	}
+	for l, v := range wl.Points {
+		p.Points[signals.Label(l)] = v
+	}
+	if sc.HalfLife > 0 {
+		p.HalfLife = sc.HalfLife.D()
+	}
+	if sc.ItemCap > 0 {
+		p.ItemCap = float64(sc.ItemCap)
+	}
+	if sc.Hot > 0 {
+		p.Hot = float64(sc.Hot)
+	}
+	if sc.Potential > 0 {
+		p.Potential = float64(sc.Potential)
+	}
+	for _, f := range wl.Fit {
+		p.Fit = append(p.Fit, signals.FitRule{Field: f.Field, Min: f.Min, Max: f.Max, Equals: f.Equals, In: f.In, Points: float64(f.Points)})
+	}
+	return p
+}
+
+// Config is the config the plan was built from.
+func (p *Plan) Config() *config.Config { return p.cfg }
+
+// Reps lists the reps in config order.
+func (p *Plan) Reps() []signals.Rep { return p.reps }
+
+// SourceCounts counts the plan's sources by kind, and the shared ones.
+func (p *Plan) SourceCounts() (byKind map[sources.Kind]int, shared int) {
+	byKind = map[sources.Kind]int{}
+	for _, s := range p.sources {
+		byKind[s.Kind]++
+		if s.Shared {
+			shared++
+		}
+	}
+	return byKind, shared
+}
+
+// Prospects counts the plan's leads.
+func (p *Plan) Prospects() int { return len(p.order) }

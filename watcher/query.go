@@ -1,0 +1,116 @@
+package watcher
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+)
+
+// LeadFilter narrows `veille leads`.
+type LeadFilter struct {
+	Rep, Watchlist string
+	Tier           signals.Tier
+}
+
+// Leads lists the plan's leads, best first.
+func (w *Watcher) Leads(f LeadFilter) ([]signals.Lead, error) {
+	p := w.Plan()
+	var out []signals.Lead
+	err := w.Store.db.View(func(tx *bolt.Tx) error {
+		for _, lk := range p.order {
+			var l signals.Lead
+			found, err := getJSON(tx.Bucket(bucketLeads), []byte(lk), &l)
+			if err != nil {
+				return err
+			}
+			if !found || f.Rep != "" && l.Owner != f.Rep || f.Watchlist != "" && l.Watchlist != f.Watchlist || f.Tier != "" && l.Tier != f.Tier {
+				continue
+			}
+			out = append(out, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read leads from %s: %w", w.Store.path, err)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if tierRank(out[i].Tier) != tierRank(out[j].Tier) {
+			return tierRank(out[i].Tier) < tierRank(out[j].Tier)
+		}
+		return out[i].Score > out[j].Score
+	})
+	return out, nil
+}
+
+// SignalFilter narrows `veille signals`.
+type SignalFilter struct {
+	Company   string // case-insensitive substring
+	Watchlist string
+	Since     time.Time
+}
+
+// SignalView is a signal with its points now (faded).
+type SignalView struct {
+	signals.Signal
+	Points float64 `json:"points"`
+}
+
+// Signals lists the plan's signals, newest first.
+func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
+	p := w.Plan()
+	var out []SignalView
+	err := w.Store.db.View(func(tx *bolt.Tx) error {
+		for _, lk := range p.order {
+			pr := p.prospects[lk]
+			if f.Watchlist != "" && pr.Watchlist != f.Watchlist || f.Company != "" && !strings.Contains(strings.ToLower(pr.Name), strings.ToLower(f.Company)) {
+				continue
+			}
+			sigs, err := leadSignals(tx, lk)
+			if err != nil {
+				return err
+			}
+			pol := p.policies[pr.Watchlist]
+			for _, s := range sigs {
+				if s.FirstSeen.Before(f.Since) {
+					continue
+				}
+				out = append(out, SignalView{Signal: s, Points: round1(pol.PointsAt(s, now))})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read signals from %s: %w", w.Store.path, err)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].FirstSeen.After(out[j].FirstSeen) })
+	return out, nil
+}
+
+// SourceView is one source's state for `veille sources`.
+type SourceView struct {
+	sources.Source
+	State sources.State `json:"state"`
+}
+
+// Sources lists the plan's sources with their stored state.
+func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
+	states, err := w.Store.sourceStates()
+	if err != nil {
+		return nil, err
+	}
+	var out []SourceView
+	for _, ps := range w.Plan().sources {
+		st := states[ps.ID]
+		if failingOnly && st.Failures == 0 {
+			continue
+		}
+		out = append(out, SourceView{Source: ps.Source, State: st})
+	}
+	return out, nil
+}

@@ -1,0 +1,92 @@
+package watcher
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// TrendWindow is how far back a lead's trend looks.
+const TrendWindow = 7 * 24 * time.Hour
+
+// Rescore recomputes every lead of the plan from its stored signals, in
+// one write transaction, and records one history point per lead per day.
+// Scores are computed, never accumulated, so a reload that changes scoring
+// takes effect at the next rescore.
+func (w *Watcher) Rescore(now time.Time) error {
+	p := w.Plan()
+	day := now.In(p.cfg.Location).Format("2006-01-02")
+	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+		leads, hist := tx.Bucket(bucketLeads), tx.Bucket(bucketHistory)
+		for _, lk := range p.order {
+			pr := p.prospects[lk]
+			sigs, err := leadSignals(tx, lk)
+			if err != nil {
+				return err
+			}
+			lead := scoreLead(pr, p.policies[pr.Watchlist], sigs, now)
+			if err := putJSON(leads, []byte(lk), lead); err != nil {
+				return err
+			}
+			if err := putJSON(hist, key(lk, day), lead.Score); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
+	}
+	return nil
+}
+
+func scoreLead(pr Prospect, pol signals.Policy, sigs []signals.Signal, now time.Time) signals.Lead {
+	res := signals.Score(pr.Fields, sigs, pol, now)
+	before := now.Add(-TrendWindow)
+	var older []signals.Signal
+	lead := signals.Lead{
+		Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner,
+		Score: res.Score, Tier: res.Tier, Fit: res.Fit, Why: res.Why,
+	}
+	for _, s := range sigs {
+		if s.Backlog || len(s.Labels) == 0 && len(s.Evidence[signals.Keyword]) == 0 {
+			continue
+		}
+		lead.Signals++
+		if s.FirstSeen.After(lead.LastSignalAt) {
+			lead.LastSignalAt = s.FirstSeen
+		}
+		if !s.FirstSeen.After(before) {
+			older = append(older, s)
+		}
+	}
+	lead.Trend7d = round1(res.Score - signals.Score(pr.Fields, older, pol, before).Score)
+	return lead
+}
+
+func round1(v float64) float64 {
+	if v < 0 {
+		return -round1(-v)
+	}
+	return float64(int64(v*10+0.5)) / 10
+}
+
+// leadSignals reads a lead's stored signals (prefix scan).
+func leadSignals(tx *bolt.Tx, leadKey string) ([]signals.Signal, error) {
+	prefix := key(leadKey, "")
+	var out []signals.Signal
+	c := tx.Bucket(bucketSignals).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var s signals.Signal
+		if err := json.Unmarshal(v, &s); err != nil {
+			return nil, fmt.Errorf("decode signal %q: %w", k, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
