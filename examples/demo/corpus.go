@@ -10,6 +10,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,4 +261,42 @@ func Expect() (hotCompany, hotTitle string) {
 		}
 	}
 	panic("demo: corpus lost the ker-avel/nouvelle-usine item")
+}
+
+// Company is a prospect of the corpus with the outcome it is built for.
+type Company struct {
+	Name      string
+	Watchlist string
+	Owner     string // rep id
+	Tier      string // hot | potential | cold, with SIGNALS.md default points
+	Items     []Item // its own items, then the regional items that name it
+}
+
+// Item is one published news item and the signals it is written to carry.
+type Item struct {
+	Title    string
+	Path     string        // article path on the server, e.g. /ker-avel/actualites/nouvelle-usine.html
+	Age      time.Duration // published this long before Start's now
+	Labels   []string      // signal ids; empty for an item that carries none
+	Regional bool          // from the shared regional feed, which names the company
+}
+
+// Manifest lists every company of the corpus with its intended tier and
+// owner and the labels of its items, for tests that check more than Expect.
+func Manifest() []Company {
+	c := mustCorpus()
+	out := make([]Company, 0, len(c.Companies))
+	for _, co := range c.Companies {
+		mc := Company{Name: co.Name, Watchlist: co.Watchlist, Owner: co.Owner, Tier: co.Tier}
+		for _, it := range sortedByAge(&co.outlet) {
+			mc.Items = append(mc.Items, Item{Title: it.Title, Path: co.articlePath(it), Age: it.age, Labels: slices.Clone(it.Labels)})
+		}
+		for _, it := range sortedByAge(&c.Regional) {
+			if slices.Contains(it.About, co.Slug) {
+				mc.Items = append(mc.Items, Item{Title: it.Title, Path: c.Regional.articlePath(it), Age: it.age, Labels: slices.Clone(it.Labels), Regional: true})
+			}
+		}
+		out = append(out, mc)
+	}
+	return out
 }

@@ -552,3 +552,62 @@ func decodeConfig(t *testing.T, b []byte) *config.Config {
 	}
 	return &cfg
 }
+
+// The regional feed must name the companies it is about, the way the matcher
+// will find them (name or alias), and name no company in the others unless
+// an exclude phrase marks a homonym.
+func TestRegionalMentions(t *testing.T) {
+	c := corpusT(t)
+	for _, it := range c.Regional.Items {
+		text := strings.ToLower(it.Title + " " + it.Summary)
+		for _, co := range c.Companies {
+			named := false
+			for _, n := range append([]string{co.Name}, co.Aliases...) {
+				if strings.Contains(text, strings.ToLower(n)) {
+					named = true
+				}
+			}
+			excluded := false
+			for _, e := range co.Exclude {
+				if strings.Contains(text, strings.ToLower(e)) {
+					excluded = true
+				}
+			}
+			about := slices.Contains(it.About, co.Slug)
+			switch {
+			case about && !named:
+				t.Errorf("%s: about %s but does not name it", it.ID, co.Name)
+			case about && excluded:
+				t.Errorf("%s: about %s but matches its exclude", it.ID, co.Name)
+			case !about && named && !excluded:
+				t.Errorf("%s: names %s but is not about it", it.ID, co.Name)
+			}
+		}
+	}
+}
+
+func TestManifest(t *testing.T) {
+	s := startServer(t, testNow)
+	m := Manifest()
+	if len(m) != len(corpusT(t).Companies) {
+		t.Fatalf("%d companies", len(m))
+	}
+	hot, _ := Expect()
+	for _, co := range m {
+		if co.Name == hot && co.Tier != "hot" {
+			t.Errorf("%s: tier %s", co.Name, co.Tier)
+		}
+		regional := 0
+		for _, it := range co.Items {
+			if it.Regional {
+				regional++
+			}
+			if resp, _ := get(t, s.URL+it.Path); resp.StatusCode != 200 {
+				t.Errorf("%s: %s", it.Path, resp.Status)
+			}
+		}
+		if co.Name == hot && regional == 0 {
+			t.Errorf("%s: no regional item", co.Name)
+		}
+	}
+}
