@@ -147,7 +147,7 @@ func (s *Server) buildRoutes(c *corpus, now time.Time) map[string]route {
 	return routes
 }
 
-// paths lists every served path, sorted (for the index and the tests).
+// paths lists every served path, sorted, so tests can visit them all.
 func (s *Server) paths() []string {
 	out := make([]string, 0, len(s.routes))
 	for p := range s.routes {
@@ -159,8 +159,8 @@ func (s *Server) paths() []string {
 
 // ---- feeds ----
 
-// published is when an item went out; seconds are dropped because RFC 1123
-// dates in feeds rarely carry sub-second precision and tests compare them.
+// published is when an item went out, to the second: feed dates carry no
+// fraction, so what the server means and what a parser reads are equal.
 func published(now time.Time, it *item) time.Time {
 	return now.Add(-it.age).Truncate(time.Second)
 }
@@ -182,9 +182,9 @@ type feedItem struct {
 }
 
 type feedView struct {
-	Title, Description, Lang, SiteURL, FeedPath, Updated string
-	Slug                                                 string
-	Items                                                []feedItem
+	Title, Description, Lang, SiteURL, FeedURL, Updated string
+	Slug                                                string
+	Items                                               []feedItem
 }
 
 // Feed links are absolute except in outlets written with relative links,
@@ -220,7 +220,7 @@ var atomTmpl = template.Must(template.New("atom").Funcs(template.FuncMap{"x": xm
   <id>tag:demo.veille.example,2024:{{.Slug}}</id>
   <updated>{{.Updated}}</updated>
   <link rel="alternate" type="text/html" href="{{x .SiteURL}}"/>
-  <link rel="self" type="application/atom+xml" href="{{x .FeedPath}}"/>
+  <link rel="self" type="application/atom+xml" href="{{x .FeedURL}}"/>
   <author><name>{{x .Title}}</name></author>
 {{- range .Items}}
   <entry>
@@ -280,7 +280,7 @@ func newestAge(o *outlet) time.Duration {
 func renderRSS(o *outlet, base string, now time.Time) ([]byte, error) {
 	v := feedView{
 		Title: o.Name, Description: o.Description, Lang: o.Lang, Slug: o.Slug,
-		SiteURL: base + o.homePath(), FeedPath: base + o.feedPath(),
+		SiteURL: base + o.homePath(), FeedURL: base + o.feedPath(),
 		Updated: now.Add(-newestAge(o)).Format(time.RFC1123Z),
 		Items:   feedItems(o, base, now, time.RFC1123Z, func(it *item) string { return o.Slug + "-" + it.ID }),
 	}
@@ -294,7 +294,7 @@ func renderRSS(o *outlet, base string, now time.Time) ([]byte, error) {
 func renderAtom(o *outlet, base string, now time.Time) ([]byte, error) {
 	v := feedView{
 		Title: o.Name, Description: o.Description, Lang: o.Lang, Slug: o.Slug,
-		SiteURL: base + o.homePath(), FeedPath: base + o.feedPath(),
+		SiteURL: base + o.homePath(), FeedURL: base + o.feedPath(),
 		Updated: now.Add(-newestAge(o)).UTC().Format(time.RFC3339),
 		Items: feedItems(o, base, now.UTC(), time.RFC3339, func(it *item) string {
 			return "tag:demo.veille.example,2024:" + o.Slug + "/" + it.ID
