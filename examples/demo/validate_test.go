@@ -131,6 +131,12 @@ func TestExampleConfig(t *testing.T) {
 	}
 	cfg := decodeConfig(t, b)
 	checkConfig(t, cfg)
+	// veille check opens the files a config names; relative ones are beside it.
+	if pf := cfg.SMTP.PasswordFile; pf != "" && !strings.HasPrefix(pf, "/") {
+		if _, err := os.Stat("../" + pf); err != nil {
+			t.Errorf("smtp.password_file: %v", err)
+		}
+	}
 
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
