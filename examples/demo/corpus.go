@@ -247,8 +247,8 @@ func (o *outlet) articlePath(it *item) string {
 	return "/" + o.Slug + "/" + o.newsDir() + "/" + it.ID + ".html"
 }
 
-func (o *outlet) homePath() string     { return "/" + o.Slug + "/" }
-func (c *company) careersPath() string { return "/" + c.Slug + "/carrieres" }
+func (o *outlet) homePath() string    { return "/" + o.Slug + "/" }
+func (o *outlet) careersPath() string { return "/" + o.Slug + "/carrieres" }
 
 // Expect describes what the corpus is built to produce, for the end-to-end
 // test: the company that must come out hot and the title of one of its items

@@ -135,7 +135,7 @@ func renderHome(o *outlet, careers bool) ([]byte, error) {
 		v.NewsHref = o.feedPath()
 	}
 	if careers {
-		v.CareersHref = "/" + o.Slug + "/carrieres"
+		v.CareersHref = o.careersPath()
 	}
 	return execPage("home", v)
 }
