@@ -283,7 +283,7 @@ func TestFeeds(t *testing.T) {
 			if o.Source.Kind == "page" {
 				continue
 			}
-			t.Run(now.Format("2006")+o.Slug, func(t *testing.T) {
+			t.Run(o.Slug+"@"+now.Format("2006"), func(t *testing.T) {
 				feedURL := s.URL + o.feedPath()
 				resp, body := get(t, feedURL)
 				want := map[string]string{"rss": "application/rss+xml; charset=utf-8", "atom": "application/atom+xml; charset=utf-8"}[o.Source.Kind]
