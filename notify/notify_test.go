@@ -1,12 +1,9 @@
 package notify
 
 import (
-	"bytes"
 	"context"
 	stdhtml "html"
-	"io"
 	"mime"
-	"mime/multipart"
 	"net/mail"
 	"strings"
 	"testing"
@@ -34,38 +31,13 @@ func sampleDigest(lang, title, link string) signals.Digest {
 	}
 }
 
-// parts splits a rendered message into its text and HTML parts.
 func parts(t *testing.T, eml []byte) (hdr mail.Header, text, html string) {
 	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(eml))
+	hdr, text, html, err := smtptest.Parts(eml)
 	if err != nil {
-		t.Fatalf("parse eml: %v", err)
+		t.Fatal(err)
 	}
-	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/alternative" {
-		t.Fatalf("content type %q (%v), want multipart/alternative", m.Header.Get("Content-Type"), err)
-	}
-	mr := multipart.NewReader(m.Body, params["boundary"])
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("next part: %v", err)
-		}
-		b, _ := io.ReadAll(p) // multipart.Reader decodes quoted-printable
-		switch ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type")); ct {
-		case "text/plain":
-			text = string(b)
-		case "text/html":
-			html = string(b)
-		}
-	}
-	if text == "" || html == "" {
-		t.Fatalf("want text/plain and text/html parts, got text=%d html=%d bytes", len(text), len(html))
-	}
-	return m.Header, text, html
+	return hdr, text, html
 }
 
 func TestRenderDigest(t *testing.T) {
