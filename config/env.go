@@ -99,6 +99,10 @@ func (e *expander) expand(s, path string) (string, bool) {
 		b.WriteString(s[:i])
 		val, ok := e.getenv(name)
 		if !ok {
+			// The half-expanded value would only cause misleading problems.
+			if e.c.src != nil {
+				e.c.src.broken = append(e.c.src.broken, path)
+			}
 			e.problems = append(e.problems, Problem{
 				File: e.c.Path, Line: e.c.src.line(path), Path: path,
 				Msg: fmt.Sprintf("environment variable %s is not set", name),

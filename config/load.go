@@ -183,12 +183,31 @@ func isEmptyDocument(root *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
+// parserProblems are the messages of yaml's parser (as opposed to its
+// scanner): yaml reports their line counting from 0, scanner lines from 1.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func syntaxProblem(file string, err error) Problem {
 	msg := err.Error()
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if parserProblems[m[2]] {
+			line++
+		}
 		return Problem{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
 	}
 	return Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
@@ -256,6 +275,7 @@ var (
 	unknownRe   = regexp.MustCompile(`^field (.+) not found in type \S+$`)
 	dupKeyRe    = regexp.MustCompile(`^mapping key (".*") already defined at line (\d+)$`)
 	dupFieldRe  = regexp.MustCompile(`^field (.+) already set in type \S+$`)
+	columnRe    = regexp.MustCompile(`^column (\d+): (.*)$`)
 	unmarshalRe = regexp.MustCompile("^cannot unmarshal (\\S+?)(?: `(.*)`)? into (.+)$")
 )
 
@@ -316,17 +336,17 @@ func (idx *index) typeProblem(file, msg string) (_ Problem, broken *string) {
 		p.Msg = fmt.Sprintf("expected %s, got %s", expected(m[3]), describe(n.node))
 		return p, &p.Path
 	}
-	// Errors from our own unmarshalers (Duration, ByteSize): the value on
-	// that line, scalars first since those types are scalars.
-	n := idx.value(line, func(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode })
-	if n == nil {
-		n = idx.value(line, func(*yaml.Node) bool { return true })
+	// Errors from our own unmarshalers (Duration, ByteSize) carry the column
+	// too, since a line can hold several values.
+	if m := columnRe.FindStringSubmatch(rest); m != nil {
+		col, _ := strconv.Atoi(m[1])
+		p.Msg = m[2]
+		if n := idx.value(line, func(n *yaml.Node) bool { return n.Column == col }); n != nil {
+			p.Path = n.path
+			return p, &p.Path
+		}
 	}
-	if n == nil {
-		return p, nil
-	}
-	p.Path = n.path
-	return p, &p.Path
+	return p, nil
 }
 
 // parentPath is the path of the mapping or list holding path.

@@ -102,7 +102,8 @@ func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // nodeError returns a yaml.TypeError: yaml collects those and goes on
-// decoding, where any other error would stop it and hide later problems.
+// decoding, where any other error would stop it and hide later problems. The
+// column lets Load find the key path of the value.
 func nodeError(n *yaml.Node, msg string) error {
-	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %s", n.Line, msg)}}
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: column %d: %s", n.Line, n.Column, msg)}}
 }

@@ -185,8 +185,11 @@ func (v *validator) reps() map[string]bool {
 		} else {
 			v.email(p+".email", r.Email)
 		}
-		v.language(p+".language", r.Language)
-		if _, err := loadLocation(r.Timezone); err != nil {
+		// A value inherited from digest.language or timezone is checked there.
+		if r.Language != v.c.Digest.Language {
+			v.language(p+".language", r.Language)
+		}
+		if _, err := loadLocation(r.Timezone); err != nil && r.Timezone != v.c.Timezone {
 			v.at(p+".timezone", "unknown time zone %q (use an IANA name such as Europe/Paris)", r.Timezone)
 		}
 	}
