@@ -24,6 +24,8 @@ type Config struct {
 	Watchlists []Watchlist `yaml:"watchlists"`
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
+
+	src *source // where each key was written; nil for a Config built in code
 }
 
 type Fetch struct {
@@ -70,6 +72,8 @@ type Rep struct {
 	Email    string `yaml:"email"`
 	Language string `yaml:"language"` // defaults to digest.language
 	Timezone string `yaml:"timezone"` // defaults to timezone
+
+	Location *time.Location `yaml:"-"` // Timezone, loaded
 }
 
 type Watchlist struct {
@@ -83,6 +87,8 @@ type Watchlist struct {
 	Fit          []FitRule           `yaml:"fit"`
 	ProspectsCSV string              `yaml:"prospects_csv"`
 	Prospects    []Prospect          `yaml:"prospects"` // after Load: inline ones, then the CSV's
+
+	csvName string // ProspectsCSV as joined to the config's folder, for messages
 }
 
 type FitRule struct {
@@ -105,6 +111,8 @@ type Prospect struct {
 	Fields  map[string]string `yaml:"fields"`
 	Feeds   []string          `yaml:"feeds"`
 	Pages   []Page            `yaml:"pages"`
+
+	origin origin // the config line or CSV row that defined it
 }
 
 type Page struct {

@@ -38,9 +38,12 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return nodeError(n, "expected a duration such as 30s or 30d")
+	}
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return err
+		return nodeError(n, err.Error())
 	}
 	*d = Duration(v)
 	return nil
@@ -87,10 +90,20 @@ func ParseByteSize(s string) (int64, error) {
 }
 
 func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return nodeError(n, "expected a size such as 8MiB")
+	}
 	v, err := ParseByteSize(n.Value)
 	if err != nil {
-		return err
+		return nodeError(n, err.Error())
 	}
 	*b = ByteSize(v)
 	return nil
+}
+
+// nodeError returns a yaml.TypeError: yaml collects those and goes on
+// decoding, where any other error would stop it and hide later problems. The
+// column lets Load find the key path of the value.
+func nodeError(n *yaml.Node, msg string) error {
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: column %d: %s", n.Line, n.Column, msg)}}
 }

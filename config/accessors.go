@@ -1,0 +1,54 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// SMTPPassword returns smtp.password, or the content of smtp.password_file
+// without its trailing newline. The file is read here rather than at Load so
+// that `veille check` works on a machine without the secret.
+func (c *Config) SMTPPassword() (string, error) {
+	if c.SMTP.PasswordFile == "" {
+		return c.SMTP.Password, nil
+	}
+	b, err := os.ReadFile(c.SMTP.PasswordFile)
+	if err != nil {
+		return "", fmt.Errorf("reading smtp.password_file %s: %w", c.SMTP.PasswordFile, err)
+	}
+	s := strings.TrimSuffix(string(b), "\n")
+	return strings.TrimSuffix(s, "\r"), nil
+}
+
+// RepByID returns the rep with that id.
+func (c *Config) RepByID(id string) (Rep, bool) {
+	for _, r := range c.Reps {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rep{}, false
+}
+
+// WatchlistByID returns the watch list with that id.
+func (c *Config) WatchlistByID(id string) (Watchlist, bool) {
+	for _, w := range c.Watchlists {
+		if w.ID == id {
+			return w, true
+		}
+	}
+	return Watchlist{}, false
+}
+
+// Names returns the names the prospect is mentioned by: its name, then its
+// aliases.
+func (p Prospect) Names() []string {
+	return append([]string{p.Name}, p.Aliases...)
+}
+
+// Where says where the prospect was defined, "veille.yaml:42" or
+// "agro.csv:5", for messages and `veille check`.
+func (p Prospect) Where() string {
+	return p.origin.String()
+}
