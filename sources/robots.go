@@ -63,6 +63,13 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 		if err != nil {
 			return err
 		}
+		if d.status >= 500 {
+			// A server error forbids everything for now; it is not cached,
+			// so the next try asks again (robotstxt's FindGroup would
+			// allow everything here).
+			return &FetchError{Kind: ErrRobots, URL: pageURL, Status: d.status,
+				Err: fmt.Errorf("%s answered %d: crawling disallowed until it recovers", robotsURL, d.status)}
+		}
 		data, err := robotstxt.FromStatusAndBytes(d.status, d.body)
 		if err != nil {
 			// An unparsable robots.txt says nothing we can honour.
