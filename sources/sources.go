@@ -65,6 +65,9 @@ const (
 	ErrNetwork   ErrorKind = "network"
 	ErrParse     ErrorKind = "parse"
 	ErrRateLimit ErrorKind = "rate_limited"
+	// ErrPrivate: a redirect or an autodiscovered URL led to a private or
+	// loopback address from a source configured on a public one.
+	ErrPrivate ErrorKind = "private_address"
 )
 
 // State is what the store keeps per source between fetches.

@@ -1,0 +1,102 @@
+package sources
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// trackingParams are query parameters that only track the reader; they are
+// dropped so the same article reached from a newsletter and from a feed has
+// one canonical URL.
+var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "mc_cid": true, "mc_eid": true}
+
+// Canonical returns the canonical form of an absolute http or https URL:
+// scheme and host lowercased, default port and fragment dropped, tracking
+// parameters (utm_*, fbclid, gclid, mc_cid, mc_eid) removed and the query
+// sorted by key, keeping the order of repeated keys.
+func Canonical(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("canonical %q: %w", raw, err)
+	}
+	return canonicalURL(u)
+}
+
+func canonicalURL(in *url.URL) (string, error) {
+	u := *in
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("canonical %q: scheme must be http or https", in.String())
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("canonical %q: no host", in.String())
+	}
+	u.Host = strings.ToLower(u.Host)
+	if port := u.Port(); (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		u.Host = strings.TrimSuffix(u.Host, ":"+port)
+	}
+	u.Host = strings.TrimSuffix(u.Host, ":")
+	u.User = nil
+	u.Fragment, u.RawFragment = "", ""
+	if u.Path == "" {
+		u.Path, u.RawPath = "/", ""
+	}
+	u.RawQuery = canonicalQuery(u.RawQuery)
+	u.ForceQuery = false
+	return u.String(), nil
+}
+
+// canonicalQuery drops tracking parameters and sorts the rest by key. It
+// works on the raw pairs so encodings the site chose survive.
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	type pair struct{ key, raw string }
+	var kept []pair
+	for _, p := range strings.Split(raw, "&") {
+		if p == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(p, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			key = k
+		}
+		lk := strings.ToLower(key)
+		if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+			continue
+		}
+		kept = append(kept, pair{key, p})
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].key < kept[j].key })
+	parts := make([]string, len(kept))
+	for i, p := range kept {
+		parts[i] = p.raw
+	}
+	return strings.Join(parts, "&")
+}
+
+// resolveLink resolves a link found in content against base and returns its
+// canonical form, or "" when it is empty or not a web URL.
+func resolveLink(base *url.URL, link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" {
+		return ""
+	}
+	ref, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	abs := ref
+	if base != nil {
+		abs = base.ResolveReference(ref)
+	}
+	c, err := canonicalURL(abs)
+	if err != nil {
+		return ""
+	}
+	return c
+}

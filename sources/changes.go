@@ -1,0 +1,158 @@
+package sources
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// maxListed is how many new or removed entries a change item's title names.
+const maxListed = 5
+
+// ExtractChanges returns the texts of the elements of a page that match
+// selector (change mode), in document order; empty texts are skipped.
+func ExtractChanges(r io.Reader, contentType string, pageURL string, selector string) ([]string, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+	}
+	texts, _, err := extractChanges(body, contentType, pageURL, selector)
+	return texts, err
+}
+
+// extractChanges returns the selected texts and the page's language.
+func extractChanges(body []byte, contentType, pageURL, selector string) ([]string, string, error) {
+	if strings.TrimSpace(selector) == "" {
+		return nil, "", fmt.Errorf("page %s: change mode: no select selector", pageURL)
+	}
+	fld, err := compileField(selector)
+	if err != nil {
+		return nil, "", fmt.Errorf("page %s: %w", pageURL, err)
+	}
+	if fld.sel == nil {
+		return nil, "", fmt.Errorf("page %s: change mode: selector %q selects no element", pageURL, selector)
+	}
+	doc, _, err := loadHTML(body, contentType, pageURL)
+	if err != nil {
+		return nil, "", err
+	}
+	var texts []string
+	doc.FindMatcher(fld.sel).Each(func(_ int, s *goquery.Selection) {
+		t := selectionText(s)
+		if fld.attr != "" {
+			t = foldSpace(s.AttrOr(fld.attr, ""))
+		}
+		if t != "" {
+			texts = append(texts, truncateUTF8(t, 1000))
+		}
+	})
+	return texts, langTag(doc.Find("html").AttrOr("lang", "")), nil
+}
+
+// diffChanges compares the selected texts of a visit with the baseline of
+// the previous one and returns the one item describing the change, or false
+// when the set is the same. A rising count carries the hr_moves hint.
+func diffChanges(prev, cur []string, pageURL, lang string, now time.Time) (signals.Item, bool) {
+	added, removed := multisetDiff(prev, cur)
+	if len(added) == 0 && len(removed) == 0 {
+		return signals.Item{}, false
+	}
+	title := fmt.Sprintf("%d → %d job offers", len(prev), len(cur))
+	if len(added) > 0 {
+		title += "; new: " + listSome(added)
+	}
+	if len(removed) > 0 {
+		title += "; removed: " + listSome(removed)
+	}
+	sorted := slices.Clone(cur)
+	slices.Sort(sorted)
+	sum := sha256.Sum256([]byte(pageURL + "\x00" + strings.Join(sorted, "\x00")))
+	id := hex.EncodeToString(sum[:8])
+	it := signals.Item{
+		GUID:      "changes:" + id,
+		Title:     title,
+		Summary:   truncateUTF8(strings.Join(added, "\n"), maxSummary),
+		Published: now,
+		Lang:      lang,
+	}
+	if u, err := url.Parse(pageURL); err == nil {
+		// The fragment tells this change from the page's other changes,
+		// which all link to the same page.
+		if c, err := canonicalURL(u); err == nil {
+			it.URL = c + "#changes-" + id
+		}
+	}
+	if len(cur) > len(prev) {
+		it.Hints = []signals.Label{signals.HRMoves}
+	}
+	return it, true
+}
+
+// multisetDiff returns what cur has that prev has not, and the reverse,
+// counting duplicates (two identical offers are two offers).
+func multisetDiff(prev, cur []string) (added, removed []string) {
+	count := map[string]int{}
+	for _, p := range prev {
+		count[p]++
+	}
+	for _, c := range cur {
+		if count[c] > 0 {
+			count[c]--
+			continue
+		}
+		added = append(added, c)
+	}
+	for _, p := range prev {
+		if count[p] > 0 {
+			count[p]--
+			removed = append(removed, p)
+		}
+	}
+	return added, removed
+}
+
+func listSome(s []string) string {
+	shown := make([]string, 0, maxListed)
+	for _, t := range s[:min(len(s), maxListed)] {
+		shown = append(shown, truncateUTF8(t, 80))
+	}
+	out := strings.Join(shown, ", ")
+	if len(s) > maxListed {
+		out += fmt.Sprintf(", … (+%d)", len(s)-maxListed)
+	}
+	return out
+}
+
+// fetchChanges fetches a page in change mode. The first visit only records
+// the baseline; later visits emit one item when the selected set changed.
+func (f *Fetcher) fetchChanges(ctx context.Context, src Source, st *State) (Result, error) {
+	d, err := f.fetchHTML(ctx, src.URL, st)
+	if err != nil {
+		return resultOf(d), err
+	}
+	if d.notModified {
+		return Result{NotModified: true, Status: d.status}, nil
+	}
+	texts, lang, err := extractChanges(d.body, d.contentType(), d.url.String(), src.Page.Select)
+	if err != nil {
+		return Result{Status: d.status}, &FetchError{Kind: ErrParse, URL: src.URL, Status: d.status, Err: err}
+	}
+	res := Result{Status: d.status}
+	if st.HasBaseline {
+		if it, ok := diffChanges(st.Baseline, texts, src.URL, lang, f.now()); ok {
+			res.Items = []signals.Item{it}
+		}
+	}
+	st.Baseline, st.HasBaseline = texts, true
+	return res, nil
+}

@@ -1,0 +1,67 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FetchError is a failed fetch: what kind of failure, the URL and, for 429
+// and 503, how long the server asked us to wait.
+type FetchError struct {
+	Kind       ErrorKind
+	URL        string
+	Status     int           // HTTP status, 0 when no response came
+	RetryAfter time.Duration // from Retry-After, 0 when absent
+	Err        error
+}
+
+func (e *FetchError) Error() string { return "fetch " + e.URL + ": " + e.Err.Error() }
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// KindOf returns the kind of a fetch error; errors that are no FetchError
+// are network errors.
+func KindOf(err error) ErrorKind {
+	var fe *FetchError
+	if errors.As(err, &fe) {
+		return fe.Kind
+	}
+	return ErrNetwork
+}
+
+// transportError classifies an error from the HTTP client or a body read.
+func transportError(rawURL string, err error) *FetchError {
+	kind := ErrNetwork
+	var ne net.Error
+	switch {
+	case errors.Is(err, errPrivateAddress):
+		kind = ErrPrivate
+	case errors.Is(err, errRedirectLoop), errors.Is(err, errTooManyRedirects), errors.Is(err, errUnsupportedScheme):
+		kind = ErrHTTP
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		kind = ErrTimeout
+	}
+	return &FetchError{Kind: kind, URL: rawURL, Err: err}
+}
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n < 0 {
+			return 0
+		}
+		return min(time.Duration(n)*time.Second, maxBackoff)
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), maxBackoff)
+	}
+	return 0
+}

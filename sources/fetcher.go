@@ -1,0 +1,195 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// Fetcher gets items from sources over one shared HTTP client. It is safe
+// for concurrent use. Its only memory between calls is politeness (host
+// limiters) and the robots.txt cache; a source's own state comes in and
+// goes out with each Fetch.
+type Fetcher struct {
+	opt     Options
+	ua      string
+	now     func() time.Time
+	client  *http.Client
+	pool    chan struct{}
+	gates   *hostGates
+	robots  *robotsCache
+	feeds   *feedDecoder
+	private func(netip.AddrPort) bool
+}
+
+// NewFetcher builds a Fetcher from o, defaults filled in.
+func NewFetcher(o Options) *Fetcher {
+	o = o.withDefaults()
+	return &Fetcher{
+		opt:     o,
+		ua:      o.userAgent(),
+		now:     o.Now,
+		client:  newClient(o, isPrivateAddr),
+		pool:    make(chan struct{}, o.Concurrency),
+		gates:   newHostGates(o.PerHostInterval),
+		robots:  newRobotsCache(),
+		feeds:   newFeedDecoder(),
+		private: isPrivateAddr,
+	}
+}
+
+// Fetch polls src once. It does not check st.Due: the caller decides when.
+//
+// On success the returned state has Failures reset, LastSuccess (and
+// FirstFetched, the first time) set to now and the validators updated; a
+// 304 gives Result.NotModified and no parsing. On failure it has Failures
+// incremented, NextTry set from Retry-After or the exponential backoff, and
+// LastError and ErrorKind set; the error is a *FetchError. When ctx itself
+// is cancelled the state comes back unchanged with ctx's error.
+func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, State, error) {
+	now := f.now()
+	u, err := url.Parse(src.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		err := &FetchError{Kind: ErrHTTP, URL: src.URL, Err: fmt.Errorf("invalid source url: must be absolute http or https")}
+		return Result{}, failed(st, err, now), err
+	}
+	jctx := withAllowPrivate(ctx, hostIsPrivate(ctx, u.Host, schemePort(u.Scheme), f.private))
+	next := st
+	next.LastAttempt = now
+	var res Result
+	switch src.Kind {
+	case KindFeed:
+		res, err = f.fetchFeed(jctx, src.URL, &next)
+	case KindPage:
+		res, err = f.fetchPage(jctx, src, &next)
+	case KindChanges:
+		res, err = f.fetchChanges(jctx, src, &next)
+	case KindSite:
+		res, err = f.fetchSite(jctx, src.URL, &next)
+	default:
+		err = &FetchError{Kind: ErrHTTP, URL: src.URL, Err: fmt.Errorf("unknown source kind %q", src.Kind)}
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}, st, fmt.Errorf("fetch %s: %w", src.URL, ctx.Err())
+		}
+		// Validators of a response we could not use would turn the next
+		// try into a 304 that hides the failure.
+		next.ETag, next.LastModified = st.ETag, st.LastModified
+		return res, failed(next, err, now), err
+	}
+	for i := range res.Items {
+		res.Items[i].SourceID = src.ID
+	}
+	next.Failures = 0
+	next.NextTry = time.Time{}
+	next.LastError = ""
+	next.ErrorKind = ""
+	next.LastSuccess = now
+	if next.FirstFetched.IsZero() {
+		next.FirstFetched = now
+	}
+	return res, next, nil
+}
+
+// failed records a failure: one more consecutive failure, the error, and
+// the next try from Retry-After when the server sent one, else backoff.
+func failed(st State, err error, now time.Time) State {
+	st.LastAttempt = now
+	st.Failures++
+	st.LastError = err.Error()
+	st.ErrorKind = KindOf(err)
+	wait := backoff(st.Failures)
+	var fe *FetchError
+	if errors.As(err, &fe) && fe.RetryAfter > 0 {
+		wait = fe.RetryAfter
+	}
+	st.NextTry = now.Add(wait)
+	return st
+}
+
+// fetchFeed fetches and decodes the feed at feedURL with a conditional GET,
+// updating st's validators.
+func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *State) (Result, error) {
+	d, err := f.get(ctx, feedURL, acceptFeed, validators{st.ETag, st.LastModified}, f.opt.MaxBody)
+	if err != nil {
+		return Result{}, err
+	}
+	if d.notModified {
+		return Result{NotModified: true, Status: d.status}, nil
+	}
+	if d.status < 200 || d.status > 299 {
+		return Result{Status: d.status}, f.statusError(feedURL, d)
+	}
+	items, err := f.decodeFeed(feedURL, d)
+	if err != nil {
+		return Result{Status: d.status}, err
+	}
+	st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
+	return Result{Items: items, Status: d.status}, nil
+}
+
+// decodeFeed decodes a 2xx document as a feed; a challenge page is blocked,
+// other non-feeds are not_a_feed with the status and content type.
+func (f *Fetcher) decodeFeed(feedURL string, d *document) ([]signals.Item, error) {
+	items, err := f.feeds.decode(d.body, d.contentType(), d.url.String(), f.now())
+	switch {
+	case err == nil:
+		return items, nil
+	case isChallenge(d.status, d.header, d.body):
+		return nil, &FetchError{Kind: ErrBlocked, URL: feedURL, Status: d.status,
+			Err: fmt.Errorf("blocked: bot challenge (status %d)", d.status)}
+	case errors.Is(err, errNotFeed):
+		return nil, &FetchError{Kind: ErrNotAFeed, URL: feedURL, Status: d.status,
+			Err: fmt.Errorf("not a feed (status %d, content type %q)", d.status, d.contentType())}
+	}
+	return nil, &FetchError{Kind: ErrParse, URL: feedURL, Status: d.status, Err: err}
+}
+
+// fetchHTML fetches a page with a conditional GET after checking robots.txt,
+// and refuses a 2xx bot challenge.
+func (f *Fetcher) fetchHTML(ctx context.Context, pageURL string, st *State) (*document, error) {
+	if err := f.allowedByRobots(ctx, pageURL); err != nil {
+		return nil, err
+	}
+	d, err := f.get(ctx, pageURL, acceptPage, validators{st.ETag, st.LastModified}, f.opt.MaxBody)
+	if err != nil {
+		return nil, err
+	}
+	if d.notModified {
+		return d, nil
+	}
+	if d.status < 200 || d.status > 299 || isChallenge(d.status, d.header, d.body) {
+		return d, f.statusError(pageURL, d)
+	}
+	st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
+	return d, nil
+}
+
+func (f *Fetcher) fetchPage(ctx context.Context, src Source, st *State) (Result, error) {
+	d, err := f.fetchHTML(ctx, src.URL, st)
+	if err != nil {
+		return resultOf(d), err
+	}
+	if d.notModified {
+		return Result{NotModified: true, Status: d.status}, nil
+	}
+	items, err := parsePage(d.body, d.contentType(), d.url.String(), src.Page, f.now())
+	if err != nil {
+		return Result{Status: d.status}, &FetchError{Kind: ErrParse, URL: src.URL, Status: d.status, Err: err}
+	}
+	return Result{Items: items, Status: d.status}, nil
+}
+
+func resultOf(d *document) Result {
+	if d == nil {
+		return Result{}
+	}
+	return Result{Status: d.status}
+}

@@ -1,0 +1,115 @@
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// pageSpec is a compiled PageSpec for selector mode.
+type pageSpec struct {
+	item, title, link, date, summary field
+}
+
+func compilePageSpec(spec PageSpec) (pageSpec, error) {
+	if strings.TrimSpace(spec.Item) == "" {
+		return pageSpec{}, errors.New("page spec: no item selector")
+	}
+	var ps pageSpec
+	var errs []error
+	for _, f := range []struct {
+		dst  *field
+		spec string
+	}{
+		{&ps.item, spec.Item}, {&ps.title, spec.Title}, {&ps.link, spec.Link},
+		{&ps.date, spec.Date}, {&ps.summary, spec.Summary},
+	} {
+		c, err := compileField(f.spec)
+		errs = append(errs, err)
+		*f.dst = c
+	}
+	if ps.item.sel == nil {
+		errs = append(errs, fmt.Errorf("page spec: item selector %q selects no element", spec.Item))
+	}
+	if ps.link.empty() {
+		ps.link, _ = compileField("a@href")
+	}
+	return ps, errors.Join(errs...)
+}
+
+// ParsePage reads a newsroom page in selector mode: each element matching
+// spec.Item is one item, its title, link, date and summary taken by the
+// other selectors ("sel@attr" takes an attribute; the link defaults to the
+// first a@href in the item, or the item's own href). The charset comes from
+// contentType, a BOM or a <meta>; links are resolved against pageURL and
+// <base href>. Dates in the future are clamped to the current time.
+func ParsePage(r io.Reader, contentType string, pageURL string, spec PageSpec) ([]signals.Item, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+	}
+	return parsePage(body, contentType, pageURL, spec, time.Now())
+}
+
+func parsePage(body []byte, contentType, pageURL string, spec PageSpec, now time.Time) ([]signals.Item, error) {
+	ps, err := compilePageSpec(spec)
+	if err != nil {
+		return nil, fmt.Errorf("page %s: %w", pageURL, err)
+	}
+	doc, base, err := loadHTML(body, contentType, pageURL)
+	if err != nil {
+		return nil, err
+	}
+	lang := langTag(doc.Find("html").AttrOr("lang", ""))
+	var items []signals.Item
+	doc.FindMatcher(ps.item.sel).Each(func(_ int, s *goquery.Selection) {
+		link := ps.link.value(s)
+		if link == "" && s.Is("a") {
+			link = s.AttrOr("href", "")
+		}
+		it := signals.Item{
+			URL:     resolveLink(base, link),
+			Title:   ps.title.value(s),
+			Summary: truncateUTF8(ps.summary.value(s), maxSummary),
+			Lang:    lang,
+		}
+		if it.Title == "" && ps.title.empty() {
+			it.Title = truncateUTF8(selectionText(s), 300)
+		}
+		if it.Title == "" && it.URL == "" {
+			return
+		}
+		if d := ps.date.value(s); d != "" {
+			it.Published, _ = ParseDate(d, now)
+		}
+		items = append(items, it)
+	})
+	return items, nil
+}
+
+// loadHTML decodes body to UTF-8, parses it and returns the document with
+// the base URL links resolve against: pageURL, or <base href> resolved
+// against it.
+func loadHTML(body []byte, contentType, pageURL string) (*goquery.Document, *url.URL, error) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("page %s: %w", pageURL, err)
+	}
+	doc, err := goquery.NewDocumentFromReader(decodeHTML(body, contentType))
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse page %s: %w", pageURL, err)
+	}
+	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
+		if b, err := url.Parse(strings.TrimSpace(href)); err == nil {
+			base = base.ResolveReference(b)
+		}
+	}
+	return doc, base, nil
+}

@@ -1,0 +1,81 @@
+package sources
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// hostGate spaces and serialises the requests to one host: one request in
+// flight at a time, and at least interval between two starts.
+type hostGate struct {
+	slot    chan struct{}
+	limiter *rate.Limiter
+}
+
+// hostGates holds one gate per host, created on first use.
+type hostGates struct {
+	interval time.Duration
+	mu       sync.Mutex
+	gates    map[string]*hostGate
+}
+
+func newHostGates(interval time.Duration) *hostGates {
+	return &hostGates{interval: interval, gates: map[string]*hostGate{}}
+}
+
+func (h *hostGates) gate(host string) *hostGate {
+	host = strings.ToLower(host)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	g, ok := h.gates[host]
+	if !ok {
+		g = &hostGate{slot: make(chan struct{}, 1), limiter: rate.NewLimiter(every(h.interval), 1)}
+		h.gates[host] = g
+	}
+	return g
+}
+
+// slowDown raises a host's interval to d (robots.txt Crawl-delay) when d
+// is longer than the configured one; it never lowers it.
+func (h *hostGates) slowDown(host string, d time.Duration) {
+	if d <= h.interval {
+		return
+	}
+	g := h.gate(host)
+	if every(d) < g.limiter.Limit() {
+		g.limiter.SetLimit(every(d))
+	}
+}
+
+func every(d time.Duration) rate.Limit {
+	if d <= 0 {
+		return rate.Inf
+	}
+	return rate.Every(d)
+}
+
+// enter takes the host's slot and waits for its limiter, then takes a slot
+// of the global pool. The returned func gives both back. ctx is the job's
+// context: the request's own timeout starts after enter returns.
+func (g *hostGate) enter(ctx context.Context, pool chan struct{}) (func(), error) {
+	select {
+	case g.slot <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if err := g.limiter.Wait(ctx); err != nil {
+		<-g.slot
+		return nil, err
+	}
+	select {
+	case pool <- struct{}{}:
+	case <-ctx.Done():
+		<-g.slot
+		return nil, ctx.Err()
+	}
+	return func() { <-pool; <-g.slot }, nil
+}
