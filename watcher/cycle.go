@@ -56,6 +56,7 @@ type fetched struct {
 func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 	start := w.Now()
 	p := w.Plan()
+	log := w.Log.With("cycle", w.cycles.Add(1))
 	stats := CycleStats{Sources: len(p.sources)}
 	states, err := w.Store.sourceStates()
 	if err != nil {
@@ -106,9 +107,17 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 			if f.state.ErrorKind == sources.ErrBlocked {
 				stats.Blocked++
 			}
-			w.Log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", f.state.ErrorKind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
+			kind := string(f.state.ErrorKind)
+			if kind == "" {
+				kind = "error"
+			}
+			w.Metrics.fetch(kind)
+			log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 		case f.res.NotModified:
 			stats.NotModified++
+			w.Metrics.fetch("not_modified")
+		default:
+			w.Metrics.fetch("ok")
 		}
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
@@ -121,19 +130,28 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		fresh = append(fresh, refs...)
+		for _, r := range refs {
+			for _, l := range r.Labels {
+				w.Metrics.signal(string(l))
+			}
+		}
 	}
+	w.Metrics.backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
+		w.Metrics.cycle(stats, writeErr)
 		return stats, writeErr
 	}
 	now := w.Now()
-	if err := w.Rescore(now); err != nil {
-		return stats, err
-	}
-	if err := w.queueAlerts(p, fresh, now); err != nil {
-		return stats, err
+	err = w.Rescore(now)
+	if err == nil {
+		err = w.queueAlerts(p, fresh, now)
 	}
 	stats.Duration = w.Now().Sub(start)
-	w.Log.Info("cycle done", "sources", stats.Sources, "polled", stats.Polled, "not_modified", stats.NotModified,
+	w.Metrics.cycle(stats, err)
+	if err != nil {
+		return stats, err
+	}
+	log.Info("cycle done", "sources", stats.Sources, "polled", stats.Polled, "not_modified", stats.NotModified,
 		"failed", stats.Failed, "blocked", stats.Blocked, "deferred", stats.Deferred,
 		"new_items", stats.NewItems, "new_signals", stats.NewSignals, "duration", stats.Duration.Round(time.Millisecond))
 	if err := ctx.Err(); err != nil {
@@ -146,6 +164,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 type signalRef struct {
 	LeadKey string
 	Story   string
+	Labels  []signals.Label
 }
 
 // apply stores one fetch result in one write transaction: source state,
@@ -231,7 +250,7 @@ func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m si
 	if len(cls.Labels) == 0 && len(cls.Evidence[signals.Keyword]) == 0 {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
-	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it)}
+	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it), Labels: cls.Labels}
 	b := tx.Bucket(bucketSignals)
 	k := key(ref.LeadKey, ref.Story)
 	var s signals.Signal

@@ -35,13 +35,15 @@ type health struct {
 // cronLogger adapts slog to cron's logger and counts skipped runs, which
 // cron's default logger would hide.
 type cronLogger struct {
-	log  *slog.Logger
-	skip *atomic.Int64
+	log     *slog.Logger
+	skip    *atomic.Int64
+	metrics *Metrics
 }
 
 func (l cronLogger) Info(msg string, kv ...any) {
 	if msg == "skip" {
 		l.skip.Add(1)
+		l.metrics.skip()
 		l.log.Warn("scheduled run skipped: the previous one is still running")
 	}
 }
@@ -90,7 +92,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		w.drainLogged(jobCtx)
 	}
 
-	logger := cronLogger{log: w.Log, skip: &h.skipped}
+	logger := cronLogger{log: w.Log, skip: &h.skipped, metrics: w.Metrics}
 	var c *cron.Cron
 	schedule := func(p *Plan) error {
 		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
@@ -166,7 +168,8 @@ func (w *Watcher) drainLogged(ctx context.Context) {
 	}
 }
 
-// serveHealth serves /healthz on the config's listen address (none when empty).
+// serveHealth serves /healthz, /metrics and the admin API on the
+// config's listen address (none when empty).
 func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
 	addr := w.Plan().cfg.Listen
 	if addr == "" {
@@ -177,6 +180,10 @@ func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
+	if w.Metrics != nil {
+		mux.Handle("GET /metrics", w.Metrics.Handler())
+	}
+	w.apiRoutes(mux)
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -209,6 +216,6 @@ func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
 			w.Log.Error("http server", "err", err)
 		}
 	}()
-	w.Log.Info("serving /healthz", "listen", l.Addr().String())
+	w.Log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
 	return srv, nil
 }

@@ -77,6 +77,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 	if err != nil {
 		return 0, 0, err
 	}
+	defer w.countOutbox()
 	for _, e := range entries {
 		if e.Status != StatusPending || e.NextTry.After(w.Now()) {
 			continue
@@ -104,10 +105,16 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		}
 		if sendErr == nil {
 			sent++
+			w.Metrics.message(e.Message.Kind, "sent")
 			w.Log.Info("message sent", "rep", e.Message.Rep, "kind", e.Message.Kind, "message_id", e.Message.MessageID)
 			continue
 		}
 		failed++
+		outcome := "retry"
+		if e.Status == StatusFailed {
+			outcome = "failed"
+		}
+		w.Metrics.message(e.Message.Kind, outcome)
 		w.Log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "err", sendErr)
 	}
 	return sent, failed, nil
@@ -155,4 +162,24 @@ func (s *Store) DropOutbox(id uint64) error {
 		}
 		return b.Delete(u64(id))
 	})
+}
+
+// countOutbox refreshes the outbox gauge.
+func (w *Watcher) countOutbox() {
+	if w.Metrics == nil {
+		return
+	}
+	entries, err := w.Store.Outbox()
+	if err != nil {
+		return
+	}
+	pending, failed := 0, 0
+	for _, e := range entries {
+		if e.Status == StatusFailed {
+			failed++
+		} else {
+			pending++
+		}
+	}
+	w.Metrics.outboxSize(pending, failed)
 }

@@ -103,27 +103,17 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// BackupFile writes a consistent copy to path (via a temp file and rename,
-// so a failed backup never leaves a truncated file behind).
+// BackupFile writes a consistent copy to path.
 func (s *Store) BackupFile(path string) (int64, error) {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := s.Backup(pw)
+		pw.CloseWithError(err)
+	}()
+	n, err := writeFileAtomic(path, pr)
+	pr.CloseWithError(err)
 	if err != nil {
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
-	}
-	n, err := s.Backup(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return 0, fmt.Errorf("backup to %s: %w", path, err)
+		return 0, fmt.Errorf("backup %s: %w", s.path, err)
 	}
 	return n, nil
 }

@@ -36,8 +36,10 @@ type Watcher struct {
 	Sender   Sender // nil: messages stay queued
 	Log      *slog.Logger
 	Now      func() time.Time
+	Metrics  *Metrics // nil: no metrics
 
-	plan atomic.Pointer[Plan]
+	plan   atomic.Pointer[Plan]
+	cycles atomic.Int64 // numbers cycles in logs
 }
 
 // New builds a watcher on a compiled plan.

@@ -103,11 +103,15 @@ func (a *app) Close() error { return a.w.Store.Close() }
 // openApp loads the config, opens the store and wires the real fetcher,
 // renderer and (when smtp.host is set) sender into a watcher.
 func openApp(e *env, c common) (*app, error) {
-	log, err := c.logger(e)
+	cfg, err := loadConfig(e, c.config)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfig(e, c.config)
+	return newApp(e, c, cfg)
+}
+
+func newApp(e *env, c common, cfg *config.Config) (*app, error) {
+	log, err := c.logger(e)
 	if err != nil {
 		return nil, err
 	}

@@ -112,30 +112,44 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 	if (*out == "") == !*send {
 		return usageError{"digest: give --out DIR (previews) or --send"}
 	}
-	a, err := openApp(e, c)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if *rep != "" {
-		if _, ok := a.cfg.RepByID(*rep); !ok {
-			return fmt.Errorf("--rep %q: no such rep in %s", *rep, c.config)
-		}
-	}
-	now := time.Now()
 	if *send {
-		n, err := a.w.QueueDigests(now, *rep)
+		a, err := openApp(e, c)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if err := checkRep(a.cfg, c.config, *rep); err != nil {
+			return err
+		}
+		n, err := a.w.QueueDigests(time.Now(), *rep)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
 		return drain(ctx, e, a)
 	}
-	msgs, err := a.w.RenderDigests(now, *rep)
+	b, a, err := openBackend(e, c)
+	if err != nil {
+		return err
+	}
+	if a != nil {
+		defer a.Close()
+		if err := checkRep(a.cfg, c.config, *rep); err != nil {
+			return err
+		}
+	}
+	msgs, err := b.RenderDigests(ctx, *rep)
 	if err != nil {
 		return err
 	}
 	return writePreviews(e, *out, msgs)
+}
+
+func checkRep(cfg *config.Config, path, rep string) error {
+	if _, ok := cfg.RepByID(rep); rep != "" && !ok {
+		return fmt.Errorf("--rep %q: no such rep in %s", rep, path)
+	}
+	return nil
 }
 
 func writePreviews(e *env, dir string, msgs []signals.Message) error {
@@ -157,7 +171,7 @@ func writePreviews(e *env, dir string, msgs []signals.Message) error {
 	return nil
 }
 
-func cmdLeads(_ context.Context, e *env, args []string) error {
+func cmdLeads(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := newFlags(e, "leads")
 	c.register(fs)
@@ -173,19 +187,21 @@ func cmdLeads(_ context.Context, e *env, args []string) error {
 	if *tier != "" && f.Tier != signals.Hot && f.Tier != signals.Potential && f.Tier != signals.Cold {
 		return usageError{fmt.Sprintf("--tier %q: use hot, potential or cold", *tier)}
 	}
-	a, err := openApp(e, c)
+	b, a, err := openBackend(e, c)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	leads, err := a.w.Leads(f)
+	if a != nil {
+		defer a.Close()
+	}
+	leads, err := b.Leads(ctx, f)
 	if err != nil {
 		return err
 	}
 	return printLeads(e.stdout, leads, *format)
 }
 
-func cmdSignals(_ context.Context, e *env, args []string) error {
+func cmdSignals(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := newFlags(e, "signals")
 	c.register(fs)
@@ -201,21 +217,22 @@ func cmdSignals(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{"--since: " + err.Error()}
 	}
-	a, err := openApp(e, c)
+	b, a, err := openBackend(e, c)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	now := time.Now()
-	f.Since = now.Add(-d)
-	sigs, err := a.w.Signals(f, now)
+	if a != nil {
+		defer a.Close()
+	}
+	f.Since = time.Now().Add(-d)
+	sigs, err := b.Signals(ctx, f)
 	if err != nil {
 		return err
 	}
 	return printSignals(e.stdout, sigs, *format)
 }
 
-func cmdSources(_ context.Context, e *env, args []string) error {
+func cmdSources(ctx context.Context, e *env, args []string) error {
 	var c common
 	fs := newFlags(e, "sources")
 	c.register(fs)
@@ -224,12 +241,14 @@ func cmdSources(_ context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, c)
+	b, a, err := openBackend(e, c)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
-	srcs, err := a.w.Sources(*failing)
+	if a != nil {
+		defer a.Close()
+	}
+	srcs, err := b.Sources(ctx, *failing)
 	if err != nil {
 		return err
 	}
@@ -260,36 +279,42 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	if action == "drop" && id == 0 {
 		return usageError{"outbox drop: give the message id (see 'veille outbox list')"}
 	}
-	a, err := openApp(e, c)
+	b, a, err := openBackend(e, c)
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	if a != nil {
+		defer a.Close()
+	}
 	switch action {
 	case "list":
-		entries, err := a.w.Store.Outbox()
+		entries, err := b.Outbox(ctx)
 		if err != nil {
 			return err
 		}
 		return printOutbox(e.stdout, entries, *format)
 	case "drop":
-		if err := a.w.Store.DropOutbox(id); err != nil {
+		if err := b.DropOutbox(ctx, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "message %d dropped\n", id)
 		return nil
 	}
 	if id != 0 || *all {
-		n, err := a.w.Store.RetryOutbox(id, time.Now())
+		n, err := b.RetryOutbox(ctx, id)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d message(s) due now\n", n)
 	}
+	if a == nil {
+		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute")
+		return nil
+	}
 	return drain(ctx, e, a)
 }
 
-func cmdStore(_ context.Context, e *env, args []string) error {
+func cmdStore(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || (args[0] != "backup" && args[0] != "compact") {
 		return usageError{"store: use 'store backup --out FILE' or 'store compact'"}
 	}
@@ -301,11 +326,11 @@ func cmdStore(_ context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e, c.config)
-	if err != nil {
-		return err
-	}
 	if action == "compact" {
+		cfg, err := loadConfig(e, c.config)
+		if err != nil {
+			return err
+		}
 		before, after, err := watcher.Compact(cfg.Store, storeOpenTimeout)
 		if err != nil {
 			return err
@@ -316,15 +341,19 @@ func cmdStore(_ context.Context, e *env, args []string) error {
 	if *out == "" {
 		return usageError{"store backup: give --out FILE"}
 	}
-	st, err := watcher.Open(cfg.Store, storeOpenTimeout)
+	b, a, err := openBackend(e, c)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	n, err := st.BackupFile(*out)
+	from := "the running daemon"
+	if a != nil {
+		defer a.Close()
+		from = a.cfg.Store
+	}
+	n, err := b.BackupFile(ctx, *out)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: %d bytes copied from %s\n", *out, n, cfg.Store)
+	fmt.Fprintf(e.stdout, "%s: %d bytes copied from %s\n", *out, n, from)
 	return nil
 }

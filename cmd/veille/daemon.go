@@ -25,6 +25,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer a.Close()
+	a.w.Metrics = watcher.NewMetrics()
 
 	reload := make(chan *watcher.Plan)
 	hup := make(chan os.Signal, 1)

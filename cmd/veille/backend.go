@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/watcher"
+)
+
+// backend is what the read and admin commands need: the store opened
+// here, or the running daemon's admin API when the daemon holds the file.
+type backend interface {
+	Leads(context.Context, watcher.LeadFilter) ([]signals.Lead, error)
+	Signals(context.Context, watcher.SignalFilter) ([]watcher.SignalView, error)
+	Sources(ctx context.Context, failing bool) ([]watcher.SourceView, error)
+	Outbox(context.Context) ([]watcher.OutboxEntry, error)
+	RetryOutbox(ctx context.Context, id uint64) (int, error)
+	DropOutbox(ctx context.Context, id uint64) error
+	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
+	BackupFile(ctx context.Context, path string) (int64, error)
+}
+
+// local serves the commands from a store opened by this process.
+type local struct{ a *app }
+
+func (l local) Leads(_ context.Context, f watcher.LeadFilter) ([]signals.Lead, error) {
+	return l.a.w.Leads(f)
+}
+func (l local) Signals(_ context.Context, f watcher.SignalFilter) ([]watcher.SignalView, error) {
+	return l.a.w.Signals(f, l.a.w.Now())
+}
+func (l local) Sources(_ context.Context, failing bool) ([]watcher.SourceView, error) {
+	return l.a.w.Sources(failing)
+}
+func (l local) Outbox(context.Context) ([]watcher.OutboxEntry, error) { return l.a.w.Store.Outbox() }
+func (l local) RetryOutbox(_ context.Context, id uint64) (int, error) {
+	return l.a.w.Store.RetryOutbox(id, time.Now())
+}
+func (l local) DropOutbox(_ context.Context, id uint64) error { return l.a.w.Store.DropOutbox(id) }
+func (l local) RenderDigests(_ context.Context, rep string) ([]signals.Message, error) {
+	return l.a.w.RenderDigests(l.a.w.Now(), rep)
+}
+func (l local) BackupFile(_ context.Context, path string) (int64, error) {
+	return l.a.w.Store.BackupFile(path)
+}
+
+// openBackend opens the store, or, when a daemon holds it and serves the
+// admin API, talks to the daemon. app is nil in the second case.
+func openBackend(e *env, c common) (backend, *app, error) {
+	cfg, err := loadConfig(e, c.config)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newApp(e, c, cfg)
+	if errors.Is(err, watcher.ErrLocked) && cfg.Listen != "" {
+		return watcher.NewClient(cfg.Listen), nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return local{a}, a, nil
+}

@@ -1,0 +1,107 @@
+package watcher
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the daemon's Prometheus series, on a registry of their own.
+// Labels are bounded (outcome, error kind, signal label, message kind):
+// per-source detail belongs in `veille sources`, never in a label.
+type Metrics struct {
+	reg              *prometheus.Registry
+	cycles           *prometheus.CounterVec
+	cycleDuration    prometheus.Histogram
+	fetches          *prometheus.CounterVec
+	items            prometheus.Counter
+	signals          *prometheus.CounterVec
+	sourcesInBackoff prometheus.Gauge
+	messages         *prometheus.CounterVec
+	outbox           *prometheus.GaugeVec
+	skipped          prometheus.Counter
+}
+
+// NewMetrics registers veille's series on a new registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		cycles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_cycles_total",
+			Help: "Poll cycles run, by outcome (ok, error)."}, []string{"outcome"}),
+		cycleDuration: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "veille_cycle_duration_seconds",
+			Help: "Duration of poll cycles.", Buckets: []float64{0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600}}),
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_fetches_total",
+			Help: "Source fetches by outcome (ok, not_modified, or the error kind: http, timeout, blocked...)."}, []string{"outcome"}),
+		items: prometheus.NewCounter(prometheus.CounterOpts{Name: "veille_items_total", Help: "New items stored."}),
+		signals: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_signals_total",
+			Help: "New signals stored, by label."}, []string{"label"}),
+		sourcesInBackoff: prometheus.NewGauge(prometheus.GaugeOpts{Name: "veille_sources_in_backoff",
+			Help: "Sources whose last fetch failed and that wait before the next try."}),
+		messages: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_messages_total",
+			Help: "Messages handed to the SMTP server, by kind (digest, alert, health) and outcome (sent, retry, failed)."}, []string{"kind", "outcome"}),
+		outbox: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "veille_outbox_messages",
+			Help: "Messages in the outbox, by status (pending, failed)."}, []string{"status"}),
+		skipped: prometheus.NewCounter(prometheus.CounterOpts{Name: "veille_scheduled_runs_skipped_total",
+			Help: "Scheduled runs skipped because the previous one was still running."}),
+	}
+	m.reg.MustRegister(m.cycles, m.cycleDuration, m.fetches, m.items, m.signals, m.sourcesInBackoff, m.messages, m.outbox, m.skipped,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the registry.
+func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
+
+// The methods below are nil-safe, so commands without a daemon pay nothing.
+
+func (m *Metrics) cycle(stats CycleStats, err error) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	m.cycles.WithLabelValues(outcome).Inc()
+	m.cycleDuration.Observe(stats.Duration.Seconds())
+	m.items.Add(float64(stats.NewItems))
+}
+
+func (m *Metrics) fetch(outcome string) {
+	if m != nil {
+		m.fetches.WithLabelValues(outcome).Inc()
+	}
+}
+
+func (m *Metrics) signal(label string) {
+	if m != nil {
+		m.signals.WithLabelValues(label).Inc()
+	}
+}
+
+func (m *Metrics) backoff(n int) {
+	if m != nil {
+		m.sourcesInBackoff.Set(float64(n))
+	}
+}
+
+func (m *Metrics) message(kind, outcome string) {
+	if m != nil {
+		m.messages.WithLabelValues(kind, outcome).Inc()
+	}
+}
+
+func (m *Metrics) outboxSize(pending, failed int) {
+	if m != nil {
+		m.outbox.WithLabelValues(StatusPending).Set(float64(pending))
+		m.outbox.WithLabelValues(StatusFailed).Set(float64(failed))
+	}
+}
+
+func (m *Metrics) skip() {
+	if m != nil {
+		m.skipped.Inc()
+	}
+}
