@@ -314,6 +314,19 @@ admins: [ops@example.com, ops]
 			},
 		},
 		{
+			name:  "ids that cannot name a file",
+			files: map[string]string{"veille.yaml": strings.Replace(strings.Replace(minimal, "id: alice,", "id: ../alice,", 1), "owner: alice", "owner: ../alice", 1) + "  - id: \"agro bretagne\"\n    owner: ../alice\n"},
+			want: []string{
+				`veille.yaml:5: reps[0].id: "../alice": use letters, digits, '.', '_' and '-' (it names files and URLs)`,
+				`veille.yaml:11: watchlists[1].id: "agro bretagne": use letters, digits, '.', '_' and '-' (it names files and URLs)`,
+			},
+		},
+		{
+			name:  "second document",
+			files: map[string]string{"veille.yaml": minimal + "---\ntimezone: UTC\n"},
+			want:  []string{`veille.yaml:11: a second YAML document (after ---): veille reads only the first; remove it or merge it into the first`},
+		},
+		{
 			name:  "empty file",
 			files: map[string]string{"veille.yaml": "# nothing yet\n"},
 			want:  []string{`veille.yaml: empty file: expected keys such as smtp, reps and watchlists`},

@@ -178,6 +178,10 @@ func (v *validator) reps() map[string]bool {
 		case ids[r.ID]:
 			v.at(p+".id", "duplicate rep id %q", r.ID)
 		default:
+			if !idRe.MatchString(r.ID) {
+				v.at(p+".id", "%q: use letters, digits, '.', '_' and '-' (it names files and URLs)", r.ID)
+			}
+			// Known even when malformed, so owners naming it add no problem.
 			ids[r.ID] = true
 		}
 		if r.Email == "" {
@@ -203,6 +207,8 @@ func (v *validator) watchlists(reps map[string]bool) {
 		switch {
 		case w.ID == "":
 			v.at(p+".id", "required")
+		case !idRe.MatchString(w.ID):
+			v.at(p+".id", "%q: use letters, digits, '.', '_' and '-' (it names files and URLs)", w.ID)
 		case ids[w.ID]:
 			v.at(p+".id", "duplicate watch list id %q", w.ID)
 		default:
@@ -322,6 +328,10 @@ func (v *validator) page(wi, pi, j int, pg Page) {
 		}
 	}
 }
+
+// idRe is what rep and watch list ids may hold: they end up in file names
+// (digest previews), URLs of the admin API and command-line flags.
+var idRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 var attrSuffixRe = regexp.MustCompile(`@[A-Za-z_:][-A-Za-z0-9_:.]*$`)
 
