@@ -377,8 +377,7 @@ func (v *validator) fit(p string, r FitRule) {
 	}
 }
 
-// signalKeys checks that every key of a map keyed by signal id is known.
-func signalKeysOf[V any](m map[string]V) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -387,13 +386,14 @@ func signalKeysOf[V any](m map[string]V) []string {
 	return keys
 }
 
+// signalKeys checks that every key of a map keyed by signal id is known.
 func (v *validator) signalKeys(path string, m any) {
 	var keys []string
 	switch m := m.(type) {
 	case map[string]int:
-		keys = signalKeysOf(m)
+		keys = sortedKeys(m)
 	case map[string][]string:
-		keys = signalKeysOf(m)
+		keys = sortedKeys(m)
 	}
 	for _, k := range keys {
 		if !slices.Contains(v.labels, k) {
@@ -480,9 +480,13 @@ func (v *validator) dir(path, p string) {
 	}
 }
 
+// file checks that a file named by the config exists. A file the checking
+// user may not read is fine: `veille check` often runs as an admin who is
+// not the daemon's user, and the secret is only read when mail is sent.
 func (v *validator) file(path, p string) {
 	fi, err := os.Stat(p)
 	switch {
+	case errors.Is(err, fs.ErrPermission):
 	case err != nil:
 		v.at(path, "%s", statMsg(p, err))
 	case fi.IsDir():
@@ -514,7 +518,7 @@ func known(reps map[string]bool) string {
 	if len(reps) == 0 {
 		return " (no reps are defined)"
 	}
-	return " (known: " + strings.Join(signalKeysOf(reps), ", ") + ")"
+	return " (known: " + strings.Join(sortedKeys(reps), ", ") + ")"
 }
 
 func loadLocation(name string) (*time.Location, error) {
