@@ -90,3 +90,26 @@ func TestFullExampleHasEveryKey(t *testing.T) {
 		t.Errorf("testdata/full.yaml lacks %q", missing)
 	}
 }
+
+// FuzzProspectsCSV feeds arbitrary CRM exports to the CSV reader: it must
+// never panic, and every prospect it returns has a name and a row.
+func FuzzProspectsCSV(f *testing.F) {
+	for _, s := range []string{
+		"name,domain\nA,a.fr\n",
+		"\ufeffname;aliases;effectif\nA;x| y ||;12\n",
+		"name,name\n\"a\n",
+		"domain\nx\n",
+		"name,,\n,,\nA,,\n",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, _ := parseProspectsCSV("agro.csv", data)
+		for _, p := range ps {
+			if p.Name == "" || p.origin.line < 2 {
+				t.Fatalf("prospect %+v: want a name and a row after the header", p)
+			}
+		}
+	})
+}

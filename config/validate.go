@@ -275,6 +275,9 @@ func (v *validator) prospects(wi int, reps map[string]bool) {
 		case !reps[p.Owner]:
 			v.atProspect(wi, pi, "owner", "unknown rep %q%s", p.Owner, known(reps))
 		}
+		if strings.ContainsAny(p.Domain, "/: @") {
+			v.atProspect(wi, pi, "domain", "expected a domain name such as breizh-conserves.fr, got %q", p.Domain)
+		}
 		if p.Site != "" {
 			v.prospectURL(wi, pi, "site", p.Site)
 		}
