@@ -68,6 +68,11 @@ func parseProspectsCSV(file string, data []byte) ([]Prospect, []Problem) {
 		bad(csvErrLine(err), "", csvErrMsg(err))
 		return nil, problems
 	}
+	// Spreadsheets often export stray empty columns at the right: ignore them
+	// (their cells must then be empty too, which the row check below sees).
+	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+		header = header[:len(header)-1]
+	}
 	cols := make([]string, len(header))
 	seen := map[string]int{}
 	for i, h := range header {
@@ -104,6 +109,9 @@ func parseProspectsCSV(file string, data []byte) ([]Prospect, []Problem) {
 		line, _ := r.FieldPos(0)
 		if isBlankRecord(rec) {
 			continue
+		}
+		for len(rec) > len(cols) && strings.TrimSpace(rec[len(rec)-1]) == "" {
+			rec = rec[:len(rec)-1]
 		}
 		if len(rec) != len(cols) {
 			bad(line, "", fmt.Sprintf("%d columns, the header has %d", len(rec), len(cols)))

@@ -223,6 +223,10 @@ func TestCSVHeaderProblems(t *testing.T) {
 			`agro.csv:1: column 2 has no name`,
 			`agro.csv:1: column "domain" appears twice (columns 3 and 4)`,
 		}},
+		{"trailing empty columns are ignored", "name;domain;;\nA;https://a.fr;;\nB;b.fr;x;\n", []string{
+			`agro.csv:2: domain: expected a domain name such as breizh-conserves.fr, got "https://a.fr"`,
+			`agro.csv:3: 3 columns, the header has 2`,
+		}},
 		{"empty file", "", []string{`agro.csv: empty file: expected a header row such as name,domain,owner`}},
 	}
 	for _, tt := range tests {

@@ -137,7 +137,12 @@ func decode(file string, data []byte) (c *Config, problems []Problem) {
 	err := dec.Decode(c)
 	c.markInline()
 	if err == nil {
-		return c, nil
+		// A second document would be silently ignored: say so instead.
+		var extra yaml.Node
+		if dec.Decode(&extra) == nil {
+			problems = append(problems, Problem{File: file, Line: extra.Line, Msg: "a second YAML document (after ---): veille reads only the first; remove it or merge it into the first"})
+		}
+		return c, problems
 	}
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {

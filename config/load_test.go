@@ -98,6 +98,24 @@ func TestLoadProblems(t *testing.T) {
 			},
 		},
 		{
+			name:  "the same unknown key twice on one line",
+			files: map[string]string{"veille.yaml": minimal + "admins: [a@example.com]\nfit: 1\nscoring: {points: {buzz: 1}, hott: 1, hott2: 2}\nreps2: [{x: 1}, {x: 2}]\n"},
+			want: []string{
+				`veille.yaml:12: fit: unknown key "fit"`,
+				`veille.yaml:13: scoring.hott: unknown key "hott"`,
+				`veille.yaml:13: scoring.hott2: unknown key "hott2"`,
+				`veille.yaml:14: reps2: unknown key "reps2"`,
+			},
+		},
+		{
+			name:  "unknown keys in list items on one line",
+			files: map[string]string{"veille.yaml": strings.Replace(minimal, "reps:\n  - {id: alice, name: Alice, email: alice@example.com}\n", "reps: [{id: alice, email: alice@example.com, x: 1}, {id: bob, email: bob@example.com, x: 2}]\n", 1)},
+			want: []string{
+				`veille.yaml:4: reps[0].x: unknown key "x"`,
+				`veille.yaml:4: reps[1].x: unknown key "x"`,
+			},
+		},
+		{
 			name:  "wrong type",
 			files: map[string]string{"veille.yaml": minimal + "fetch:\n  concurrency: many\n  robots: perhaps\n  timeout: [1]\n"},
 			want: []string{
@@ -236,13 +254,15 @@ scoring:
 			name: "CSV bad rows",
 			files: map[string]string{
 				"veille.yaml": minimal + "    prospects_csv: agro.csv\n",
-				"agro.csv":    "name,domain,owner\nA,a.fr,\n,b.fr,alice\nC,c.fr\nD,d.fr,zoe\nE,\"e.fr\n",
+				"agro.csv":    "name,domain,owner,site,feeds\nA,a.fr,,,\n,b.fr,alice,,\nC,c.fr\nD,d.fr,zoe,,\nF,f.fr,,f.fr,https://f.fr/rss|/feed\nE,\"e.fr\n",
 			},
 			want: []string{
 				`agro.csv:3: name: empty`,
-				`agro.csv:4: 2 columns, the header has 3`,
+				`agro.csv:4: 2 columns, the header has 5`,
 				`agro.csv:5: owner: unknown rep "zoe" (known: alice)`,
-				`agro.csv:6: invalid CSV: extraneous or missing " in quoted-field`,
+				`agro.csv:6: site: expected an absolute http or https URL, got "f.fr"`,
+				`agro.csv:6: feeds: expected an absolute http or https URL, got "/feed"`,
+				`agro.csv:7: invalid CSV: extraneous or missing " in quoted-field`,
 			},
 		},
 		{
@@ -312,6 +332,19 @@ admins: [ops@example.com, ops]
 				`veille.yaml:11: fetch.timeout: must be more than 0`,
 				`veille.yaml:11: fetch.concurrency: must be at least 1`,
 			},
+		},
+		{
+			name:  "ids that cannot name a file",
+			files: map[string]string{"veille.yaml": strings.Replace(strings.Replace(minimal, "id: alice,", "id: ../alice,", 1), "owner: alice", "owner: ../alice", 1) + "  - id: \"agro bretagne\"\n    owner: ../alice\n"},
+			want: []string{
+				`veille.yaml:5: reps[0].id: "../alice": use letters, digits, '.', '_' and '-' (it names files and URLs)`,
+				`veille.yaml:11: watchlists[1].id: "agro bretagne": use letters, digits, '.', '_' and '-' (it names files and URLs)`,
+			},
+		},
+		{
+			name:  "second document",
+			files: map[string]string{"veille.yaml": minimal + "---\ntimezone: UTC\n"},
+			want:  []string{`veille.yaml:11: a second YAML document (after ---): veille reads only the first; remove it or merge it into the first`},
 		},
 		{
 			name:  "empty file",

@@ -178,6 +178,10 @@ func (v *validator) reps() map[string]bool {
 		case ids[r.ID]:
 			v.at(p+".id", "duplicate rep id %q", r.ID)
 		default:
+			if !idRe.MatchString(r.ID) {
+				v.at(p+".id", "%q: use letters, digits, '.', '_' and '-' (it names files and URLs)", r.ID)
+			}
+			// Known even when malformed, so owners naming it add no problem.
 			ids[r.ID] = true
 		}
 		if r.Email == "" {
@@ -203,6 +207,8 @@ func (v *validator) watchlists(reps map[string]bool) {
 		switch {
 		case w.ID == "":
 			v.at(p+".id", "required")
+		case !idRe.MatchString(w.ID):
+			v.at(p+".id", "%q: use letters, digits, '.', '_' and '-' (it names files and URLs)", w.ID)
 		case ids[w.ID]:
 			v.at(p+".id", "duplicate watch list id %q", w.ID)
 		default:
@@ -269,6 +275,9 @@ func (v *validator) prospects(wi int, reps map[string]bool) {
 		case !reps[p.Owner]:
 			v.atProspect(wi, pi, "owner", "unknown rep %q%s", p.Owner, known(reps))
 		}
+		if strings.ContainsAny(p.Domain, "/: @") {
+			v.atProspect(wi, pi, "domain", "expected a domain name such as breizh-conserves.fr, got %q", p.Domain)
+		}
 		if p.Site != "" {
 			v.prospectURL(wi, pi, "site", p.Site)
 		}
@@ -323,6 +332,10 @@ func (v *validator) page(wi, pi, j int, pg Page) {
 	}
 }
 
+// idRe is what rep and watch list ids may hold: they end up in file names
+// (digest previews), URLs of the admin API and command-line flags.
+var idRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
 var attrSuffixRe = regexp.MustCompile(`@[A-Za-z_:][-A-Za-z0-9_:.]*$`)
 
 // checkSelector compiles a CSS selector, after removing the "@attr" suffix
@@ -367,8 +380,7 @@ func (v *validator) fit(p string, r FitRule) {
 	}
 }
 
-// signalKeys checks that every key of a map keyed by signal id is known.
-func signalKeysOf[V any](m map[string]V) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -377,13 +389,14 @@ func signalKeysOf[V any](m map[string]V) []string {
 	return keys
 }
 
+// signalKeys checks that every key of a map keyed by signal id is known.
 func (v *validator) signalKeys(path string, m any) {
 	var keys []string
 	switch m := m.(type) {
 	case map[string]int:
-		keys = signalKeysOf(m)
+		keys = sortedKeys(m)
 	case map[string][]string:
-		keys = signalKeysOf(m)
+		keys = sortedKeys(m)
 	}
 	for _, k := range keys {
 		if !slices.Contains(v.labels, k) {
@@ -470,9 +483,13 @@ func (v *validator) dir(path, p string) {
 	}
 }
 
+// file checks that a file named by the config exists. A file the checking
+// user may not read is fine: `veille check` often runs as an admin who is
+// not the daemon's user, and the secret is only read when mail is sent.
 func (v *validator) file(path, p string) {
 	fi, err := os.Stat(p)
 	switch {
+	case errors.Is(err, fs.ErrPermission):
 	case err != nil:
 		v.at(path, "%s", statMsg(p, err))
 	case fi.IsDir():
@@ -504,7 +521,7 @@ func known(reps map[string]bool) string {
 	if len(reps) == 0 {
 		return " (no reps are defined)"
 	}
-	return " (known: " + strings.Join(signalKeysOf(reps), ", ") + ")"
+	return " (known: " + strings.Join(sortedKeys(reps), ", ") + ")"
 }
 
 func loadLocation(name string) (*time.Location, error) {
