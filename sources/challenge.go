@@ -5,34 +5,44 @@ import (
 	"net/http"
 )
 
-// challengeMarkers appear only in bot-challenge and anti-bot pages
-// (Cloudflare, DataDome, PerimeterX, DDoS-Guard, Sucuri, Imperva).
+// challengeMarkers appear only on bot-challenge and block pages
+// (Cloudflare, DataDome, PerimeterX), whatever the status.
 var challengeMarkers = [][]byte{
 	[]byte("<title>just a moment...</title>"),
 	[]byte("<title>attention required! | cloudflare</title>"),
-	[]byte("cf-browser-verification"),
-	[]byte("challenge-platform"),
 	[]byte("cf_chl_opt"),
+	[]byte("cf-browser-verification"),
 	[]byte("captcha-delivery.com"),
 	[]byte("px-captcha"),
-	[]byte("ddos-guard"),
-	[]byte("sucuri website firewall"),
-	[]byte("_incapsula_resource"),
 	[]byte("checking your browser before accessing"),
 }
 
-// isChallenge reports whether a response is a bot challenge rather than the
-// document. On an error status a mere "captcha" is enough; on a 2xx only
-// the specific markers count (a contact form may carry a captcha).
+// errorChallengeMarkers also appear in ordinary pages (anti-bot vendors
+// inject their scripts everywhere; contact forms carry captchas), so they
+// count only on an error status.
+var errorChallengeMarkers = [][]byte{
+	[]byte("captcha"),
+	[]byte("challenge-platform"),
+	[]byte("_incapsula_resource"),
+	[]byte("ddos-guard"),
+	[]byte("sucuri website firewall"),
+}
+
+// isChallenge reports whether a response is a bot challenge or an anti-bot
+// block page rather than the document.
 func isChallenge(status int, h http.Header, body []byte) bool {
 	if h.Get("Cf-Mitigated") == "challenge" {
 		return true
 	}
 	head := bytes.ToLower(body[:min(len(body), 64<<10)])
-	for _, m := range challengeMarkers {
+	markers := challengeMarkers
+	if status >= 400 {
+		markers = append(markers[:len(markers):len(markers)], errorChallengeMarkers...)
+	}
+	for _, m := range markers {
 		if bytes.Contains(head, m) {
 			return true
 		}
 	}
-	return status >= 400 && bytes.Contains(head, []byte("captcha"))
+	return false
 }

@@ -63,7 +63,7 @@ func TestParseFeedFormats(t *testing.T) {
 		}},
 		{"json feed", "feed.json", "application/feed+json", "https://nordik.example/feed.json", []signals.Item{
 			{URL: "https://nordik.example/p/42", GUID: "https://nordik.example/p/42", Title: "Nordik raises €30M Series B",
-				Summary: "The round was led by Frost Capital .", Published: time.Date(2025, 3, 5, 10, 0, 0, 0, time.UTC), Lang: "en"},
+				Summary: "The round was led by Frost Capital.", Published: time.Date(2025, 3, 5, 10, 0, 0, 0, time.UTC), Lang: "en"},
 		}},
 		{"latin-1 without declaration", "latin1_undeclared.xml", "text/xml", "https://ouest.example/economie.rss", []signals.Item{
 			{URL: "https://ouest.example/economie/armor-emballages-40-emplois", Title: "Armor Emballages crée 40 emplois à Lorient",

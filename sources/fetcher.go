@@ -50,8 +50,9 @@ func NewFetcher(o Options) *Fetcher {
 // FirstFetched, the first time) set to now and the validators updated; a
 // 304 gives Result.NotModified and no parsing. On failure it has Failures
 // incremented, NextTry set from Retry-After or the exponential backoff, and
-// LastError and ErrorKind set; the error is a *FetchError. When ctx itself
-// is cancelled the state comes back unchanged with ctx's error.
+// LastError and ErrorKind set; the error is a *FetchError. When ctx is
+// cancelled (shutdown) the state comes back unchanged with ctx's error; a
+// ctx deadline that expires counts as a timeout.
 func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, State, error) {
 	now := f.now()
 	u, err := url.Parse(src.URL)
@@ -59,7 +60,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, Stat
 		err := &FetchError{Kind: ErrHTTP, URL: src.URL, Err: fmt.Errorf("invalid source url: must be absolute http or https")}
 		return Result{}, failed(st, err, now), err
 	}
-	jctx := withAllowPrivate(ctx, hostIsPrivate(ctx, u.Host, schemePort(u.Scheme), f.private))
+	jctx := withAllowPrivate(ctx, f.configuredPrivate(ctx, u))
 	next := st
 	next.LastAttempt = now
 	var res Result
@@ -76,7 +77,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, Stat
 		err = &FetchError{Kind: ErrHTTP, URL: src.URL, Err: fmt.Errorf("unknown source kind %q", src.Kind)}
 	}
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return Result{}, st, fmt.Errorf("fetch %s: %w", src.URL, ctx.Err())
 		}
 		// Validators of a response we could not use would turn the next
@@ -96,6 +97,15 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, Stat
 		next.FirstFetched = now
 	}
 	return res, next, nil
+}
+
+// configuredPrivate reports whether a configured URL is on a private
+// address, which lets its redirects and discovered feeds stay there. The
+// lookup is bounded so a stuck resolver cannot hold the job.
+func (f *Fetcher) configuredPrivate(ctx context.Context, u *url.URL) bool {
+	ctx, cancel := context.WithTimeout(ctx, min(5*time.Second, f.opt.Timeout))
+	defer cancel()
+	return hostIsPrivate(ctx, u.Host, schemePort(u.Scheme), f.private)
 }
 
 // failed records a failure: one more consecutive failure, the error, and

@@ -43,7 +43,8 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, v validators, 
 	}
 	leave, err := f.gates.gate(u.Host).enter(ctx, f.pool)
 	if err != nil {
-		return nil, transportError(rawURL, err)
+		// The job's deadline came before the host's turn.
+		return nil, &FetchError{Kind: ErrTimeout, URL: rawURL, Err: fmt.Errorf("waiting for the host: %w", err)}
 	}
 	defer leave()
 	rctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
@@ -62,7 +63,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, v validators, 
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, transportError(rawURL, timeoutCause(rctx, err))
+		return nil, transportError(rawURL, f.timeoutCause(rctx, err))
 	}
 	defer resp.Body.Close()
 	d := &document{status: resp.StatusCode, header: resp.Header, url: resp.Request.URL}
@@ -80,15 +81,15 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, v validators, 
 		return nil, &FetchError{Kind: ErrTooLarge, URL: rawURL, Status: d.status, Err: err}
 	}
 	if err != nil {
-		return nil, transportError(rawURL, fmt.Errorf("read body: %w", timeoutCause(rctx, err)))
+		return nil, transportError(rawURL, fmt.Errorf("read body: %w", f.timeoutCause(rctx, err)))
 	}
 	return d, nil
 }
 
 // timeoutCause names the request timeout when it is what cut err short.
-func timeoutCause(rctx context.Context, err error) error {
-	if errors.Is(rctx.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
+func (f *Fetcher) timeoutCause(rctx context.Context, err error) error {
+	if errors.Is(rctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("timed out after %v (fetch.timeout): %w", f.opt.Timeout, context.DeadlineExceeded)
 	}
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,7 +56,7 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 	if err != nil {
 		return &FetchError{Kind: ErrHTTP, URL: pageURL, Err: err}
 	}
-	key := u.Scheme + "://" + u.Host
+	key := u.Scheme + "://" + strings.ToLower(u.Host)
 	g, ok := f.robots.lookup(key, f.now())
 	if !ok {
 		robotsURL := key + "/robots.txt"

@@ -26,10 +26,14 @@ func visibleText(n *html.Node) bool {
 	return true
 }
 
-// selectionText is the visible text of sel with whitespace folded.
+// selectionText is the visible text of sel with whitespace folded. Text
+// nodes are joined by a space, so the one that lands before closing
+// punctuation after an inline element ("<a>Frost</a>.") is taken out.
 func selectionText(sel *goquery.Selection) string {
-	return foldSpace(goquery.Text(sel, textOptions))
+	return punctSpace.Replace(foldSpace(goquery.Text(sel, textOptions)))
 }
+
+var punctSpace = strings.NewReplacer(" .", ".", " ,", ",", " )", ")", "( ", "(")
 
 // htmlToText turns an HTML fragment (a feed description) into plain text:
 // tags dropped, entities decoded, script and style skipped, whitespace folded.
