@@ -13,7 +13,7 @@ import (
 
 // Company is a watched company as the matcher needs it.
 type Company struct {
-	Key     string   // opaque id chosen by the caller
+	Key     string // opaque id chosen by the caller
 	Name    string
 	Aliases []string
 	Domain  string   // a link to it counts as a strong mention
