@@ -1,0 +1,168 @@
+package signals
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestTraps runs the hand-written trap examples of testdata/traps.jsonl:
+// negations, other senses, numbers and titles, in French and English.
+func TestTraps(t *testing.T) {
+	c := testClassifier(t)
+	for _, it := range readJSONL(t, filepath.Join("testdata", "traps.jsonl")) {
+		t.Run(it.ID, func(t *testing.T) {
+			got := c.Classify(Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company})
+			want := []Label{}
+			for _, l := range it.Labels {
+				want = append(want, Label(l))
+			}
+			if !slices.Equal(got.Labels, want) {
+				t.Errorf("%q: labels %v, want %v (evidence %v)", it.Title, got.Labels, want, got.Evidence)
+			}
+		})
+	}
+}
+
+func TestClassifyEvidence(t *testing.T) {
+	c := testClassifier(t)
+	title := "Breizh Conserves LÈVE 12,5 M€"
+	summary := "L’entreprise inaugure une nouvelle usine."
+	got := c.Classify(Input{Title: title, Summary: summary})
+	want := map[Label]Evidence{
+		FinancialGrowth: {Term: "LÈVE 12,5", Field: "title", Offset: strings.Index(title, "LÈVE")},
+		NewSites:        {Term: "nouvelle usine", Field: "summary", Offset: strings.Index(summary, "nouvelle usine")},
+	}
+	for l, w := range want {
+		if !slices.Contains(got.Evidence[l], w) {
+			t.Errorf("evidence[%s] = %v, want it to hold %v", l, got.Evidence[l], w)
+		}
+	}
+}
+
+func TestClassifyEmptyAndHints(t *testing.T) {
+	c := testClassifier(t)
+	tests := []struct {
+		name string
+		in   Input
+		want []Label
+	}{
+		{"empty", Input{}, []Label{}},
+		{"hint only", Input{Title: "Offres d'emploi", Hints: []Label{HRMoves}}, []Label{HRMoves}},
+		{"hint and text in order", Input{Title: "Le groupe lève 5 M€", Hints: []Label{HRMoves}}, []Label{HRMoves, FinancialGrowth}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.Classify(tt.in)
+			if got.Labels == nil || got.Evidence == nil {
+				t.Fatalf("nil labels or evidence: %#v", got)
+			}
+			if !slices.Equal(got.Labels, tt.want) {
+				t.Errorf("labels %v, want %v", got.Labels, tt.want)
+			}
+		})
+	}
+}
+
+func TestClassifyExtra(t *testing.T) {
+	lex, err := NewLexicon(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClassifier(lex, Extra{
+		Keywords: map[string]int{"ERP": 8, "logiciel de paie": 5},
+		Terms:    map[Label][]string{Innovation: {"jumeau numérique"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Classify(Input{Title: "Un jumeau numérique pour l'usine", Summary: "Le projet ERP démarre."})
+	if !slices.Contains(got.Labels, Innovation) {
+		t.Errorf("labels %v lack innovation", got.Labels)
+	}
+	if slices.Contains(got.Labels, Keyword) {
+		t.Errorf("labels %v hold keyword", got.Labels)
+	}
+	kw := got.Evidence[Keyword]
+	if len(kw) != 1 || kw[0].Term != "ERP" || kw[0].Points != 8 || kw[0].Field != "summary" {
+		t.Errorf("keyword evidence %v", kw)
+	}
+	if _, err := NewClassifier(lex, Extra{Terms: map[Label][]string{"nope": {"x"}}}); err == nil {
+		t.Error("unknown label accepted")
+	}
+}
+
+func TestNewLexiconOverlay(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   map[string][]byte
+		title   string
+		want    []Label
+		wantErr string
+	}{
+		{"extend", map[string][]byte{"buzz.local.txt": []byte("# ours\nmascotte\n")}, "Nouvelle mascotte", []Label{Buzz}, ""},
+		{"replace", map[string][]byte{"financial_growth.txt": []byte("# only this\nlicorne\n")}, "La start-up lève 12 M€", []Label{}, ""},
+		{"unknown label", map[string][]byte{"sales.txt": []byte("x\n")}, "", nil, "sales.txt"},
+		{"bad weight", map[string][]byte{"buzz.txt": []byte("# h\nsalon = beaucoup\n")}, "", nil, "buzz.txt:2"},
+		{"empty term", map[string][]byte{"buzz.txt": []byte("salon & ,\n")}, "", nil, "buzz.txt:1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lex, err := NewLexicon(tt.files)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one naming %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := NewClassifier(lex, Extra{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Classify(Input{Title: tt.title}).Labels; !slices.Equal(got, tt.want) {
+				t.Errorf("labels %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzClassify(f *testing.F) {
+	c := testClassifier(f)
+	for _, s := range []string{"Le groupe lève 12 M€", "raises $40m", "dément toute fermeture", "\xff", "L’usine"} {
+		f.Add(s, s)
+	}
+	f.Fuzz(func(t *testing.T, title, summary string) {
+		got := c.Classify(Input{Title: title, Summary: summary})
+		for l, evs := range got.Evidence {
+			for _, e := range evs {
+				text := title
+				if e.Field == "summary" {
+					text = summary
+				}
+				if e.Offset < 0 || e.Offset+len(e.Term) > len(text) || text[e.Offset:e.Offset+len(e.Term)] != e.Term {
+					t.Fatalf("%s evidence %+v does not point into %q", l, e, text)
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkClassify(b *testing.B) {
+	items := devSet(b)
+	c := testClassifier(b)
+	n := 0
+	for _, it := range items {
+		n += len(it.Title) + len(it.Summary)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, it := range items {
+			c.Classify(Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company})
+		}
+	}
+}

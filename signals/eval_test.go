@@ -1,0 +1,175 @@
+package signals
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// devItem is one line of shared/eval/signals-dev.jsonl.
+type devItem struct {
+	ID      string   `json:"id"`
+	Lang    string   `json:"lang"`
+	Company string   `json:"company"`
+	Title   string   `json:"title"`
+	Summary string   `json:"summary"`
+	Labels  []string `json:"labels"`
+}
+
+// moduleRoot walks up from the working directory to the folder holding go.mod.
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatalf("getwd: %v", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatalf("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+}
+
+func readJSONL(t testing.TB, path string) []devItem {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	defer f.Close()
+	var items []devItem
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var it devItem
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			t.Fatalf("%s:%d: %v", path, n, err)
+		}
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return items
+}
+
+// devSet loads the shared dev set, skipping when the checkout has none.
+func devSet(t testing.TB) []devItem {
+	t.Helper()
+	path := filepath.Join(moduleRoot(t), "..", "shared", "eval", "signals-dev.jsonl")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("dev set not found at %s (it lives in shared/eval beside the repository): %v", path, err)
+	}
+	return readJSONL(t, path)
+}
+
+func testClassifier(t testing.TB) *Classifier {
+	t.Helper()
+	lex, err := NewLexicon(nil)
+	if err != nil {
+		t.Fatalf("lexicon: %v", err)
+	}
+	c, err := NewClassifier(lex, Extra{})
+	if err != nil {
+		t.Fatalf("classifier: %v", err)
+	}
+	return c
+}
+
+type counts struct{ tp, fp, fn int }
+
+func (c counts) prf() (p, r, f float64) {
+	if c.tp+c.fp > 0 {
+		p = float64(c.tp) / float64(c.tp+c.fp)
+	}
+	if c.tp+c.fn > 0 {
+		r = float64(c.tp) / float64(c.tp+c.fn)
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return p, r, f
+}
+
+// evaluate classifies items and returns the table text and macro-F1.
+func evaluate(c *Classifier, items []devItem, verbose func(string)) (string, float64, float64) {
+	per := map[Label]*counts{}
+	for _, l := range Labels() {
+		per[l] = &counts{}
+	}
+	for _, it := range items {
+		got := c.Classify(Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}).Labels
+		var want []Label
+		for _, s := range it.Labels {
+			want = append(want, Label(s))
+		}
+		for _, l := range Labels() {
+			g, w := slices.Contains(got, l), slices.Contains(want, l)
+			switch {
+			case g && w:
+				per[l].tp++
+			case g:
+				per[l].fp++
+			case w:
+				per[l].fn++
+			}
+		}
+		if verbose != nil && !slices.Equal(got, want) {
+			verbose(fmt.Sprintf("%s %s got=%v want=%v | %s | %s", it.ID, it.Lang, got, want, it.Title, it.Summary))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-17s %5s %5s %5s %4s\n", "label", "P", "R", "F1", "n")
+	var micro counts
+	macro, nLabels := 0.0, 0
+	for _, l := range Labels() {
+		c := *per[l]
+		p, r, f := c.prf()
+		fmt.Fprintf(&b, "%-17s %5.2f %5.2f %5.2f %4d\n", l, p, r, f, c.tp+c.fn)
+		micro.tp += c.tp
+		micro.fp += c.fp
+		micro.fn += c.fn
+		if c.tp+c.fn > 0 || c.fp > 0 {
+			macro += f
+			nLabels++
+		}
+	}
+	if nLabels > 0 {
+		macro /= float64(nLabels)
+	}
+	_, _, mf := micro.prf()
+	fmt.Fprintf(&b, "micro-F1 %.3f  macro-F1 %.3f  items %d\n", mf, macro, len(items))
+	return b.String(), mf, macro
+}
+
+func TestDevSetQuality(t *testing.T) {
+	items := devSet(t)
+	c := testClassifier(t)
+	var logf func(string)
+	if os.Getenv("SIGNALS_EVAL_VERBOSE") != "" {
+		logf = func(s string) { t.Log(s) }
+	}
+	table, _, macro := evaluate(c, items, logf)
+	t.Logf("dev set, all languages:\n%s", table)
+	for _, lang := range []string{"fr", "en"} {
+		sub := slices.DeleteFunc(slices.Clone(items), func(it devItem) bool { return it.Lang != lang })
+		table, _, _ := evaluate(c, sub, nil)
+		t.Logf("dev set, %s:\n%s", lang, table)
+	}
+	if macro < 0.80 {
+		t.Errorf("macro-F1 %.3f is below 0.80", macro)
+	}
+}

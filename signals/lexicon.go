@@ -1,0 +1,151 @@
+package signals
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+//go:embed lexicon/*.txt
+var embedded embed.FS
+
+// ruleKind says what a lexicon line does when it matches.
+type ruleKind uint8
+
+const (
+	kindLabel    ruleKind = iota // adds its weight to a label
+	kindNegation                 // cancels label hits that follow it closely
+	kindVeto                     // the item carries no signal (broker notes, share moves)
+	kindKeyword                  // a watch list's keyword
+)
+
+// lexRule is one parsed lexicon line.
+type lexRule struct {
+	kind   ruleKind
+	label  Label
+	parts  []string // folded; all must occur in the same field
+	weight int
+	points int // keyword points
+	where  string
+}
+
+// Lexicon is the parsed set of lexicon files, ready to build classifiers.
+type Lexicon struct {
+	rules []lexRule
+}
+
+// The special file stems besides the nine labels.
+const (
+	negationFile = "negation"
+	noneFile     = "none"
+)
+
+// NewLexicon parses the embedded lexicon overlaid with files (name →
+// content, from the configured lexicon_dir): a file named like an embedded
+// one replaces it, any other name adds to the label its stem names (the part
+// of the name before the first dot: "development.local.txt" adds to
+// development).
+func NewLexicon(files map[string][]byte) (*Lexicon, error) {
+	all := map[string][]byte{}
+	entries, err := embedded.ReadDir("lexicon")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded lexicon: %w", err)
+	}
+	for _, e := range entries {
+		b, err := embedded.ReadFile(path.Join("lexicon", e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("read embedded lexicon %s: %w", e.Name(), err)
+		}
+		all[e.Name()] = b
+	}
+	for name, b := range files {
+		all[path.Base(name)] = b
+	}
+	names := make([]string, 0, len(all))
+	for name := range all {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	lex := &Lexicon{}
+	for _, name := range names {
+		rules, err := parseLexiconFile(name, all[name])
+		if err != nil {
+			return nil, err
+		}
+		lex.rules = append(lex.rules, rules...)
+	}
+	return lex, nil
+}
+
+func parseLexiconFile(name string, content []byte) ([]lexRule, error) {
+	stem, _, _ := strings.Cut(path.Base(name), ".")
+	kind, label := kindLabel, Label(stem)
+	switch stem {
+	case negationFile:
+		kind, label = kindNegation, ""
+	case noneFile:
+		kind, label = kindVeto, ""
+	default:
+		if !label.Valid() {
+			return nil, fmt.Errorf("lexicon %s: file name must start with a signal id, %q or %q (known: %s)",
+				name, negationFile, noneFile, strings.Join(LabelIDs(), ", "))
+		}
+	}
+	var rules []lexRule
+	sc := bufio.NewScanner(bytes.NewReader(content))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		r, err := parseRule(line)
+		if err != nil {
+			return nil, fmt.Errorf("lexicon %s:%d: %w", name, n, err)
+		}
+		r.kind, r.label, r.where = kind, label, fmt.Sprintf("%s:%d", name, n)
+		if kind != kindLabel && (len(r.parts) > 1 || r.weight != 2) {
+			return nil, fmt.Errorf("lexicon %s:%d: %s terms take no weight and no &", name, n, stem)
+		}
+		rules = append(rules, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("lexicon %s: %w", name, err)
+	}
+	return rules, nil
+}
+
+// parseRule reads "term", "term = weight" or "term & term [= weight]".
+func parseRule(line string) (lexRule, error) {
+	r := lexRule{weight: 2}
+	if body, w, ok := strings.Cut(line, "="); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil {
+			return r, fmt.Errorf("weight %q: %w", strings.TrimSpace(w), err)
+		}
+		r.weight, line = n, body
+	}
+	for p := range strings.SplitSeq(line, "&") {
+		t, err := foldTerm(p)
+		if err != nil {
+			return r, err
+		}
+		r.parts = append(r.parts, t)
+	}
+	return r, nil
+}
+
+// foldTerm prepares a term as text is prepared; "<n>" stands for any number.
+func foldTerm(s string) (string, error) {
+	var f field
+	f.prepare(strings.ReplaceAll(strings.TrimSpace(s), "<n>", "0"))
+	if !strings.ContainsFunc(string(f.text), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return "", fmt.Errorf("empty term %q: it needs a letter or a digit", strings.TrimSpace(s))
+	}
+	return string(f.text), nil
+}

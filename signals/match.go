@@ -1,0 +1,222 @@
+package signals
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+)
+
+// Company is a watched company as the matcher needs it.
+type Company struct {
+	Key     string // opaque id chosen by the caller
+	Name    string
+	Aliases []string
+	Domain  string   // a link to it counts as a strong mention
+	Exclude []string // homonym guard: any of these terms in the item vetoes the match
+}
+
+// Match is one company an item mentions.
+type Match struct {
+	Key      string
+	Strength Strength
+	Term     string // the name, alias or domain that matched
+}
+
+// Matcher finds watched companies in items with one automaton over all
+// names. It is immutable and safe for concurrent use.
+type Matcher struct {
+	ac        ahocorasick.AhoCorasick
+	refs      [][]nameRef // per pattern
+	companies []Company
+	domains   map[string]int // folded domain → company index
+}
+
+type nameRef struct {
+	company int32
+	exclude bool
+	proper  bool // a one-word name: needs a capital in the text ("Total", not "total")
+	term    string
+}
+
+// ledeBytes is how far into a summary a mention still counts as strong.
+const ledeBytes = 300
+
+// legalSuffixes are company forms a name may carry or omit.
+func legalSuffixes() []string {
+	return []string{"sa", "sas", "sasu", "sarl", "eurl", "sca", "se", "snc", "group", "groupe",
+		"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
+		"gmbh", "ag", "nv", "bv", "spa", "ab", "holding", "holdings", "lp", "llp"}
+}
+
+// stripLegal drops trailing legal forms from a folded name
+// ("breizh conserves sas" → "breizh conserves"), keeping at least one word.
+func stripLegal(name string) string {
+	for {
+		i := strings.LastIndexByte(name, ' ')
+		if i < 0 {
+			return name
+		}
+		last := strings.Trim(name[i+1:], ".,")
+		if !slices.Contains(legalSuffixes(), strings.ReplaceAll(last, ".", "")) {
+			return name
+		}
+		name = strings.TrimRight(name[:i], " ,")
+	}
+}
+
+// NewMatcher compiles the names, aliases and excludes of every company.
+func NewMatcher(companies []Company) (*Matcher, error) {
+	m := &Matcher{companies: slices.Clone(companies), domains: map[string]int{}}
+	index := map[string]int{}
+	var patterns []string
+	add := func(p string, ref nameRef) {
+		id, ok := index[p]
+		if !ok {
+			id = len(patterns)
+			index[p] = id
+			patterns = append(patterns, p)
+			m.refs = append(m.refs, nil)
+		}
+		m.refs[id] = append(m.refs[id], ref)
+	}
+	for ci, c := range companies {
+		if c.Key == "" {
+			return nil, fmt.Errorf("company %q: empty key", c.Name)
+		}
+		names := append([]string{c.Name}, c.Aliases...)
+		n := 0
+		for _, name := range names {
+			if strings.TrimSpace(name) == "" {
+				continue
+			}
+			f, err := foldTerm(name)
+			if err != nil {
+				return nil, fmt.Errorf("company %s: %w", c.Key, err)
+			}
+			f = stripLegal(f)
+			add(f, nameRef{company: int32(ci), proper: !strings.Contains(f, " ") && hasUpper(name), term: name})
+			n++
+		}
+		if d := strings.TrimPrefix(Fold(strings.TrimSpace(c.Domain)), "www."); d != "" {
+			m.domains[d] = ci
+			add(d, nameRef{company: int32(ci), term: c.Domain})
+			n++
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("company %s: no name, alias or domain", c.Key)
+		}
+		for _, x := range c.Exclude {
+			f, err := foldTerm(x)
+			if err != nil {
+				return nil, fmt.Errorf("company %s exclude: %w", c.Key, err)
+			}
+			add(f, nameRef{company: int32(ci), exclude: true, term: x})
+		}
+	}
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
+	m.ac = b.Build(patterns)
+	return m, nil
+}
+
+func hasUpper(s string) bool {
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Match lists the companies it mentions, one Match per company (its
+// strongest mention), in the order the companies were given.
+func (m *Matcher) Match(it Item) []Match {
+	type state struct {
+		strength Strength
+		term     string
+		excluded bool
+	}
+	found := map[int32]*state{}
+	get := func(ci int32) *state {
+		s := found[ci]
+		if s == nil {
+			s = &state{}
+			found[ci] = s
+		}
+		return s
+	}
+	if ci, ok := m.linkCompany(it.URL); ok {
+		s := get(int32(ci))
+		s.strength, s.term = Strong, m.companies[ci].Domain
+	}
+	var f field
+	for fi, text := range []string{it.Title, it.Summary} {
+		f.prepare(text)
+		iter := m.ac.IterOverlappingByte(f.text)
+		for hit := iter.Next(); hit != nil; hit = iter.Next() {
+			if !wholeWord(f.text, hit.Start(), hit.End()) {
+				continue
+			}
+			for _, ref := range m.refs[hit.Pattern()] {
+				s := get(ref.company)
+				if ref.exclude {
+					s.excluded = true
+					continue
+				}
+				if ref.proper && !capitalised(f.orig[f.offs[hit.Start()]:]) {
+					continue
+				}
+				strength := Strong
+				if fi == 1 && f.offs[hit.Start()] >= ledeBytes {
+					strength = Weak
+				}
+				if strength > s.strength {
+					s.strength, s.term = strength, ref.term
+				}
+			}
+		}
+	}
+	var out []Match
+	for ci := range m.companies {
+		s := found[int32(ci)]
+		if s == nil || s.excluded || s.strength == NoMention {
+			continue
+		}
+		out = append(out, Match{Key: m.companies[ci].Key, Strength: s.strength, Term: s.term})
+	}
+	return out
+}
+
+// capitalised reports whether the text starts with an upper-case letter, as
+// a proper name does in running text.
+func capitalised(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+// linkCompany finds the company whose domain hosts link.
+func (m *Matcher) linkCompany(link string) (int, bool) {
+	if link == "" || len(m.domains) == 0 {
+		return 0, false
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return 0, false
+	}
+	host := Fold(u.Hostname())
+	for host != "" {
+		if ci, ok := m.domains[host]; ok {
+			return ci, true
+		}
+		_, rest, ok := strings.Cut(host, ".")
+		if !ok {
+			break
+		}
+		host = rest
+	}
+	return 0, false
+}
