@@ -258,6 +258,16 @@ func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m si
 	if err != nil {
 		return ref, false, err
 	}
+	if !found {
+		// Another outlet's rewrite of a story already stored: same company,
+		// similar title, close in time.
+		if k2, s2, ok, err := similarStory(tx, ref.LeadKey, it.Title, now); err != nil {
+			return ref, false, err
+		} else if ok {
+			k, s, found = k2, s2, true
+			ref.Story = s.ID
+		}
+	}
 	outlet := signals.SourceRef{Source: src.URL, URL: it.URL}
 	if found {
 		for _, sr := range s.Sources {
@@ -278,6 +288,19 @@ func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m si
 		Strength: m.Strength, Backlog: backlog,
 	}
 	return ref, true, putJSON(b, k, s)
+}
+
+func similarStory(tx *bolt.Tx, leadKey, title string, now time.Time) ([]byte, signals.Signal, bool, error) {
+	sigs, err := leadSignals(tx, leadKey)
+	if err != nil {
+		return nil, signals.Signal{}, false, err
+	}
+	for _, s := range sigs {
+		if now.Sub(s.FirstSeen) <= signals.StoryWindow && signals.TitleSimilarity(s.Title, title) >= signals.SameStoryThreshold {
+			return key(leadKey, s.ID), s, true, nil
+		}
+	}
+	return nil, signals.Signal{}, false, nil
 }
 
 // sourceStates reads every stored source state (one short read transaction,

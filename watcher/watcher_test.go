@@ -337,3 +337,28 @@ func TestBackupHoldsTheSameData(t *testing.T) {
 		t.Fatalf("backup leads %+v (%v), want %+v", got, err, want)
 	}
 }
+
+func TestSameStoryFromAnotherOutletScoresOnce(t *testing.T) {
+	items := corpus()
+	items["https://news.example/eco.rss"] = append(items["https://news.example/eco.rss"], signals.Item{
+		GUID: "n4", URL: "https://other-outlet.example/breizh-12m",
+		Title: "BREIZH CONSERVES LÈVE 12 MILLIONS D'EUROS POUR DOUBLER SA CAPACITÉ DE PRODUCTION",
+	})
+	fx := newFixture(t, items)
+	if _, err := fx.w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sigs, _ := fx.w.Signals(SignalFilter{Company: "breizh"}, fx.now)
+	n := 0
+	for _, s := range sigs {
+		if signals.TitleSimilarity(s.Title, "Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production") >= signals.SameStoryThreshold {
+			n++
+			if len(s.Sources) != 3 {
+				t.Errorf("story sources %+v, want the three outlets", s.Sources)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d signals for one story told by three outlets, want 1", n)
+	}
+}
