@@ -19,6 +19,9 @@ import (
 // before it is cancelled.
 const StopTimeout = 20 * time.Second
 
+// pruneSchedule runs retention daily, at an hour with no DST jump.
+const pruneSchedule = "17 4 * * *"
+
 // lateAfter: a scheduled cycle this late makes /healthz fail.
 const lateAfter = 10 * time.Minute
 
@@ -86,6 +89,16 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		}
 		w.drainLogged(jobCtx)
 	}
+	prune := func() {
+		busy.Lock()
+		defer busy.Unlock()
+		p, err := w.Store.Prune(w.Plan().cfg.Retention.D(), w.Now())
+		if err != nil {
+			w.Log.Error("retention", "err", err)
+			return
+		}
+		w.Log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
+	}
 	drain := func() {
 		busy.Lock()
 		defer busy.Unlock()
@@ -106,6 +119,9 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 			return fmt.Errorf("digest.schedule %q: %w", p.cfg.Digest.Schedule, err)
 		}
 		if _, err := nc.AddFunc("* * * * *", drain); err != nil {
+			return err
+		}
+		if _, err := nc.AddFunc(pruneSchedule, prune); err != nil {
 			return err
 		}
 		if c != nil {

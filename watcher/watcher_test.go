@@ -3,6 +3,7 @@ package watcher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -360,5 +361,53 @@ func TestSameStoryFromAnotherOutletScoresOnce(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d signals for one story told by three outlets, want 1", n)
+	}
+}
+
+func TestPruneRemovesOnlyOldData(t *testing.T) {
+	fx := newFixture(t, corpus())
+	fx.w.Renderer = fakeRenderer{}
+	fx.w.Cycle(context.Background())
+	fx.w.QueueDigests(fx.now, "")
+	before, _ := fx.w.Signals(SignalFilter{}, fx.now)
+
+	// Nothing is older than the retention yet.
+	if p, err := fx.w.Store.Prune(400*24*time.Hour, fx.now); err != nil || p != (Pruned{}) {
+		t.Fatalf("prune of fresh data: %+v, %v", p, err)
+	}
+	// A year and a half later, everything from that first cycle is.
+	later := fx.now.Add(550 * 24 * time.Hour)
+	p, err := fx.w.Store.Prune(400*24*time.Hour, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Items != 6 || p.Signals != len(before) || p.History == 0 || p.DigestLog == 0 {
+		t.Errorf("pruned %+v, want 6 items, %d signals and the history and digest log", p, len(before))
+	}
+	if after, _ := fx.w.Signals(SignalFilter{}, later); len(after) != 0 {
+		t.Errorf("%d signals left", len(after))
+	}
+}
+
+func TestPruneInBatches(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const n = 2*pruneBatch + 17
+	st.db.Update(func(tx *bolt.Tx) error {
+		for i := range n {
+			seen := t0
+			if i%2 == 0 {
+				seen = t0.Add(-500 * 24 * time.Hour)
+			}
+			putJSON(tx.Bucket(bucketItems), key("src", fmt.Sprint(i)), itemRecord{FirstSeen: seen})
+		}
+		return nil
+	})
+	p, err := st.Prune(400*24*time.Hour, t0)
+	if err != nil || p.Items != (n+1)/2 {
+		t.Fatalf("pruned %d items (%v), want %d", p.Items, err, (n+1)/2)
 	}
 }

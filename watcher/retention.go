@@ -1,0 +1,87 @@
+package watcher
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// pruneBatch bounds the keys deleted per write transaction, so pruning a
+// large store never holds the writer lock for long.
+const pruneBatch = 1000
+
+// Pruned counts what Prune removed.
+type Pruned struct{ Items, Signals, History, DigestLog int }
+
+// Prune deletes items, signals, history points and digest-log entries
+// older than the retention, in small transactions.
+func (s *Store) Prune(retention time.Duration, now time.Time) (Pruned, error) {
+	var p Pruned
+	cutoff := now.Add(-retention)
+	day := cutoff.UTC().Format("2006-01-02")
+	steps := []struct {
+		bucket []byte
+		n      *int
+		old    func(k, v []byte) bool
+	}{
+		{bucketItems, &p.Items, func(_, v []byte) bool {
+			var r struct {
+				FirstSeen time.Time `json:"first_seen"`
+			}
+			return json.Unmarshal(v, &r) == nil && r.FirstSeen.Before(cutoff)
+		}},
+		{bucketSignals, &p.Signals, func(_, v []byte) bool {
+			var r struct {
+				FirstSeen time.Time `json:"first_seen_at"`
+			}
+			return json.Unmarshal(v, &r) == nil && r.FirstSeen.Before(cutoff)
+		}},
+		{bucketHistory, &p.History, func(k, _ []byte) bool {
+			return len(k) >= 10 && string(k[len(k)-10:]) < day
+		}},
+		{bucketDigestLog, &p.DigestLog, func(_, v []byte) bool {
+			t, err := time.Parse(time.RFC3339, string(v))
+			return err == nil && t.Before(cutoff)
+		}},
+	}
+	for _, st := range steps {
+		var after []byte // resume point: the scan continues where the last batch stopped
+		for {
+			done := true
+			err := s.db.Update(func(tx *bolt.Tx) error {
+				c := tx.Bucket(st.bucket).Cursor()
+				k, v := c.First()
+				if after != nil {
+					k, v = c.Seek(after)
+				}
+				var doomed [][]byte
+				for ; k != nil; k, v = c.Next() {
+					if len(doomed) == pruneBatch {
+						after, done = append([]byte(nil), k...), false
+						break
+					}
+					if st.old(k, v) {
+						doomed = append(doomed, append([]byte(nil), k...))
+					}
+				}
+				b := tx.Bucket(st.bucket)
+				for _, k := range doomed {
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+				}
+				*st.n += len(doomed)
+				return nil
+			})
+			if err != nil {
+				return p, fmt.Errorf("prune %s in %s: %w", st.bucket, s.path, err)
+			}
+			if done {
+				break
+			}
+		}
+	}
+	return p, nil
+}
