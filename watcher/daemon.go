@@ -150,7 +150,11 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		case p := <-reload:
 			busy.Lock()
 			w.SetPlan(p)
+			err := w.Rescore(w.Now()) // scoring may have changed: scores are computed, never stale
 			busy.Unlock()
+			if err != nil {
+				w.Log.Error("reload: rescore", "err", err)
+			}
 			if err := schedule(p); err != nil {
 				w.Log.Error("reload: schedule", "err", err)
 			}

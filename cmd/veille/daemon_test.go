@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/veille-hq/veille/examples/demo"
+)
+
+// syncBuffer collects the daemon's logs from its goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// eventually polls cond until it holds or the wait ends.
+func eventually(t *testing.T, wait time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func get(url string) (int, string) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func countTier(t *testing.T, leadsJSON, tier string) int {
+	t.Helper()
+	var leads []struct{ Tier string }
+	if err := json.Unmarshal([]byte(leadsJSON), &leads); err != nil {
+		t.Fatalf("leads json: %v\n%s", err, leadsJSON)
+	}
+	n := 0
+	for _, l := range leads {
+		if l.Tier == tier {
+			n++
+		}
+	}
+	return n
+}
+
+// TestDaemonLifecycle runs `veille run` on the demo corpus and drives it as
+// an operator would: health, metrics, commands through the admin API while
+// it holds the store, a second writer refused, a live backup, a valid and an
+// invalid reload, and a graceful stop.
+func TestDaemonLifecycle(t *testing.T) {
+	srv, err := demo.Start(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "veille.yaml")
+	listen := freeAddr(t)
+	cfgText := strings.Replace(string(demo.Config(srv.URL, filepath.Join(dir, "veille.db"))), `listen: ""`, "listen: "+listen, 1)
+	if !strings.Contains(cfgText, "hot: 70") {
+		t.Fatal("demo config lacks scoring.hot: 70")
+	}
+	os.WriteFile(cfgPath, []byte(cfgText), 0o600)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"run", "-c", cfgPath, "--log-format", "json"}, nil, io.Discard, &logs)
+	}()
+
+	base := "http://" + listen
+	eventually(t, 60*time.Second, "the first cycle (/healthz 200)", func() bool {
+		code, _ := get(base + "/healthz")
+		return code == http.StatusOK
+	})
+	if _, body := get(base + "/metrics"); !strings.Contains(body, `veille_cycles_total{outcome="ok"} 1`) || !strings.Contains(body, "veille_signals_total") {
+		t.Errorf("/metrics lacks the cycle and signal series:\n%.2000s", body)
+	}
+	if !strings.Contains(logs.String(), `"msg":"cycle done"`) || !strings.Contains(logs.String(), `"cycle":1`) {
+		t.Errorf("no per-cycle summary line in the logs:\n%s", logs.String())
+	}
+
+	viaAPI, stderr, err := runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+	if err != nil {
+		t.Fatalf("leads through the daemon: %v\n%s", err, stderr)
+	}
+	hot := countTier(t, viaAPI, "hot")
+	if hot == 0 {
+		t.Fatalf("no hot lead through the admin API:\n%s", viaAPI)
+	}
+
+	_, _, err = runCmd(t, "once", "-c", cfgPath)
+	if err == nil || !strings.Contains(err.Error(), "veille.db") || !strings.Contains(err.Error(), "locked") {
+		t.Errorf("a second writer: %v, want an error naming the locked store", err)
+	}
+
+	backup := filepath.Join(dir, "backup.db")
+	if _, stderr, err := runCmd(t, "store", "backup", "-c", cfgPath, "--out", backup); err != nil {
+		t.Fatalf("live backup: %v\n%s", err, stderr)
+	}
+
+	// A valid reload that changes scoring rescores at once.
+	os.WriteFile(cfgPath, []byte(strings.Replace(cfgText, "hot: 70", "hot: 95", 1)), 0o600)
+	var afterReload string
+	eventually(t, 30*time.Second, "the reload to rescore leads", func() bool {
+		afterReload, _, _ = runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+		return countTier(t, afterReload, "hot") < hot
+	})
+
+	// An invalid one is refused and the daemon keeps running on the old one.
+	os.WriteFile(cfgPath, []byte(cfgText+"bogus: 1\n"), 0o600)
+	eventually(t, 30*time.Second, "the invalid reload to be refused", func() bool {
+		return strings.Contains(logs.String(), "reload refused")
+	})
+	if code, _ := get(base + "/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz after a refused reload: %d", code)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("graceful stop: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the daemon did not stop")
+	}
+
+	// With the daemon gone the file opens directly, with the same content.
+	os.WriteFile(cfgPath, []byte(strings.Replace(cfgText, "hot: 70", "hot: 95", 1)), 0o600)
+	direct, stderr, err := runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+	if err != nil {
+		t.Fatalf("leads from the file: %v\n%s", err, stderr)
+	}
+	if direct != afterReload {
+		t.Errorf("leads from the file differ from the daemon's:\nAPI:  %.500s\nfile: %.500s", afterReload, direct)
+	}
+
+	// The live backup is a store the daemon can start from.
+	restored := filepath.Join(dir, "restored.yaml")
+	os.WriteFile(restored, []byte(strings.Replace(cfgText, filepath.Join(dir, "veille.db"), backup, 1)), 0o600)
+	fromBackup, stderr, err := runCmd(t, "leads", "-c", restored, "--format", "json")
+	if err != nil {
+		t.Fatalf("leads from the backup: %v\n%s", err, stderr)
+	}
+	if countTier(t, fromBackup, "hot") != hot {
+		t.Errorf("backup holds %d hot leads, want %d", countTier(t, fromBackup, "hot"), hot)
+	}
+}
