@@ -37,12 +37,6 @@ type sourceRecord struct {
 	State  sources.State  `json:"state"`
 }
 
-// itemRecord is a stored item.
-type itemRecord struct {
-	signals.Item
-	FirstSeen time.Time `json:"first_seen"`
-}
-
 type fetched struct {
 	src   *plannedSource
 	res   sources.Result
@@ -190,7 +184,7 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time) (int, []signalRef, er
 			if items.Get(k) != nil {
 				continue
 			}
-			if err := putJSON(items, k, itemRecord{Item: it, FirstSeen: now}); err != nil {
+			if err := putJSON(items, k, StoredItem{Item: it, FirstSeen: now}); err != nil {
 				return err
 			}
 			newItems++

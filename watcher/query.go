@@ -114,3 +114,28 @@ func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
 	}
 	return out, nil
 }
+
+// StoredItem is an item as stored, with the source that carried it.
+type StoredItem struct {
+	signals.Item
+	FirstSeen time.Time `json:"first_seen"`
+}
+
+// Items lists every stored item (for exports and checks).
+func (s *Store) Items() ([]StoredItem, error) {
+	var out []StoredItem
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
+			var r StoredItem
+			if _, err := getJSON(tx.Bucket(bucketItems), k, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read items from %s: %w", s.path, err)
+	}
+	return out, nil
+}

@@ -402,7 +402,7 @@ func TestPruneInBatches(t *testing.T) {
 			if i%2 == 0 {
 				seen = t0.Add(-500 * 24 * time.Hour)
 			}
-			putJSON(tx.Bucket(bucketItems), key("src", fmt.Sprint(i)), itemRecord{FirstSeen: seen})
+			putJSON(tx.Bucket(bucketItems), key("src", fmt.Sprint(i)), StoredItem{FirstSeen: seen})
 		}
 		return nil
 	})

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/veille-hq/veille/watcher"
+)
+
+const (
+	crashFeeds = 40
+	crashItems = 8
+	crashKills = 12
+)
+
+var crashTitles = []string{
+	"%s lève %d millions d'euros pour accélérer sa croissance",
+	"%s inaugure une nouvelle usine à Rennes (%d emplois)",
+	"%s nomme un nouveau directeur général après %d ans",
+	"%s remporte un contrat à l'export au Canada de %d millions",
+	"%s dépose %d brevets sur le recyclage des emballages",
+	"%s annonce un plan de %d suppressions de postes",
+	"%s publie ses résultats : chiffre d'affaires en hausse de %d %%",
+	"%s sponsor du festival de Lorient pour la %de année",
+}
+
+// crashServer serves static RSS feeds slowly enough that a kill lands in
+// the middle of a cycle, and records every item it served.
+func crashServer(t *testing.T) (*httptest.Server, func() map[string]bool) {
+	var mu sync.Mutex
+	served := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		if _, err := fmt.Sscanf(r.URL.Path, "/feeds/%d.xml", &n); err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		time.Sleep(time.Duration(10+n%20) * time.Millisecond)
+		company := fmt.Sprintf("Société %02d", n)
+		var b strings.Builder
+		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>%s</title><link>http://%s/</link>`, company, r.Host)
+		now := time.Now()
+		for i := range crashItems {
+			guid := fmt.Sprintf("f%d-i%d", n, i)
+			mu.Lock()
+			served[guid] = true
+			mu.Unlock()
+			fmt.Fprintf(&b, `<item><guid>%s</guid><title>%s</title><link>http://%s/a/%s</link><pubDate>%s</pubDate></item>`,
+				guid, fmt.Sprintf(crashTitles[i], company, 10+n), r.Host, guid, now.Add(-time.Duration(i+1)*time.Hour).Format(time.RFC1123Z))
+		}
+		b.WriteString(`</channel></rss>`)
+		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		w.Write([]byte(b.String()))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() map[string]bool {
+		mu.Lock()
+		defer mu.Unlock()
+		out := map[string]bool{}
+		for k := range served {
+			out[k] = true
+		}
+		return out
+	}
+}
+
+func crashConfig(t *testing.T, dir, base string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "store: %s\nlisten: \"\"\nfetch: {concurrency: 4, per_host_interval: 0s, robots: false, timeout: 10s}\n", filepath.Join(dir, "veille.db"))
+	b.WriteString("smtp: {host: 127.0.0.1, port: 2525, tls: none, from: veille@example.com}\n")
+	b.WriteString("reps:\n  - {id: alice, name: Alice, email: alice@example.com}\n")
+	b.WriteString("watchlists:\n  - id: wl\n    owner: alice\n    prospects:\n")
+	for n := range crashFeeds {
+		fmt.Fprintf(&b, "      - {name: \"Société %02d\", feeds: [\"%s/feeds/%d.xml\"]}\n", n, base, n)
+	}
+	p := filepath.Join(dir, "veille.yaml")
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCrashKeepsStoreConsistent kills `veille once` with SIGKILL at random
+// points of its cycles, then checks the store opens, holds every served
+// item exactly once, and scores no story twice.
+func TestCrashKeepsStoreConsistent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills a subprocess")
+	}
+	bin := filepath.Join(t.TempDir(), "veille")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	srv, served := crashServer(t)
+
+	// A clean run on a fresh store: the reference for scores, and its
+	// duration spreads the kills over whole cycles.
+	cleanCfg := crashConfig(t, t.TempDir(), srv.URL)
+	start := time.Now()
+	if out, err := exec.Command(bin, "once", "-c", cleanCfg, "--no-send").CombinedOutput(); err != nil {
+		t.Fatalf("clean run: %v\n%s", err, out)
+	}
+	runTime := time.Since(start)
+
+	dir := t.TempDir()
+	cfg := crashConfig(t, dir, srv.URL)
+	rng := rand.New(rand.NewPCG(1, 2))
+
+	killed := 0
+	for i := range crashKills {
+		cmd := exec.Command(bin, "once", "-c", cfg, "--no-send")
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(runTime))))
+		cmd.Process.Kill()
+		switch err := cmd.Wait(); {
+		case err != nil && strings.Contains(err.Error(), "killed"):
+			killed++
+		case err != nil:
+			t.Fatalf("run %d: %v\n%s", i, err, out.String())
+		}
+	}
+	t.Logf("%d of %d runs killed mid-way (a clean run takes %s)", killed, crashKills, runTime.Round(time.Millisecond))
+	if killed < crashKills/2 {
+		t.Fatalf("only %d runs were killed before finishing: the test no longer exercises crashes", killed)
+	}
+	if out, err := exec.Command(bin, "once", "-c", cfg, "--no-send").CombinedOutput(); err != nil {
+		t.Fatalf("clean run after the crashes: %v\n%s", err, out)
+	}
+
+	st, err := watcher.Open(filepath.Join(dir, "veille.db"), time.Second)
+	if err != nil {
+		t.Fatalf("store after %d kills: %v", killed, err)
+	}
+	items, err := st.Items()
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]int{}
+	for _, it := range items {
+		stored[it.GUID]++
+	}
+	want := served()
+	if len(want) != crashFeeds*crashItems {
+		t.Fatalf("server served %d items, want %d", len(want), crashFeeds*crashItems)
+	}
+	for guid := range want {
+		if stored[guid] != 1 {
+			t.Errorf("item %s stored %d times, want once", guid, stored[guid])
+		}
+	}
+	if len(items) != len(want) {
+		t.Errorf("%d items stored, %d served", len(items), len(want))
+	}
+
+	// Signals and tiers equal those of the clean run: nothing was counted twice.
+	crashed, _ := exec.Command(bin, "signals", "-c", cfg, "--format", "csv", "--since", "1d").Output()
+	clean, _ := exec.Command(bin, "signals", "-c", cleanCfg, "--format", "csv", "--since", "1d").Output()
+	if a, b := strings.Count(string(crashed), "\n"), strings.Count(string(clean), "\n"); a != b || a < crashFeeds {
+		t.Errorf("signals after crashes: %d lines, after a clean run: %d", a, b)
+	}
+	leadsCrashed, _ := exec.Command(bin, "leads", "-c", cfg, "--format", "csv").Output()
+	leadsClean, _ := exec.Command(bin, "leads", "-c", cleanCfg, "--format", "csv").Output()
+	if tierCounts(string(leadsCrashed)) != tierCounts(string(leadsClean)) {
+		t.Errorf("tiers after crashes %v, after a clean run %v", tierCounts(string(leadsCrashed)), tierCounts(string(leadsClean)))
+	}
+}
+
+func tierCounts(csv string) [3]int {
+	var c [3]int
+	for _, line := range strings.Split(csv, "\n") {
+		switch {
+		case strings.Contains(line, ",hot,"):
+			c[0]++
+		case strings.Contains(line, ",potential,"):
+			c[1]++
+		case strings.Contains(line, ",cold,"):
+			c[2]++
+		}
+	}
+	return c
+}
