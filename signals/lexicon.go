@@ -33,6 +33,7 @@ type lexRule struct {
 	weight int
 	points int // keyword points
 	where  string
+	index  int // the label's position in Labels(), set by NewClassifier
 }
 
 // Lexicon is the parsed set of lexicon files, ready to build classifiers.
@@ -130,8 +131,8 @@ func parseRule(line string) (lexRule, error) {
 		}
 		r.weight, line = n, body
 	}
-	for p := range strings.SplitSeq(line, "&") {
-		t, err := foldTerm(p)
+	for p := range strings.SplitSeq(line, " & ") {
+		t, err := foldTerm(p, true)
 		if err != nil {
 			return r, err
 		}
@@ -141,9 +142,10 @@ func parseRule(line string) (lexRule, error) {
 }
 
 // foldTerm prepares a term as text is prepared; "<n>" stands for any number.
-func foldTerm(s string) (string, error) {
+// With numbers false, digits stay as they are (company names).
+func foldTerm(s string, numbers bool) (string, error) {
 	var f field
-	f.prepare(strings.ReplaceAll(strings.TrimSpace(s), "<n>", "0"))
+	f.prepare(strings.ReplaceAll(strings.TrimSpace(s), "<n>", "0"), numbers)
 	if !strings.ContainsFunc(string(f.text), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return "", fmt.Errorf("empty term %q: it needs a letter or a digit", strings.TrimSpace(s))
 	}
