@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sort"
@@ -151,40 +152,23 @@ func (c *Classifier) Classify(in Input) Classification {
 		}
 	}
 	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
+	if in.Company != "" {
+		forms := companyForms(in.Company)
+		hits = slices.DeleteFunc(hits, func(h hit) bool { return c.misplaced(h, &fields[h.field], forms) })
+	}
 	var keptBuf [64]hit
 	kept := keptBuf[:0]
 	if !veto {
 		kept = c.resolve(kept, hits, &fields)
 	}
 	// masks[i] holds, per kept hit, the parts of its rule seen in its field.
-	var score [9]int
+	// A rule counts once per occurrence of its first part, once all its
+	// parts are in the field. Rules of a "[with ...]" section count in a
+	// second round, when one of their labels fired in the first.
 	var completeBuf [64]bool
 	complete := completeBuf[:0]
-	for range kept {
-		complete = append(complete, false)
-	}
 	for i, h := range kept {
-		r := &c.rules[h.rule]
-		if len(r.parts) > 1 {
-			var mask uint8
-			for _, o := range kept {
-				if o.rule == h.rule && o.field == h.field {
-					mask |= 1 << uint(o.part)
-				}
-			}
-			if mask != 1<<uint(len(r.parts))-1 {
-				continue
-			}
-		}
-		complete[i] = true
-		if h.part != 0 || firstOfPart(kept[:i], h) {
-			continue // a rule counts once per occurrence of its first part
-		}
-		factor := 1
-		if h.field == fieldTitle {
-			factor = titleFactor
-		}
-		score[r.index] += r.weight * factor
+		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
 	}
 	var fired [9]bool
 	for _, l := range in.Hints {
@@ -192,13 +176,27 @@ func (c *Classifier) Classify(in Input) Classification {
 			fired[i] = true
 		}
 	}
-	for i, s := range score {
-		if s >= fireScore {
-			fired[i] = true
+	var score [9]int
+	for round := range 2 {
+		for i, h := range kept {
+			r := &c.rules[h.rule]
+			if !complete[i] || h.part != 0 || (len(r.with) > 0) != (round == 1) || (round == 1 && !c.anyFired(r, &fired)) {
+				continue
+			}
+			factor := 1
+			if h.field == fieldTitle {
+				factor = titleFactor
+			}
+			score[r.index] += r.weight * factor
+		}
+		for i, s := range score {
+			if s >= fireScore {
+				fired[i] = true
+			}
 		}
 	}
 	for i, h := range kept {
-		if r := &c.rules[h.rule]; complete[i] && fired[r.index] && r.weight > 0 {
+		if r := &c.rules[h.rule]; complete[i] && fired[r.index] && r.weight > 0 && (len(r.with) == 0 || c.anyFired(r, &fired)) {
 			out.Evidence[r.label] = append(out.Evidence[r.label], evidence(&fields[h.field], h))
 		}
 	}
@@ -215,6 +213,89 @@ func (c *Classifier) Classify(in Input) Classification {
 		}
 	}
 	return out
+}
+
+// roleWindow is how far (in folded bytes) from a term the company is
+// looked for to tell who does what: "X rachète <company>".
+const roleWindow = 40
+
+// companyForms is how the company may be named in folded text: its name
+// without legal form, and its first word when that is distinctive.
+func companyForms(name string) [][]byte {
+	var f field
+	f.prepare(name, true)
+	full := []byte(stripLegal(string(f.text)))
+	forms := [][]byte{full}
+	if first, _, ok := bytes.Cut(full, []byte(" ")); ok && len(first) >= 4 {
+		forms = append(forms, first)
+	}
+	return forms
+}
+
+// misplaced reports whether the company stands where a role term says the
+// news is not about it: named right after an actor term ("rachète
+// <company>", unless "par <company>"), or right before a passive one.
+func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
+	r := &c.rules[h.rule]
+	switch {
+	case r.kind != kindLabel || r.role == roleAny:
+		return false
+	case r.role == roleActor:
+		w := f.text[h.end:min(int(h.end)+roleWindow, len(f.text))]
+		for _, form := range forms {
+			if i := wordIndex(w, form); i >= 0 {
+				before := w[:i]
+				return !bytes.HasSuffix(before, []byte("par ")) && !bytes.HasSuffix(before, []byte("by "))
+			}
+		}
+	case r.role == rolePassive:
+		w := f.text[max(0, int(h.start)-roleWindow):h.start]
+		for _, form := range forms {
+			if wordIndex(w, form) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordIndex finds word as a whole word in text, or -1.
+func wordIndex(text, word []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(text[off:], word)
+		if i < 0 {
+			return -1
+		}
+		if wholeWord(text, off+i, off+i+len(word)) {
+			return off + i
+		}
+		off += i + 1
+	}
+}
+
+// complete reports whether all parts of h's rule are in h's field.
+func (c *Classifier) complete(kept []hit, h hit) bool {
+	r := &c.rules[h.rule]
+	if len(r.parts) == 1 {
+		return true
+	}
+	var mask uint8
+	for _, o := range kept {
+		if o.rule == h.rule && o.field == h.field {
+			mask |= 1 << uint(o.part)
+		}
+	}
+	return mask == 1<<uint(len(r.parts))-1
+}
+
+// anyFired reports whether one of the labels r needs has fired.
+func (c *Classifier) anyFired(r *lexRule, fired *[9]bool) bool {
+	for _, l := range r.with {
+		if fired[slices.Index(c.labels, l)] {
+			return true
+		}
+	}
+	return false
 }
 
 // firstOfPart reports whether an earlier hit is the same part of the same
