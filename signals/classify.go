@@ -154,7 +154,9 @@ func (c *Classifier) Classify(in Input) Classification {
 	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
 	if in.Company != "" {
 		forms := companyForms(in.Company)
-		hits = slices.DeleteFunc(hits, func(h hit) bool { return c.misplaced(h, &fields[h.field], forms) })
+		hits = slices.DeleteFunc(hits, func(h hit) bool {
+			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
+		})
 	}
 	var keptBuf [64]hit
 	kept := keptBuf[:0]
@@ -259,6 +261,18 @@ func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
 	return false
 }
 
+// inName reports whether a hit lies inside a mention of the company's own
+// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move.
+func inName(h hit, f *field, name []byte) bool {
+	if len(name) <= int(h.end-h.start) {
+		return false
+	}
+	lo := max(0, int(h.end)-len(name))
+	hi := min(len(f.text), int(h.start)+len(name))
+	i := wordIndex(f.text[lo:hi], name)
+	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+len(name)
+}
+
 // wordIndex finds word as a whole word in text, or -1.
 func wordIndex(text, word []byte) int {
 	for off := 0; ; {
@@ -327,7 +341,7 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 	}
 	label = slices.DeleteFunc(label, func(h hit) bool {
 		for _, q := range cues {
-			if q.field == h.field && q.end <= h.start && h.start-q.end <= negationWindow && !clauseBreak(fields[h.field].text[q.end:h.start]) {
+			if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
 				return true
 			}
 		}
