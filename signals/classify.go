@@ -1,11 +1,10 @@
 package signals
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sort"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // Extra is what a watch list adds to the lexicon.
@@ -24,9 +23,10 @@ type Input struct {
 
 // Classifier labels items. It is built once and is safe for concurrent use.
 type Classifier struct {
-	ac    ahocorasick.AhoCorasick
-	refs  [][]partRef // per automaton pattern: the rule parts it stands for
-	rules []lexRule
+	dfa    *dfa
+	refs   [][]partRef // per automaton pattern: the rule parts it stands for
+	rules  []lexRule
+	labels []Label // SIGNALS.md order; rule.label indexes it
 }
 
 type partRef struct {
@@ -39,15 +39,17 @@ const (
 	fieldSummary
 )
 
-// titleFactor is how much more a term counts in the title than in the
-// summary; a label fires at fireScore, so a default-weight term fires
-// alone anywhere and a weight-1 term alone only in the title.
 const (
+	// titleFactor is how much more a term counts in the title than in the
+	// summary; a label fires at fireScore, so a default-weight term fires
+	// alone anywhere and a weight-1 term alone only in the title.
 	titleFactor = 2
 	fireScore   = 2
 	// negationWindow is how close (in folded bytes) a negation cue must
 	// precede a term to cancel it: "dément toute fermeture".
 	negationWindow = 30
+	// maxParts bounds the "a & b & ..." parts of one rule (a bit mask).
+	maxParts = 8
 )
 
 // NewClassifier compiles lex and a watch list's extras into one automaton.
@@ -62,15 +64,16 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	}
 	slices.Sort(labels)
 	for _, l := range labels {
-		if !l.Valid() {
-			return nil, fmt.Errorf("extra terms: %w", labelError(l))
+		if _, err := ParseLabel(string(l)); err != nil {
+			return nil, fmt.Errorf("extra terms: %w", err)
 		}
 		for _, t := range extra.Terms[l] {
-			ft, err := foldTerm(t)
+			r, err := parseRule(t)
 			if err != nil {
-				return nil, fmt.Errorf("extra term for %s: %w", l, err)
+				return nil, fmt.Errorf("extra term %q for %s: %w", t, l, err)
 			}
-			rules = append(rules, lexRule{kind: kindLabel, label: l, parts: []string{ft}, weight: fireScore, where: "extra " + string(l)})
+			r.kind, r.label, r.where = kindLabel, l, "extra "+string(l)
+			rules = append(rules, r)
 		}
 	}
 	kws := make([]string, 0, len(extra.Keywords))
@@ -79,18 +82,21 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	}
 	sort.Strings(kws)
 	for _, k := range kws {
-		ft, err := foldTerm(k)
+		ft, err := foldTerm(k, true)
 		if err != nil {
-			return nil, fmt.Errorf("keyword: %w", err)
+			return nil, fmt.Errorf("keyword %q: %w", k, err)
 		}
 		rules = append(rules, lexRule{kind: kindKeyword, parts: []string{ft}, points: extra.Keywords[k], where: "keyword " + k})
 	}
-	c := &Classifier{rules: rules}
+	c := &Classifier{rules: rules, labels: Labels()}
 	index := map[string]int{}
 	var patterns []string
 	for ri, r := range rules {
-		if len(r.parts) > 127 {
-			return nil, fmt.Errorf("%s: too many parts", r.where)
+		if len(r.parts) > maxParts {
+			return nil, fmt.Errorf("%s: more than %d parts", r.where, maxParts)
+		}
+		if r.kind == kindLabel {
+			c.rules[ri].index = slices.Index(c.labels, r.label)
 		}
 		for pi, p := range r.parts {
 			id, ok := index[p]
@@ -103,14 +109,8 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 			c.refs[id] = append(c.refs[id], partRef{rule: int32(ri), part: int8(pi)})
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	c.ac = b.Build(patterns)
+	c.dfa = newDFA(patterns)
 	return c, nil
-}
-
-func labelError(l Label) error {
-	_, err := ParseLabel(string(l))
-	return err
 }
 
 // hit is one rule part found in one field.
@@ -123,97 +123,214 @@ type hit struct {
 
 // Classify labels one item. Labels come in SIGNALS.md order.
 func (c *Classifier) Classify(in Input) Classification {
+	// One buffer for both fields and small stack arrays for hits keep
+	// allocations per item to a handful.
 	var fields [2]field
-	fields[fieldTitle].prepare(in.Title)
-	fields[fieldSummary].prepare(in.Summary)
-	var hits []hit
+	tl := len(in.Title) + len(in.Title)/8 + 8
+	buf := make([]byte, 0, tl+len(in.Summary)+len(in.Summary)/8+8)
+	fields[fieldTitle].text = buf[:0:tl]
+	fields[fieldSummary].text = buf[tl:tl]
+	fields[fieldTitle].prepare(in.Title, true)
+	fields[fieldSummary].prepare(in.Summary, true)
+	var hitBuf [64]hit
+	var rawBuf [64]dfaHit
+	hits, raw := hitBuf[:0], rawBuf[:0]
+	veto := false
 	for fi := range fields {
-		hits = c.scan(hits, &fields[fi], uint8(fi))
+		f := &fields[fi]
+		raw = c.dfa.scan(raw[:0], f.text)
+		for _, m := range raw {
+			if !wholeWord(f.text, int(m.start), int(m.end)) {
+				continue
+			}
+			for _, ref := range c.refs[m.pattern] {
+				if c.rules[ref.rule].kind == kindVeto {
+					veto = true
+				}
+				hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), start: m.start, end: m.end})
+			}
+		}
 	}
 	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
-	veto := false
-	for _, h := range hits {
-		if c.rules[h.rule].kind == kindVeto {
-			veto = true
-		}
+	if in.Company != "" {
+		forms := companyForms(in.Company)
+		hits = slices.DeleteFunc(hits, func(h hit) bool {
+			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
+		})
 	}
-	var kept []hit
+	var keptBuf [64]hit
+	kept := keptBuf[:0]
 	if !veto {
-		kept = c.resolve(hits, &fields)
+		kept = c.resolve(kept, hits, &fields)
 	}
-	score := map[Label]int{}
-	type fieldRule struct {
-		rule  int32
-		field uint8
+	// masks[i] holds, per kept hit, the parts of its rule seen in its field.
+	// A rule counts once per occurrence of its first part, once all its
+	// parts are in the field. Rules of a "[with ...]" section count in a
+	// second round, when one of their labels fired in the first.
+	var completeBuf [64]bool
+	complete := completeBuf[:0]
+	for i, h := range kept {
+		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
 	}
-	masks := map[fieldRule]uint64{}
-	for _, h := range kept {
-		r := c.rules[h.rule]
-		factor := 1
-		if h.field == fieldTitle {
-			factor = titleFactor
-		}
-		if len(r.parts) == 1 {
-			score[r.label] += r.weight * factor
-			continue
-		}
-		k := fieldRule{h.rule, h.field}
-		before := masks[k]
-		masks[k] |= 1 << uint(h.part)
-		if before != masks[k] && masks[k] == 1<<uint(len(r.parts))-1 {
-			score[r.label] += r.weight * factor
-		}
-	}
-	fired := map[Label]bool{}
+	var fired [9]bool
 	for _, l := range in.Hints {
-		fired[l] = true
-	}
-	for l, s := range score {
-		if s >= fireScore {
-			fired[l] = true
+		if i := slices.Index(c.labels, l); i >= 0 {
+			fired[i] = true
 		}
 	}
-	for _, h := range kept {
-		r := c.rules[h.rule]
-		if fired[r.label] && r.weight > 0 && (len(r.parts) == 1 || masks[fieldRule{h.rule, h.field}] == 1<<uint(len(r.parts))-1) {
+	var score [9]int
+	for round := range 2 {
+		for i, h := range kept {
+			r := &c.rules[h.rule]
+			if !complete[i] || h.part != 0 || (len(r.with) > 0) != (round == 1) || (round == 1 && !c.anyFired(r, &fired)) {
+				continue
+			}
+			factor := 1
+			if h.field == fieldTitle {
+				factor = titleFactor
+			}
+			score[r.index] += r.weight * factor
+		}
+		for i, s := range score {
+			if s >= fireScore {
+				fired[i] = true
+			}
+		}
+	}
+	for i, h := range kept {
+		if r := &c.rules[h.rule]; complete[i] && fired[r.index] && r.weight > 0 && (len(r.with) == 0 || c.anyFired(r, &fired)) {
 			out.Evidence[r.label] = append(out.Evidence[r.label], evidence(&fields[h.field], h))
 		}
 	}
 	for _, h := range hits {
-		if r := c.rules[h.rule]; r.kind == kindKeyword {
+		if r := &c.rules[h.rule]; r.kind == kindKeyword {
 			e := evidence(&fields[h.field], h)
 			e.Points = r.points
 			out.Evidence[Keyword] = append(out.Evidence[Keyword], e)
 		}
 	}
-	for _, l := range Labels() {
-		if fired[l] {
+	for i, l := range c.labels {
+		if fired[i] {
 			out.Labels = append(out.Labels, l)
 		}
 	}
 	return out
 }
 
-// scan appends the whole-word hits of f to hits.
-func (c *Classifier) scan(hits []hit, f *field, fi uint8) []hit {
-	it := c.ac.IterOverlappingByte(f.text)
-	for m := it.Next(); m != nil; m = it.Next() {
-		if !wholeWord(f.text, m.Start(), m.End()) {
-			continue
+// roleWindow is how far (in folded bytes) from a term the company is
+// looked for to tell who does what: "X rachète <company>".
+const roleWindow = 40
+
+// companyForms is how the company may be named in folded text: its name
+// without legal form, and its first word when that is distinctive.
+func companyForms(name string) [][]byte {
+	var f field
+	f.prepare(name, true)
+	full := []byte(stripLegal(string(f.text)))
+	forms := [][]byte{full}
+	if first, _, ok := bytes.Cut(full, []byte(" ")); ok && len(first) >= 4 {
+		forms = append(forms, first)
+	}
+	return forms
+}
+
+// misplaced reports whether the company stands where a role term says the
+// news is not about it: named right after an actor term ("rachète
+// <company>", unless "par <company>"), or right before a passive one.
+func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
+	r := &c.rules[h.rule]
+	switch {
+	case r.kind != kindLabel || r.role == roleAny:
+		return false
+	case r.role == roleActor:
+		w := f.text[h.end:min(int(h.end)+roleWindow, len(f.text))]
+		for _, form := range forms {
+			if i := wordIndex(w, form); i >= 0 {
+				before := w[:i]
+				return !bytes.HasSuffix(before, []byte("par ")) && !bytes.HasSuffix(before, []byte("by "))
+			}
 		}
-		for _, ref := range c.refs[m.Pattern()] {
-			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: fi, start: int32(m.Start()), end: int32(m.End())})
+	case r.role == rolePassive:
+		w := f.text[max(0, int(h.start)-roleWindow):h.start]
+		for _, form := range forms {
+			if wordIndex(w, form) >= 0 {
+				return true
+			}
 		}
 	}
-	return hits
+	return false
+}
+
+// inName reports whether a hit lies inside a mention of the company's own
+// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move.
+func inName(h hit, f *field, name []byte) bool {
+	if len(name) <= int(h.end-h.start) {
+		return false
+	}
+	lo := max(0, int(h.end)-len(name))
+	hi := min(len(f.text), int(h.start)+len(name))
+	i := wordIndex(f.text[lo:hi], name)
+	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+len(name)
+}
+
+// wordIndex finds word as a whole word in text, or -1.
+func wordIndex(text, word []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(text[off:], word)
+		if i < 0 {
+			return -1
+		}
+		if wholeWord(text, off+i, off+i+len(word)) {
+			return off + i
+		}
+		off += i + 1
+	}
+}
+
+// complete reports whether all parts of h's rule are in h's field.
+func (c *Classifier) complete(kept []hit, h hit) bool {
+	r := &c.rules[h.rule]
+	if len(r.parts) == 1 {
+		return true
+	}
+	var mask uint8
+	for _, o := range kept {
+		if o.rule == h.rule && o.field == h.field {
+			mask |= 1 << uint(o.part)
+		}
+	}
+	return mask == 1<<uint(len(r.parts))-1
+}
+
+// anyFired reports whether one of the labels r needs has fired.
+func (c *Classifier) anyFired(r *lexRule, fired *[9]bool) bool {
+	for _, l := range r.with {
+		if fired[slices.Index(c.labels, l)] {
+			return true
+		}
+	}
+	return false
+}
+
+// firstOfPart reports whether an earlier hit is the same part of the same
+// rule at the same place (a term listed twice), so it is not counted twice.
+func firstOfPart(before []hit, h hit) bool {
+	for _, o := range before {
+		if o == h {
+			return true
+		}
+	}
+	return false
 }
 
 // resolve keeps the label hits that count: a hit preceded closely by a
 // negation cue is dropped, and among overlapping hits of one label the
 // leftmost-longest wins, so a longer phrase (even of weight 0) shields the
 // shorter terms inside it: "lance un plan de" hides "lance".
-func (c *Classifier) resolve(hits []hit, fields *[2]field) []hit {
-	var cues, label []hit
+// The result is appended to label, a buffer from the caller.
+func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
+	var cueBuf [16]hit
+	cues := cueBuf[:0]
 	for _, h := range hits {
 		switch c.rules[h.rule].kind {
 		case kindNegation:
@@ -224,30 +341,28 @@ func (c *Classifier) resolve(hits []hit, fields *[2]field) []hit {
 	}
 	label = slices.DeleteFunc(label, func(h hit) bool {
 		for _, q := range cues {
-			if q.field == h.field && q.end <= h.start && h.start-q.end <= negationWindow && !clauseBreak(fields[h.field].text[q.end:h.start]) {
+			if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
 				return true
 			}
 		}
 		return false
 	})
-	sort.Slice(label, func(i, j int) bool {
-		a, b := label[i], label[j]
-		la, lb := c.rules[a.rule].label, c.rules[b.rule].label
-		if la != lb {
-			return la < lb
+	slices.SortFunc(label, func(a, b hit) int {
+		if d := c.rules[a.rule].index - c.rules[b.rule].index; d != 0 {
+			return d
 		}
 		if a.field != b.field {
-			return a.field < b.field
+			return int(a.field) - int(b.field)
 		}
 		if a.start != b.start {
-			return a.start < b.start
+			return int(a.start - b.start)
 		}
-		return a.end > b.end
+		return int(b.end - a.end)
 	})
 	kept := label[:0]
 	var last hit
 	for i, h := range label {
-		if i > 0 && c.rules[last.rule].label == c.rules[h.rule].label && last.field == h.field && h.start < last.end {
+		if i > 0 && c.rules[last.rule].index == c.rules[h.rule].index && last.field == h.field && h.start < last.end {
 			if h.start == last.start && h.end == last.end {
 				kept = append(kept, h) // same phrase, another rule of the label
 			}
@@ -270,10 +385,10 @@ func clauseBreak(b []byte) bool {
 }
 
 func evidence(f *field, h hit) Evidence {
-	start, end := f.offs[h.start], f.offs[h.end]
+	start, end := f.origOffset(int(h.start)), f.origOffset(int(h.end))
 	name := "title"
 	if h.field == fieldSummary {
 		name = "summary"
 	}
-	return Evidence{Term: f.orig[start:end], Field: name, Offset: int(start)}
+	return Evidence{Term: f.orig[start:end], Field: name, Offset: start}
 }

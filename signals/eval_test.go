@@ -173,3 +173,19 @@ func TestDevSetQuality(t *testing.T) {
 		t.Errorf("macro-F1 %.3f is below 0.80", macro)
 	}
 }
+
+// TestOwnExamples scores the classifier on testdata/examples.jsonl: items
+// written for this package (not from the dev set) to check that rules
+// carry over to phrasings the dev set does not have, in both languages.
+func TestOwnExamples(t *testing.T) {
+	items := readJSONL(t, filepath.Join("testdata", "examples.jsonl"))
+	var logf func(string)
+	if os.Getenv("SIGNALS_EVAL_VERBOSE") != "" {
+		logf = func(s string) { t.Log(s) }
+	}
+	table, _, macro := evaluate(testClassifier(t), items, logf)
+	t.Logf("own examples:\n%s", table)
+	if macro < 0.80 {
+		t.Errorf("macro-F1 %.3f is below 0.80", macro)
+	}
+}

@@ -20,8 +20,7 @@ func Fold(s string) string {
 	if plainASCII(s) {
 		return s
 	}
-	b, _ := foldInto(make([]byte, 0, len(s)+8), nil, s)
-	return string(b)
+	return string(foldAppend(make([]byte, 0, len(s)+8), s))
 }
 
 // plainASCII reports whether s is ASCII with no upper-case letter, hence
@@ -35,56 +34,54 @@ func plainASCII(s string) bool {
 	return true
 }
 
-// foldInto appends the fold of s to dst. When offs is non-nil it also
-// appends, for every byte appended to dst, the byte offset in s of the rune
-// it came from, so matches in folded text map back to the original.
-func foldInto(dst []byte, offs []int32, s string) ([]byte, []int32) {
-	track := offs != nil
+// foldAppend appends the fold of s to dst.
+func foldAppend(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			dst = append(dst, c)
-			if track {
-				offs = append(offs, int32(i))
-			}
+			dst = append(dst, lowerASCII(c))
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if f, ok := foldRune(r); ok && r != utf8.RuneError {
-			dst = append(dst, f...)
-			if track {
-				for range len(f) {
-					offs = append(offs, int32(i))
-				}
-			}
-			i += size
-			continue
-		}
-		// Rare runes (other scripts, combining marks, invalid bytes) go
-		// through the reference fold as one run, since normalisation
-		// depends on neighbouring runes.
-		j := i + size
-		for j < len(s) && s[j] >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if _, ok := foldRune(r); ok && r != utf8.RuneError {
-				break
-			}
-			j += size
-		}
-		f := foldReference(s[i:j])
+		f, n := foldNext(s, i)
 		dst = append(dst, f...)
-		if track {
-			for range len(f) {
-				offs = append(offs, int32(i))
-			}
-		}
-		i = j
+		i += n
 	}
-	return dst, offs
+	return dst
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// foldNext folds the non-ASCII text at s[i:]: one rune from the table, or
+// a run of rarer runes (other scripts, combining marks, invalid bytes)
+// through the reference fold at once, since normalisation depends on
+// neighbouring runes. It returns the fold and the bytes consumed.
+func foldNext(s string, i int) (string, int) {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if f, ok := tableRune(r); ok {
+		return f, size
+	}
+	j := i + size
+	for j < len(s) && s[j] >= utf8.RuneSelf {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if _, ok := tableRune(r); ok {
+			break
+		}
+		j += size
+	}
+	return foldReference(s[i:j]), j - i
+}
+
+func tableRune(r rune) (string, bool) {
+	if r == utf8.RuneError {
+		return "", false
+	}
+	return foldRune(r)
 }
 
 // foldReference is the x/text fold the fast path must equal. A transform

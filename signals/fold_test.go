@@ -79,19 +79,49 @@ func FuzzFold(f *testing.F) {
 }
 
 func FuzzPrepare(f *testing.F) {
-	for _, s := range []string{"lève 12,5 M€", "raises $40m", "1 400 postes", "  a\u00a0 b  ", "Cœur"} {
+	for _, s := range []string{"lève 12,5 M€", "raises $40m", "1 400 postes", "  a\u00a0 b  ", "Cœur", "e\u0301t\u00e9"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		var fl field
-		fl.prepare(s)
-		if len(fl.offs) != len(fl.text)+1 {
-			t.Fatalf("offs %d for text %d", len(fl.offs), len(fl.text))
-		}
-		for i := 1; i < len(fl.offs); i++ {
-			if fl.offs[i] < fl.offs[i-1] || int(fl.offs[i]) > len(s) {
-				t.Fatalf("offsets not monotonic within %d: %v", len(s), fl.offs)
+		for _, numbers := range []bool{false, true} {
+			var fl field
+			fl.prepare(s, numbers)
+			prev := 0
+			for k := 0; k <= len(fl.text); k++ {
+				o := fl.origOffset(k)
+				if o < prev || o > len(s) {
+					t.Fatalf("prepare(%q): offset %d of %q maps to %d after %d", s, k, fl.text, o, prev)
+				}
+				prev = o
+			}
+			if !numbers && !strings.ContainsAny(s, " \t\n\r\f\v$\u00a0\u00a3\u00a5\u20ac\u202f\u2009\u200a\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u205f\u3000\u1680") {
+				if got, want := string(fl.text), Fold(s); got != want {
+					t.Fatalf("prepare(%q) = %q, Fold %q", s, got, want)
+				}
 			}
 		}
 	})
+}
+
+func TestPrepare(t *testing.T) {
+	tests := []struct {
+		in, want string
+		numbers  bool
+	}{
+		{"Lève  12,5 M€ ", "leve 0 m", true},
+		{"raises $40m", "raises 0m", true},
+		{"1 400 postes, 1\u202f200 emplois", "0 postes, 0 emplois", true},
+		{"en 2012 1 400", "en 0 0", true},
+		{"3M  Company", "3m company", false},
+		{"\u00a0Cœur\n", "coeur", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var f field
+			f.prepare(tt.in, tt.numbers)
+			if got := string(f.text); got != tt.want {
+				t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
 }

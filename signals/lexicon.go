@@ -33,6 +33,9 @@ type lexRule struct {
 	weight int
 	points int // keyword points
 	where  string
+	with   []Label
+	role   role
+	index  int // the label's position in Labels(), set by NewClassifier
 }
 
 // Lexicon is the parsed set of lexicon files, ready to build classifiers.
@@ -98,10 +101,22 @@ func parseLexiconFile(name string, content []byte) ([]lexRule, error) {
 		}
 	}
 	var rules []lexRule
+	var sec section
 	sc := bufio.NewScanner(bytes.NewReader(content))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, "[") {
+			s, err := parseSection(line)
+			if err != nil {
+				return nil, fmt.Errorf("lexicon %s:%d: %w", name, n, err)
+			}
+			if kind != kindLabel && (s.with != nil || s.role != roleAny) {
+				return nil, fmt.Errorf("lexicon %s:%d: %s takes no section", name, n, stem)
+			}
+			sec = s
 			continue
 		}
 		r, err := parseRule(line)
@@ -109,6 +124,7 @@ func parseLexiconFile(name string, content []byte) ([]lexRule, error) {
 			return nil, fmt.Errorf("lexicon %s:%d: %w", name, n, err)
 		}
 		r.kind, r.label, r.where = kind, label, fmt.Sprintf("%s:%d", name, n)
+		r.with, r.role = sec.with, sec.role
 		if kind != kindLabel && (len(r.parts) > 1 || r.weight != 2) {
 			return nil, fmt.Errorf("lexicon %s:%d: %s terms take no weight and no &", name, n, stem)
 		}
@@ -118,6 +134,53 @@ func parseLexiconFile(name string, content []byte) ([]lexRule, error) {
 		return nil, fmt.Errorf("lexicon %s: %w", name, err)
 	}
 	return rules, nil
+}
+
+// role says where the watched company must stand for a term to count.
+type role uint8
+
+const (
+	roleAny role = iota
+	// roleActor: the company must not be named just after the term
+	// ("X rachète <company>" is not development for the company).
+	roleActor
+	// rolePassive: the company must not be named just before the term
+	// ("<company> racheté par X").
+	rolePassive
+)
+
+// section is what a "[...]" line sets for the terms below it.
+type section struct {
+	with []Label // the term counts only when one of these labels fired too
+	role role
+}
+
+// parseSection reads "[]", "[with label, label]", "[actor]" or "[passive]".
+func parseSection(line string) (section, error) {
+	var s section
+	body, ok := strings.CutSuffix(line[1:], "]")
+	if !ok {
+		return s, fmt.Errorf("section %q: missing ]", line)
+	}
+	body = strings.TrimSpace(body)
+	switch {
+	case body == "":
+	case body == "actor":
+		s.role = roleActor
+	case body == "passive":
+		s.role = rolePassive
+	case strings.HasPrefix(body, "with "):
+		for l := range strings.SplitSeq(strings.TrimPrefix(body, "with "), ",") {
+			lab, err := ParseLabel(strings.TrimSpace(l))
+			if err != nil {
+				return s, fmt.Errorf("section %q: %w", line, err)
+			}
+			s.with = append(s.with, lab)
+		}
+	default:
+		return s, fmt.Errorf("section %q: want [], [with labels], [actor] or [passive]", line)
+	}
+	return s, nil
 }
 
 // parseRule reads "term", "term = weight" or "term & term [= weight]".
@@ -130,8 +193,8 @@ func parseRule(line string) (lexRule, error) {
 		}
 		r.weight, line = n, body
 	}
-	for p := range strings.SplitSeq(line, "&") {
-		t, err := foldTerm(p)
+	for p := range strings.SplitSeq(line, " & ") {
+		t, err := foldTerm(p, true)
 		if err != nil {
 			return r, err
 		}
@@ -141,9 +204,10 @@ func parseRule(line string) (lexRule, error) {
 }
 
 // foldTerm prepares a term as text is prepared; "<n>" stands for any number.
-func foldTerm(s string) (string, error) {
+// With numbers false, digits stay as they are (company names).
+func foldTerm(s string, numbers bool) (string, error) {
 	var f field
-	f.prepare(strings.ReplaceAll(strings.TrimSpace(s), "<n>", "0"))
+	f.prepare(strings.ReplaceAll(strings.TrimSpace(s), "<n>", "0"), numbers)
 	if !strings.ContainsFunc(string(f.text), func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
 		return "", fmt.Errorf("empty term %q: it needs a letter or a digit", strings.TrimSpace(s))
 	}

@@ -94,7 +94,7 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 			if strings.TrimSpace(name) == "" {
 				continue
 			}
-			f, err := foldTerm(name)
+			f, err := foldTerm(name, false)
 			if err != nil {
 				return nil, fmt.Errorf("company %s: %w", c.Key, err)
 			}
@@ -111,7 +111,7 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 			return nil, fmt.Errorf("company %s: no name, alias or domain", c.Key)
 		}
 		for _, x := range c.Exclude {
-			f, err := foldTerm(x)
+			f, err := foldTerm(x, false)
 			if err != nil {
 				return nil, fmt.Errorf("company %s exclude: %w", c.Key, err)
 			}
@@ -155,7 +155,7 @@ func (m *Matcher) Match(it Item) []Match {
 	}
 	var f field
 	for fi, text := range []string{it.Title, it.Summary} {
-		f.prepare(text)
+		f.prepare(text, false)
 		iter := m.ac.IterOverlappingByte(f.text)
 		for hit := iter.Next(); hit != nil; hit = iter.Next() {
 			if !wholeWord(f.text, hit.Start(), hit.End()) {
@@ -167,11 +167,11 @@ func (m *Matcher) Match(it Item) []Match {
 					s.excluded = true
 					continue
 				}
-				if ref.proper && !capitalised(f.orig[f.offs[hit.Start()]:]) {
+				if ref.proper && !capitalised(f.orig[f.origOffset(hit.Start()):]) {
 					continue
 				}
 				strength := Strong
-				if fi == 1 && f.offs[hit.Start()] >= ledeBytes {
+				if fi == 1 && f.origOffset(hit.Start()) >= ledeBytes {
 					strength = Weak
 				}
 				if strength > s.strength {

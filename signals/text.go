@@ -1,98 +1,185 @@
 package signals
 
 import (
+	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // field is one item field prepared for matching: folded, whitespace runs
-// collapsed to one space, currency signs dropped and every number written
-// "0", so "lève 12,5 M€" and "raises $40m" reach the automaton as
-// "leve 0 m" and "raises 0m". offs maps each byte back to the original.
+// collapsed to one space, currency signs dropped and, for the classifier,
+// every number written "0", so "lève 12,5 M€" and "raises $40m" reach the
+// automaton as "leve 0 m" and "raises 0m".
 type field struct {
-	text []byte
-	offs []int32 // len(text)+1 entries; the last is len(original)
 	orig string
+	text []byte
+	// anchors map text back to orig sparsely: from anchor.at on, text byte
+	// k comes from orig byte anchor.orig + k - anchor.at. Plain ASCII needs
+	// none, so mapping costs nothing on the hot path.
+	anchors []anchor
 }
+
+type anchor struct{ at, orig int32 }
 
 // prepare fills f from s, reusing its buffers.
-func (f *field) prepare(s string) {
-	f.orig = s
-	if f.offs == nil {
-		f.offs = make([]int32, 0, len(s)+1) // non-nil: foldInto tracks offsets
+func (f *field) prepare(s string, numbers bool) {
+	b := builder{t: f.text[:0], a: f.anchors[:0]}
+	if cap(b.t) < len(s)+8 {
+		b.t = make([]byte, 0, len(s)+len(s)/8+8)
 	}
-	f.text, f.offs = foldInto(f.text[:0], f.offs[:0], s)
-	t, o := f.text, f.offs
-	w := 0
-	for r := 0; r < len(t); {
-		c := t[r]
+	for i := 0; i < len(s); {
+		// Fast path: a run of bytes that fold to themselves.
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if c >= utf8.RuneSelf || c <= ' ' || c == '$' || ('0' <= c && c <= '9') || ('A' <= c && c <= 'Z') {
+				break
+			}
+			j++
+		}
+		b.t = append(b.t, s[i:j]...)
+		if i = j; i == len(s) {
+			break
+		}
+		c := s[i]
 		switch {
-		case isSpaceByte(c) || currencyLen(t[r:]) > 0:
-			start := o[r]
-			for r < len(t) {
-				if isSpaceByte(t[r]) {
-					r++
-				} else if n := currencyLen(t[r:]); n > 0 {
-					r += n
-				} else {
-					break
-				}
-			}
-			if w > 0 && t[w-1] != ' ' {
-				t[w], o[w] = ' ', start
-				w++
-			}
+		case 'A' <= c && c <= 'Z':
+			b.t = append(b.t, c+'a'-'A')
+			i++
+		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
+			b.t = append(b.t, ' ') // a lone space maps to itself
+			i++
+		case separator(s, i) > 0:
+			i = b.blank(s, i)
 		case '0' <= c && c <= '9':
-			t[w], o[w] = '0', o[r]
-			w++
-			r = skipNumber(t, r)
+			if !numbers {
+				b.t = append(b.t, c)
+				i++
+				continue
+			}
+			b.mark(len(b.t), i)
+			b.t = append(b.t, '0')
+			i = skipNumber(s, i)
+			b.mark(len(b.t), i)
+		case c < utf8.RuneSelf:
+			b.t = append(b.t, c)
+			i++
 		default:
-			t[w], o[w] = c, o[r]
-			w++
-			r++
+			folded, n := foldNext(s, i)
+			for k := range len(folded) {
+				b.mark(len(b.t)+k, i)
+			}
+			b.t = append(b.t, folded...)
+			i += n
+			b.mark(len(b.t), i)
 		}
 	}
-	if w > 0 && t[w-1] == ' ' {
-		w--
+	if len(b.t) > 0 && b.t[len(b.t)-1] == ' ' {
+		b.t = b.t[:len(b.t)-1]
 	}
-	f.text = t[:w]
-	f.offs = append(o[:w], int32(len(s)))
+	f.orig, f.text, f.anchors = s, b.t, b.a
 }
 
-func isSpaceByte(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+// builder accumulates prepared text and its anchors.
+type builder struct {
+	t     []byte
+	a     []anchor
+	delta int32 // orig - text offset in force; anchors record only changes
 }
 
-// currencyLen is the length of the currency sign starting b, or 0.
-func currencyLen(b []byte) int {
-	switch {
-	case b[0] == '$':
+func (b *builder) mark(at, orig int) {
+	if d := int32(orig - at); d != b.delta {
+		b.a = append(b.a, anchor{int32(at), int32(orig)})
+		b.delta = d
+	}
+}
+
+// blank turns the run of blanks and currency signs at s[i:] into one
+// space (none at the start or after a space) and returns where it ends.
+func (b *builder) blank(s string, i int) int {
+	j := i
+	for j < len(s) {
+		n := separator(s, j)
+		if n == 0 {
+			break
+		}
+		j += n
+	}
+	if len(b.t) > 0 && b.t[len(b.t)-1] != ' ' {
+		b.mark(len(b.t), i)
+		b.t = append(b.t, ' ')
+	}
+	b.mark(len(b.t), j)
+	return j
+}
+
+// separator is the length of the blank or currency sign at s[i:], or 0.
+// Currency signs count as blanks so amounts read the same in every style.
+func separator(s string, i int) int {
+	switch c := s[i]; c {
+	case ' ', '\t', '\n', '\r', '\f', '\v', '$':
 		return 1
-	case len(b) >= 3 && b[0] == 0xe2 && b[1] == 0x82 && b[2] == 0xac: // €
-		return 3
-	case len(b) >= 2 && b[0] == 0xc2 && (b[1] == 0xa3 || b[1] == 0xa5): // £ ¥
-		return 2
+	case 0xc2:
+		if i+1 < len(s) && (s[i+1] == 0xa0 || s[i+1] == 0xa3 || s[i+1] == 0xa5) { // NBSP £ ¥
+			return 2
+		}
+	case 0xe2:
+		if i+2 < len(s) && ((s[i+1] == 0x82 && s[i+2] == 0xac) || // €
+			(s[i+1] == 0x80 && (s[i+2] == 0xaf || s[i+2] == 0x89 || s[i+2] == 0x8a))) { // narrow NBSP, thin spaces
+			return 3
+		}
 	}
 	return 0
 }
 
-// skipNumber returns the end of the number starting at r: digits with
-// decimal or thousands separators ("1 400", "12,5", "3.8").
-func skipNumber(t []byte, r int) int {
-	isDigit := func(i int) bool { return i < len(t) && '0' <= t[i] && t[i] <= '9' }
+// skipNumber returns the end of the number starting at s[i]: digits with
+// decimal or thousands separators ("1 400", "1 400", "12,5", "3.8").
+func skipNumber(s string, i int) int {
+	digit := func(j int) bool { return j < len(s) && '0' <= s[j] && s[j] <= '9' }
 	for {
-		for isDigit(r) {
-			r++
+		for digit(i) {
+			i++
 		}
-		switch {
-		case r+1 < len(t) && (t[r] == '.' || t[r] == ',') && isDigit(r+1):
-			r++
-		case r+3 < len(t) && t[r] == ' ' && isDigit(r+1) && isDigit(r+2) && isDigit(r+3) && !isDigit(r+4):
-			r++
-		default:
-			return r
+		if i+1 < len(s) && (s[i] == '.' || s[i] == ',') && digit(i+1) {
+			i++
+			continue
 		}
+		if n := thousands(s, i); n > 0 && digit(i+n) && digit(i+n+1) && digit(i+n+2) && !digit(i+n+3) {
+			i += n
+			continue
+		}
+		return i
 	}
+}
+
+// thousands is the length of a thousands separator (space, NBSP, narrow
+// NBSP) at s[i:], or 0.
+func thousands(s string, i int) int {
+	switch {
+	case i >= len(s):
+		return 0
+	case s[i] == ' ':
+		return 1
+	case strings.HasPrefix(s[i:], "\u00a0"):
+		return 2
+	case strings.HasPrefix(s[i:], "\u202f"), strings.HasPrefix(s[i:], "\u2009"):
+		return 3
+	}
+	return 0
+}
+
+// origOffset maps a byte offset of f.text (0..len) to one of f.orig.
+func (f *field) origOffset(k int) int {
+	if k >= len(f.text) && len(f.anchors) == 0 {
+		return min(k, len(f.orig))
+	}
+	i := sort.Search(len(f.anchors), func(i int) bool { return int(f.anchors[i].at) > k }) - 1
+	if i < 0 {
+		return k
+	}
+	a := f.anchors[i]
+	return min(int(a.orig)+k-int(a.at), len(f.orig))
 }
 
 // wholeWord reports whether text[start:end] is not glued to a letter or
@@ -118,13 +205,25 @@ func wholeWord(text []byte, start, end int) bool {
 }
 
 func glued(edge, other rune) bool {
-	edgeDigit, otherDigit := unicode.IsDigit(edge), unicode.IsDigit(other)
-	edgeLetter, otherLetter := unicode.IsLetter(edge), unicode.IsLetter(other)
 	switch {
-	case edgeDigit:
-		return otherDigit
-	case edgeLetter:
-		return otherLetter || otherDigit
+	case isDigit(edge):
+		return isDigit(other)
+	case isLetter(edge):
+		return isLetter(other) || isDigit(other)
 	}
 	return false
+}
+
+func isDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return '0' <= r && r <= '9'
+	}
+	return unicode.IsDigit(r)
+}
+
+func isLetter(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return unicode.IsLetter(r)
 }
