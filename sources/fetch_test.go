@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -216,11 +217,7 @@ func TestFetchBodyCap(t *testing.T) {
 				}
 			}
 		}},
-		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/rss+xml")
-			w.Header().Set("Content-Encoding", "gzip")
-			writeGzipBomb(w, 64<<20)
-		}},
+		{"gzip bomb", serveGzipBomb(gzipBomb(t, 64<<20))},
 		{"announced length over the cap", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", fmt.Sprint(2*max))
 			w.Write(make([]byte, 2*max))
@@ -242,16 +239,29 @@ func TestFetchBodyCap(t *testing.T) {
 	}
 }
 
-// writeGzipBomb writes n zero bytes gzip-compressed (about n/1000 on the wire).
-func writeGzipBomb(w http.ResponseWriter, n int) {
-	zw := gzip.NewWriter(w)
-	zeros := make([]byte, 64<<10)
+// gzipBomb is n zero bytes gzip-compressed (about n/1000 bytes), built
+// before the server starts so serving it costs nothing.
+func gzipBomb(t testing.TB, n int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zeros := make([]byte, 1<<20)
 	for written := 0; written < n; written += len(zeros) {
-		if _, err := zw.Write(zeros); err != nil {
-			return
-		}
+		zw.Write(zeros)
 	}
-	zw.Close()
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// serveGzipBomb serves bomb as a gzip-encoded feed.
+func serveGzipBomb(bomb []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(bomb)
+	}
 }
 
 func TestFetchSlowDripTimesOut(t *testing.T) {
