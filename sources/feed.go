@@ -41,11 +41,16 @@ type feedDecoder struct {
 }
 
 func newFeedDecoder() *feedDecoder {
+	// Items' images are not used; without the scan, the RSS translator does
+	// not parse every description as HTML a second time.
+	rssTr := &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	universal := gofeed.NewParser()
+	universal.RSSTranslator = rssTr
 	return &feedDecoder{
-		universal: gofeed.NewParser(),
+		universal: universal,
 		rss:       &rss.Parser{},
 		atom:      &atom.Parser{},
-		rssTr:     &gofeed.DefaultRSSTranslator{},
+		rssTr:     rssTr,
 		atomTr:    &gofeed.DefaultAtomTranslator{},
 	}
 }
