@@ -30,7 +30,7 @@ func canonicalURL(in *url.URL) (string, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "", fmt.Errorf("canonical %q: scheme must be http or https", in.String())
 	}
-	if u.Host == "" {
+	if u.Hostname() == "" {
 		return "", fmt.Errorf("canonical %q: no host", in.String())
 	}
 	u.Host = strings.ToLower(u.Host)

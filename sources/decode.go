@@ -3,6 +3,7 @@ package sources
 import (
 	"bytes"
 	"io"
+	"mime"
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
@@ -29,7 +30,7 @@ func decodeHTML(body []byte, contentType string) io.Reader {
 // from windows-1252 when it names none or an unknown one.
 func transcodeToUTF8(body []byte, contentType string) ([]byte, error) {
 	dec := charmap.Windows1252.NewDecoder()
-	if _, params, ok := mimeParams(contentType); ok && params["charset"] != "" {
+	if _, params, err := mime.ParseMediaType(contentType); err == nil && params["charset"] != "" {
 		if enc, name := charset.Lookup(params["charset"]); enc != nil && name != "utf-8" {
 			dec = enc.NewDecoder()
 		}

@@ -26,6 +26,9 @@ var errNotFeed = errors.New("not a feed")
 // books in its descriptions must not fill the store.
 const maxSummary = 16 << 10
 
+// maxTitle bounds an item's title, in bytes.
+const maxTitle = 1000
+
 // feedDecoder turns fetched bytes into items. It holds one gofeed parser,
 // shared by every fetch (safe for concurrent use since gofeed #278), and the
 // format parsers used when type detection fails.
@@ -38,11 +41,16 @@ type feedDecoder struct {
 }
 
 func newFeedDecoder() *feedDecoder {
+	// Items' images are not used; without the scan, the RSS translator does
+	// not parse every description as HTML a second time.
+	rssTr := &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	universal := gofeed.NewParser()
+	universal.RSSTranslator = rssTr
 	return &feedDecoder{
-		universal: gofeed.NewParser(),
+		universal: universal,
 		rss:       &rss.Parser{},
 		atom:      &atom.Parser{},
-		rssTr:     &gofeed.DefaultRSSTranslator{},
+		rssTr:     rssTr,
 		atomTr:    &gofeed.DefaultAtomTranslator{},
 	}
 }
@@ -86,7 +94,9 @@ func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.
 		if it == nil {
 			continue
 		}
-		items = append(items, feedItem(it, base, lang, now))
+		if item := feedItem(it, base, lang, now); item.Title != "" || item.URL != "" || item.GUID != "" || item.Summary != "" {
+			items = append(items, item)
+		}
 	}
 	return items, nil
 }
@@ -123,7 +133,7 @@ func feedItem(it *gofeed.Item, base *url.URL, lang string, now time.Time) signal
 	return signals.Item{
 		URL:       link,
 		GUID:      strings.TrimSpace(it.GUID),
-		Title:     htmlToText(it.Title),
+		Title:     truncateUTF8(htmlToText(it.Title), maxTitle),
 		Summary:   truncateUTF8(htmlToText(summary), maxSummary),
 		Published: feedDate(it, now),
 		Lang:      lang,

@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -216,11 +217,7 @@ func TestFetchBodyCap(t *testing.T) {
 				}
 			}
 		}},
-		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/rss+xml")
-			w.Header().Set("Content-Encoding", "gzip")
-			writeGzipBomb(w, 64<<20)
-		}},
+		{"gzip bomb", serveGzipBomb(gzipBomb(t, 64<<20))},
 		{"announced length over the cap", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Length", fmt.Sprint(2*max))
 			w.Write(make([]byte, 2*max))
@@ -242,16 +239,27 @@ func TestFetchBodyCap(t *testing.T) {
 	}
 }
 
-// writeGzipBomb writes n zero bytes gzip-compressed (about n/1000 on the wire).
-func writeGzipBomb(w http.ResponseWriter, n int) {
-	zw := gzip.NewWriter(w)
-	zeros := make([]byte, 64<<10)
-	for written := 0; written < n; written += len(zeros) {
-		if _, err := zw.Write(zeros); err != nil {
-			return
-		}
+// gzipBomb is n zero bytes gzip-compressed, about n/1000 bytes on the
+// wire: one compressed MiB of zeros repeated as gzip members, which readers
+// decode as one stream.
+func gzipBomb(t testing.TB, n int) []byte {
+	t.Helper()
+	var member bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
+	zw.Write(make([]byte, 1<<20))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
 	}
-	zw.Close()
+	return bytes.Repeat(member.Bytes(), n>>20)
+}
+
+// serveGzipBomb serves bomb as a gzip-encoded feed.
+func serveGzipBomb(bomb []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(bomb)
+	}
 }
 
 func TestFetchSlowDripTimesOut(t *testing.T) {

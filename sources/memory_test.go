@@ -29,10 +29,7 @@ func TestFetchMemoryBounded(t *testing.T) {
 				}
 			}
 		}},
-		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Encoding", "gzip")
-			writeGzipBomb(w, 256<<20)
-		}},
+		{"gzip bomb", serveGzipBomb(gzipBomb(t, 256<<20))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

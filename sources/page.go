@@ -76,7 +76,7 @@ func parsePage(body []byte, contentType, pageURL string, spec PageSpec, now time
 		}
 		it := signals.Item{
 			URL:     resolveLink(base, link),
-			Title:   ps.title.value(s),
+			Title:   truncateUTF8(ps.title.value(s), maxTitle),
 			Summary: truncateUTF8(ps.summary.value(s), maxSummary),
 			Lang:    lang,
 		}
