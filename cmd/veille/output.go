@@ -30,13 +30,18 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func whyText(why []signals.Contribution, n int) string {
+// whyText is the top n contributions; width > 0 shortens each to fit a table.
+func whyText(why []signals.Contribution, n, width int) string {
 	var parts []string
 	for i, c := range why {
 		if i == n {
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s %+.0f", c.What, c.Points))
+		what := c.What
+		if r := []rune(what); width > 0 && len(r) > width {
+			what = string(r[:width-1]) + "…"
+		}
+		parts = append(parts, fmt.Sprintf("%s %+.0f", what, c.Points))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -76,7 +81,7 @@ func printLeads(w io.Writer, leads []signals.Lead, format string) error {
 			if !l.LastSignalAt.IsZero() {
 				last = l.LastSignalAt.UTC().Format(time.RFC3339)
 			}
-			cw.Write([]string{l.Company, l.CRMID, l.Watchlist, l.Owner, ftoa(l.Score), string(l.Tier), ftoa(l.Trend7d), ftoa(l.Fit), strconv.Itoa(l.Signals), whyText(l.Why, 5), last})
+			cw.Write([]string{l.Company, l.CRMID, l.Watchlist, l.Owner, ftoa(l.Score), string(l.Tier), ftoa(l.Trend7d), ftoa(l.Fit), strconv.Itoa(l.Signals), whyText(l.Why, 5, 0), last})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -84,7 +89,7 @@ func printLeads(w io.Writer, leads []signals.Lead, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIER\tSCORE\tTREND\tCOMPANY\tWATCHLIST\tOWNER\tSIGNALS\tLAST SIGNAL\tWHY")
 	for _, l := range leads {
-		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Tier, l.Score, trendText(l.Trend7d), l.Company, l.Watchlist, l.Owner, l.Signals, dateText(l.LastSignalAt), whyText(l.Why, 3))
+		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Tier, l.Score, trendText(l.Trend7d), l.Company, l.Watchlist, l.Owner, l.Signals, dateText(l.LastSignalAt), whyText(l.Why, 3, 48))
 	}
 	return tw.Flush()
 }
