@@ -107,7 +107,8 @@ func Score(fields map[string]string, sigs []Signal, p Policy, now time.Time) Res
 		total += pts
 		r.Why = append(r.Why, Contribution{What: signalWhat(s), Points: round1(pts)})
 	}
-	r.Score = math.Max(0, math.Min(100, total))
+	// Rounded before the tier is read, so a lead shown as 40 is never cold.
+	r.Score = round1(math.Max(0, math.Min(100, total)))
 	r.Fit = round1(r.Fit)
 	r.Tier = p.Tier(r.Score)
 	slices.SortStableFunc(r.Why, func(a, b Contribution) int {

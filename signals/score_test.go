@@ -62,7 +62,7 @@ func TestScore(t *testing.T) {
 		{"negative fit clamps to 0", map[string]string{"revenue": "1000"}, nil, 0, -10, Cold, []Contribution{{"revenue ≤ 1000000", -10}}},
 		{"fresh signal", map[string]string{"headcount": "50"}, []Signal{sig("Usine", 0, NewSites, Development)}, 45, 20, Potential, []Contribution{{"new_sites, development: Usine", 25}, {"headcount ≥ 50", 20}}},
 		{"one half-life", nil, []Signal{sig("Rachat", 30*day, Development)}, 7.5, 0, Cold, []Contribution{{"development: Rachat", 7.5}}},
-		{"two half-lives", nil, []Signal{sig("Rachat", 60*day, Development)}, 3.75, 0, Cold, []Contribution{{"development: Rachat", 3.8}}},
+		{"two half-lives", nil, []Signal{sig("Rachat", 60*day, Development)}, 3.8, 0, Cold, []Contribution{{"development: Rachat", 3.8}}},
 		{"future ignored", nil, []Signal{sig("Later", -day, Development)}, 0, 0, Cold, nil},
 		{"clamped to 100", map[string]string{"headcount": "500", "sector": "Food", "region": "bretagne"}, []Signal{
 			sig("A", 0, Development, NewSites), sig("B", 0, FinancialGrowth, HRMoves), sig("C", 0, Development),

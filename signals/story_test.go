@@ -1,6 +1,9 @@
 package signals
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestTitleSimilarity(t *testing.T) {
 	for _, tc := range []struct {
@@ -35,4 +38,13 @@ func FuzzTitleSimilarity(f *testing.F) {
 			t.Fatalf("similarity %v out of 0–1", s)
 		}
 	})
+}
+
+func TestScoreShownMatchesTier(t *testing.T) {
+	p := DefaultPolicy()
+	p.Fit = []FitRule{{Field: "x", Equals: "y", Points: 39.96}}
+	r := Score(map[string]string{"x": "y"}, nil, p, time.Time{})
+	if r.Score != 40 || r.Tier != Potential {
+		t.Errorf("score %v tier %s: a lead shown as 40 must be potential", r.Score, r.Tier)
+	}
 }
