@@ -46,19 +46,32 @@ func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 	return l.a.w.Store.BackupFile(path)
 }
 
-// openBackend opens the store, or, when a daemon holds it and serves the
-// admin API, talks to the daemon. app is nil in the second case.
-func openBackend(e *env, c common) (backend, *app, error) {
+// session is a backend and, when this process opened the store, the app
+// behind it (nil when the daemon answers).
+type session struct {
+	backend
+	app *app
+}
+
+func (s session) Close() {
+	if s.app != nil {
+		s.app.Close()
+	}
+}
+
+// openSession opens the store, or, when a daemon holds it and serves the
+// admin API, talks to the daemon.
+func openSession(e *env, c common) (session, error) {
 	cfg, err := loadConfig(e, c.config)
 	if err != nil {
-		return nil, nil, err
+		return session{}, err
 	}
 	a, err := newApp(e, c, cfg)
 	if errors.Is(err, watcher.ErrLocked) && cfg.Listen != "" {
-		return watcher.NewClient(cfg.Listen), nil, nil
+		return session{backend: watcher.NewClient(cfg.Listen)}, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return session{}, err
 	}
-	return local{a}, a, nil
+	return session{backend: local{a}, app: a}, nil
 }

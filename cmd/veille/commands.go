@@ -15,9 +15,7 @@ import (
 )
 
 func cmdCheck(_ context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "check")
-	c.register(fs)
+	fs, c := commandFlags(e, "check")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -47,14 +45,12 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 }
 
 func cmdOnce(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "once")
-	c.register(fs)
+	fs, c := commandFlags(e, "once")
 	noSend := fs.Bool("no-send", false, "only store: queue and send nothing (first runs, benchmarks)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, c)
+	a, err := openApp(e, *c)
 	if err != nil {
 		return err
 	}
@@ -100,9 +96,7 @@ func drain(ctx context.Context, e *env, a *app) error {
 }
 
 func cmdDigest(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "digest")
-	c.register(fs)
+	fs, c := commandFlags(e, "digest")
 	rep := fs.String("rep", "", "only this rep's digest")
 	out := fs.String("out", "", "write DIR/<rep>.eml and DIR/<rep>.html previews (records nothing as sent)")
 	send := fs.Bool("send", false, "queue the digests in the outbox and send them")
@@ -113,7 +107,7 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		return usageError{"digest: give --out DIR (previews) or --send"}
 	}
 	if *send {
-		a, err := openApp(e, c)
+		a, err := openApp(e, *c)
 		if err != nil {
 			return err
 		}
@@ -128,17 +122,17 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
 		return drain(ctx, e, a)
 	}
-	b, a, err := openBackend(e, c)
+	sess, err := openSession(e, *c)
 	if err != nil {
 		return err
 	}
-	if a != nil {
-		defer a.Close()
-		if err := checkRep(a.cfg, c.config, *rep); err != nil {
+	defer sess.Close()
+	if sess.app != nil {
+		if err := checkRep(sess.app.cfg, c.config, *rep); err != nil {
 			return err
 		}
 	}
-	msgs, err := b.RenderDigests(ctx, *rep)
+	msgs, err := sess.RenderDigests(ctx, *rep)
 	if err != nil {
 		return err
 	}
@@ -172,9 +166,7 @@ func writePreviews(e *env, dir string, msgs []signals.Message) error {
 }
 
 func cmdLeads(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "leads")
-	c.register(fs)
+	fs, c := commandFlags(e, "leads")
 	var f watcher.LeadFilter
 	fs.StringVar(&f.Rep, "rep", "", "only this rep's leads")
 	fs.StringVar(&f.Watchlist, "watchlist", "", "only this watch list")
@@ -187,14 +179,12 @@ func cmdLeads(ctx context.Context, e *env, args []string) error {
 	if *tier != "" && f.Tier != signals.Hot && f.Tier != signals.Potential && f.Tier != signals.Cold {
 		return usageError{fmt.Sprintf("--tier %q: use hot, potential or cold", *tier)}
 	}
-	b, a, err := openBackend(e, c)
+	sess, err := openSession(e, *c)
 	if err != nil {
 		return err
 	}
-	if a != nil {
-		defer a.Close()
-	}
-	leads, err := b.Leads(ctx, f)
+	defer sess.Close()
+	leads, err := sess.Leads(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -202,9 +192,7 @@ func cmdLeads(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSignals(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "signals")
-	c.register(fs)
+	fs, c := commandFlags(e, "signals")
 	var f watcher.SignalFilter
 	fs.StringVar(&f.Company, "company", "", "only companies whose name contains this")
 	fs.StringVar(&f.Watchlist, "watchlist", "", "only this watch list")
@@ -217,15 +205,13 @@ func cmdSignals(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageError{"--since: " + err.Error()}
 	}
-	b, a, err := openBackend(e, c)
+	sess, err := openSession(e, *c)
 	if err != nil {
 		return err
 	}
-	if a != nil {
-		defer a.Close()
-	}
+	defer sess.Close()
 	f.Since = time.Now().Add(-d)
-	sigs, err := b.Signals(ctx, f)
+	sigs, err := sess.Signals(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -233,22 +219,18 @@ func cmdSignals(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdSources(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "sources")
-	c.register(fs)
+	fs, c := commandFlags(e, "sources")
 	failing := fs.Bool("failing", false, "only sources whose last fetch failed")
 	format := fs.String("format", "table", "table or json")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	b, a, err := openBackend(e, c)
+	sess, err := openSession(e, *c)
 	if err != nil {
 		return err
 	}
-	if a != nil {
-		defer a.Close()
-	}
-	srcs, err := b.Sources(ctx, *failing)
+	defer sess.Close()
+	srcs, err := sess.Sources(ctx, *failing)
 	if err != nil {
 		return err
 	}
@@ -260,9 +242,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	if len(args) > 0 && (args[0] == "list" || args[0] == "retry" || args[0] == "drop") {
 		action, args = args[0], args[1:]
 	}
-	var c common
-	fs := newFlags(e, "outbox "+action)
-	c.register(fs)
+	fs, c := commandFlags(e, "outbox "+action)
 	all := fs.Bool("all", false, "retry: every message, failed ones included")
 	format := fs.String("format", "table", "list: table or json")
 	var id uint64
@@ -279,39 +259,37 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	if action == "drop" && id == 0 {
 		return usageError{"outbox drop: give the message id (see 'veille outbox list')"}
 	}
-	b, a, err := openBackend(e, c)
+	sess, err := openSession(e, *c)
 	if err != nil {
 		return err
 	}
-	if a != nil {
-		defer a.Close()
-	}
+	defer sess.Close()
 	switch action {
 	case "list":
-		entries, err := b.Outbox(ctx)
+		entries, err := sess.Outbox(ctx)
 		if err != nil {
 			return err
 		}
 		return printOutbox(e.stdout, entries, *format)
 	case "drop":
-		if err := b.DropOutbox(ctx, id); err != nil {
+		if err := sess.DropOutbox(ctx, id); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "message %d dropped\n", id)
 		return nil
 	}
 	if id != 0 || *all {
-		n, err := b.RetryOutbox(ctx, id)
+		n, err := sess.RetryOutbox(ctx, id)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d message(s) due now\n", n)
 	}
-	if a == nil {
+	if sess.app == nil {
 		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute")
 		return nil
 	}
-	return drain(ctx, e, a)
+	return drain(ctx, e, sess.app)
 }
 
 func cmdStore(ctx context.Context, e *env, args []string) error {
@@ -319,9 +297,7 @@ func cmdStore(ctx context.Context, e *env, args []string) error {
 		return usageError{"store: use 'store backup --out FILE' or 'store compact'"}
 	}
 	action, args := args[0], args[1:]
-	var c common
-	fs := newFlags(e, "store "+action)
-	c.register(fs)
+	fs, c := commandFlags(e, "store "+action)
 	out := fs.String("out", "", "backup: the copy to write")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -341,16 +317,16 @@ func cmdStore(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		return usageError{"store backup: give --out FILE"}
 	}
-	b, a, err := openBackend(e, c)
+	sess, err := openSession(e, *c)
 	if err != nil {
 		return err
 	}
+	defer sess.Close()
 	from := "the running daemon"
-	if a != nil {
-		defer a.Close()
-		from = a.cfg.Store
+	if sess.app != nil {
+		from = sess.app.cfg.Store
 	}
-	n, err := b.BackupFile(ctx, *out)
+	n, err := sess.BackupFile(ctx, *out)
 	if err != nil {
 		return err
 	}

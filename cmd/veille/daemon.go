@@ -14,13 +14,11 @@ import (
 const configPollInterval = 5 * time.Second
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "run")
-	c.register(fs)
+	fs, c := commandFlags(e, "run")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, c)
+	a, err := openApp(e, *c)
 	if err != nil {
 		return err
 	}
@@ -31,7 +29,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	go watchConfig(ctx, e, a, c, hup, reload)
+	go watchConfig(ctx, e, a, *c, hup, reload)
 	return a.w.Run(ctx, reload)
 }
 

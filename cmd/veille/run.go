@@ -107,6 +107,14 @@ func newFlags(e *env, name string) *flag.FlagSet {
 	return fs
 }
 
+// commandFlags is newFlags with the flags most commands share.
+func commandFlags(e *env, name string) (*flag.FlagSet, *common) {
+	fs := newFlags(e, name)
+	c := &common{}
+	c.register(fs)
+	return fs, c
+}
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -50,9 +50,7 @@ func cmdVersion(_ context.Context, e *env, args []string) error {
 }
 
 func cmdHealth(ctx context.Context, e *env, args []string) error {
-	var c common
-	fs := newFlags(e, "health")
-	c.register(fs)
+	fs, c := commandFlags(e, "health")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
