@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,17 +49,44 @@ func requireTool(t *testing.T, name string) string {
 	return ""
 }
 
-// buildVeille builds the binary the way deploy/Dockerfile does (static,
-// version stamped by the linker) into a temp dir.
-func buildVeille(t *testing.T, version string) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "veille")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-X main.version="+version, "-o", bin, "github.com/veille-hq/veille/cmd/veille")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+// testVersion is stamped into the test binary the way the Dockerfile
+// stamps VERSION.
+const testVersion = "v0.0.0-deploytest"
+
+var built struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir)
 	}
-	return bin
+	os.Exit(code)
+}
+
+// buildVeille builds the binary once for the package's tests, the way
+// deploy/Dockerfile does: static, version stamped by the linker.
+func buildVeille(t *testing.T) string {
+	t.Helper()
+	built.once.Do(func() {
+		if built.dir, built.err = os.MkdirTemp("", "veille-deploy-"); built.err != nil {
+			return
+		}
+		built.bin = filepath.Join(built.dir, "veille")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-X main.version="+testVersion, "-o", built.bin, "github.com/veille-hq/veille/cmd/veille")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bin
 }
 
 // unitFile is a systemd unit as key → values, in file order (keys such as
@@ -156,7 +185,7 @@ var exposureRe = regexp.MustCompile(`Overall exposure level for veille\.service:
 func TestUnitVerifies(t *testing.T) {
 	analyze := requireTool(t, "systemd-analyze")
 	text, _ := readUnit(t)
-	bin := buildVeille(t, "v0.0.0-deploytest")
+	bin := buildVeille(t)
 	re := regexp.MustCompile(`(?m)^ExecStart=/usr/local/bin/veille `)
 	if n := len(re.FindAllString(text, -1)); n != 1 {
 		t.Fatalf("%d ExecStart lines running /usr/local/bin/veille, want 1", n)

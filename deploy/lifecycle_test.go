@@ -108,7 +108,7 @@ func stop(t *testing.T, cmd *exec.Cmd, logs *syncBuffer) {
 // the way ExecReload does and stops it the way systemctl stop does.
 func TestUnitLifecycle(t *testing.T) {
 	_, u := readUnit(t)
-	bin := buildVeille(t, "v0.0.0-deploytest")
+	bin := buildVeille(t)
 	cfg := daemonConfig(t)
 	var logs syncBuffer
 	cmd := exec.Command(bin, withConfig(u.execStartArgs(t), cfg)...)
@@ -140,12 +140,11 @@ func TestUnitLifecycle(t *testing.T) {
 func TestContainerLifecycle(t *testing.T) {
 	_, ins := readDockerfile(t)
 	run, health := containerCommands(t, ins)
-	const version = "v0.0.0-containertest"
-	bin := buildVeille(t, version)
+	bin := buildVeille(t)
 
 	out, err := exec.Command(bin, "version").Output()
-	if err != nil || !strings.HasPrefix(string(out), "veille "+version+"\n") {
-		t.Errorf("version of a -X main.version build: %v %q, want it to start with %q", err, out, "veille "+version)
+	if err != nil || !strings.HasPrefix(string(out), "veille "+testVersion+"\n") {
+		t.Errorf("version of a -X main.version build: %v %q, want it to start with %q", err, out, "veille "+testVersion)
 	}
 
 	cfg := daemonConfig(t)
