@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -135,19 +136,26 @@ func TestHealthCommand(t *testing.T) {
 		return addr
 	}
 
-	tests := []struct {
+	type healthCase struct {
 		name     string
 		listen   string
 		wantCode int
 		wantOut  string // on stdout: the daemon's report, for the operator
 		wantErr  string
-	}{
+	}
+	tests := []healthCase{
 		{"ok", daemon(200, `{"status":"ok"}`+"\n"), exitOK, `{"status":"ok"}`, ""},
 		{"starting", daemon(503, `{"status":"starting","reason":"no poll cycle has completed yet"}`+"\n"), exitError, `"status":"starting"`, "503"},
 		{"late", daemon(503, `{"status":"late"}`+"\n"), exitError, `"status":"late"`, "503 Service Unavailable"},
 		{"server error", daemon(500, "boom"), exitError, "boom", "500"},
 		{"connection refused", refused(), exitError, "", "is 'veille run' running?"},
 		{"listen disabled", "", exitError, "", "listen is empty"},
+	}
+	if runtime.GOOS == "linux" {
+		// A container listens on 0.0.0.0 so the port can be published; the
+		// HEALTHCHECK probe then dials 0.0.0.0, which Linux routes to loopback.
+		_, port, _ := net.SplitHostPort(daemon(200, `{"status":"ok"}`))
+		tests = append(tests, healthCase{"unspecified address", "0.0.0.0:" + port, exitOK, `{"status":"ok"}`, ""})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,8 +173,8 @@ func TestHealthCommand(t *testing.T) {
 			}
 		})
 	}
-	if hits != 4 {
-		t.Errorf("the stand-in daemon answered %d probes, want 4", hits)
+	if want := len(tests) - 2; hits != want {
+		t.Errorf("the stand-in daemons answered %d probes, want %d", hits, want)
 	}
 }
 
