@@ -28,7 +28,7 @@ import (
 const stopGrace = 5*time.Second + watcher.StopTimeout
 
 // maxExposure is the `systemd-analyze security` score the unit must stay
-// under: 1.2 when written, the rest being the network access veille needs.
+// under: 1.1 when written, the rest being the network access veille needs.
 const maxExposure = 2.0
 
 // The config path the deploy files use; tests swap in a temp config.
