@@ -1,0 +1,170 @@
+//go:build unix
+
+package deploy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer a child process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// daemonConfig writes a config with no sources (so a poll cycle classifies
+// nothing and ends at once) listening on a free loopback port.
+func daemonConfig(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "veille.yaml")
+	body := fmt.Sprintf("store: %s\nlisten: %s\n", filepath.Join(dir, "veille.db"), addr)
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// withConfig swaps the deploy files' config path for the test's.
+func withConfig(args []string, cfg string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = strings.ReplaceAll(a, etcConfig, cfg)
+	}
+	return out
+}
+
+// waitHealthy runs the health probe until it exits 0.
+func waitHealthy(t *testing.T, bin string, probe []string, logs *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err := exec.Command(bin, probe...).CombinedOutput()
+		if err == nil {
+			return
+		}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 2 {
+			t.Fatalf("probe %q: a wrong command line (exit 2): %s", probe, out)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("probe %q still failing after 30 s: %v\n%s\ndaemon log:\n%s", probe, err, out, logs.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// stop sends SIGTERM and requires a clean exit within stopGrace.
+func stop(t *testing.T, cmd *exec.Cmd, logs *syncBuffer) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("after SIGTERM: %v, want exit 0\n%s", err, logs.String())
+		}
+	case <-time.After(stopGrace):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running %s after SIGTERM\n%s", stopGrace, logs.String())
+	}
+}
+
+// TestUnitLifecycle runs the unit's ExecStart as systemd would, reloads it
+// the way ExecReload does and stops it the way systemctl stop does.
+func TestUnitLifecycle(t *testing.T) {
+	_, u := readUnit(t)
+	bin := buildVeille(t)
+	cfg := daemonConfig(t)
+	var logs syncBuffer
+	cmd := exec.Command(bin, withConfig(u.execStartArgs(t), cfg)...)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitHealthy(t, bin, []string{"health", "-c", cfg}, &logs)
+
+	if !strings.Contains(u.last("ExecReload"), "-HUP") {
+		t.Fatalf("ExecReload=%q does not send SIGHUP", u.last("ExecReload"))
+	}
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "config reloaded") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload 10 s after SIGHUP:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop(t, cmd, &logs)
+}
+
+// TestContainerLifecycle runs the image's ENTRYPOINT+CMD and HEALTHCHECK
+// commands on the binary built as the Dockerfile builds it: the probe must
+// pass against the daemon, logs must be JSON, SIGTERM must stop it cleanly.
+func TestContainerLifecycle(t *testing.T) {
+	_, ins := readDockerfile(t)
+	run, health := containerCommands(t, ins)
+	bin := buildVeille(t)
+
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil || !strings.HasPrefix(string(out), "veille "+testVersion+"\n") {
+		t.Errorf("version of a -X main.version build: %v %q, want it to start with %q", err, out, "veille "+testVersion)
+	}
+
+	cfg := daemonConfig(t)
+	var stdout, stderr syncBuffer
+	cmd := exec.Command(bin, withConfig(run[1:], cfg)...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitHealthy(t, bin, withConfig(health[1:], cfg), &stderr)
+	stop(t, cmd, &stderr)
+
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("daemon logged %d lines, want start and stop:\n%s", len(lines), stderr.String())
+	}
+	for _, l := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil || rec["msg"] == nil || rec["level"] == nil {
+			t.Errorf("log line is not a JSON record with level and msg: %q", l)
+		}
+	}
+}
