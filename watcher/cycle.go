@@ -20,15 +20,15 @@ const BacklogAge = 7 * 24 * time.Hour
 
 // CycleStats summarises one poll cycle.
 type CycleStats struct {
-	Sources     int
-	Polled      int
-	NotModified int
-	Failed      int
-	Blocked     int
-	Deferred    int // in backoff, not due
-	NewItems    int
-	NewSignals  int
-	Duration    time.Duration
+	Sources     int           `json:"sources"`
+	Polled      int           `json:"polled"`
+	NotModified int           `json:"not_modified"`
+	Failed      int           `json:"failed"`
+	Blocked     int           `json:"blocked"`
+	Deferred    int           `json:"deferred"` // in backoff, not due
+	NewItems    int           `json:"new_items"`
+	NewSignals  int           `json:"new_signals"`
+	Duration    time.Duration `json:"duration_ns"`
 }
 
 // sourceRecord is what the sources bucket keeps per source.

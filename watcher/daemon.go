@@ -142,7 +142,13 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 	if err := schedule(w.Plan()); err != nil {
 		return err
 	}
-	go poll()
+	// The first poll runs outside cron, so it gets cron's Recover here and
+	// its own done channel for the stop below.
+	firstDone := make(chan struct{})
+	go func() {
+		defer close(firstDone)
+		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
+	}()
 	w.Log.Info("daemon started", "store", w.Store.path, "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
 
 	for {
@@ -166,16 +172,16 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 				srv.Shutdown(shutCtx)
 				cancel()
 			}
-			stopped := c.Stop().Done()
+			cronDone := c.Stop().Done()
+			idle := make(chan struct{})
+			go func() { <-cronDone; <-firstDone; close(idle) }()
 			select {
-			case <-stopped:
+			case <-idle:
 			case <-time.After(StopTimeout):
 				w.Log.Warn("in-flight work did not finish in time: cancelling it")
 				cancelJobs()
-				<-stopped
+				<-idle
 			}
-			busy.Lock() // the first poll runs outside cron
-			busy.Unlock()
 			w.Log.Info("stopped")
 			return nil
 		}

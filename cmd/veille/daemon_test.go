@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
+	"github.com/veille-hq/veille/watcher"
 )
 
 // syncBuffer collects the daemon's logs from its goroutines.
@@ -186,5 +188,50 @@ func TestDaemonLifecycle(t *testing.T) {
 	}
 	if countTier(t, fromBackup, "hot") != hot {
 		t.Errorf("backup holds %d hot leads, want %d", countTier(t, fromBackup, "hot"), hot)
+	}
+}
+
+// TestStopCancelsHungWork: a stop request during a fetch that would hang
+// for minutes ends the daemon once watcher.StopTimeout has passed.
+func TestStopCancelsHungWork(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	release := make(chan struct{})
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer hung.Close()
+	defer close(release)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "veille.yaml")
+	os.WriteFile(cfg, []byte(`store: `+filepath.Join(dir, "veille.db")+`
+listen: ""
+fetch: {timeout: 10m, per_host_interval: 0s}
+smtp: {host: 127.0.0.1, port: 2525, tls: none, from: veille@example.com}
+reps: [{id: alice, name: Alice, email: alice@example.com}]
+watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+hung.URL+`/feed"]}]}]
+`), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"run", "-c", cfg}, nil, io.Discard, io.Discard) }()
+	select {
+	case <-arrived:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the first poll never reached the feed")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+	case <-time.After(watcher.StopTimeout + 20*time.Second):
+		t.Fatal("the daemon waited for a hung fetch instead of cancelling it")
 	}
 }

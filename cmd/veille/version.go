@@ -67,7 +67,9 @@ func cmdHealth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// No proxy: the daemon is local, and HTTP_PROXY would capture 0.0.0.0.
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
+	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("health: %w (is 'veille run' running?)", err)
 	}
