@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"os"
 	"time"
 
@@ -119,12 +120,22 @@ func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 		return &Error{Temp: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		var se *mail.SendError
-		temp := true // dial and TLS failures are not a SendError and are worth retrying
-		if errors.As(err, &se) {
-			temp = se.IsTemp()
-		}
-		return &Error{Temp: temp, Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
+		return &Error{Temp: temporary(err), Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
 	}
 	return nil
+}
+
+// temporary classifies a go-mail failure: a SendError says it itself; a
+// reply during the dial (AUTH refused with 535) is permanent when 5xx; dial
+// and TLS failures carry no reply and are worth retrying.
+func temporary(err error) bool {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.IsTemp()
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code < 500
+	}
+	return true
 }
