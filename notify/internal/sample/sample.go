@@ -37,7 +37,7 @@ func Digest(lang string) signals.Digest {
 						Published: At.Add(-20 * time.Hour), FirstSeen: At.Add(-9 * time.Hour),
 						Evidence: map[signals.Label][]signals.Evidence{
 							signals.FinancialGrowth: {{Term: "lève 12 M€", Field: "title"}},
-							signals.NewSites:     {{Term: "doubler sa capacité", Field: "title"}},
+							signals.NewSites:        {{Term: "doubler sa capacité", Field: "title"}},
 						}},
 					{ID: "s2", Title: "Recrutement : 15 postes de conducteurs de ligne", URL: "https://breizh.example/carrieres",
 						Labels:    []signals.Label{signals.HRMoves},
@@ -54,7 +54,7 @@ func Digest(lang string) signals.Digest {
 						Labels:    []signals.Label{signals.Development},
 						Sources:   []signals.SourceRef{{Source: "feed:boamp", URL: "https://marches.example/avis/2026-4417"}},
 						Published: At.Add(-40 * time.Hour), FirstSeen: At.Add(-12 * time.Hour),
-						Evidence:  map[signals.Label][]signals.Evidence{signals.Development: {{Term: "remporte le marché", Field: "title"}}}},
+						Evidence: map[signals.Label][]signals.Evidence{signals.Development: {{Term: "remporte le marché", Field: "title"}}}},
 				},
 			},
 		},
