@@ -26,6 +26,7 @@ func catalogFor(lang string) catalog {
 	if lang == "fr" {
 		return catalog{
 			Colon:             "\u00a0: ",
+			Quote:             [2]string{"«\u00a0", "\u00a0»"},
 			Heading:           "Votre veille du jour",
 			Intro:             "Les leads qui ont bougé depuis votre dernier envoi, avec les nouvelles qui les ont fait bouger.",
 			StillHot:          "Toujours chauds",
@@ -66,6 +67,7 @@ func catalogFor(lang string) catalog {
 	}
 	return catalog{
 		Colon:             ": ",
+		Quote:             [2]string{"“", "”"},
 		Heading:           "Your watch for today",
 		Intro:             "Leads that moved since your last digest, with the news that moved them.",
 		StillHot:          "Still hot",

@@ -204,10 +204,17 @@ func (view) template() string { return "digest" }
 
 type lead struct {
 	Company, Tier, TierName, Trend string
-	Score                          int
-	Why                            []string
-	Signals                        []signalView
+	// TrendClass and TrendStyle colour the trend (green up, red down) in
+	// light and, through the stylesheet's class, dark mode.
+	TrendClass string
+	TrendStyle htmltemplate.CSS
+	Score      int
+	Why        []why
+	Signals    []signalView
 }
+
+// why is one line of a lead's short explanation: "+15", what earned it.
+type why struct{ Points, Text string }
 
 type signalView struct {
 	Labels, Title, Date, Evidence string
@@ -223,11 +230,19 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 		Score:    int(math.Round(dl.Lead.Score)),
 		Trend:    trend(dl.Lead.Trend7d),
 	}
+	switch r := math.Round(dl.Lead.Trend7d); {
+	case r > 0:
+		l.TrendClass, l.TrendStyle = "v-up", "color:#15803d;"
+	case r < 0:
+		l.TrendClass, l.TrendStyle = "v-down", "color:#b91c1c;"
+	default:
+		l.TrendClass, l.TrendStyle = "v-muted", "color:#4b5563;"
+	}
 	for i, w := range dl.Lead.Why {
 		if i == 3 { // the short why: a rep reads the top contributions only
 			break
 		}
-		l.Why = append(l.Why, fmt.Sprintf("%s (%+.0f)", whyText(clean(w.What), lang, c.Colon), w.Points))
+		l.Why = append(l.Why, why{Points: fmt.Sprintf("%+.0f", w.Points), Text: whyText(clean(w.What), lang, c.Colon)})
 	}
 	for _, s := range dl.New {
 		sv := signalView{Title: clean(s.Title), URL: safeURL(s.URL)}
