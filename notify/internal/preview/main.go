@@ -36,7 +36,9 @@ func run(dir string) error {
 		d := sample.Digest(lang)
 		kinds := map[string]func() (signals.Message, error){
 			"digest": func() (signals.Message, error) { return r.Digest(d) },
-			"alert":  func() (signals.Message, error) { return r.Alerts(signals.Alerts{Rep: d.Rep, At: d.At, Leads: d.Leads[:1]}) },
+			"alert": func() (signals.Message, error) {
+				return r.Alerts(signals.Alerts{Rep: d.Rep, At: d.At, Leads: d.Leads[:1]})
+			},
 			"health": func() (signals.Message, error) { return r.Health(sample.Health(), lang) },
 		}
 		for kind, render := range kinds {
