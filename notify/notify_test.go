@@ -164,7 +164,7 @@ func TestSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := NewRenderer(Options{From: "veille@example.com"})
+	r, _ := NewRenderer(Options{From: "veille@example.com", ReplyTo: "sales-ops@example.com"})
 	m, _ := r.Digest(sampleDigest("fr", "Breizh Conserves lève 12 M€", "https://ouest-eco.example/a"))
 	ctx := context.Background()
 
@@ -175,7 +175,12 @@ func TestSend(t *testing.T) {
 	if len(got) != 1 || got[0].To[0] != "alice@example.com" {
 		t.Fatalf("server got %+v", got)
 	}
-	parts(t, got[0].Data) // still multipart after the outbox round trip
+	hdr, _, _ := parts(t, got[0].Data) // still multipart after the outbox round trip
+	for _, h := range []string{"Reply-To", "Message-Id", "Subject", "Date", "From", "To"} {
+		if hdr.Get(h) == "" {
+			t.Errorf("header %s lost between rendering and delivery", h)
+		}
+	}
 
 	srv.Reject(451)
 	if err := s.Send(ctx, m); err == nil || !IsTemporary(err) {

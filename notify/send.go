@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/textproto"
 	"os"
 	"time"
@@ -115,12 +116,30 @@ func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 	if err != nil {
 		return &Error{Temp: false, Err: fmt.Errorf("message %s is not a valid email: %w", m.MessageID, err)}
 	}
+	if err := keepReplyTo(m.EML, msg); err != nil {
+		return &Error{Temp: false, Err: fmt.Errorf("message %s: %w", m.MessageID, err)}
+	}
 	c, err := mail.NewClient(s.host, s.opts...)
 	if err != nil {
 		return &Error{Temp: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
 		return &Error{Temp: temporary(err), Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
+	}
+	return nil
+}
+
+// keepReplyTo restores the Reply-To header, which go-mail's EML parser
+// drops (v0.8.1): replies must reach smtp.reply_to, not the sending address.
+func keepReplyTo(eml []byte, msg *mail.Msg) error {
+	parsed, err := netmail.ReadMessage(bytes.NewReader(eml))
+	if err != nil {
+		return fmt.Errorf("read headers: %w", err)
+	}
+	if rt := parsed.Header.Get("Reply-To"); rt != "" {
+		if err := msg.ReplyTo(rt); err != nil {
+			return fmt.Errorf("reply-to %q: %w", rt, err)
+		}
 	}
 	return nil
 }
