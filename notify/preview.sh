@@ -2,10 +2,10 @@
 # Renders every message kind (digest, alert, health) in French and English
 # from fixed sample data and screenshots each with headless Chromium, in
 # light and dark colour schemes: OUT/<kind>.<lang>.<scheme>.png.
-# Usage: notify/preview.sh [OUT]   (default: ./preview; needs Debian's chromium)
+# Usage: notify/preview.sh [OUT]   (default: $TMPDIR/veille-preview; needs Debian's chromium)
 set -eu
 cd "$(dirname "$0")/.."
-out=$(realpath -m "${1:-preview}")
+out=$(realpath -m "${1:-${TMPDIR:-/tmp}/veille-preview}")
 go run ./notify/internal/preview -out "$out"
 for html in "$out"/*.html; do
 	for scheme in light dark; do
