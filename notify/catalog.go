@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -50,7 +51,7 @@ func catalogFor(lang string) catalog {
 			HealthQueued:      "en file depuis",
 			HealthFix:         "Pour agir : veille sources --failing, puis veille outbox retry ID (renvoyer) ou veille outbox drop ID (abandonner).",
 			healthSubject: func(src, failed int, date string) string {
-				return fmt.Sprintf("veille — santé : %s, %s — %s", plural(src, "source en échec", "sources en échec"), plural(failed, "message non remis", "messages non remis"), date)
+				return "veille — santé : " + nonZero(plural(src, "source en échec", "sources en échec"), plural(failed, "message non remis", "messages non remis")) + " — " + date
 			},
 			subject: func(hot, n int, date string) string {
 				return fmt.Sprintf("veille — %s, %s — %s", plural(hot, "lead chaud", "leads chauds"), plural(n, "nouveau signal", "nouveaux signaux"), date)
@@ -91,7 +92,7 @@ func catalogFor(lang string) catalog {
 		HealthQueued:      "queued",
 		HealthFix:         "To act: veille sources --failing, then veille outbox retry ID (send again) or veille outbox drop ID (give up).",
 		healthSubject: func(src, failed int, date string) string {
-			return fmt.Sprintf("veille — health: %s, %s — %s", plural(src, "failing source", "failing sources"), plural(failed, "undelivered message", "undelivered messages"), date)
+			return "veille — health: " + nonZero(plural(src, "failing source", "failing sources"), plural(failed, "undelivered message", "undelivered messages")) + " — " + date
 		},
 		subject: func(hot, n int, date string) string {
 			return fmt.Sprintf("veille — %s, %s — %s", plural(hot, "hot lead", "hot leads"), plural(n, "new signal", "new signals"), date)
@@ -112,6 +113,18 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// nonZero joins the counts that are not "0 ...": an admin's subject names
+// only what is wrong.
+func nonZero(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if !strings.HasPrefix(p, "0 ") {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // shortDate is "lun. 23 nov." / "Mon 23 Nov".

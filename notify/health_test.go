@@ -30,6 +30,10 @@ func TestHealthAddressedToAdmins(t *testing.T) {
 		t.Errorf("Message-ID not stable: %s, %s", m.MessageID, again.MessageID)
 	}
 
+	h.Sources = nil
+	if m, _ := r.Health(h, "fr"); m.Subject != "veille — santé : 1 message non remis — lun. 23 nov." {
+		t.Errorf("subject %q names what is not wrong", m.Subject)
+	}
 	h.Admins = nil
 	if _, err := r.Health(h, "en"); err == nil {
 		t.Error("a health notice with no admins rendered")

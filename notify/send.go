@@ -46,6 +46,12 @@ func NewSender(o SMTPOptions) (*Sender, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
 	}
+	if o.Port == 0 {
+		o.Port = map[string]int{"tls": 465, "none": 25}[o.TLS]
+		if o.Port == 0 {
+			o.Port = 587 // submission with STARTTLS
+		}
+	}
 	opts := []mail.Option{mail.WithPort(o.Port), mail.WithTimeout(o.Timeout)}
 	tlsConf := &tls.Config{ServerName: o.Host, MinVersion: tls.VersionTLS12}
 	if o.CAFile != "" {
