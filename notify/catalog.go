@@ -2,6 +2,7 @@ package notify
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -9,10 +10,15 @@ import (
 // string cannot be added to one language and forgotten in the other.
 type catalog struct {
 	Heading, Intro, StillHot, StillHotIntro, Why, Sources, Evidence, Empty, Footer string
+	Colon                                                                          string // " : " in French typography, ": " in English
+	Quote                                                                          [2]string
 	AlertHeading, AlertIntro                                                       string
+	HealthHeading, HealthIntro, HealthSources, HealthFailed, HealthNever           string
+	HealthLastSuccess, HealthFailures, HealthAttempts, HealthQueued, HealthFix     string
 	Tier                                                                           map[string]string
 	subject                                                                        func(hot, signals int, date string) string
 	alertSubject                                                                   func(signals int, date string) string
+	healthSubject                                                                  func(sources, failed int, date string) string
 	days, months                                                                   []string
 	dateLayout                                                                     func(t time.Time, days, months []string) string
 }
@@ -20,18 +26,33 @@ type catalog struct {
 func catalogFor(lang string) catalog {
 	if lang == "fr" {
 		return catalog{
-			Heading:       "Votre veille du jour",
-			Intro:         "Les leads qui ont bougé depuis votre dernier envoi, avec les nouvelles qui les ont fait bouger.",
-			StillHot:      "Toujours chauds",
-			StillHotIntro: "Leads chauds sans nouveauté depuis votre dernier envoi.",
-			Why:           "Pourquoi",
-			Sources:       "Sources",
-			Evidence:      "Indices",
-			Empty:         "Rien de nouveau aujourd'hui sur vos comptes.",
-			Footer:        "Envoyé par veille. Les scores combinent l'adéquation au profil et les signaux récents.",
-			AlertHeading:  "Alerte veille",
-			AlertIntro:    "Des signaux que vous suivez de près viennent d'arriver.",
-			Tier:          map[string]string{"hot": "chaud", "potential": "potentiel", "cold": "froid"},
+			Colon:             "\u00a0: ",
+			Quote:             [2]string{"«\u00a0", "\u00a0»"},
+			Heading:           "Votre veille du jour",
+			Intro:             "Les leads qui ont bougé depuis votre dernier envoi, avec les nouvelles qui les ont fait bouger.",
+			StillHot:          "Toujours chauds",
+			StillHotIntro:     "Leads chauds sans nouveauté depuis votre dernier envoi.",
+			Why:               "Pourquoi",
+			Sources:           "Sources",
+			Evidence:          "Indices",
+			Empty:             "Rien de nouveau aujourd'hui sur vos comptes.",
+			Footer:            "Envoyé par veille. Les scores combinent l'adéquation au profil et les signaux récents.",
+			AlertHeading:      "Alerte veille",
+			AlertIntro:        "Des signaux que vous suivez de près viennent d'arriver.",
+			Tier:              map[string]string{"hot": "chaud", "potential": "potentiel", "cold": "froid"},
+			HealthHeading:     "Santé de veille",
+			HealthIntro:       "Ce qui est en panne depuis plus d'un jour et les messages que le serveur SMTP a refusés. Les commerciaux ne reçoivent pas cet avis.",
+			HealthSources:     "Sources en échec",
+			HealthFailed:      "Messages non remis",
+			HealthNever:       "jamais réussie",
+			HealthLastSuccess: "dernier succès",
+			HealthFailures:    "échecs consécutifs",
+			HealthAttempts:    "tentatives",
+			HealthQueued:      "en file depuis",
+			HealthFix:         "Pour agir : veille sources --failing, puis veille outbox retry ID (renvoyer) ou veille outbox drop ID (abandonner).",
+			healthSubject: func(src, failed int, date string) string {
+				return "veille — santé : " + nonZero(plural(src, "source en échec", "sources en échec"), plural(failed, "message non remis", "messages non remis")) + " — " + date
+			},
 			subject: func(hot, n int, date string) string {
 				return fmt.Sprintf("veille — %s, %s — %s", plural(hot, "lead chaud", "leads chauds"), plural(n, "nouveau signal", "nouveaux signaux"), date)
 			},
@@ -46,18 +67,33 @@ func catalogFor(lang string) catalog {
 		}
 	}
 	return catalog{
-		Heading:       "Your watch for today",
-		Intro:         "Leads that moved since your last digest, with the news that moved them.",
-		StillHot:      "Still hot",
-		StillHotIntro: "Hot leads with nothing new since your last digest.",
-		Why:           "Why",
-		Sources:       "Sources",
-		Evidence:      "Evidence",
-		Empty:         "Nothing new on your accounts today.",
-		Footer:        "Sent by veille. Scores combine profile fit and recent signals.",
-		AlertHeading:  "veille alert",
-		AlertIntro:    "Signals you asked to hear about at once have just arrived.",
-		Tier:          map[string]string{"hot": "hot", "potential": "potential", "cold": "cold"},
+		Colon:             ": ",
+		Quote:             [2]string{"“", "”"},
+		Heading:           "Your watch for today",
+		Intro:             "Leads that moved since your last digest, with the news that moved them.",
+		StillHot:          "Still hot",
+		StillHotIntro:     "Hot leads with nothing new since your last digest.",
+		Why:               "Why",
+		Sources:           "Sources",
+		Evidence:          "Evidence",
+		Empty:             "Nothing new on your accounts today.",
+		Footer:            "Sent by veille. Scores combine profile fit and recent signals.",
+		AlertHeading:      "veille alert",
+		AlertIntro:        "Signals you asked to hear about at once have just arrived.",
+		Tier:              map[string]string{"hot": "hot", "potential": "potential", "cold": "cold"},
+		HealthHeading:     "veille health",
+		HealthIntro:       "What has been broken for over a day and the messages the SMTP server refused. Reps do not get this notice.",
+		HealthSources:     "Failing sources",
+		HealthFailed:      "Undelivered messages",
+		HealthNever:       "never succeeded",
+		HealthLastSuccess: "last success",
+		HealthFailures:    "consecutive failures",
+		HealthAttempts:    "attempts",
+		HealthQueued:      "queued",
+		HealthFix:         "To act: veille sources --failing, then veille outbox retry ID (send again) or veille outbox drop ID (give up).",
+		healthSubject: func(src, failed int, date string) string {
+			return "veille — health: " + nonZero(plural(src, "failing source", "failing sources"), plural(failed, "undelivered message", "undelivered messages")) + " — " + date
+		},
 		subject: func(hot, n int, date string) string {
 			return fmt.Sprintf("veille — %s, %s — %s", plural(hot, "hot lead", "hot leads"), plural(n, "new signal", "new signals"), date)
 		},
@@ -77,6 +113,18 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// nonZero joins the counts that are not "0 ...": an admin's subject names
+// only what is wrong.
+func nonZero(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if !strings.HasPrefix(p, "0 ") {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // shortDate is "lun. 23 nov." / "Mon 23 Nov".

@@ -82,19 +82,79 @@ func TestRenderDigest(t *testing.T) {
 
 func TestRenderHostileText(t *testing.T) {
 	r, _ := NewRenderer(Options{From: "veille@example.com"})
-	title := "<script>alert(1)</script>\"><img src=x onerror=alert(2)>\r\nBcc: evil@example.com"
-	m, err := r.Digest(sampleDigest("en", title, "javascript:alert(3)"))
-	if err != nil {
-		t.Fatal(err)
+	const title = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>\r\nBcc: evil@example.com"
+	hostile := func(lang, link string) signals.Digest {
+		d := sampleDigest(lang, title, link)
+		d.Rep.Name = "Alice\r\nBcc: evil@example.com"
+		d.Leads[0].Lead.Company = "<b onmouseover=alert(4)>ACME</b>\r\nX-Evil: 1"
+		d.Leads[0].Lead.Why = append(d.Leads[0].Lead.Why, signals.Contribution{What: "financial_growth: <script>alert(5)</script>", Points: 3})
+		d.Leads[0].New[0].Sources = append(d.Leads[0].New[0].Sources, signals.SourceRef{Source: "<i>x</i>", URL: "javascript:alert(6)"})
+		d.Leads[0].New[0].Evidence[signals.Keyword] = []signals.Evidence{{Term: "\"><svg onload=alert(7)>"}}
+		return d
 	}
-	hdr, _, html := parts(t, m.EML)
-	for _, bad := range []string{"<script>", "<img", "javascript:", "onerror=alert(2)>"} {
-		if strings.Contains(html, bad) {
-			t.Errorf("html carries %q unescaped", bad)
-		}
+	for _, tc := range []struct{ name, link string }{
+		{"javascript link", "javascript:alert(3)"},
+		{"upper-case javascript link", "JavaScript:alert(3)"},
+		{"data link", "data:text/html,<script>alert(3)</script>"},
+		{"link without host", "https:alert(3)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, lang := range []string{"fr", "en"} {
+				digest, err := r.Digest(hostile(lang, tc.link))
+				if err != nil {
+					t.Fatal(err)
+				}
+				d := hostile(lang, tc.link)
+				alert, err := r.Alerts(signals.Alerts{Rep: d.Rep, At: d.At, Leads: d.Leads})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range []signals.Message{digest, alert} {
+					hdr, text, html := parts(t, m.EML)
+					for _, bad := range []string{"<script", "<img", "<svg", "<b onmouseover", "<i>", "javascript:", "data:text", "onerror=alert(2)>", `href="https:alert`} {
+						if strings.Contains(strings.ToLower(html), strings.ToLower(bad)) {
+							t.Errorf("%s %s: html carries %q live", m.Kind, lang, bad)
+						}
+					}
+					if hdr.Get("Bcc") != "" || hdr.Get("X-Evil") != "" {
+						t.Errorf("%s %s: a CRLF in scraped text became a header", m.Kind, lang)
+					}
+					if strings.ContainsAny(m.Subject, "\r\n") || strings.ContainsAny(hdr.Get("To"), "\r\n") {
+						t.Errorf("%s %s: control characters in a header", m.Kind, lang)
+					}
+					for _, line := range strings.Split(text, "\n") {
+						if strings.HasPrefix(strings.TrimSpace(line), "Bcc:") || strings.HasPrefix(strings.TrimSpace(line), "X-Evil:") {
+							t.Errorf("%s %s: a CRLF in a title broke the text layout: %q", m.Kind, lang, line)
+						}
+					}
+					if strings.Contains(text, "javascript:") {
+						t.Errorf("%s %s: text part shows the javascript: link", m.Kind, lang)
+					}
+				}
+			}
+		})
 	}
-	if hdr.Get("Bcc") != "" {
-		t.Errorf("a CRLF in a title became a header")
+}
+
+func TestSafeURL(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"https://ouest-eco.example/a?x=1", "https://ouest-eco.example/a?x=1"},
+		{"http://ouest-eco.example/a", "http://ouest-eco.example/a"},
+		{"javascript:alert(1)", ""},
+		{"JAVASCRIPT:alert(1)", ""},
+		{" javascript:alert(1)", ""},
+		{"data:text/html,x", ""},
+		{"vbscript:x", ""},
+		{"//evil.example/a", ""},
+		{"/relative", ""},
+		{"https:no-host", ""},
+		{"mailto:a@example.com", ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := safeURL(tc.in); got != tc.want {
+				t.Errorf("safeURL(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -104,7 +164,7 @@ func TestSend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := NewRenderer(Options{From: "veille@example.com"})
+	r, _ := NewRenderer(Options{From: "veille@example.com", ReplyTo: "sales-ops@example.com"})
 	m, _ := r.Digest(sampleDigest("fr", "Breizh Conserves lève 12 M€", "https://ouest-eco.example/a"))
 	ctx := context.Background()
 
@@ -115,7 +175,12 @@ func TestSend(t *testing.T) {
 	if len(got) != 1 || got[0].To[0] != "alice@example.com" {
 		t.Fatalf("server got %+v", got)
 	}
-	parts(t, got[0].Data) // still multipart after the outbox round trip
+	hdr, _, _ := parts(t, got[0].Data) // still multipart after the outbox round trip
+	for _, h := range []string{"Reply-To", "Message-Id", "Subject", "Date", "From", "To"} {
+		if hdr.Get(h) == "" {
+			t.Errorf("header %s lost between rendering and delivery", h)
+		}
+	}
 
 	srv.Reject(451)
 	if err := s.Send(ctx, m); err == nil || !IsTemporary(err) {

@@ -56,7 +56,7 @@ func NewRenderer(o Options) (*Renderer, error) {
 	funcs := map[string]any{"join": strings.Join}
 	html := htmltemplate.New("").Funcs(funcs)
 	text := texttemplate.New("").Funcs(funcs)
-	for _, name := range []string{"digest.html.tmpl", "digest.txt.tmpl"} {
+	for _, name := range []string{"digest.html.tmpl", "digest.txt.tmpl", "health.html.tmpl", "health.txt.tmpl"} {
 		src, err := templateSource(o.Templates, name)
 		if err != nil {
 			return nil, err
@@ -104,7 +104,7 @@ func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
 		v.StillHot = append(v.StillHot, leadView(c, v.Lang, loc, signals.DigestLead{Lead: l}))
 	}
 	subject := c.subject(hot, d.NewSignals(), v.Date)
-	return r.build("digest", d.Rep, subject, idSeed(d.At.In(loc).Format("2006-01-02"), d.Leads), d.At, v)
+	return r.build("digest", d.Rep.ID, []recipient{{d.Rep.Name, d.Rep.Email}}, subject, idSeed(d.At.In(loc).Format("2006-01-02"), d.Leads), d.At, v)
 }
 
 // Alerts renders one rep's batch of instant alerts.
@@ -117,7 +117,7 @@ func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
 		n += len(dl.New)
 		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
 	}
-	return r.build("alert", a.Rep, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format(time.RFC3339), a.Leads), a.At, v)
+	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format(time.RFC3339), a.Leads), a.At, v)
 }
 
 // idSeed makes the Message-ID depend on what the message carries, so the
@@ -135,20 +135,33 @@ func idSeed(prefix string, leads []signals.DigestLead) string {
 	return prefix + "." + hex.EncodeToString(h.Sum(nil)[:6])
 }
 
-func (r *Renderer) build(kind string, rep signals.Rep, subject, seed string, at time.Time, v view) (signals.Message, error) {
-	var html, text bytes.Buffer
-	if err := r.html.ExecuteTemplate(&html, "digest.html.tmpl", v); err != nil {
-		return signals.Message{}, fmt.Errorf("render %s html for %s: %w", kind, rep.ID, err)
+type recipient struct{ name, email string }
+
+// template is the base name of the template pair a view is rendered with.
+type templated interface{ template() string }
+
+func (r *Renderer) build(kind, repID string, to []recipient, subject, seed string, at time.Time, v templated) (signals.Message, error) {
+	who := repID
+	if who == "" {
+		who = kind
 	}
-	if err := r.text.ExecuteTemplate(&text, "digest.txt.tmpl", v); err != nil {
-		return signals.Message{}, fmt.Errorf("render %s text for %s: %w", kind, rep.ID, err)
+	var html, text bytes.Buffer
+	if err := r.html.ExecuteTemplate(&html, v.template()+".html.tmpl", v); err != nil {
+		return signals.Message{}, fmt.Errorf("render %s html for %s: %w", kind, who, err)
+	}
+	if err := r.text.ExecuteTemplate(&text, v.template()+".txt.tmpl", v); err != nil {
+		return signals.Message{}, fmt.Errorf("render %s text for %s: %w", kind, who, err)
 	}
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := m.From(r.opts.From); err != nil {
 		return signals.Message{}, fmt.Errorf("smtp.from %q: %w", r.opts.From, err)
 	}
-	if err := m.AddToFormat(headerSafe(rep.Name), rep.Email); err != nil {
-		return signals.Message{}, fmt.Errorf("rep %s email %q: %w", rep.ID, rep.Email, err)
+	var addrs []string
+	for _, rc := range to {
+		if err := m.AddToFormat(headerSafe(rc.name), rc.email); err != nil {
+			return signals.Message{}, fmt.Errorf("%s recipient %q: %w", who, rc.email, err)
+		}
+		addrs = append(addrs, rc.email)
 	}
 	if r.opts.ReplyTo != "" {
 		if err := m.ReplyTo(r.opts.ReplyTo); err != nil {
@@ -157,7 +170,10 @@ func (r *Renderer) build(kind string, rep signals.Rep, subject, seed string, at 
 	}
 	subject = headerSafe(subject)
 	m.Subject(subject)
-	id := fmt.Sprintf("%s.%s.%s@%s", kind, rep.ID, seed, r.opts.Domain)
+	id := fmt.Sprintf("%s.%s@%s", kind, seed, r.opts.Domain)
+	if repID != "" {
+		id = fmt.Sprintf("%s.%s.%s@%s", kind, repID, seed, r.opts.Domain)
+	}
 	m.SetMessageIDWithValue(id)
 	m.SetDateWithValue(at)
 	m.SetUserAgent("veille")
@@ -165,10 +181,10 @@ func (r *Renderer) build(kind string, rep signals.Rep, subject, seed string, at 
 	m.AddAlternativeString(mail.TypeTextHTML, html.String())
 	var eml bytes.Buffer
 	if _, err := m.WriteTo(&eml); err != nil {
-		return signals.Message{}, fmt.Errorf("write %s message for %s: %w", kind, rep.ID, err)
+		return signals.Message{}, fmt.Errorf("write %s message for %s: %w", kind, who, err)
 	}
 	return signals.Message{
-		Kind: kind, Rep: rep.ID, From: r.opts.From, To: []string{rep.Email},
+		Kind: kind, Rep: repID, From: r.opts.From, To: addrs,
 		Subject: subject, MessageID: "<" + id + ">", EML: eml.Bytes(), HTML: html.String(),
 	}, nil
 }
@@ -184,12 +200,21 @@ type view struct {
 	StillHot []lead
 }
 
+func (view) template() string { return "digest" }
+
 type lead struct {
 	Company, Tier, TierName, Trend string
-	Score                          int
-	Why                            []string
-	Signals                        []signalView
+	// TrendClass and TrendStyle colour the trend (green up, red down) in
+	// light and, through the stylesheet's class, dark mode.
+	TrendClass string
+	TrendStyle htmltemplate.CSS
+	Score      int
+	Why        []why
+	Signals    []signalView
 }
+
+// why is one line of a lead's short explanation: "+15", what earned it.
+type why struct{ Points, Text string }
 
 type signalView struct {
 	Labels, Title, Date, Evidence string
@@ -205,11 +230,19 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 		Score:    int(math.Round(dl.Lead.Score)),
 		Trend:    trend(dl.Lead.Trend7d),
 	}
+	switch r := math.Round(dl.Lead.Trend7d); {
+	case r > 0:
+		l.TrendClass, l.TrendStyle = "v-up", "color:#15803d;"
+	case r < 0:
+		l.TrendClass, l.TrendStyle = "v-down", "color:#b91c1c;"
+	default:
+		l.TrendClass, l.TrendStyle = "v-muted", "color:#4b5563;"
+	}
 	for i, w := range dl.Lead.Why {
 		if i == 3 { // the short why: a rep reads the top contributions only
 			break
 		}
-		l.Why = append(l.Why, fmt.Sprintf("%s (%+.0f)", clean(w.What), w.Points))
+		l.Why = append(l.Why, why{Points: fmt.Sprintf("%+.0f", w.Points), Text: whyText(clean(w.What), lang, c.Colon)})
 	}
 	for _, s := range dl.New {
 		sv := signalView{Title: clean(s.Title), URL: safeURL(s.URL)}
@@ -233,7 +266,7 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 				t := clean(e.Term)
 				if !seen[t] {
 					seen[t] = true
-					terms = append(terms, "« "+t+" »")
+					terms = append(terms, c.Quote[0]+t+c.Quote[1])
 				}
 			}
 		}
@@ -241,6 +274,25 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 		l.Signals = append(l.Signals, sv)
 	}
 	return l
+}
+
+// whyText shows a signal contribution ("new_sites, development: title", as
+// the scorer words it) with the labels' display names, which a rep reads;
+// fit rules ("sector = food") pass through.
+func whyText(what, lang, colon string) string {
+	ids, rest, ok := strings.Cut(what, ": ")
+	if !ok {
+		return what
+	}
+	var names []string
+	for _, id := range strings.Split(ids, ", ") {
+		l := signals.Label(id)
+		if !l.Valid() && l != signals.Keyword {
+			return what
+		}
+		names = append(names, l.DisplayName(lang))
+	}
+	return strings.Join(names, ", ") + colon + rest
 }
 
 func trend(d float64) string {

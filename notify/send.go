@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	netmail "net/mail"
+	"net/textproto"
 	"os"
 	"time"
 
@@ -43,6 +45,12 @@ func NewSender(o SMTPOptions) (*Sender, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
+	}
+	if o.Port == 0 {
+		o.Port = map[string]int{"tls": 465, "none": 25}[o.TLS]
+		if o.Port == 0 {
+			o.Port = 587 // submission with STARTTLS
+		}
 	}
 	opts := []mail.Option{mail.WithPort(o.Port), mail.WithTimeout(o.Timeout)}
 	tlsConf := &tls.Config{ServerName: o.Host, MinVersion: tls.VersionTLS12}
@@ -114,17 +122,45 @@ func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 	if err != nil {
 		return &Error{Temp: false, Err: fmt.Errorf("message %s is not a valid email: %w", m.MessageID, err)}
 	}
+	if err := keepReplyTo(m.EML, msg); err != nil {
+		return &Error{Temp: false, Err: fmt.Errorf("message %s: %w", m.MessageID, err)}
+	}
 	c, err := mail.NewClient(s.host, s.opts...)
 	if err != nil {
 		return &Error{Temp: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		var se *mail.SendError
-		temp := true // dial and TLS failures are not a SendError and are worth retrying
-		if errors.As(err, &se) {
-			temp = se.IsTemp()
-		}
-		return &Error{Temp: temp, Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
+		return &Error{Temp: temporary(err), Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
 	}
 	return nil
+}
+
+// keepReplyTo restores the Reply-To header, which go-mail's EML parser
+// drops (v0.8.1): replies must reach smtp.reply_to, not the sending address.
+func keepReplyTo(eml []byte, msg *mail.Msg) error {
+	parsed, err := netmail.ReadMessage(bytes.NewReader(eml))
+	if err != nil {
+		return fmt.Errorf("read headers: %w", err)
+	}
+	if rt := parsed.Header.Get("Reply-To"); rt != "" {
+		if err := msg.ReplyTo(rt); err != nil {
+			return fmt.Errorf("reply-to %q: %w", rt, err)
+		}
+	}
+	return nil
+}
+
+// temporary classifies a go-mail failure: a SendError says it itself; a
+// reply during the dial (AUTH refused with 535) is permanent when 5xx; dial
+// and TLS failures carry no reply and are worth retrying.
+func temporary(err error) bool {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.IsTemp()
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code < 500
+	}
+	return true
 }

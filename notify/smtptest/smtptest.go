@@ -1,10 +1,11 @@
 // Package smtptest runs a real SMTP server (emersion/go-smtp) on loopback
-// for tests: it records what it accepts and can be told to refuse.
+// for tests: it records what it accepts, can be told to refuse, and can
+// speak STARTTLS or implicit TLS with a certificate made in the test.
 package smtptest
 
 import (
 	"bytes"
-	"errors"
+	"crypto/tls"
 	"io"
 	"net"
 	"sync"
@@ -19,6 +20,7 @@ type Mail struct {
 	From string
 	To   []string
 	Data []byte
+	TLS  bool // the message travelled over TLS
 }
 
 // Server is a running test SMTP server.
@@ -29,37 +31,88 @@ type Server struct {
 	mu       sync.Mutex
 	mails    []Mail
 	reject   *smtp.SMTPError // replied to RCPT while set
+	rejectN  int             // > 0: reject only this many more RCPTs
 	username string
 	password string
 	srv      *smtp.Server
+
+	addr     string
+	tls      *tls.Config
+	implicit bool
 }
+
+// Option changes how Start serves.
+type Option func(*Server)
+
+// WithSTARTTLS offers STARTTLS with c and refuses AUTH before it, so a test
+// proves the password never travels in clear.
+func WithSTARTTLS(c *tls.Config) Option { return func(s *Server) { s.tls = c } }
+
+// WithImplicitTLS speaks TLS from the first byte (port 465 style).
+func WithImplicitTLS(c *tls.Config) Option {
+	return func(s *Server) { s.tls, s.implicit = c, true }
+}
+
+// WithAddr listens on addr instead of 127.0.0.1:0: a server "coming back"
+// on the port a client was already configured with.
+func WithAddr(addr string) Option { return func(s *Server) { s.addr = addr } }
 
 // Start serves on 127.0.0.1:0 until the test ends. With a username, AUTH
 // PLAIN is required.
-func Start(t testing.TB, username, password string) *Server {
+func Start(t testing.TB, username, password string, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{username: username, password: password}
+	s := &Server{username: username, password: password, addr: "127.0.0.1:0"}
+	for _, o := range opts {
+		o(s)
+	}
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "localhost"
-	s.srv.AllowInsecureAuth = true
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	s.srv.AllowInsecureAuth = s.tls == nil
+	var l net.Listener
+	var err error
+	if s.implicit {
+		l, err = tls.Listen("tcp", s.addr, s.tls)
+	} else {
+		s.srv.TLSConfig = s.tls
+		l, err = net.Listen("tcp", s.addr)
+	}
 	if err != nil {
-		t.Fatalf("smtptest: listen: %v", err)
+		t.Fatalf("smtptest: listen on %s: %v", s.addr, err)
 	}
 	s.Addr = l.Addr().String()
 	s.Port = l.Addr().(*net.TCPAddr).Port
 	go s.srv.Serve(l)
-	t.Cleanup(func() { s.srv.Close() })
+	t.Cleanup(s.Close)
 	return s
 }
 
-// Server gives access to the go-smtp server (e.g. to set TLSConfig before use).
+// Close stops the server: clients then fail to connect, as during an outage.
+func (s *Server) Close() { s.srv.Close() }
+
+// FreeAddr returns a loopback address nothing listens on, for a server that
+// is down now and started later with WithAddr.
+func FreeAddr(t testing.TB) (addr string, port int) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtptest: reserve a port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), l.Addr().(*net.TCPAddr).Port
+}
+
+// Server gives access to the go-smtp server.
 func (s *Server) Server() *smtp.Server { return s.srv }
 
 // Reject makes RCPT fail with code (451 is temporary, 550 permanent); 0 accepts again.
-func (s *Server) Reject(code int) {
+func (s *Server) Reject(code int) { s.RejectNext(code, 0) }
+
+// RejectNext makes the next n RCPTs fail with code, then accepts again
+// (n 0: until told otherwise).
+func (s *Server) RejectNext(code, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.rejectN = n
 	if code == 0 {
 		s.reject = nil
 		return
@@ -80,10 +133,13 @@ func (s *Server) Mails() []Mail {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed bool
 	cur    Mail
 }
@@ -98,7 +154,8 @@ func (ss *session) AuthMechanisms() []string {
 func (ss *session) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if user != ss.s.username || pass != ss.s.password {
-			return errors.New("invalid credentials")
+			// 535 as real servers send, not go-smtp's default 454.
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "invalid credentials"}
 		}
 		ss.authed = true
 		return nil
@@ -117,7 +174,14 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.s.mu.Lock()
 	defer ss.s.mu.Unlock()
 	if ss.s.reject != nil {
-		return ss.s.reject
+		err := ss.s.reject
+		if ss.s.rejectN > 0 {
+			ss.s.rejectN--
+			if ss.s.rejectN == 0 {
+				ss.s.reject = nil
+			}
+		}
+		return err
 	}
 	ss.cur.To = append(ss.cur.To, to)
 	return nil
@@ -129,6 +193,7 @@ func (ss *session) Data(r io.Reader) error {
 		return err
 	}
 	ss.cur.Data = buf.Bytes()
+	_, ss.cur.TLS = ss.conn.TLSConnectionState()
 	ss.s.mu.Lock()
 	ss.s.mails = append(ss.s.mails, ss.cur)
 	ss.s.mu.Unlock()

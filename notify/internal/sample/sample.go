@@ -1,0 +1,81 @@
+// Package sample holds a fixed digest and health report: the golden tests
+// and the preview program render the same data, so what a reviewer looks at
+// in the PNG is what the tests pin down.
+package sample
+
+import (
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// At is the fixed clock: Monday 23 November 2026, 07:30 in Paris.
+var At = time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
+
+// Digest is a rep's morning digest with two leads carrying news, one of
+// them covered by two outlets, and two still-hot leads.
+func Digest(lang string) signals.Digest {
+	return signals.Digest{
+		Rep: signals.Rep{ID: "alice", Name: "Alice Martin", Email: "alice@example.com", Language: lang, Timezone: "Europe/Paris"},
+		At:  At,
+		Leads: []signals.DigestLead{
+			{
+				Lead: signals.Lead{Watchlist: "agro", Company: "Breizh Conserves", Score: 82.4, Tier: signals.Hot, Trend7d: 12.2,
+					Why: []signals.Contribution{
+						{What: "financial_growth: lève 12 M€", Points: 15},
+						{What: "sector = agroalimentaire", Points: 10},
+						{What: "development: appel d'offres", Points: 8},
+						{What: "keyword: conserverie", Points: 2},
+					}},
+				New: []signals.Signal{
+					{ID: "s1", Title: "Breizh Conserves lève 12 M€ pour doubler sa capacité à Quimper", URL: "https://ouest-eco.example/breizh-leve-12m",
+						Labels: []signals.Label{signals.FinancialGrowth, signals.NewSites},
+						Sources: []signals.SourceRef{
+							{Source: "feed:ouest-eco", URL: "https://www.ouest-eco.example/breizh-leve-12m"},
+							{Source: "feed:agrodistri", URL: "https://agrodistri.example/actu/4512"},
+						},
+						Published: At.Add(-20 * time.Hour), FirstSeen: At.Add(-9 * time.Hour),
+						Evidence: map[signals.Label][]signals.Evidence{
+							signals.FinancialGrowth: {{Term: "lève 12 M€", Field: "title"}},
+							signals.NewSites:        {{Term: "doubler sa capacité", Field: "title"}},
+						}},
+					{ID: "s2", Title: "Recrutement : 15 postes de conducteurs de ligne", URL: "https://breizh.example/carrieres",
+						Labels:    []signals.Label{signals.HRMoves},
+						Sources:   []signals.SourceRef{{Source: "changes:breizh", URL: "https://breizh.example/carrieres"}},
+						FirstSeen: At.Add(-30 * time.Hour),
+						Evidence:  map[signals.Label][]signals.Evidence{signals.HRMoves: {{Term: "recrutement", Field: "title"}}}},
+				},
+			},
+			{
+				Lead: signals.Lead{Watchlist: "agro", Company: "Laiterie du Léon", Score: 54, Tier: signals.Potential, Trend7d: -3.6,
+					Why: []signals.Contribution{{What: "sector = agroalimentaire", Points: 10}, {What: "development: marché public", Points: 8}}},
+				New: []signals.Signal{
+					{ID: "s3", Title: "Laiterie du Léon remporte le marché des cantines du Finistère", URL: "https://marches.example/avis/2026-4417",
+						Labels:    []signals.Label{signals.Development},
+						Sources:   []signals.SourceRef{{Source: "feed:boamp", URL: "https://marches.example/avis/2026-4417"}},
+						Published: At.Add(-40 * time.Hour), FirstSeen: At.Add(-12 * time.Hour),
+						Evidence: map[signals.Label][]signals.Evidence{signals.Development: {{Term: "remporte le marché", Field: "title"}}}},
+				},
+			},
+		},
+		StillHot: []signals.Lead{
+			{Company: "Armor Logistique", Score: 75, Tier: signals.Hot, Trend7d: -2},
+			{Company: "Cidrerie de Cornouaille", Score: 71, Tier: signals.Hot},
+		},
+	}
+}
+
+// Health is an admins' notice with one source that never worked, one that
+// stopped two days ago, and one message the server refused for good.
+func Health() signals.HealthReport {
+	return signals.HealthReport{
+		At: At, Admins: []string{"ops@example.com", "it@example.com"}, Timezone: "Europe/Paris",
+		Sources: []signals.SourceHealth{
+			{ID: "feed:1a2b", Kind: "feed", URL: "https://news.example/eco.rss", Failures: 9, LastSuccess: At.Add(-50 * time.Hour), LastAttempt: At.Add(-time.Hour), LastError: "GET https://news.example/eco.rss: 403 Forbidden", ErrorKind: "blocked"},
+			{ID: "site:3c4d", Kind: "site", URL: "https://armor-logistique.example/", Failures: 4, LastAttempt: At.Add(-2 * time.Hour), LastError: "no feed found on https://armor-logistique.example/", ErrorKind: "not_a_feed"},
+		},
+		Failed: []signals.FailedMessage{
+			{ID: 17, Kind: "digest", Rep: "bob", To: []string{"bob@example.com"}, Subject: "veille — 1 lead chaud, 3 nouveaux signaux — dim. 22 nov.", Attempts: 1, Created: At.Add(-24 * time.Hour), LastError: "550 5.1.1 mailbox unavailable"},
+		},
+	}
+}

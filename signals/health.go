@@ -1,0 +1,42 @@
+package signals
+
+import "time"
+
+// HealthReport is the admins' daily notice as data: sources that have been
+// failing for a while and messages the SMTP server refused for good. Reps
+// never see it.
+type HealthReport struct {
+	At       time.Time       `json:"at"`
+	Admins   []string        `json:"admins"`   // email addresses
+	Timezone string          `json:"timezone"` // dates are shown in it
+	Sources  []SourceHealth  `json:"sources"`
+	Failed   []FailedMessage `json:"failed"`
+}
+
+// Empty reports whether there is nothing to tell the admins.
+func (r HealthReport) Empty() bool { return len(r.Sources) == 0 && len(r.Failed) == 0 }
+
+// SourceHealth is one failing source.
+type SourceHealth struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	URL         string    `json:"url"`
+	Failures    int       `json:"failures"`              // consecutive
+	LastSuccess time.Time `json:"last_success,omitzero"` // zero: never fetched successfully
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastError   string    `json:"last_error"`
+	ErrorKind   string    `json:"error_kind,omitempty"` // http, timeout, blocked, robots, ...
+}
+
+// FailedMessage is an outbox message marked failed: kept until an admin
+// retries or drops it.
+type FailedMessage struct {
+	ID        uint64    `json:"id"`
+	Kind      string    `json:"kind"`
+	Rep       string    `json:"rep,omitempty"`
+	To        []string  `json:"to"`
+	Subject   string    `json:"subject"`
+	Attempts  int       `json:"attempts"`
+	Created   time.Time `json:"created"`
+	LastError string    `json:"last_error"` // the server's reply
+}

@@ -1,0 +1,133 @@
+package watcher_test
+
+import (
+	"context"
+	"log/slog"
+	"mime"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/notify"
+	"github.com/veille-hq/veille/notify/smtptest"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/watcher"
+)
+
+// TestAlertsBatchedPerRepAndStillInDigest drives the alert step of a cycle
+// with the real renderer and sender: signals whose labels a watch list
+// lists in alert_on are mailed to their owner, one message per rep per
+// cycle, through the outbox; they still appear in the next digest.
+func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
+	now := start
+	cfg := &config.Config{
+		Timezone: "Europe/Paris", Location: time.UTC,
+		Reps: []config.Rep{
+			{ID: "alice", Name: "Alice Martin", Email: "alice@example.com", Language: "fr", Timezone: "Europe/Paris"},
+			{ID: "bob", Name: "Bob Smith", Email: "bob@example.com", Language: "en", Timezone: "Europe/London"},
+		},
+		Watchlists: []config.Watchlist{{
+			ID: "agro", Owner: "alice", AlertOn: []string{"financial_growth", "difficulty"},
+			Prospects: []config.Prospect{
+				{Name: "Breizh Conserves", Owner: "alice"},
+				{Name: "Armor Logistique", Owner: "alice"},
+				{Name: "Cidrerie de Cornouaille", Owner: "bob"},
+			},
+		}},
+	}
+	st, err := watcher.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w := watcher.New(st, watcher.PlanWithoutClassifier(cfg))
+	w.Now = func() time.Time { return now }
+	w.Log = slog.New(slog.DiscardHandler)
+	if w.Renderer, err = notify.NewRenderer(notify.Options{From: "Veille <veille@example.com>"}); err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.Start(t, "", "")
+	if w.Sender, err = notify.NewSender(notify.SMTPOptions{Host: "127.0.0.1", Port: srv.Port, TLS: "none", Timeout: 5 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+
+	lead := func(company, owner string) signals.Lead {
+		return signals.Lead{Watchlist: "agro", Company: company, Owner: owner, Score: 72, Tier: signals.Hot}
+	}
+	sig := func(id, company string, l signals.Label) signals.Signal {
+		return signals.Signal{ID: id, Watchlist: "agro", Company: company, Title: company + " — " + id, URL: "https://news.example/" + id,
+			Labels: []signals.Label{l}, FirstSeen: now.Add(-time.Minute)}
+	}
+	refs, err := w.StoreSignals(
+		[]signals.Lead{lead("Breizh Conserves", "alice"), lead("Armor Logistique", "alice"), lead("Cidrerie de Cornouaille", "bob")},
+		[]signals.Signal{
+			sig("raise", "Breizh Conserves", signals.FinancialGrowth),
+			sig("hire", "Breizh Conserves", signals.HRMoves), // not in alert_on
+			sig("plan", "Armor Logistique", signals.Difficulty),
+			sig("export", "Cidrerie de Cornouaille", signals.FinancialGrowth),
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.QueueAlerts(refs, now); err != nil {
+		t.Fatal(err)
+	}
+	if sent, failed, err := w.DrainOutbox(context.Background()); err != nil || sent != 2 || failed != 0 {
+		t.Fatalf("drain: sent %d, failed %d, err %v; want one alert per rep", sent, failed, err)
+	}
+
+	got := map[string]string{} // recipient → decoded subject
+	bodies := map[string]string{}
+	for _, m := range srv.Mails() {
+		hdr, text, _, err := smtptest.Parts(m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject, _ := new(mime.WordDecoder).DecodeHeader(hdr.Get("Subject"))
+		got[m.To[0]], bodies[m.To[0]] = subject, text
+	}
+	for _, tc := range []struct {
+		to, subject string
+		has, lacks  []string
+	}{
+		{"alice@example.com", "veille — alerte : 2 nouveaux signaux — lun. 23 nov.", []string{"Breizh Conserves — raise", "Armor Logistique — plan"}, []string{"hire", "export"}},
+		{"bob@example.com", "veille — alert: 1 new signal — Mon 23 Nov", []string{"Cidrerie de Cornouaille — export"}, []string{"raise", "plan"}},
+	} {
+		t.Run(tc.to, func(t *testing.T) {
+			if got[tc.to] != tc.subject {
+				t.Errorf("subject %q, want %q", got[tc.to], tc.subject)
+			}
+			for _, s := range tc.has {
+				if !strings.Contains(bodies[tc.to], s) {
+					t.Errorf("alert lacks %q", s)
+				}
+			}
+			for _, s := range tc.lacks {
+				if strings.Contains(bodies[tc.to], s) {
+					t.Errorf("alert carries %q", s)
+				}
+			}
+		})
+	}
+
+	// The alerted news is not recorded as sent: the next digest has it.
+	ds, err := w.BuildDigests(now.Add(time.Hour), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range ds {
+		for _, dl := range d.Leads {
+			for _, s := range dl.New {
+				ids = append(ids, s.ID)
+			}
+		}
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, []string{"hire", "plan", "raise"}) {
+		t.Errorf("alice's next digest carries %v, want hire, plan and raise", ids)
+	}
+}

@@ -1,0 +1,65 @@
+package watcher
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/signals"
+)
+
+// Hooks for package watcher_test, whose tests drive the real notify
+// renderer and sender and so cannot live in package watcher.
+
+// PlanWithoutClassifier compiles what digests and alerts need from cfg
+// (reps, prospects, alert_on) and no classifier or matcher: those are not
+// what these tests are about.
+func PlanWithoutClassifier(cfg *config.Config) *Plan {
+	p := &Plan{cfg: cfg, prospects: map[string]Prospect{}, alertOn: map[string]map[signals.Label]bool{}}
+	for _, r := range cfg.Reps {
+		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
+	}
+	for _, wl := range cfg.Watchlists {
+		p.alertOn[wl.ID] = map[signals.Label]bool{}
+		for _, l := range wl.AlertOn {
+			p.alertOn[wl.ID][signals.Label(l)] = true
+		}
+		for _, pr := range wl.Prospects {
+			lk := signals.LeadKey(wl.ID, pr.Name)
+			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, Owner: pr.Owner}
+			p.order = append(p.order, lk)
+		}
+	}
+	return p
+}
+
+// SignalRef is what a cycle hands to the alert step for each new signal.
+type SignalRef = signalRef
+
+// StoreSignals writes leads and their signals as a cycle would have, and
+// returns the refs a cycle hands to queueAlerts.
+func (w *Watcher) StoreSignals(leads []signals.Lead, sigs []signals.Signal) ([]SignalRef, error) {
+	var refs []SignalRef
+	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+		for _, l := range leads {
+			if err := putJSON(tx.Bucket(bucketLeads), []byte(l.Key()), l); err != nil {
+				return err
+			}
+		}
+		for _, s := range sigs {
+			lk := signals.LeadKey(s.Watchlist, s.Company)
+			if err := putJSON(tx.Bucket(bucketSignals), key(lk, s.ID), s); err != nil {
+				return err
+			}
+			refs = append(refs, signalRef{LeadKey: lk, Story: s.ID})
+		}
+		return nil
+	})
+	return refs, err
+}
+
+// QueueAlerts runs the cycle's alert step on refs from StoreSignals.
+func (w *Watcher) QueueAlerts(refs []SignalRef, now time.Time) error {
+	return w.queueAlerts(w.Plan(), refs, now)
+}

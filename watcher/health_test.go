@@ -1,0 +1,186 @@
+package watcher
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+)
+
+// healthRenderer is a hand-written fake: one func field per method.
+type healthRenderer struct {
+	health func(signals.HealthReport, string) (signals.Message, error)
+}
+
+func (healthRenderer) Digest(signals.Digest) (signals.Message, error) { return signals.Message{}, nil }
+func (healthRenderer) Alerts(signals.Alerts) (signals.Message, error) { return signals.Message{}, nil }
+func (f healthRenderer) Health(r signals.HealthReport, lang string) (signals.Message, error) {
+	return f.health(r, lang)
+}
+
+type senderFunc func(context.Context, signals.Message) error
+
+func (f senderFunc) Send(ctx context.Context, m signals.Message) error { return f(ctx, m) }
+
+type permanent struct{ error }
+
+func (permanent) Temporary() bool { return false }
+
+// healthWatcher builds a watcher on a plan made by hand (NewPlan would
+// compile a classifier, which health does not need) over four sources in
+// the states the report must tell apart, plus one source the plan dropped.
+func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]sources.Source) {
+	t.Helper()
+	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srcs := map[string]sources.Source{
+		"broken":  sources.NewSource(sources.KindFeed, "https://news.example/eco.rss", sources.PageSpec{}),
+		"flaky":   sources.NewSource(sources.KindFeed, "https://flaky.example/feed", sources.PageSpec{}),
+		"fine":    sources.NewSource(sources.KindFeed, "https://fine.example/feed", sources.PageSpec{}),
+		"never":   sources.NewSource(sources.KindSite, "https://armor.example/", sources.PageSpec{}),
+		"removed": sources.NewSource(sources.KindFeed, "https://gone.example/feed", sources.PageSpec{}),
+	}
+	states := map[string]sources.State{
+		"broken":  {LastSuccess: now.Add(-50 * time.Hour), Failures: 9, LastError: "403 Forbidden", ErrorKind: "blocked"},
+		"flaky":   {LastSuccess: now.Add(-2 * time.Hour), Failures: 2, LastError: "timeout"},
+		"fine":    {LastSuccess: now.Add(-time.Hour)},
+		"never":   {Failures: 1, LastError: "no feed found"},
+		"removed": {LastSuccess: now.Add(-100 * time.Hour), Failures: 30},
+	}
+	p := &Plan{cfg: &config.Config{Admins: []string{"ops@example.com"}, Timezone: "Europe/Paris", Location: time.UTC, Digest: config.Digest{Language: "fr"}}}
+	err = st.db.Update(func(tx *bolt.Tx) error {
+		for name, src := range srcs {
+			if name != "removed" {
+				p.sources = append(p.sources, &plannedSource{Source: src})
+			}
+			if err := putJSON(tx.Bucket(bucketSources), []byte(src.ID), sourceRecord{Source: src, State: states[name]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := New(st, p)
+	w.Now = func() time.Time { return now }
+	return w, srcs
+}
+
+func TestHealthReport(t *testing.T) {
+	now := t0
+	w, srcs := healthWatcher(t, now)
+	// Two messages: the server refuses one for good, the other waits on a 4xx.
+	for _, rep := range []string{"alice", "bob"} {
+		if _, err := w.Store.Enqueue(signals.Message{Kind: "digest", Rep: rep, To: []string{rep + "@example.com"}, Subject: "veille — " + rep}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Sender = senderFunc(func(_ context.Context, m signals.Message) error {
+		if m.Rep == "bob" {
+			return permanent{errors.New("550 5.1.1 mailbox unavailable")}
+		}
+		return errors.New("451 4.3.0 try later")
+	})
+	if _, _, err := w.DrainOutbox(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	r, err := w.HealthReport(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]signals.SourceHealth{}
+	for _, s := range r.Sources {
+		got[s.ID] = s
+	}
+	for _, tc := range []struct {
+		source string
+		listed bool
+	}{
+		{"broken", true}, // failing for 50 h
+		{"never", true},  // never worked: a configuration mistake
+		{"flaky", false}, // failing for 2 h only
+		{"fine", false},
+		{"removed", false}, // no longer in the config
+	} {
+		t.Run(tc.source, func(t *testing.T) {
+			s, listed := got[srcs[tc.source].ID]
+			if listed != tc.listed {
+				t.Fatalf("listed %v, want %v (report %+v)", listed, tc.listed, r.Sources)
+			}
+			if listed && (s.URL != srcs[tc.source].URL || s.Failures == 0 || s.LastError == "") {
+				t.Errorf("source %+v lacks its URL, failures or last error", s)
+			}
+		})
+	}
+	if len(r.Failed) != 1 || r.Failed[0].Rep != "bob" || r.Failed[0].LastError != "550 5.1.1 mailbox unavailable" {
+		t.Errorf("failed messages %+v, want bob's with the server's reply", r.Failed)
+	}
+	if len(r.Admins) != 1 || r.Timezone != "Europe/Paris" {
+		t.Errorf("admins %v timezone %q", r.Admins, r.Timezone)
+	}
+}
+
+func TestQueueHealthOncePerDay(t *testing.T) {
+	now := t0
+	w, _ := healthWatcher(t, now)
+	var langs []string
+	w.Renderer = healthRenderer{health: func(r signals.HealthReport, lang string) (signals.Message, error) {
+		langs = append(langs, lang)
+		return signals.Message{Kind: "health", To: r.Admins, Subject: "health"}, nil
+	}}
+	for _, tc := range []struct {
+		name   string
+		at     time.Time
+		queued bool
+	}{
+		{"first notice of the day", now, true},
+		{"same day again (restart, digest --send)", now.Add(3 * time.Hour), false},
+		{"next day", now.Add(24 * time.Hour), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			queued, err := w.QueueHealth(tc.at)
+			if err != nil || queued != tc.queued {
+				t.Fatalf("queued %v, err %v; want %v", queued, err, tc.queued)
+			}
+		})
+	}
+	entries, err := w.Store.Outbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || entries[0].Message.Kind != "health" || entries[0].Message.To[0] != "ops@example.com" {
+		t.Errorf("outbox %+v, want two health notices to the admins", entries)
+	}
+	if len(langs) != 2 || langs[0] != "fr" {
+		t.Errorf("rendered in %v, want the digest language fr", langs)
+	}
+}
+
+func TestQueueHealthNothingWrong(t *testing.T) {
+	w, srcs := healthWatcher(t, t0)
+	p := w.Plan()
+	p.sources = nil // the config no longer holds the broken ones
+	for _, name := range []string{"flaky", "fine"} {
+		p.sources = append(p.sources, &plannedSource{Source: srcs[name]})
+	}
+	w.Renderer = healthRenderer{health: func(signals.HealthReport, string) (signals.Message, error) {
+		t.Fatal("rendered a notice with nothing to say")
+		return signals.Message{}, nil
+	}}
+	// A day before, every source was still within its grace period.
+	if queued, err := w.QueueHealth(t0.Add(-49 * time.Hour)); err != nil || queued {
+		t.Fatalf("queued %v, err %v; want nothing queued", queued, err)
+	}
+}
