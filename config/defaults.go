@@ -70,8 +70,8 @@ func (c *Config) applyDefaults() {
 		c.Fetch.Robots = &robots
 	}
 
-	num(&c.SMTP.Port, "smtp.port", DefaultSMTPPort)
 	str(&c.SMTP.TLS, DefaultSMTPTLS)
+	num(&c.SMTP.Port, "smtp.port", defaultSMTPPort(c.SMTP.TLS))
 	dur(&c.SMTP.Timeout, "smtp.timeout", DefaultSMTPTimeout)
 
 	str(&c.Digest.Schedule, DefaultDigestSchedule)
@@ -92,4 +92,16 @@ func (c *Config) applyDefaults() {
 			str(&w.Prospects[j].Owner, w.Owner)
 		}
 	}
+}
+
+// defaultSMTPPort is the usual port of each TLS mode: submission with
+// STARTTLS, implicit TLS, or a plain local relay.
+func defaultSMTPPort(tls string) int {
+	switch tls {
+	case "tls":
+		return 465
+	case "none":
+		return 25
+	}
+	return DefaultSMTPPort
 }

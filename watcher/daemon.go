@@ -87,6 +87,9 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		if _, err := w.QueueDigests(w.Now(), ""); err != nil {
 			w.Log.Error("digests failed", "err", err)
 		}
+		if _, err := w.QueueHealth(w.Now()); err != nil {
+			w.Log.Error("queue health notice", "err", err)
+		}
 		w.drainLogged(jobCtx)
 	}
 	prune := func() {

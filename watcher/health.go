@@ -1,7 +1,6 @@
 package watcher
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -13,11 +12,6 @@ import (
 // HealthFailingFor is how long a source must have gone without a success
 // before the admins hear of it: one bad night of a news site is not news.
 const HealthFailingFor = 24 * time.Hour
-
-// HealthRenderer renders the admins' notice (notify.Renderer).
-type HealthRenderer interface {
-	Health(r signals.HealthReport, lang string) (signals.Message, error)
-}
 
 // keyHealthDay in the meta bucket holds the day (admins' timezone) of the
 // last notice queued, so a restart or a second `veille digest --send` the
@@ -62,13 +56,8 @@ func (w *Watcher) HealthReport(now time.Time) (signals.HealthReport, error) {
 }
 
 // QueueHealth puts the admins' notice in the outbox, at most once a day and
-// only when something is wrong; it reports whether it queued one. The
-// renderer is w.Renderer when it can render the notice (notify.Renderer can).
+// only when something is wrong; it reports whether it queued one.
 func (w *Watcher) QueueHealth(now time.Time) (bool, error) {
-	hr, ok := w.Renderer.(HealthRenderer)
-	if !ok {
-		return false, errors.New("queue health notice: the renderer cannot render it: wire notify.Renderer as watcher.Renderer")
-	}
 	r, err := w.HealthReport(now)
 	if err != nil {
 		return false, err
@@ -89,7 +78,7 @@ func (w *Watcher) QueueHealth(now time.Time) (bool, error) {
 	}); err != nil || done {
 		return false, err
 	}
-	m, err := hr.Health(r, cfg.Digest.Language)
+	m, err := w.Renderer.Health(r, cfg.Digest.Language)
 	if err != nil {
 		return false, err
 	}

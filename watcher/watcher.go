@@ -20,6 +20,7 @@ type Fetcher interface {
 type Renderer interface {
 	Digest(signals.Digest) (signals.Message, error)
 	Alerts(signals.Alerts) (signals.Message, error)
+	Health(r signals.HealthReport, lang string) (signals.Message, error)
 }
 
 // Sender delivers one message (notify.Sender). A failure whose error has a

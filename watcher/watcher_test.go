@@ -211,6 +211,9 @@ func (fakeRenderer) Digest(d signals.Digest) (signals.Message, error) {
 func (fakeRenderer) Alerts(a signals.Alerts) (signals.Message, error) {
 	return signals.Message{Kind: "alert", Rep: a.Rep.ID, To: []string{a.Rep.Email}}, nil
 }
+func (fakeRenderer) Health(r signals.HealthReport, _ string) (signals.Message, error) {
+	return signals.Message{Kind: "health", To: r.Admins}, nil
+}
 
 type fakeSender struct{ send func(signals.Message) error }
 

@@ -115,8 +115,12 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		if err := checkRep(a.cfg, c.config, *rep); err != nil {
 			return err
 		}
-		n, err := a.w.QueueDigests(time.Now(), *rep)
+		now := time.Now()
+		n, err := a.w.QueueDigests(now, *rep)
 		if err != nil {
+			return err
+		}
+		if _, err := a.w.QueueHealth(now); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
