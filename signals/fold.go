@@ -66,10 +66,13 @@ func foldNext(s string, i int) (string, int) {
 	if f, ok := tableRune(r); ok {
 		return f, size
 	}
+	if r == utf8.RuneError && size == 1 {
+		return "\ufffd", 1 // as the reference fold reads an invalid byte
+	}
 	j := i + size
 	for j < len(s) && s[j] >= utf8.RuneSelf {
 		r, size := utf8.DecodeRuneInString(s[j:])
-		if _, ok := tableRune(r); ok {
+		if _, ok := tableRune(r); ok || (r == utf8.RuneError && size == 1) {
 			break
 		}
 		j += size
