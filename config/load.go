@@ -131,6 +131,11 @@ func decode(file string, data []byte) (c *Config, problems []Problem) {
 		return nil, []Problem{{File: file, Msg: "empty file: expected keys such as smtp, reps and watchlists"}}
 	}
 	idx := newIndex(&root)
+	if idx.bigLine > 0 {
+		// yaml compares every pair of keys of a mapping: refuse the sizes
+		// that would take seconds, which no real config reaches.
+		return nil, []Problem{{File: file, Line: idx.bigLine, Msg: fmt.Sprintf("a mapping of more than %d keys: is this a veille config?", maxMappingKeys)}}
+	}
 	if idx.dups > maxDuplicateKeys {
 		// yaml would report each pair of equal keys and take minutes on a
 		// file made of them: refuse before decoding.
@@ -233,6 +238,7 @@ func syntaxProblem(file string, err error) Problem {
 // making Load slow.
 const (
 	maxDuplicateKeys = 100
+	maxMappingKeys   = 5000
 	maxTypeProblems  = 200
 )
 
@@ -247,10 +253,11 @@ type located struct {
 // carry only a line, and several keys can share one line in flow style, so
 // matching also uses the key name or the value.
 type index struct {
-	dups   int // duplicate keys: yaml reports every pair, quadratic in their number
-	lines  map[string]int
-	keys   []*located
-	values []*located
+	dups    int // duplicate keys: yaml reports every pair, quadratic in their number
+	bigLine int // line of a mapping with more than maxMappingKeys keys
+	lines   map[string]int
+	keys    []*located
+	values  []*located
 }
 
 func newIndex(root *yaml.Node) *index {
@@ -272,6 +279,9 @@ func joinPath(parent, key string) string {
 func (idx *index) walk(n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.MappingNode:
+		if len(n.Content)/2 > maxMappingKeys && idx.bigLine == 0 {
+			idx.bigLine = n.Line
+		}
 		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
