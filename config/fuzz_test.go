@@ -6,7 +6,10 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzLoad feeds arbitrary bytes to Load: whatever the file holds, Load must
@@ -23,6 +26,7 @@ func FuzzLoad(f *testing.F) {
 		"watchlists:\n  - prospects: [{name: x, pages: [{url: 'http://x', item: '@'}]}]\n",
 		"retention: ${X}\nsmtp: {password: ${}\n",
 		"fetch: {timeout: {a: b}, max_body: [1]}\n",
+		"smtp: {" + strings.Repeat("a: 1, ", 200) + "}\n",
 	}
 	if b, err := os.ReadFile(filepath.Join("testdata", "full.yaml")); err == nil {
 		seeds = append(seeds, string(b))
@@ -112,4 +116,34 @@ func FuzzProspectsCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadHostileSize checks that files made to be slow are refused fast:
+// yaml alone reports every pair of duplicate keys.
+func TestLoadHostileSize(t *testing.T) {
+	writeFiles(t, map[string]string{
+		"dups.yaml": "smtp: {" + strings.Repeat("a: 1, ", 20000) + "}\n",
+		"unknown.yaml": "smtp:\n" + strings.Repeat("  k: 1\n", 1) + func() string {
+			var b strings.Builder
+			for i := range 4000 {
+				b.WriteString("  k" + strconv.Itoa(i) + ": 1\n")
+			}
+			return b.String()
+		}(),
+	})
+	for _, name := range []string{"dups.yaml", "unknown.yaml"} {
+		start := time.Now()
+		_, err := Load(name, Options{})
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		if el := time.Since(start); el > 5*time.Second {
+			t.Errorf("%s: Load took %v", name, el)
+		}
+	}
+	_, err := Load("dups.yaml", Options{})
+	sameLines(t, problemLines(t, err), []string{"dups.yaml:1: a mapping of more than 5000 keys: is this a veille config?"})
+	writeFiles(t, map[string]string{"dups.yaml": "smtp: {" + strings.Repeat("a: 1, ", 300) + "}\n"})
+	_, err = Load("dups.yaml", Options{})
+	sameLines(t, problemLines(t, err), []string{"dups.yaml: 299 duplicate keys: is this a veille config?"})
 }

@@ -131,6 +131,16 @@ func decode(file string, data []byte) (c *Config, problems []Problem) {
 		return nil, []Problem{{File: file, Msg: "empty file: expected keys such as smtp, reps and watchlists"}}
 	}
 	idx := newIndex(&root)
+	if idx.bigLine > 0 {
+		// yaml compares every pair of keys of a mapping: refuse the sizes
+		// that would take seconds, which no real config reaches.
+		return nil, []Problem{{File: file, Line: idx.bigLine, Msg: fmt.Sprintf("a mapping of more than %d keys: is this a veille config?", maxMappingKeys)}}
+	}
+	if idx.dups > maxDuplicateKeys {
+		// yaml would report each pair of equal keys and take minutes on a
+		// file made of them: refuse before decoding.
+		return nil, []Problem{{File: file, Msg: fmt.Sprintf("%d duplicate keys: is this a veille config?", idx.dups)}}
+	}
 	c = &Config{Path: file, src: &source{file: file, lines: idx.lines}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -151,7 +161,13 @@ func decode(file string, data []byte) (c *Config, problems []Problem) {
 		}
 		return nil, []Problem{syntaxProblem(file, err)}
 	}
-	for _, msg := range te.Errors {
+	for i, msg := range te.Errors {
+		if i == maxTypeProblems {
+			// Past this, more lines do not help an admin, and locating each
+			// one costs a scan of the file's nodes.
+			problems = append(problems, Problem{File: file, Msg: fmt.Sprintf("%d more problems not shown", len(te.Errors)-i)})
+			break
+		}
 		p, broken := idx.typeProblem(file, msg)
 		problems = append(problems, p)
 		if broken != nil {
@@ -218,6 +234,14 @@ func syntaxProblem(file string, err error) Problem {
 	return Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }
 
+// Limits that keep a hostile or mistaken file (a CSV pasted as YAML) from
+// making Load slow.
+const (
+	maxDuplicateKeys = 100
+	maxMappingKeys   = 5000
+	maxTypeProblems  = 200
+)
+
 // located is a node of the parsed file with the key path it sits at.
 type located struct {
 	node *yaml.Node
@@ -229,9 +253,11 @@ type located struct {
 // carry only a line, and several keys can share one line in flow style, so
 // matching also uses the key name or the value.
 type index struct {
-	lines  map[string]int
-	keys   []*located
-	values []*located
+	dups    int // duplicate keys: yaml reports every pair, quadratic in their number
+	bigLine int // line of a mapping with more than maxMappingKeys keys
+	lines   map[string]int
+	keys    []*located
+	values  []*located
 }
 
 func newIndex(root *yaml.Node) *index {
@@ -253,8 +279,18 @@ func joinPath(parent, key string) string {
 func (idx *index) walk(n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.MappingNode:
+		if len(n.Content)/2 > maxMappingKeys && idx.bigLine == 0 {
+			idx.bigLine = n.Line
+		}
+		seen := make(map[string]bool, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode {
+				if seen[k.Value] {
+					idx.dups++
+				}
+				seen[k.Value] = true
+			}
 			p := joinPath(path, k.Value)
 			if _, dup := idx.lines[p]; !dup {
 				idx.lines[p] = k.Line
