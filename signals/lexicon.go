@@ -49,7 +49,8 @@ const (
 	noneFile     = "none"
 )
 
-// NewLexicon parses the embedded lexicon overlaid with files (name →
+// NewLexicon parses the embedded lexicon (one file per label; the syntax is
+// described at the top of lexicon/buzz.txt) overlaid with files (name →
 // content, from the configured lexicon_dir): a file named like an embedded
 // one replaces it, any other name adds to the label its stem names (the part
 // of the name before the first dot: "development.local.txt" adds to
