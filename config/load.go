@@ -239,6 +239,7 @@ func syntaxProblem(file string, err error) Problem {
 const (
 	maxDuplicateKeys = 100
 	maxMappingKeys   = 5000
+	maxIndexDepth    = 32
 	maxTypeProblems  = 200
 )
 
@@ -264,7 +265,7 @@ func newIndex(root *yaml.Node) *index {
 	idx := &index{lines: map[string]int{}}
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		idx.values = append(idx.values, &located{node: root.Content[0]})
-		idx.walk(root.Content[0], "")
+		idx.walk(root.Content[0], "", 0)
 	}
 	return idx
 }
@@ -276,7 +277,12 @@ func joinPath(parent, key string) string {
 	return parent + "." + key
 }
 
-func (idx *index) walk(n *yaml.Node, path string) {
+func (idx *index) walk(n *yaml.Node, path string, depth int) {
+	// veille's keys nest about six deep; deeper values are errors anyway and
+	// their paths, growing with depth, would cost quadratic time and memory.
+	if depth > maxIndexDepth {
+		return
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		if len(n.Content)/2 > maxMappingKeys && idx.bigLine == 0 {
@@ -297,14 +303,14 @@ func (idx *index) walk(n *yaml.Node, path string) {
 			}
 			idx.keys = append(idx.keys, &located{node: k, path: p})
 			idx.values = append(idx.values, &located{node: v, path: p})
-			idx.walk(v, p)
+			idx.walk(v, p, depth+1)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
 			p := fmt.Sprintf("%s[%d]", path, i)
 			idx.lines[p] = item.Line
 			idx.values = append(idx.values, &located{node: item, path: p})
-			idx.walk(item, p)
+			idx.walk(item, p, depth+1)
 		}
 	}
 	// Aliases are not followed: the path of an aliased value is the alias's,
