@@ -19,11 +19,10 @@ func decodeHTML(body []byte, contentType string) io.Reader {
 	if !certain && utf8.Valid(body) {
 		name = "utf-8"
 	}
-	r := io.Reader(bytes.NewReader(body))
-	if name != "utf-8" {
-		r = transform.NewReader(r, enc.NewDecoder())
+	if name == "utf-8" {
+		return bytes.NewReader(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	}
-	return r
+	return transform.NewReader(bytes.NewReader(body), enc.NewDecoder())
 }
 
 // transcodeToUTF8 converts body from the charset the Content-Type names, or

@@ -85,6 +85,36 @@ func TestParseFeedFormats(t *testing.T) {
 	}
 }
 
+func TestParseFeedOlderFormats(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       signals.Item
+	}{
+		{"rss 0.91", `<?xml version="1.0" encoding="ISO-8859-1"?>
+<rss version="0.91"><channel><title>Le Télégramme</title><link>https://t.example/</link><language>fr</language>
+<item><title>Kerloc embauche</title><link>https://t.example/kerloc</link><description>30 postes &#224; pourvoir</description></item>
+</channel></rss>`, signals.Item{URL: "https://t.example/kerloc", Title: "Kerloc embauche", Summary: "30 postes à pourvoir", Lang: "fr"}},
+		{"rss 1.0 (rdf)", `<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://r.example/"><title>R</title><link>https://r.example/</link></channel>
+<item rdf:about="https://r.example/a"><title>Ouverture d'un site</title><link>https://r.example/a</link><dc:date>2025-03-01T09:00:00+01:00</dc:date></item>
+</rdf:RDF>`, signals.Item{URL: "https://r.example/a", Title: "Ouverture d'un site", Published: time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)}},
+		{"atom 0.3", `<?xml version="1.0" encoding="utf-8"?>
+<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old</title><link rel="alternate" type="text/html" href="https://o.example/"/>
+<entry><title>Nouveau directeur</title><link rel="alternate" type="text/html" href="https://o.example/dir"/><id>tag:o.example,2005:1</id><issued>2025-02-01T10:00:00Z</issued><modified>2025-02-02T10:00:00Z</modified></entry>
+</feed>`, signals.Item{URL: "https://o.example/dir", GUID: "tag:o.example,2005:1", Title: "Nouveau directeur", Published: time.Date(2025, 2, 1, 10, 0, 0, 0, time.UTC)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, err := newFeedDecoder().decode([]byte(tt.body), "application/xml", "https://feeds.example/", fixedNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareItems(t, items, []signals.Item{tt.want})
+		})
+	}
+}
+
 func TestParseFeedNotAFeed(t *testing.T) {
 	tests := []struct{ name, body string }{
 		{"html page", string(readFixture(t, "html_not_feed.html"))},
