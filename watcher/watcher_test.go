@@ -414,3 +414,77 @@ func TestPruneInBatches(t *testing.T) {
 		t.Fatalf("pruned %d items (%v), want %d", p.Items, err, (n+1)/2)
 	}
 }
+
+// TestBackupUnderLoad takes backups while cycles keep writing new items,
+// and checks each copy opens, passes bbolt's consistency check and holds
+// the leads.
+func TestBackupUnderLoad(t *testing.T) {
+	fx := newFixture(t, corpus())
+	var mu sync.Mutex
+	round := 0
+	fx.f.fetch = func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+		mu.Lock()
+		round++
+		n := round
+		mu.Unlock()
+		var items []signals.Item
+		for i := range 50 {
+			items = append(items, signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("r%d-%d", n, i),
+				Title: fmt.Sprintf("Breizh Conserves inaugure son site numéro %d-%d", n, i)})
+		}
+		return sources.Result{Items: items}, st, nil
+	}
+	fx.w.Now = time.Now
+	if _, err := fx.w.Cycle(context.Background()); err != nil { // leads exist before the first copy
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if _, err := fx.w.Cycle(context.Background()); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	dir := t.TempDir()
+	for i := range 5 {
+		p := filepath.Join(dir, fmt.Sprintf("backup-%d.db", i))
+		if _, err := fx.w.Store.BackupFile(p); err != nil {
+			t.Fatal(err)
+		}
+		st, err := Open(p, time.Second)
+		if err != nil {
+			t.Fatalf("backup %d: %v", i, err)
+		}
+		err = st.db.View(func(tx *bolt.Tx) error {
+			for err := range tx.Check() {
+				return err
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("backup %d is inconsistent: %v", i, err)
+		}
+		if leads, err := New(st, fx.w.Plan()).Leads(LeadFilter{}); err != nil || len(leads) != 2 {
+			t.Errorf("backup %d: leads %v, %v", i, leads, err)
+		}
+		st.Close()
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if round < 2 {
+		t.Fatalf("only %d fetch rounds ran during the backups: no load", round)
+	}
+}
