@@ -1,10 +1,14 @@
 package watcher
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -175,6 +179,7 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time) (int, []signalRef, er
 			return nil
 		}
 		items := tx.Bucket(bucketItems)
+		stories := storyCache{}
 		firstFetched := f.state.FirstFetched
 		if firstFetched.IsZero() {
 			firstFetched = now
@@ -190,7 +195,7 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time) (int, []signalRef, er
 			newItems++
 			backlog := !it.Published.IsZero() && it.Published.Before(firstFetched.Add(-BacklogAge))
 			for _, m := range w.matches(p, f.src, it) {
-				ref, created, err := storeSignal(tx, p, f.src, it, m, backlog, now)
+				ref, created, err := storeSignal(tx, stories, p, f.src, it, m, backlog, now)
 				if err != nil {
 					return err
 				}
@@ -235,7 +240,7 @@ func storyID(src *plannedSource, it signals.Item) string {
 	return hex.EncodeToString(sum[:10])
 }
 
-func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
@@ -255,10 +260,13 @@ func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m si
 	if !found {
 		// Another outlet's rewrite of a story already stored: same company,
 		// similar title, close in time.
-		if k2, s2, ok, err := similarStory(tx, ref.LeadKey, it.Title, now); err != nil {
+		if k2, ok, err := stories.similar(tx, ref.LeadKey, it.Title, now); err != nil {
 			return ref, false, err
 		} else if ok {
-			k, s, found = k2, s2, true
+			if _, err := getJSON(b, k2, &s); err != nil {
+				return ref, false, err
+			}
+			k, found = k2, true
 			ref.Story = s.ID
 		}
 	}
@@ -281,20 +289,68 @@ func storeSignal(tx *bolt.Tx, p *Plan, src *plannedSource, it signals.Item, m si
 		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence,
 		Strength: m.Strength, Backlog: backlog,
 	}
+	stories.add(ref.LeadKey, storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen})
 	return ref, true, putJSON(b, k, s)
 }
 
-func similarStory(tx *bolt.Tx, leadKey, title string, now time.Time) ([]byte, signals.Signal, bool, error) {
-	sigs, err := leadSignals(tx, leadKey)
-	if err != nil {
-		return nil, signals.Signal{}, false, err
+// storyBrief is what the same-story test reads of a stored signal.
+type storyBrief struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	FirstSeen time.Time `json:"first_seen_at"`
+}
+
+// storyCache holds, for one write transaction, the stories of each lead
+// that the same-story test has read. Without it every new item of a feed
+// decoded all of its lead's stored signals again: 20 items of a first
+// fetch made 20 full scans of the lead's signals, and each poll's new
+// items one scan each, a cost that grew with the lead's history.
+type storyCache map[string][]storyBrief
+
+func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
+	if briefs, ok := c[leadKey]; ok {
+		return briefs, nil
 	}
-	for _, s := range sigs {
-		if now.Sub(s.FirstSeen) <= signals.StoryWindow && signals.TitleSimilarity(s.Title, title) >= signals.SameStoryThreshold {
-			return key(leadKey, s.ID), s, true, nil
+	prefix := key(leadKey, "")
+	briefs := []storyBrief{}
+	cur := tx.Bucket(bucketSignals).Cursor()
+	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
+		var sb storyBrief
+		if err := json.Unmarshal(v, &sb); err != nil {
+			return nil, fmt.Errorf("decode signal %q: %w", k, err)
+		}
+		briefs = append(briefs, sb)
+	}
+	c[leadKey] = briefs
+	return briefs, nil
+}
+
+// add records a story stored in this transaction, so a later item of the
+// same transaction can be found to be its rewrite. It keeps key order, the
+// order a fresh scan would give, so the same story is chosen when several
+// are similar.
+func (c storyCache) add(leadKey string, sb storyBrief) {
+	briefs, ok := c[leadKey]
+	if !ok {
+		return // not read yet: a later load sees it in the transaction
+	}
+	i, _ := slices.BinarySearchFunc(briefs, sb.ID, func(e storyBrief, id string) int { return strings.Compare(e.ID, id) })
+	c[leadKey] = slices.Insert(briefs, i, sb)
+}
+
+// similar finds a story of the lead seen within StoryWindow whose title is
+// close enough to title, and returns its key.
+func (c storyCache) similar(tx *bolt.Tx, leadKey, title string, now time.Time) ([]byte, bool, error) {
+	briefs, err := c.load(tx, leadKey)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, sb := range briefs {
+		if now.Sub(sb.FirstSeen) <= signals.StoryWindow && signals.TitleSimilarity(sb.Title, title) >= signals.SameStoryThreshold {
+			return key(leadKey, sb.ID), true, nil
 		}
 	}
-	return nil, signals.Signal{}, false, nil
+	return nil, false, nil
 }
 
 // sourceStates reads every stored source state (one short read transaction,
