@@ -177,7 +177,7 @@ func BenchmarkStoreApply(b *testing.B) {
 // the store and the rescore. Each cycle brings 2 new items per feed.
 func BenchmarkCycle(b *testing.B) {
 	body := benchFeed(b)
-	for _, n := range []int{100, 2000} {
+	for _, n := range []int{100, 1000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			w := benchWatcher(b, n)
 			base := benchItems(b, body, "http://127.0.1.1/feeds/1.xml")
