@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -97,6 +98,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 
 	var fresh []signalRef
 	var writeErr error
+	touched := map[string]bool{}
 	for f := range results {
 		batch := append(make([]fetched, 0, writeBatch), f)
 		batch = takeWaiting(results, batch)
@@ -124,7 +126,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		n, refs, err := w.applyBatch(p, batch, w.Now())
+		n, refs, err := w.applyBatch(p, batch, w.Now(), touched)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		fresh = append(fresh, refs...)
@@ -143,7 +145,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		return stats, writeErr
 	}
 	now := w.Now()
-	err = w.Rescore(now)
+	err = w.rescoreAfterCycle(now, touched)
 	if err == nil {
 		err = w.queueAlerts(p, fresh, now)
 	}
@@ -197,12 +199,14 @@ func takeWaiting(results <-chan fetched, batch []fetched) []fetched {
 // a result alone is written at once. When the shared transaction fails,
 // the results are written one transaction each, so one bad source loses
 // only its own result; the first failure stops the writing, as before.
-func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time) (int, []signalRef, error) {
+// The leads whose signals were written are added to touched.
+func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
+	var stories storyCache
 	err := w.Store.db.Update(func(tx *bolt.Tx) error {
 		newItems, refs = 0, nil
-		stories := storyCache{}
+		stories = newStoryCache()
 		for _, f := range batch {
 			n, r, err := applyTx(tx, stories, w, p, f, now)
 			if err != nil {
@@ -217,11 +221,12 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time) (int, []si
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", batch[0].src.URL, err)
 		}
+		maps.Copy(touched, stories.touched)
 		return newItems, refs, nil
 	}
 	newItems, refs = 0, nil
 	for _, f := range batch {
-		n, r, err := w.apply(p, f, now)
+		n, r, err := w.apply(p, f, now, touched)
 		if err != nil {
 			return newItems, refs, fmt.Errorf("store results of %s: %w", f.src.URL, err)
 		}
@@ -231,15 +236,20 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time) (int, []si
 	return newItems, refs, nil
 }
 
-// apply stores one fetch result in its own write transaction.
-func (w *Watcher) apply(p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+// apply stores one fetch result in its own write transaction and adds the
+// leads whose signals it wrote to touched.
+func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
+	stories := newStoryCache()
 	err := w.Store.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		newItems, refs, err = applyTx(tx, storyCache{}, w, p, f, now)
+		newItems, refs, err = applyTx(tx, stories, w, p, f, now)
 		return err
 	})
+	if err == nil {
+		maps.Copy(touched, stories.touched)
+	}
 	return newItems, refs, err
 }
 
@@ -355,6 +365,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		if m.Strength > s.Strength {
 			s.Strength = m.Strength
 		}
+		stories.touched[ref.LeadKey] = true
 		return ref, false, putJSON(b, k, s)
 	}
 	s = signals.Signal{
@@ -364,6 +375,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		Strength: m.Strength, Backlog: backlog,
 	}
 	stories.add(ref.LeadKey, storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen})
+	stories.touched[ref.LeadKey] = true
 	return ref, true, putJSON(b, k, s)
 }
 
@@ -378,11 +390,20 @@ type storyBrief struct {
 // that the same-story test has read. Without it every new item of a feed
 // decoded all of its lead's stored signals again: 20 items of a first
 // fetch made 20 full scans of the lead's signals, and each poll's new
-// items one scan each, a cost that grew with the lead's history.
-type storyCache map[string][]storyBrief
+// items one scan each, a cost that grew with the lead's history. It also
+// notes the leads whose signals the transaction wrote: their scores are
+// out of date.
+type storyCache struct {
+	briefs  map[string][]storyBrief
+	touched map[string]bool
+}
+
+func newStoryCache() storyCache {
+	return storyCache{briefs: map[string][]storyBrief{}, touched: map[string]bool{}}
+}
 
 func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
-	if briefs, ok := c[leadKey]; ok {
+	if briefs, ok := c.briefs[leadKey]; ok {
 		return briefs, nil
 	}
 	prefix := key(leadKey, "")
@@ -395,7 +416,7 @@ func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
 		}
 		briefs = append(briefs, sb)
 	}
-	c[leadKey] = briefs
+	c.briefs[leadKey] = briefs
 	return briefs, nil
 }
 
@@ -404,12 +425,12 @@ func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
 // order a fresh scan would give, so the same story is chosen when several
 // are similar.
 func (c storyCache) add(leadKey string, sb storyBrief) {
-	briefs, ok := c[leadKey]
+	briefs, ok := c.briefs[leadKey]
 	if !ok {
 		return // not read yet: a later load sees it in the transaction
 	}
 	i, _ := slices.BinarySearchFunc(briefs, sb.ID, func(e storyBrief, id string) int { return strings.Compare(e.ID, id) })
-	c[leadKey] = slices.Insert(briefs, i, sb)
+	c.briefs[leadKey] = slices.Insert(briefs, i, sb)
 }
 
 // similar finds a story of the lead seen within StoryWindow whose title is

@@ -163,7 +163,7 @@ func BenchmarkStoreApply(b *testing.B) {
 					items[j].SourceID = ps.ID
 				}
 				f := fetched{src: ps, res: sources.Result{Items: items, Status: 200}, state: sources.State{FirstFetched: now, LastSuccess: now}}
-				if _, _, err := w.apply(p, f, now); err != nil {
+				if _, _, err := w.apply(p, f, now, map[string]bool{}); err != nil {
 					b.Fatal(err)
 				}
 				i++
