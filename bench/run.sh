@@ -95,6 +95,11 @@ for n in $NS; do
 		esac
 	done
 	PATH="$STUBS:$PATH" NS=$n LATS=$LATS TOOLS="$tools" OUT=$OUT/run.$n "$SHARED/run-peers.sh" >"$OUT/run.$n.log" 2>&1
+	if grep -q '^did not start' "$OUT/run.$n.log"; then
+		# run-peers.sh waits 10 s for the feed server, which needs about
+		# 22 s to build 20,000 feeds on 2 cores.
+		echo "bench/run.sh: N=$n: the feed server did not start within run-peers.sh's 10 s wait; no rows for this N (see $OUT/run.$n.log)" >&2
+	fi
 	tail -n +2 "$OUT/run.$n/results.tsv" 2>/dev/null | while IFS=$'\t' read -r tool N lat phase wall rss fps emails fetched errors rc; do
 		tf=$OUT/run.$n/time.$tool.$N.$lat.$phase
 		cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f", u+s}' "$tf" 2>/dev/null)
