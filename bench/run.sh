@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/run.sh: time veille's poll cycle against the shared feed server, in
+# the same run (same feedserver, same sink, same machine) as the parser
+# floor and, when installed, the peers (rss2email, urlwatch), then print one
+# table with CPU time and the ratios to the floor.
+#
+# It builds veille, hands run-peers.sh a DAEMON_CMD that writes a veille
+# config into the cell's state folder and runs `veille once` (--no-send for
+# the prime run), and reads the /usr/bin/time -v files run-peers.sh keeps.
+#
+# Knobs (environment, defaults shown):
+#   NS="100 2000 20000"  LATS="0ms 50ms"  ROTATE=2  HOSTS=100  FLOOR_C=64
+#   TOOLS="floor urlwatch rss2email"   (peers that are not installed are skipped)
+#   PEERS_MAX_N=2000                   (peers are left out above this N)
+#   R2E_MAX_N=100                      (rss2email takes ~150 s at N=2000, 50 ms)
+#   OUT=$(mktemp -d /tmp/veillebench.XXXXXX)
+set -u
+
+TOP=$(git -C "$(dirname "$0")" rev-parse --show-toplevel) || exit 1
+SHARED=${SHARED:-$TOP/../shared/bench}
+if [ ! -x "$SHARED/run-peers.sh" ]; then
+	echo "bench/run.sh: the shared benchmark harness is absent: no $SHARED/run-peers.sh" >&2
+	echo "(it provides feedserver, smtpsink, floor and run-peers.sh; set SHARED=DIR to point at it)" >&2
+	exit 2
+fi
+for t in /usr/bin/time timeout curl go; do
+	command -v "$t" >/dev/null || { echo "bench/run.sh: missing $t (apt-get install -y time curl; Go toolchain)" >&2; exit 2; }
+done
+
+NS=${NS:-"100 2000 20000"}
+LATS=${LATS:-"0ms 50ms"}
+TOOLS=${TOOLS:-"floor urlwatch rss2email"}
+PEERS_MAX_N=${PEERS_MAX_N:-2000}
+R2E_MAX_N=${R2E_MAX_N:-100}
+OUT=${OUT:-$(mktemp -d /tmp/veillebench.XXXXXX)}
+export ROTATE=${ROTATE:-2} HOSTS=${HOSTS:-100} FLOOR_C=${FLOOR_C:-64}
+mkdir -p "$OUT/bin"
+
+(cd "$TOP" && go build -o "$OUT/bin/veille" ./cmd/veille) || exit 1
+
+# run-peers.sh refuses to start without r2e and urlwatch; when a peer is
+# missing, a stub that fails at once stands in so the rest still runs, and
+# its rows are dropped from the table.
+STUBS=$OUT/stubs
+mkdir -p "$STUBS"
+for p in r2e urlwatch; do
+	if ! command -v "$p" >/dev/null; then
+		printf '#!/bin/sh\nexit 127\n' >"$STUBS/$p"; chmod +x "$STUBS/$p"
+		echo "bench/run.sh: $p is not installed (apt-get install -y rss2email urlwatch): its rows are skipped" >&2
+		TOOLS=$(echo " $TOOLS " | sed -e "s/ ${p/r2e/rss2email} / /")
+	fi
+done
+
+# The veille side of one cell. The config lowers politeness for loopback
+# only here: 64 concurrent fetches, no per-host gap, no robots.txt. One watch
+# list; each prospect owns one feed. It is written during the prime run (a
+# few ms even at N=20,000), so the poll run is the cycle alone.
+export VEILLE_BIN=$OUT/bin/veille
+# shellcheck disable=SC2016 # expanded by run-peers.sh's bash -c
+DAEMON_CMD='
+cfg=$BENCH_STATE/veille.yaml
+if [ ! -f "$cfg" ]; then
+	cat >"$cfg" <<YAML
+timezone: Europe/Paris
+store: veille.db
+listen: ""
+fetch:
+  timeout: ${BENCH_FETCH_TIMEOUT}s
+  concurrency: 64
+  per_host_interval: 0s
+  robots: false
+smtp: {host: ${BENCH_SMTP%:*}, port: ${BENCH_SMTP#*:}, tls: none, from: "Veille <veille@localhost>"}
+reps: [{id: rep, name: Bench Rep, email: rep@localhost}]
+admins: [ops@localhost]
+watchlists:
+  - id: bench
+    owner: rep
+    prospects_csv: prospects.csv
+YAML
+	awk '\''BEGIN{print "name,feeds"} {printf "Prospect %d,%s\n", NR, $0}'\'' "$BENCH_FEEDS_FILE" >"$BENCH_STATE/prospects.csv"
+fi
+"$VEILLE_BIN" once -c "$cfg" $([ "$BENCH_PHASE" = prime ] && echo --no-send)
+'
+export DAEMON_CMD
+
+RES=$OUT/results.tsv
+: >"$RES"
+for n in $NS; do
+	tools=""
+	for t in $TOOLS; do
+		case $t in
+		floor) tools="$tools floor" ;;
+		rss2email) [ "$n" -le "$R2E_MAX_N" ] && tools="$tools rss2email" ;;
+		*) [ "$n" -le "$PEERS_MAX_N" ] && tools="$tools $t" ;;
+		esac
+	done
+	PATH="$STUBS:$PATH" NS=$n LATS=$LATS TOOLS="$tools" OUT=$OUT/run.$n "$SHARED/run-peers.sh" >"$OUT/run.$n.log" 2>&1
+	if grep -q '^did not start' "$OUT/run.$n.log"; then
+		# run-peers.sh waits 10 s for the feed server, which needs about
+		# 22 s to build 20,000 feeds on 2 cores.
+		echo "bench/run.sh: N=$n: the feed server did not start within run-peers.sh's 10 s wait; no rows for this N (see $OUT/run.$n.log)" >&2
+	fi
+	tail -n +2 "$OUT/run.$n/results.tsv" 2>/dev/null | while IFS=$'\t' read -r tool N lat phase wall rss fps emails fetched errors rc; do
+		tf=$OUT/run.$n/time.$tool.$N.$lat.$phase
+		cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f", u+s}' "$tf" 2>/dev/null)
+		[ "$tool" = daemon ] && tool=veille
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$N" "$lat" "$phase" "$wall" "${cpu:-NA}" "$rss" "$fps" "$emails" "$fetched" "$errors" "$rc"
+	done >>"$RES"
+done
+
+# Ratios to the floor of the same cell and phase: wall / floor wall and
+# CPU / floor CPU (1.0 = as cheap as fetch + gofeed alone).
+{
+	printf 'tool\tN\tlatency\tphase\twall_s\tcpu_s\tpeak_rss_MB\tfeeds_per_s\twall/floor\tcpu/floor\temails\tfetched\terrors\trc\n'
+	awk -F'\t' '{k=$2"\t"$3"\t"$4; row[NR]=$0; key[NR]=k; if ($1=="floor") {fw[k]=$5; fc[k]=$6}}
+		END{for (i=1;i<=NR;i++) { split(row[i], f, "\t"); k=key[i]
+			w = (fw[k]>0 ? sprintf("%.2f", f[5]/fw[k]) : "NA"); c = (fc[k]>0 ? sprintf("%.2f", f[6]/fc[k]) : "NA")
+			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[1],f[2],f[3],f[4],f[5],f[6],f[7],f[8],w,c,f[9],f[10],f[11],f[12] } }' "$RES"
+} >"$OUT/table.tsv"
+column -t -s $'\t' "$OUT/table.tsv"
+echo "(raw: $OUT/table.tsv; per-run logs and /usr/bin/time -v output under $OUT/run.N/)"
