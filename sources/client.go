@@ -41,9 +41,11 @@ func newClient(o Options, private func(netip.AddrPort) bool) *http.Client {
 			TLSHandshakeTimeout:   min(10*time.Second, o.Timeout),
 			ResponseHeaderTimeout: o.Timeout,
 			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConns:          100,
-			MaxIdleConnsPerHost:   2,
-			ForceAttemptHTTP2:     true,
+			// Keep as many idle connections as requests may be in flight, so
+			// a busy host is not redialled for every request.
+			MaxIdleConns:        max(100, o.Concurrency),
+			MaxIdleConnsPerHost: max(2, o.Concurrency),
+			ForceAttemptHTTP2:   true,
 		}
 	}
 	return &http.Client{

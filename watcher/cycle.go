@@ -275,7 +275,12 @@ func applyTx(tx *bolt.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, no
 		if items.Get(k) != nil {
 			continue
 		}
-		if err := putJSON(items, k, StoredItem{Item: it, FirstSeen: now}); err != nil {
+		// The summary is read once, here, by the classifier; signals keep the
+		// title and evidence. Storing it would make the item records, hence
+		// the file and its resident pages, many times larger.
+		rec := StoredItem{Item: it, FirstSeen: now}
+		rec.Summary = ""
+		if err := putJSON(items, k, rec); err != nil {
 			return 0, nil, err
 		}
 		newItems++

@@ -115,7 +115,8 @@ func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
 	return out, nil
 }
 
-// StoredItem is an item as stored, with the source that carried it.
+// StoredItem is an item as stored, with the source that carried it (its
+// summary is not kept).
 type StoredItem struct {
 	signals.Item
 	FirstSeen time.Time `json:"first_seen"`
