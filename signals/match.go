@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"slices"
@@ -46,26 +47,41 @@ type nameRef struct {
 // ledeBytes is how far into a summary a mention still counts as strong.
 const ledeBytes = 300
 
-// legalSuffixes are company forms a name may carry or omit.
-func legalSuffixes() []string {
-	return []string{"sa", "sas", "sasu", "sarl", "eurl", "sca", "se", "snc", "group", "groupe",
+// legalSuffix reports whether a folded word, dots dropped ("s.a." → "sa"),
+// is a company form a name may carry or omit.
+func legalSuffix(word []byte) bool {
+	var buf [16]byte
+	w := buf[:0]
+	for _, c := range word {
+		if c != '.' {
+			if len(w) == len(buf) {
+				return false // longer than any legal form
+			}
+			w = append(w, c)
+		}
+	}
+	switch string(w) {
+	case "sa", "sas", "sasu", "sarl", "eurl", "sca", "se", "snc", "group", "groupe",
 		"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
-		"gmbh", "ag", "nv", "bv", "spa", "ab", "holding", "holdings", "lp", "llp"}
+		"gmbh", "ag", "nv", "bv", "spa", "ab", "holding", "holdings", "lp", "llp":
+		return true
+	}
+	return false
 }
 
 // stripLegal drops trailing legal forms from a folded name
 // ("breizh conserves sas" → "breizh conserves"), keeping at least one word.
-func stripLegal(name string) string {
+// It works in place on bytes so the classifier strips without allocating.
+func stripLegal(name []byte) []byte {
 	for {
-		i := strings.LastIndexByte(name, ' ')
+		i := bytes.LastIndexByte(name, ' ')
 		if i < 0 {
 			return name
 		}
-		last := strings.Trim(name[i+1:], ".,")
-		if !slices.Contains(legalSuffixes(), strings.ReplaceAll(last, ".", "")) {
+		if !legalSuffix(bytes.Trim(name[i+1:], ".,")) {
 			return name
 		}
-		name = strings.TrimRight(name[:i], " ,")
+		name = bytes.TrimRight(name[:i], " ,")
 	}
 }
 
@@ -98,7 +114,7 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 			if err != nil {
 				return nil, fmt.Errorf("company %s: %w", c.Key, err)
 			}
-			f = stripLegal(f)
+			f = string(stripLegal([]byte(f)))
 			add(f, nameRef{company: int32(ci), proper: !strings.Contains(f, " ") && hasUpper(name), term: name})
 			n++
 		}
