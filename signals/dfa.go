@@ -9,9 +9,11 @@ package signals
 type dfa struct {
 	class  [256]uint8
 	nclass int
-	// next maps state*nclass + class to the next state, bit-complemented
-	// (negative) when that state ends some pattern, so the scan loop
-	// tests one sign instead of loading a list per byte.
+	// next maps state*nclass + class to the next state, itself stored
+	// premultiplied by nclass (so the scan loop's dependent chain of loads
+	// has no multiply in it) and bit-complemented (negative) when that
+	// state ends some pattern, so the loop tests one sign instead of
+	// loading a list per byte.
 	next   []int32
 	out    [][]int32 // per state: the patterns that end there
 	length []int32   // per pattern: its length in bytes
@@ -77,8 +79,9 @@ func newDFA(patterns []string) *dfa {
 		}
 	}
 	for k, t := range d.next {
+		d.next[k] = t * int32(d.nclass)
 		if len(d.out[t]) > 0 {
-			d.next[k] = ^t
+			d.next[k] = ^d.next[k]
 		}
 	}
 	return d
@@ -93,10 +96,9 @@ type dfaHit struct {
 // that is not glued to an ASCII letter or digit; wholeWord still has to
 // check non-ASCII neighbours.
 func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
-	s := int32(0)
-	n := d.nclass
+	s := int32(0) // premultiplied state
 	for i, b := range text {
-		s = d.next[int(s)*n+int(d.class[b])]
+		s = d.next[int(s)+int(d.class[b])]
 		if s >= 0 {
 			continue
 		}
@@ -105,7 +107,7 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 		if end < len(text) && asciiGlued(b, text[end]) {
 			continue
 		}
-		for _, p := range d.out[s] {
+		for _, p := range d.out[int(s)/d.nclass] {
 			start := end - int(d.length[p])
 			if start > 0 && asciiGlued(text[start], text[start-1]) {
 				continue
