@@ -6,10 +6,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // Company is a watched company as the matcher needs it.
@@ -31,7 +30,7 @@ type Match struct {
 // Matcher finds watched companies in items with one automaton over all
 // names. It is immutable and safe for concurrent use.
 type Matcher struct {
-	ac        ahocorasick.AhoCorasick
+	names     *names
 	refs      [][]nameRef // per pattern
 	companies []Company
 	domains   map[string]int // folded domain → company index
@@ -134,8 +133,7 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 			add(f, nameRef{company: int32(ci), exclude: true, term: x})
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	m.ac = b.Build(patterns)
+	m.names = newNames(patterns)
 	return m, nil
 }
 
@@ -148,61 +146,77 @@ func hasUpper(s string) bool {
 	return false
 }
 
+// mention is what one Match call found about one company.
+type mention struct {
+	company  int32
+	strength Strength
+	term     string
+	excluded bool
+}
+
+// matchScratch holds one Match call's buffers, pooled so that the Matcher
+// stays immutable and a warm call allocates only its result.
+type matchScratch struct {
+	field    field
+	mentions []mention // few per item: a linear search beats a map
+}
+
+var matchPool = sync.Pool{New: func() any { return new(matchScratch) }}
+
+// get returns the mention of company ci, adding it when new.
+func (sc *matchScratch) get(ci int32) *mention {
+	for i := range sc.mentions {
+		if sc.mentions[i].company == ci {
+			return &sc.mentions[i]
+		}
+	}
+	sc.mentions = append(sc.mentions, mention{company: ci})
+	return &sc.mentions[len(sc.mentions)-1]
+}
+
 // Match lists the companies it mentions, one Match per company (its
 // strongest mention), in the order the companies were given.
 func (m *Matcher) Match(it Item) []Match {
-	type state struct {
-		strength Strength
-		term     string
-		excluded bool
-	}
-	found := map[int32]*state{}
-	get := func(ci int32) *state {
-		s := found[ci]
-		if s == nil {
-			s = &state{}
-			found[ci] = s
-		}
-		return s
-	}
+	sc := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(sc)
+	sc.mentions = sc.mentions[:0]
 	if ci, ok := m.linkCompany(it.URL); ok {
-		s := get(int32(ci))
+		s := sc.get(int32(ci))
 		s.strength, s.term = Strong, m.companies[ci].Domain
 	}
-	var f field
-	for fi, text := range []string{it.Title, it.Summary} {
+	f := &sc.field
+	for fi, text := range [2]string{it.Title, it.Summary} {
 		f.prepare(text, false)
-		iter := m.ac.IterOverlappingByte(f.text)
-		for hit := iter.Next(); hit != nil; hit = iter.Next() {
-			if !wholeWord(f.text, hit.Start(), hit.End()) {
-				continue
+		m.names.scan(f.text, func(pattern int32, start, end int) {
+			if !wholeWord(f.text, start, end) {
+				return
 			}
-			for _, ref := range m.refs[hit.Pattern()] {
-				s := get(ref.company)
+			for _, ref := range m.refs[pattern] {
+				s := sc.get(ref.company)
 				if ref.exclude {
 					s.excluded = true
 					continue
 				}
-				if ref.proper && !capitalised(f.orig[f.origOffset(hit.Start()):]) {
+				if ref.proper && !capitalised(f.orig[f.origOffset(start):]) {
 					continue
 				}
 				strength := Strong
-				if fi == 1 && f.origOffset(hit.Start()) >= ledeBytes {
+				if fi == 1 && f.origOffset(start) >= ledeBytes {
 					strength = Weak
 				}
 				if strength > s.strength {
 					s.strength, s.term = strength, ref.term
 				}
 			}
-		}
+		})
 	}
+	slices.SortFunc(sc.mentions, func(a, b mention) int { return int(a.company - b.company) })
 	var out []Match
-	for ci := range m.companies {
-		s := found[int32(ci)]
-		if s == nil || s.excluded || s.strength == NoMention {
+	for _, s := range sc.mentions {
+		if s.excluded || s.strength == NoMention {
 			continue
 		}
-		out = append(out, Match{Key: m.companies[ci].Key, Strength: s.strength, Term: s.term})
+		out = append(out, Match{Key: m.companies[s.company].Key, Strength: s.strength, Term: s.term})
 	}
 	return out
 }
