@@ -55,11 +55,13 @@ func newDFA(patterns []string) *dfa {
 	// edges are already complete, and inherit its outputs.
 	fail := make([]int32, len(d.out))
 	queue := make([]int32, 0, len(d.out))
+	order := []int32{0} // states breadth-first
 	for c := range d.nclass {
 		if t := d.next[c]; t < 0 {
 			d.next[c] = 0
 		} else {
 			queue = append(queue, t)
+			order = append(order, t)
 		}
 	}
 	for len(queue) > 0 {
@@ -76,15 +78,37 @@ func newDFA(patterns []string) *dfa {
 			fail[t] = f
 			d.out[t] = append(d.out[t], d.out[f]...)
 			queue = append(queue, t)
+			order = append(order, t)
 		}
 	}
-	for k, t := range d.next {
-		d.next[k] = t * int32(d.nclass)
-		if len(d.out[t]) > 0 {
-			d.next[k] = ^d.next[k]
-		}
-	}
+	d.renumber(order)
 	return d
+}
+
+// renumber gives states their breadth-first rank as number, so the
+// shallow states where scanning text spends most of its time share a few
+// cache lines at the start of the table, and stores the final encoding of
+// next (premultiplied, complemented on output).
+func (d *dfa) renumber(order []int32) {
+	rank := make([]int32, len(order))
+	for r, s := range order {
+		rank[s] = int32(r)
+	}
+	n := d.nclass
+	next := make([]int32, len(d.next))
+	out := make([][]int32, len(d.out))
+	for r, s := range order {
+		out[r] = d.out[s]
+		for c := range n {
+			t := d.next[int(s)*n+c]
+			v := rank[t] * int32(n)
+			if len(d.out[t]) > 0 {
+				v = ^v
+			}
+			next[r*n+c] = v
+		}
+	}
+	d.next, d.out = next, out
 }
 
 // dfaHit is one pattern found at text[start:end].
