@@ -120,9 +120,11 @@ type dfaHit struct {
 // that is not glued to an ASCII letter or digit; wholeWord still has to
 // check non-ASCII neighbours.
 func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
+	// Locals, so the loop keeps the table in registers across the appends.
+	next, class := d.next, &d.class
 	s := int32(0) // premultiplied state
 	for i, b := range text {
-		s = d.next[int(s)+int(d.class[b])]
+		s = next[int(s)+int(class[b])]
 		if s >= 0 {
 			continue
 		}
