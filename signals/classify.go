@@ -204,8 +204,8 @@ func (c *Classifier) Classify(in Input) Classification {
 		}
 	}
 	// Evidence is counted first so that all of it shares one allocation,
-	// each label's slice capped so that appending to one never overwrites
-	// another.
+	// each label's slice capped so that a caller appending to one never
+	// overwrites another.
 	var counts [len(fired) + 1]int // per label, then Keyword
 	evidenceOf := func(i int, h hit) bool {
 		r := &c.rules[h.rule]
@@ -229,32 +229,37 @@ func (c *Classifier) Classify(in Input) Classification {
 			nlabels++
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, nlabels), Evidence: map[Label][]Evidence{}}
-	all := make([]Evidence, 0, total)
-	take := func(n int) []Evidence {
-		s := all[len(all) : len(all) : len(all)+n]
-		all = all[:len(all)+n]
-		return s
-	}
-	for i, n := range counts[:len(fired)] {
+	// Evidence is gathered per label in slots, so the map is written once
+	// per label, not read and written per term.
+	var slots [len(counts)][]Evidence
+	all, nslots := make([]Evidence, total), 0
+	for i, n := range counts {
+		slots[i], all = all[:0:n], all[n:]
 		if n > 0 {
-			out.Evidence[c.labels[i]] = take(n)
+			nslots++
 		}
-	}
-	if n := counts[len(fired)]; n > 0 {
-		out.Evidence[Keyword] = take(n)
 	}
 	for i, h := range kept {
 		if evidenceOf(i, h) {
-			r := &c.rules[h.rule]
-			out.Evidence[r.label] = append(out.Evidence[r.label], evidence(&fields[h.field], h))
+			x := c.rules[h.rule].index
+			slots[x] = append(slots[x], evidence(&fields[h.field], h))
 		}
 	}
 	for _, h := range hits {
 		if r := &c.rules[h.rule]; r.kind == kindKeyword {
 			e := evidence(&fields[h.field], h)
 			e.Points = r.points
-			out.Evidence[Keyword] = append(out.Evidence[Keyword], e)
+			slots[len(fired)] = append(slots[len(fired)], e)
+		}
+	}
+	out := Classification{Labels: make([]Label, 0, nlabels), Evidence: make(map[Label][]Evidence, nslots)}
+	for i, e := range slots {
+		if len(e) > 0 {
+			l := Keyword
+			if i < len(fired) {
+				l = c.labels[i]
+			}
+			out.Evidence[l] = e
 		}
 	}
 	for i, l := range c.labels {
