@@ -14,9 +14,12 @@ type dfa struct {
 	// has no multiply in it) and bit-complemented (negative) when that
 	// state ends some pattern, so the loop tests one sign instead of
 	// loading a list per byte.
-	next   []int32
-	out    [][]int32 // per state: the patterns that end there
-	length []int32   // per pattern: its length in bytes
+	next []int32
+	out  [][]int32 // per state while building: the patterns that end there
+	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s, flat
+	// so the garbage collector has no per-state slices to scan.
+	outs, outAt []int32
+	length      []int32 // per pattern: its length in bytes
 }
 
 func newDFA(patterns []string) *dfa {
@@ -96,9 +99,10 @@ func (d *dfa) renumber(order []int32) {
 	}
 	n := d.nclass
 	next := make([]int32, len(d.next))
-	out := make([][]int32, len(d.out))
+	d.outAt = make([]int32, 0, len(order)+1)
 	for r, s := range order {
-		out[r] = d.out[s]
+		d.outAt = append(d.outAt, int32(len(d.outs)))
+		d.outs = append(d.outs, d.out[s]...)
 		for c := range n {
 			t := d.next[int(s)*n+c]
 			v := rank[t] * int32(n)
@@ -108,7 +112,8 @@ func (d *dfa) renumber(order []int32) {
 			next[r*n+c] = v
 		}
 	}
-	d.next, d.out = next, out
+	d.outAt = append(d.outAt, int32(len(d.outs)))
+	d.next, d.out = next, nil
 }
 
 // dfaHit is one pattern found at text[start:end].
@@ -133,7 +138,8 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 		if end < len(text) && asciiGlued(b, text[end]) {
 			continue
 		}
-		for _, p := range d.out[int(s)/d.nclass] {
+		st := int(s) / d.nclass
+		for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
 			start := end - int(d.length[p])
 			if start > 0 && asciiGlued(text[start], text[start-1]) {
 				continue
