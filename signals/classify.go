@@ -173,6 +173,10 @@ func (c *Classifier) Classify(in Input) Classification {
 		kept = c.resolve(kept, hits, fields)
 	}
 	sc.kept = kept
+	// complete[i] tells whether kept hit i counts: a rule counts once per
+	// occurrence of its first part, once all its parts are in the field.
+	// Rules of a "[with ...]" section count in a second round, when one of
+	// their labels fired in the first.
 	complete := sc.complete[:0]
 	for i, h := range kept {
 		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
