@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Extra is what a watch list adds to the lexicon.
@@ -121,20 +122,28 @@ type hit struct {
 	start, end int32 // in the prepared field text
 }
 
+// scratch holds one Classify call's buffers. Pooled so that a warm
+// classifier allocates only what it returns, while the Classifier itself
+// stays immutable and safe for concurrent use.
+type scratch struct {
+	fields     [2]field
+	name       field // the company name, prepared
+	hits, kept []hit
+	raw        []dfaHit
+	complete   []bool
+	forms      [2][]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 // Classify labels one item. Labels come in SIGNALS.md order.
 func (c *Classifier) Classify(in Input) Classification {
-	// One buffer for both fields and small stack arrays for hits keep
-	// allocations per item to a handful.
-	var fields [2]field
-	tl := len(in.Title) + len(in.Title)/8 + 8
-	buf := make([]byte, 0, tl+len(in.Summary)+len(in.Summary)/8+8)
-	fields[fieldTitle].text = buf[:0:tl]
-	fields[fieldSummary].text = buf[tl:tl]
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	fields := &sc.fields
 	fields[fieldTitle].prepare(in.Title, true)
 	fields[fieldSummary].prepare(in.Summary, true)
-	var hitBuf [64]hit
-	var rawBuf [64]dfaHit
-	hits, raw := hitBuf[:0], rawBuf[:0]
+	hits, raw := sc.hits[:0], sc.raw[:0]
 	veto := false
 	for fi := range fields {
 		f := &fields[fi]
@@ -151,27 +160,28 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
+	sc.raw = raw
 	if in.Company != "" {
-		forms := companyForms(in.Company)
+		forms := sc.companyForms(in.Company)
 		hits = slices.DeleteFunc(hits, func(h hit) bool {
 			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
 		})
 	}
-	var keptBuf [64]hit
-	kept := keptBuf[:0]
+	sc.hits = hits
+	kept := sc.kept[:0]
 	if !veto {
-		kept = c.resolve(kept, hits, &fields)
+		kept = c.resolve(kept, hits, fields)
 	}
-	// masks[i] holds, per kept hit, the parts of its rule seen in its field.
-	// A rule counts once per occurrence of its first part, once all its
-	// parts are in the field. Rules of a "[with ...]" section count in a
-	// second round, when one of their labels fired in the first.
-	var completeBuf [64]bool
-	complete := completeBuf[:0]
+	sc.kept = kept
+	// complete[i] tells whether kept hit i counts: a rule counts once per
+	// occurrence of its first part, once all its parts are in the field.
+	// Rules of a "[with ...]" section count in a second round, when one of
+	// their labels fired in the first.
+	complete := sc.complete[:0]
 	for i, h := range kept {
 		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
 	}
+	sc.complete = complete
 	var fired [9]bool
 	for _, l := range in.Hints {
 		if i := slices.Index(c.labels, l); i >= 0 {
@@ -197,16 +207,63 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
+	// Evidence is counted first so that all of it shares one allocation,
+	// each label's slice capped so that a caller appending to one never
+	// overwrites another.
+	var counts [len(fired) + 1]int // per label, then Keyword
+	evidenceOf := func(i int, h hit) bool {
+		r := &c.rules[h.rule]
+		return complete[i] && fired[r.index] && r.weight > 0 && (len(r.with) == 0 || c.anyFired(r, &fired))
+	}
+	total, nlabels := 0, 0
 	for i, h := range kept {
-		if r := &c.rules[h.rule]; complete[i] && fired[r.index] && r.weight > 0 && (len(r.with) == 0 || c.anyFired(r, &fired)) {
-			out.Evidence[r.label] = append(out.Evidence[r.label], evidence(&fields[h.field], h))
+		if evidenceOf(i, h) {
+			counts[c.rules[h.rule].index]++
+			total++
+		}
+	}
+	for _, h := range hits {
+		if c.rules[h.rule].kind == kindKeyword {
+			counts[len(fired)]++
+			total++
+		}
+	}
+	for i := range fired {
+		if fired[i] {
+			nlabels++
+		}
+	}
+	// Evidence is gathered per label in slots, so the map is written once
+	// per label, not read and written per term.
+	var slots [len(counts)][]Evidence
+	all, nslots := make([]Evidence, total), 0
+	for i, n := range counts {
+		slots[i], all = all[:0:n], all[n:]
+		if n > 0 {
+			nslots++
+		}
+	}
+	for i, h := range kept {
+		if evidenceOf(i, h) {
+			x := c.rules[h.rule].index
+			slots[x] = append(slots[x], evidence(&fields[h.field], h))
 		}
 	}
 	for _, h := range hits {
 		if r := &c.rules[h.rule]; r.kind == kindKeyword {
 			e := evidence(&fields[h.field], h)
 			e.Points = r.points
-			out.Evidence[Keyword] = append(out.Evidence[Keyword], e)
+			slots[len(fired)] = append(slots[len(fired)], e)
+		}
+	}
+	out := Classification{Labels: make([]Label, 0, nlabels), Evidence: make(map[Label][]Evidence, nslots)}
+	for i, e := range slots {
+		if len(e) > 0 {
+			l := Keyword
+			if i < len(fired) {
+				l = c.labels[i]
+			}
+			out.Evidence[l] = e
 		}
 	}
 	for i, l := range c.labels {
@@ -222,12 +279,12 @@ func (c *Classifier) Classify(in Input) Classification {
 const roleWindow = 40
 
 // companyForms is how the company may be named in folded text: its name
-// without legal form, and its first word when that is distinctive.
-func companyForms(name string) [][]byte {
-	var f field
-	f.prepare(name, true)
-	full := []byte(stripLegal(string(f.text)))
-	forms := [][]byte{full}
+// without legal form, and its first word when that is distinctive. The
+// forms point into sc.name.
+func (sc *scratch) companyForms(name string) [][]byte {
+	sc.name.prepare(name, true)
+	full := stripLegal(sc.name.text)
+	forms := append(sc.forms[:0], full)
 	if first, _, ok := bytes.Cut(full, []byte(" ")); ok && len(first) >= 4 {
 		forms = append(forms, first)
 	}

@@ -9,12 +9,17 @@ package signals
 type dfa struct {
 	class  [256]uint8
 	nclass int
-	// next maps state*nclass + class to the next state, bit-complemented
-	// (negative) when that state ends some pattern, so the scan loop
-	// tests one sign instead of loading a list per byte.
-	next   []int32
-	out    [][]int32 // per state: the patterns that end there
-	length []int32   // per pattern: its length in bytes
+	// next maps state*nclass + class to the next state, itself stored
+	// premultiplied by nclass (so the scan loop's dependent chain of loads
+	// has no multiply in it) and bit-complemented (negative) when that
+	// state ends some pattern, so the loop tests one sign instead of
+	// loading a list per byte.
+	next []int32
+	out  [][]int32 // per state while building: the patterns that end there
+	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s, flat
+	// so the garbage collector has no per-state slices to scan.
+	outs, outAt []int32
+	length      []int32 // per pattern: its length in bytes
 }
 
 func newDFA(patterns []string) *dfa {
@@ -53,11 +58,13 @@ func newDFA(patterns []string) *dfa {
 	// edges are already complete, and inherit its outputs.
 	fail := make([]int32, len(d.out))
 	queue := make([]int32, 0, len(d.out))
+	order := []int32{0} // states breadth-first
 	for c := range d.nclass {
 		if t := d.next[c]; t < 0 {
 			d.next[c] = 0
 		} else {
 			queue = append(queue, t)
+			order = append(order, t)
 		}
 	}
 	for len(queue) > 0 {
@@ -74,14 +81,39 @@ func newDFA(patterns []string) *dfa {
 			fail[t] = f
 			d.out[t] = append(d.out[t], d.out[f]...)
 			queue = append(queue, t)
+			order = append(order, t)
 		}
 	}
-	for k, t := range d.next {
-		if len(d.out[t]) > 0 {
-			d.next[k] = ^t
-		}
-	}
+	d.renumber(order)
 	return d
+}
+
+// renumber gives states their breadth-first rank as number, so the
+// shallow states where scanning text spends most of its time share a few
+// cache lines at the start of the table, and stores the final encoding of
+// next (premultiplied, complemented on output).
+func (d *dfa) renumber(order []int32) {
+	rank := make([]int32, len(order))
+	for r, s := range order {
+		rank[s] = int32(r)
+	}
+	n := d.nclass
+	next := make([]int32, len(d.next))
+	d.outAt = make([]int32, 0, len(order)+1)
+	for r, s := range order {
+		d.outAt = append(d.outAt, int32(len(d.outs)))
+		d.outs = append(d.outs, d.out[s]...)
+		for c := range n {
+			t := d.next[int(s)*n+c]
+			v := rank[t] * int32(n)
+			if len(d.out[t]) > 0 {
+				v = ^v
+			}
+			next[r*n+c] = v
+		}
+	}
+	d.outAt = append(d.outAt, int32(len(d.outs)))
+	d.next, d.out = next, nil
 }
 
 // dfaHit is one pattern found at text[start:end].
@@ -93,10 +125,11 @@ type dfaHit struct {
 // that is not glued to an ASCII letter or digit; wholeWord still has to
 // check non-ASCII neighbours.
 func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
-	s := int32(0)
-	n := d.nclass
+	// Locals, so the loop keeps the table in registers across the appends.
+	next, class := d.next, &d.class
+	s := int32(0) // premultiplied state
 	for i, b := range text {
-		s = d.next[int(s)*n+int(d.class[b])]
+		s = next[int(s)+int(class[b])]
 		if s >= 0 {
 			continue
 		}
@@ -105,7 +138,8 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 		if end < len(text) && asciiGlued(b, text[end]) {
 			continue
 		}
-		for _, p := range d.out[s] {
+		st := int(s) / d.nclass
+		for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
 			start := end - int(d.length[p])
 			if start > 0 && asciiGlued(text[start], text[start-1]) {
 				continue

@@ -1,14 +1,14 @@
 package signals
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
 // Company is a watched company as the matcher needs it.
@@ -30,7 +30,7 @@ type Match struct {
 // Matcher finds watched companies in items with one automaton over all
 // names. It is immutable and safe for concurrent use.
 type Matcher struct {
-	ac        ahocorasick.AhoCorasick
+	names     *names
 	refs      [][]nameRef // per pattern
 	companies []Company
 	domains   map[string]int // folded domain → company index
@@ -46,26 +46,41 @@ type nameRef struct {
 // ledeBytes is how far into a summary a mention still counts as strong.
 const ledeBytes = 300
 
-// legalSuffixes are company forms a name may carry or omit.
-func legalSuffixes() []string {
-	return []string{"sa", "sas", "sasu", "sarl", "eurl", "sca", "se", "snc", "group", "groupe",
+// legalSuffix reports whether a folded word, dots dropped ("s.a." → "sa"),
+// is a company form a name may carry or omit.
+func legalSuffix(word []byte) bool {
+	var buf [16]byte
+	w := buf[:0]
+	for _, c := range word {
+		if c != '.' {
+			if len(w) == len(buf) {
+				return false // longer than any legal form
+			}
+			w = append(w, c)
+		}
+	}
+	switch string(w) {
+	case "sa", "sas", "sasu", "sarl", "eurl", "sca", "se", "snc", "group", "groupe",
 		"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc", "plc",
-		"gmbh", "ag", "nv", "bv", "spa", "ab", "holding", "holdings", "lp", "llp"}
+		"gmbh", "ag", "nv", "bv", "spa", "ab", "holding", "holdings", "lp", "llp":
+		return true
+	}
+	return false
 }
 
 // stripLegal drops trailing legal forms from a folded name
 // ("breizh conserves sas" → "breizh conserves"), keeping at least one word.
-func stripLegal(name string) string {
+// It works in place on bytes so the classifier strips without allocating.
+func stripLegal(name []byte) []byte {
 	for {
-		i := strings.LastIndexByte(name, ' ')
+		i := bytes.LastIndexByte(name, ' ')
 		if i < 0 {
 			return name
 		}
-		last := strings.Trim(name[i+1:], ".,")
-		if !slices.Contains(legalSuffixes(), strings.ReplaceAll(last, ".", "")) {
+		if !legalSuffix(bytes.Trim(name[i+1:], ".,")) {
 			return name
 		}
-		name = strings.TrimRight(name[:i], " ,")
+		name = bytes.TrimRight(name[:i], " ,")
 	}
 }
 
@@ -98,7 +113,7 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 			if err != nil {
 				return nil, fmt.Errorf("company %s: %w", c.Key, err)
 			}
-			f = stripLegal(f)
+			f = string(stripLegal([]byte(f)))
 			add(f, nameRef{company: int32(ci), proper: !strings.Contains(f, " ") && hasUpper(name), term: name})
 			n++
 		}
@@ -118,8 +133,7 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 			add(f, nameRef{company: int32(ci), exclude: true, term: x})
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	m.ac = b.Build(patterns)
+	m.names = newNames(patterns)
 	return m, nil
 }
 
@@ -132,61 +146,77 @@ func hasUpper(s string) bool {
 	return false
 }
 
+// mention is what one Match call found about one company.
+type mention struct {
+	company  int32
+	strength Strength
+	term     string
+	excluded bool
+}
+
+// matchScratch holds one Match call's buffers, pooled so that the Matcher
+// stays immutable and a warm call allocates only its result.
+type matchScratch struct {
+	field    field
+	mentions []mention // few per item: a linear search beats a map
+}
+
+var matchPool = sync.Pool{New: func() any { return new(matchScratch) }}
+
+// get returns the mention of company ci, adding it when new.
+func (sc *matchScratch) get(ci int32) *mention {
+	for i := range sc.mentions {
+		if sc.mentions[i].company == ci {
+			return &sc.mentions[i]
+		}
+	}
+	sc.mentions = append(sc.mentions, mention{company: ci})
+	return &sc.mentions[len(sc.mentions)-1]
+}
+
 // Match lists the companies it mentions, one Match per company (its
 // strongest mention), in the order the companies were given.
 func (m *Matcher) Match(it Item) []Match {
-	type state struct {
-		strength Strength
-		term     string
-		excluded bool
-	}
-	found := map[int32]*state{}
-	get := func(ci int32) *state {
-		s := found[ci]
-		if s == nil {
-			s = &state{}
-			found[ci] = s
-		}
-		return s
-	}
+	sc := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(sc)
+	sc.mentions = sc.mentions[:0]
 	if ci, ok := m.linkCompany(it.URL); ok {
-		s := get(int32(ci))
+		s := sc.get(int32(ci))
 		s.strength, s.term = Strong, m.companies[ci].Domain
 	}
-	var f field
-	for fi, text := range []string{it.Title, it.Summary} {
+	f := &sc.field
+	for fi, text := range [2]string{it.Title, it.Summary} {
 		f.prepare(text, false)
-		iter := m.ac.IterOverlappingByte(f.text)
-		for hit := iter.Next(); hit != nil; hit = iter.Next() {
-			if !wholeWord(f.text, hit.Start(), hit.End()) {
-				continue
+		m.names.scan(f.text, func(pattern int32, start, end int) {
+			if !wholeWord(f.text, start, end) {
+				return
 			}
-			for _, ref := range m.refs[hit.Pattern()] {
-				s := get(ref.company)
+			for _, ref := range m.refs[pattern] {
+				s := sc.get(ref.company)
 				if ref.exclude {
 					s.excluded = true
 					continue
 				}
-				if ref.proper && !capitalised(f.orig[f.origOffset(hit.Start()):]) {
+				if ref.proper && !capitalised(f.orig[f.origOffset(start):]) {
 					continue
 				}
 				strength := Strong
-				if fi == 1 && f.origOffset(hit.Start()) >= ledeBytes {
+				if fi == 1 && f.origOffset(start) >= ledeBytes {
 					strength = Weak
 				}
 				if strength > s.strength {
 					s.strength, s.term = strength, ref.term
 				}
 			}
-		}
+		})
 	}
+	slices.SortFunc(sc.mentions, func(a, b mention) int { return int(a.company - b.company) })
 	var out []Match
-	for ci := range m.companies {
-		s := found[int32(ci)]
-		if s == nil || s.excluded || s.strength == NoMention {
+	for _, s := range sc.mentions {
+		if s.excluded || s.strength == NoMention {
 			continue
 		}
-		out = append(out, Match{Key: m.companies[ci].Key, Strength: s.strength, Term: s.term})
+		out = append(out, Match{Key: m.companies[s.company].Key, Strength: s.strength, Term: s.term})
 	}
 	return out
 }

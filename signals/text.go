@@ -29,25 +29,16 @@ func (f *field) prepare(s string, numbers bool) {
 		b.t = make([]byte, 0, len(s)+len(s)/8+8)
 	}
 	for i := 0; i < len(s); {
-		// Fast path: a run of bytes that fold to themselves.
-		j := i
-		for j < len(s) {
-			c := s[j]
-			if c >= utf8.RuneSelf || c <= ' ' || c == '$' || ('0' <= c && c <= '9') || ('A' <= c && c <= 'Z') {
-				break
-			}
-			j++
-		}
-		b.t = append(b.t, s[i:j]...)
-		if i = j; i == len(s) {
-			break
-		}
+		// Fast path, a byte at a time (words are too short for copying
+		// runs to pay): bytes that fold to one byte whatever surrounds them.
 		c := s[i]
-		switch {
-		case 'A' <= c && c <= 'Z':
-			b.t = append(b.t, c+'a'-'A')
+		if l := plainFold[c]; l != 0 {
+			b.t = append(b.t, l)
 			i++
-		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
+			continue
+		}
+		switch {
+		case c == ' ' && i+1 < len(s) && (plainFold[s[i+1]] != 0 || separator(s, i+1) == 0) && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
 			b.t = append(b.t, ' ') // a lone space maps to itself
 			i++
 		case separator(s, i) > 0:
@@ -80,6 +71,18 @@ func (f *field) prepare(s string, numbers bool) {
 	}
 	f.orig, f.text, f.anchors = s, b.t, b.a
 }
+
+// plainFold maps each ASCII byte that prepare always turns into one byte
+// (letters, lowered, and punctuation but '$') to that byte, and all others
+// (blanks, digits, '$', non-ASCII) to 0.
+var plainFold = func() (t [256]byte) {
+	for c := '!'; c < utf8.RuneSelf; c++ {
+		if c != '$' && !('0' <= c && c <= '9') {
+			t[c] = lowerASCII(byte(c))
+		}
+	}
+	return t
+}()
 
 // builder accumulates prepared text and its anchors.
 type builder struct {
