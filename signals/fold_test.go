@@ -79,7 +79,7 @@ func FuzzFold(f *testing.F) {
 }
 
 func FuzzPrepare(f *testing.F) {
-	for _, s := range []string{"lève 12,5 M€", "raises $40m", "1 400 postes", "  a\u00a0 b  ", "Cœur", "e\u0301t\u00e9"} {
+	for _, s := range []string{"lève 12,5 M€", "raises $40m", "1 400 postes", "  a\u00a0 b  ", "Cœur", "e\u0301t\u00e9", "\u02dd"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -94,7 +94,11 @@ func FuzzPrepare(f *testing.F) {
 				}
 				prev = o
 			}
-			if !numbers && !strings.ContainsAny(s, " \t\n\r\f\v$\u00a0\u00a3\u00a5\u20ac\u202f\u2009\u200a\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u205f\u3000\u1680") {
+			// prepare folds runs of blanks and currency signs that Fold keeps,
+			// so compare only texts with none, before or after folding ("˝"
+			// folds to a space).
+			const blanks = " \t\n\r\f\v$\u00a0\u00a3\u00a5\u20ac\u202f\u2009\u200a\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u205f\u3000\u1680"
+			if !numbers && !strings.ContainsAny(s, blanks) && !strings.ContainsAny(Fold(s), blanks) {
 				if got, want := string(fl.text), Fold(s); got != want {
 					t.Fatalf("prepare(%q) = %q, Fold %q", s, got, want)
 				}
