@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -342,7 +341,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 	b := tx.Bucket(bucketSignals)
 	k := key(ref.LeadKey, ref.Story)
 	var s signals.Signal
-	found, err := getJSON(b, k, &s)
+	found, err := getSignal(b, k, &s)
 	if err != nil {
 		return ref, false, err
 	}
@@ -352,7 +351,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		if k2, ok, err := stories.similar(tx, ref.LeadKey, it.Title, now); err != nil {
 			return ref, false, err
 		} else if ok {
-			if _, err := getJSON(b, k2, &s); err != nil {
+			if _, err := getSignal(b, k2, &s); err != nil {
 				return ref, false, err
 			}
 			k, found = k2, true
@@ -371,7 +370,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 			s.Strength = m.Strength
 		}
 		stories.touched[ref.LeadKey] = true
-		return ref, false, putJSON(b, k, s)
+		return ref, false, b.Put(k, encodeSignal(s))
 	}
 	s = signals.Signal{
 		ID: ref.Story, Watchlist: pr.Watchlist, Company: pr.Name,
@@ -381,7 +380,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 	}
 	stories.add(ref.LeadKey, storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen})
 	stories.touched[ref.LeadKey] = true
-	return ref, true, putJSON(b, k, s)
+	return ref, true, b.Put(k, encodeSignal(s))
 }
 
 // storyBrief is what the same-story test reads of a stored signal.
@@ -415,9 +414,9 @@ func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
 	briefs := []storyBrief{}
 	cur := tx.Bucket(bucketSignals).Cursor()
 	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-		var sb storyBrief
-		if err := json.Unmarshal(v, &sb); err != nil {
-			return nil, fmt.Errorf("decode signal %q: %w", k, err)
+		sb, err := decodeStoryBrief(k, v)
+		if err != nil {
+			return nil, err
 		}
 		briefs = append(briefs, sb)
 	}

@@ -159,7 +159,7 @@ func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
 		for _, ref := range fresh {
 			pr := p.prospects[ref.LeadKey]
 			var s signals.Signal
-			if _, err := getJSON(tx.Bucket(bucketSignals), key(ref.LeadKey, ref.Story), &s); err != nil {
+			if _, err := getSignal(tx.Bucket(bucketSignals), key(ref.LeadKey, ref.Story), &s); err != nil {
 				return err
 			}
 			wanted := false

@@ -32,11 +32,9 @@ func (s *Store) Prune(retention time.Duration, now time.Time) (Pruned, error) {
 			}
 			return json.Unmarshal(v, &r) == nil && r.FirstSeen.Before(cutoff)
 		}},
-		{bucketSignals, &p.Signals, func(_, v []byte) bool {
-			var r struct {
-				FirstSeen time.Time `json:"first_seen_at"`
-			}
-			return json.Unmarshal(v, &r) == nil && r.FirstSeen.Before(cutoff)
+		{bucketSignals, &p.Signals, func(k, v []byte) bool {
+			sb, err := decodeStoryBrief(k, v)
+			return err == nil && sb.FirstSeen.Before(cutoff)
 		}},
 		{bucketHistory, &p.History, func(k, _ []byte) bool {
 			return len(k) >= 10 && string(k[len(k)-10:]) < day

@@ -150,8 +150,8 @@ func leadSignals(tx *bolt.Tx, leadKey string) ([]signals.Signal, error) {
 	c := tx.Bucket(bucketSignals).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var s signals.Signal
-		if err := json.Unmarshal(v, &s); err != nil {
-			return nil, fmt.Errorf("decode signal %q: %w", k, err)
+		if err := decodeSignal(k, v, &s); err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
