@@ -16,7 +16,7 @@ import (
 	"github.com/veille-hq/veille/signals"
 )
 
-// Signal records are the bulk of the store and every cycle reads a lead's
+// Signal and item records are the bulk of the store and every cycle reads a lead's
 // signals twice (the same-story test and the rescore), so they are kept in
 // a compact binary form rather than JSON: about a quarter of the bytes,
 // hence of the file and of its resident pages, and no reflection to decode.
@@ -33,7 +33,7 @@ const signalCodecV1 = 1
 const flagBacklog = 1
 
 // errCorrupt says a record ends early or holds impossible counts.
-var errCorrupt = errors.New("corrupt signal record")
+var errCorrupt = errors.New("corrupt record")
 
 func encodeSignal(s signals.Signal) []byte {
 	b := make([]byte, 0, 64+len(s.Title)+2*len(s.URL)+len(s.Source))
@@ -155,6 +155,94 @@ func decodeStoryBrief(k, v []byte) (storyBrief, error) {
 		return sb, fmt.Errorf("decode signal %q: %w", k, d.err)
 	}
 	return sb, nil
+}
+
+// Item records are checked for existence on every fetch and read back
+// only for exports: first-seen time first (pruning reads only that), then
+// what the key does not already hold. The key is source id \x00 item id,
+// and the item id carries the GUID ("g:") or, without one, the link ("u:").
+const itemCodecV1 = 1
+
+func encodeItem(r StoredItem) []byte {
+	id := r.ID()
+	b := make([]byte, 0, 32+len(r.Title)+len(r.URL))
+	b = append(b, itemCodecV1)
+	b = appendTime(b, r.FirstSeen)
+	b = appendTime(b, r.Published)
+	if strings.HasPrefix(id, "g:") {
+		b = appendString(b, r.URL)
+	} else {
+		b = appendString(b, "") // the key holds the link, or the item has none
+	}
+	b = appendString(b, r.Title)
+	b = appendString(b, r.Lang)
+	b = binary.AppendUvarint(b, uint64(len(r.Hints)))
+	for _, l := range r.Hints {
+		b = appendString(b, string(l))
+	}
+	return b
+}
+
+func decodeItem(k, v []byte) (StoredItem, error) {
+	var r StoredItem
+	if len(v) > 0 && v[0] == '{' {
+		if err := json.Unmarshal(v, &r); err != nil {
+			return r, fmt.Errorf("decode item %q: %w", k, err)
+		}
+		return r, nil
+	}
+	source, id, ok := strings.Cut(string(k), "\x00")
+	if !ok {
+		return r, fmt.Errorf("decode item %q: %w: bad key", k, errCorrupt)
+	}
+	r.SourceID = source
+	d := decoder{b: v}
+	if d.byte() != itemCodecV1 {
+		return r, fmt.Errorf("decode item %q: %w: unknown version", k, errCorrupt)
+	}
+	r.FirstSeen = d.time()
+	r.Published = d.time()
+	r.URL = d.string()
+	switch {
+	case strings.HasPrefix(id, "g:"):
+		r.GUID = id[2:]
+	case r.URL != "":
+		d.fail() // only a GUID's record holds the link
+	case strings.HasPrefix(id, "u:"):
+		r.URL = id[2:]
+	}
+	r.Title = d.string()
+	r.Lang = d.string()
+	if n := d.count(); n > 0 {
+		r.Hints = make([]signals.Label, n)
+		for i := range r.Hints {
+			r.Hints[i] = signals.Label(d.string())
+		}
+	}
+	if d.err == nil && len(d.b) != 0 {
+		d.err = errCorrupt
+	}
+	if d.err != nil {
+		return r, fmt.Errorf("decode item %q: %w", k, d.err)
+	}
+	return r, nil
+}
+
+// itemFirstSeen reads only an item record's first-seen time.
+func itemFirstSeen(v []byte) (time.Time, error) {
+	if len(v) > 0 && v[0] == '{' {
+		var r struct {
+			FirstSeen time.Time `json:"first_seen"`
+		}
+		err := json.Unmarshal(v, &r)
+		return r.FirstSeen, err
+	}
+	d := decoder{b: v}
+	if d.byte() != itemCodecV1 {
+		return time.Time{}, errCorrupt
+	}
+	t := d.time()
+	return t, d.err
 }
 
 // splitSignalKey splits watchlist \x00 company \x00 story into the lead key

@@ -3,6 +3,7 @@ package watcher
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,6 +138,74 @@ func FuzzDecodeSignal(f *testing.F) {
 		}
 		if !reflect.DeepEqual(again, s) {
 			t.Fatalf("re-encoding changed the signal:\n%+v\n%+v", s, again)
+		}
+	})
+}
+
+func codecItems() []StoredItem {
+	seen := time.Date(2026, 11, 23, 7, 30, 12, 5, time.UTC)
+	return []StoredItem{
+		{Item: signals.Item{SourceID: "feed:0014394a9f45775c", GUID: "urn:uuid:42", URL: "https://news.example.org/a/1",
+			Title: "Sancy Précision nomme un directeur général", Published: time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC), Lang: "fr"}, FirstSeen: seen},
+		{Item: signals.Item{SourceID: "page:1", URL: "https://example.com/jobs", Title: "3 new offers", Hints: []signals.Label{signals.HRMoves}}, FirstSeen: seen},
+		{Item: signals.Item{SourceID: "feed:2", Title: "No link, no guid", Published: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}, FirstSeen: seen},
+	}
+}
+
+func TestItemCodecRoundTrip(t *testing.T) {
+	for _, r := range codecItems() {
+		t.Run(r.ID(), func(t *testing.T) {
+			k := key(r.SourceID, r.ID())
+			v := encodeItem(r)
+			got, err := decodeItem(k, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, r) {
+				t.Errorf("round trip:\n got %+v\nwant %+v", got, r)
+			}
+			if seen, err := itemFirstSeen(v); err != nil || !seen.Equal(r.FirstSeen) {
+				t.Errorf("first seen = %v, %v", seen, err)
+			}
+			for n := range len(v) {
+				if _, err := decodeItem(k, v[:n]); err == nil {
+					t.Errorf("decode of the first %d of %d bytes succeeded", n, len(v))
+				}
+			}
+			js, _ := json.Marshal(r)
+			old, err := decodeItem(k, js)
+			if err != nil || old.Title != r.Title || !old.FirstSeen.Equal(r.FirstSeen) {
+				t.Errorf("JSON record decoded as %+v, %v", old, err)
+			}
+			if seen, err := itemFirstSeen(js); err != nil || !seen.Equal(r.FirstSeen) {
+				t.Errorf("JSON first seen = %v, %v", seen, err)
+			}
+		})
+	}
+}
+
+func FuzzDecodeItem(f *testing.F) {
+	for _, r := range codecItems() {
+		f.Add("g:x", encodeItem(r))
+	}
+	f.Fuzz(func(t *testing.T, id string, v []byte) {
+		if len(v) > 0 && v[0] == '{' || !strings.HasPrefix(id, "g:") && !strings.HasPrefix(id, "u:") && !strings.HasPrefix(id, "h:") {
+			return
+		}
+		k := key("src", id)
+		r, err := decodeItem(k, v)
+		if err != nil {
+			return
+		}
+		if strings.HasPrefix(id, "u:") && r.URL == "" || strings.HasPrefix(id, "g:") && r.GUID == "" {
+			return // an id a real item cannot have
+		}
+		again, err := decodeItem(k, encodeItem(r))
+		if err != nil {
+			t.Fatalf("re-encoded item does not decode: %v", err)
+		}
+		if !reflect.DeepEqual(again, r) {
+			t.Fatalf("re-encoding changed the item:\n%+v\n%+v", r, again)
 		}
 	})
 }

@@ -264,7 +264,7 @@ func applyTx(tx *bolt.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, no
 	if f.err != nil || f.res.NotModified {
 		return 0, nil, nil
 	}
-	items := tx.Bucket(bucketItems)
+	items := dense(tx, bucketItems)
 	firstFetched := f.state.FirstFetched
 	if firstFetched.IsZero() {
 		firstFetched = now
@@ -279,7 +279,7 @@ func applyTx(tx *bolt.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, no
 		// the file and its resident pages, many times larger.
 		rec := StoredItem{Item: it, FirstSeen: now}
 		rec.Summary = ""
-		if err := putJSON(items, k, rec); err != nil {
+		if err := items.Put(k, encodeItem(rec)); err != nil {
 			return 0, nil, err
 		}
 		newItems++
@@ -338,7 +338,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
 	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it), Labels: cls.Labels}
-	b := tx.Bucket(bucketSignals)
+	b := dense(tx, bucketSignals)
 	k := key(ref.LeadKey, ref.Story)
 	var s signals.Signal
 	found, err := getSignal(b, k, &s)

@@ -127,8 +127,8 @@ func (s *Store) Items() ([]StoredItem, error) {
 	var out []StoredItem
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
-			var r StoredItem
-			if _, err := getJSON(tx.Bucket(bucketItems), k, &r); err != nil {
+			r, err := decodeItem(k, v)
+			if err != nil {
 				return err
 			}
 			out = append(out, r)

@@ -1,7 +1,6 @@
 package watcher
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -27,10 +26,8 @@ func (s *Store) Prune(retention time.Duration, now time.Time) (Pruned, error) {
 		old    func(k, v []byte) bool
 	}{
 		{bucketItems, &p.Items, func(_, v []byte) bool {
-			var r struct {
-				FirstSeen time.Time `json:"first_seen"`
-			}
-			return json.Unmarshal(v, &r) == nil && r.FirstSeen.Before(cutoff)
+			seen, err := itemFirstSeen(v)
+			return err == nil && seen.Before(cutoff)
 		}},
 		{bucketSignals, &p.Signals, func(k, v []byte) bool {
 			sb, err := decodeStoryBrief(k, v)

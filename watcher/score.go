@@ -86,7 +86,7 @@ func (w *Watcher) rescore(now time.Time, only map[string]bool) error {
 	p := w.Plan()
 	day := now.In(p.cfg.Location).Format("2006-01-02")
 	err := w.Store.db.Update(func(tx *bolt.Tx) error {
-		leads, hist := tx.Bucket(bucketLeads), tx.Bucket(bucketHistory)
+		leads, hist := tx.Bucket(bucketLeads), dense(tx, bucketHistory)
 		for _, lk := range p.order {
 			if only != nil && !only[lk] {
 				continue

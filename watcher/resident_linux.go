@@ -1,0 +1,25 @@
+package watcher
+
+import (
+	"os"
+
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sys/unix"
+)
+
+// dropResident tells the kernel the process no longer needs the pages of
+// the store's memory map that it has touched. With NoFreelistSync, opening
+// the store reads every page to rebuild the freelist, which left the whole
+// file resident in the process (a 128 MB store: 117 MB resident after open
+// alone) although a cycle then reads a fraction of it. The pages stay in
+// the page cache; a later read maps them again. Writes go through the file,
+// not the map, so no data is at stake.
+func dropResident(db *bolt.DB) {
+	st, err := os.Stat(db.Path())
+	if err != nil || st.Size() == 0 {
+		return
+	}
+	// A raw madvise: the map's address comes from bbolt as a uintptr, and
+	// turning it back into a slice is what unsafe rules forbid.
+	unix.Syscall(unix.SYS_MADVISE, db.Info().Data, uintptr(st.Size()), unix.MADV_DONTNEED) //nolint:errcheck // advice only
+}

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package watcher
+
+import bolt "go.etcd.io/bbolt"
+
+// dropResident is Linux-only (madvise); elsewhere the pages the freelist
+// rebuild touched stay resident until the kernel reclaims them.
+func dropResident(*bolt.DB) {}
