@@ -1,9 +1,11 @@
 package signals
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // StoryWindow is how far apart two outlets' items may be seen and still be
@@ -18,25 +20,41 @@ const SameStoryThreshold = 0.6
 // (case, accents), split into words, short words dropped (articles,
 // prepositions), then the Jaccard index of the two word sets, in 0–1.
 func TitleSimilarity(a, b string) float64 {
-	wa, wb := titleWords(a), titleWords(b)
-	if len(wa) == 0 || len(wb) == 0 {
+	return NewTitleWords(a).Similarity(NewTitleWords(b))
+}
+
+// TitleWords is a headline prepared for TitleSimilarity, so comparing a new
+// item with a company's recent stories prepares each title once, not once
+// per pair.
+type TitleWords struct {
+	words []string // sorted, unique
+}
+
+// NewTitleWords prepares s.
+func NewTitleWords(s string) TitleWords {
+	words := strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words = slices.DeleteFunc(words, func(w string) bool { return utf8.RuneCountInString(w) <= 2 })
+	slices.Sort(words)
+	return TitleWords{words: slices.Compact(words)}
+}
+
+// Similarity is the Jaccard index of the two titles' word sets, in 0–1.
+func (a TitleWords) Similarity(b TitleWords) float64 {
+	if len(a.words) == 0 || len(b.words) == 0 {
 		return 0
 	}
 	inter := 0
-	for w := range wa {
-		if wb[w] {
+	for i, j := 0, 0; i < len(a.words) && j < len(b.words); {
+		switch c := strings.Compare(a.words[i], b.words[j]); {
+		case c == 0:
 			inter++
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
-	return float64(inter) / float64(len(wa)+len(wb)-inter)
-}
-
-func titleWords(s string) map[string]bool {
-	words := map[string]bool{}
-	for _, w := range strings.FieldsFunc(Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if len([]rune(w)) > 2 {
-			words[w] = true
-		}
-	}
-	return words
+	return float64(inter) / float64(len(a.words)+len(b.words)-inter)
 }

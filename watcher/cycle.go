@@ -385,9 +385,10 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 
 // storyBrief is what the same-story test reads of a stored signal.
 type storyBrief struct {
-	ID        string    `json:"id"`
-	Title     string    `json:"title"`
-	FirstSeen time.Time `json:"first_seen_at"`
+	ID        string              `json:"id"`
+	Title     string              `json:"title"`
+	FirstSeen time.Time           `json:"first_seen_at"`
+	words     *signals.TitleWords // prepared on first comparison
 }
 
 // storyCache holds, for one write transaction, the stories of each lead
@@ -444,8 +445,21 @@ func (c storyCache) similar(tx *bolt.Tx, leadKey, title string, now time.Time) (
 	if err != nil {
 		return nil, false, err
 	}
-	for _, sb := range briefs {
-		if now.Sub(sb.FirstSeen) <= signals.StoryWindow && signals.TitleSimilarity(sb.Title, title) >= signals.SameStoryThreshold {
+	var words signals.TitleWords
+	prepared := false
+	for i := range briefs {
+		sb := &briefs[i]
+		if now.Sub(sb.FirstSeen) > signals.StoryWindow {
+			continue
+		}
+		if !prepared {
+			words, prepared = signals.NewTitleWords(title), true
+		}
+		if sb.words == nil {
+			w := signals.NewTitleWords(sb.Title)
+			sb.words = &w
+		}
+		if sb.words.Similarity(words) >= signals.SameStoryThreshold {
 			return key(leadKey, sb.ID), true, nil
 		}
 	}
