@@ -2,6 +2,8 @@ package sources
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,7 +84,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, Stat
 		}
 		// Validators of a response we could not use would turn the next
 		// try into a 304 that hides the failure.
-		next.ETag, next.LastModified = st.ETag, st.LastModified
+		next.ETag, next.LastModified, next.BodyHash = st.ETag, st.LastModified, st.BodyHash
 		return res, failed(next, err, now), err
 	}
 	for i := range res.Items {
@@ -137,12 +139,33 @@ func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *State) (Res
 	if d.status < 200 || d.status > 299 {
 		return Result{Status: d.status}, f.statusError(feedURL, d)
 	}
+	st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
+	if unchanged(st, d) {
+		return Result{NotModified: true, Status: d.status}, nil
+	}
 	items, err := f.decodeFeed(feedURL, d)
 	if err != nil {
 		return Result{Status: d.status}, err
 	}
-	st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
 	return Result{Items: items, Status: d.status}, nil
+}
+
+// unchanged reports whether d is the very document the last successful
+// fetch of this source decoded (same final URL, same bytes), and records
+// its hash in st. Many feeds send no validators, so every poll downloads
+// them whole; without this check each one was also parsed, matched and
+// looked up item by item, to find nothing new. A source's selectors are
+// part of its id, hence of whose state this is. The hash is kept only when
+// the fetch succeeds (Fetch restores it on error).
+func unchanged(st *State, d *document) bool {
+	h := sha256.New()
+	h.Write([]byte(d.url.String()))
+	h.Write([]byte{0})
+	h.Write(d.body)
+	sum := hex.EncodeToString(h.Sum(nil)[:16])
+	same := sum == st.BodyHash
+	st.BodyHash = sum
+	return same
 }
 
 // decodeFeed decodes a 2xx document as a feed; a challenge page is blocked,
@@ -188,6 +211,9 @@ func (f *Fetcher) fetchPage(ctx context.Context, src Source, st *State) (Result,
 		return resultOf(d), err
 	}
 	if d.notModified {
+		return Result{NotModified: true, Status: d.status}, nil
+	}
+	if unchanged(st, d) {
 		return Result{NotModified: true, Status: d.status}, nil
 	}
 	items, err := parsePage(d.body, d.contentType(), d.url.String(), src.Page, f.now())

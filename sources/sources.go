@@ -84,6 +84,7 @@ type State struct {
 	FeedURL      string    `json:"feed_url,omitempty"` // autodiscovered feed of a site
 	Baseline     []string  `json:"baseline,omitempty"` // change mode: texts of the selected elements
 	HasBaseline  bool      `json:"has_baseline,omitempty"`
+	BodyHash     string    `json:"body_hash,omitempty"` // feeds and pages: the last decoded document, to skip it when resent unchanged
 }
 
 // Due reports whether the source may be fetched at now (backoff respected).
@@ -92,6 +93,6 @@ func (s State) Due(now time.Time) bool { return s.NextTry.IsZero() || !now.Befor
 // Result is what one fetch brought.
 type Result struct {
 	Items       []signals.Item
-	NotModified bool // 304: nothing parsed
+	NotModified bool // 304, or the same document as last time: nothing parsed
 	Status      int  // HTTP status of the final response
 }

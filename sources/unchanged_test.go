@@ -1,0 +1,69 @@
+package sources
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+)
+
+// A feed or page resent byte for byte, with no validators, is reported
+// unchanged and not parsed again; a new version, or a failure in between,
+// is parsed as usual.
+func TestFetchSkipsUnchangedDocument(t *testing.T) {
+	feed := readFixture(t, "rss2_relative.xml")
+	page := readFixture(t, "newsroom_utf8.html")
+	var version atomic.Int32
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		body := feed
+		if r.URL.Path == "/news" {
+			body = page
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		} else {
+			w.Header().Set("Content-Type", "application/rss+xml")
+		}
+		switch version.Load() {
+		case 1:
+			body = append(append([]byte(nil), body...), "\n<!-- v2 -->"...)
+		case 2:
+			body = []byte("<html><body>maintenance</body></html>")
+		}
+		w.Write(body)
+	})
+	f := testFetcher(t, Options{})
+	sources := []Source{
+		feedSource(srv.URL + "/feed.xml"),
+		NewSource(KindPage, srv.URL+"/news", PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"}),
+	}
+	for _, src := range sources {
+		t.Run(string(src.Kind), func(t *testing.T) {
+			version.Store(0)
+			fetch := func(st State) (Result, State, error) {
+				t.Helper()
+				return f.Fetch(context.Background(), src, st)
+			}
+			res, st, err := fetch(State{})
+			if err != nil || res.NotModified || len(res.Items) == 0 {
+				t.Fatalf("first fetch: %d items, not modified %v, %v", len(res.Items), res.NotModified, err)
+			}
+			res, st, err = fetch(st)
+			if err != nil || !res.NotModified || len(res.Items) != 0 {
+				t.Fatalf("same bytes again: %d items, not modified %v, %v; want not modified", len(res.Items), res.NotModified, err)
+			}
+			version.Store(1)
+			res, st, err = fetch(st)
+			if err != nil || res.NotModified || len(res.Items) == 0 {
+				t.Fatalf("new version: %d items, not modified %v, %v; want parsed", len(res.Items), res.NotModified, err)
+			}
+			if src.Kind != KindFeed {
+				return // a page with no items is not an error
+			}
+			version.Store(2)
+			if _, st2, err := fetch(st); err == nil {
+				t.Fatal("maintenance page accepted as a feed")
+			} else if st2.BodyHash != st.BodyHash {
+				t.Errorf("a failed fetch changed the kept hash")
+			}
+		})
+	}
+}
