@@ -18,8 +18,10 @@ import (
 
 // Signal and item records are the bulk of the store and every cycle reads a lead's
 // signals twice (the same-story test and the rescore), so they are kept in
-// a compact binary form rather than JSON: about a quarter of the bytes,
-// hence of the file and of its resident pages, and no reflection to decode.
+// a compact binary form rather than JSON: about a third of the bytes, hence
+// of the file and of the pages a cycle maps (the kernel maps the pages
+// around each one read, so touching a record costs its neighbourhood), and
+// no reflection to decode.
 // The watch list, company and story id are not repeated: the key holds
 // them. Records written as JSON by earlier builds (first byte '{') still
 // decode, so an existing store needs no migration.
@@ -31,6 +33,9 @@ import (
 const signalCodecV1 = 1
 
 const flagBacklog = 1
+
+// evidenceFields are the fields evidence names, written as a code.
+var evidenceFields = []string{"title", "summary"}
 
 // errCorrupt says a record ends early or holds impossible counts.
 var errCorrupt = errors.New("corrupt record")
@@ -57,15 +62,35 @@ func encodeSignal(s signals.Signal) []byte {
 		b = appendString(b, string(l))
 	}
 	// Map order is random; sorting keeps a record's bytes a function of
-	// its content.
+	// its content. The classifier names one term at every place it occurs,
+	// under one of the record's labels, in the title or the summary: a
+	// label is written as its place in Labels, a term already written as
+	// its place in the record's terms, a field as a code.
 	b = binary.AppendUvarint(b, uint64(len(s.Evidence)))
+	var terms []string
 	for _, l := range slices.Sorted(maps.Keys(s.Evidence)) {
-		b = appendString(b, string(l))
+		if i := slices.Index(s.Labels, l); i >= 0 {
+			b = binary.AppendUvarint(b, uint64(i+1))
+		} else {
+			b = append(b, 0)
+			b = appendString(b, string(l))
+		}
 		ev := s.Evidence[l]
 		b = binary.AppendUvarint(b, uint64(len(ev)))
 		for _, e := range ev {
-			b = appendString(b, e.Term)
-			b = appendString(b, e.Field)
+			if i := slices.Index(terms, e.Term); i >= 0 {
+				b = binary.AppendUvarint(b, uint64(i+1))
+			} else {
+				b = append(b, 0)
+				b = appendString(b, e.Term)
+				terms = append(terms, e.Term)
+			}
+			if i := slices.Index(evidenceFields, e.Field); i >= 0 {
+				b = append(b, byte(i+1))
+			} else {
+				b = append(b, 0)
+				b = appendString(b, e.Field)
+			}
 			b = binary.AppendUvarint(b, uint64(e.Offset))
 			b = binary.AppendVarint(b, int64(e.Points))
 		}
@@ -103,13 +128,18 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 	for i := range s.Labels {
 		s.Labels[i] = signals.Label(d.string())
 	}
+	labels := make([]string, len(s.Labels))
+	for i, l := range s.Labels {
+		labels[i] = string(l)
+	}
+	var terms []string
 	n := d.count()
 	s.Evidence = make(map[signals.Label][]signals.Evidence, n)
 	for range n {
-		l := signals.Label(d.string())
+		l := signals.Label(d.ref(labels, nil))
 		ev := make([]signals.Evidence, d.count())
 		for i := range ev {
-			ev[i] = signals.Evidence{Term: d.string(), Field: d.string(), Offset: int(d.uvarint()), Points: int(d.varint())}
+			ev[i] = signals.Evidence{Term: d.ref(terms, &terms), Field: d.ref(evidenceFields, nil), Offset: int(d.uvarint()), Points: int(d.varint())}
 		}
 		s.Evidence[l] = ev
 	}
@@ -327,6 +357,24 @@ func (d *decoder) string() string {
 	n := d.count()
 	s := string(d.b[:n])
 	d.b = d.b[n:]
+	return s
+}
+
+// ref reads a string written as k, table[k-1], or as 0 then the string,
+// which is then added to *grow when grow is not nil.
+func (d *decoder) ref(table []string, grow *[]string) string {
+	k := d.uvarint()
+	if k > 0 {
+		if k > uint64(len(table)) {
+			d.fail()
+			return ""
+		}
+		return table[k-1]
+	}
+	s := d.string()
+	if grow != nil && d.err == nil {
+		*grow = append(*grow, s)
+	}
 	return s
 }
 
