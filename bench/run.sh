@@ -13,6 +13,7 @@
 #   TOOLS="floor urlwatch rss2email"   (peers that are not installed are skipped)
 #   PEERS_MAX_N=2000                   (peers are left out above this N)
 #   R2E_MAX_N=100                      (rss2email takes ~150 s at N=2000, 50 ms)
+#   START_WAIT=90                      (seconds a server may take to start)
 #   OUT=$(mktemp -d /tmp/veillebench.XXXXXX)
 set -u
 
@@ -83,6 +84,16 @@ fi
 '
 export DAEMON_CMD
 
+# run-peers.sh waits 10 s for each server to start; the feed server needs
+# about 22 s to build 20,000 feeds on 2 cores. A copy of the script, with
+# its folder and a longer wait (START_WAIT seconds), runs instead; the
+# shared one is left as it is.
+START_WAIT=${START_WAIT:-90}
+PEERS=$OUT/run-peers.sh
+sed -e "s|^HERE=.*|HERE=$(cd "$SHARED" && pwd)|" -e "s|for _ in \$(seq 100); do|for _ in \$(seq $((START_WAIT * 10))); do|" \
+	"$SHARED/run-peers.sh" >"$PEERS" && chmod +x "$PEERS"
+grep -q "seq $((START_WAIT * 10))" "$PEERS" || { echo "bench/run.sh: could not lengthen run-peers.sh's start wait (its text changed?)" >&2; exit 2; }
+
 RES=$OUT/results.tsv
 : >"$RES"
 for n in $NS; do
@@ -94,11 +105,9 @@ for n in $NS; do
 		*) [ "$n" -le "$PEERS_MAX_N" ] && tools="$tools $t" ;;
 		esac
 	done
-	PATH="$STUBS:$PATH" NS=$n LATS=$LATS TOOLS="$tools" OUT=$OUT/run.$n "$SHARED/run-peers.sh" >"$OUT/run.$n.log" 2>&1
+	PATH="$STUBS:$PATH" NS=$n LATS=$LATS TOOLS="$tools" OUT=$OUT/run.$n "$PEERS" >"$OUT/run.$n.log" 2>&1
 	if grep -q '^did not start' "$OUT/run.$n.log"; then
-		# run-peers.sh waits 10 s for the feed server, which needs about
-		# 22 s to build 20,000 feeds on 2 cores.
-		echo "bench/run.sh: N=$n: the feed server did not start within run-peers.sh's 10 s wait; no rows for this N (see $OUT/run.$n.log)" >&2
+		echo "bench/run.sh: N=$n: the feed server did not start within ${START_WAIT} s; no rows for this N (see $OUT/run.$n.log)" >&2
 	fi
 	tail -n +2 "$OUT/run.$n/results.tsv" 2>/dev/null | while IFS=$'\t' read -r tool N lat phase wall rss fps emails fetched errors rc; do
 		tf=$OUT/run.$n/time.$tool.$N.$lat.$phase
