@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/mmcdole/gofeed"
@@ -59,4 +60,67 @@ func BenchmarkHTMLToText(b *testing.B) {
 			}
 		})
 	}
+}
+
+// On real feeds the stream of tokens gives exactly the document's text.
+func TestHTMLToTextMatchesDocumentText(t *testing.T) {
+	for _, name := range []string{"bench_feed.xml", "feedserver_rss_cdata.xml", "feedserver_atom.xml", "rss2_relative.xml", "atom.xml"} {
+		texts := feedTexts(t, name)
+		for _, s := range texts {
+			if got, want := htmlToText(s), refHTMLToText(s); got != want {
+				t.Errorf("%s: htmlToText(%q)\n got %q\nwant %q", name, s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{
+		"<p>Kerloc <b>rachète</b> l&rsquo;atelier&nbsp;brestois.</p><p>180 salariés</p>",
+		`<div><img src="x.png" alt="logo"><a href="/a">Frost</a>. Then <em>more</em>, (<i>quoted</i>)</div>`,
+		"<script>var x = '<p>no</p>';</script>Visible<style>p{}</style> text<noscript>hidden</noscript>",
+		"<svg><title>icon</title></svg>Après<br/>ligne<br>suivante &amp; fin",
+		"<ul><li>un</li><li>deux</li></ul><!-- comment --><![CDATA[x]]>",
+		"Pas de balise, mais des entités : &eacute;t&eacute; &#8364; 12&nbsp;M&euro;",
+		"  spaces \t\n everywhere  ",
+		"<p>unclosed <b>bold",
+	} {
+		if got, want := htmlToText(s), refHTMLToText(s); got != want {
+			t.Errorf("htmlToText(%q)\n got %q\nwant %q", s, got, want)
+		}
+	}
+}
+
+// FuzzHTMLToText: on any input the text is folded and valid, and holds the
+// same characters as the parsed document's text, in the same order, once
+// spaces are set aside. Markup that a parser restructures is left out of
+// the comparison: tables (text moves out of them), head and template
+// content, foreign SVG/MathML, framesets, select, and NUL bytes.
+func FuzzHTMLToText(f *testing.F) {
+	for _, name := range benchFeeds {
+		for _, s := range feedTexts(f, name) {
+			f.Add(s)
+		}
+	}
+	f.Add("a</span>b<p><b>x</p>y</b>z")
+	restructured := []string{"<table", "<t", "<caption", "<col", "<head", "<template", "<svg", "<math", "<frame", "<select", "<option", "<plaintext", "<!doctype", "<image", "<html", "<body", "\x00"}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := htmlToText(s)
+		if got != foldSpace(got) {
+			t.Fatalf("htmlToText(%q) = %q: white space not folded", s, got)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(got) {
+			t.Fatalf("htmlToText(%q) = %q: invalid UTF-8", s, got)
+		}
+		lower := strings.ToLower(s)
+		for _, r := range restructured {
+			if strings.Contains(lower, r) {
+				return
+			}
+		}
+		if !utf8.ValidString(s) {
+			return
+		}
+		noSpace := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		if want := refHTMLToText(s); noSpace(got) != noSpace(want) {
+			t.Fatalf("htmlToText(%q)\n got %q\nwant %q", s, got, want)
+		}
+	})
 }
