@@ -71,7 +71,10 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 
 	workers := max(1, min(p.cfg.Fetch.Concurrency, len(due)))
 	jobs := make(chan *plannedSource)
-	results := make(chan fetched)
+	// A worker hands its result over and fetches on while the writer
+	// commits: unbuffered, every worker that finished during a commit sat
+	// idle until the writer came back, and fewer fetches were in flight.
+	results := make(chan fetched, workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
