@@ -29,15 +29,14 @@ func (f *field) prepare(s string, numbers bool) {
 		b.t = make([]byte, 0, len(s)+len(s)/8+8)
 	}
 	for i := 0; i < len(s); {
-		// Fast path, a byte at a time (words are too short for copying
-		// runs to pay): bytes that fold to one byte whatever surrounds them.
-		c := s[i]
-		if l := plainFold[c]; l != 0 {
-			b.t = append(b.t, l)
-			i++
-			continue
+		b.t, i = foldPlain(b.t, s, i)
+		if i == len(s) {
+			break
 		}
-		switch {
+		switch c := s[i]; {
+		case plainFold[c] != 0: // b.t is full
+			b.t = append(b.t, plainFold[c])
+			i++
 		case c == ' ' && i+1 < len(s) && (plainFold[s[i+1]] != 0 || separator(s, i+1) == 0) && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
 			b.t = append(b.t, ' ') // a lone space maps to itself
 			i++
@@ -70,6 +69,29 @@ func (f *field) prepare(s string, numbers bool) {
 		b.t = b.t[:len(b.t)-1]
 	}
 	f.orig, f.text, f.anchors = s, b.t, b.a
+}
+
+// foldPlain is prepare's fast path, a byte at a time (words are too short
+// for copying runs to pay): it appends the fold of the bytes of s from i on
+// that fold to one byte whatever surrounds them, and of the lone spaces
+// between them, as far as t has room, and returns where it stopped. A function of its own so that its few
+// variables stay in registers, where prepare's loop keeps them in memory.
+func foldPlain(t []byte, s string, i int) ([]byte, int) {
+	n := min(len(s)-i, cap(t)-len(t))
+	src, dst := s[i:i+n], t[len(t):len(t)+n]
+	k := 0
+	for ; k < len(src); k++ {
+		l := plainFold[src[k]]
+		if l == 0 {
+			// A lone space between plain bytes maps to itself.
+			if src[k] != ' ' || k == 0 || k+1 == len(src) || plainFold[src[k+1]] == 0 {
+				break
+			}
+			l = ' '
+		}
+		dst[k] = l
+	}
+	return t[:len(t)+k], i + k
 }
 
 // plainFold maps each ASCII byte that prepare always turns into one byte
