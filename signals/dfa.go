@@ -1,5 +1,10 @@
 package signals
 
+import (
+	"cmp"
+	"slices"
+)
+
 // dfa is a dense Aho-Corasick automaton over folded bytes. The classifier
 // needs every overlapping hit of a few hundred short terms, tens per item;
 // a dense table keeps that at one lookup per byte and no allocation per
@@ -21,16 +26,19 @@ type dfa struct {
 	nclass int
 	// next maps state*nclass + class to the next state, itself stored
 	// premultiplied by nclass (so the scan loop's dependent chain of loads
-	// has no multiply in it) and bit-complemented (negative) when the byte
-	// ends a whole-word hit of the state it leaves, so the loop tests one
-	// sign instead of loading a list per byte.
-	next []int32
+	// has no multiply in it) and with reportBit set when the byte ends a
+	// whole-word hit of the state it leaves, so the loop tests one bit
+	// instead of loading a list per byte. Unsigned, as a 32-bit load then
+	// indexes the table without being sign-extended.
+	next []uint32
 	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s,
 	// longest first; flat so the garbage collector has no per-state
 	// slices to scan.
 	outs, outAt []int32
 	length      []int32 // per pattern: its length in bytes
 }
+
+const reportBit = 1 << 31
 
 // byteKind is what a folded byte is for word boundaries, seen from ASCII.
 type byteKind uint8
@@ -78,23 +86,28 @@ func newDFA(patterns []string) *dfa {
 		}
 	}
 	n := d.nclass
-	// Trie, with -1 for a missing edge. There is one root per kind of the
-	// byte before, since that decides which terms may start: state 0
-	// (start of text or after a blank) is the trie's root, the others
-	// share its edges.
-	var out [][]int32 // per state: the patterns that end there
-	var last []byteKind
-	newState := func(k byteKind) int32 {
+	// Trie first. There is one root per kind of the byte before, since
+	// that decides which terms may start: state 0 (start of text, or after
+	// a blank or a byte of class 0) is the trie's root, the others share
+	// its edges.
+	var next []int32    // state*n + class → state, -1 for a missing edge
+	var out [][]int32   // per state: the patterns that end there
+	var last []byteKind // per state: the kind of its last byte
+	var kids [][]int32  // per state: its children in the trie
+	var depth []int
+	newState := func(k byteKind, d int) int32 {
 		for range n {
-			d.next = append(d.next, -1)
+			next = append(next, -1)
 		}
 		out = append(out, nil)
 		last = append(last, k)
+		kids = append(kids, nil)
+		depth = append(depth, d)
 		return int32(len(out) - 1)
 	}
 	var roots [nkinds]int32
 	for k := range roots {
-		roots[k] = newState(byteKind(k))
+		roots[k] = newState(byteKind(k), 0)
 	}
 	for pi, p := range patterns {
 		d.length[pi] = int32(len(p))
@@ -102,10 +115,11 @@ func newDFA(patterns []string) *dfa {
 		for i := 0; i < len(p); i++ {
 			c := int(d.class[p[i]])
 			k := int(s)*n + c
-			if d.next[k] < 0 {
-				d.next[k] = newState(kinds[c])
+			if next[k] < 0 {
+				next[k] = newState(kinds[c], i+1)
+				kids[s] = append(kids[s], next[k])
 			}
-			s = d.next[k]
+			s = next[k]
 		}
 		out[s] = append(out[s], int32(pi))
 	}
@@ -115,16 +129,16 @@ func newDFA(patterns []string) *dfa {
 	// last byte's kind). Breadth-first, fill missing edges from the fail
 	// state, whose edges are already complete, and inherit its outputs.
 	fail := make([]int32, len(out))
-	order := append([]int32(nil), roots[:]...) // states breadth-first
+	order := append([]int32(nil), roots[:]...) // states, breadth-first
 	queue := []int32{}
-	children := append([]int32(nil), d.next[:n]...)
+	children := append([]int32(nil), next[:n]...)
 	for k, r := range roots {
 		for c := range n {
 			t := children[c]
 			if t < 0 || gluedKinds(kinds[c], byteKind(k)) {
 				t = roots[kinds[c]]
 			}
-			d.next[int(r)*n+c] = t
+			next[int(r)*n+c] = t
 		}
 	}
 	for c, t := range children {
@@ -139,10 +153,10 @@ func newDFA(patterns []string) *dfa {
 		queue = queue[1:]
 		for c := range n {
 			k := int(s)*n + c
-			t := d.next[k]
-			f := d.next[int(fail[s])*n+c]
+			t := next[k]
+			f := next[int(fail[s])*n+c]
 			if t < 0 {
-				d.next[k] = f
+				next[k] = f
 				continue
 			}
 			fail[t] = f
@@ -156,35 +170,57 @@ func newDFA(patterns []string) *dfa {
 	reports := func(s int32, c int) bool {
 		return len(out[s]) > 0 && !gluedKinds(last[s], kinds[c])
 	}
-	d.renumber(order, out, reports)
+	// States are numbered breadth-first down to depth shallow, so that
+	// those where scanning spends most of its time share cache lines at
+	// the start of the table, then depth-first, so that a scan walking
+	// down a term reads rows close to each other.
+	const shallow = 3
+	var numbered []int32
+	var walk func(s int32)
+	walk = func(s int32) {
+		numbered = append(numbered, s)
+		for _, t := range kids[s] {
+			walk(t)
+		}
+	}
+	for _, s := range order {
+		if depth[s] <= shallow {
+			numbered = append(numbered, s)
+		}
+	}
+	for _, s := range order {
+		if depth[s] == shallow {
+			for _, t := range kids[s] {
+				walk(t)
+			}
+		}
+	}
+	d.renumber(numbered, next, out, reports)
 	return d
 }
 
-// renumber gives states their breadth-first rank as number, so the
-// shallow states where scanning text spends most of its time share a few
-// cache lines at the start of the table, and stores the final encoding of
-// next (premultiplied, complemented when reporting).
-func (d *dfa) renumber(order []int32, out [][]int32, reports func(s int32, c int) bool) {
-	rank := make([]int32, len(order))
+// renumber numbers the states in order and stores the final encoding of
+// next (premultiplied, with reportBit).
+func (d *dfa) renumber(order, next []int32, out [][]int32, reports func(s int32, c int) bool) {
+	rank := make([]uint32, len(order))
 	for r, s := range order {
-		rank[s] = int32(r)
+		rank[s] = uint32(r)
 	}
 	n := d.nclass
-	next := make([]int32, len(d.next))
+	d.next = make([]uint32, len(next))
 	d.outAt = make([]int32, 0, len(order)+1)
 	for r, s := range order {
 		d.outAt = append(d.outAt, int32(len(d.outs)))
 		d.outs = append(d.outs, out[s]...)
 		for c := range n {
-			v := rank[d.next[int(s)*n+c]] * int32(n)
+			v := rank[next[int(s)*n+c]] * uint32(n)
 			if reports(s, c) {
-				v = ^v
+				v |= reportBit
 			}
-			next[r*n+c] = v
+			d.next[r*n+c] = v
 		}
 	}
 	d.outAt = append(d.outAt, int32(len(d.outs)))
-	d.next = next
 }
 
 // dfaHit is one pattern found at text[start:end].
@@ -195,24 +231,99 @@ type dfaHit struct {
 // scan appends every (overlapping) occurrence of every pattern in text
 // that is not glued to an ASCII letter or digit, by end then start;
 // wholeWord still has to check non-ASCII neighbours.
+//
+// Each table load waits for the one before, so a scan is bound by load
+// latency, not by work. The text is therefore cut in two after a byte of
+// class 0 near its middle, as the automaton is in state 0 after such a
+// byte whatever came before, and the two parts are scanned in one loop
+// whose two chains of loads overlap in time.
 func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
-	// Locals, so the loop keeps the table in registers across the appends.
-	next, class := d.next, &d.class
-	s := int32(0) // premultiplied state
-	for i, b := range text {
-		t := next[int(s)+int(class[b])]
-		if t < 0 {
-			t = ^t
-			hits = d.report(hits, s, i)
+	at := d.cut(text)
+	lo, hi := text[:at], text[at:]
+	m := min(len(lo), len(hi))
+	from := len(hits)
+	var sl, sh uint32 // premultiplied states
+	for k := 0; ; k++ {
+		k, sl, sh = d.lockstep(lo[:m], hi[:m], k, sl, sh)
+		if k == m {
+			break
 		}
-		s = t
+		hits, sl = d.step(hits, sl, lo[k], k)
+		hits, sh = d.step(hits, sh, hi[k], at+k)
 	}
-	return d.report(hits, s, len(text))
+	hits, _ = d.run(hits, sl, lo[m:], m) // ends in state 0
+	hits, sh = d.run(hits, sh, hi[m:], at+m)
+	hits = d.report(hits, sh, len(text))
+	// The second part's hits all end after the first's, but may have come
+	// before some of them.
+	slices.SortStableFunc(hits[from:], func(x, y dfaHit) int { return cmp.Compare(x.end, y.end) })
+	return hits
+}
+
+// cut returns the offset after the byte of class 0 nearest the middle of
+// text, or 0 when there is none.
+func (d *dfa) cut(text []byte) int {
+	mid := len(text) / 2
+	for k := 0; k < mid; k++ {
+		if d.class[text[mid+k]] == 0 {
+			return mid + k + 1
+		}
+		if d.class[text[mid-1-k]] == 0 {
+			return mid - k
+		}
+	}
+	return 0
+}
+
+// lockstep steps sl over lo and sh over hi (as long) from byte k on,
+// and stops before the first byte that reports a hit in either. The hot
+// loop, in a function without calls, so that its variables stay in
+// registers.
+func (d *dfa) lockstep(lo, hi []byte, k int, sl, sh uint32) (int, uint32, uint32) {
+	next, class := d.next, &d.class
+	hi = hi[:len(lo)]
+	for ; k < len(lo); k++ {
+		tl, th := next[sl+uint32(class[lo[k]])], next[sh+uint32(class[hi[k]])]
+		if (tl|th)&reportBit != 0 {
+			break
+		}
+		sl, sh = tl, th
+	}
+	return k, sl, sh
+}
+
+// run steps premultiplied state s over text, which starts at offset at of
+// the whole text, and appends the hits its bytes report.
+func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at int) ([]dfaHit, uint32) {
+	next, class := d.next, &d.class
+	for i := 0; i < len(text); i++ {
+		for ; i < len(text); i++ { // as lockstep, one chain
+			t := next[s+uint32(class[text[i]])]
+			if t&reportBit != 0 {
+				break
+			}
+			s = t
+		}
+		if i < len(text) {
+			hits, s = d.step(hits, s, text[i], at+i)
+		}
+	}
+	return hits, s
+}
+
+// step moves premultiplied state s over byte b, the one at offset at,
+// and appends the hits it reports.
+func (d *dfa) step(hits []dfaHit, s uint32, b byte, at int) ([]dfaHit, uint32) {
+	t := d.next[s+uint32(d.class[b])]
+	if t&reportBit != 0 {
+		hits = d.report(hits, s, at)
+	}
+	return hits, t &^ reportBit
 }
 
 // report appends the hits of premultiplied state s that end at end.
-func (d *dfa) report(hits []dfaHit, s int32, end int) []dfaHit {
-	st := int(s) / d.nclass
+func (d *dfa) report(hits []dfaHit, s uint32, end int) []dfaHit {
+	st := s / uint32(d.nclass)
 	for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
 		hits = append(hits, dfaHit{pattern: p, start: int32(end) - d.length[p], end: int32(end)})
 	}
