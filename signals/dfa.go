@@ -36,6 +36,9 @@ type dfa struct {
 	// slices to scan.
 	outs, outAt []int32
 	length      []int32 // per pattern: its length in bytes
+	// overlap is more than the longest pattern: a scan started that many
+	// bytes before a point is in the right state there.
+	overlap int
 }
 
 const reportBit = 1 << 31
@@ -111,6 +114,7 @@ func newDFA(patterns []string) *dfa {
 	}
 	for pi, p := range patterns {
 		d.length[pi] = int32(len(p))
+		d.overlap = max(d.overlap, len(p)+1)
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
 			c := int(d.class[p[i]])
@@ -233,68 +237,63 @@ type dfaHit struct {
 // wholeWord still has to check non-ASCII neighbours.
 //
 // Each table load waits for the one before, so a scan is bound by load
-// latency, not by work. The text is therefore cut in two after a byte of
-// class 0 near its middle, as the automaton is in state 0 after such a
-// byte whatever came before, and the two parts are scanned in one loop
-// whose two chains of loads overlap in time.
+// latency, not by work. The text is therefore scanned as three parts of
+// equal length in one loop, whose three chains of loads overlap in time.
+// A part after the first starts d.overlap bytes before the point it
+// reports from, so that it is in the right state there whatever came
+// before.
 func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
-	at := d.cut(text)
-	lo, hi := text[:at], text[at:]
-	m := min(len(lo), len(hi))
-	from := len(hits)
-	var sl, sh uint32 // premultiplied states
+	n, m := len(text), (len(text)+2*d.overlap+2)/3
+	// Part i steps text[at[i]:from[i+1]] and reports from from[i] on.
+	at, from := [4]int{}, [4]int{0, min(m, n), 0, n}
+	at[1] = max(0, from[1]-d.overlap)
+	from[2] = min(at[1]+m, n)
+	at[2] = max(0, from[2]-d.overlap)
+	p0, p1, p2 := text[:from[1]], text[at[1]:from[2]], text[at[2]:]
+	k0 := min(len(p0), len(p1), len(p2))
+	first := len(hits)
+	var s0, s1, s2 uint32 // premultiplied states
 	for k := 0; ; k++ {
-		k, sl, sh = d.lockstep(lo[:m], hi[:m], k, sl, sh)
-		if k == m {
+		k, s0, s1, s2 = d.lockstep(p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
+		if k == k0 {
 			break
 		}
-		hits, sl = d.step(hits, sl, lo[k], k)
-		hits, sh = d.step(hits, sh, hi[k], at+k)
+		hits, s0 = d.step(hits, s0, p0[k], k, 0)
+		hits, s1 = d.step(hits, s1, p1[k], at[1]+k, from[1])
+		hits, s2 = d.step(hits, s2, p2[k], at[2]+k, from[2])
 	}
-	hits, _ = d.run(hits, sl, lo[m:], m) // ends in state 0
-	hits, sh = d.run(hits, sh, hi[m:], at+m)
-	hits = d.report(hits, sh, len(text))
-	// The second part's hits all end after the first's, but may have come
-	// before some of them.
-	slices.SortStableFunc(hits[from:], func(x, y dfaHit) int { return cmp.Compare(x.end, y.end) })
+	hits, _ = d.run(hits, s0, p0[k0:], k0, 0)
+	hits, _ = d.run(hits, s1, p1[k0:], at[1]+k0, from[1])
+	hits, s2 = d.run(hits, s2, p2[k0:], at[2]+k0, from[2])
+	hits = d.report(hits, s2, n)
+	// The parts' hits came interleaved.
+	slices.SortStableFunc(hits[first:], func(x, y dfaHit) int { return cmp.Compare(x.end, y.end) })
 	return hits
 }
 
-// cut returns the offset after the byte of class 0 nearest the middle of
-// text, or 0 when there is none.
-func (d *dfa) cut(text []byte) int {
-	mid := len(text) / 2
-	for k := 0; k < mid; k++ {
-		if d.class[text[mid+k]] == 0 {
-			return mid + k + 1
-		}
-		if d.class[text[mid-1-k]] == 0 {
-			return mid - k
-		}
-	}
-	return 0
-}
-
-// lockstep steps sl over lo and sh over hi (as long) from byte k on,
-// and stops before the first byte that reports a hit in either. The hot
+// lockstep steps s0, s1 and s2 over p0, p1 and p2 (as long) from byte k
+// on, and stops before the first byte that reports a hit in any. The hot
 // loop, in a function without calls, so that its variables stay in
 // registers.
-func (d *dfa) lockstep(lo, hi []byte, k int, sl, sh uint32) (int, uint32, uint32) {
+func (d *dfa) lockstep(p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
 	next, class := d.next, &d.class
-	hi = hi[:len(lo)]
-	for ; k < len(lo); k++ {
-		tl, th := next[sl+uint32(class[lo[k]])], next[sh+uint32(class[hi[k]])]
-		if (tl|th)&reportBit != 0 {
+	p1, p2 = p1[:len(p0)], p2[:len(p0)]
+	for ; k < len(p0); k++ {
+		t0 := next[s0+uint32(class[p0[k]])]
+		t1 := next[s1+uint32(class[p1[k]])]
+		t2 := next[s2+uint32(class[p2[k]])]
+		if (t0|t1|t2)&reportBit != 0 {
 			break
 		}
-		sl, sh = tl, th
+		s0, s1, s2 = t0, t1, t2
 	}
-	return k, sl, sh
+	return k, s0, s1, s2
 }
 
 // run steps premultiplied state s over text, which starts at offset at of
-// the whole text, and appends the hits its bytes report.
-func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at int) ([]dfaHit, uint32) {
+// the whole text, and appends the hits its bytes report from offset from
+// on.
+func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit, uint32) {
 	next, class := d.next, &d.class
 	for i := 0; i < len(text); i++ {
 		for ; i < len(text); i++ { // as lockstep, one chain
@@ -305,17 +304,17 @@ func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at int) ([]dfaHit, uint3
 			s = t
 		}
 		if i < len(text) {
-			hits, s = d.step(hits, s, text[i], at+i)
+			hits, s = d.step(hits, s, text[i], at+i, from)
 		}
 	}
 	return hits, s
 }
 
 // step moves premultiplied state s over byte b, the one at offset at,
-// and appends the hits it reports.
-func (d *dfa) step(hits []dfaHit, s uint32, b byte, at int) ([]dfaHit, uint32) {
+// and appends the hits it reports if at is from offset from on.
+func (d *dfa) step(hits []dfaHit, s uint32, b byte, at, from int) ([]dfaHit, uint32) {
 	t := d.next[s+uint32(d.class[b])]
-	if t&reportBit != 0 {
+	if t&reportBit != 0 && at >= from {
 		hits = d.report(hits, s, at)
 	}
 	return hits, t &^ reportBit
