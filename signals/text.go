@@ -34,10 +34,10 @@ func (f *field) prepare(s string, numbers bool) {
 			break
 		}
 		switch c := s[i]; {
-		case plainFold[c] != 0: // b.t is full
+		case c != ' ' && plainFold[c] != 0: // where foldPlain stops short
 			b.t = append(b.t, plainFold[c])
 			i++
-		case c == ' ' && i+1 < len(s) && (plainFold[s[i+1]] != 0 || separator(s, i+1) == 0) && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
+		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
 			b.t = append(b.t, ' ') // a lone space maps to itself
 			i++
 		case separator(s, i) > 0:
@@ -74,34 +74,50 @@ func (f *field) prepare(s string, numbers bool) {
 // foldPlain is prepare's fast path, a byte at a time (words are too short
 // for copying runs to pay): it appends the fold of the bytes of s from i on
 // that fold to one byte whatever surrounds them, and of the lone spaces
-// between them, as far as t has room, and returns where it stopped. A function of its own so that its few
+// between them, as far as t has room and short of the last byte, and
+// returns where it stopped. A function of its own so that its few
 // variables stay in registers, where prepare's loop keeps them in memory.
 func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	n := min(len(s)-i, cap(t)-len(t))
 	src, dst := s[i:i+n], t[len(t):len(t)+n]
+	if n == 0 || src[0] == ' ' { // a space after what prepare made before
+		return t, i
+	}
 	k := 0
-	for ; k < len(src); k++ {
-		l := plainFold[src[k]]
-		if l == 0 {
-			// A lone space between plain bytes maps to itself.
-			if src[k] != ' ' || k == 0 || k+1 == len(src) || plainFold[src[k+1]] == 0 {
-				break
-			}
-			l = ' '
+	for ; k < len(src)-1; k++ {
+		// A space is tested with arithmetic, not a branch of its own: it
+		// comes every few bytes, too irregularly to be predicted.
+		c := src[k]
+		l := plainFold[c]
+		if l == 0 || uint(c^' ')|uint(loneBefore[src[k+1]]) == 0 {
+			break
 		}
 		dst[k] = l
 	}
 	return t[:len(t)+k], i + k
 }
 
-// plainFold maps each ASCII byte that prepare always turns into one byte
-// (letters, lowered, and punctuation but '$') to that byte, and all others
-// (blanks, digits, '$', non-ASCII) to 0.
+// plainFold maps each ASCII byte that prepare turns into one byte
+// whatever surrounds it (letters, lowered, and punctuation but '$') to
+// that byte, a space to itself (foldPlain checks its neighbours), and all
+// others (other blanks, digits, '$', non-ASCII) to 0.
 var plainFold = func() (t [256]byte) {
-	for c := '!'; c < utf8.RuneSelf; c++ {
+	for c := ' '; c < utf8.RuneSelf; c++ {
 		if c != '$' && !('0' <= c && c <= '9') {
 			t[c] = lowerASCII(byte(c))
 		}
+	}
+	return t
+}()
+
+// loneBefore is 1 for the bytes that start no blank nor currency sign: a
+// space before one, after a byte that is no blank, maps to itself.
+var loneBefore = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 1
+	}
+	for _, c := range []byte{' ', '\t', '\n', '\r', '\f', '\v', '$', 0xc2, 0xe2} {
+		t[c] = 0
 	}
 	return t
 }()
