@@ -232,9 +232,20 @@ type dfaHit struct {
 	pattern, start, end int32
 }
 
-// scan appends every (overlapping) occurrence of every pattern in text
-// that is not glued to an ASCII letter or digit, by end then start;
-// wholeWord still has to check non-ASCII neighbours.
+// classes appends to dst the class of each byte of text, which is what
+// scan reads: the scan loop then makes one load per byte, not two, and
+// keeps one more register for itself.
+func (d *dfa) classes(dst, text []byte) []byte {
+	for _, b := range text {
+		dst = append(dst, d.class[b])
+	}
+	return dst
+}
+
+// scan appends every (overlapping) occurrence of every pattern in a text,
+// given as the classes of its bytes, that is not glued to an ASCII letter
+// or digit, by end then start; wholeWord still has to check non-ASCII
+// neighbours.
 //
 // Each table load waits for the one before, so a scan is bound by load
 // latency, not by work. The text is therefore scanned as three parts of
@@ -274,15 +285,16 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 // lockstep steps s0, s1 and s2 over p0, p1 and p2 (as long) from byte k
 // on, and stops before the first byte that reports a hit in any. The hot
 // loop, in a function without calls, so that its variables stay in
-// registers.
+// registers; for the same reason the states are tested one by one, as
+// or-ing them takes one register more than there are.
 func (d *dfa) lockstep(p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
-	next, class := d.next, &d.class
+	next := d.next
 	p1, p2 = p1[:len(p0)], p2[:len(p0)]
 	for ; k < len(p0); k++ {
-		t0 := next[s0+uint32(class[p0[k]])]
-		t1 := next[s1+uint32(class[p1[k]])]
-		t2 := next[s2+uint32(class[p2[k]])]
-		if (t0|t1|t2)&reportBit != 0 {
+		t0 := next[s0+uint32(p0[k])]
+		t1 := next[s1+uint32(p1[k])]
+		t2 := next[s2+uint32(p2[k])]
+		if t0&reportBit != 0 || t1&reportBit != 0 || t2&reportBit != 0 {
 			break
 		}
 		s0, s1, s2 = t0, t1, t2
@@ -290,14 +302,14 @@ func (d *dfa) lockstep(p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32
 	return k, s0, s1, s2
 }
 
-// run steps premultiplied state s over text, which starts at offset at of
-// the whole text, and appends the hits its bytes report from offset from
-// on.
+// run steps premultiplied state s over text (classes), which starts at
+// offset at of the whole text, and appends the hits its bytes report from
+// offset from on.
 func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit, uint32) {
-	next, class := d.next, &d.class
+	next := d.next
 	for i := 0; i < len(text); i++ {
 		for ; i < len(text); i++ { // as lockstep, one chain
-			t := next[s+uint32(class[text[i]])]
+			t := next[s+uint32(text[i])]
 			if t&reportBit != 0 {
 				break
 			}
@@ -310,10 +322,10 @@ func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit,
 	return hits, s
 }
 
-// step moves premultiplied state s over byte b, the one at offset at,
+// step moves premultiplied state s over the byte of class c at offset at,
 // and appends the hits it reports if at is from offset from on.
-func (d *dfa) step(hits []dfaHit, s uint32, b byte, at, from int) ([]dfaHit, uint32) {
-	t := d.next[s+uint32(d.class[b])]
+func (d *dfa) step(hits []dfaHit, s uint32, c byte, at, from int) ([]dfaHit, uint32) {
+	t := d.next[s+uint32(c)]
 	if t&reportBit != 0 && at >= from {
 		hits = d.report(hits, s, at)
 	}
