@@ -236,8 +236,11 @@ type dfaHit struct {
 // scan reads: the scan loop then makes one load per byte, not two, and
 // keeps one more register for itself.
 func (d *dfa) classes(dst, text []byte) []byte {
-	for _, b := range text {
-		dst = append(dst, d.class[b])
+	n := len(dst)
+	dst = slices.Grow(dst, len(text))[:n+len(text)]
+	out, class := dst[n:], &d.class
+	for i, b := range text {
+		out[i] = class[b]
 	}
 	return dst
 }
