@@ -228,21 +228,29 @@ func (f *field) origOffset(k int) int {
 // "election" whatever the accents were. A number next to a letter is a
 // boundary ("0m" is a number then a unit).
 func wholeWord(text []byte, start, end int) bool {
-	if start > 0 {
-		first, _ := utf8.DecodeRune(text[start:])
-		prev, _ := utf8.DecodeLastRune(text[:start])
-		if glued(first, prev) {
-			return false
-		}
+	if start > 0 && glued(runeAt(text, start), runeBefore(text, start)) {
+		return false
 	}
-	if end < len(text) {
-		last, _ := utf8.DecodeLastRune(text[:end])
-		next, _ := utf8.DecodeRune(text[end:])
-		if glued(last, next) {
-			return false
-		}
+	return end == len(text) || !glued(runeBefore(text, end), runeAt(text, end))
+}
+
+// runeAt is the rune that starts at text[i], decoded only when not ASCII.
+func runeAt(text []byte, i int) rune {
+	if c := text[i]; c < utf8.RuneSelf {
+		return rune(c)
 	}
-	return true
+	r, _ := utf8.DecodeRune(text[i:])
+	return r
+}
+
+// runeBefore is the rune that ends at text[i-1], decoded only when not
+// ASCII.
+func runeBefore(text []byte, i int) rune {
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return rune(c)
+	}
+	r, _ := utf8.DecodeLastRune(text[:i])
+	return r
 }
 
 func glued(edge, other rune) bool {
