@@ -55,6 +55,11 @@ func (f *field) prepare(s string, numbers bool) {
 		case c < utf8.RuneSelf:
 			b.t = append(b.t, c)
 			i++
+		case c == 0xc3 && i+1 < len(s) && latinFold[s[i+1]] != 0:
+			b.mark(len(b.t), i)
+			b.t = append(b.t, latinFold[s[i+1]])
+			i += 2
+			b.mark(len(b.t), i)
 		default:
 			folded, n := foldNext(s, i)
 			for k := range len(folded) {
@@ -105,6 +110,19 @@ var plainFold = func() (t [256]byte) {
 	for c := ' '; c < utf8.RuneSelf; c++ {
 		if c != '$' && !('0' <= c && c <= '9') {
 			t[c] = lowerASCII(byte(c))
+		}
+	}
+	return t
+}()
+
+// latinFold maps the second byte of each letter of U+00C0-U+00FF (first
+// byte 0xc3) that folds to one ASCII byte, "é" to "e", to that byte, and
+// all others to 0: the accented letters of French text, folded without
+// decoding a rune nor looking through the fold table.
+var latinFold = func() (t [256]byte) {
+	for r := rune(0xc0); r <= 0xff; r++ {
+		if f, ok := foldRune(r); ok && len(f) == 1 && f[0] < utf8.RuneSelf {
+			t[0x80+r-0xc0] = f[0]
 		}
 	}
 	return t
