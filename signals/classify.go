@@ -420,14 +420,16 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 			label = append(label, h)
 		}
 	}
-	label = slices.DeleteFunc(label, func(h hit) bool {
-		for _, q := range cues {
-			if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
-				return true
+	if len(cues) > 0 {
+		label = slices.DeleteFunc(label, func(h hit) bool {
+			for _, q := range cues {
+				if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
+					return true
+				}
 			}
-		}
-		return false
-	})
+			return false
+		})
+	}
 	slices.SortFunc(label, func(a, b hit) int {
 		if a.label != b.label {
 			return int(a.label) - int(b.label)
