@@ -24,12 +24,13 @@ import (
 type dfa struct {
 	class  [256]uint8
 	nclass int
-	// next maps state*nclass + class to the next state, itself stored
-	// premultiplied by nclass (so the scan loop's dependent chain of loads
-	// has no multiply in it) and with reportBit set when the byte ends a
-	// whole-word hit of the state it leaves, so the loop tests one bit
-	// instead of loading a list per byte. Unsigned, as a 32-bit load then
-	// indexes the table without being sign-extended.
+	// next maps state*(nclass+1) + class to the next state, itself stored
+	// premultiplied by nclass+1 (so the scan loop's dependent chain of
+	// loads has no multiply in it) and with reportBit set when the byte
+	// ends a whole-word hit of the state it leaves, so the loop tests one
+	// bit instead of loading a list per byte. Unsigned, as a 32-bit load
+	// then indexes the table without being sign-extended. The last entry
+	// of a state's row is its number, so that report needs no division.
 	next []uint32
 	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s,
 	// longest first; flat so the garbage collector has no per-state
@@ -210,19 +211,20 @@ func (d *dfa) renumber(order, next []int32, out [][]int32, reports func(s int32,
 	for r, s := range order {
 		rank[s] = uint32(r)
 	}
-	n := d.nclass
-	d.next = make([]uint32, len(next))
+	n, stride := d.nclass, d.nclass+1
+	d.next = make([]uint32, len(order)*stride)
 	d.outAt = make([]int32, 0, len(order)+1)
 	for r, s := range order {
 		d.outAt = append(d.outAt, int32(len(d.outs)))
 		d.outs = append(d.outs, out[s]...)
+		row := d.next[r*stride : (r+1)*stride]
 		for c := range n {
-			v := rank[next[int(s)*n+c]] * uint32(n)
+			row[c] = rank[next[int(s)*n+c]] * uint32(stride)
 			if reports(s, c) {
-				v |= reportBit
+				row[c] |= reportBit
 			}
-			d.next[r*n+c] = v
 		}
+		row[n] = uint32(r)
 	}
 	d.outAt = append(d.outAt, int32(len(d.outs)))
 }
@@ -337,7 +339,7 @@ func (d *dfa) step(hits []dfaHit, s uint32, c byte, at, from int) ([]dfaHit, uin
 
 // report appends the hits of premultiplied state s that end at end.
 func (d *dfa) report(hits []dfaHit, s uint32, end int) []dfaHit {
-	st := s / uint32(d.nclass)
+	st := d.next[s+uint32(d.nclass)]
 	for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
 		hits = append(hits, dfaHit{pattern: p, start: int32(end) - d.length[p], end: int32(end)})
 	}
