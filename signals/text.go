@@ -78,33 +78,36 @@ func (f *field) prepare(s string, numbers bool) {
 
 // foldPlain is prepare's fast path, a byte at a time (words are too short
 // for copying runs to pay): it appends the fold of the bytes of s from i on
-// that fold to one byte whatever surrounds them, and of the lone spaces
-// between them, as far as t has room and short of the last byte, and
-// returns where it stopped. A function of its own so that its few
-// variables stay in registers, where prepare's loop keeps them in memory.
+// that fold to one byte whatever surrounds them, and of single spaces, as
+// far as t has room, and returns where it stopped. A function of its own so
+// that its few variables stay in registers, where prepare's loop keeps them
+// in memory.
+//
+// A space is copied as it is, after a byte that is no blank: should a blank
+// or currency sign follow, prepare's blank adds no second space, and the
+// anchors come out the same. It is tested with arithmetic, not a branch of
+// its own: spaces come every few bytes, too irregularly to be predicted.
 func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	n := min(len(s)-i, cap(t)-len(t))
 	src, dst := s[i:i+n], t[len(t):len(t)+n]
 	if n == 0 || src[0] == ' ' { // a space after what prepare made before
 		return t, i
 	}
-	k := 0
-	for ; k < len(src)-1; k++ {
-		// A space is tested with arithmetic, not a branch of its own: it
-		// comes every few bytes, too irregularly to be predicted.
+	k, prev := 0, byte(0)
+	for ; k < len(src); k++ {
 		c := src[k]
 		l := plainFold[c]
-		if l == 0 || uint(c^' ')|uint(loneBefore[src[k+1]]) == 0 {
+		if l == 0 || uint(c^' ')|uint(prev^' ') == 0 {
 			break
 		}
-		dst[k] = l
+		dst[k], prev = l, c
 	}
 	return t[:len(t)+k], i + k
 }
 
 // plainFold maps each ASCII byte that prepare turns into one byte
 // whatever surrounds it (letters, lowered, and punctuation but '$') to
-// that byte, a space to itself (foldPlain checks its neighbours), and all
+// that byte, a space to itself (foldPlain checks the byte before), and all
 // others (other blanks, digits, '$', non-ASCII) to 0.
 var plainFold = func() (t [256]byte) {
 	for c := ' '; c < utf8.RuneSelf; c++ {
@@ -124,18 +127,6 @@ var latinFold = func() (t [256]byte) {
 		if f, ok := foldRune(r); ok && len(f) == 1 && f[0] < utf8.RuneSelf {
 			t[0x80+r-0xc0] = f[0]
 		}
-	}
-	return t
-}()
-
-// loneBefore is 1 for the bytes that start no blank nor currency sign: a
-// space before one, after a byte that is no blank, maps to itself.
-var loneBefore = func() (t [256]uint8) {
-	for c := range t {
-		t[c] = 1
-	}
-	for _, c := range []byte{' ', '\t', '\n', '\r', '\f', '\v', '$', 0xc2, 0xe2} {
-		t[c] = 0
 	}
 	return t
 }()
