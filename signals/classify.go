@@ -118,11 +118,11 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		if r.kind == kindLabel {
 			label = slices.Index(c.labels, r.label)
 		}
-		fast := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight}
+		meta := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight}
 		for _, l := range r.with {
-			fast.with |= 1 << slices.Index(c.labels, l)
+			meta.with |= 1 << slices.Index(c.labels, l)
 		}
-		c.info = append(c.info, fast)
+		c.info = append(c.info, meta)
 		for pi, p := range r.parts {
 			id, ok := index[p]
 			if !ok {
