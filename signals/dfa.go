@@ -241,8 +241,13 @@ func (d *dfa) classes(dst, text []byte) []byte {
 	n := len(dst)
 	dst = slices.Grow(dst, len(text))[:n+len(text)]
 	out, class := dst[n:], &d.class
-	for i, b := range text {
-		out[i] = class[b]
+	i := 0
+	for ; i+4 <= len(text); i += 4 { // unrolled: loop overhead was half the work
+		o, t := out[i:i+4:i+4], text[i:i+4:i+4]
+		o[0], o[1], o[2], o[3] = class[t[0]], class[t[1]], class[t[2]], class[t[3]]
+	}
+	for ; i < len(text); i++ {
+		out[i] = class[text[i]]
 	}
 	return dst
 }
