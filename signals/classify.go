@@ -3,6 +3,7 @@ package signals
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync"
@@ -24,15 +25,31 @@ type Input struct {
 
 // Classifier labels items. It is built once and is safe for concurrent use.
 type Classifier struct {
-	dfa    *dfa
-	refs   [][]partRef // per automaton pattern: the rule parts it stands for
+	dfa *dfa
+	// parts[partAt[p]:partAt[p+1]] are the rule parts automaton pattern p
+	// stands for.
+	parts  []partRef
+	partAt []int32
 	rules  []lexRule
-	labels []Label // SIGNALS.md order; rule.label indexes it
+	info   []ruleInfo // per rule
+	labels []Label    // SIGNALS.md order; rule.label indexes it
 }
 
 type partRef struct {
-	rule int32
-	part int8
+	rule  int32
+	part  int8
+	kind  ruleKind
+	label int8 // the rule's label index
+}
+
+// ruleInfo is what Classify reads of a rule for every hit, apart from the
+// rules (large, with their strings and slices) so that it stays in cache.
+type ruleInfo struct {
+	kind   ruleKind
+	role   role
+	parts  int8
+	with   uint16 // the labels (as bits of their index) the rule needs one of to count, or 0
+	weight int
 }
 
 const (
@@ -92,24 +109,36 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	c := &Classifier{rules: rules, labels: Labels()}
 	index := map[string]int{}
 	var patterns []string
+	var refs [][]partRef // per pattern
 	for ri, r := range rules {
 		if len(r.parts) > maxParts {
 			return nil, fmt.Errorf("%s: more than %d parts", r.where, maxParts)
 		}
+		label := 0
 		if r.kind == kindLabel {
-			c.rules[ri].index = slices.Index(c.labels, r.label)
+			label = slices.Index(c.labels, r.label)
 		}
+		meta := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight}
+		for _, l := range r.with {
+			meta.with |= 1 << slices.Index(c.labels, l)
+		}
+		c.info = append(c.info, meta)
 		for pi, p := range r.parts {
 			id, ok := index[p]
 			if !ok {
 				id = len(patterns)
 				index[p] = id
 				patterns = append(patterns, p)
-				c.refs = append(c.refs, nil)
+				refs = append(refs, nil)
 			}
-			c.refs[id] = append(c.refs[id], partRef{rule: int32(ri), part: int8(pi)})
+			refs[id] = append(refs[id], partRef{rule: int32(ri), part: int8(pi), kind: r.kind, label: int8(label)})
 		}
 	}
+	for _, rs := range refs {
+		c.partAt = append(c.partAt, int32(len(c.parts)))
+		c.parts = append(c.parts, rs...)
+	}
+	c.partAt = append(c.partAt, int32(len(c.parts)))
 	c.dfa = newDFA(patterns)
 	return c, nil
 }
@@ -119,6 +148,8 @@ type hit struct {
 	rule       int32
 	part       int8
 	field      uint8
+	kind       ruleKind
+	label      int8  // the rule's label index
 	start, end int32 // in the prepared field text
 }
 
@@ -127,7 +158,8 @@ type hit struct {
 // stays immutable and safe for concurrent use.
 type scratch struct {
 	fields     [2]field
-	name       field // the company name, prepared
+	name       field  // the company name, prepared
+	joined     []byte // the classes of the fields' bytes, scanned as one
 	hits, kept []hit
 	raw        []dfaHit
 	complete   []bool
@@ -143,24 +175,32 @@ func (c *Classifier) Classify(in Input) Classification {
 	fields := &sc.fields
 	fields[fieldTitle].prepare(in.Title, true)
 	fields[fieldSummary].prepare(in.Summary, true)
-	hits, raw := sc.hits[:0], sc.raw[:0]
+	// The fields are scanned as one text, a byte of class 0 between them
+	// (which no term holds), so no hit spans both, and one longer text
+	// scans faster than two.
+	title := fields[fieldTitle].text
+	joined := c.dfa.classes(append(c.dfa.classes(sc.joined[:0], title), 0), fields[fieldSummary].text)
+	raw := c.dfa.scan(sc.raw[:0], joined)
+	sc.joined, sc.raw = joined, raw
+	hits := sc.hits[:0]
 	veto := false
-	for fi := range fields {
-		f := &fields[fi]
-		raw = c.dfa.scan(raw[:0], f.text)
-		for _, m := range raw {
-			if !wholeWord(f.text, int(m.start), int(m.end)) {
-				continue
+	for _, m := range raw {
+		fi := fieldTitle
+		if int(m.start) > len(title) {
+			fi = fieldSummary
+			m.start -= int32(len(title) + 1)
+			m.end -= int32(len(title) + 1)
+		}
+		if !wholeWord(fields[fi].text, int(m.start), int(m.end)) {
+			continue
+		}
+		for _, ref := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
+			if ref.kind == kindVeto {
+				veto = true
 			}
-			for _, ref := range c.refs[m.pattern] {
-				if c.rules[ref.rule].kind == kindVeto {
-					veto = true
-				}
-				hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), start: m.start, end: m.end})
-			}
+			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
 		}
 	}
-	sc.raw = raw
 	if in.Company != "" {
 		forms := sc.companyForms(in.Company)
 		hits = slices.DeleteFunc(hits, func(h hit) bool {
@@ -182,55 +222,50 @@ func (c *Classifier) Classify(in Input) Classification {
 		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
 	}
 	sc.complete = complete
-	var fired [9]bool
+	var fired uint16 // bit i: labels[i] fired
 	for _, l := range in.Hints {
 		if i := slices.Index(c.labels, l); i >= 0 {
-			fired[i] = true
+			fired |= 1 << i
 		}
 	}
 	var score [9]int
 	for round := range 2 {
 		for i, h := range kept {
-			r := &c.rules[h.rule]
-			if !complete[i] || h.part != 0 || (len(r.with) > 0) != (round == 1) || (round == 1 && !c.anyFired(r, &fired)) {
+			r := &c.info[h.rule]
+			if !complete[i] || h.part != 0 || (r.with != 0) != (round == 1) || (round == 1 && fired&r.with == 0) {
 				continue
 			}
 			factor := 1
 			if h.field == fieldTitle {
 				factor = titleFactor
 			}
-			score[r.index] += r.weight * factor
+			score[h.label] += r.weight * factor
 		}
 		for i, s := range score {
 			if s >= fireScore {
-				fired[i] = true
+				fired |= 1 << i
 			}
 		}
 	}
 	// Evidence is counted first so that all of it shares one allocation,
 	// each label's slice capped so that a caller appending to one never
 	// overwrites another.
-	var counts [len(fired) + 1]int // per label, then Keyword
+	var counts [len(score) + 1]int // per label, then Keyword
 	evidenceOf := func(i int, h hit) bool {
-		r := &c.rules[h.rule]
-		return complete[i] && fired[r.index] && r.weight > 0 && (len(r.with) == 0 || c.anyFired(r, &fired))
+		r := &c.info[h.rule]
+		return complete[i] && fired&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || fired&r.with != 0)
 	}
-	total, nlabels := 0, 0
+	total := 0
 	for i, h := range kept {
 		if evidenceOf(i, h) {
-			counts[c.rules[h.rule].index]++
+			counts[h.label]++
 			total++
 		}
 	}
 	for _, h := range hits {
-		if c.rules[h.rule].kind == kindKeyword {
-			counts[len(fired)]++
+		if h.kind == kindKeyword {
+			counts[len(score)]++
 			total++
-		}
-	}
-	for i := range fired {
-		if fired[i] {
-			nlabels++
 		}
 	}
 	// Evidence is gathered per label in slots, so the map is written once
@@ -245,29 +280,28 @@ func (c *Classifier) Classify(in Input) Classification {
 	}
 	for i, h := range kept {
 		if evidenceOf(i, h) {
-			x := c.rules[h.rule].index
-			slots[x] = append(slots[x], evidence(&fields[h.field], h))
+			slots[h.label] = append(slots[h.label], evidence(&fields[h.field], h))
 		}
 	}
 	for _, h := range hits {
-		if r := &c.rules[h.rule]; r.kind == kindKeyword {
+		if h.kind == kindKeyword {
 			e := evidence(&fields[h.field], h)
-			e.Points = r.points
-			slots[len(fired)] = append(slots[len(fired)], e)
+			e.Points = c.rules[h.rule].points
+			slots[len(score)] = append(slots[len(score)], e)
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, nlabels), Evidence: make(map[Label][]Evidence, nslots)}
+	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(fired)), Evidence: make(map[Label][]Evidence, nslots)}
 	for i, e := range slots {
 		if len(e) > 0 {
 			l := Keyword
-			if i < len(fired) {
+			if i < len(score) {
 				l = c.labels[i]
 			}
 			out.Evidence[l] = e
 		}
 	}
 	for i, l := range c.labels {
-		if fired[i] {
+		if fired&(1<<i) != 0 {
 			out.Labels = append(out.Labels, l)
 		}
 	}
@@ -295,7 +329,7 @@ func (sc *scratch) companyForms(name string) [][]byte {
 // news is not about it: named right after an actor term ("rachète
 // <company>", unless "par <company>"), or right before a passive one.
 func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
-	r := &c.rules[h.rule]
+	r := &c.info[h.rule]
 	switch {
 	case r.kind != kindLabel || r.role == roleAny:
 		return false
@@ -346,8 +380,8 @@ func wordIndex(text, word []byte) int {
 
 // complete reports whether all parts of h's rule are in h's field.
 func (c *Classifier) complete(kept []hit, h hit) bool {
-	r := &c.rules[h.rule]
-	if len(r.parts) == 1 {
+	n := c.info[h.rule].parts
+	if n == 1 {
 		return true
 	}
 	var mask uint8
@@ -356,17 +390,7 @@ func (c *Classifier) complete(kept []hit, h hit) bool {
 			mask |= 1 << uint(o.part)
 		}
 	}
-	return mask == 1<<uint(len(r.parts))-1
-}
-
-// anyFired reports whether one of the labels r needs has fired.
-func (c *Classifier) anyFired(r *lexRule, fired *[9]bool) bool {
-	for _, l := range r.with {
-		if fired[slices.Index(c.labels, l)] {
-			return true
-		}
-	}
-	return false
+	return mask == 1<<uint(n)-1
 }
 
 // firstOfPart reports whether an earlier hit is the same part of the same
@@ -389,24 +413,26 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 	var cueBuf [16]hit
 	cues := cueBuf[:0]
 	for _, h := range hits {
-		switch c.rules[h.rule].kind {
+		switch h.kind {
 		case kindNegation:
 			cues = append(cues, h)
 		case kindLabel:
 			label = append(label, h)
 		}
 	}
-	label = slices.DeleteFunc(label, func(h hit) bool {
-		for _, q := range cues {
-			if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
-				return true
+	if len(cues) > 0 {
+		label = slices.DeleteFunc(label, func(h hit) bool {
+			for _, q := range cues {
+				if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
+					return true
+				}
 			}
-		}
-		return false
-	})
+			return false
+		})
+	}
 	slices.SortFunc(label, func(a, b hit) int {
-		if d := c.rules[a.rule].index - c.rules[b.rule].index; d != 0 {
-			return d
+		if a.label != b.label {
+			return int(a.label) - int(b.label)
 		}
 		if a.field != b.field {
 			return int(a.field) - int(b.field)
@@ -419,7 +445,7 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 	kept := label[:0]
 	var last hit
 	for i, h := range label {
-		if i > 0 && c.rules[last.rule].index == c.rules[h.rule].index && last.field == h.field && h.start < last.end {
+		if i > 0 && last.label == h.label && last.field == h.field && h.start < last.end {
 			if h.start == last.start && h.end == last.end {
 				kept = append(kept, h) // same phrase, another rule of the label
 			}

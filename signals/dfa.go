@@ -1,68 +1,154 @@
 package signals
 
+import (
+	"cmp"
+	"slices"
+)
+
 // dfa is a dense Aho-Corasick automaton over folded bytes. The classifier
 // needs every overlapping hit of a few hundred short terms, tens per item;
 // a dense table keeps that at one lookup per byte and no allocation per
 // hit, where a general library allocates per match. Input bytes are
 // grouped into classes (one per byte that occurs in some pattern, one for
 // all others) so the table stays small.
+//
+// Terms match whole words only, so the automaton starts a match only where
+// the first byte is not glued to the byte before ("lance" not in
+// "relance") and reports it only when the byte after is not glued to its
+// last byte ("lance" not in "lancement"). Inside a word that starts no term
+// the scan then sits in one state until the word ends, instead of
+// wandering through the suffixes of the word, and hits that would be
+// thrown away are never made. The ASCII test is a prefilter: wholeWord
+// still checks runes, and bytes of class 0 (digits but 0, non-ASCII) count
+// as not glued, so that nothing wholeWord would keep is lost.
 type dfa struct {
 	class  [256]uint8
 	nclass int
-	// next maps state*nclass + class to the next state, itself stored
-	// premultiplied by nclass (so the scan loop's dependent chain of loads
-	// has no multiply in it) and bit-complemented (negative) when that
-	// state ends some pattern, so the loop tests one sign instead of
-	// loading a list per byte.
-	next []int32
-	out  [][]int32 // per state while building: the patterns that end there
-	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s, flat
-	// so the garbage collector has no per-state slices to scan.
+	// next maps state*(nclass+1) + class to the next state, itself stored
+	// premultiplied by nclass+1 (so the scan loop's dependent chain of
+	// loads has no multiply in it) and with reportBit set when the byte
+	// ends a whole-word hit of the state it leaves, so the loop tests one
+	// bit instead of loading a list per byte. Unsigned, as a 32-bit load
+	// then indexes the table without being sign-extended. The last entry
+	// of a state's row is its number, so that report needs no division.
+	next []uint32
+	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s,
+	// longest first; flat so the garbage collector has no per-state
+	// slices to scan.
 	outs, outAt []int32
 	length      []int32 // per pattern: its length in bytes
+	// overlap is more than the longest pattern: a scan started that many
+	// bytes before a point is in the right state there.
+	overlap int
+}
+
+const reportBit = 1 << 31
+
+// byteKind is what a folded byte is for word boundaries, seen from ASCII.
+type byteKind uint8
+
+const (
+	kindOther byteKind = iota
+	kindLetter
+	kindDigit
+	nkinds
+)
+
+func kindOf(b byte) byteKind {
+	switch {
+	case 'a' <= b && b <= 'z':
+		return kindLetter
+	case '0' <= b && b <= '9':
+		return kindDigit
+	}
+	return kindOther
+}
+
+// gluedKinds reports whether a term's edge byte is glued to the byte
+// beside it, as wholeWord decides for ASCII: a letter to a letter or a
+// digit, a digit to a digit.
+func gluedKinds(edge, other byteKind) bool {
+	switch edge {
+	case kindDigit:
+		return other == kindDigit
+	case kindLetter:
+		return other == kindLetter || other == kindDigit
+	}
+	return false
 }
 
 func newDFA(patterns []string) *dfa {
 	d := &dfa{nclass: 1, length: make([]int32, len(patterns))}
+	kinds := []byteKind{kindOther} // per class; class 0 as not glued
 	for _, p := range patterns {
 		for i := 0; i < len(p); i++ {
 			if d.class[p[i]] == 0 {
 				d.class[p[i]] = uint8(d.nclass)
+				kinds = append(kinds, kindOf(p[i]))
 				d.nclass++
 			}
 		}
 	}
-	// Trie, with -1 for a missing edge.
-	newState := func() int32 {
-		for range d.nclass {
-			d.next = append(d.next, -1)
+	n := d.nclass
+	// Trie first. There is one root per kind of the byte before, since
+	// that decides which terms may start: state 0 (start of text, or after
+	// a blank or a byte of class 0) is the trie's root, the others share
+	// its edges.
+	var next []int32    // state*n + class → state, -1 for a missing edge
+	var out [][]int32   // per state: the patterns that end there
+	var last []byteKind // per state: the kind of its last byte
+	var kids [][]int32  // per state: its children in the trie
+	var depth []int
+	newState := func(k byteKind, d int) int32 {
+		for range n {
+			next = append(next, -1)
 		}
-		d.out = append(d.out, nil)
-		return int32(len(d.out) - 1)
+		out = append(out, nil)
+		last = append(last, k)
+		kids = append(kids, nil)
+		depth = append(depth, d)
+		return int32(len(out) - 1)
 	}
-	newState()
+	var roots [nkinds]int32
+	for k := range roots {
+		roots[k] = newState(byteKind(k), 0)
+	}
 	for pi, p := range patterns {
 		d.length[pi] = int32(len(p))
+		d.overlap = max(d.overlap, len(p)+1)
 		s := int32(0)
 		for i := 0; i < len(p); i++ {
-			k := int(s)*d.nclass + int(d.class[p[i]])
-			if d.next[k] < 0 {
-				t := newState()
-				d.next[k] = t
+			c := int(d.class[p[i]])
+			k := int(s)*n + c
+			if next[k] < 0 {
+				next[k] = newState(kinds[c], i+1)
+				kids[s] = append(kids[s], next[k])
 			}
-			s = d.next[k]
+			s = next[k]
 		}
-		d.out[s] = append(d.out[s], int32(pi))
+		out[s] = append(out[s], int32(pi))
 	}
-	// Breadth-first: fill missing edges from the failure state, whose
-	// edges are already complete, and inherit its outputs.
-	fail := make([]int32, len(d.out))
-	queue := make([]int32, 0, len(d.out))
-	order := []int32{0} // states breadth-first
-	for c := range d.nclass {
-		if t := d.next[c]; t < 0 {
-			d.next[c] = 0
-		} else {
+	// A root moves to the trie when the byte may start a term there, else
+	// to the root of that byte's kind. The fail state of a trie state is
+	// the longest proper suffix that starts a term (or the root of its
+	// last byte's kind). Breadth-first, fill missing edges from the fail
+	// state, whose edges are already complete, and inherit its outputs.
+	fail := make([]int32, len(out))
+	order := append([]int32(nil), roots[:]...) // states, breadth-first
+	queue := []int32{}
+	children := append([]int32(nil), next[:n]...)
+	for k, r := range roots {
+		for c := range n {
+			t := children[c]
+			if t < 0 || gluedKinds(kinds[c], byteKind(k)) {
+				t = roots[kinds[c]]
+			}
+			next[int(r)*n+c] = t
+		}
+	}
+	for c, t := range children {
+		if t >= 0 {
+			fail[t] = roots[kinds[c]]
 			queue = append(queue, t)
 			order = append(order, t)
 		}
@@ -70,50 +156,77 @@ func newDFA(patterns []string) *dfa {
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		for c := range d.nclass {
-			k := int(s)*d.nclass + c
-			t := d.next[k]
-			f := d.next[int(fail[s])*d.nclass+c]
+		for c := range n {
+			k := int(s)*n + c
+			t := next[k]
+			f := next[int(fail[s])*n+c]
 			if t < 0 {
-				d.next[k] = f
+				next[k] = f
 				continue
 			}
 			fail[t] = f
-			d.out[t] = append(d.out[t], d.out[f]...)
+			out[t] = append(out[t], out[f]...)
 			queue = append(queue, t)
 			order = append(order, t)
 		}
 	}
-	d.renumber(order)
+	// A byte reports the hits of the state it leaves unless it is glued
+	// to their last byte.
+	reports := func(s int32, c int) bool {
+		return len(out[s]) > 0 && !gluedKinds(last[s], kinds[c])
+	}
+	// States are numbered breadth-first down to depth shallow, so that
+	// those where scanning spends most of its time share cache lines at
+	// the start of the table, then depth-first, so that a scan walking
+	// down a term reads rows close to each other.
+	const shallow = 3
+	var numbered []int32
+	var walk func(s int32)
+	walk = func(s int32) {
+		numbered = append(numbered, s)
+		for _, t := range kids[s] {
+			walk(t)
+		}
+	}
+	for _, s := range order {
+		if depth[s] <= shallow {
+			numbered = append(numbered, s)
+		}
+	}
+	for _, s := range order {
+		if depth[s] == shallow {
+			for _, t := range kids[s] {
+				walk(t)
+			}
+		}
+	}
+	d.renumber(numbered, next, out, reports)
 	return d
 }
 
-// renumber gives states their breadth-first rank as number, so the
-// shallow states where scanning text spends most of its time share a few
-// cache lines at the start of the table, and stores the final encoding of
-// next (premultiplied, complemented on output).
-func (d *dfa) renumber(order []int32) {
-	rank := make([]int32, len(order))
+// renumber numbers the states in order and stores the final encoding of
+// next (premultiplied, with reportBit).
+func (d *dfa) renumber(order, next []int32, out [][]int32, reports func(s int32, c int) bool) {
+	rank := make([]uint32, len(order))
 	for r, s := range order {
-		rank[s] = int32(r)
+		rank[s] = uint32(r)
 	}
-	n := d.nclass
-	next := make([]int32, len(d.next))
+	n, stride := d.nclass, d.nclass+1
+	d.next = make([]uint32, len(order)*stride)
 	d.outAt = make([]int32, 0, len(order)+1)
 	for r, s := range order {
 		d.outAt = append(d.outAt, int32(len(d.outs)))
-		d.outs = append(d.outs, d.out[s]...)
+		d.outs = append(d.outs, out[s]...)
+		row := d.next[r*stride : (r+1)*stride]
 		for c := range n {
-			t := d.next[int(s)*n+c]
-			v := rank[t] * int32(n)
-			if len(d.out[t]) > 0 {
-				v = ^v
+			row[c] = rank[next[int(s)*n+c]] * uint32(stride)
+			if reports(s, c) {
+				row[c] |= reportBit
 			}
-			next[r*n+c] = v
 		}
+		row[n] = uint32(r)
 	}
 	d.outAt = append(d.outAt, int32(len(d.outs)))
-	d.next, d.out = next, nil
 }
 
 // dfaHit is one pattern found at text[start:end].
@@ -121,43 +234,119 @@ type dfaHit struct {
 	pattern, start, end int32
 }
 
-// scan appends every (overlapping) occurrence of every pattern in text
-// that is not glued to an ASCII letter or digit; wholeWord still has to
-// check non-ASCII neighbours.
-func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
-	// Locals, so the loop keeps the table in registers across the appends.
-	next, class := d.next, &d.class
-	s := int32(0) // premultiplied state
-	for i, b := range text {
-		s = next[int(s)+int(class[b])]
-		if s >= 0 {
-			continue
-		}
-		s = ^s
-		end := i + 1
-		if end < len(text) && asciiGlued(b, text[end]) {
-			continue
-		}
-		st := int(s) / d.nclass
-		for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
-			start := end - int(d.length[p])
-			if start > 0 && asciiGlued(text[start], text[start-1]) {
-				continue
-			}
-			hits = append(hits, dfaHit{pattern: p, start: int32(start), end: int32(end)})
-		}
+// classes appends to dst the class of each byte of text, which is what
+// scan reads: the scan loop then makes one load per byte, not two, and
+// keeps one more register for itself.
+func (d *dfa) classes(dst, text []byte) []byte {
+	n := len(dst)
+	dst = slices.Grow(dst, len(text))[:n+len(text)]
+	out, class := dst[n:], &d.class
+	i := 0
+	for ; i+4 <= len(text); i += 4 { // unrolled: loop overhead was half the work
+		o, t := out[i:i+4:i+4], text[i:i+4:i+4]
+		o[0], o[1], o[2], o[3] = class[t[0]], class[t[1]], class[t[2]], class[t[3]]
 	}
+	for ; i < len(text); i++ {
+		out[i] = class[text[i]]
+	}
+	return dst
+}
+
+// scan appends every (overlapping) occurrence of every pattern in a text,
+// given as the classes of its bytes, that is not glued to an ASCII letter
+// or digit, by end then start; wholeWord still has to check non-ASCII
+// neighbours.
+//
+// Each table load waits for the one before, so a scan is bound by load
+// latency, not by work. The text is therefore scanned as three parts of
+// equal length in one loop, whose three chains of loads overlap in time.
+// A part after the first starts d.overlap bytes before the point it
+// reports from, so that it is in the right state there whatever came
+// before.
+func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
+	n, m := len(text), (len(text)+2*d.overlap+2)/3
+	// Part i steps text[at[i]:from[i+1]] and reports from from[i] on.
+	at, from := [4]int{}, [4]int{0, min(m, n), 0, n}
+	at[1] = max(0, from[1]-d.overlap)
+	from[2] = min(at[1]+m, n)
+	at[2] = max(0, from[2]-d.overlap)
+	p0, p1, p2 := text[:from[1]], text[at[1]:from[2]], text[at[2]:]
+	k0 := min(len(p0), len(p1), len(p2))
+	first := len(hits)
+	var s0, s1, s2 uint32 // premultiplied states
+	for k := 0; ; k++ {
+		k, s0, s1, s2 = d.lockstep(p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
+		if k == k0 {
+			break
+		}
+		hits, s0 = d.step(hits, s0, p0[k], k, 0)
+		hits, s1 = d.step(hits, s1, p1[k], at[1]+k, from[1])
+		hits, s2 = d.step(hits, s2, p2[k], at[2]+k, from[2])
+	}
+	hits, _ = d.run(hits, s0, p0[k0:], k0, 0)
+	hits, _ = d.run(hits, s1, p1[k0:], at[1]+k0, from[1])
+	hits, s2 = d.run(hits, s2, p2[k0:], at[2]+k0, from[2])
+	hits = d.report(hits, s2, n)
+	// The parts' hits came interleaved.
+	slices.SortStableFunc(hits[first:], func(x, y dfaHit) int { return cmp.Compare(x.end, y.end) })
 	return hits
 }
 
-// asciiGlued is glued for ASCII bytes of folded text.
-func asciiGlued(edge, other byte) bool {
-	otherDigit := '0' <= other && other <= '9'
-	switch {
-	case '0' <= edge && edge <= '9':
-		return otherDigit
-	case 'a' <= edge && edge <= 'z':
-		return otherDigit || 'a' <= other && other <= 'z'
+// lockstep steps s0, s1 and s2 over p0, p1 and p2 (as long) from byte k
+// on, and stops before the first byte that reports a hit in any. The hot
+// loop, in a function without calls, so that its variables stay in
+// registers; for the same reason the states are tested one by one, as
+// or-ing them takes one register more than there are.
+func (d *dfa) lockstep(p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
+	next := d.next
+	p1, p2 = p1[:len(p0)], p2[:len(p0)]
+	for ; k < len(p0); k++ {
+		t0 := next[s0+uint32(p0[k])]
+		t1 := next[s1+uint32(p1[k])]
+		t2 := next[s2+uint32(p2[k])]
+		if t0&reportBit != 0 || t1&reportBit != 0 || t2&reportBit != 0 {
+			break
+		}
+		s0, s1, s2 = t0, t1, t2
 	}
-	return false
+	return k, s0, s1, s2
+}
+
+// run steps premultiplied state s over text (classes), which starts at
+// offset at of the whole text, and appends the hits its bytes report from
+// offset from on.
+func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit, uint32) {
+	next := d.next
+	for i := 0; i < len(text); i++ {
+		for ; i < len(text); i++ { // as lockstep, one chain
+			t := next[s+uint32(text[i])]
+			if t&reportBit != 0 {
+				break
+			}
+			s = t
+		}
+		if i < len(text) {
+			hits, s = d.step(hits, s, text[i], at+i, from)
+		}
+	}
+	return hits, s
+}
+
+// step moves premultiplied state s over the byte of class c at offset at,
+// and appends the hits it reports if at is from offset from on.
+func (d *dfa) step(hits []dfaHit, s uint32, c byte, at, from int) ([]dfaHit, uint32) {
+	t := d.next[s+uint32(c)]
+	if t&reportBit != 0 && at >= from {
+		hits = d.report(hits, s, at)
+	}
+	return hits, t &^ reportBit
+}
+
+// report appends the hits of premultiplied state s that end at end.
+func (d *dfa) report(hits []dfaHit, s uint32, end int) []dfaHit {
+	st := d.next[s+uint32(d.nclass)]
+	for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
+		hits = append(hits, dfaHit{pattern: p, start: int32(end) - d.length[p], end: int32(end)})
+	}
+	return hits
 }

@@ -35,7 +35,6 @@ type lexRule struct {
 	where  string
 	with   []Label
 	role   role
-	index  int // the label's position in Labels(), set by NewClassifier
 }
 
 // Lexicon is the parsed set of lexicon files, ready to build classifiers.

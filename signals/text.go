@@ -29,16 +29,15 @@ func (f *field) prepare(s string, numbers bool) {
 		b.t = make([]byte, 0, len(s)+len(s)/8+8)
 	}
 	for i := 0; i < len(s); {
-		// Fast path, a byte at a time (words are too short for copying
-		// runs to pay): bytes that fold to one byte whatever surrounds them.
-		c := s[i]
-		if l := plainFold[c]; l != 0 {
-			b.t = append(b.t, l)
-			i++
-			continue
+		b.t, i = foldPlain(b.t, s, i)
+		if i == len(s) {
+			break
 		}
-		switch {
-		case c == ' ' && i+1 < len(s) && (plainFold[s[i+1]] != 0 || separator(s, i+1) == 0) && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
+		switch c := s[i]; {
+		case c != ' ' && plainFold[c] != 0: // where foldPlain stops short
+			b.t = append(b.t, plainFold[c])
+			i++
+		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
 			b.t = append(b.t, ' ') // a lone space maps to itself
 			i++
 		case separator(s, i) > 0:
@@ -56,6 +55,11 @@ func (f *field) prepare(s string, numbers bool) {
 		case c < utf8.RuneSelf:
 			b.t = append(b.t, c)
 			i++
+		case c == 0xc3 && i+1 < len(s) && latinFold[s[i+1]] != 0:
+			b.mark(len(b.t), i)
+			b.t = append(b.t, latinFold[s[i+1]])
+			i += 2
+			b.mark(len(b.t), i)
 		default:
 			folded, n := foldNext(s, i)
 			for k := range len(folded) {
@@ -72,13 +76,56 @@ func (f *field) prepare(s string, numbers bool) {
 	f.orig, f.text, f.anchors = s, b.t, b.a
 }
 
-// plainFold maps each ASCII byte that prepare always turns into one byte
-// (letters, lowered, and punctuation but '$') to that byte, and all others
-// (blanks, digits, '$', non-ASCII) to 0.
+// foldPlain is prepare's fast path, a byte at a time (words are too short
+// for copying runs to pay): it appends the fold of the bytes of s from i on
+// that fold to one byte whatever surrounds them, and of single spaces, as
+// far as t has room, and returns where it stopped. A function of its own so
+// that its few variables stay in registers, where prepare's loop keeps them
+// in memory.
+//
+// A space is copied as it is, after a byte that is no blank: should a blank
+// or currency sign follow, prepare's blank adds no second space, and the
+// anchors come out the same. It is tested with arithmetic, not a branch of
+// its own: spaces come every few bytes, too irregularly to be predicted.
+func foldPlain(t []byte, s string, i int) ([]byte, int) {
+	n := min(len(s)-i, cap(t)-len(t))
+	src, dst := s[i:i+n], t[len(t):len(t)+n]
+	if n == 0 || src[0] == ' ' { // a space after what prepare made before
+		return t, i
+	}
+	k, prev := 0, byte(0)
+	for ; k < len(src); k++ {
+		c := src[k]
+		l := plainFold[c]
+		if l == 0 || uint(c^' ')|uint(prev^' ') == 0 {
+			break
+		}
+		dst[k], prev = l, c
+	}
+	return t[:len(t)+k], i + k
+}
+
+// plainFold maps each ASCII byte that prepare turns into one byte
+// whatever surrounds it (letters, lowered, and punctuation but '$') to
+// that byte, a space to itself (foldPlain checks the byte before), and all
+// others (other blanks, digits, '$', non-ASCII) to 0.
 var plainFold = func() (t [256]byte) {
-	for c := '!'; c < utf8.RuneSelf; c++ {
+	for c := ' '; c < utf8.RuneSelf; c++ {
 		if c != '$' && !('0' <= c && c <= '9') {
 			t[c] = lowerASCII(byte(c))
+		}
+	}
+	return t
+}()
+
+// latinFold maps the second byte of each letter of U+00C0-U+00FF (first
+// byte 0xc3) that folds to one ASCII byte, "é" to "e", to that byte, and
+// all others to 0: the accented letters of French text, folded without
+// decoding a rune nor looking through the fold table.
+var latinFold = func() (t [256]byte) {
+	for r := rune(0xc0); r <= 0xff; r++ {
+		if f, ok := foldRune(r); ok && len(f) == 1 && f[0] < utf8.RuneSelf {
+			t[0x80+r-0xc0] = f[0]
 		}
 	}
 	return t
@@ -190,21 +237,29 @@ func (f *field) origOffset(k int) int {
 // "election" whatever the accents were. A number next to a letter is a
 // boundary ("0m" is a number then a unit).
 func wholeWord(text []byte, start, end int) bool {
-	if start > 0 {
-		first, _ := utf8.DecodeRune(text[start:])
-		prev, _ := utf8.DecodeLastRune(text[:start])
-		if glued(first, prev) {
-			return false
-		}
+	if start > 0 && glued(runeAt(text, start), runeBefore(text, start)) {
+		return false
 	}
-	if end < len(text) {
-		last, _ := utf8.DecodeLastRune(text[:end])
-		next, _ := utf8.DecodeRune(text[end:])
-		if glued(last, next) {
-			return false
-		}
+	return end == len(text) || !glued(runeBefore(text, end), runeAt(text, end))
+}
+
+// runeAt is the rune that starts at text[i], decoded only when not ASCII.
+func runeAt(text []byte, i int) rune {
+	if c := text[i]; c < utf8.RuneSelf {
+		return rune(c)
 	}
-	return true
+	r, _ := utf8.DecodeRune(text[i:])
+	return r
+}
+
+// runeBefore is the rune that ends at text[i-1], decoded only when not
+// ASCII.
+func runeBefore(text []byte, i int) rune {
+	if c := text[i-1]; c < utf8.RuneSelf {
+		return rune(c)
+	}
+	r, _ := utf8.DecodeLastRune(text[:i])
+	return r
 }
 
 func glued(edge, other rune) bool {
