@@ -7,7 +7,7 @@ type Options struct {
 	Timeout         time.Duration    // whole request, body included; default 30s
 	MaxBody         int64            // decompressed bytes; default 8 MiB
 	Concurrency     int              // global cap on requests in flight; default 16
-	PerHostInterval time.Duration    // spacing between requests to one host; 0 = none (config defaults it to 1s)
+	PerHostInterval time.Duration    // spacing between requests to one host, one at a time; 0 = no per-host limit (config defaults it to 1s)
 	Robots          bool             // honour robots.txt for pages (feeds are fetched regardless)
 	Contact         string           // goes in the User-Agent
 	Version         string           // goes in the User-Agent

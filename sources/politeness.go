@@ -10,7 +10,10 @@ import (
 )
 
 // hostGate spaces and serialises the requests to one host: one request in
-// flight at a time, and at least interval between two starts.
+// flight at a time, and at least interval between two starts. An interval
+// of zero (fetch.per_host_interval: 0s, and no Crawl-delay) lifts both: the
+// admin said the host needs no sparing (a loopback benchmark, one's own
+// servers), and serialising would leave the pool idle behind a busy host.
 type hostGate struct {
 	slot    chan struct{}
 	limiter *rate.Limiter
@@ -62,6 +65,14 @@ func every(d time.Duration) rate.Limit {
 // of the global pool. The returned func gives both back. ctx is the job's
 // context: the request's own timeout starts after enter returns.
 func (g *hostGate) enter(ctx context.Context, pool chan struct{}) (func(), error) {
+	if g.limiter.Limit() == rate.Inf {
+		select {
+		case pool <- struct{}{}:
+			return func() { <-pool }, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	select {
 	case g.slot <- struct{}{}:
 	case <-ctx.Done():

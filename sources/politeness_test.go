@@ -45,7 +45,7 @@ func TestFetchPoliteness(t *testing.T) {
 			urls = append(urls, fmt.Sprintf("%s/feed%d", srv.URL, i))
 		}
 	}
-	f := testFetcher(t, Options{Concurrency: 2})
+	f := testFetcher(t, Options{Concurrency: 2, PerHostInterval: time.Millisecond})
 	var wg sync.WaitGroup
 	var failures atomic.Int32
 	for _, u := range urls {
@@ -67,6 +67,34 @@ func TestFetchPoliteness(t *testing.T) {
 	}
 	if c.maxHost != 1 || c.maxAll > 2 {
 		t.Errorf("max in flight: %d per host (want 1), %d overall (want ≤ 2)", c.maxHost, c.maxAll)
+	}
+}
+
+// With no interval (fetch.per_host_interval: 0s), requests to one host
+// overlap, up to the pool's size.
+func TestFetchNoIntervalNoHostLimit(t *testing.T) {
+	c := &inflight{perHost: map[string]int{}}
+	release := make(chan struct{})
+	srv := serve(t, c.handler(t, "only", release))
+	f := testFetcher(t, Options{Concurrency: 4})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() { f.Fetch(context.Background(), feedSource(fmt.Sprintf("%s/feed%d", srv.URL, i)), State{}) })
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c.mu.Lock()
+		all := c.all
+		c.mu.Unlock()
+		if all == 4 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	if c.maxHost != 4 {
+		t.Errorf("max in flight to one host: %d, want 4 (no per-host limit without an interval)", c.maxHost)
 	}
 }
 
