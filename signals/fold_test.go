@@ -68,11 +68,14 @@ func TestFoldTableEqualsReference(t *testing.T) {
 }
 
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Élection à Orléans", "Cœur ’ æ", "e\u0301", "\xff\xfe", "İstanbul", "ﬁnance ½"} {
+	for _, s := range []string{"Élection à Orléans", "Cœur ’ æ", "e\u0301", "\xff\xfe", "İstanbul", "ﬁnance ½", "\xf4ȑ"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := Fold(s), referenceFold(s); got != want {
+		// The reference treats an invalid byte inconsistently (it may take
+		// the next rune's accent with it), so it is given the text Fold
+		// reads: each invalid byte as U+FFFD.
+		if got, want := Fold(s), referenceFold(string([]rune(s))); got != want {
 			t.Errorf("Fold(%q) = %q, reference %q", s, got, want)
 		}
 	})
