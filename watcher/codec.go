@@ -16,9 +16,9 @@ import (
 	"github.com/veille-hq/veille/signals"
 )
 
-// Signal and item records are the bulk of the store and every cycle reads a lead's
-// signals twice (the same-story test and the rescore), so they are kept in
-// a compact binary form rather than JSON: about a third of the bytes, hence
+// Signal and item records are the bulk of the store, and every cycle reads
+// a lead's signals twice (the same-story test and the rescore), so they are
+// kept in a compact binary form rather than JSON: about a third of the bytes, hence
 // of the file and of the pages a cycle maps (the kernel maps the pages
 // around each one read, so touching a record costs its neighbourhood), and
 // no reflection to decode.
@@ -114,7 +114,7 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 	s.ID = story
 	s.Watchlist, s.Company, _ = strings.Cut(lead, "\x00")
 	d := decoder{b: v}
-	d.version()
+	d.version(signalCodecV1)
 	s.Title = d.string()
 	s.FirstSeen = d.time()
 	s.Published = d.time()
@@ -179,7 +179,7 @@ func decodeStoryBrief(k, v []byte) (storyBrief, error) {
 		return storyBrief{}, fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
 	}
 	d := decoder{b: v}
-	d.version()
+	d.version(signalCodecV1)
 	sb := storyBrief{ID: story, Title: d.string(), FirstSeen: d.time()}
 	if d.err != nil {
 		return sb, fmt.Errorf("decode signal %q: %w", k, d.err)
@@ -227,9 +227,7 @@ func decodeItem(k, v []byte) (StoredItem, error) {
 	}
 	r.SourceID = source
 	d := decoder{b: v}
-	if d.byte() != itemCodecV1 {
-		return r, fmt.Errorf("decode item %q: %w: unknown version", k, errCorrupt)
-	}
+	d.version(itemCodecV1)
 	r.FirstSeen = d.time()
 	r.Published = d.time()
 	r.URL = d.string()
@@ -268,9 +266,7 @@ func itemFirstSeen(v []byte) (time.Time, error) {
 		return r.FirstSeen, err
 	}
 	d := decoder{b: v}
-	if d.byte() != itemCodecV1 {
-		return time.Time{}, errCorrupt
-	}
+	d.version(itemCodecV1)
 	t := d.time()
 	return t, d.err
 }
@@ -306,8 +302,9 @@ type decoder struct {
 
 func (d *decoder) fail() { d.err, d.b = errCorrupt, nil }
 
-func (d *decoder) version() {
-	if d.byte() != signalCodecV1 && d.err == nil {
+// version reads the version byte, which must be want.
+func (d *decoder) version(want byte) {
+	if d.byte() != want && d.err == nil {
 		d.err = fmt.Errorf("%w: unknown version", errCorrupt)
 	}
 }
