@@ -16,7 +16,7 @@ func BenchmarkFeedDecode(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := d.decode(body, "application/rss+xml", "https://ouest.example/economie.rss", fixedNow); err != nil {
+			if _, _, err := d.decode(body, "application/rss+xml", "https://ouest.example/economie.rss", fixedNow, nil); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,13 +66,17 @@ func ParseFeed(r io.Reader, contentType string, feedURL string) ([]signals.Item,
 	if err != nil {
 		return nil, fmt.Errorf("read feed %s: %w", feedURL, err)
 	}
-	return newFeedDecoder().decode(body, contentType, feedURL, time.Now())
+	items, _, err := newFeedDecoder().decode(body, contentType, feedURL, time.Now(), nil)
+	return items, err
 }
 
-func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.Time) ([]signals.Item, error) {
+// decode parses a feed and returns its items but those whose fingerprint is
+// in known (sorted), with the sorted fingerprints of every item the feed
+// carries: the known list of its next fetch.
+func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.Time, known []uint64) ([]signals.Item, []uint64, error) {
 	base, err := url.Parse(feedURL)
 	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
 	}
 	feed, err := d.parse(body)
 	if err != nil && !utf8.Valid(body) && declaresUTF8OrNothing(body) {
@@ -84,21 +89,25 @@ func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.
 	}
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) || looksLikeHTML(body) {
-			return nil, fmt.Errorf("parse feed %s: %w", feedURL, errNotFeed)
+			return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, errNotFeed)
 		}
-		return nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
 	}
 	lang := langTag(feed.Language)
 	items := make([]signals.Item, 0, len(feed.Items))
+	carried := make([]uint64, 0, len(feed.Items))
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
 		}
-		if item := feedItem(it, base, lang, now); item.Title != "" || item.URL != "" || item.GUID != "" || item.Summary != "" {
+		item, fp, isNew := feedItem(it, base, lang, now, known)
+		carried = append(carried, fp)
+		if isNew && (item.Title != "" || item.URL != "" || item.GUID != "" || item.Summary != "") {
 			items = append(items, item)
 		}
 	}
-	return items, nil
+	slices.Sort(carried)
+	return items, slices.Compact(carried), nil
 }
 
 // parse runs gofeed's detection and, when the root element lies beyond the
@@ -118,26 +127,50 @@ func (d *feedDecoder) parse(body []byte) (*gofeed.Feed, error) {
 	return nil, err
 }
 
-func feedItem(it *gofeed.Item, base *url.URL, lang string, now time.Time) signals.Item {
-	link := resolveLink(base, it.Link)
+// feedItem turns a gofeed item into ours and gives its fingerprint. An item
+// whose fingerprint is in known (sorted) was in the source's last document,
+// whose items the store holds: only what identifies it is filled and isNew
+// is false. Extracting the text of every item again, to store the one or
+// two a poll finds new, was most of a cycle's work after parsing.
+func feedItem(it *gofeed.Item, base *url.URL, lang string, now time.Time, known []uint64) (item signals.Item, fp uint64, isNew bool) {
+	item.URL = resolveLink(base, it.Link)
 	for _, l := range it.Links {
-		if link != "" {
+		if item.URL != "" {
 			break
 		}
-		link = resolveLink(base, l)
+		item.URL = resolveLink(base, l)
+	}
+	item.GUID = strings.TrimSpace(it.GUID)
+	item.Published = feedDate(it, now)
+	title := func() string { return truncateUTF8(htmlToText(it.Title), maxTitle) }
+	if item.GUID == "" && item.URL == "" {
+		item.Title = title() // the id hashes it
+	}
+	fp = fingerprint(item.ID())
+	if _, found := slices.BinarySearch(known, fp); found {
+		return item, fp, false
+	}
+	if item.Title == "" {
+		item.Title = title()
 	}
 	summary := it.Description
 	if strings.TrimSpace(summary) == "" {
 		summary = it.Content
 	}
-	return signals.Item{
-		URL:       link,
-		GUID:      strings.TrimSpace(it.GUID),
-		Title:     truncateUTF8(htmlToText(it.Title), maxTitle),
-		Summary:   truncateUTF8(htmlToText(summary), maxSummary),
-		Published: feedDate(it, now),
-		Lang:      lang,
+	item.Summary = truncateUTF8(htmlToText(summary), maxSummary)
+	item.Lang = lang
+	return item, fp, true
+}
+
+// fingerprint is the 64-bit FNV-1a hash of an item id: what a source's
+// state keeps of the items its last document carried.
+func fingerprint(id string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
 	}
+	return h
 }
 
 // feedDate is the item's published time, else its updated time, else what

@@ -12,7 +12,8 @@ import (
 
 func decodeFixture(t *testing.T, name, contentType, feedURL string) ([]signals.Item, error) {
 	t.Helper()
-	return newFeedDecoder().decode(readFixture(t, name), contentType, feedURL, fixedNow)
+	items, _, err := newFeedDecoder().decode(readFixture(t, name), contentType, feedURL, fixedNow, nil)
+	return items, err
 }
 
 func TestParseFeedRSSRelativeLinks(t *testing.T) {
@@ -106,7 +107,7 @@ func TestParseFeedOlderFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items, err := newFeedDecoder().decode([]byte(tt.body), "application/xml", "https://feeds.example/", fixedNow)
+			items, _, err := newFeedDecoder().decode([]byte(tt.body), "application/xml", "https://feeds.example/", fixedNow, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

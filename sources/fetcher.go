@@ -84,7 +84,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, Stat
 		}
 		// Validators of a response we could not use would turn the next
 		// try into a 304 that hides the failure.
-		next.ETag, next.LastModified, next.BodyHash = st.ETag, st.LastModified, st.BodyHash
+		next.ETag, next.LastModified, next.BodyHash, next.Known = st.ETag, st.LastModified, st.BodyHash, st.Known
 		return res, failed(next, err, now), err
 	}
 	for i := range res.Items {
@@ -143,7 +143,7 @@ func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *State) (Res
 	if unchanged(st, d) {
 		return Result{NotModified: true, Status: d.status}, nil
 	}
-	items, err := f.decodeFeed(feedURL, d)
+	items, err := f.decodeFeed(feedURL, d, st)
 	if err != nil {
 		return Result{Status: d.status}, err
 	}
@@ -168,12 +168,14 @@ func unchanged(st *State, d *document) bool {
 	return same
 }
 
-// decodeFeed decodes a 2xx document as a feed; a challenge page is blocked,
-// other non-feeds are not_a_feed with the status and content type.
-func (f *Fetcher) decodeFeed(feedURL string, d *document) ([]signals.Item, error) {
-	items, err := f.feeds.decode(d.body, d.contentType(), d.url.String(), f.now())
+// decodeFeed decodes a 2xx document as a feed, leaving out the items of
+// st.Known and recording the new known list in st; a challenge page is
+// blocked, other non-feeds are not_a_feed with the status and content type.
+func (f *Fetcher) decodeFeed(feedURL string, d *document, st *State) ([]signals.Item, error) {
+	items, carried, err := f.feeds.decode(d.body, d.contentType(), d.url.String(), f.now(), st.Known)
 	switch {
 	case err == nil:
+		st.Known = carried
 		return items, nil
 	case isChallenge(d.status, d.header, d.body):
 		return nil, &FetchError{Kind: ErrBlocked, URL: feedURL, Status: d.status,

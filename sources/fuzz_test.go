@@ -2,6 +2,7 @@ package sources
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -38,11 +39,17 @@ func FuzzParseFeed(f *testing.F) {
 	f.Add([]byte(`<feed version="0.3"><entry><title>t</title><issued>2004-01-01</issued></entry></feed>`), "")
 	d := newFeedDecoder()
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		items, err := d.decode(body, contentType, "https://feed.example/a/feed.xml", fixedNow)
+		items, known, err := d.decode(body, contentType, "https://feed.example/a/feed.xml", fixedNow, nil)
 		if err != nil {
 			return
 		}
 		checkItems(t, items)
+		// The same document again, with the known list it gave, brings
+		// nothing new and the same list.
+		again, known2, err := d.decode(body, contentType, "https://feed.example/a/feed.xml", fixedNow, known)
+		if err != nil || len(again) != 0 || !slices.Equal(known, known2) {
+			t.Fatalf("decoded again with its known list: %d items, known %v then %v, %v", len(again), known, known2, err)
+		}
 	})
 }
 

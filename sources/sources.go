@@ -85,6 +85,10 @@ type State struct {
 	Baseline     []string  `json:"baseline,omitempty"` // change mode: texts of the selected elements
 	HasBaseline  bool      `json:"has_baseline,omitempty"`
 	BodyHash     string    `json:"body_hash,omitempty"` // feeds and pages: the last decoded document, to skip it when resent unchanged
+	// Known: feeds: the sorted fingerprints of the items the last decoded
+	// document carried. The store has them, so they are not extracted nor
+	// returned again.
+	Known []uint64 `json:"known,omitempty"`
 }
 
 // Due reports whether the source may be fetched at now (backoff respected).
@@ -92,7 +96,7 @@ func (s State) Due(now time.Time) bool { return s.NextTry.IsZero() || !now.Befor
 
 // Result is what one fetch brought.
 type Result struct {
-	Items       []signals.Item
-	NotModified bool // 304, or the same document as last time: nothing parsed
-	Status      int  // HTTP status of the final response
+	Items       []signals.Item // for a feed, those not in its last document (State.Known)
+	NotModified bool           // 304, or the same document as last time: nothing parsed
+	Status      int            // HTTP status of the final response
 }
