@@ -2,6 +2,8 @@ package sources
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -162,15 +164,13 @@ func feedItem(it *gofeed.Item, base *url.URL, lang string, now time.Time, known 
 	return item, fp, true
 }
 
-// fingerprint is the 64-bit FNV-1a hash of an item id: what a source's
-// state keeps of the items its last document carried.
+// fingerprint is the first 8 bytes of an item id's SHA-256: what a
+// source's state keeps of the items its last document carried. FNV gave
+// close values to ids that differ only in their last bytes, as numbered
+// GUIDs do.
 func fingerprint(id string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(id); i++ {
-		h ^= uint64(id[i])
-		h *= 1099511628211
-	}
-	return h
+	sum := sha256.Sum256([]byte(id))
+	return binary.BigEndian.Uint64(sum[:8])
 }
 
 // feedDate is the item's published time, else its updated time, else what
