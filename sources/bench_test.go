@@ -2,6 +2,7 @@ package sources
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/mmcdole/gofeed"
@@ -18,6 +19,28 @@ func BenchmarkFeedDecode(b *testing.B) {
 		for b.Loop() {
 			if _, _, err := d.decode(body, "application/rss+xml", "https://ouest.example/economie.rss", fixedNow, nil); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	// A poll of a feed that moved on by two items: the others were in its
+	// last document, and only the 2 new ones are extracted.
+	b.Run("decode+extract/all_but_2_known", func(b *testing.B) {
+		d := newFeedDecoder()
+		const feedURL = "https://ouest.example/economie.rss"
+		items, _, err := d.decode(body, "application/rss+xml", feedURL, fixedNow, nil)
+		if err != nil || len(items) < 3 {
+			b.Fatalf("%d items, %v", len(items), err)
+		}
+		var known []uint64
+		for _, it := range items[2:] {
+			known = append(known, fingerprint(it.ID()))
+		}
+		slices.Sort(known)
+		b.SetBytes(int64(len(body)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if items, _, err := d.decode(body, "application/rss+xml", feedURL, fixedNow, known); err != nil || len(items) != 2 {
+				b.Fatalf("%d items, %v; want 2", len(items), err)
 			}
 		}
 	})
