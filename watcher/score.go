@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,19 +40,11 @@ var keyScored = []byte("scored")
 // 2% of its points with a 30-day half-life).
 func (w *Watcher) rescoreAfterCycle(now time.Time, touched map[string]bool) error {
 	p := w.Plan()
-	fp, err := scoringFingerprint(p)
+	due, mark, err := w.fullRescoreDue(p, now)
 	if err != nil {
 		return err
 	}
-	mark := append(append(fp, 0), now.In(p.cfg.Location).Format("2006-01-02")...)
-	var last []byte
-	if err := w.Store.db.View(func(tx *bolt.Tx) error {
-		last = bytes.Clone(tx.Bucket(bucketMeta).Get(keyScored))
-		return nil
-	}); err != nil {
-		return fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
-	}
-	if bytes.Equal(last, mark) {
+	if !due {
 		if len(touched) == 0 {
 			return nil
 		}
@@ -63,6 +57,24 @@ func (w *Watcher) rescoreAfterCycle(now time.Time, touched map[string]bool) erro
 		return fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
 	}
 	return nil
+}
+
+// fullRescoreDue reports whether the last full rescore was not of p's
+// scoring on now's day, and gives the mark such a rescore records.
+func (w *Watcher) fullRescoreDue(p *Plan, now time.Time) (bool, []byte, error) {
+	fp, err := scoringFingerprint(p)
+	if err != nil {
+		return false, nil, err
+	}
+	mark := append(append(fp, 0), now.In(p.cfg.Location).Format("2006-01-02")...)
+	var last []byte
+	if err := w.Store.db.View(func(tx *bolt.Tx) error {
+		last = bytes.Clone(tx.Bucket(bucketMeta).Get(keyScored))
+		return nil
+	}); err != nil {
+		return false, nil, fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
+	}
+	return !bytes.Equal(last, mark), mark, nil
 }
 
 // scoringFingerprint hashes what a lead's score depends on besides its
@@ -84,30 +96,37 @@ func scoringFingerprint(p *Plan) ([]byte, error) {
 // only is nil.
 func (w *Watcher) rescore(now time.Time, only map[string]bool) error {
 	p := w.Plan()
-	day := now.In(p.cfg.Location).Format("2006-01-02")
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
-		leads, hist := tx.Bucket(bucketLeads), dense(tx, bucketHistory)
-		for _, lk := range p.order {
-			if only != nil && !only[lk] {
-				continue
-			}
-			pr := p.prospects[lk]
-			sigs, err := leadSignals(tx, lk)
-			if err != nil {
-				return err
-			}
-			lead := scoreLead(pr, p.policies[pr.Watchlist], sigs, now)
-			if err := putJSON(leads, []byte(lk), lead); err != nil {
-				return err
-			}
-			if err := putJSON(hist, key(lk, day), lead.Score); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	leadKeys := p.order
+	if only != nil {
+		leadKeys = slices.Sorted(maps.Keys(only))
+	}
+	if err := w.Store.db.Update(func(tx *bolt.Tx) error { return rescoreTx(tx, p, leadKeys, now) }); err != nil {
 		return fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
+	}
+	return nil
+}
+
+// rescoreTx recomputes, in tx, the records of the leads leadKeys and their
+// history point for now's day.
+func rescoreTx(tx *bolt.Tx, p *Plan, leadKeys []string, now time.Time) error {
+	day := now.In(p.cfg.Location).Format("2006-01-02")
+	leads, hist := tx.Bucket(bucketLeads), dense(tx, bucketHistory)
+	for _, lk := range leadKeys {
+		pr, ok := p.prospects[lk]
+		if !ok {
+			continue // dropped from the config since
+		}
+		sigs, err := leadSignals(tx, lk)
+		if err != nil {
+			return err
+		}
+		lead := scoreLead(pr, p.policies[pr.Watchlist], sigs, now)
+		if err := putJSON(leads, []byte(lk), lead); err != nil {
+			return err
+		}
+		if err := putJSON(hist, key(lk, day), lead.Score); err != nil {
+			return err
+		}
 	}
 	return nil
 }
