@@ -72,8 +72,10 @@ func mappingRSS(t *testing.T, path string) int64 {
 	for sc.Scan() {
 		line := sc.Text()
 		fields := strings.Fields(line)
-		if len(fields) >= 6 && strings.Contains(fields[0], "-") {
-			in = fields[len(fields)-1] == path
+		// A mapping's header: an anonymous one has no path (5 fields),
+		// and ends the previous mapping all the same.
+		if len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
+			in = len(fields) >= 6 && fields[len(fields)-1] == path
 			continue
 		}
 		if in && len(fields) == 3 && fields[0] == "Rss:" {
