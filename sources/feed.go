@@ -32,6 +32,11 @@ const maxSummary = 16 << 10
 // maxTitle bounds an item's title, in bytes.
 const maxTitle = 1000
 
+// maxKnown bounds the fingerprints a source's state keeps, its first items
+// (feeds list the newest first). The items of a longer feed beyond them are
+// extracted again at each fetch, and found stored.
+const maxKnown = 1000
+
 // feedDecoder turns fetched bytes into items. It holds one gofeed parser,
 // shared by every fetch (safe for concurrent use since gofeed #278), and the
 // format parsers used when type detection fails.
@@ -97,13 +102,15 @@ func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.
 	}
 	lang := langTag(feed.Language)
 	items := make([]signals.Item, 0, len(feed.Items))
-	carried := make([]uint64, 0, len(feed.Items))
+	carried := make([]uint64, 0, min(len(feed.Items), maxKnown))
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
 		}
 		item, fp, isNew := feedItem(it, base, lang, now, known)
-		carried = append(carried, fp)
+		if len(carried) < maxKnown {
+			carried = append(carried, fp)
+		}
 		if isNew && (item.Title != "" || item.URL != "" || item.GUID != "" || item.Summary != "") {
 			items = append(items, item)
 		}
