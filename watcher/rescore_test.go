@@ -84,8 +84,9 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 }
 
 // With more touched leads than rescoreBatch, the writes rescore them along
-// the way and the cycle's end rescores the rest: each one, once its last
-// signal is stored.
+// the way and the cycle's end rescores the rest: each one once its last
+// signal is stored. On the day's first cycle, every lead is rescored,
+// whether it had news or not.
 func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	const n = 3*rescoreBatch + 10
 	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
@@ -104,51 +105,77 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	w := New(st, plan)
 	now := t0
 	w.Now = func() time.Time { return now }
+	owner := map[string]string{}
+	for _, ps := range plan.sources {
+		owner[ps.ID] = ps.Owners[0]
+	}
+	news := []string{"%s inaugure une nouvelle usine à Lyon", "%s lève 12 millions d'euros auprès de ses actionnaires", "%s nomme un nouveau directeur général"}
 	round := 0
+	quiet := func(lk string) bool { return false } // leads with no news this round
 	w.Fetcher = &fakeFetcher{fetch: func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
 		if st.FirstFetched.IsZero() {
 			st.FirstFetched = now
 		}
-		lk := plan.sources[0].Owners[0]
-		for _, ps := range plan.sources {
-			if ps.ID == src.ID {
-				lk = ps.Owners[0]
-			}
+		lk := owner[src.ID]
+		if quiet(lk) {
+			return sources.Result{NotModified: true, Status: 304}, st, nil
 		}
-		news := []string{"%s inaugure une nouvelle usine à Lyon", "%s lève 12 millions d'euros auprès de ses actionnaires"}
 		it := signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("%s#%d", src.ID, round), Published: now,
 			Title: fmt.Sprintf(news[round], plan.prospects[lk].Name)}
 		return sources.Result{Items: []signals.Item{it}, Status: 200}, st, nil
 	}}
 	ctx := context.Background()
+	signalCounts := func(want int) {
+		t.Helper()
+		leads, err := w.Leads(LeadFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(leads) != n {
+			t.Fatalf("%d leads, want %d", len(leads), n)
+		}
+		for _, l := range leads {
+			if l.Signals != want {
+				t.Fatalf("%s: %d signals scored, want %d", l.Company, l.Signals, want)
+			}
+		}
+	}
+
+	for ; round < 2; round++ { // the day's first cycle, then a later one
+		stats, err := w.Cycle(ctx)
+		if err != nil || stats.NewSignals != n {
+			t.Fatalf("cycle %d: %+v, %v; want %d new signals", round, stats, err, n)
+		}
+		signalCounts(round + 1)
+		now = now.Add(time.Hour)
+	}
+
+	// The next day's first cycle, with news for half the leads: every lead
+	// is rescored, whether its news was or not.
+	now = now.Add(24 * time.Hour)
+	quiet = func(lk string) bool { return plan.prospects[lk].Name < "Prospect 2" }
+	err = w.Store.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketLeads).ForEach(func(k, _ []byte) error {
+			return putJSON(tx.Bucket(bucketLeads), k, signals.Lead{})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.Cycle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	before := map[string]signals.Lead{}
 	leads, err := w.Leads(LeadFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range leads {
-		before[l.Company] = l
-	}
-
-	now = now.Add(time.Hour)
-	round++
-	stats, err := w.Cycle(ctx)
-	if err != nil || stats.NewSignals != n {
-		t.Fatalf("second cycle: %+v, %v; want %d new signals", stats, err, n)
-	}
-	leads, err = w.Leads(LeadFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(leads) != n {
-		t.Fatalf("%d leads, want %d", len(leads), n)
-	}
-	for _, l := range leads {
-		if l.Signals != before[l.Company].Signals+1 {
-			t.Errorf("%s: %d signals scored, want %d: not rescored after its new signal", l.Company, l.Signals, before[l.Company].Signals+1)
+		want := 3
+		if l.Company < "Prospect 2" {
+			want = 2
+		}
+		if l.Company == "" || l.Signals != want {
+			t.Errorf("lead %+v after the day's first cycle: want %d scored signals", l, want)
 		}
 	}
 }
