@@ -242,8 +242,8 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // write transaction. Each source's state, items and signals still commit
 // or roll back together; sharing the commit saves an fsync per source,
 // which made the single writer the bottleneck of a cycle (about 1 ms a
-// source on an SSD, more on a busy disk). Nothing waits to fill a batch:
-// a result alone is written at once. When the shared transaction fails,
+// source on an SSD, more on a busy disk); gatherBatch says how long a
+// batch waits to fill. When the shared transaction fails,
 // the results are written one transaction each, so one bad source loses
 // only its own result; the first failure stops the writing, as before.
 // The leads whose signals were written are added to touched, the leads not
