@@ -3,7 +3,6 @@ package watcher
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -89,20 +88,8 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 // whether it had news or not.
 func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	const n = 3*rescoreBatch + 10
-	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	lex, err := signals.NewLexicon(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, err := NewPlan(benchConfig(n), lex)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := New(st, plan)
+	w := testWatcher(t, benchConfig(n))
+	plan := w.Plan()
 	now := t0
 	w.Now = func() time.Time { return now }
 	owner := map[string]string{}
@@ -154,7 +141,7 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	// is rescored, whether its news was or not.
 	now = now.Add(24 * time.Hour)
 	quiet = func(lk string) bool { return plan.prospects[lk].Name < "Prospect 2" }
-	err = w.Store.db.Update(func(tx *bolt.Tx) error {
+	err := w.Store.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketLeads).ForEach(func(k, _ []byte) error {
 			return putJSON(tx.Bucket(bucketLeads), k, signals.Lead{})
 		})

@@ -79,7 +79,8 @@ type fixture struct {
 	f   *fakeFetcher
 }
 
-func newFixture(t *testing.T, items map[string][]signals.Item) *fixture {
+// testWatcher is a watcher of cfg over a store in a temp folder.
+func testWatcher(t *testing.T, cfg *config.Config) *Watcher {
 	t.Helper()
 	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
 	if err != nil {
@@ -90,12 +91,17 @@ func newFixture(t *testing.T, items map[string][]signals.Item) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := NewPlan(testConfig(t), lex)
+	plan, err := NewPlan(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return New(st, plan)
+}
+
+func newFixture(t *testing.T, items map[string][]signals.Item) *fixture {
+	t.Helper()
 	fx := &fixture{now: t0}
-	fx.w = New(st, plan)
+	fx.w = testWatcher(t, testConfig(t))
 	fx.w.Now = func() time.Time { return fx.now }
 	fx.f = &fakeFetcher{fetch: feedOf(fx.w.Now, items)}
 	fx.w.Fetcher = fx.f
