@@ -63,7 +63,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		return stats, err
 	}
 	// A full rescore at the end would redo what the writes rescored.
-	fullRescore, _, err := w.fullRescoreDue(p, start)
+	fullRescore, scoredMark, err := w.fullRescoreDue(p, start)
 	if err != nil {
 		return stats, err
 	}
@@ -154,7 +154,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		return stats, writeErr
 	}
 	now := w.Now()
-	err = w.rescoreAfterCycle(now, touched)
+	err = w.rescoreAfterCycle(p, now, touched, fullRescore, scoredMark)
 	if err == nil {
 		err = w.queueAlerts(p, fresh, now)
 	}

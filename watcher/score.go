@@ -23,7 +23,7 @@ const TrendWindow = 7 * 24 * time.Hour
 // Scores are computed, never accumulated, so a reload that changes scoring
 // takes effect at the next rescore.
 func (w *Watcher) Rescore(now time.Time) error {
-	return w.rescore(now, nil)
+	return w.rescore(w.Plan(), now, nil)
 }
 
 // keyScored is the meta key that says what the last full rescore was for:
@@ -38,19 +38,17 @@ var keyScored = []byte("scored")
 // sources answer 304. Between full rescores, an untouched lead's stored
 // score misses only the fading of its signals since the day began (under
 // 2% of its points with a 30-day half-life).
-func (w *Watcher) rescoreAfterCycle(now time.Time, touched map[string]bool) error {
-	p := w.Plan()
-	due, mark, err := w.fullRescoreDue(p, now)
-	if err != nil {
-		return err
-	}
-	if !due {
+//
+// full and mark are what fullRescoreDue said at the cycle's start: a cycle
+// that crosses midnight leaves the new day's full rescore to the next one.
+func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]bool, full bool, mark []byte) error {
+	if !full {
 		if len(touched) == 0 {
 			return nil
 		}
-		return w.rescore(now, touched)
+		return w.rescore(p, now, touched)
 	}
-	if err := w.rescore(now, nil); err != nil {
+	if err := w.rescore(p, now, nil); err != nil {
 		return err
 	}
 	if err := w.Store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyScored, mark) }); err != nil {
@@ -94,8 +92,7 @@ func scoringFingerprint(p *Plan) ([]byte, error) {
 
 // rescore recomputes the leads in only, or every lead of the plan when
 // only is nil.
-func (w *Watcher) rescore(now time.Time, only map[string]bool) error {
-	p := w.Plan()
+func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
 	leadKeys := p.order
 	if only != nil {
 		leadKeys = slices.Sorted(maps.Keys(only))
