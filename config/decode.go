@@ -31,12 +31,14 @@ type decoder struct {
 	src      *source
 	problems []Problem
 	hidden   int // problems past maxProblems, only counted
+	lastLine int // the last line of a hidden problem
 	budget   int // node visits left
 }
 
 func (d *decoder) add(line int, path, format string, args ...any) {
 	if len(d.problems) >= maxProblems {
 		d.hidden++
+		d.lastLine = max(d.lastLine, line)
 		return
 	}
 	d.problems = append(d.problems, Problem{File: d.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
@@ -50,10 +52,11 @@ func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) bool {
 	return false
 }
 
-// finish returns the problems, with a count of those left out.
+// finish returns the problems, with a count of those left out placed at the
+// last line they concern, so that it sorts after the ones shown.
 func (d *decoder) finish() []Problem {
 	if d.hidden > 0 {
-		d.problems = append(d.problems, Problem{File: d.file, Msg: fmt.Sprintf("%d more problems not shown", d.hidden)})
+		d.problems = append(d.problems, Problem{File: d.file, Line: d.lastLine, Msg: fmt.Sprintf("%d more problems not shown", d.hidden)})
 	}
 	return d.problems
 }
