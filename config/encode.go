@@ -98,7 +98,8 @@ func encodeValue(v reflect.Value, path string, keep bool) *yaml.Node {
 	case reflect.Int, reflect.Int64:
 		return scalarNode("!!int", strconv.FormatInt(v.Int(), 10))
 	case reflect.Float64:
-		return scalarNode("!!float", strconv.FormatFloat(v.Float(), 'g', -1, 64))
+		// Untagged, so that a whole number reads as one: min: 100.
+		return scalarNode("", strconv.FormatFloat(v.Float(), 'g', -1, 64))
 	}
 	// A field of a new kind: TestMarshalRoundTrip fails until it is handled.
 	panic(fmt.Sprintf("config: Marshal cannot write %s (%s)", path, v.Type()))

@@ -25,7 +25,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		}
 	}
 	no := false
-	fifty, fiveHundred := 50.0, 500.0
+	fifty, fiveHundred := 50.5, 500.0
 	want := &Config{
 		Timezone:  "Europe/Paris",
 		Store:     filepath.Join(dir, "veille.db"),
