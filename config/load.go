@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 	_ "time/tzdata" // minimal container images have no zoneinfo; timezones must still load
@@ -130,7 +129,7 @@ func decode(file string, data []byte) (c *Config, problems []Problem) {
 		if errors.Is(err, io.EOF) {
 			return nil, []Problem{{File: file, Msg: emptyFile}}
 		}
-		return nil, []Problem{syntaxProblem(file, err)}
+		return nil, []Problem{syntaxProblem(file, data, err)}
 	}
 	if isEmptyDocument(&root) {
 		return nil, []Problem{{File: file, Msg: emptyFile}}
@@ -184,34 +183,88 @@ func isEmptyDocument(root *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
-// parserProblems are the messages of yaml's parser (as opposed to its
-// scanner): yaml reports their line counting from 0, scanner lines from 1.
-var parserProblems = map[string]bool{
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected <document start>": true,
-	"did not find expected <stream-start>":   true,
-	"did not find expected key":              true,
-	"did not find expected node content":     true,
-	"found duplicate %TAG directive":         true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found undefined tag handle":             true,
-}
-
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-func syntaxProblem(file string, err error) Problem {
-	msg := err.Error()
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if parserProblems[m[2]] {
+// syntaxProblem locates an error of YAML syntax. yaml builds no node for
+// it: the line is only in its message, "yaml: line N: ...", where N counts
+// from 1 for errors of yaml's scanner and from 0 for errors of its parser.
+// Parsing again with an empty line inserted after line N tells the two
+// apart: an error on line N stays there, one on line N+1 moves down a line.
+func syntaxProblem(file string, data []byte, err error) Problem {
+	line, msg, ok := splitYAMLError(err)
+	if !ok {
+		return Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	if shifted, ok := insertEmptyLine(data, line); ok {
+		if moved, msg2, ok := splitYAMLError(firstDocumentError(shifted)); ok && moved == line+1 && msg2 == msg {
 			line++
 		}
-		return Problem{File: file, Line: line, Msg: "invalid YAML: " + m[2]}
 	}
-	return Problem{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return Problem{File: file, Line: line, Msg: "invalid YAML: " + msg}
+}
+
+// splitYAMLError reads the line and the message out of a yaml syntax error.
+func splitYAMLError(err error) (line int, msg string, ok bool) {
+	if err == nil {
+		return 0, "", false
+	}
+	rest, found := strings.CutPrefix(err.Error(), "yaml: line ")
+	if !found {
+		return 0, "", false
+	}
+	n, msg, found := strings.Cut(rest, ": ")
+	line, convErr := strconv.Atoi(n)
+	if !found || convErr != nil {
+		return 0, "", false
+	}
+	return line, msg, true
+}
+
+// insertEmptyLine returns data with an empty line after its line n (1-based,
+// counted as yaml counts them), or false when nothing follows line n: an
+// error at the end of the file would move with any line added, so it is left
+// on the last line.
+func insertEmptyLine(data []byte, n int) ([]byte, bool) {
+	seen := 0
+	for i := 0; i < len(data); {
+		size := lineBreak(data[i:])
+		if size == 0 {
+			i++
+			continue
+		}
+		i += size
+		if seen++; seen == n {
+			if i == len(data) {
+				return nil, false
+			}
+			// The break is repeated as written: a \n after a lone \r
+			// would make one \r\n break, not two.
+			out := make([]byte, 0, len(data)+size)
+			out = append(out, data[:i]...)
+			out = append(out, data[i-size:i]...)
+			return append(out, data[i:]...), true
+		}
+	}
+	return nil, false
+}
+
+// lineBreak returns the length of the line break b starts with, 0 if none:
+// yaml breaks lines at \r\n, \r, \n, NEL, LS and PS.
+func lineBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case b[0] == '\r' || b[0] == '\n':
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+func firstDocumentError(data []byte) error {
+	var n yaml.Node
+	return yaml.NewDecoder(bytes.NewReader(data)).Decode(&n)
 }
 
 // line returns the line of path, or of its nearest parent that was written

@@ -395,6 +395,16 @@ admins: [ops@example.com, ops]
 			want:  []string{`veille.yaml:3: invalid YAML: did not find expected key`},
 		},
 		{
+			name:  "syntax error in a file with CRLF line ends",
+			files: map[string]string{"veille.yaml": "timezone: UTC\r\npoll: x\r\n- c\r\n"},
+			want:  []string{`veille.yaml:3: invalid YAML: did not find expected key`},
+		},
+		{
+			name:  "syntax error at the end of the file is on its last line",
+			files: map[string]string{"veille.yaml": "smtp:\n  host: {"},
+			want:  []string{`veille.yaml:2: invalid YAML: did not find expected node content`},
+		},
+		{
 			name:  "tab in indentation",
 			files: map[string]string{"veille.yaml": "admins:\n\t- ops@example.com\n"},
 			want:  []string{`veille.yaml:2: invalid YAML: found character that cannot start any token`},
