@@ -50,12 +50,13 @@ func (o Options) getenv() func(string) (string, bool) {
 type source struct {
 	file  string
 	lines map[string]int // key path → line of its key (or of the list item)
-	// broken are the paths yaml could not decode; Validate stays quiet about
-	// them, since their zero values would only add misleading problems.
+	// broken are the paths whose value could not be read; Validate stays
+	// quiet about them, since their zero values would only add misleading
+	// problems.
 	broken []string
 }
 
-// isBroken reports whether path is, or is inside, a value yaml could not decode.
+// isBroken reports whether path is, or is inside, a value that could not be read.
 func (s *source) isBroken(path string) bool {
 	if s == nil {
 		return false
