@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Duration is a Go duration that also accepts days: "30d", "1d12h".
@@ -47,9 +45,6 @@ func (d *Duration) parse(s string) error {
 }
 
 func (*Duration) expected() string { return "a duration such as 30s or 30d" }
-
-// UnmarshalYAML lets other YAML readers (tests, tools) decode a Duration.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error { return unmarshalText(n, d) }
 
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
@@ -102,9 +97,6 @@ func (b *ByteSize) parse(s string) error {
 
 func (*ByteSize) expected() string { return "a size such as 8MiB" }
 
-// UnmarshalYAML lets other YAML readers (tests, tools) decode a ByteSize.
-func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error { return unmarshalText(n, b) }
-
 // String writes the size in the largest binary unit that divides it, the
 // way ParseByteSize reads it back.
 func (b ByteSize) String() string {
@@ -117,14 +109,4 @@ func (b ByteSize) String() string {
 		}
 	}
 	return strconv.FormatInt(int64(b), 10)
-}
-
-func unmarshalText(n *yaml.Node, v textValue) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: expected %s, got %s", n.Line, v.expected(), describe(n))
-	}
-	if err := v.parse(n.Value); err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
-	}
-	return nil
 }

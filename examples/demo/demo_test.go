@@ -16,7 +16,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/mmcdole/gofeed"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
@@ -544,21 +543,6 @@ func TestHomePageAdvertisesFeed(t *testing.T) {
 			t.Errorf("%s: advertised feed %s: %s", co.Slug, u, resp.Status)
 		}
 	}
-}
-
-func decodeConfig(t *testing.T, b []byte) *config.Config {
-	t.Helper()
-	var n yaml.Node
-	if err := yaml.Unmarshal(b, &n); err != nil {
-		t.Fatalf("not YAML: %v", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	var cfg config.Config
-	if err := dec.Decode(&cfg); err != nil {
-		t.Fatalf("decode into config.Config: %v", err)
-	}
-	return &cfg
 }
 
 // The regional feed must name the companies it is about, the way the matcher
