@@ -7,6 +7,9 @@ import (
 	"github.com/veille-hq/veille/config"
 )
 
+// The demo's config is built from config's own types and written out with
+// config.Marshal, so it follows the schema veille reads by construction.
+
 func num(n float64) *float64 { return &n }
 
 // The two reps of the demo: one reads French, one English, so both digest
