@@ -35,8 +35,11 @@ type decoder struct {
 	budget   int // node visits left
 }
 
+// full reports whether further problems are only counted.
+func (d *decoder) full() bool { return len(d.problems) >= maxProblems }
+
 func (d *decoder) add(line int, path, format string, args ...any) {
-	if len(d.problems) >= maxProblems {
+	if d.full() {
 		d.hidden++
 		d.lastLine = max(d.lastLine, line)
 		return
@@ -137,7 +140,11 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string) bool {
 		p := joinPath(path, kv.name)
 		i, known := fields[kv.name]
 		if !known {
-			d.add(kv.key.Line, p, "unknown key %q (%s)", kv.name, suggest(kv.name, names))
+			if d.full() {
+				d.add(kv.key.Line, p, "unknown key") // only counted
+			} else {
+				d.add(kv.key.Line, p, "unknown key %q (%s)", kv.name, suggest(kv.name, names))
+			}
 			continue
 		}
 		d.src.lines[p] = kv.key.Line
@@ -348,10 +355,11 @@ func suggest(name string, known []string) string {
 	return "known: " + strings.Join(known, ", ")
 }
 
-// editDistance is the Levenshtein distance between two short strings.
+// editDistance is the Levenshtein distance between two strings, or 3 when
+// their lengths alone put them more than two edits apart.
 func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64 // no key is that long: not worth comparing
+	if len(a) > len(b)+2 || len(b) > len(a)+2 {
+		return 3 // more than two edits apart: not worth comparing
 	}
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
