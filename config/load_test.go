@@ -2,8 +2,10 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -93,26 +95,26 @@ func TestLoadProblems(t *testing.T) {
 			name:  "unknown key at top level and in a flow mapping",
 			files: map[string]string{"veille.yaml": "bogus: 1\n" + strings.Replace(minimal, "name: Alice,", "name: Alice, colour: red,", 1)},
 			want: []string{
-				`veille.yaml:1: bogus: unknown key "bogus"`,
-				`veille.yaml:6: reps[0].colour: unknown key "colour"`,
+				`veille.yaml:1: bogus: unknown key "bogus" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists)`,
+				`veille.yaml:6: reps[0].colour: unknown key "colour" (known: id, name, email, language, timezone)`,
 			},
 		},
 		{
 			name:  "the same unknown key twice on one line",
 			files: map[string]string{"veille.yaml": minimal + "admins: [a@example.com]\nfit: 1\nscoring: {points: {buzz: 1}, hott: 1, hott2: 2}\nreps2: [{x: 1}, {x: 2}]\n"},
 			want: []string{
-				`veille.yaml:12: fit: unknown key "fit"`,
-				`veille.yaml:13: scoring.hott: unknown key "hott"`,
-				`veille.yaml:13: scoring.hott2: unknown key "hott2"`,
-				`veille.yaml:14: reps2: unknown key "reps2"`,
+				`veille.yaml:12: fit: unknown key "fit" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists)`,
+				`veille.yaml:13: scoring.hott: unknown key "hott" (did you mean hot?)`,
+				`veille.yaml:13: scoring.hott2: unknown key "hott2" (did you mean hot?)`,
+				`veille.yaml:14: reps2: unknown key "reps2" (did you mean reps?)`,
 			},
 		},
 		{
 			name:  "unknown keys in list items on one line",
 			files: map[string]string{"veille.yaml": strings.Replace(minimal, "reps:\n  - {id: alice, name: Alice, email: alice@example.com}\n", "reps: [{id: alice, email: alice@example.com, x: 1}, {id: bob, email: bob@example.com, x: 2}]\n", 1)},
 			want: []string{
-				`veille.yaml:4: reps[0].x: unknown key "x"`,
-				`veille.yaml:4: reps[1].x: unknown key "x"`,
+				`veille.yaml:4: reps[0].x: unknown key "x" (known: id, name, email, language, timezone)`,
+				`veille.yaml:4: reps[1].x: unknown key "x" (known: id, name, email, language, timezone)`,
 			},
 		},
 		{
@@ -121,7 +123,7 @@ func TestLoadProblems(t *testing.T) {
 			want: []string{
 				`veille.yaml:12: fetch.concurrency: expected a whole number, got "many"`,
 				`veille.yaml:13: fetch.robots: expected true or false, got "perhaps"`,
-				`veille.yaml:14: fetch.timeout: expected a duration such as 30s or 30d`,
+				`veille.yaml:14: fetch.timeout: expected a duration such as 30s or 30d, got a list`,
 			},
 		},
 		{
@@ -141,6 +143,37 @@ func TestLoadProblems(t *testing.T) {
 			name:  "duplicate key",
 			files: map[string]string{"veille.yaml": strings.Replace(minimal, "  from: veille@example.com\n", "  from: veille@example.com\n  host: other.example.com\n", 1)},
 			want:  []string{`veille.yaml:4: smtp.host: duplicate key (first at line 2)`},
+		},
+		{
+			name:  "a duplicate key does not hide the rest of its mapping",
+			files: map[string]string{"veille.yaml": strings.Replace(minimal, "  from: veille@example.com\n", "  from: veille@example.com\n  host: other.example.com\n  port: many\n", 1)},
+			want: []string{
+				`veille.yaml:4: smtp.host: duplicate key (first at line 2)`,
+				`veille.yaml:5: smtp.port: expected a whole number, got "many"`,
+			},
+		},
+		{
+			name:  "wrong types inside lists and maps",
+			files: map[string]string{"veille.yaml": minimal + "    keywords: {appel: many, appel: 2, salon: 3}\n    terms: {buzz: salon}\nadmins: [ops@example.com, [x]]\n"},
+			want: []string{
+				`veille.yaml:11: watchlists[0].keywords.appel: duplicate key (first at line 11)`,
+				`veille.yaml:11: watchlists[0].keywords.appel: expected a whole number, got "many"`,
+				`veille.yaml:12: watchlists[0].terms.buzz: expected a list, got "salon"`,
+				`veille.yaml:13: admins[1]: expected a string, got a list`,
+			},
+		},
+		{
+			name:  "bad merge key",
+			files: map[string]string{"veille.yaml": minimal + "fetch: {<<: 1}\n"},
+			want:  []string{`veille.yaml:11: fetch: <<: expected a mapping or a list of mappings to merge, got "1"`},
+		},
+		{
+			name:  "a value reached through an alias is located at its anchor",
+			files: map[string]string{"veille.yaml": "x: &bad many\n" + minimal + "fetch: {concurrency: *bad}\n"},
+			want: []string{
+				`veille.yaml:1: x: unknown key "x" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists)`,
+				`veille.yaml:1: fetch.concurrency: expected a whole number, got "many"`,
+			},
 		},
 		{
 			name: "duplicate ids and names",
@@ -362,6 +395,16 @@ admins: [ops@example.com, ops]
 			want:  []string{`veille.yaml:3: invalid YAML: did not find expected key`},
 		},
 		{
+			name:  "syntax error in a file with CRLF line ends",
+			files: map[string]string{"veille.yaml": "timezone: UTC\r\npoll: x\r\n- c\r\n"},
+			want:  []string{`veille.yaml:3: invalid YAML: did not find expected key`},
+		},
+		{
+			name:  "syntax error at the end of the file is on its last line",
+			files: map[string]string{"veille.yaml": "smtp:\n  host: {"},
+			want:  []string{`veille.yaml:2: invalid YAML: did not find expected node content`},
+		},
+		{
 			name:  "tab in indentation",
 			files: map[string]string{"veille.yaml": "admins:\n\t- ops@example.com\n"},
 			want:  []string{`veille.yaml:2: invalid YAML: found character that cannot start any token`},
@@ -390,4 +433,76 @@ func TestLoadMissingFile(t *testing.T) {
 	writeFiles(t, nil)
 	_, err := Load("nope.yaml", Options{})
 	sameLines(t, problemLines(t, err), []string{"nope.yaml: cannot read: no such file or directory"})
+}
+
+// TestLoadAliasesAndMerges checks that anchors, aliases and merge keys read
+// as YAML defines them: a mapping's own keys win over merged ones.
+func TestLoadAliasesAndMerges(t *testing.T) {
+	writeFiles(t, map[string]string{"veille.yaml": `smtp: {host: smtp.example.com, from: veille@example.com}
+reps:
+  - &alice {id: alice, email: alice@example.com, language: en}
+  - {<<: *alice, id: bob, email: bob@example.com}
+watchlists:
+  - id: agro
+    owner: alice
+    fit: &fit
+      - {field: headcount, min: 50, points: 10}
+    prospects:
+      - &breizh {name: Breizh Conserves, fields: {headcount: "120"}}
+  - id: tech
+    owner: bob
+    fit: *fit
+    prospects:
+      - {<<: [{name: Penmore, domain: a.example}, *breizh], crm_id: "42"}
+`})
+	c, err := Load("veille.yaml", Options{Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, _ := c.RepByID("bob")
+	if bob.Email != "bob@example.com" || bob.Language != "en" {
+		t.Errorf("bob = %+v, want his own email and alice's language", bob)
+	}
+	tech := c.Watchlists[1]
+	if len(tech.Fit) != 1 || *tech.Fit[0].Min != 50 {
+		t.Errorf("tech fit = %+v, want the aliased rule", tech.Fit)
+	}
+	p := tech.Prospects[0]
+	if p.Name != "Penmore" || p.Domain != "a.example" || p.CRMID != "42" || p.Fields["headcount"] != "120" {
+		t.Errorf("merged prospect = %+v", p)
+	}
+	if got := p.Where(); got != "veille.yaml:16" {
+		t.Errorf("Where() = %q, want the line of the merging item", got)
+	}
+}
+
+// TestLoadManyProblems checks that a file with hundreds of mistakes gets a
+// readable answer, and that aliases cannot multiply a small file into a huge
+// config.
+func TestLoadManyProblems(t *testing.T) {
+	var unknown strings.Builder
+	unknown.WriteString(minimal + "fetch:\n")
+	for i := range 250 {
+		fmt.Fprintf(&unknown, "  k%d: 1\n", i)
+	}
+	// A hundred watch lists of a hundred prospects of a hundred pages, in
+	// a few kilobytes.
+	bomb := "x: &pages [" + strings.Repeat("{url: https://a.example/}, ", 100) + "]\n" +
+		"y: &prospect {name: A, pages: *pages}\n" +
+		"z: &prospects [" + strings.Repeat("*prospect, ", 100) + "]\n" +
+		"w: &list {id: agro, owner: alice, prospects: *prospects}\n" +
+		strings.Replace(minimal, "watchlists:\n", "watchlists: ["+strings.Repeat("*list, ", 100)+"]\nunused:\n", 1)
+	writeFiles(t, map[string]string{"unknown.yaml": unknown.String(), "bomb.yaml": bomb})
+
+	_, err := Load("unknown.yaml", Options{Getenv: env(nil)})
+	got := problemLines(t, err)
+	if len(got) != 201 || got[200] != "unknown.yaml:261: 50 more problems not shown" {
+		t.Errorf("%d problems, last %q: want 200 and a count of the rest", len(got), got[len(got)-1])
+	}
+
+	_, err = Load("bomb.yaml", Options{Getenv: env(nil)})
+	got = problemLines(t, err)
+	if !slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "too many values reached through aliases") }) {
+		t.Errorf("alias bomb: problems %q, want the aliases refused", got)
+	}
 }

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Duration is a Go duration that also accepts days: "30d", "1d12h".
@@ -37,17 +35,16 @@ func ParseDuration(s string) (time.Duration, error) {
 	return days + d, nil
 }
 
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return nodeError(n, "expected a duration such as 30s or 30d")
-	}
-	v, err := ParseDuration(n.Value)
+func (d *Duration) parse(s string) error {
+	v, err := ParseDuration(s)
 	if err != nil {
-		return nodeError(n, err.Error())
+		return err
 	}
 	*d = Duration(v)
 	return nil
 }
+
+func (*Duration) expected() string { return "a duration such as 30s or 30d" }
 
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
@@ -89,21 +86,27 @@ func ParseByteSize(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return nodeError(n, "expected a size such as 8MiB")
-	}
-	v, err := ParseByteSize(n.Value)
+func (b *ByteSize) parse(s string) error {
+	v, err := ParseByteSize(s)
 	if err != nil {
-		return nodeError(n, err.Error())
+		return err
 	}
 	*b = ByteSize(v)
 	return nil
 }
 
-// nodeError returns a yaml.TypeError: yaml collects those and goes on
-// decoding, where any other error would stop it and hide later problems. The
-// column lets Load find the key path of the value.
-func nodeError(n *yaml.Node, msg string) error {
-	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: column %d: %s", n.Line, n.Column, msg)}}
+func (*ByteSize) expected() string { return "a size such as 8MiB" }
+
+// String writes the size in the largest binary unit that divides it, the
+// way ParseByteSize reads it back.
+func (b ByteSize) String() string {
+	for _, u := range []struct {
+		suffix string
+		mult   ByteSize
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if b != 0 && b%u.mult == 0 {
+			return strconv.FormatInt(int64(b/u.mult), 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(b), 10)
 }

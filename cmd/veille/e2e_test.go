@@ -34,6 +34,14 @@ func TestDemoCommand(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^hot\s+\d+.*` + regexp.QuoteMeta(hotCompany)).MatchString(stdout) {
 		t.Errorf("leads table lacks the hot lead %q:\n%s", hotCompany, stdout)
 	}
+	// Every company of the corpus is a lead with the tier, watch list and
+	// owner it is designed for, which holds the demo's config to its corpus.
+	for _, co := range demo.Manifest() {
+		row := `(?m)^` + co.Tier + `\s+\d+\s+\S+\s+` + regexp.QuoteMeta(co.Name) + `\s+` + regexp.QuoteMeta(co.Watchlist) + `\s+` + co.Owner + `\s`
+		if !regexp.MustCompile(row).MatchString(stdout) {
+			t.Errorf("leads table lacks %s as a %s lead of %s owned by %s", co.Name, co.Tier, co.Watchlist, co.Owner)
+		}
+	}
 	emls, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
 	htmls, _ := filepath.Glob(filepath.Join(dir, "*.html"))
 	if len(emls) != 2 || len(htmls) != 2 {

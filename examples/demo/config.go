@@ -1,116 +1,20 @@
 package demo
 
 import (
-	"bytes"
 	"strings"
+	"time"
 
-	"go.yaml.in/yaml/v3"
+	"github.com/veille-hq/veille/config"
 )
 
-// The demo config mirrors veille.yaml's keys (config.Config) with plain
-// types, so durations and sizes are written the way an admin writes them.
-// The demo package does not import config: the tests decode this output into
-// config.Config with unknown keys rejected, which is what keeps them in step.
-type yamlConfig struct {
-	Timezone   string          `yaml:"timezone"`
-	Store      string          `yaml:"store"`
-	Retention  string          `yaml:"retention"`
-	Listen     string          `yaml:"listen"`
-	Poll       string          `yaml:"poll"`
-	Fetch      yamlFetch       `yaml:"fetch"`
-	SMTP       yamlSMTP        `yaml:"smtp"`
-	Digest     yamlDigest      `yaml:"digest"`
-	Scoring    yamlScoring     `yaml:"scoring"`
-	Reps       []yamlRep       `yaml:"reps"`
-	Admins     []string        `yaml:"admins"`
-	Watchlists []yamlWatchlist `yaml:"watchlists"`
-}
+// The demo's config is built from config's own types and written out with
+// config.Marshal, so it follows the schema veille reads by construction.
 
-type yamlFetch struct {
-	Timeout         string `yaml:"timeout"`
-	MaxBody         string `yaml:"max_body"`
-	Concurrency     int    `yaml:"concurrency"`
-	PerHostInterval string `yaml:"per_host_interval"`
-	Robots          bool   `yaml:"robots"`
-	Contact         string `yaml:"contact"`
-}
-
-type yamlSMTP struct {
-	Host string `yaml:"host"`
-	Port int    `yaml:"port"`
-	TLS  string `yaml:"tls"`
-	From string `yaml:"from"`
-}
-
-type yamlDigest struct {
-	Schedule  string `yaml:"schedule"`
-	Language  string `yaml:"language"`
-	SendEmpty bool   `yaml:"send_empty"`
-}
-
-type yamlScoring struct {
-	HalfLife  string `yaml:"half_life"`
-	ItemCap   int    `yaml:"item_cap"`
-	Hot       int    `yaml:"hot"`
-	Potential int    `yaml:"potential"`
-}
-
-type yamlRep struct {
-	ID       string `yaml:"id"`
-	Name     string `yaml:"name"`
-	Email    string `yaml:"email"`
-	Language string `yaml:"language"`
-	Timezone string `yaml:"timezone"`
-}
-
-type yamlWatchlist struct {
-	ID        string              `yaml:"id"`
-	Owner     string              `yaml:"owner"`
-	Feeds     []string            `yaml:"feeds,omitempty"`
-	Keywords  map[string]int      `yaml:"keywords,omitempty"`
-	Terms     map[string][]string `yaml:"terms,omitempty"`
-	Fit       []yamlFit           `yaml:"fit"`
-	Prospects []yamlProspect      `yaml:"prospects"`
-}
-
-type yamlFit struct {
-	Field  string   `yaml:"field"`
-	Min    *int     `yaml:"min,omitempty"`
-	Max    *int     `yaml:"max,omitempty"`
-	Equals string   `yaml:"equals,omitempty"`
-	In     []string `yaml:"in,omitempty"`
-	Points int      `yaml:"points"`
-}
-
-type yamlProspect struct {
-	Name    string            `yaml:"name"`
-	CRMID   string            `yaml:"crm_id,omitempty"`
-	Aliases []string          `yaml:"aliases,omitempty"`
-	Domain  string            `yaml:"domain,omitempty"`
-	Owner   string            `yaml:"owner,omitempty"`
-	Site    string            `yaml:"site,omitempty"`
-	Exclude []string          `yaml:"exclude,omitempty"`
-	Fields  map[string]string `yaml:"fields,omitempty"`
-	Feeds   []string          `yaml:"feeds,omitempty"`
-	Pages   []yamlPage        `yaml:"pages,omitempty"`
-}
-
-type yamlPage struct {
-	URL     string `yaml:"url"`
-	Watch   string `yaml:"watch,omitempty"`
-	Item    string `yaml:"item,omitempty"`
-	Title   string `yaml:"title,omitempty"`
-	Link    string `yaml:"link,omitempty"`
-	Date    string `yaml:"date,omitempty"`
-	Summary string `yaml:"summary,omitempty"`
-	Select  string `yaml:"select,omitempty"`
-}
-
-func intp(n int) *int { return &n }
+func num(n float64) *float64 { return &n }
 
 // The two reps of the demo: one reads French, one English, so both digest
 // languages are previewed.
-var demoReps = []yamlRep{
+var demoReps = []config.Rep{
 	{ID: "claire", Name: "Claire Le Gall", Email: "claire.legall@example.com", Language: "fr", Timezone: "Europe/Paris"},
 	{ID: "james", Name: "James Whitfield", Email: "james.whitfield@example.com", Language: "en", Timezone: "Europe/London"},
 }
@@ -118,37 +22,37 @@ var demoReps = []yamlRep{
 // demoWatchlists holds what corpus.yaml does not: owners, fit rules and
 // extra terms. The fit rules are part of the designed outcome: a hot lead is
 // fit 20-25 plus its recent signals.
-func demoWatchlists() []yamlWatchlist {
-	return []yamlWatchlist{
+func demoWatchlists() []config.Watchlist {
+	return []config.Watchlist{
 		{
 			ID:    "agro-bretagne",
 			Owner: "claire",
 			// Terms that appear nowhere in the corpus, so they show the keys
 			// without moving any designed score.
 			Terms: map[string][]string{"new_sites": {"entrepôt frigorifique"}},
-			Fit: []yamlFit{
+			Fit: []config.FitRule{
 				{Field: "sector", Equals: "agroalimentaire", Points: 10},
-				{Field: "headcount", Min: intp(100), Points: 10},
-				{Field: "headcount", Max: intp(10), Points: -10},
+				{Field: "headcount", Min: num(100), Points: 10},
+				{Field: "headcount", Max: num(10), Points: -10},
 			},
 		},
 		{
 			ID:       "industrie",
 			Owner:    "james",
 			Keywords: map[string]int{"appel à projets": 5},
-			Fit: []yamlFit{
-				{Field: "headcount", Min: intp(100), Points: 10},
+			Fit: []config.FitRule{
+				{Field: "headcount", Min: num(100), Points: 10},
 				{Field: "sector", In: []string{"mécanique", "métallurgie", "plasturgie", "robotique"}, Points: 10},
 				{Field: "region", Equals: "Auvergne-Rhône-Alpes", Points: 5},
-				{Field: "headcount", Max: intp(10), Points: -10},
+				{Field: "headcount", Max: num(10), Points: -10},
 			},
 		},
 	}
 }
 
 // Newsroom pages are read with the selectors their HTML was written for.
-func newsroomPage(url string) yamlPage {
-	return yamlPage{URL: url, Item: "article.news", Title: "h2", Link: "a@href", Date: "time@datetime", Summary: "p"}
+func newsroomPage(url string) config.Page {
+	return config.Page{URL: url, Item: "article.news", Title: "h2", Link: "a@href", Date: "time@datetime", Summary: "p"}
 }
 
 // Config returns a complete veille.yaml pointing every feed and page at
@@ -159,19 +63,23 @@ func newsroomPage(url string) yamlPage {
 func Config(baseURL, storePath string) []byte {
 	c := mustCorpus()
 	base := strings.TrimRight(baseURL, "/")
-	cfg := yamlConfig{
+	robots := false
+	cfg := &config.Config{
 		Timezone:  "Europe/Paris",
 		Store:     storePath,
-		Retention: "400d",
+		Retention: config.Duration(400 * 24 * time.Hour),
 		Listen:    "",
 		Poll:      "*/30 * * * *",
-		Fetch: yamlFetch{
-			Timeout: "10s", MaxBody: "2MiB", Concurrency: 8,
-			PerHostInterval: "0s", Robots: false, Contact: "demo@example.com",
+		Fetch: config.Fetch{
+			Timeout: config.Duration(10 * time.Second), MaxBody: 2 << 20, Concurrency: 8,
+			PerHostInterval: 0, Robots: &robots, Contact: "demo@example.com",
 		},
-		SMTP:       yamlSMTP{Host: "127.0.0.1", Port: 2525, TLS: "none", From: "Veille (démo) <veille@example.com>"},
-		Digest:     yamlDigest{Schedule: "30 7 * * 1-5", Language: "fr", SendEmpty: false},
-		Scoring:    yamlScoring{HalfLife: "30d", ItemCap: 25, Hot: 70, Potential: 40},
+		SMTP: config.SMTP{
+			Host: "127.0.0.1", Port: 2525, TLS: "none", From: "Veille (démo) <veille@example.com>",
+			Timeout: config.Duration(config.DefaultSMTPTimeout),
+		},
+		Digest:     config.Digest{Schedule: "30 7 * * 1-5", Language: "fr", SendEmpty: false},
+		Scoring:    config.Scoring{HalfLife: config.Duration(30 * 24 * time.Hour), ItemCap: 25, Hot: 70, Potential: 40},
 		Reps:       demoReps,
 		Admins:     []string{"ops@example.com"},
 		Watchlists: demoWatchlists(),
@@ -189,20 +97,16 @@ func Config(baseURL, storePath string) []byte {
 			wl.Prospects = append(wl.Prospects, prospectConfig(co, wl.Owner, base))
 		}
 	}
-	var b bytes.Buffer
-	b.WriteString("# veille demo configuration: every source is the demo corpus served on\n" +
-		"# " + base + " (see examples/veille.yaml for a commented real-world one).\n")
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(cfg); err != nil {
-		panic("demo: encode config: " + err.Error()) // plain structs always encode
+	text, err := config.Marshal(cfg)
+	if err != nil {
+		panic("demo: " + err.Error()) // a config built of config's own types always encodes
 	}
-	enc.Close()
-	return b.Bytes()
+	return append([]byte("# veille demo configuration: every source is the demo corpus served on\n"+
+		"# "+base+" (see examples/veille.yaml for a commented real-world one).\n"), text...)
 }
 
-func prospectConfig(co *company, listOwner, base string) yamlProspect {
-	p := yamlProspect{
+func prospectConfig(co *company, listOwner, base string) config.Prospect {
+	p := config.Prospect{
 		Name:    co.Name,
 		CRMID:   co.CRMID,
 		Aliases: co.Aliases,
@@ -223,7 +127,7 @@ func prospectConfig(co *company, listOwner, base string) yamlProspect {
 		p.Feeds = []string{base + co.feedPath()}
 	}
 	if len(co.Careers) > 0 {
-		p.Pages = append(p.Pages, yamlPage{URL: base + co.careersPath(), Watch: "changes", Select: ".job-offer"})
+		p.Pages = append(p.Pages, config.Page{URL: base + co.careersPath(), Watch: "changes", Select: ".job-offer"})
 	}
 	return p
 }

@@ -6,6 +6,8 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +16,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/mmcdole/gofeed"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
@@ -164,7 +165,7 @@ func TestDesignedTiers(t *testing.T) {
 		}
 		return min(p, 25)
 	}
-	lists := map[string]yamlWatchlist{}
+	lists := map[string]config.Watchlist{}
 	for _, wl := range demoWatchlists() {
 		lists[wl.ID] = wl
 	}
@@ -223,7 +224,7 @@ func TestDesignedTiers(t *testing.T) {
 	}
 }
 
-func fitScore(t *testing.T, rules []yamlFit, fields map[string]string) int {
+func fitScore(t *testing.T, rules []config.FitRule, fields map[string]string) int {
 	t.Helper()
 	total := 0
 	for _, r := range rules {
@@ -233,7 +234,7 @@ func fitScore(t *testing.T, rules []yamlFit, fields map[string]string) int {
 		}
 		switch {
 		case r.Min != nil || r.Max != nil:
-			n, err := strconv.Atoi(v)
+			n, err := strconv.ParseFloat(v, 64)
 			if err != nil {
 				t.Fatalf("field %s = %q is not a number", r.Field, v)
 			}
@@ -457,12 +458,19 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	}
 }
 
-// TestConfig decodes Config's output into config.Config with unknown keys
-// rejected and checks every URL in it answers 200 from the server.
+// TestConfig loads Config's output the way veille does, which checks every
+// key and reference in it, and checks every URL in it answers 200 from the
+// server.
 func TestConfig(t *testing.T) {
 	s := startServer(t, testNow)
-	out := Config(s.URL+"/", "/tmp/veille-demo/veille.db")
-	cfg := decodeConfig(t, out)
+	path := filepath.Join(t.TempDir(), "veille.yaml")
+	if err := os.WriteFile(path, Config(s.URL+"/", "/tmp/veille-demo/veille.db"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path, config.Options{Labels: signals.LabelIDs()})
+	if err != nil {
+		t.Fatalf("veille check would refuse the demo config:\n%v", err)
+	}
 	if cfg.Store != "/tmp/veille-demo/veille.db" || cfg.Listen != "" {
 		t.Errorf("store %q listen %q", cfg.Store, cfg.Listen)
 	}
@@ -479,7 +487,6 @@ func TestConfig(t *testing.T) {
 	if len(cfg.Reps) != 2 || !langs["fr"] || !langs["en"] {
 		t.Errorf("reps = %+v, want one fr and one en", cfg.Reps)
 	}
-	checkConfig(t, cfg)
 
 	c := corpusT(t)
 	var urls []string
@@ -536,21 +543,6 @@ func TestHomePageAdvertisesFeed(t *testing.T) {
 			t.Errorf("%s: advertised feed %s: %s", co.Slug, u, resp.Status)
 		}
 	}
-}
-
-func decodeConfig(t *testing.T, b []byte) *config.Config {
-	t.Helper()
-	var n yaml.Node
-	if err := yaml.Unmarshal(b, &n); err != nil {
-		t.Fatalf("not YAML: %v", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	var cfg config.Config
-	if err := dec.Decode(&cfg); err != nil {
-		t.Fatalf("decode into config.Config: %v", err)
-	}
-	return &cfg
 }
 
 // The regional feed must name the companies it is about, the way the matcher
