@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/testbin"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -96,10 +97,7 @@ func TestCrashKeepsStoreConsistent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a subprocess")
 	}
-	bin := filepath.Join(t.TempDir(), "veille")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := testbin.Veille(t)
 	srv, served := crashServer(t)
 
 	// A clean run on a fresh store: the reference for scores, and its
