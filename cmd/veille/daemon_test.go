@@ -58,6 +58,16 @@ func eventually(t *testing.T, wait time.Duration, what string, cond func() bool)
 	}
 }
 
+// runBeside runs a command while the daemon holds the store: it waits
+// 50 ms, not a second, for the store's lock before it turns to the admin API.
+func runBeside(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, storeWait: 50 * time.Millisecond}
+	err := commands()[args[0]].run(context.Background(), e, args[1:])
+	return out.String(), errOut.String(), err
+}
+
 // writeConfig replaces the config file in one rename, so the daemon's
 // poller never reads a half-written file.
 func writeConfig(t *testing.T, path, text string) {
@@ -136,7 +146,7 @@ func TestDaemonLifecycle(t *testing.T) {
 		t.Errorf("no per-cycle summary line in the logs:\n%s", logs.String())
 	}
 
-	viaAPI, stderr, err := runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+	viaAPI, stderr, err := runBeside(t, "leads", "-c", cfgPath, "--format", "json")
 	if err != nil {
 		t.Fatalf("leads through the daemon: %v\n%s", err, stderr)
 	}
@@ -145,13 +155,13 @@ func TestDaemonLifecycle(t *testing.T) {
 		t.Fatalf("no hot lead through the admin API:\n%s", viaAPI)
 	}
 
-	_, _, err = runCmd(t, "once", "-c", cfgPath)
+	_, _, err = runBeside(t, "once", "-c", cfgPath)
 	if err == nil || !strings.Contains(err.Error(), "veille.db") || !strings.Contains(err.Error(), "locked") {
 		t.Errorf("a second writer: %v, want an error naming the locked store", err)
 	}
 
 	backup := filepath.Join(dir, "backup.db")
-	if _, stderr, err := runCmd(t, "store", "backup", "-c", cfgPath, "--out", backup); err != nil {
+	if _, stderr, err := runBeside(t, "store", "backup", "-c", cfgPath, "--out", backup); err != nil {
 		t.Fatalf("live backup: %v\n%s", err, stderr)
 	}
 
@@ -159,7 +169,7 @@ func TestDaemonLifecycle(t *testing.T) {
 	writeConfig(t, cfgPath, strings.Replace(cfgText, "hot: 70", "hot: 95", 1))
 	var afterReload string
 	eventually(t, 30*time.Second, "the reload to rescore leads", func() bool {
-		afterReload, _, _ = runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+		afterReload, _, _ = runBeside(t, "leads", "-c", cfgPath, "--format", "json")
 		return countTier(t, afterReload, "hot") < hot
 	})
 

@@ -51,9 +51,9 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 
-	// The daemon's timings, which tests shorten; zero means
-	// configPollInterval and watcher.DefaultStopTimeout.
-	configPoll, stopTimeout time.Duration
+	// Timings tests shorten; zero means configPollInterval,
+	// watcher.DefaultStopTimeout and storeOpenTimeout.
+	configPoll, stopTimeout, storeWait time.Duration
 }
 
 func commands() map[string]command {
