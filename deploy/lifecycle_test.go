@@ -137,7 +137,7 @@ func TestUnitLifecycle(t *testing.T) {
 }
 
 // TestContainerLifecycle runs the image's ENTRYPOINT+CMD and HEALTHCHECK
-// commands on the binary built as the Dockerfile builds it: the probe must
+// commands on a binary linked as the Dockerfile links it: the probe must
 // pass against the daemon, logs must be JSON, SIGTERM must stop it cleanly.
 func TestContainerLifecycle(t *testing.T) {
 	_, ins := readDockerfile(t)
