@@ -6,7 +6,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,18 +13,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/testbin"
 	"github.com/veille-hq/veille/watcher"
 )
 
 // stopGrace is the longest a SIGTERM'd veille may take: the HTTP listener's
-// 5 s shutdown, then watcher.StopTimeout for in-flight work. The unit's and
+// 5 s shutdown, then watcher.DefaultStopTimeout for in-flight work. The unit's and
 // the container's stop timeouts must exceed it, or the service manager
 // SIGKILLs veille mid-cycle.
-const stopGrace = 5*time.Second + watcher.StopTimeout
+const stopGrace = 5*time.Second + watcher.DefaultStopTimeout
 
 // maxExposure is the `systemd-analyze security` score the unit must stay
 // under: 1.1 when written, the rest being the network access veille needs.
@@ -47,46 +46,6 @@ func requireTool(t *testing.T, name string) string {
 	}
 	t.Skipf("%s not found: install it to run this test (Debian: apt-get install systemd)", name)
 	return ""
-}
-
-// testVersion is stamped into the test binary the way the Dockerfile
-// stamps VERSION.
-const testVersion = "v0.0.0-deploytest"
-
-var built struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
-}
-
-// buildVeille builds the binary once for the package's tests, the way
-// deploy/Dockerfile does: static, version stamped by the linker.
-func buildVeille(t *testing.T) string {
-	t.Helper()
-	built.once.Do(func() {
-		if built.dir, built.err = os.MkdirTemp("", "veille-deploy-"); built.err != nil {
-			return
-		}
-		built.bin = filepath.Join(built.dir, "veille")
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-X main.version="+testVersion, "-o", built.bin, "github.com/veille-hq/veille/cmd/veille")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			built.err = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.bin
 }
 
 // unitFile is a systemd unit as key → values, in file order (keys such as
@@ -185,7 +144,7 @@ var exposureRe = regexp.MustCompile(`Overall exposure level for veille\.service:
 func TestUnitVerifies(t *testing.T) {
 	analyze := requireTool(t, "systemd-analyze")
 	text, _ := readUnit(t)
-	bin := buildVeille(t)
+	bin := testbin.Veille(t)
 	re := regexp.MustCompile(`(?m)^ExecStart=/usr/local/bin/veille `)
 	if n := len(re.FindAllString(text, -1)); n != 1 {
 		t.Fatalf("%d ExecStart lines running /usr/local/bin/veille, want 1", n)

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/veille-hq/veille/internal/testbin"
 )
 
 // syncBuffer is a bytes.Buffer a child process writes while the test reads.
@@ -108,7 +110,7 @@ func stop(t *testing.T, cmd *exec.Cmd, logs *syncBuffer) {
 // the way ExecReload does and stops it the way systemctl stop does.
 func TestUnitLifecycle(t *testing.T) {
 	_, u := readUnit(t)
-	bin := buildVeille(t)
+	bin := testbin.Veille(t)
 	cfg := daemonConfig(t)
 	var logs syncBuffer
 	cmd := exec.Command(bin, withConfig(u.execStartArgs(t), cfg)...)
@@ -135,16 +137,16 @@ func TestUnitLifecycle(t *testing.T) {
 }
 
 // TestContainerLifecycle runs the image's ENTRYPOINT+CMD and HEALTHCHECK
-// commands on the binary built as the Dockerfile builds it: the probe must
+// commands on a binary linked as the Dockerfile links it: the probe must
 // pass against the daemon, logs must be JSON, SIGTERM must stop it cleanly.
 func TestContainerLifecycle(t *testing.T) {
 	_, ins := readDockerfile(t)
 	run, health := containerCommands(t, ins)
-	bin := buildVeille(t)
+	bin := testbin.Veille(t)
 
 	out, err := exec.Command(bin, "version").Output()
-	if err != nil || !strings.HasPrefix(string(out), "veille "+testVersion+"\n") {
-		t.Errorf("version of a -X main.version build: %v %q, want it to start with %q", err, out, "veille "+testVersion)
+	if err != nil || !strings.HasPrefix(string(out), "veille "+testbin.Version+"\n") {
+		t.Errorf("version of a -X main.version build: %v %q, want it to start with %q", err, out, "veille "+testbin.Version)
 	}
 
 	cfg := daemonConfig(t)

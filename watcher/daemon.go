@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,9 +16,9 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// StopTimeout is how long in-flight work may run after a stop request
-// before it is cancelled.
-const StopTimeout = 20 * time.Second
+// DefaultStopTimeout is how long in-flight work may run after a stop
+// request before it is cancelled, unless Watcher.StopTimeout says otherwise.
+const DefaultStopTimeout = 20 * time.Second
 
 // pruneSchedule runs retention daily, at an hour with no DST jump.
 const pruneSchedule = "17 4 * * *"
@@ -59,8 +60,9 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // digests on the digest schedule, drains the outbox, serves /healthz on
 // listen, and applies plans received on reload between cycles. It returns
 // when ctx is cancelled, after in-flight work ends (or is cancelled after
-// StopTimeout).
+// its StopTimeout).
 func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
+	stopTimeout := cmp.Or(w.StopTimeout, DefaultStopTimeout)
 	h := &health{}
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
@@ -169,7 +171,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 			}
 			w.Log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
 		case <-ctx.Done():
-			w.Log.Info("stopping: waiting for in-flight work", "timeout", StopTimeout)
+			w.Log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
 			if srv != nil {
 				shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				srv.Shutdown(shutCtx)
@@ -180,7 +182,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 			go func() { <-cronDone; <-firstDone; close(idle) }()
 			select {
 			case <-idle:
-			case <-time.After(StopTimeout):
+			case <-time.After(stopTimeout):
 				w.Log.Warn("in-flight work did not finish in time: cancelling it")
 				cancelJobs()
 				<-idle

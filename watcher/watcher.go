@@ -38,6 +38,9 @@ type Watcher struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	Metrics  *Metrics // nil: no metrics
+	// StopTimeout bounds Run's wait for in-flight work after a stop
+	// request; zero means DefaultStopTimeout.
+	StopTimeout time.Duration
 
 	plan   atomic.Pointer[Plan]
 	cycles atomic.Int64 // numbers cycles in logs

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -134,7 +135,7 @@ func newApp(e *env, c common, cfg *config.Config) (*app, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
 		return nil, fmt.Errorf("store folder: %w", err)
 	}
-	st, err := watcher.Open(cfg.Store, storeOpenTimeout)
+	st, err := watcher.Open(cfg.Store, cmp.Or(e.storeWait, storeOpenTimeout))
 	if err != nil {
 		return nil, err
 	}

@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/testbin"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -33,18 +35,21 @@ var crashTitles = []string{
 	"%s sponsor du festival de Lorient pour la %de année",
 }
 
-// crashServer serves static RSS feeds slowly enough that a kill lands in
-// the middle of a cycle, and records every item it served.
-func crashServer(t *testing.T) (*httptest.Server, func() map[string]bool) {
+// crashServer serves static RSS feeds with a little latency, so fetches
+// overlap the writes of earlier ones, counts the feed requests, and records
+// every item it served.
+func crashServer(t *testing.T) (srv *httptest.Server, requests func() int64, items func() map[string]bool) {
 	var mu sync.Mutex
+	var hits atomic.Int64
 	served := map[string]bool{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var n int
 		if _, err := fmt.Sscanf(r.URL.Path, "/feeds/%d.xml", &n); err != nil {
 			http.NotFound(w, r)
 			return
 		}
-		time.Sleep(time.Duration(10+n%20) * time.Millisecond)
+		hits.Add(1)
+		time.Sleep(time.Duration(2+n%8) * time.Millisecond)
 		company := fmt.Sprintf("Société %02d", n)
 		var b strings.Builder
 		fmt.Fprintf(&b, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>%s</title><link>http://%s/</link>`, company, r.Host)
@@ -62,7 +67,7 @@ func crashServer(t *testing.T) (*httptest.Server, func() map[string]bool) {
 		w.Write([]byte(b.String()))
 	}))
 	t.Cleanup(srv.Close)
-	return srv, func() map[string]bool {
+	return srv, hits.Load, func() map[string]bool {
 		mu.Lock()
 		defer mu.Unlock()
 		out := map[string]bool{}
@@ -91,19 +96,17 @@ func crashConfig(t *testing.T, dir, base string) string {
 
 // TestCrashKeepsStoreConsistent kills `veille once` with SIGKILL at random
 // points of its cycles, then checks the store opens, holds every served
-// item exactly once, and scores no story twice.
+// item exactly once, and scores no story twice. A kill point is a count of
+// feed requests, 0 to all of a cycle's: a kill lands mid-cycle however
+// fast or loaded the machine is.
 func TestCrashKeepsStoreConsistent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a subprocess")
 	}
-	bin := filepath.Join(t.TempDir(), "veille")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	srv, served := crashServer(t)
+	bin := testbin.Veille(t)
+	srv, requests, served := crashServer(t)
 
-	// A clean run on a fresh store: the reference for scores, and its
-	// duration spreads the kills over whole cycles.
+	// A clean run on a fresh store: the reference for scores.
 	cleanCfg := crashConfig(t, t.TempDir(), srv.URL)
 	start := time.Now()
 	if out, err := exec.Command(bin, "once", "-c", cleanCfg, "--no-send").CombinedOutput(); err != nil {
@@ -120,12 +123,27 @@ func TestCrashKeepsStoreConsistent(t *testing.T) {
 		cmd := exec.Command(bin, "once", "-c", cfg, "--no-send")
 		var out strings.Builder
 		cmd.Stdout, cmd.Stderr = &out, &out
+		killAt := requests() + rng.Int64N(crashFeeds+1)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Int64N(int64(runTime))))
-		cmd.Process.Kill()
-		switch err := cmd.Wait(); {
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		var err error
+	wait:
+		for {
+			select {
+			case err = <-exited:
+				break wait
+			case <-time.After(time.Millisecond):
+				if requests() >= killAt {
+					cmd.Process.Kill()
+					err = <-exited
+					break wait
+				}
+			}
+		}
+		switch {
 		case err != nil && strings.Contains(err.Error(), "killed"):
 			killed++
 		case err != nil:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"os/signal"
@@ -24,6 +25,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer a.Close()
 	a.w.Metrics = watcher.NewMetrics()
+	a.w.StopTimeout = e.stopTimeout
 
 	reload := make(chan *watcher.Plan)
 	hup := make(chan os.Signal, 1)
@@ -43,7 +45,7 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 		return time.Time{}
 	}
 	last := modTime()
-	tick := time.NewTicker(configPollInterval)
+	tick := time.NewTicker(cmp.Or(e.configPoll, configPollInterval))
 	defer tick.Stop()
 	for {
 		select {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // syncBuffer collects the daemon's logs from its goroutines.
@@ -55,7 +54,30 @@ func eventually(t *testing.T, wait time.Duration, what string, cond func() bool)
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// runBeside runs a command while the daemon holds the store: it waits
+// 50 ms, not a second, for the store's lock before it turns to the admin API.
+func runBeside(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, storeWait: 50 * time.Millisecond}
+	err := commands()[args[0]].run(context.Background(), e, args[1:])
+	return out.String(), errOut.String(), err
+}
+
+// writeConfig replaces the config file in one rename, so the daemon's
+// poller never reads a half-written file.
+func writeConfig(t *testing.T, path, text string) {
+	t.Helper()
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -108,7 +130,8 @@ func TestDaemonLifecycle(t *testing.T) {
 	var logs syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"run", "-c", cfgPath, "--log-format", "json"}, nil, io.Discard, &logs)
+		e := &env{stdout: io.Discard, stderr: &logs, configPoll: 20 * time.Millisecond}
+		done <- cmdRun(ctx, e, []string{"-c", cfgPath, "--log-format", "json"})
 	}()
 
 	base := "http://" + listen
@@ -123,7 +146,7 @@ func TestDaemonLifecycle(t *testing.T) {
 		t.Errorf("no per-cycle summary line in the logs:\n%s", logs.String())
 	}
 
-	viaAPI, stderr, err := runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+	viaAPI, stderr, err := runBeside(t, "leads", "-c", cfgPath, "--format", "json")
 	if err != nil {
 		t.Fatalf("leads through the daemon: %v\n%s", err, stderr)
 	}
@@ -132,26 +155,26 @@ func TestDaemonLifecycle(t *testing.T) {
 		t.Fatalf("no hot lead through the admin API:\n%s", viaAPI)
 	}
 
-	_, _, err = runCmd(t, "once", "-c", cfgPath)
+	_, _, err = runBeside(t, "once", "-c", cfgPath)
 	if err == nil || !strings.Contains(err.Error(), "veille.db") || !strings.Contains(err.Error(), "locked") {
 		t.Errorf("a second writer: %v, want an error naming the locked store", err)
 	}
 
 	backup := filepath.Join(dir, "backup.db")
-	if _, stderr, err := runCmd(t, "store", "backup", "-c", cfgPath, "--out", backup); err != nil {
+	if _, stderr, err := runBeside(t, "store", "backup", "-c", cfgPath, "--out", backup); err != nil {
 		t.Fatalf("live backup: %v\n%s", err, stderr)
 	}
 
 	// A valid reload that changes scoring rescores at once.
-	os.WriteFile(cfgPath, []byte(strings.Replace(cfgText, "hot: 70", "hot: 95", 1)), 0o600)
+	writeConfig(t, cfgPath, strings.Replace(cfgText, "hot: 70", "hot: 95", 1))
 	var afterReload string
 	eventually(t, 30*time.Second, "the reload to rescore leads", func() bool {
-		afterReload, _, _ = runCmd(t, "leads", "-c", cfgPath, "--format", "json")
+		afterReload, _, _ = runBeside(t, "leads", "-c", cfgPath, "--format", "json")
 		return countTier(t, afterReload, "hot") < hot
 	})
 
 	// An invalid one is refused and the daemon keeps running on the old one.
-	os.WriteFile(cfgPath, []byte(cfgText+"bogus: 1\n"), 0o600)
+	writeConfig(t, cfgPath, cfgText+"bogus: 1\n")
 	eventually(t, 30*time.Second, "the invalid reload to be refused", func() bool {
 		return strings.Contains(logs.String(), "reload refused")
 	})
@@ -170,7 +193,7 @@ func TestDaemonLifecycle(t *testing.T) {
 	}
 
 	// With the daemon gone the file opens directly, with the same content.
-	os.WriteFile(cfgPath, []byte(strings.Replace(cfgText, "hot: 70", "hot: 95", 1)), 0o600)
+	writeConfig(t, cfgPath, strings.Replace(cfgText, "hot: 70", "hot: 95", 1))
 	direct, stderr, err := runCmd(t, "leads", "-c", cfgPath, "--format", "json")
 	if err != nil {
 		t.Fatalf("leads from the file: %v\n%s", err, stderr)
@@ -192,7 +215,8 @@ func TestDaemonLifecycle(t *testing.T) {
 }
 
 // TestStopCancelsHungWork: a stop request during a fetch that would hang
-// for minutes ends the daemon once watcher.StopTimeout has passed.
+// for minutes ends the daemon once its stop timeout has passed, by
+// cancelling the fetch.
 func TestStopCancelsHungWork(t *testing.T) {
 	arrived := make(chan struct{}, 1)
 	release := make(chan struct{})
@@ -218,8 +242,12 @@ reps: [{id: alice, name: Alice, email: alice@example.com}]
 watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+hung.URL+`/feed"]}]}]
 `), 0o600)
 	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"run", "-c", cfg}, nil, io.Discard, io.Discard) }()
+	go func() {
+		e := &env{stdout: io.Discard, stderr: &logs, stopTimeout: 100 * time.Millisecond}
+		done <- cmdRun(ctx, e, []string{"-c", cfg})
+	}()
 	select {
 	case <-arrived:
 	case <-time.After(60 * time.Second):
@@ -231,7 +259,10 @@ watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+hung.URL
 		if err != nil {
 			t.Fatalf("stop: %v", err)
 		}
-	case <-time.After(watcher.StopTimeout + 20*time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("the daemon waited for a hung fetch instead of cancelling it")
+	}
+	if !strings.Contains(logs.String(), "cancelling it") {
+		t.Errorf("the daemon stopped without cancelling the hung fetch:\n%s", logs.String())
 	}
 }

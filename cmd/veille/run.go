@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Exit codes.
@@ -49,6 +50,10 @@ type command struct {
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+
+	// Timings tests shorten; zero means configPollInterval,
+	// watcher.DefaultStopTimeout and storeOpenTimeout.
+	configPoll, stopTimeout, storeWait time.Duration
 }
 
 func commands() map[string]command {

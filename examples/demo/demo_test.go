@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -601,5 +602,41 @@ func TestManifest(t *testing.T) {
 		if co.Name == hot && regional == 0 {
 			t.Errorf("%s: no regional item", co.Name)
 		}
+	}
+}
+
+// TestCloseDoesNotWaitForClients: a connection a client opened but never
+// used, as a fetcher's spare keep-alive dial, does not hold Close (a
+// graceful Shutdown waits 5 s for it).
+func TestCloseDoesNotWaitForClients(t *testing.T) {
+	s, err := Start(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimPrefix(s.URL, "http://")
+	unused, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unused.Close()
+	// A request on a later connection: the server accepts in order, so it
+	// now holds the unused one too.
+	resp, err := http.Get(s.URL + "/robots.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Fatalf("close with an unused connection open: %v", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("close took %s: it waited for the unused connection", d.Round(time.Millisecond))
+	}
+	unused.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if n, err := unused.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("the unused connection after Close: read %d bytes, %v; want EOF", n, err)
 	}
 }
