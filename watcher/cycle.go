@@ -15,7 +15,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 // BacklogAge: items published this long before their source was first
@@ -37,14 +36,14 @@ type CycleStats struct {
 
 // sourceRecord is what the sources bucket keeps per source.
 type sourceRecord struct {
-	Source sources.Source `json:"source"`
-	State  sources.State  `json:"state"`
+	Source signals.Source      `json:"source"`
+	State  signals.SourceState `json:"state"`
 }
 
 type fetched struct {
 	src   *plannedSource
-	res   sources.Result
-	state sources.State
+	res   signals.FetchResult
+	state signals.SourceState
 	err   error
 }
 
@@ -116,7 +115,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 			switch {
 			case f.err != nil:
 				stats.Failed++
-				if f.state.ErrorKind == sources.ErrBlocked {
+				if f.state.ErrorKind == signals.ErrBlocked {
 					stats.Blocked++
 				}
 				kind := string(f.state.ErrorKind)
@@ -531,8 +530,8 @@ func (c storyCache) similar(tx *bolt.Tx, leadKey, title string, now time.Time) (
 
 // sourceStates reads every stored source state (one short read transaction,
 // closed before any fetch starts).
-func (s *Store) sourceStates() (map[string]sources.State, error) {
-	out := map[string]sources.State{}
+func (s *Store) sourceStates() (map[string]signals.SourceState, error) {
+	out := map[string]signals.SourceState{}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
 			var rec sourceRecord

@@ -162,7 +162,7 @@ func BenchmarkStoreApply(b *testing.B) {
 				for j := range items {
 					items[j].SourceID = ps.ID
 				}
-				f := fetched{src: ps, res: sources.Result{Items: items, Status: 200}, state: sources.State{FirstFetched: now, LastSuccess: now}}
+				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: now, LastSuccess: now}}
 				if _, _, err := w.apply(p, f, now, map[string]bool{}); err != nil {
 					b.Fatal(err)
 				}
@@ -182,7 +182,7 @@ func BenchmarkCycle(b *testing.B) {
 			w := benchWatcher(b, n)
 			base := benchItems(b, body, "http://127.0.1.1/feeds/1.xml")
 			round := 0
-			w.Fetcher = &fakeFetcher{fetch: func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+			w.Fetcher = &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 				items := make([]signals.Item, len(base))
 				copy(items, base)
 				for j := range 2 {
@@ -195,7 +195,7 @@ func BenchmarkCycle(b *testing.B) {
 				if st.FirstFetched.IsZero() {
 					st.FirstFetched = t0
 				}
-				return sources.Result{Items: items, Status: 200}, st, nil
+				return signals.FetchResult{Items: items, Status: 200}, st, nil
 			}}
 			w.Now = func() time.Time { return t0 }
 			if _, err := w.Cycle(context.Background()); err != nil { // prime

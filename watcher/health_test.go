@@ -11,7 +11,6 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 // healthRenderer is a hand-written fake: one func field per method.
@@ -36,21 +35,21 @@ func (permanent) Temporary() bool { return false }
 // healthWatcher builds a watcher on a plan made by hand (NewPlan would
 // compile a classifier, which health does not need) over four sources in
 // the states the report must tell apart, plus one source the plan dropped.
-func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]sources.Source) {
+func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.Source) {
 	t.Helper()
 	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srcs := map[string]sources.Source{
-		"broken":  sources.NewSource(sources.KindFeed, "https://news.example/eco.rss", sources.PageSpec{}),
-		"flaky":   sources.NewSource(sources.KindFeed, "https://flaky.example/feed", sources.PageSpec{}),
-		"fine":    sources.NewSource(sources.KindFeed, "https://fine.example/feed", sources.PageSpec{}),
-		"never":   sources.NewSource(sources.KindSite, "https://armor.example/", sources.PageSpec{}),
-		"removed": sources.NewSource(sources.KindFeed, "https://gone.example/feed", sources.PageSpec{}),
+	srcs := map[string]signals.Source{
+		"broken":  signals.NewSource(signals.KindFeed, "https://news.example/eco.rss", signals.PageSpec{}),
+		"flaky":   signals.NewSource(signals.KindFeed, "https://flaky.example/feed", signals.PageSpec{}),
+		"fine":    signals.NewSource(signals.KindFeed, "https://fine.example/feed", signals.PageSpec{}),
+		"never":   signals.NewSource(signals.KindSite, "https://armor.example/", signals.PageSpec{}),
+		"removed": signals.NewSource(signals.KindFeed, "https://gone.example/feed", signals.PageSpec{}),
 	}
-	states := map[string]sources.State{
+	states := map[string]signals.SourceState{
 		"broken":  {LastSuccess: now.Add(-50 * time.Hour), Failures: 9, LastError: "403 Forbidden", ErrorKind: "blocked"},
 		"flaky":   {LastSuccess: now.Add(-2 * time.Hour), Failures: 2, LastError: "timeout"},
 		"fine":    {LastSuccess: now.Add(-time.Hour)},

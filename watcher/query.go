@@ -9,7 +9,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 // LeadFilter narrows `veille leads`.
@@ -94,8 +93,8 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 
 // SourceView is one source's state for `veille sources`.
 type SourceView struct {
-	sources.Source
-	State sources.State `json:"state"`
+	signals.Source
+	State signals.SourceState `json:"state"`
 }
 
 // Sources lists the plan's sources with their stored state.

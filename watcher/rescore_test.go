@@ -9,7 +9,6 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 // A cycle rescores the leads whose signals it wrote, and every lead on the
@@ -99,17 +98,17 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	news := []string{"%s inaugure une nouvelle usine à Lyon", "%s lève 12 millions d'euros auprès de ses actionnaires", "%s nomme un nouveau directeur général"}
 	round := 0
 	quiet := func(lk string) bool { return false } // leads with no news this round
-	w.Fetcher = &fakeFetcher{fetch: func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+	w.Fetcher = &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		if st.FirstFetched.IsZero() {
 			st.FirstFetched = now
 		}
 		lk := owner[src.ID]
 		if quiet(lk) {
-			return sources.Result{NotModified: true, Status: 304}, st, nil
+			return signals.FetchResult{NotModified: true, Status: 304}, st, nil
 		}
 		it := signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("%s#%d", src.ID, round), Published: now,
 			Title: fmt.Sprintf(news[round], plan.prospects[lk].Name)}
-		return sources.Result{Items: []signals.Item{it}, Status: 200}, st, nil
+		return signals.FetchResult{Items: []signals.Item{it}, Status: 200}, st, nil
 	}}
 	ctx := context.Background()
 	signalCounts := func(want int) {

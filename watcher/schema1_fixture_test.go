@@ -13,7 +13,6 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 // TestWriteSchema1Fixture writes a schema-1 store holding every bucket, and
@@ -42,14 +41,14 @@ func TestWriteSchema1Fixture(t *testing.T) {
 	w.Now = func() time.Time { return now }
 	items := corpus()
 	feeds := feedOf(w.Now, items)
-	w.Fetcher = &fakeFetcher{fetch: func(src sources.Source, s sources.State) (sources.Result, sources.State, error) {
-		if src.Kind == sources.KindChanges {
+	w.Fetcher = &fakeFetcher{fetch: func(src signals.Source, s signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+		if src.Kind == signals.KindChanges {
 			s.LastAttempt = now
 			s.Failures++
 			s.NextTry = now.Add(time.Hour)
-			s.ErrorKind, s.LastError = sources.ErrBlocked, "403 Forbidden"
+			s.ErrorKind, s.LastError = signals.ErrBlocked, "403 Forbidden"
 			s.Baseline, s.HasBaseline = []string{"Chauffeur PL (H/F)", "Responsable d'exploitation"}, true
-			return sources.Result{}, s, errors.New("403 Forbidden")
+			return signals.FetchResult{}, s, errors.New("403 Forbidden")
 		}
 		res, s, err := feeds(src, s)
 		s.ETag, s.LastModified, s.BodyHash, s.Known = `"v1"`, "Mon, 23 Nov 2026 07:00:00 GMT", "abc123", []uint64{3, 1 << 40}

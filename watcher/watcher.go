@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
-// Fetcher gets a source's new items (sources.Fetcher in production).
+// Fetcher gets a source's new items (sources.Fetcher in production, wired by cmd/veille).
 type Fetcher interface {
-	Fetch(ctx context.Context, src sources.Source, st sources.State) (sources.Result, sources.State, error)
+	Fetch(ctx context.Context, src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error)
 }
 
 // Renderer turns digests and alerts into messages (notify.Renderer).

@@ -13,7 +13,6 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
@@ -23,10 +22,10 @@ var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 type fakeFetcher struct {
 	mu    sync.Mutex
 	calls map[string]int
-	fetch func(src sources.Source, st sources.State) (sources.Result, sources.State, error)
+	fetch func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error)
 }
 
-func (f *fakeFetcher) Fetch(_ context.Context, src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+func (f *fakeFetcher) Fetch(_ context.Context, src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 	f.mu.Lock()
 	if f.calls == nil {
 		f.calls = map[string]int{}
@@ -38,8 +37,8 @@ func (f *fakeFetcher) Fetch(_ context.Context, src sources.Source, st sources.St
 
 // feedOf returns a fetch func serving items by source URL, as the real
 // fetcher would: state updated, first fetch remembered.
-func feedOf(now func() time.Time, items map[string][]signals.Item) func(sources.Source, sources.State) (sources.Result, sources.State, error) {
-	return func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+func feedOf(now func() time.Time, items map[string][]signals.Item) func(signals.Source, signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+	return func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		if st.FirstFetched.IsZero() {
 			st.FirstFetched = now()
 		}
@@ -49,7 +48,7 @@ func feedOf(now func() time.Time, items map[string][]signals.Item) func(sources.
 			it.SourceID = src.ID
 			out = append(out, it)
 		}
-		return sources.Result{Items: out, Status: 200}, st, nil
+		return signals.FetchResult{Items: out, Status: 200}, st, nil
 	}
 }
 
@@ -181,12 +180,12 @@ func TestCycleStoresOnceAndDedupsStories(t *testing.T) {
 func TestFailedSourceKeepsStateAndCycleGoesOn(t *testing.T) {
 	fx := newFixture(t, corpus())
 	ok := fx.f.fetch
-	fx.f.fetch = func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+	fx.f.fetch = func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		if src.URL == "https://news.example/eco.rss" {
 			st.Failures++
 			st.NextTry = fx.now.Add(time.Hour)
-			st.ErrorKind, st.LastError = sources.ErrBlocked, "403 Forbidden"
-			return sources.Result{}, st, errors.New("403 Forbidden")
+			st.ErrorKind, st.LastError = signals.ErrBlocked, "403 Forbidden"
+			return signals.FetchResult{}, st, errors.New("403 Forbidden")
 		}
 		return ok(src, st)
 	}
@@ -428,7 +427,7 @@ func TestBackupUnderLoad(t *testing.T) {
 	fx := newFixture(t, corpus())
 	var mu sync.Mutex
 	round := 0
-	fx.f.fetch = func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+	fx.f.fetch = func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		mu.Lock()
 		round++
 		n := round
@@ -438,7 +437,7 @@ func TestBackupUnderLoad(t *testing.T) {
 			items = append(items, signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("r%d-%d", n, i),
 				Title: fmt.Sprintf("Breizh Conserves inaugure son site numéro %d-%d", n, i)})
 		}
-		return sources.Result{Items: items}, st, nil
+		return signals.FetchResult{Items: items}, st, nil
 	}
 	fx.w.Now = time.Now
 	if _, err := fx.w.Cycle(context.Background()); err != nil { // leads exist before the first copy

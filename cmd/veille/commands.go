@@ -10,7 +10,6 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -33,7 +32,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
 	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
 	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared), %d pages, %d change watches, %d sites to autodiscover\n",
-		byKind[sources.KindFeed], shared, byKind[sources.KindPage], byKind[sources.KindChanges], byKind[sources.KindSite])
+		byKind[signals.KindFeed], shared, byKind[signals.KindPage], byKind[signals.KindChanges], byKind[signals.KindSite])
 	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
 	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
 	if cfg.SMTP.Host == "" {
