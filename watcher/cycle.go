@@ -1,7 +1,6 @@
 package watcher
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,14 +11,9 @@ import (
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 )
-
-// BacklogAge: items published this long before their source was first
-// fetched are history, not news (DESIGN.md "Guarantees").
-const BacklogAge = 7 * 24 * time.Hour
 
 // CycleStats summarises one poll cycle.
 type CycleStats struct {
@@ -32,12 +26,6 @@ type CycleStats struct {
 	NewItems    int           `json:"new_items"`
 	NewSignals  int           `json:"new_signals"`
 	Duration    time.Duration `json:"duration_ns"`
-}
-
-// sourceRecord is what the sources bucket keeps per source.
-type sourceRecord struct {
-	Source signals.Source      `json:"source"`
-	State  signals.SourceState `json:"state"`
 }
 
 type fetched struct {
@@ -53,11 +41,11 @@ type fetched struct {
 // rescored along the way, rescoreBatch at a time, and the rest at the end,
 // with every lead on the day's first cycle.
 func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
-	start := w.Now()
+	start := w.now()
 	p := w.Plan()
-	log := w.Log.With("cycle", w.cycles.Add(1))
+	log := w.log.With("cycle", w.cycles.Add(1))
 	stats := CycleStats{Sources: len(p.sources)}
-	states, err := w.Store.sourceStates()
+	states, err := w.sourceStates()
 	if err != nil {
 		return stats, err
 	}
@@ -87,7 +75,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		go func() {
 			defer wg.Done()
 			for ps := range jobs {
-				res, st, err := w.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
+				res, st, err := w.opts.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
 				results <- fetched{src: ps, res: res, state: st, err: err}
 			}
 		}()
@@ -122,43 +110,43 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 				if kind == "" {
 					kind = "error"
 				}
-				w.Metrics.fetch(kind)
+				w.opts.Metrics.fetch(kind)
 				log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 			case f.res.NotModified:
 				stats.NotModified++
-				w.Metrics.fetch("not_modified")
+				w.opts.Metrics.fetch("not_modified")
 			default:
-				w.Metrics.fetch("ok")
+				w.opts.Metrics.fetch("ok")
 			}
 		}
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		n, refs, err := w.applyBatch(p, batch, w.Now(), touched, !fullRescore)
+		n, refs, err := w.applyBatch(p, batch, w.now(), touched, !fullRescore)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		fresh = append(fresh, refs...)
 		for _, r := range refs {
 			for _, l := range r.Labels {
-				w.Metrics.signal(string(l))
+				w.opts.Metrics.signal(string(l))
 			}
 		}
 		if err != nil {
 			writeErr = err
 		}
 	}
-	w.Metrics.backoff(stats.Failed + stats.Deferred)
+	w.opts.Metrics.backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
-		w.Metrics.cycle(stats, writeErr)
+		w.opts.Metrics.cycle(stats, writeErr)
 		return stats, writeErr
 	}
-	now := w.Now()
+	now := w.now()
 	err = w.rescoreAfterCycle(p, now, touched, fullRescore, scoredMark)
 	if err == nil {
 		err = w.queueAlerts(p, fresh, now)
 	}
-	stats.Duration = w.Now().Sub(start)
-	w.Metrics.cycle(stats, err)
+	stats.Duration = w.now().Sub(start)
+	w.opts.Metrics.cycle(stats, err)
 	if err != nil {
 		return stats, err
 	}
@@ -253,7 +241,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 	var refs []signalRef
 	var stories storyCache
 	var rescored []string
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+	err := w.Store.Update(func(tx *store.Tx) error {
 		newItems, refs, rescored = 0, nil, nil
 		stories = newStoryCache()
 		for _, f := range batch {
@@ -303,7 +291,7 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bo
 	var newItems int
 	var refs []signalRef
 	stories := newStoryCache()
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+	err := w.Store.Update(func(tx *store.Tx) error {
 		var err error
 		newItems, refs, err = applyTx(tx, stories, w, p, f, now)
 		return err
@@ -317,35 +305,29 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bo
 // applyTx stores one fetch result in tx: source state, new items, and the
 // signals they carry. It returns how many items were new and which signals
 // were created (backlog excluded).
-func applyTx(tx *bolt.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+func applyTx(tx *store.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
 	newItems := 0
 	var refs []signalRef
-	if err := putJSON(tx.Bucket(bucketSources), []byte(f.src.ID), sourceRecord{Source: f.src.Source, State: f.state}); err != nil {
+	if err := tx.PutSourceState(f.src.Source, f.state); err != nil {
 		return 0, nil, err
 	}
 	if f.err != nil || f.res.NotModified {
 		return 0, nil, nil
 	}
-	items := dense(tx, bucketItems)
 	firstFetched := f.state.FirstFetched
 	if firstFetched.IsZero() {
 		firstFetched = now
 	}
 	for _, it := range f.res.Items {
-		k := key(f.src.ID, it.ID())
-		if items.Get(k) != nil {
+		it.SourceID = f.src.ID
+		if tx.HasItem(f.src.ID, it.ID()) {
 			continue
 		}
-		// The summary is read once, here, by the classifier; signals keep the
-		// title and evidence. Storing it would make the item records, hence
-		// the file and its resident pages, many times larger.
-		rec := StoredItem{Item: it, FirstSeen: now}
-		rec.Summary = ""
-		if err := items.Put(k, encodeItem(rec)); err != nil {
+		if err := tx.PutItem(it, now); err != nil {
 			return 0, nil, err
 		}
 		newItems++
-		backlog := !it.Published.IsZero() && it.Published.Before(firstFetched.Add(-BacklogAge))
+		backlog := signals.Backlogged(it.Published, firstFetched)
 		for _, m := range w.matches(p, f.src, it) {
 			ref, created, err := storeSignal(tx, stories, p, f.src, it, m, backlog, now)
 			if err != nil {
@@ -390,33 +372,30 @@ func storyID(src *plannedSource, it signals.Item) string {
 	return hex.EncodeToString(sum[:10])
 }
 
-func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+func storeSignal(tx *store.Tx, stories storyCache, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
 	}
 	cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
-	if len(cls.Labels) == 0 && len(cls.Evidence[signals.Keyword]) == 0 {
+	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
 	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it), Labels: cls.Labels}
-	b := dense(tx, bucketSignals)
-	k := key(ref.LeadKey, ref.Story)
-	var s signals.Signal
-	found, err := getSignal(b, k, &s)
+	s, found, err := tx.Signal(ref.LeadKey, ref.Story)
 	if err != nil {
 		return ref, false, err
 	}
 	if !found {
 		// Another outlet's rewrite of a story already stored: same company,
 		// similar title, close in time.
-		if k2, ok, err := stories.similar(tx, ref.LeadKey, it.Title, now); err != nil {
+		if story, ok, err := stories.similar(tx, ref.LeadKey, it.Title, now); err != nil {
 			return ref, false, err
 		} else if ok {
-			if _, err := getSignal(b, k2, &s); err != nil {
+			if s, _, err = tx.Signal(ref.LeadKey, story); err != nil {
 				return ref, false, err
 			}
-			k, found = k2, true
+			found = true
 			ref.Story = s.ID
 		}
 	}
@@ -432,7 +411,7 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 			s.Strength = m.Strength
 		}
 		stories.touched[ref.LeadKey] = true
-		return ref, false, b.Put(k, encodeSignal(s))
+		return ref, false, tx.PutSignal(s)
 	}
 	s = signals.Signal{
 		ID: ref.Story, Watchlist: pr.Watchlist, Company: pr.Name,
@@ -440,17 +419,15 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence,
 		Strength: m.Strength, Backlog: backlog,
 	}
-	stories.add(ref.LeadKey, storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen})
+	stories.add(ref.LeadKey, storyBrief{StoryBrief: store.StoryBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen}})
 	stories.touched[ref.LeadKey] = true
-	return ref, true, b.Put(k, encodeSignal(s))
+	return ref, true, tx.PutSignal(s)
 }
 
 // storyBrief is what the same-story test reads of a stored signal.
 type storyBrief struct {
-	ID        string              `json:"id"`
-	Title     string              `json:"title"`
-	FirstSeen time.Time           `json:"first_seen_at"`
-	words     *signals.TitleWords // prepared on first comparison
+	store.StoryBrief
+	words *signals.TitleWords // prepared on first comparison
 }
 
 // storyCache holds, for one write transaction, the stories of each lead
@@ -469,19 +446,17 @@ func newStoryCache() storyCache {
 	return storyCache{briefs: map[string][]storyBrief{}, touched: map[string]bool{}}
 }
 
-func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
+func (c storyCache) load(tx *store.Tx, leadKey string) ([]storyBrief, error) {
 	if briefs, ok := c.briefs[leadKey]; ok {
 		return briefs, nil
 	}
-	prefix := key(leadKey, "")
-	briefs := []storyBrief{}
-	cur := tx.Bucket(bucketSignals).Cursor()
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-		sb, err := decodeStoryBrief(k, v)
-		if err != nil {
-			return nil, err
-		}
-		briefs = append(briefs, sb)
+	stored, err := tx.StoryBriefs(leadKey)
+	if err != nil {
+		return nil, err
+	}
+	briefs := make([]storyBrief, len(stored))
+	for i, sb := range stored {
+		briefs[i].StoryBrief = sb
 	}
 	c.briefs[leadKey] = briefs
 	return briefs, nil
@@ -501,11 +476,11 @@ func (c storyCache) add(leadKey string, sb storyBrief) {
 }
 
 // similar finds a story of the lead seen within StoryWindow whose title is
-// close enough to title, and returns its key.
-func (c storyCache) similar(tx *bolt.Tx, leadKey, title string, now time.Time) ([]byte, bool, error) {
+// close enough to title, and returns its story id.
+func (c storyCache) similar(tx *store.Tx, leadKey, title string, now time.Time) (string, bool, error) {
 	briefs, err := c.load(tx, leadKey)
 	if err != nil {
-		return nil, false, err
+		return "", false, err
 	}
 	var words signals.TitleWords
 	prepared := false
@@ -522,28 +497,22 @@ func (c storyCache) similar(tx *bolt.Tx, leadKey, title string, now time.Time) (
 			sb.words = &w
 		}
 		if sb.words.Similarity(words) >= signals.SameStoryThreshold {
-			return key(leadKey, sb.ID), true, nil
+			return sb.ID, true, nil
 		}
 	}
-	return nil, false, nil
+	return "", false, nil
 }
 
 // sourceStates reads every stored source state (one short read transaction,
 // closed before any fetch starts).
-func (s *Store) sourceStates() (map[string]signals.SourceState, error) {
-	out := map[string]signals.SourceState{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var rec sourceRecord
-			if _, err := getJSON(tx.Bucket(bucketSources), k, &rec); err != nil {
-				return err
-			}
-			out[string(k)] = rec.State
-			return nil
-		})
+func (w *Watcher) sourceStates() (map[string]signals.SourceState, error) {
+	var out map[string]signals.SourceState
+	err := w.Store.View(func(tx *store.Tx) (err error) {
+		out, err = tx.SourceStates()
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read source states from %s: %w", s.path, err)
+		return nil, fmt.Errorf("read source states from %s: %w", w.Store.Path(), err)
 	}
 	return out, nil
 }

@@ -56,11 +56,12 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 }
 
 // Run is the daemon: it polls at start and on the poll schedule, queues
-// digests on the digest schedule, drains the outbox, serves /healthz on
-// listen, and applies plans received on reload between cycles. It returns
-// when ctx is cancelled, after in-flight work ends (or is cancelled after
+// digests on the digest schedule, drains the outbox, serves /healthz,
+// /metrics and api (the admin API, mounted at /api/; nil: none) on listen,
+// and applies plans received on reload between cycles. It returns when ctx
+// is cancelled, after in-flight work ends (or is cancelled after
 // StopTimeout).
-func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
+func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler) error {
 	h := &health{}
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
@@ -71,36 +72,37 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		defer busy.Unlock()
 		stats, err := w.Cycle(jobCtx)
 		h.mu.Lock()
-		h.lastEnd, h.lastStats, h.lastErr = w.Now(), stats, ""
+		h.lastEnd, h.lastStats, h.lastErr = w.now(), stats, ""
 		if err != nil {
 			h.lastErr = err.Error()
 		}
 		h.mu.Unlock()
 		if err != nil {
-			w.Log.Error("cycle failed", "err", err)
+			w.log.Error("cycle failed", "err", err)
 		}
 		w.drainLogged(jobCtx)
 	}
 	digest := func() {
 		busy.Lock()
 		defer busy.Unlock()
-		if _, err := w.QueueDigests(w.Now(), ""); err != nil {
-			w.Log.Error("digests failed", "err", err)
+		if _, err := w.QueueDigests(w.now(), ""); err != nil {
+			w.log.Error("digests failed", "err", err)
 		}
-		if _, err := w.QueueHealth(w.Now()); err != nil {
-			w.Log.Error("queue health notice", "err", err)
+		if _, err := w.QueueSourceReport(w.now()); err != nil {
+			w.log.Error("queue source report", "err", err)
 		}
 		w.drainLogged(jobCtx)
 	}
 	prune := func() {
 		busy.Lock()
 		defer busy.Unlock()
-		p, err := w.Store.Prune(w.Plan().cfg.Retention.D(), w.Now())
+		cfg := w.Plan().cfg
+		p, err := w.Store.Prune(cfg.Retention.D(), w.now(), cfg.Location)
 		if err != nil {
-			w.Log.Error("retention", "err", err)
+			w.log.Error("retention", "err", err)
 			return
 		}
-		w.Log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
+		w.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
 	}
 	drain := func() {
 		busy.Lock()
@@ -108,7 +110,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		w.drainLogged(jobCtx)
 	}
 
-	logger := cronLogger{log: w.Log, skip: &h.skipped, metrics: w.Metrics}
+	logger := cronLogger{log: w.log, skip: &h.skipped, metrics: w.opts.Metrics}
 	var c *cron.Cron
 	schedule := func(p *Plan) error {
 		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
@@ -138,7 +140,8 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		return nil
 	}
 
-	srv, err := w.serveHealth(h)
+	listen := w.Plan().cfg.Listen
+	srv, err := w.serve(listen, h, api)
 	if err != nil {
 		return err
 	}
@@ -152,24 +155,27 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		defer close(firstDone)
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
 	}()
-	w.Log.Info("daemon started", "store", w.Store.path, "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
+	w.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
 
 	for {
 		select {
 		case p := <-reload:
 			busy.Lock()
 			w.SetPlan(p)
-			err := w.Rescore(w.Now()) // scoring may have changed: scores are computed, never stale
+			err := w.Rescore(w.now()) // scoring may have changed: scores are computed, never stale
 			busy.Unlock()
 			if err != nil {
-				w.Log.Error("reload: rescore", "err", err)
+				w.log.Error("reload: rescore", "err", err)
 			}
 			if err := schedule(p); err != nil {
-				w.Log.Error("reload: schedule", "err", err)
+				w.log.Error("reload: schedule", "err", err)
 			}
-			w.Log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
+			if p.cfg.Listen != listen {
+				w.log.Warn("reload: listen changed: restart the daemon to serve there", "serving", listen, "new", p.cfg.Listen)
+			}
+			w.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
 		case <-ctx.Done():
-			w.Log.Info("stopping: waiting for in-flight work", "timeout", StopTimeout)
+			w.log.Info("stopping: waiting for in-flight work", "timeout", StopTimeout)
 			if srv != nil {
 				shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				srv.Shutdown(shutCtx)
@@ -181,11 +187,11 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 			select {
 			case <-idle:
 			case <-time.After(StopTimeout):
-				w.Log.Warn("in-flight work did not finish in time: cancelling it")
+				w.log.Warn("in-flight work did not finish in time: cancelling it")
 				cancelJobs()
 				<-idle
 			}
-			w.Log.Info("stopped")
+			w.log.Info("stopped")
 			return nil
 		}
 	}
@@ -193,14 +199,13 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 
 func (w *Watcher) drainLogged(ctx context.Context) {
 	if _, _, err := w.DrainOutbox(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		w.Log.Error("outbox", "err", err)
+		w.log.Error("outbox", "err", err)
 	}
 }
 
-// serveHealth serves /healthz, /metrics and the admin API on the
-// config's listen address (none when empty).
-func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
-	addr := w.Plan().cfg.Listen
+// serve serves /healthz, /metrics and the admin API on addr (none when
+// empty).
+func (w *Watcher) serve(addr string, h *health, api http.Handler) (*http.Server, error) {
 	if addr == "" {
 		return nil, nil
 	}
@@ -209,14 +214,16 @@ func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
 	mux := http.NewServeMux()
-	if w.Metrics != nil {
-		mux.Handle("GET /metrics", w.Metrics.Handler())
+	if w.opts.Metrics != nil {
+		mux.Handle("GET /metrics", w.opts.Metrics.Handler())
 	}
-	w.apiRoutes(mux)
+	if api != nil {
+		mux.Handle("/api/", api)
+	}
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		now := w.Now()
+		now := w.now()
 		lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
 		body := map[string]any{"status": "ok", "skipped_runs": h.skipped.Load()}
 		code := http.StatusOK
@@ -242,9 +249,9 @@ func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			w.Log.Error("http server", "err", err)
+			w.log.Error("http server", "err", err)
 		}
 	}()
-	w.Log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
+	w.log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
 	return srv, nil
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/veille-hq/veille/store"
 )
 
 // Metrics are the daemon's Prometheus series, on a registry of their own.
@@ -95,8 +97,8 @@ func (m *Metrics) message(kind, outcome string) {
 
 func (m *Metrics) outboxSize(pending, failed int) {
 	if m != nil {
-		m.outbox.WithLabelValues(StatusPending).Set(float64(pending))
-		m.outbox.WithLabelValues(StatusFailed).Set(float64(failed))
+		m.outbox.WithLabelValues(store.StatusPending).Set(float64(pending))
+		m.outbox.WithLabelValues(store.StatusFailed).Set(float64(failed))
 	}
 }
 

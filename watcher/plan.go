@@ -39,6 +39,7 @@ type Plan struct {
 	policies    map[string]signals.Policy
 	alertOn     map[string]map[signals.Label]bool
 	reps        []signals.Rep
+	fingerprint string // scoringFingerprint
 }
 
 // NewPlan compiles a validated config.
@@ -106,6 +107,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 	}
 	p.matcher = m
 	sort.Slice(p.sources, func(i, j int) bool { return p.sources[i].ID < p.sources[j].ID })
+	p.fingerprint = scoringFingerprint(p)
 	return p, nil
 }
 
