@@ -9,7 +9,7 @@ type SourceReport struct {
 	At       time.Time       `json:"at"`
 	Admins   []string        `json:"admins"`   // email addresses
 	Timezone string          `json:"timezone"` // dates are shown in it
-	Sources  []FailingSource  `json:"sources"`
+	Sources  []FailingSource `json:"sources"`
 	Failed   []FailedMessage `json:"failed"`
 }
 
