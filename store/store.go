@@ -81,8 +81,14 @@ type Tx struct {
 }
 
 // Update runs fn in a write transaction, committed when fn returns nil.
+// The pages the transaction read through the memory map are then released
+// from the process (dropResident): a cycle's many write transactions each
+// read a different part of the file, and kept resident they added up to
+// the whole file by the end of a first poll. They stay in the page cache.
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	err := s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	dropResident(s.db)
+	return err
 }
 
 // View runs fn in a read transaction; nothing read may outlive it, which

@@ -125,10 +125,14 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		n, refs, err := w.applyBatch(p, batch, w.now(), touched, !fullRescore)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
-		fresh = append(fresh, refs...)
 		for _, r := range refs {
 			for _, l := range r.Labels {
 				w.opts.Metrics.signal(string(l))
+			}
+			// Only what an alert may carry is kept: every new signal of a
+			// first poll of 20,000 feeds was hundreds of thousands of refs.
+			if w.opts.Alerts && p.alerts(r) {
+				fresh = append(fresh, r)
 			}
 		}
 		if err != nil {

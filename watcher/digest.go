@@ -134,13 +134,6 @@ func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
 			if err != nil {
 				return err
 			}
-			wanted := false
-			for _, l := range s.Labels {
-				wanted = wanted || p.alertOn[pr.Watchlist][l]
-			}
-			if !wanted {
-				continue
-			}
 			a := byRep[pr.Owner]
 			if a == nil {
 				r, ok := repByID(p, pr.Owner)
@@ -185,6 +178,18 @@ func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
 		w.log.Info("alert queued", "rep", r.ID, "leads", len(a.Leads))
 	}
 	return nil
+}
+
+// alerts reports whether a new signal's lead's watch list asked to hear
+// of one of its labels at once.
+func (p *Plan) alerts(r signalRef) bool {
+	on := p.alertOn[p.prospects[r.LeadKey].Watchlist]
+	for _, l := range r.Labels {
+		if on[l] {
+			return true
+		}
+	}
+	return false
 }
 
 func repByID(p *Plan, id string) (signals.Rep, bool) {

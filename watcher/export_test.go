@@ -51,14 +51,22 @@ func (w *Watcher) StoreSignals(leads []signals.Lead, sigs []signals.Signal) ([]S
 			if err := tx.PutSignal(s); err != nil {
 				return err
 			}
-			refs = append(refs, signalRef{LeadKey: lk, Story: s.ID})
+			refs = append(refs, signalRef{LeadKey: lk, Story: s.ID, Labels: s.Labels})
 		}
 		return nil
 	})
 	return refs, err
 }
 
-// QueueAlerts runs the cycle's alert step on refs from StoreSignals.
+// QueueAlerts runs the cycle's alert step on refs from StoreSignals: those
+// a watch list's alert_on names go to queueAlerts.
 func (w *Watcher) QueueAlerts(refs []SignalRef, now time.Time) error {
-	return w.queueAlerts(w.Plan(), refs, now)
+	p := w.Plan()
+	var fresh []signalRef
+	for _, r := range refs {
+		if p.alerts(r) {
+			fresh = append(fresh, r)
+		}
+	}
+	return w.queueAlerts(p, fresh, now)
 }

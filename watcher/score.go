@@ -95,14 +95,18 @@ func scoringFingerprint(p *Plan) string {
 }
 
 // rescore recomputes the leads in only, or every lead of the plan when
-// only is nil.
+// only is nil, rescoreBatch leads per write transaction: one transaction
+// for every lead held all their rewritten pages in memory at once, and
+// mapped every signal of the store before it committed.
 func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
 	leadKeys := p.order
 	if only != nil {
 		leadKeys = slices.Sorted(maps.Keys(only))
 	}
-	if err := w.Store.Update(func(tx *store.Tx) error { return rescoreTx(tx, p, leadKeys, now) }); err != nil {
-		return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
+	for chunk := range slices.Chunk(leadKeys, rescoreBatch) {
+		if err := w.Store.Update(func(tx *store.Tx) error { return rescoreTx(tx, p, chunk, now) }); err != nil {
+			return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
+		}
 	}
 	return nil
 }
