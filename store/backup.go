@@ -54,7 +54,7 @@ func Compact(src string, timeout time.Duration) (before, after int64, err error)
 	defer in.Close()
 	tmp := src + ".compact"
 	os.Remove(tmp)
-	out, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	out, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return 0, 0, fmt.Errorf("compact %s: %w", src, err)
 	}
