@@ -301,9 +301,18 @@ func decodeSource(k, v []byte) (sourceRecord, error) {
 }
 
 // Lead layout: owner, CRM id, tier, score, fit, trend, counted signals,
-// last signal time, then the explanation lines.
-func encodeLead(l signals.Lead) []byte {
-	b := make([]byte, 0, 64+len(l.Why)*64)
+// last signal time, then the explanation lines. A line that explains a
+// signal ends with the signal's title, which the signal record already
+// holds: it is written as the rest of the line and the story id (the
+// titles made most of a lead record, and the leads are rewritten at each
+// rescore). Tx.Lead puts the title back.
+const (
+	whyText  = 0 // the line as it is
+	whyStory = 1 // the line without its ending, the title of a story
+)
+
+func encodeLead(l signals.Lead, sigs []signals.Signal) []byte {
+	b := make([]byte, 0, 64+len(l.Why)*32)
 	b = appendString(b, l.Owner)
 	b = appendString(b, l.CRMID)
 	b = appendString(b, string(l.Tier))
@@ -314,13 +323,23 @@ func encodeLead(l signals.Lead) []byte {
 	b = appendTime(b, l.LastSignalAt)
 	b = binary.AppendUvarint(b, uint64(len(l.Why)))
 	for _, c := range l.Why {
-		b = appendString(b, c.What)
+		i := slices.IndexFunc(sigs, func(s signals.Signal) bool { return s.Title != "" && strings.HasSuffix(c.What, s.Title) })
+		if i < 0 {
+			b = append(b, whyText)
+			b = appendString(b, c.What)
+		} else {
+			b = append(b, whyStory)
+			b = appendString(b, c.What[:len(c.What)-len(sigs[i].Title)])
+			b = appendString(b, sigs[i].ID)
+		}
 		b = appendTenths(b, c.Points)
 	}
 	return b
 }
 
-func decodeLead(k, v []byte) (signals.Lead, error) {
+// decodeLead decodes a lead record; title gives a story's title back (""
+// when it is gone: retention pruned it since the lead was scored).
+func decodeLead(k, v []byte, title func(story string) string) (signals.Lead, error) {
 	var l signals.Lead
 	l.Watchlist, l.Company, _ = strings.Cut(string(k), "\x00")
 	d := decoder{b: v}
@@ -330,7 +349,18 @@ func decodeLead(k, v []byte) (signals.Lead, error) {
 	l.LastSignalAt = d.time()
 	l.Why = make([]signals.Contribution, d.count())
 	for i := range l.Why {
-		l.Why[i] = signals.Contribution{What: d.string(), Points: d.tenths()}
+		switch d.byte() {
+		case whyText:
+			l.Why[i].What = d.string()
+		case whyStory:
+			rest, story := d.string(), d.string()
+			if d.err == nil {
+				l.Why[i].What = rest + title(story)
+			}
+		default:
+			d.fail()
+		}
+		l.Why[i].Points = d.tenths()
 	}
 	if err := d.end(); err != nil {
 		return l, fmt.Errorf("decode lead %q: %w", k, err)

@@ -49,7 +49,12 @@ func migrateV1(tx *bolt.Tx) error {
 			if err := json.Unmarshal(v, &l); err != nil {
 				return nil, fmt.Errorf("lead %q: %w", k, err)
 			}
-			return encodeLead(l.lead()), nil
+			// Leads come after signals: their explanations refer to them.
+			sigs, err := (&Tx{tx: tx}).LeadSignals(string(k))
+			if err != nil {
+				return nil, err
+			}
+			return encodeLead(l.lead(), sigs), nil
 		}},
 		{bucketHistory, func(k, v []byte) ([]byte, error) {
 			var score float64

@@ -64,9 +64,9 @@ func TestPruneHistoryByTheZonesDays(t *testing.T) {
 	// 00:30 in Paris on 23 Nov is 23:30 UTC on the 22nd.
 	now := time.Date(2026, 11, 23, 0, 30, 0, 0, paris)
 	s.Update(func(tx *Tx) error {
-		tx.PutLead(lead, Day(now.AddDate(0, 0, -2), paris))
-		tx.PutLead(lead, Day(now.AddDate(0, 0, -1), paris))
-		return tx.PutLead(lead, Day(now, paris))
+		tx.PutLead(lead, nil, Day(now.AddDate(0, 0, -2), paris))
+		tx.PutLead(lead, nil, Day(now.AddDate(0, 0, -1), paris))
+		return tx.PutLead(lead, nil, Day(now, paris))
 	})
 	// Keep one day: the cutoff is 22 Nov 00:30 Paris, whose day is the 22nd.
 	p, err := s.Prune(24*time.Hour, now, paris)

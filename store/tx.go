@@ -96,15 +96,27 @@ func (t *Tx) Lead(leadKey string) (l signals.Lead, found bool, err error) {
 	if v == nil {
 		return l, false, nil
 	}
-	l, err = decodeLead([]byte(leadKey), v)
+	l, err = decodeLead([]byte(leadKey), v, func(story string) string { return t.storyTitle(leadKey, story) })
 	return l, true, err
 }
 
-// PutLead stores a lead's record and its score as the history point of
-// day (YYYY-MM-DD in the config's zone; see Day).
-func (t *Tx) PutLead(l signals.Lead, day string) error {
+// storyTitle reads a stored signal's title ("" when there is none).
+func (t *Tx) storyTitle(leadKey, story string) string {
+	k := key(leadKey, story)
+	v := t.tx.Bucket(bucketSignals).Get(k)
+	if v == nil {
+		return ""
+	}
+	sb, _ := decodeStoryBrief(k, v)
+	return sb.Title
+}
+
+// PutLead stores a lead's record, scored from sigs (its stored signals,
+// whose titles its explanation refers to), and its score as the history
+// point of day (YYYY-MM-DD in the config's zone; see Day).
+func (t *Tx) PutLead(l signals.Lead, sigs []signals.Signal, day string) error {
 	lk := l.Key()
-	if err := t.tx.Bucket(bucketLeads).Put([]byte(lk), encodeLead(l)); err != nil {
+	if err := t.tx.Bucket(bucketLeads).Put([]byte(lk), encodeLead(l, sigs)); err != nil {
 		return err
 	}
 	return t.dense(bucketHistory).Put(key(lk, day), appendTenths(nil, l.Score))

@@ -42,7 +42,7 @@ func (w *Watcher) StoreSignals(leads []signals.Lead, sigs []signals.Signal) ([]S
 	var refs []SignalRef
 	err := w.Store.Update(func(tx *store.Tx) error {
 		for _, l := range leads {
-			if err := tx.PutLead(l, store.Day(w.now(), time.UTC)); err != nil {
+			if err := tx.PutLead(l, nil, store.Day(w.now(), time.UTC)); err != nil {
 				return err
 			}
 		}

@@ -30,7 +30,7 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 					return err
 				}
 				l.Score = stale
-				if err := tx.PutLead(l, store.Day(fx.now, time.UTC)); err != nil {
+				if err := tx.PutLead(l, nil, store.Day(fx.now, time.UTC)); err != nil {
 					return err
 				}
 			}
@@ -142,7 +142,7 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	err := w.Store.Update(func(tx *store.Tx) error {
 		for _, lk := range plan.order {
 			pr := plan.prospects[lk]
-			if err := tx.PutLead(signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name}, store.Day(now, time.UTC)); err != nil {
+			if err := tx.PutLead(signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name}, nil, store.Day(now, time.UTC)); err != nil {
 				return err
 			}
 		}

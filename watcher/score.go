@@ -125,7 +125,7 @@ func rescoreTx(tx *store.Tx, p *Plan, leadKeys []string, now time.Time) error {
 			return err
 		}
 		lead := signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner}
-		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.policies[pr.Watchlist], now), day); err != nil {
+		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.policies[pr.Watchlist], now), sigs, day); err != nil {
 			return err
 		}
 	}
