@@ -110,13 +110,13 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 				if kind == "" {
 					kind = "error"
 				}
-				w.opts.Metrics.fetch(kind)
+				w.opts.Metrics.Fetch(kind)
 				log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 			case f.res.NotModified:
 				stats.NotModified++
-				w.opts.Metrics.fetch("not_modified")
+				w.opts.Metrics.Fetch("not_modified")
 			default:
-				w.opts.Metrics.fetch("ok")
+				w.opts.Metrics.Fetch("ok")
 			}
 		}
 		if writeErr != nil {
@@ -127,7 +127,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		stats.NewSignals += len(refs)
 		for _, r := range refs {
 			for _, l := range r.Labels {
-				w.opts.Metrics.signal(string(l))
+				w.opts.Metrics.Signal(string(l))
 			}
 			// Only what an alert may carry is kept: every new signal of a
 			// first poll of 20,000 feeds was hundreds of thousands of refs.
@@ -139,9 +139,9 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 			writeErr = err
 		}
 	}
-	w.opts.Metrics.backoff(stats.Failed + stats.Deferred)
+	w.opts.Metrics.Backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
-		w.opts.Metrics.cycle(stats, writeErr)
+		w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, writeErr)
 		return stats, writeErr
 	}
 	now := w.now()
@@ -150,7 +150,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		err = w.queueAlerts(p, fresh, now)
 	}
 	stats.Duration = w.now().Sub(start)
-	w.opts.Metrics.cycle(stats, err)
+	w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, err)
 	if err != nil {
 		return stats, err
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/veille-hq/veille/metrics"
 )
 
 // StopTimeout is how long in-flight work may run after a stop request
@@ -40,13 +42,13 @@ type health struct {
 type cronLogger struct {
 	log     *slog.Logger
 	skip    *atomic.Int64
-	metrics *Metrics
+	metrics *metrics.Metrics
 }
 
 func (l cronLogger) Info(msg string, kv ...any) {
 	if msg == "skip" {
 		l.skip.Add(1)
-		l.metrics.skip()
+		l.metrics.Skip()
 		l.log.Warn("scheduled run skipped: the previous one is still running")
 	}
 }

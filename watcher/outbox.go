@@ -54,7 +54,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		}
 		if sendErr == nil {
 			sent++
-			w.opts.Metrics.message(e.Message.Kind, "sent")
+			w.opts.Metrics.Message(e.Message.Kind, "sent")
 			w.log.Info("message sent", "rep", e.Message.Rep, "kind", e.Message.Kind, "message_id", e.Message.MessageID)
 			continue
 		}
@@ -63,7 +63,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		if e.Status == store.StatusFailed {
 			outcome = "failed"
 		}
-		w.opts.Metrics.message(e.Message.Kind, outcome)
+		w.opts.Metrics.Message(e.Message.Kind, outcome)
 		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "err", sendErr)
 	}
 	return sent, failed, nil
@@ -103,5 +103,5 @@ func (w *Watcher) countOutbox() {
 			pending++
 		}
 	}
-	w.opts.Metrics.outboxSize(pending, failed)
+	w.opts.Metrics.Outbox(pending, failed)
 }

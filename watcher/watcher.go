@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -48,7 +49,7 @@ type Options struct {
 	Send    bool
 	Log     *slog.Logger     // nil: no logs
 	Now     func() time.Time // nil: time.Now
-	Metrics *Metrics         // nil: no metrics
+	Metrics *metrics.Metrics // nil: no metrics
 }
 
 // Watcher runs cycles, digests and the outbox over one store.

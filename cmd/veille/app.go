@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/sources"
@@ -104,7 +105,7 @@ func (a *app) Close() error { return a.w.Store.Close() }
 // appMode is what a command wants of its watcher besides the config.
 type appMode struct {
 	noSend  bool             // queue and send nothing: no alerts, no delivery
-	metrics *watcher.Metrics // the daemon's series; nil: none
+	metrics *metrics.Metrics // the daemon's series; nil: none
 }
 
 // openApp loads the config, opens the store and wires the real fetcher,

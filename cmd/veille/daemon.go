@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/adminapi"
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -19,7 +20,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, *c, appMode{metrics: watcher.NewMetrics()})
+	a, err := openApp(e, *c, appMode{metrics: metrics.New()})
 	if err != nil {
 		return err
 	}
