@@ -23,6 +23,7 @@ import (
 // Backend is what the API serves from (a *watcher.Watcher).
 type Backend interface {
 	Now() time.Time
+	Health() watcher.Health
 	Leads(watcher.LeadFilter) ([]signals.Lead, error)
 	Signals(f watcher.SignalFilter, now time.Time) ([]watcher.SignalView, error)
 	Sources(failingOnly bool) ([]watcher.SourceView, error)
@@ -40,10 +41,34 @@ type preview struct {
 	HTML string `json:"html"`
 }
 
-// Handler serves the API's routes under /api/ from b; failures to stream
-// a backup go to log.
-func Handler(b Backend, log *slog.Logger) http.Handler {
+// Handler serves /healthz and the API's routes under /api/ from b, and
+// metrics (when not nil) on /metrics; failures to stream a backup go to
+// log.
+func Handler(b Backend, metrics http.Handler, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
+	if metrics != nil {
+		mux.Handle("GET /metrics", metrics)
+	}
+	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
+		h := b.Health()
+		body := map[string]any{"status": h.Status, "skipped_runs": h.SkippedRuns}
+		code := http.StatusOK
+		if h.Status != "ok" {
+			code, body["reason"] = http.StatusServiceUnavailable, h.Reason
+		}
+		if !h.LastCycle.IsZero() {
+			body["last_cycle"] = h.LastCycle.Format(time.RFC3339)
+			body["last_outcome"] = "ok"
+			if h.LastError != "" {
+				body["last_outcome"] = "error"
+				body["last_error"] = h.LastError
+			}
+			body["last_stats"] = h.LastStats
+		}
+		rw.Header().Set("Content-Type", "application/json")
+		rw.WriteHeader(code)
+		json.NewEncoder(rw).Encode(body)
+	})
 	mux.HandleFunc("GET /api/leads", func(rw http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		reply(rw)(b.Leads(watcher.LeadFilter{Rep: q.Get("rep"), Watchlist: q.Get("watchlist"), Tier: signals.Tier(q.Get("tier"))}))

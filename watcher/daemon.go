@@ -2,7 +2,6 @@ package watcher
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,7 +26,7 @@ const pruneSchedule = "17 4 * * *"
 // lateAfter: a scheduled cycle this late makes /healthz fail.
 const lateAfter = 10 * time.Minute
 
-// health is what /healthz reports.
+// health is the daemon's state behind Health.
 type health struct {
 	mu        sync.Mutex
 	lastEnd   time.Time
@@ -58,13 +57,13 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 }
 
 // Run is the daemon: it polls at start and on the poll schedule, queues
-// digests on the digest schedule, drains the outbox, serves /healthz,
-// /metrics and api (the admin API, mounted at /api/; nil: none) on listen,
-// and applies plans received on reload between cycles. It returns when ctx
+// digests on the digest schedule, drains the outbox, serves api (/healthz,
+// /metrics and the admin API: adminapi.Handler) on listen, and applies
+// plans received on reload between cycles. It returns when ctx
 // is cancelled, after in-flight work ends (or is cancelled after
 // StopTimeout).
 func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler) error {
-	h := &health{}
+	h := &w.health
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 
@@ -143,7 +142,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	}
 
 	listen := w.Plan().cfg.Listen
-	srv, err := w.serve(listen, h, api)
+	srv, err := w.serve(listen, api)
 	if err != nil {
 		return err
 	}
@@ -205,50 +204,42 @@ func (w *Watcher) drainLogged(ctx context.Context) {
 	}
 }
 
-// serve serves /healthz, /metrics and the admin API on addr (none when
-// empty).
-func (w *Watcher) serve(addr string, h *health, api http.Handler) (*http.Server, error) {
-	if addr == "" {
+// Health is the daemon's state as /healthz reports it.
+type Health struct {
+	Status      string // ok; starting: no cycle has completed; late: a scheduled one has not
+	Reason      string // why it is not ok
+	LastCycle   time.Time
+	LastError   string // the last cycle's, if it failed
+	LastStats   CycleStats
+	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
+}
+
+// Health says whether the daemon's cycles run on schedule.
+func (w *Watcher) Health() Health {
+	h := &w.health
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := Health{Status: "ok", LastCycle: h.lastEnd, LastError: h.lastErr, LastStats: h.lastStats, SkippedRuns: h.skipped.Load()}
+	lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
+	switch {
+	case h.lastEnd.IsZero():
+		out.Status, out.Reason = "starting", "no poll cycle has completed yet"
+	case h.poll != nil && w.now().Sub(h.poll.Next(lastEnd)) > lateAfter:
+		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
+	}
+	return out
+}
+
+// serve serves h on addr (none when addr is empty or h nil).
+func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
+	if addr == "" || h == nil {
 		return nil, nil
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	mux := http.NewServeMux()
-	if w.opts.Metrics != nil {
-		mux.Handle("GET /metrics", w.opts.Metrics.Handler())
-	}
-	if api != nil {
-		mux.Handle("/api/", api)
-	}
-	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		now := w.now()
-		lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
-		body := map[string]any{"status": "ok", "skipped_runs": h.skipped.Load()}
-		code := http.StatusOK
-		switch {
-		case h.lastEnd.IsZero():
-			code, body["status"], body["reason"] = http.StatusServiceUnavailable, "starting", "no poll cycle has completed yet"
-		case h.poll != nil && now.Sub(h.poll.Next(lastEnd)) > lateAfter:
-			code, body["status"], body["reason"] = http.StatusServiceUnavailable, "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
-		}
-		if !h.lastEnd.IsZero() {
-			body["last_cycle"] = h.lastEnd.Format(time.RFC3339)
-			body["last_outcome"] = "ok"
-			if h.lastErr != "" {
-				body["last_outcome"] = "error"
-				body["last_error"] = h.lastErr
-			}
-			body["last_stats"] = h.lastStats
-		}
-		rw.Header().Set("Content-Type", "application/json")
-		rw.WriteHeader(code)
-		json.NewEncoder(rw).Encode(body)
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			w.log.Error("http server", "err", err)

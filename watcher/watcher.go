@@ -61,6 +61,7 @@ type Watcher struct {
 
 	plan   atomic.Pointer[Plan]
 	cycles atomic.Int64 // numbers cycles in logs
+	health health
 }
 
 // New builds a watcher on a compiled plan. Send without a Sender, or

@@ -20,7 +20,8 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, *c, appMode{metrics: metrics.New()})
+	m := metrics.New()
+	a, err := openApp(e, *c, appMode{metrics: m})
 	if err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go watchConfig(ctx, e, a, *c, hup, reload)
-	return a.w.Run(ctx, reload, adminapi.Handler(a.w, a.log))
+	return a.w.Run(ctx, reload, adminapi.Handler(a.w, m.Handler(), a.log))
 }
 
 // watchConfig reloads on SIGHUP and when the config file changes. An
