@@ -141,21 +141,21 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 	return nil
 }
 
-// StoryBrief is what the same-story test reads of a stored signal.
-type StoryBrief struct {
+// storyBrief is what the same-story test reads of a stored signal.
+type storyBrief struct {
 	ID        string
 	Title     string
 	FirstSeen time.Time
 }
 
 // decodeStoryBrief reads only what the same-story test and pruning need.
-func decodeStoryBrief(k, v []byte) (StoryBrief, error) {
+func decodeStoryBrief(k, v []byte) (storyBrief, error) {
 	_, story, ok := splitSignalKey(k)
 	if !ok {
-		return StoryBrief{}, fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
+		return storyBrief{}, fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
 	}
 	d := decoder{b: v}
-	sb := StoryBrief{ID: story, Title: d.string(), FirstSeen: d.time()}
+	sb := storyBrief{ID: story, Title: d.string(), FirstSeen: d.time()}
 	if d.err != nil {
 		return sb, fmt.Errorf("decode signal %q: %w", k, d.err)
 	}

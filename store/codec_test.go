@@ -55,7 +55,7 @@ func TestSignalCodecRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := (StoryBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen}); sb != want {
+			if want := (storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen}); sb != want {
 				t.Errorf("brief = %+v, want %+v", sb, want)
 			}
 			js, err := json.Marshal(s)

@@ -79,7 +79,8 @@ func (s *Store) Path() string { return s.path }
 // Tx is one transaction: the domain operations run inside it, and commit
 // or roll back together.
 type Tx struct {
-	tx *bolt.Tx
+	tx      *bolt.Tx
+	stories map[string][]storyEntry // by lead key: SameStory's
 }
 
 // Update runs fn in a write transaction, committed when fn returns nil.

@@ -51,7 +51,12 @@ func (t *Tx) Signal(leadKey, story string) (s signals.Signal, found bool, err er
 // PutSignal stores a signal under its lead (watch list and company) and
 // story id. Its first outlet is its own source and URL.
 func (t *Tx) PutSignal(s signals.Signal) error {
-	return t.dense(bucketSignals).Put(key(signals.LeadKey(s.Watchlist, s.Company), s.ID), encodeSignal(s))
+	lk := signals.LeadKey(s.Watchlist, s.Company)
+	if err := t.dense(bucketSignals).Put(key(lk, s.ID), encodeSignal(s)); err != nil {
+		return err
+	}
+	t.noteStory(lk, s)
+	return nil
 }
 
 // LeadSignals reads a lead's stored signals, in story id order.
@@ -68,10 +73,10 @@ func (t *Tx) LeadSignals(leadKey string) ([]signals.Signal, error) {
 	return out, err
 }
 
-// StoryBriefs reads what the same-story test needs of a lead's stored
+// storyBriefs reads what the same-story test needs of a lead's stored
 // signals, in story id order: it decodes only a prefix of each record.
-func (t *Tx) StoryBriefs(leadKey string) ([]StoryBrief, error) {
-	out := []StoryBrief{}
+func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {
+	out := []storyBrief{}
 	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
 		sb, err := decodeStoryBrief(k, v)
 		out = append(out, sb)

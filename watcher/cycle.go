@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -243,24 +242,24 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
-	var stories storyCache
+	var wrote map[string]bool
 	var rescored []string
 	err := w.Store.Update(func(tx *store.Tx) error {
 		newItems, refs, rescored = 0, nil, nil
-		stories = newStoryCache()
+		wrote = map[string]bool{}
 		for _, f := range batch {
-			n, r, err := applyTx(tx, stories, w, p, f, now)
+			n, r, err := applyTx(tx, wrote, w, p, f, now)
 			if err != nil {
 				return err
 			}
 			newItems += n
 			refs = append(refs, r...)
 		}
-		if !rescore || len(touched)+len(stories.touched) < rescoreBatch {
+		if !rescore || len(touched)+len(wrote) < rescoreBatch {
 			return nil
 		}
 		due := maps.Clone(touched)
-		maps.Copy(due, stories.touched)
+		maps.Copy(due, wrote)
 		if len(due) < rescoreBatch {
 			return nil
 		}
@@ -271,7 +270,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", batch[0].src.URL, err)
 		}
-		maps.Copy(touched, stories.touched)
+		maps.Copy(touched, wrote)
 		for _, lk := range rescored {
 			delete(touched, lk)
 		}
@@ -294,14 +293,14 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
-	stories := newStoryCache()
+	wrote := map[string]bool{}
 	err := w.Store.Update(func(tx *store.Tx) error {
 		var err error
-		newItems, refs, err = applyTx(tx, stories, w, p, f, now)
+		newItems, refs, err = applyTx(tx, wrote, w, p, f, now)
 		return err
 	})
 	if err == nil {
-		maps.Copy(touched, stories.touched)
+		maps.Copy(touched, wrote)
 	}
 	return newItems, refs, err
 }
@@ -309,7 +308,7 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bo
 // applyTx stores one fetch result in tx: source state, new items, and the
 // signals they carry. It returns how many items were new and which signals
 // were created (backlog excluded).
-func applyTx(tx *store.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
 	newItems := 0
 	var refs []signalRef
 	if err := tx.PutSourceState(f.src.Source, f.state); err != nil {
@@ -333,7 +332,7 @@ func applyTx(tx *store.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, n
 		newItems++
 		backlog := signals.Backlogged(it.Published, firstFetched)
 		for _, m := range w.matches(p, f.src, it) {
-			ref, created, err := storeSignal(tx, stories, p, f.src, it, m, backlog, now)
+			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -376,7 +375,7 @@ func storyID(src *plannedSource, it signals.Item) string {
 	return hex.EncodeToString(sum[:10])
 }
 
-func storeSignal(tx *store.Tx, stories storyCache, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
@@ -393,7 +392,7 @@ func storeSignal(tx *store.Tx, stories storyCache, p *Plan, src *plannedSource, 
 	if !found {
 		// Another outlet's rewrite of a story already stored: same company,
 		// similar title, close in time.
-		if story, ok, err := stories.similar(tx, ref.LeadKey, it.Title, now); err != nil {
+		if story, ok, err := tx.SameStory(ref.LeadKey, it.Title, now); err != nil {
 			return ref, false, err
 		} else if ok {
 			if s, _, err = tx.Signal(ref.LeadKey, story); err != nil {
@@ -414,7 +413,7 @@ func storeSignal(tx *store.Tx, stories storyCache, p *Plan, src *plannedSource, 
 		if m.Strength > s.Strength {
 			s.Strength = m.Strength
 		}
-		stories.touched[ref.LeadKey] = true
+		wrote[ref.LeadKey] = true
 		return ref, false, tx.PutSignal(s)
 	}
 	s = signals.Signal{
@@ -423,88 +422,8 @@ func storeSignal(tx *store.Tx, stories storyCache, p *Plan, src *plannedSource, 
 		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence,
 		Strength: m.Strength, Backlog: backlog,
 	}
-	stories.add(ref.LeadKey, storyBrief{StoryBrief: store.StoryBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen}})
-	stories.touched[ref.LeadKey] = true
+	wrote[ref.LeadKey] = true
 	return ref, true, tx.PutSignal(s)
-}
-
-// storyBrief is what the same-story test reads of a stored signal.
-type storyBrief struct {
-	store.StoryBrief
-	words *signals.TitleWords // prepared on first comparison
-}
-
-// storyCache holds, for one write transaction, the stories of each lead
-// that the same-story test has read. Without it every new item of a feed
-// decoded all of its lead's stored signals again: 20 items of a first
-// fetch made 20 full scans of the lead's signals, and each poll's new
-// items one scan each, a cost that grew with the lead's history. It also
-// notes the leads whose signals the transaction wrote: their scores are
-// out of date.
-type storyCache struct {
-	briefs  map[string][]storyBrief
-	touched map[string]bool
-}
-
-func newStoryCache() storyCache {
-	return storyCache{briefs: map[string][]storyBrief{}, touched: map[string]bool{}}
-}
-
-func (c storyCache) load(tx *store.Tx, leadKey string) ([]storyBrief, error) {
-	if briefs, ok := c.briefs[leadKey]; ok {
-		return briefs, nil
-	}
-	stored, err := tx.StoryBriefs(leadKey)
-	if err != nil {
-		return nil, err
-	}
-	briefs := make([]storyBrief, len(stored))
-	for i, sb := range stored {
-		briefs[i].StoryBrief = sb
-	}
-	c.briefs[leadKey] = briefs
-	return briefs, nil
-}
-
-// add records a story stored in this transaction, so a later item of the
-// same transaction can be found to be its rewrite. It keeps key order, the
-// order a fresh scan would give, so the same story is chosen when several
-// are similar.
-func (c storyCache) add(leadKey string, sb storyBrief) {
-	briefs, ok := c.briefs[leadKey]
-	if !ok {
-		return // not read yet: a later load sees it in the transaction
-	}
-	i, _ := slices.BinarySearchFunc(briefs, sb.ID, func(e storyBrief, id string) int { return strings.Compare(e.ID, id) })
-	c.briefs[leadKey] = slices.Insert(briefs, i, sb)
-}
-
-// similar finds a story of the lead seen within StoryWindow whose title is
-// close enough to title, and returns its story id.
-func (c storyCache) similar(tx *store.Tx, leadKey, title string, now time.Time) (string, bool, error) {
-	briefs, err := c.load(tx, leadKey)
-	if err != nil {
-		return "", false, err
-	}
-	var words signals.TitleWords
-	prepared := false
-	for i := range briefs {
-		sb := &briefs[i]
-		if now.Sub(sb.FirstSeen) > signals.StoryWindow {
-			continue
-		}
-		if !prepared {
-			words, prepared = signals.NewTitleWords(title), true
-		}
-		if sb.words == nil {
-			w := signals.NewTitleWords(sb.Title)
-			sb.words = &w
-		}
-		if sb.words.Similarity(words) >= signals.SameStoryThreshold {
-			return sb.ID, true, nil
-		}
-	}
-	return "", false, nil
 }
 
 // sourceStates reads every stored source state (one short read transaction,
