@@ -11,6 +11,7 @@ import (
 func (t *Tx) SourceStates() (map[string]signals.SourceState, error) {
 	out := map[string]signals.SourceState{}
 	err := t.tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+		t.read()
 		r, err := decodeSource(k, v)
 		out[string(k)] = r.State
 		return err
@@ -25,6 +26,7 @@ func (t *Tx) PutSourceState(src signals.Source, st signals.SourceState) error {
 
 // HasItem reports whether the source already delivered the item.
 func (t *Tx) HasItem(sourceID, itemID string) bool {
+	t.read()
 	return t.tx.Bucket(bucketItems).Get(key(sourceID, itemID)) != nil
 }
 
@@ -40,6 +42,7 @@ func (t *Tx) PutItem(it signals.Item, firstSeen time.Time) error {
 // Signal reads a lead's stored signal for story; found is false when there
 // is none.
 func (t *Tx) Signal(leadKey, story string) (s signals.Signal, found bool, err error) {
+	t.read()
 	k := key(leadKey, story)
 	v := t.tx.Bucket(bucketSignals).Get(k)
 	if v == nil {
@@ -88,6 +91,7 @@ func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {
 func (t *Tx) scan(bucket, prefix []byte, fn func(k, v []byte) error) error {
 	c := t.tx.Bucket(bucket).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		t.read()
 		if err := fn(k, v); err != nil {
 			return err
 		}
@@ -97,6 +101,7 @@ func (t *Tx) scan(bucket, prefix []byte, fn func(k, v []byte) error) error {
 
 // Lead reads a lead's record; found is false before its first scoring.
 func (t *Tx) Lead(leadKey string) (l signals.Lead, found bool, err error) {
+	t.read()
 	v := t.tx.Bucket(bucketLeads).Get([]byte(leadKey))
 	if v == nil {
 		return l, false, nil
@@ -107,6 +112,7 @@ func (t *Tx) Lead(leadKey string) (l signals.Lead, found bool, err error) {
 
 // storyTitle reads a stored signal's title ("" when there is none).
 func (t *Tx) storyTitle(leadKey, story string) string {
+	t.read()
 	k := key(leadKey, story)
 	v := t.tx.Bucket(bucketSignals).Get(k)
 	if v == nil {
@@ -138,6 +144,7 @@ func Day(t time.Time, loc *time.Location) string {
 
 // Digested reports whether the rep was sent the lead's story in a digest.
 func (t *Tx) Digested(rep, leadKey, story string) bool {
+	t.read()
 	return t.tx.Bucket(bucketDigestLog).Get(key(rep, leadKey, story)) != nil
 }
 
