@@ -12,10 +12,10 @@ import (
 
 // Schema 1 kept sources, leads, history and the outbox as JSON shaped by
 // the exported types' tags, the digest log as RFC 3339 text, and signals
-// and items in a binary form behind a version byte (1), or as JSON when an
-// earlier build wrote them. Schema 2 writes every record in this package's
-// codec. The v1 types below are schema 1's JSON, frozen here: the tags of
-// the types outside this package no longer describe the file.
+// and items in a binary form behind a version byte (1), some still as JSON.
+// Schema 2 writes every record in this package's codec. The v1 types below
+// are schema 1's JSON, frozen here: the tags of the types outside this
+// package no longer describe the file.
 
 // migrateV1 rewrites every schema-1 record into schema 2.
 func migrateV1(tx *bolt.Tx) error {

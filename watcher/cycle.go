@@ -235,7 +235,7 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // source on an SSD, more on a busy disk); gatherBatch says how long a
 // batch waits to fill. When the shared transaction fails,
 // the results are written one transaction each, so one bad source loses
-// only its own result; the first failure stops the writing, as before.
+// only its own result; the first failure stops the writing.
 // The leads whose signals were written are added to touched, the leads not
 // rescored yet; with rescore, once they are rescoreBatch or more, the
 // transaction rescores them and they leave touched.

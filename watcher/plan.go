@@ -121,7 +121,7 @@ func ExtraTerms(wl config.Watchlist) signals.Extra {
 }
 
 // policy resolves a watch list's scoring: its own points, else the
-// config's, else the SIGNALS.md defaults.
+// config's, else the default points and thresholds (signals.DefaultPolicy).
 func policy(sc config.Scoring, wl config.Watchlist) signals.Policy {
 	p := signals.DefaultPolicy()
 	p.Points = map[signals.Label]int{}
