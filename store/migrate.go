@@ -93,6 +93,6 @@ func rewrite(tx *bolt.Tx, bucket []byte, conv func(k, v []byte) ([]byte, error))
 			}
 		}
 		after = batch[len(batch)-1].k
-		dropResident(tx.DB())
+		dropResident(tx)
 	}
 }

@@ -66,7 +66,7 @@ func Open(path string, timeout time.Duration) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	dropResident(db)
+	db.View(func(tx *bolt.Tx) error { dropResident(tx); return nil })
 	return s, nil
 }
 
@@ -98,19 +98,21 @@ const releaseEvery = 256
 func (t *Tx) read() {
 	t.reads++
 	if t.reads%releaseEvery == 0 {
-		dropResident(t.tx.DB())
+		dropResident(t.tx)
 	}
 }
 
 // Update runs fn in a write transaction, committed when fn returns nil.
-// The pages the transaction read through the memory map are then released
-// from the process (dropResident): a cycle's many write transactions each
-// read a different part of the file, and kept resident they added up to
-// the whole file by the end of a first poll. They stay in the page cache.
+// The pages fn read through the memory map are then released from the
+// process (dropResident): a cycle's many write transactions each read a
+// different part of the file, and kept resident they added up to the
+// whole file by the end of a first poll. They stay in the page cache.
 func (s *Store) Update(fn func(*Tx) error) error {
-	err := s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
-	dropResident(s.db)
-	return err
+	return s.db.Update(func(tx *bolt.Tx) error {
+		err := fn(&Tx{tx: tx})
+		dropResident(tx)
+		return err
+	})
 }
 
 // View runs fn in a read transaction; nothing read may outlive it, which
