@@ -31,22 +31,6 @@ func (c *Config) RepByID(id string) (Rep, bool) {
 	return Rep{}, false
 }
 
-// WatchlistByID returns the watch list with that id.
-func (c *Config) WatchlistByID(id string) (Watchlist, bool) {
-	for _, w := range c.Watchlists {
-		if w.ID == id {
-			return w, true
-		}
-	}
-	return Watchlist{}, false
-}
-
-// Names returns the names the prospect is mentioned by: its name, then its
-// aliases.
-func (p Prospect) Names() []string {
-	return append([]string{p.Name}, p.Aliases...)
-}
-
 // Where says where the prospect was defined, "veille.yaml:42" or
 // "agro.csv:5", for messages and `veille check`.
 func (p Prospect) Where() string {

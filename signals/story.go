@@ -16,16 +16,11 @@ const StoryWindow = 14 * 24 * time.Hour
 // the same company, seen within StoryWindow of each other, are one story.
 const SameStoryThreshold = 0.6
 
-// TitleSimilarity compares two headlines as outlets rewrite them: folded
-// (case, accents), split into words, short words dropped (articles,
-// prepositions), then the Jaccard index of the two word sets, in 0–1.
-func TitleSimilarity(a, b string) float64 {
-	return NewTitleWords(a).Similarity(NewTitleWords(b))
-}
-
-// TitleWords is a headline prepared for TitleSimilarity, so comparing a new
-// item with a company's recent stories prepares each title once, not once
-// per pair.
+// TitleWords is a headline prepared for comparison with others, as outlets
+// rewrite headlines: folded (case, accents), split into words, short words
+// dropped (articles, prepositions). Preparing it once lets a new item be
+// compared with a company's recent stories without preparing each title
+// once per pair.
 type TitleWords struct {
 	words []string // sorted, unique
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func TestTitleSimilarity(t *testing.T) {
+func TestTitleWordsSimilarity(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
 		same bool
@@ -20,20 +20,20 @@ func TestTitleSimilarity(t *testing.T) {
 		{"Penmore Robotics opens Boston office", "Penmore Robotics appoints new COO", false},
 		{"", "Penmore Robotics appoints new COO", false},
 	} {
-		got := TitleSimilarity(tc.a, tc.b)
+		got := NewTitleWords(tc.a).Similarity(NewTitleWords(tc.b))
 		if (got >= SameStoryThreshold) != tc.same {
-			t.Errorf("TitleSimilarity(%q, %q) = %.2f; same story = %v", tc.a, tc.b, got, tc.same)
+			t.Errorf("similarity of %q and %q = %.2f; same story = %v", tc.a, tc.b, got, tc.same)
 		}
-		if back := TitleSimilarity(tc.b, tc.a); back != got {
+		if back := NewTitleWords(tc.b).Similarity(NewTitleWords(tc.a)); back != got {
 			t.Errorf("not symmetric: %.2f vs %.2f", got, back)
 		}
 	}
 }
 
-func FuzzTitleSimilarity(f *testing.F) {
+func FuzzTitleWordsSimilarity(f *testing.F) {
 	f.Add("Breizh Conserves lève 12 M€", "Breizh Conserves lève 12 millions")
 	f.Fuzz(func(t *testing.T, a, b string) {
-		s := TitleSimilarity(a, b)
+		s := NewTitleWords(a).Similarity(NewTitleWords(b))
 		if s < 0 || s > 1 {
 			t.Fatalf("similarity %v out of 0–1", s)
 		}

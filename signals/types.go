@@ -12,7 +12,7 @@ import (
 
 // Item is one piece of news as a source delivered it.
 type Item struct {
-	SourceID  string    `json:"source_id"`          // the source that carried it (sources.Source.ID)
+	SourceID  string    `json:"source_id"`          // the source that carried it (Source.ID)
 	URL       string    `json:"url,omitempty"`      // canonical absolute link
 	GUID      string    `json:"guid,omitempty"`     // RSS guid / Atom id, may be empty
 	Title     string    `json:"title"`              // plain text

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // BenchmarkFeedDecode compares our decode (gofeed, then links, dates and
@@ -58,7 +60,7 @@ func BenchmarkFeedDecode(b *testing.B) {
 
 func BenchmarkParsePage(b *testing.B) {
 	body := readFixture(b, "newsroom_utf8.html")
-	spec := PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"}
+	spec := signals.PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"}
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -135,19 +135,19 @@ func listSome(s []string) string {
 
 // fetchChanges fetches a page in change mode. The first visit only records
 // the baseline; later visits emit one item when the selected set changed.
-func (f *Fetcher) fetchChanges(ctx context.Context, src Source, st *State) (Result, error) {
+func (f *Fetcher) fetchChanges(ctx context.Context, src signals.Source, st *signals.SourceState) (signals.FetchResult, error) {
 	d, err := f.fetchHTML(ctx, src.URL, st)
 	if err != nil {
 		return resultOf(d), err
 	}
 	if d.notModified {
-		return Result{NotModified: true, Status: d.status}, nil
+		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
 	texts, lang, err := extractChanges(d.body, d.contentType(), d.url.String(), src.Page.Select)
 	if err != nil {
-		return Result{Status: d.status}, &FetchError{Kind: ErrParse, URL: src.URL, Status: d.status, Err: err}
+		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}
-	res := Result{Status: d.status}
+	res := signals.FetchResult{Status: d.status}
 	if st.HasBaseline {
 		if it, ok := diffChanges(st.Baseline, texts, src.URL, lang, f.now()); ok {
 			res.Items = []signals.Item{it}

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // feedPaths are where sites commonly serve their feed, tried when the home
@@ -75,11 +77,11 @@ func isFeedType(t string) bool {
 // one autodiscovered from the home page, then remembered. A remembered feed
 // that is gone or no longer a feed is forgotten, so the next try discovers
 // again.
-func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *State) (Result, error) {
+func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *signals.SourceState) (signals.FetchResult, error) {
 	if st.FeedURL != "" {
 		res, err := f.fetchFeed(ctx, st.FeedURL, st)
 		var fe *FetchError
-		if errors.As(err, &fe) && (fe.Kind == ErrNotAFeed || fe.Status == 404 || fe.Status == 410) {
+		if errors.As(err, &fe) && (fe.Kind == signals.ErrNotAFeed || fe.Status == 404 || fe.Status == 410) {
 			st.FeedURL = ""
 		}
 		return res, err
@@ -91,13 +93,13 @@ func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *State) (Res
 	if items, ferr := f.decodeFeed(siteURL, home, st); ferr == nil {
 		st.FeedURL = siteURL
 		st.ETag, st.LastModified = home.header.Get("ETag"), home.header.Get("Last-Modified")
-		return Result{Items: items, Status: home.status}, nil
+		return signals.FetchResult{Items: items, Status: home.status}, nil
 	}
 	var errs []error
 	for _, c := range candidates {
 		d, err := f.get(ctx, c, acceptFeed, validators{}, f.opt.MaxBody)
 		if ctx.Err() != nil {
-			return Result{}, err
+			return signals.FetchResult{}, err
 		}
 		if err == nil && (d.status < 200 || d.status > 299) {
 			err = f.statusError(c, d)
@@ -107,27 +109,27 @@ func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *State) (Res
 			if derr == nil {
 				st.FeedURL = c
 				st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
-				return Result{Items: items, Status: d.status}, nil
+				return signals.FetchResult{Items: items, Status: d.status}, nil
 			}
 			err = derr
 		}
 		errs = append(errs, err)
 	}
-	return Result{Status: home.status}, &FetchError{Kind: ErrNotAFeed, URL: siteURL, Status: home.status,
+	return signals.FetchResult{Status: home.status}, &FetchError{Kind: signals.ErrNotAFeed, URL: siteURL, Status: home.status,
 		Err: fmt.Errorf("no feed found (tried %d urls): %w", len(candidates), errors.Join(errs...))}
 }
 
 // feedCandidates fetches the home page and lists the feed URLs to try: its
 // alternate links, then the usual paths on its host.
 func (f *Fetcher) feedCandidates(ctx context.Context, siteURL string) ([]string, *document, error) {
-	var none State
+	var none signals.SourceState
 	home, err := f.fetchHTML(ctx, siteURL, &none)
 	if err != nil {
 		return nil, home, err
 	}
 	found, err := discoverFeeds(home.body, home.contentType(), home.url.String())
 	if err != nil {
-		return nil, home, &FetchError{Kind: ErrParse, URL: siteURL, Status: home.status, Err: err}
+		return nil, home, &FetchError{Kind: signals.ErrParse, URL: siteURL, Status: home.status, Err: err}
 	}
 	var candidates []string
 	seen := map[string]bool{}

@@ -8,12 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // FetchError is a failed fetch: what kind of failure, the URL and, for 429
 // and 503, how long the server asked us to wait.
 type FetchError struct {
-	Kind       ErrorKind
+	Kind       signals.ErrorKind
 	URL        string
 	Status     int           // HTTP status, 0 when no response came
 	RetryAfter time.Duration // from Retry-After, 0 when absent
@@ -25,25 +27,25 @@ func (e *FetchError) Unwrap() error { return e.Err }
 
 // KindOf returns the kind of a fetch error; errors that are no FetchError
 // are network errors.
-func KindOf(err error) ErrorKind {
+func KindOf(err error) signals.ErrorKind {
 	var fe *FetchError
 	if errors.As(err, &fe) {
 		return fe.Kind
 	}
-	return ErrNetwork
+	return signals.ErrNetwork
 }
 
 // transportError classifies an error from the HTTP client or a body read.
 func transportError(rawURL string, err error) *FetchError {
-	kind := ErrNetwork
+	kind := signals.ErrNetwork
 	var ne net.Error
 	switch {
 	case errors.Is(err, errPrivateAddress):
-		kind = ErrPrivate
+		kind = signals.ErrPrivate
 	case errors.Is(err, errRedirectLoop), errors.Is(err, errTooManyRedirects), errors.Is(err, errUnsupportedScheme):
-		kind = ErrHTTP
+		kind = signals.ErrHTTP
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		kind = ErrTimeout
+		kind = signals.ErrTimeout
 	}
 	return &FetchError{Kind: kind, URL: rawURL, Err: err}
 }

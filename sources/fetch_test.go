@@ -39,7 +39,9 @@ func serve(t *testing.T, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
-func feedSource(url string) Source { return NewSource(KindFeed, url, PageSpec{}) }
+func feedSource(url string) signals.Source {
+	return signals.NewSource(signals.KindFeed, url, signals.PageSpec{})
+}
 
 func TestFetchFeedConditionalGet(t *testing.T) {
 	body := readFixture(t, "rss2_relative.xml")
@@ -61,7 +63,7 @@ func TestFetchFeedConditionalGet(t *testing.T) {
 	f := testFetcher(t, Options{})
 	src := feedSource(srv.URL + "/feed")
 
-	res, st, err := f.Fetch(context.Background(), src, State{})
+	res, st, err := f.Fetch(context.Background(), src, signals.SourceState{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,48 +105,48 @@ func TestFetchFailureStates(t *testing.T) {
 	tests := []struct {
 		name        string
 		handler     http.HandlerFunc
-		kind        ErrorKind
+		kind        signals.ErrorKind
 		nextTry     time.Duration
 		errContains string
 	}{
 		{"429 retry-after seconds", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "120")
 			w.WriteHeader(http.StatusTooManyRequests)
-		}, ErrRateLimit, 2 * time.Minute, "status 429"},
+		}, signals.ErrRateLimit, 2 * time.Minute, "status 429"},
 		{"503 retry-after date", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", retryDate)
 			w.WriteHeader(http.StatusServiceUnavailable)
-		}, ErrHTTP, 2 * time.Hour, "status 503"},
+		}, signals.ErrHTTP, 2 * time.Hour, "status 503"},
 		{"503 without retry-after backs off", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusServiceUnavailable)
-		}, ErrHTTP, 30 * time.Minute, "status 503"},
-		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, ErrHTTP, 30 * time.Minute, "status 404 Not Found"},
+		}, signals.ErrHTTP, 30 * time.Minute, "status 503"},
+		{"404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }, signals.ErrHTTP, 30 * time.Minute, "status 404 Not Found"},
 		{"403 is blocked", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusForbidden)
-		}, ErrBlocked, 30 * time.Minute, "blocked"},
+		}, signals.ErrBlocked, 30 * time.Minute, "blocked"},
 		{"cloudflare challenge with 503 is blocked", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write(readFixture(t, "challenge.html"))
-		}, ErrBlocked, 30 * time.Minute, "blocked"},
+		}, signals.ErrBlocked, 30 * time.Minute, "blocked"},
 		{"challenge served with 200 is blocked", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.Write(readFixture(t, "challenge.html"))
-		}, ErrBlocked, 30 * time.Minute, "blocked"},
+		}, signals.ErrBlocked, 30 * time.Minute, "blocked"},
 		{"captcha page with 429 is blocked", func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusTooManyRequests)
 			fmt.Fprint(w, `<html><body><div class="g-recaptcha"></div>Please complete the CAPTCHA</body></html>`)
-		}, ErrBlocked, 30 * time.Minute, "blocked"},
+		}, signals.ErrBlocked, 30 * time.Minute, "blocked"},
 		{"html instead of feed", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write(readFixture(t, "html_not_feed.html"))
-		}, ErrNotAFeed, 30 * time.Minute, `not a feed (status 200, content type "text/html; charset=utf-8")`},
+		}, signals.ErrNotAFeed, 30 * time.Minute, `not a feed (status 200, content type "text/html; charset=utf-8")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.handler)
 			f := testFetcher(t, Options{})
-			prev := State{ETag: `"old"`, LastSuccess: fixedNow.Add(-time.Hour)}
+			prev := signals.SourceState{ETag: `"old"`, LastSuccess: fixedNow.Add(-time.Hour)}
 			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), prev)
 			if err == nil {
 				t.Fatal("no error")
@@ -186,7 +188,7 @@ func TestBackoffSchedule(t *testing.T) {
 		})
 		f := testFetcher(t, Options{})
 		src := feedSource(srv.URL)
-		var st State
+		var st signals.SourceState
 		for i, w := range want[:4] {
 			_, st, _ = f.Fetch(context.Background(), src, st)
 			if st.Failures != i+1 || !st.NextTry.Equal(fixedNow.Add(w)) {
@@ -227,12 +229,12 @@ func TestFetchBodyCap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.handler)
 			f := testFetcher(t, Options{MaxBody: max})
-			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), State{})
+			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), signals.SourceState{})
 			want := fmt.Sprintf("fetch %s/feed: body exceeds %d bytes (fetch.max_body)", srv.URL, max)
 			if err == nil || err.Error() != want {
 				t.Fatalf("err = %v, want %q", err, want)
 			}
-			if st.ErrorKind != ErrTooLarge {
+			if st.ErrorKind != signals.ErrTooLarge {
 				t.Errorf("kind = %q, want too_large", st.ErrorKind)
 			}
 		})
@@ -282,8 +284,8 @@ func TestFetchSlowDripTimesOut(t *testing.T) {
 	})
 	defer close(stop)
 	f := testFetcher(t, Options{Timeout: 300 * time.Millisecond})
-	_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), State{})
-	if err == nil || KindOf(err) != ErrTimeout || st.ErrorKind != ErrTimeout {
+	_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), signals.SourceState{})
+	if err == nil || KindOf(err) != signals.ErrTimeout || st.ErrorKind != signals.ErrTimeout {
 		t.Fatalf("err = %v (kind %q), want a timeout", err, KindOf(err))
 	}
 	if !strings.Contains(err.Error(), srv.URL+"/feed") {
@@ -320,8 +322,8 @@ func TestFetchRedirects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := serve(t, tt.handler)
 			f := testFetcher(t, Options{})
-			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/a"), State{})
-			if err == nil || !strings.Contains(err.Error(), tt.errContains) || st.ErrorKind != ErrHTTP {
+			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/a"), signals.SourceState{})
+			if err == nil || !strings.Contains(err.Error(), tt.errContains) || st.ErrorKind != signals.ErrHTTP {
 				t.Fatalf("err = %v (kind %q), want %q", err, st.ErrorKind, tt.errContains)
 			}
 		})
@@ -337,7 +339,7 @@ func TestFetchRedirects(t *testing.T) {
 			w.Write(readFixture(t, "atom.xml"))
 		})
 		f := testFetcher(t, Options{})
-		res, _, err := f.Fetch(context.Background(), feedSource(srv.URL+"/0"), State{})
+		res, _, err := f.Fetch(context.Background(), feedSource(srv.URL+"/0"), signals.SourceState{})
 		if err != nil || len(res.Items) != 2 {
 			t.Fatalf("%d items, %v", len(res.Items), err)
 		}
@@ -382,13 +384,13 @@ func TestFetchPrivateAddressBlocked(t *testing.T) {
 		return f
 	}
 	t.Run("redirect", func(t *testing.T) {
-		_, st, err := newFetcher().Fetch(context.Background(), feedSource(public.URL+"/redirect"), State{})
-		if err == nil || st.ErrorKind != ErrPrivate || !strings.Contains(err.Error(), "private or loopback address not allowed") {
+		_, st, err := newFetcher().Fetch(context.Background(), feedSource(public.URL+"/redirect"), signals.SourceState{})
+		if err == nil || st.ErrorKind != signals.ErrPrivate || !strings.Contains(err.Error(), "private or loopback address not allowed") {
 			t.Fatalf("err = %v (kind %q), want private_address", err, st.ErrorKind)
 		}
 	})
 	t.Run("autodiscovered feed", func(t *testing.T) {
-		_, st, err := newFetcher().Fetch(context.Background(), NewSource(KindSite, public.URL+"/home", PageSpec{}), State{})
+		_, st, err := newFetcher().Fetch(context.Background(), signals.NewSource(signals.KindSite, public.URL+"/home", signals.PageSpec{}), signals.SourceState{})
 		if err == nil || !strings.Contains(err.Error(), "private or loopback address not allowed") || st.FeedURL != "" {
 			t.Fatalf("err = %v, state %+v; want the private feed refused", err, st)
 		}
@@ -397,7 +399,7 @@ func TestFetchPrivateAddressBlocked(t *testing.T) {
 		t.Errorf("private server reached %d times", n)
 	}
 	t.Run("configured private url is allowed", func(t *testing.T) {
-		res, _, err := newFetcher().Fetch(context.Background(), feedSource(private.URL+"/feed"), State{})
+		res, _, err := newFetcher().Fetch(context.Background(), feedSource(private.URL+"/feed"), signals.SourceState{})
 		if err != nil || len(res.Items) != 2 {
 			t.Fatalf("%d items, %v", len(res.Items), err)
 		}
@@ -418,10 +420,10 @@ func TestFetchRobots(t *testing.T) {
 			w.Write(readFixture(t, "newsroom_utf8.html"))
 		}
 	})
-	spec := PageSpec{Item: ".post", Title: ".post-title"}
+	spec := signals.PageSpec{Item: ".post", Title: ".post-title"}
 	f := testFetcher(t, Options{Robots: true})
-	_, st, err := f.Fetch(context.Background(), NewSource(KindPage, srv.URL+"/prive/actualites", spec), State{})
-	if err == nil || st.ErrorKind != ErrRobots || !strings.Contains(err.Error(), "disallowed by") {
+	_, st, err := f.Fetch(context.Background(), signals.NewSource(signals.KindPage, srv.URL+"/prive/actualites", spec), signals.SourceState{})
+	if err == nil || st.ErrorKind != signals.ErrRobots || !strings.Contains(err.Error(), "disallowed by") {
 		t.Fatalf("err = %v (kind %q), want robots", err, st.ErrorKind)
 	}
 	if pageHits.Load() != 0 {
@@ -430,18 +432,18 @@ func TestFetchRobots(t *testing.T) {
 	if g := f.gates.gate(strings.TrimPrefix(srv.URL, "http://")); g.limiter.Limit() != every(time.Second) {
 		t.Errorf("crawl-delay not applied: limit %v", g.limiter.Limit())
 	}
-	res, _, err := f.Fetch(context.Background(), NewSource(KindPage, srv.URL+"/actualites", spec), State{})
+	res, _, err := f.Fetch(context.Background(), signals.NewSource(signals.KindPage, srv.URL+"/actualites", spec), signals.SourceState{})
 	if err != nil || len(res.Items) != 3 {
 		t.Fatalf("allowed page: %d items, %v", len(res.Items), err)
 	}
-	if _, _, err := f.Fetch(context.Background(), feedSource(srv.URL+"/prive/feed"), State{}); KindOf(err) == ErrRobots {
+	if _, _, err := f.Fetch(context.Background(), feedSource(srv.URL+"/prive/feed"), signals.SourceState{}); KindOf(err) == signals.ErrRobots {
 		t.Errorf("feed checked against robots.txt: %v", err)
 	}
 	t.Run("5xx robots disallows, 4xx allows", func(t *testing.T) {
 		for _, tc := range []struct {
 			status int
-			kind   ErrorKind
-		}{{500, ErrRobots}, {404, ""}} {
+			kind   signals.ErrorKind
+		}{{500, signals.ErrRobots}, {404, ""}} {
 			s := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/robots.txt" {
 					w.WriteHeader(tc.status)
@@ -449,7 +451,7 @@ func TestFetchRobots(t *testing.T) {
 				}
 				w.Write(readFixture(t, "newsroom_utf8.html"))
 			})
-			_, st, _ := testFetcher(t, Options{Robots: true}).Fetch(context.Background(), NewSource(KindPage, s.URL+"/news", spec), State{})
+			_, st, _ := testFetcher(t, Options{Robots: true}).Fetch(context.Background(), signals.NewSource(signals.KindPage, s.URL+"/news", spec), signals.SourceState{})
 			if st.ErrorKind != tc.kind {
 				t.Errorf("robots.txt %d: kind %q, want %q", tc.status, st.ErrorKind, tc.kind)
 			}
@@ -462,8 +464,8 @@ func TestFetchWindows1252Page(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=windows-1252")
 		w.Write(readFixture(t, "page_cp1252.html"))
 	})
-	src := NewSource(KindPage, srv.URL+"/actualites", PageSpec{Item: "article.news", Title: "h2", Date: "time@datetime"})
-	res, _, err := testFetcher(t, Options{}).Fetch(context.Background(), src, State{})
+	src := signals.NewSource(signals.KindPage, srv.URL+"/actualites", signals.PageSpec{Item: "article.news", Title: "h2", Date: "time@datetime"})
+	res, _, err := testFetcher(t, Options{}).Fetch(context.Background(), src, signals.SourceState{})
 	if err != nil || len(res.Items) != 2 {
 		t.Fatalf("%d items, %v", len(res.Items), err)
 	}
@@ -480,9 +482,9 @@ func TestFetchCareersDelta(t *testing.T) {
 		w.Write(readFixture(t, fmt.Sprintf("careers_v%d.html", version.Load())))
 	})
 	f := testFetcher(t, Options{})
-	src := NewSource(KindChanges, srv.URL+"/carrieres", PageSpec{Select: ".job-offer"})
+	src := signals.NewSource(signals.KindChanges, srv.URL+"/carrieres", signals.PageSpec{Select: ".job-offer"})
 
-	res, st, err := f.Fetch(context.Background(), src, State{})
+	res, st, err := f.Fetch(context.Background(), src, signals.SourceState{})
 	if err != nil || len(res.Items) != 0 || !st.HasBaseline || len(st.Baseline) != 12 {
 		t.Fatalf("first visit: %d items, baseline %d (%v), %v", len(res.Items), len(st.Baseline), st.HasBaseline, err)
 	}
@@ -522,14 +524,14 @@ func TestFetchSiteAutodiscovery(t *testing.T) {
 		}
 	})
 	f := testFetcher(t, Options{})
-	res, st, err := f.Fetch(context.Background(), NewSource(KindSite, srv.URL+"/fr/", PageSpec{}), State{})
+	res, st, err := f.Fetch(context.Background(), signals.NewSource(signals.KindSite, srv.URL+"/fr/", signals.PageSpec{}), signals.SourceState{})
 	if err != nil || len(res.Items) != 3 || st.FeedURL != srv.URL+"/fr/feed/" || st.ETag != `"f1"` {
 		t.Fatalf("discovery: %d items, state %+v, %v", len(res.Items), st, err)
 	}
-	if _, st, err = f.Fetch(context.Background(), NewSource(KindSite, srv.URL+"/fr/", PageSpec{}), st); err != nil || feedHits.Load() != 2 {
+	if _, st, err = f.Fetch(context.Background(), signals.NewSource(signals.KindSite, srv.URL+"/fr/", signals.PageSpec{}), st); err != nil || feedHits.Load() != 2 {
 		t.Fatalf("remembered feed: hits %d, %v", feedHits.Load(), err)
 	}
-	res, st, err = f.Fetch(context.Background(), NewSource(KindSite, srv.URL+"/plain/", PageSpec{}), State{})
+	res, st, err = f.Fetch(context.Background(), signals.NewSource(signals.KindSite, srv.URL+"/plain/", signals.PageSpec{}), signals.SourceState{})
 	if err != nil || st.FeedURL != srv.URL+"/rss.xml" || len(res.Items) != 2 {
 		t.Fatalf("well-known path: %d items, state %+v, %v", len(res.Items), st, err)
 	}
@@ -539,7 +541,7 @@ func TestFetchCancelledKeepsState(t *testing.T) {
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	prev := State{Failures: 2, ETag: `"x"`}
+	prev := signals.SourceState{Failures: 2, ETag: `"x"`}
 	_, st, err := testFetcher(t, Options{}).Fetch(ctx, feedSource(srv.URL), prev)
 	if !errors.Is(err, context.Canceled) || st.Failures != 2 || !st.LastAttempt.IsZero() {
 		t.Fatalf("err = %v, state %+v; want canceled and the state unchanged", err, st)

@@ -50,37 +50,37 @@ func NewFetcher(o Options) *Fetcher {
 //
 // On success the returned state has Failures reset, LastSuccess (and
 // FirstFetched, the first time) set to now and the validators updated; a
-// 304 gives Result.NotModified and no parsing. On failure it has Failures
+// 304 gives FetchResult.NotModified and no parsing. On failure it has Failures
 // incremented, NextTry set from Retry-After or the exponential backoff, and
 // LastError and ErrorKind set; the error is a *FetchError. When ctx is
 // cancelled (shutdown) the state comes back unchanged with ctx's error; a
 // ctx deadline that expires counts as a timeout.
-func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, State, error) {
+func (f *Fetcher) Fetch(ctx context.Context, src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 	now := f.now()
 	u, err := url.Parse(src.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		err := &FetchError{Kind: ErrHTTP, URL: src.URL, Err: fmt.Errorf("invalid source url: must be absolute http or https")}
-		return Result{}, failed(st, err, now), err
+		err := &FetchError{Kind: signals.ErrHTTP, URL: src.URL, Err: fmt.Errorf("invalid source url: must be absolute http or https")}
+		return signals.FetchResult{}, failed(st, err, now), err
 	}
 	jctx := withAllowPrivate(ctx, f.configuredPrivate(ctx, u))
 	next := st
 	next.LastAttempt = now
-	var res Result
+	var res signals.FetchResult
 	switch src.Kind {
-	case KindFeed:
+	case signals.KindFeed:
 		res, err = f.fetchFeed(jctx, src.URL, &next)
-	case KindPage:
+	case signals.KindPage:
 		res, err = f.fetchPage(jctx, src, &next)
-	case KindChanges:
+	case signals.KindChanges:
 		res, err = f.fetchChanges(jctx, src, &next)
-	case KindSite:
+	case signals.KindSite:
 		res, err = f.fetchSite(jctx, src.URL, &next)
 	default:
-		err = &FetchError{Kind: ErrHTTP, URL: src.URL, Err: fmt.Errorf("unknown source kind %q", src.Kind)}
+		err = &FetchError{Kind: signals.ErrHTTP, URL: src.URL, Err: fmt.Errorf("unknown source kind %q", src.Kind)}
 	}
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return Result{}, st, fmt.Errorf("fetch %s: %w", src.URL, ctx.Err())
+			return signals.FetchResult{}, st, fmt.Errorf("fetch %s: %w", src.URL, ctx.Err())
 		}
 		// Validators of a response we could not use would turn the next
 		// try into a 304 that hides the failure.
@@ -112,7 +112,7 @@ func (f *Fetcher) configuredPrivate(ctx context.Context, u *url.URL) bool {
 
 // failed records a failure: one more consecutive failure, the error, and
 // the next try from Retry-After when the server sent one, else backoff.
-func failed(st State, err error, now time.Time) State {
+func failed(st signals.SourceState, err error, now time.Time) signals.SourceState {
 	st.LastAttempt = now
 	st.Failures++
 	st.LastError = err.Error()
@@ -128,26 +128,26 @@ func failed(st State, err error, now time.Time) State {
 
 // fetchFeed fetches and decodes the feed at feedURL with a conditional GET,
 // updating st's validators.
-func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *State) (Result, error) {
+func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *signals.SourceState) (signals.FetchResult, error) {
 	d, err := f.get(ctx, feedURL, acceptFeed, validators{st.ETag, st.LastModified}, f.opt.MaxBody)
 	if err != nil {
-		return Result{}, err
+		return signals.FetchResult{}, err
 	}
 	if d.notModified {
-		return Result{NotModified: true, Status: d.status}, nil
+		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
 	if d.status < 200 || d.status > 299 {
-		return Result{Status: d.status}, f.statusError(feedURL, d)
+		return signals.FetchResult{Status: d.status}, f.statusError(feedURL, d)
 	}
 	st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
 	if unchanged(st, d) {
-		return Result{NotModified: true, Status: d.status}, nil
+		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
 	items, err := f.decodeFeed(feedURL, d, st)
 	if err != nil {
-		return Result{Status: d.status}, err
+		return signals.FetchResult{Status: d.status}, err
 	}
-	return Result{Items: items, Status: d.status}, nil
+	return signals.FetchResult{Items: items, Status: d.status}, nil
 }
 
 // unchanged reports whether d is the very document the last successful
@@ -157,7 +157,7 @@ func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *State) (Res
 // looked up item by item, to find nothing new. A source's selectors are
 // part of its id, hence of whose state this is. The hash is kept only when
 // the fetch succeeds (Fetch restores it on error).
-func unchanged(st *State, d *document) bool {
+func unchanged(st *signals.SourceState, d *document) bool {
 	h := sha256.New()
 	h.Write([]byte(d.url.String()))
 	h.Write([]byte{0})
@@ -171,25 +171,25 @@ func unchanged(st *State, d *document) bool {
 // decodeFeed decodes a 2xx document as a feed, leaving out the items of
 // st.Known and recording the new known list in st; a challenge page is
 // blocked, other non-feeds are not_a_feed with the status and content type.
-func (f *Fetcher) decodeFeed(feedURL string, d *document, st *State) ([]signals.Item, error) {
+func (f *Fetcher) decodeFeed(feedURL string, d *document, st *signals.SourceState) ([]signals.Item, error) {
 	items, carried, err := f.feeds.decode(d.body, d.contentType(), d.url.String(), f.now(), st.Known)
 	switch {
 	case err == nil:
 		st.Known = carried
 		return items, nil
 	case isChallenge(d.status, d.header, d.body):
-		return nil, &FetchError{Kind: ErrBlocked, URL: feedURL, Status: d.status,
+		return nil, &FetchError{Kind: signals.ErrBlocked, URL: feedURL, Status: d.status,
 			Err: fmt.Errorf("blocked: bot challenge (status %d)", d.status)}
 	case errors.Is(err, errNotFeed):
-		return nil, &FetchError{Kind: ErrNotAFeed, URL: feedURL, Status: d.status,
+		return nil, &FetchError{Kind: signals.ErrNotAFeed, URL: feedURL, Status: d.status,
 			Err: fmt.Errorf("not a feed (status %d, content type %q)", d.status, d.contentType())}
 	}
-	return nil, &FetchError{Kind: ErrParse, URL: feedURL, Status: d.status, Err: err}
+	return nil, &FetchError{Kind: signals.ErrParse, URL: feedURL, Status: d.status, Err: err}
 }
 
 // fetchHTML fetches a page with a conditional GET after checking robots.txt,
 // and refuses a 2xx bot challenge.
-func (f *Fetcher) fetchHTML(ctx context.Context, pageURL string, st *State) (*document, error) {
+func (f *Fetcher) fetchHTML(ctx context.Context, pageURL string, st *signals.SourceState) (*document, error) {
 	if err := f.allowedByRobots(ctx, pageURL); err != nil {
 		return nil, err
 	}
@@ -207,27 +207,27 @@ func (f *Fetcher) fetchHTML(ctx context.Context, pageURL string, st *State) (*do
 	return d, nil
 }
 
-func (f *Fetcher) fetchPage(ctx context.Context, src Source, st *State) (Result, error) {
+func (f *Fetcher) fetchPage(ctx context.Context, src signals.Source, st *signals.SourceState) (signals.FetchResult, error) {
 	d, err := f.fetchHTML(ctx, src.URL, st)
 	if err != nil {
 		return resultOf(d), err
 	}
 	if d.notModified {
-		return Result{NotModified: true, Status: d.status}, nil
+		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
 	if unchanged(st, d) {
-		return Result{NotModified: true, Status: d.status}, nil
+		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
 	items, err := parsePage(d.body, d.contentType(), d.url.String(), src.Page, f.now())
 	if err != nil {
-		return Result{Status: d.status}, &FetchError{Kind: ErrParse, URL: src.URL, Status: d.status, Err: err}
+		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}
-	return Result{Items: items, Status: d.status}, nil
+	return signals.FetchResult{Items: items, Status: d.status}, nil
 }
 
-func resultOf(d *document) Result {
+func resultOf(d *document) signals.FetchResult {
 	if d == nil {
-		return Result{}
+		return signals.FetchResult{}
 	}
-	return Result{Status: d.status}
+	return signals.FetchResult{Status: d.status}
 }

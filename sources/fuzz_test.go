@@ -58,7 +58,7 @@ func FuzzParsePage(f *testing.F) {
 		f.Add(readFixture(f, name), "text/html")
 	}
 	f.Add([]byte(`<base href="//other.example/x/"><div class="n"><a href="../y?utm_source=z#f">t</a><time datetime="2025-13-45">x</time></div>`), "text/html; charset=utf-8")
-	spec := PageSpec{Item: "article, .post, .n, li", Title: "h2, h3, a", Date: "time@datetime", Summary: "p"}
+	spec := signals.PageSpec{Item: "article, .post, .n, li", Title: "h2, h3, a", Date: "time@datetime", Summary: "p"}
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
 		items, err := parsePage(body, contentType, "https://news.example/fr/actualites", spec, fixedNow)
 		if err != nil {

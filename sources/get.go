@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // document is a fetched response: status, headers, the final URL after
@@ -36,22 +38,22 @@ const (
 func (f *Fetcher) get(ctx context.Context, rawURL, accept string, v validators, bodyCap int64) (*document, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, &FetchError{Kind: ErrHTTP, URL: rawURL, Err: err}
+		return nil, &FetchError{Kind: signals.ErrHTTP, URL: rawURL, Err: err}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, &FetchError{Kind: ErrHTTP, URL: rawURL, Err: errUnsupportedScheme}
+		return nil, &FetchError{Kind: signals.ErrHTTP, URL: rawURL, Err: errUnsupportedScheme}
 	}
 	leave, err := f.gates.gate(u.Host).enter(ctx, f.pool)
 	if err != nil {
 		// The job's deadline came before the host's turn.
-		return nil, &FetchError{Kind: ErrTimeout, URL: rawURL, Err: fmt.Errorf("waiting for the host: %w", err)}
+		return nil, &FetchError{Kind: signals.ErrTimeout, URL: rawURL, Err: fmt.Errorf("waiting for the host: %w", err)}
 	}
 	defer leave()
 	rctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, &FetchError{Kind: ErrHTTP, URL: rawURL, Err: err}
+		return nil, &FetchError{Kind: signals.ErrHTTP, URL: rawURL, Err: err}
 	}
 	req.Header.Set("User-Agent", f.ua)
 	req.Header.Set("Accept", accept)
@@ -78,7 +80,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, v validators, 
 	d.body, err = readCapped(resp.Body, bodyCap, resp.ContentLength)
 	var tl tooLargeError
 	if errors.As(err, &tl) {
-		return nil, &FetchError{Kind: ErrTooLarge, URL: rawURL, Status: d.status, Err: err}
+		return nil, &FetchError{Kind: signals.ErrTooLarge, URL: rawURL, Status: d.status, Err: err}
 	}
 	if err != nil {
 		return nil, transportError(rawURL, fmt.Errorf("read body: %w", f.timeoutCause(rctx, err)))
@@ -98,14 +100,14 @@ func (f *Fetcher) timeoutCause(rctx context.Context, err error) error {
 // kind: 403 and bot challenges are blocked, 429 rate limited, the rest http;
 // 429 and 503 carry Retry-After.
 func (f *Fetcher) statusError(rawURL string, d *document) error {
-	fe := &FetchError{Kind: ErrHTTP, URL: rawURL, Status: d.status,
+	fe := &FetchError{Kind: signals.ErrHTTP, URL: rawURL, Status: d.status,
 		Err: fmt.Errorf("status %d %s", d.status, http.StatusText(d.status))}
 	switch {
 	case d.status == http.StatusForbidden || isChallenge(d.status, d.header, d.body):
-		fe.Kind = ErrBlocked
+		fe.Kind = signals.ErrBlocked
 		fe.Err = fmt.Errorf("blocked: status %d %s", d.status, http.StatusText(d.status))
 	case d.status == http.StatusTooManyRequests:
-		fe.Kind = ErrRateLimit
+		fe.Kind = signals.ErrRateLimit
 	}
 	if d.status == http.StatusTooManyRequests || d.status == http.StatusServiceUnavailable {
 		fe.RetryAfter = retryAfter(d.header, f.now())

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // rotatingFeed is an RSS feed of three items, first..first+2, as a news
@@ -45,7 +47,7 @@ func TestFetchReturnsOnlyItemsNotInLastDocument(t *testing.T) {
 	})
 	f := testFetcher(t, Options{})
 	src := feedSource(srv.URL + "/feed.xml")
-	fetch := func(st State) ([]string, State) {
+	fetch := func(st signals.SourceState) ([]string, signals.SourceState) {
 		t.Helper()
 		res, next, err := f.Fetch(context.Background(), src, st)
 		if err != nil || res.NotModified {
@@ -71,7 +73,7 @@ func TestFetchReturnsOnlyItemsNotInLastDocument(t *testing.T) {
 		{first: 5, fail: true, want: "Titre 6|Titre 7"},
 		{first: 1, want: "Titre 1|Titre 2|Titre 3"}, // out of the last document: the store dedups them
 	}
-	var st State
+	var st signals.SourceState
 	for i, s := range steps {
 		if s.fail {
 			broken.Store(true)

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // TestFetchMemoryBounded fetches an endless body and a gzip bomb with the
@@ -38,9 +40,9 @@ func TestFetchMemoryBounded(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), State{})
+			_, st, err := f.Fetch(context.Background(), feedSource(srv.URL+"/feed"), signals.SourceState{})
 			runtime.ReadMemStats(&after)
-			if st.ErrorKind != ErrTooLarge {
+			if st.ErrorKind != signals.ErrTooLarge {
 				t.Fatalf("err = %v, want too_large", err)
 			}
 			alloc := after.TotalAlloc - before.TotalAlloc

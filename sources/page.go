@@ -13,12 +13,12 @@ import (
 	"github.com/veille-hq/veille/signals"
 )
 
-// pageSpec is a compiled PageSpec for selector mode.
+// pageSpec is a compiled signals.PageSpec for selector mode.
 type pageSpec struct {
 	item, title, link, date, summary field
 }
 
-func compilePageSpec(spec PageSpec) (pageSpec, error) {
+func compilePageSpec(spec signals.PageSpec) (pageSpec, error) {
 	if strings.TrimSpace(spec.Item) == "" {
 		return pageSpec{}, errors.New("page spec: no item selector")
 	}
@@ -50,7 +50,7 @@ func compilePageSpec(spec PageSpec) (pageSpec, error) {
 // first a@href in the item, or the item's own href). The charset comes from
 // contentType, a BOM or a <meta>; links are resolved against pageURL and
 // <base href>. Dates in the future are clamped to the current time.
-func ParsePage(r io.Reader, contentType string, pageURL string, spec PageSpec) ([]signals.Item, error) {
+func ParsePage(r io.Reader, contentType string, pageURL string, spec signals.PageSpec) ([]signals.Item, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
@@ -58,7 +58,7 @@ func ParsePage(r io.Reader, contentType string, pageURL string, spec PageSpec) (
 	return parsePage(body, contentType, pageURL, spec, time.Now())
 }
 
-func parsePage(body []byte, contentType, pageURL string, spec PageSpec, now time.Time) ([]signals.Item, error) {
+func parsePage(body []byte, contentType, pageURL string, spec signals.PageSpec, now time.Time) ([]signals.Item, error) {
 	ps, err := compilePageSpec(spec)
 	if err != nil {
 		return nil, fmt.Errorf("page %s: %w", pageURL, err)

@@ -11,11 +11,11 @@ import (
 func TestParsePage(t *testing.T) {
 	tests := []struct {
 		name, fixture, contentType, url string
-		spec                            PageSpec
+		spec                            signals.PageSpec
 		want                            []signals.Item
 	}{
 		{"windows-1252 page with base href", "page_cp1252.html", "text/html; charset=windows-1252", "https://armor-emballages.example/actualites",
-			PageSpec{Item: "article.news", Title: "h2", Date: "time@datetime", Summary: "p"},
+			signals.PageSpec{Item: "article.news", Title: "h2", Date: "time@datetime", Summary: "p"},
 			[]signals.Item{
 				{URL: "https://armor-emballages.example/fr/actualites/usine-lorient", Title: "L’usine de Lorient s’agrandit : œuvre collective",
 					Summary: "Investissement de 3 M€, 40 embauches prévues.", Published: time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC), Lang: "fr"},
@@ -23,14 +23,14 @@ func TestParsePage(t *testing.T) {
 					Summary: "Retrouvez-nous hall 4.", Lang: "fr"},
 			}},
 		{"windows-1252 page without any declaration", "page_cp1252.html", "text/html", "https://armor-emballages.example/actualites",
-			PageSpec{Item: "article.news", Title: "h2", Date: ".date"},
+			signals.PageSpec{Item: "article.news", Title: "h2", Date: ".date"},
 			[]signals.Item{
 				{URL: "https://armor-emballages.example/fr/actualites/usine-lorient", Title: "L’usine de Lorient s’agrandit : œuvre collective", Lang: "fr"},
 				{URL: "https://armor-emballages.example/fr/actualites/salon", Title: "Armor Emballages au salon « Emballage & Conditionnement »",
 					Published: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Lang: "fr"},
 			}},
 		{"undeclared utf-8 page, relative links, human dates", "newsroom_utf8.html", "text/html", "https://kerloc.example/actualites/",
-			PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"},
+			signals.PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"},
 			[]signals.Item{
 				{URL: "https://kerloc.example/blog/2025/03/rachat-atelier-brestois?ref=home", Title: "Kerloc rachète l’atelier brestois Mécaniques du Ponant",
 					Summary: "Une acquisition qui porte l’effectif à 180 salariés.", Published: time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), Lang: "fr"},
@@ -53,11 +53,11 @@ func TestParsePage(t *testing.T) {
 func TestParsePageSpecErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		spec PageSpec
+		spec signals.PageSpec
 	}{
-		{"no item", PageSpec{Title: "h2"}},
-		{"bad item selector", PageSpec{Item: "article[", Title: "h2"}},
-		{"bad title selector", PageSpec{Item: "article", Title: "h2:nth-child("}},
+		{"no item", signals.PageSpec{Title: "h2"}},
+		{"bad item selector", signals.PageSpec{Item: "article[", Title: "h2"}},
+		{"bad title selector", signals.PageSpec{Item: "article", Title: "h2:nth-child("}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // inflight counts requests in flight per server and overall.
@@ -50,7 +52,7 @@ func TestFetchPoliteness(t *testing.T) {
 	var failures atomic.Int32
 	for _, u := range urls {
 		wg.Go(func() {
-			if _, _, err := f.Fetch(context.Background(), feedSource(u), State{}); err != nil {
+			if _, _, err := f.Fetch(context.Background(), feedSource(u), signals.SourceState{}); err != nil {
 				failures.Add(1)
 			}
 		})
@@ -79,7 +81,9 @@ func TestFetchNoIntervalNoHostLimit(t *testing.T) {
 	f := testFetcher(t, Options{Concurrency: 4})
 	var wg sync.WaitGroup
 	for i := range 4 {
-		wg.Go(func() { f.Fetch(context.Background(), feedSource(fmt.Sprintf("%s/feed%d", srv.URL, i)), State{}) })
+		wg.Go(func() {
+			f.Fetch(context.Background(), feedSource(fmt.Sprintf("%s/feed%d", srv.URL, i)), signals.SourceState{})
+		})
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -119,13 +123,13 @@ func TestHostGateInterval(t *testing.T) {
 func TestFetchJobDeadlineBeforeHostTurn(t *testing.T) {
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) { w.Write(readFixture(t, "atom.xml")) })
 	f := testFetcher(t, Options{PerHostInterval: time.Hour})
-	if _, _, err := f.Fetch(context.Background(), feedSource(srv.URL), State{}); err != nil {
+	if _, _, err := f.Fetch(context.Background(), feedSource(srv.URL), signals.SourceState{}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, st, err := f.Fetch(ctx, feedSource(srv.URL), State{})
-	if KindOf(err) != ErrTimeout || st.Failures != 1 {
+	_, st, err := f.Fetch(ctx, feedSource(srv.URL), signals.SourceState{})
+	if KindOf(err) != signals.ErrTimeout || st.Failures != 1 {
 		t.Fatalf("err = %v, state %+v; want a timeout failure", err, st)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"testing"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // TestFetchThroughProxy checks that HTTP_PROXY is honoured and that the
@@ -18,7 +20,7 @@ func TestFetchThroughProxy(t *testing.T) {
 	t.Setenv("HTTP_PROXY", proxy.URL)
 	t.Setenv("NO_PROXY", "")
 	f := testFetcher(t, Options{})
-	res, _, err := f.Fetch(context.Background(), feedSource("http://feeds.example.invalid/news.atom"), State{})
+	res, _, err := f.Fetch(context.Background(), feedSource("http://feeds.example.invalid/news.atom"), signals.SourceState{})
 	if err != nil || len(res.Items) != 2 {
 		t.Fatalf("%d items, %v", len(res.Items), err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // robotsToken is the product token robots.txt groups are matched against
@@ -54,7 +56,7 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 	}
 	u, err := url.Parse(pageURL)
 	if err != nil {
-		return &FetchError{Kind: ErrHTTP, URL: pageURL, Err: err}
+		return &FetchError{Kind: signals.ErrHTTP, URL: pageURL, Err: err}
 	}
 	key := u.Scheme + "://" + strings.ToLower(u.Host)
 	g, ok := f.robots.lookup(key, f.now())
@@ -68,7 +70,7 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 			// A server error forbids everything for now; it is not cached,
 			// so the next try asks again (robotstxt's FindGroup would
 			// allow everything here).
-			return &FetchError{Kind: ErrRobots, URL: pageURL, Status: d.status,
+			return &FetchError{Kind: signals.ErrRobots, URL: pageURL, Status: d.status,
 				Err: fmt.Errorf("%s answered %d: crawling disallowed until it recovers", robotsURL, d.status)}
 		}
 		data, err := robotstxt.FromStatusAndBytes(d.status, d.body)
@@ -81,7 +83,7 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 	}
 	f.gates.slowDown(u.Host, min(g.CrawlDelay, maxCrawlDelay))
 	if !g.Test(u.RequestURI()) {
-		return &FetchError{Kind: ErrRobots, URL: pageURL, Err: fmt.Errorf("disallowed by %s://%s/robots.txt for %s", u.Scheme, u.Host, robotsToken)}
+		return &FetchError{Kind: signals.ErrRobots, URL: pageURL, Err: fmt.Errorf("disallowed by %s://%s/robots.txt for %s", u.Scheme, u.Host, robotsToken)}
 	}
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync/atomic"
 	"testing"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // A feed or page resent byte for byte, with no validators, is reported
@@ -32,18 +34,18 @@ func TestFetchSkipsUnchangedDocument(t *testing.T) {
 		w.Write(body)
 	})
 	f := testFetcher(t, Options{})
-	sources := []Source{
+	sources := []signals.Source{
 		feedSource(srv.URL + "/feed.xml"),
-		NewSource(KindPage, srv.URL+"/news", PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"}),
+		signals.NewSource(signals.KindPage, srv.URL+"/news", signals.PageSpec{Item: ".post", Title: ".post-title", Link: ".post-title a@href", Date: ".date", Summary: ".excerpt"}),
 	}
 	for _, src := range sources {
 		t.Run(string(src.Kind), func(t *testing.T) {
 			version.Store(0)
-			fetch := func(st State) (Result, State, error) {
+			fetch := func(st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 				t.Helper()
 				return f.Fetch(context.Background(), src, st)
 			}
-			res, st, err := fetch(State{})
+			res, st, err := fetch(signals.SourceState{})
 			if err != nil || res.NotModified || len(res.Items) == 0 {
 				t.Fatalf("first fetch: %d items, not modified %v, %v", len(res.Items), res.NotModified, err)
 			}
@@ -54,10 +56,10 @@ func TestFetchSkipsUnchangedDocument(t *testing.T) {
 			version.Store(1)
 			res, st, err = fetch(st)
 			// A feed's new version carries the same items: parsed, none new.
-			if wantItems := src.Kind != KindFeed; err != nil || res.NotModified || (len(res.Items) > 0) != wantItems {
+			if wantItems := src.Kind != signals.KindFeed; err != nil || res.NotModified || (len(res.Items) > 0) != wantItems {
 				t.Fatalf("new version: %d items, not modified %v, %v; want parsed", len(res.Items), res.NotModified, err)
 			}
-			if src.Kind != KindFeed {
+			if src.Kind != signals.KindFeed {
 				return // a page with no items is not an error
 			}
 			version.Store(2)

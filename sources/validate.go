@@ -5,24 +5,26 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // Validate reports what is wrong with a configured source before any fetch:
 // a URL that is not absolute http(s), an unknown kind, and selectors that
 // are missing or do not compile. Every problem is reported, not just the
 // first.
-func Validate(src Source) error {
+func Validate(src signals.Source) error {
 	var errs []error
 	if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		errs = append(errs, fmt.Errorf("url %q: must be an absolute http or https url", src.URL))
 	}
 	switch src.Kind {
-	case KindFeed, KindSite:
-	case KindPage:
+	case signals.KindFeed, signals.KindSite:
+	case signals.KindPage:
 		if _, err := compilePageSpec(src.Page); err != nil {
 			errs = append(errs, err)
 		}
-	case KindChanges:
+	case signals.KindChanges:
 		if strings.TrimSpace(src.Page.Select) == "" {
 			errs = append(errs, errors.New("change mode: no select selector"))
 		} else if f, err := compileField(src.Page.Select); err != nil {

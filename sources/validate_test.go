@@ -3,25 +3,27 @@ package sources
 import (
 	"strings"
 	"testing"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name string
-		src  Source
+		src  signals.Source
 		want string // substring of the error; "" for valid
 	}{
-		{"feed", NewSource(KindFeed, "https://x.example/feed", PageSpec{}), ""},
-		{"site", NewSource(KindSite, "https://x.example/", PageSpec{}), ""},
-		{"page", NewSource(KindPage, "https://x.example/news", PageSpec{Item: "article", Title: "h2", Link: "a@href", Date: "time@datetime"}), ""},
-		{"changes", NewSource(KindChanges, "https://x.example/jobs", PageSpec{Select: ".job-offer"}), ""},
-		{"relative url", NewSource(KindFeed, "/feed", PageSpec{}), "absolute http or https"},
-		{"ftp url", NewSource(KindFeed, "ftp://x.example/feed", PageSpec{}), "absolute http or https"},
-		{"page without item", NewSource(KindPage, "https://x.example/news", PageSpec{Title: "h2"}), "no item selector"},
-		{"page with a broken selector", NewSource(KindPage, "https://x.example/news", PageSpec{Item: "article", Date: "time[@datetime"}), `selector "time[@datetime"`},
-		{"changes without select", NewSource(KindChanges, "https://x.example/jobs", PageSpec{}), "no select selector"},
-		{"changes with an attribute only", NewSource(KindChanges, "https://x.example/jobs", PageSpec{Select: "@href"}), "selects no element"},
-		{"unknown kind", Source{Kind: "podcast", URL: "https://x.example/"}, `unknown kind "podcast"`},
+		{"feed", signals.NewSource(signals.KindFeed, "https://x.example/feed", signals.PageSpec{}), ""},
+		{"site", signals.NewSource(signals.KindSite, "https://x.example/", signals.PageSpec{}), ""},
+		{"page", signals.NewSource(signals.KindPage, "https://x.example/news", signals.PageSpec{Item: "article", Title: "h2", Link: "a@href", Date: "time@datetime"}), ""},
+		{"changes", signals.NewSource(signals.KindChanges, "https://x.example/jobs", signals.PageSpec{Select: ".job-offer"}), ""},
+		{"relative url", signals.NewSource(signals.KindFeed, "/feed", signals.PageSpec{}), "absolute http or https"},
+		{"ftp url", signals.NewSource(signals.KindFeed, "ftp://x.example/feed", signals.PageSpec{}), "absolute http or https"},
+		{"page without item", signals.NewSource(signals.KindPage, "https://x.example/news", signals.PageSpec{Title: "h2"}), "no item selector"},
+		{"page with a broken selector", signals.NewSource(signals.KindPage, "https://x.example/news", signals.PageSpec{Item: "article", Date: "time[@datetime"}), `selector "time[@datetime"`},
+		{"changes without select", signals.NewSource(signals.KindChanges, "https://x.example/jobs", signals.PageSpec{}), "no select selector"},
+		{"changes with an attribute only", signals.NewSource(signals.KindChanges, "https://x.example/jobs", signals.PageSpec{Select: "@href"}), "selects no element"},
+		{"unknown kind", signals.Source{Kind: "podcast", URL: "https://x.example/"}, `unknown kind "podcast"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

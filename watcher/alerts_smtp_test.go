@@ -2,7 +2,6 @@ package watcher_test
 
 import (
 	"context"
-	"log/slog"
 	"mime"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/notify/smtptest"
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -38,21 +38,23 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 			},
 		}},
 	}
-	st, err := watcher.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
+	st, err := store.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	w := watcher.New(st, watcher.PlanWithoutClassifier(cfg))
-	w.Now = func() time.Time { return now }
-	w.Log = slog.New(slog.DiscardHandler)
-	if w.Renderer, err = notify.NewRenderer(notify.Options{From: "Veille <veille@example.com>"}); err != nil {
+	r, err := notify.NewRenderer(notify.Options{From: "Veille <veille@example.com>"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	srv := smtptest.Start(t, "", "")
-	if w.Sender, err = notify.NewSender(notify.SMTPOptions{Host: "127.0.0.1", Port: srv.Port, TLS: "none", Timeout: 5 * time.Second}); err != nil {
+	s, err := notify.NewSender(notify.SMTPOptions{Host: "127.0.0.1", Port: srv.Port, TLS: "none", Timeout: 5 * time.Second})
+	if err != nil {
 		t.Fatal(err)
 	}
+	w := watcher.New(st, watcher.PlanWithoutClassifier(cfg), watcher.Options{
+		Renderer: r, Sender: s, Alerts: true, Send: true, Now: func() time.Time { return now },
+	})
 
 	lead := func(company, owner string) signals.Lead {
 		return signals.Lead{Watchlist: "agro", Company: company, Owner: owner, Score: 72, Tier: signals.Hot}

@@ -1,26 +1,18 @@
 package watcher
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
-
-// BacklogAge: items published this long before their source was first
-// fetched are history, not news (DESIGN.md "Guarantees").
-const BacklogAge = 7 * 24 * time.Hour
 
 // CycleStats summarises one poll cycle.
 type CycleStats struct {
@@ -35,16 +27,10 @@ type CycleStats struct {
 	Duration    time.Duration `json:"duration_ns"`
 }
 
-// sourceRecord is what the sources bucket keeps per source.
-type sourceRecord struct {
-	Source sources.Source `json:"source"`
-	State  sources.State  `json:"state"`
-}
-
 type fetched struct {
 	src   *plannedSource
-	res   sources.Result
-	state sources.State
+	res   signals.FetchResult
+	state signals.SourceState
 	err   error
 }
 
@@ -54,11 +40,11 @@ type fetched struct {
 // rescored along the way, rescoreBatch at a time, and the rest at the end,
 // with every lead on the day's first cycle.
 func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
-	start := w.Now()
+	start := w.now()
 	p := w.Plan()
-	log := w.Log.With("cycle", w.cycles.Add(1))
+	log := w.log.With("cycle", w.cycles.Add(1))
 	stats := CycleStats{Sources: len(p.sources)}
-	states, err := w.Store.sourceStates()
+	states, err := w.sourceStates()
 	if err != nil {
 		return stats, err
 	}
@@ -88,7 +74,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		go func() {
 			defer wg.Done()
 			for ps := range jobs {
-				res, st, err := w.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
+				res, st, err := w.opts.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
 				results <- fetched{src: ps, res: res, state: st, err: err}
 			}
 		}()
@@ -116,50 +102,54 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 			switch {
 			case f.err != nil:
 				stats.Failed++
-				if f.state.ErrorKind == sources.ErrBlocked {
+				if f.state.ErrorKind == signals.ErrBlocked {
 					stats.Blocked++
 				}
 				kind := string(f.state.ErrorKind)
 				if kind == "" {
 					kind = "error"
 				}
-				w.Metrics.fetch(kind)
+				w.opts.Metrics.Fetch(kind)
 				log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 			case f.res.NotModified:
 				stats.NotModified++
-				w.Metrics.fetch("not_modified")
+				w.opts.Metrics.Fetch("not_modified")
 			default:
-				w.Metrics.fetch("ok")
+				w.opts.Metrics.Fetch("ok")
 			}
 		}
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		n, refs, err := w.applyBatch(p, batch, w.Now(), touched, !fullRescore)
+		n, refs, err := w.applyBatch(p, batch, w.now(), touched, !fullRescore)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
-		fresh = append(fresh, refs...)
 		for _, r := range refs {
 			for _, l := range r.Labels {
-				w.Metrics.signal(string(l))
+				w.opts.Metrics.Signal(string(l))
+			}
+			// Only what an alert may carry is kept: every new signal of a
+			// first poll of 20,000 feeds was hundreds of thousands of refs.
+			if w.opts.Alerts && p.alerts(r) {
+				fresh = append(fresh, r)
 			}
 		}
 		if err != nil {
 			writeErr = err
 		}
 	}
-	w.Metrics.backoff(stats.Failed + stats.Deferred)
+	w.opts.Metrics.Backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
-		w.Metrics.cycle(stats, writeErr)
+		w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, writeErr)
 		return stats, writeErr
 	}
-	now := w.Now()
+	now := w.now()
 	err = w.rescoreAfterCycle(p, now, touched, fullRescore, scoredMark)
 	if err == nil {
 		err = w.queueAlerts(p, fresh, now)
 	}
-	stats.Duration = w.Now().Sub(start)
-	w.Metrics.cycle(stats, err)
+	stats.Duration = w.now().Sub(start)
+	w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, err)
 	if err != nil {
 		return stats, err
 	}
@@ -245,31 +235,31 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // source on an SSD, more on a busy disk); gatherBatch says how long a
 // batch waits to fill. When the shared transaction fails,
 // the results are written one transaction each, so one bad source loses
-// only its own result; the first failure stops the writing, as before.
+// only its own result; the first failure stops the writing.
 // The leads whose signals were written are added to touched, the leads not
 // rescored yet; with rescore, once they are rescoreBatch or more, the
 // transaction rescores them and they leave touched.
 func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
-	var stories storyCache
+	var wrote map[string]bool
 	var rescored []string
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+	err := w.Store.Update(func(tx *store.Tx) error {
 		newItems, refs, rescored = 0, nil, nil
-		stories = newStoryCache()
+		wrote = map[string]bool{}
 		for _, f := range batch {
-			n, r, err := applyTx(tx, stories, w, p, f, now)
+			n, r, err := applyTx(tx, wrote, w, p, f, now)
 			if err != nil {
 				return err
 			}
 			newItems += n
 			refs = append(refs, r...)
 		}
-		if !rescore || len(touched)+len(stories.touched) < rescoreBatch {
+		if !rescore || len(touched)+len(wrote) < rescoreBatch {
 			return nil
 		}
 		due := maps.Clone(touched)
-		maps.Copy(due, stories.touched)
+		maps.Copy(due, wrote)
 		if len(due) < rescoreBatch {
 			return nil
 		}
@@ -280,7 +270,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", batch[0].src.URL, err)
 		}
-		maps.Copy(touched, stories.touched)
+		maps.Copy(touched, wrote)
 		for _, lk := range rescored {
 			delete(touched, lk)
 		}
@@ -303,14 +293,14 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
-	stories := newStoryCache()
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+	wrote := map[string]bool{}
+	err := w.Store.Update(func(tx *store.Tx) error {
 		var err error
-		newItems, refs, err = applyTx(tx, stories, w, p, f, now)
+		newItems, refs, err = applyTx(tx, wrote, w, p, f, now)
 		return err
 	})
 	if err == nil {
-		maps.Copy(touched, stories.touched)
+		maps.Copy(touched, wrote)
 	}
 	return newItems, refs, err
 }
@@ -318,37 +308,31 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bo
 // applyTx stores one fetch result in tx: source state, new items, and the
 // signals they carry. It returns how many items were new and which signals
 // were created (backlog excluded).
-func applyTx(tx *bolt.Tx, stories storyCache, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
 	newItems := 0
 	var refs []signalRef
-	if err := putJSON(tx.Bucket(bucketSources), []byte(f.src.ID), sourceRecord{Source: f.src.Source, State: f.state}); err != nil {
+	if err := tx.PutSourceState(f.src.Source, f.state); err != nil {
 		return 0, nil, err
 	}
 	if f.err != nil || f.res.NotModified {
 		return 0, nil, nil
 	}
-	items := dense(tx, bucketItems)
 	firstFetched := f.state.FirstFetched
 	if firstFetched.IsZero() {
 		firstFetched = now
 	}
 	for _, it := range f.res.Items {
-		k := key(f.src.ID, it.ID())
-		if items.Get(k) != nil {
+		it.SourceID = f.src.ID
+		if tx.HasItem(f.src.ID, it.ID()) {
 			continue
 		}
-		// The summary is read once, here, by the classifier; signals keep the
-		// title and evidence. Storing it would make the item records, hence
-		// the file and its resident pages, many times larger.
-		rec := StoredItem{Item: it, FirstSeen: now}
-		rec.Summary = ""
-		if err := items.Put(k, encodeItem(rec)); err != nil {
+		if err := tx.PutItem(it, now); err != nil {
 			return 0, nil, err
 		}
 		newItems++
-		backlog := !it.Published.IsZero() && it.Published.Before(firstFetched.Add(-BacklogAge))
+		backlog := signals.Backlogged(it.Published, firstFetched)
 		for _, m := range w.matches(p, f.src, it) {
-			ref, created, err := storeSignal(tx, stories, p, f.src, it, m, backlog, now)
+			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -391,33 +375,30 @@ func storyID(src *plannedSource, it signals.Item) string {
 	return hex.EncodeToString(sum[:10])
 }
 
-func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
 	}
 	cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
-	if len(cls.Labels) == 0 && len(cls.Evidence[signals.Keyword]) == 0 {
+	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
 	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it), Labels: cls.Labels}
-	b := dense(tx, bucketSignals)
-	k := key(ref.LeadKey, ref.Story)
-	var s signals.Signal
-	found, err := getSignal(b, k, &s)
+	s, found, err := tx.Signal(ref.LeadKey, ref.Story)
 	if err != nil {
 		return ref, false, err
 	}
 	if !found {
 		// Another outlet's rewrite of a story already stored: same company,
 		// similar title, close in time.
-		if k2, ok, err := stories.similar(tx, ref.LeadKey, it.Title, now); err != nil {
+		if story, ok, err := tx.SameStory(ref.LeadKey, it.Title, now); err != nil {
 			return ref, false, err
 		} else if ok {
-			if _, err := getSignal(b, k2, &s); err != nil {
+			if s, _, err = tx.Signal(ref.LeadKey, story); err != nil {
 				return ref, false, err
 			}
-			k, found = k2, true
+			found = true
 			ref.Story = s.ID
 		}
 	}
@@ -432,8 +413,8 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		if m.Strength > s.Strength {
 			s.Strength = m.Strength
 		}
-		stories.touched[ref.LeadKey] = true
-		return ref, false, b.Put(k, encodeSignal(s))
+		wrote[ref.LeadKey] = true
+		return ref, false, tx.PutSignal(s)
 	}
 	s = signals.Signal{
 		ID: ref.Story, Watchlist: pr.Watchlist, Company: pr.Name,
@@ -441,110 +422,20 @@ func storeSignal(tx *bolt.Tx, stories storyCache, p *Plan, src *plannedSource, i
 		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence,
 		Strength: m.Strength, Backlog: backlog,
 	}
-	stories.add(ref.LeadKey, storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen})
-	stories.touched[ref.LeadKey] = true
-	return ref, true, b.Put(k, encodeSignal(s))
-}
-
-// storyBrief is what the same-story test reads of a stored signal.
-type storyBrief struct {
-	ID        string              `json:"id"`
-	Title     string              `json:"title"`
-	FirstSeen time.Time           `json:"first_seen_at"`
-	words     *signals.TitleWords // prepared on first comparison
-}
-
-// storyCache holds, for one write transaction, the stories of each lead
-// that the same-story test has read. Without it every new item of a feed
-// decoded all of its lead's stored signals again: 20 items of a first
-// fetch made 20 full scans of the lead's signals, and each poll's new
-// items one scan each, a cost that grew with the lead's history. It also
-// notes the leads whose signals the transaction wrote: their scores are
-// out of date.
-type storyCache struct {
-	briefs  map[string][]storyBrief
-	touched map[string]bool
-}
-
-func newStoryCache() storyCache {
-	return storyCache{briefs: map[string][]storyBrief{}, touched: map[string]bool{}}
-}
-
-func (c storyCache) load(tx *bolt.Tx, leadKey string) ([]storyBrief, error) {
-	if briefs, ok := c.briefs[leadKey]; ok {
-		return briefs, nil
-	}
-	prefix := key(leadKey, "")
-	briefs := []storyBrief{}
-	cur := tx.Bucket(bucketSignals).Cursor()
-	for k, v := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = cur.Next() {
-		sb, err := decodeStoryBrief(k, v)
-		if err != nil {
-			return nil, err
-		}
-		briefs = append(briefs, sb)
-	}
-	c.briefs[leadKey] = briefs
-	return briefs, nil
-}
-
-// add records a story stored in this transaction, so a later item of the
-// same transaction can be found to be its rewrite. It keeps key order, the
-// order a fresh scan would give, so the same story is chosen when several
-// are similar.
-func (c storyCache) add(leadKey string, sb storyBrief) {
-	briefs, ok := c.briefs[leadKey]
-	if !ok {
-		return // not read yet: a later load sees it in the transaction
-	}
-	i, _ := slices.BinarySearchFunc(briefs, sb.ID, func(e storyBrief, id string) int { return strings.Compare(e.ID, id) })
-	c.briefs[leadKey] = slices.Insert(briefs, i, sb)
-}
-
-// similar finds a story of the lead seen within StoryWindow whose title is
-// close enough to title, and returns its key.
-func (c storyCache) similar(tx *bolt.Tx, leadKey, title string, now time.Time) ([]byte, bool, error) {
-	briefs, err := c.load(tx, leadKey)
-	if err != nil {
-		return nil, false, err
-	}
-	var words signals.TitleWords
-	prepared := false
-	for i := range briefs {
-		sb := &briefs[i]
-		if now.Sub(sb.FirstSeen) > signals.StoryWindow {
-			continue
-		}
-		if !prepared {
-			words, prepared = signals.NewTitleWords(title), true
-		}
-		if sb.words == nil {
-			w := signals.NewTitleWords(sb.Title)
-			sb.words = &w
-		}
-		if sb.words.Similarity(words) >= signals.SameStoryThreshold {
-			return key(leadKey, sb.ID), true, nil
-		}
-	}
-	return nil, false, nil
+	wrote[ref.LeadKey] = true
+	return ref, true, tx.PutSignal(s)
 }
 
 // sourceStates reads every stored source state (one short read transaction,
 // closed before any fetch starts).
-func (s *Store) sourceStates() (map[string]sources.State, error) {
-	out := map[string]sources.State{}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var rec sourceRecord
-			if _, err := getJSON(tx.Bucket(bucketSources), k, &rec); err != nil {
-				return err
-			}
-			out[string(k)] = rec.State
-			return nil
-		})
+func (w *Watcher) sourceStates() (map[string]signals.SourceState, error) {
+	var out map[string]signals.SourceState
+	err := w.Store.View(func(tx *store.Tx) (err error) {
+		out, err = tx.SourceStates()
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read source states from %s: %w", s.path, err)
+		return nil, fmt.Errorf("read source states from %s: %w", w.Store.Path(), err)
 	}
 	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
 
 // benchFeed is the sources package's benchmark feed: 20 French and English
@@ -114,12 +115,12 @@ func BenchmarkFeedPipeline(b *testing.B) {
 // benchWatcher opens a store in a temp folder with a plan of n owned feeds.
 func benchWatcher(b *testing.B, n int) *Watcher {
 	b.Helper()
-	st, err := Open(filepath.Join(b.TempDir(), "bench.db"), time.Second)
+	st, err := store.Open(filepath.Join(b.TempDir(), "bench.db"), time.Second)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	w := New(st, benchPlan(b, n))
+	w := New(st, benchPlan(b, n), Options{})
 	return w
 }
 
@@ -162,7 +163,7 @@ func BenchmarkStoreApply(b *testing.B) {
 				for j := range items {
 					items[j].SourceID = ps.ID
 				}
-				f := fetched{src: ps, res: sources.Result{Items: items, Status: 200}, state: sources.State{FirstFetched: now, LastSuccess: now}}
+				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: now, LastSuccess: now}}
 				if _, _, err := w.apply(p, f, now, map[string]bool{}); err != nil {
 					b.Fatal(err)
 				}
@@ -182,7 +183,7 @@ func BenchmarkCycle(b *testing.B) {
 			w := benchWatcher(b, n)
 			base := benchItems(b, body, "http://127.0.1.1/feeds/1.xml")
 			round := 0
-			w.Fetcher = &fakeFetcher{fetch: func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+			w.opts.Fetcher = &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 				items := make([]signals.Item, len(base))
 				copy(items, base)
 				for j := range 2 {
@@ -195,9 +196,9 @@ func BenchmarkCycle(b *testing.B) {
 				if st.FirstFetched.IsZero() {
 					st.FirstFetched = t0
 				}
-				return sources.Result{Items: items, Status: 200}, st, nil
+				return signals.FetchResult{Items: items, Status: 200}, st, nil
 			}}
-			w.Now = func() time.Time { return t0 }
+			w.now = func() time.Time { return t0 }
 			if _, err := w.Cycle(context.Background()); err != nil { // prime
 				b.Fatal(err)
 			}

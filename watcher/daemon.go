@@ -3,7 +3,6 @@ package watcher
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,10 +13,12 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/veille-hq/veille/metrics"
 )
 
 // DefaultStopTimeout is how long in-flight work may run after a stop
-// request before it is cancelled, unless Watcher.StopTimeout says otherwise.
+// request before it is cancelled, unless Options.StopTimeout says otherwise.
 const DefaultStopTimeout = 20 * time.Second
 
 // pruneSchedule runs retention daily, at an hour with no DST jump.
@@ -26,7 +27,7 @@ const pruneSchedule = "17 4 * * *"
 // lateAfter: a scheduled cycle this late makes /healthz fail.
 const lateAfter = 10 * time.Minute
 
-// health is what /healthz reports.
+// health is the daemon's state behind Health.
 type health struct {
 	mu        sync.Mutex
 	lastEnd   time.Time
@@ -41,13 +42,13 @@ type health struct {
 type cronLogger struct {
 	log     *slog.Logger
 	skip    *atomic.Int64
-	metrics *Metrics
+	metrics *metrics.Metrics
 }
 
 func (l cronLogger) Info(msg string, kv ...any) {
 	if msg == "skip" {
 		l.skip.Add(1)
-		l.metrics.skip()
+		l.metrics.Skip()
 		l.log.Warn("scheduled run skipped: the previous one is still running")
 	}
 }
@@ -57,13 +58,14 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 }
 
 // Run is the daemon: it polls at start and on the poll schedule, queues
-// digests on the digest schedule, drains the outbox, serves /healthz on
-// listen, and applies plans received on reload between cycles. It returns
-// when ctx is cancelled, after in-flight work ends (or is cancelled after
-// its StopTimeout).
-func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
-	stopTimeout := cmp.Or(w.StopTimeout, DefaultStopTimeout)
-	h := &health{}
+// digests on the digest schedule, drains the outbox, serves api (/healthz,
+// /metrics and the admin API: adminapi.Handler) on listen, and applies
+// plans received on reload between cycles. It returns when ctx
+// is cancelled, after in-flight work ends (or is cancelled after
+// Options.StopTimeout, DefaultStopTimeout when zero).
+func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler) error {
+	stopTimeout := cmp.Or(w.opts.StopTimeout, DefaultStopTimeout)
+	h := &w.health
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 
@@ -73,36 +75,37 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		defer busy.Unlock()
 		stats, err := w.Cycle(jobCtx)
 		h.mu.Lock()
-		h.lastEnd, h.lastStats, h.lastErr = w.Now(), stats, ""
+		h.lastEnd, h.lastStats, h.lastErr = w.now(), stats, ""
 		if err != nil {
 			h.lastErr = err.Error()
 		}
 		h.mu.Unlock()
 		if err != nil {
-			w.Log.Error("cycle failed", "err", err)
+			w.log.Error("cycle failed", "err", err)
 		}
 		w.drainLogged(jobCtx)
 	}
 	digest := func() {
 		busy.Lock()
 		defer busy.Unlock()
-		if _, err := w.QueueDigests(w.Now(), ""); err != nil {
-			w.Log.Error("digests failed", "err", err)
+		if _, err := w.QueueDigests(w.now(), ""); err != nil {
+			w.log.Error("digests failed", "err", err)
 		}
-		if _, err := w.QueueHealth(w.Now()); err != nil {
-			w.Log.Error("queue health notice", "err", err)
+		if _, err := w.QueueSourceReport(w.now()); err != nil {
+			w.log.Error("queue source report", "err", err)
 		}
 		w.drainLogged(jobCtx)
 	}
 	prune := func() {
 		busy.Lock()
 		defer busy.Unlock()
-		p, err := w.Store.Prune(w.Plan().cfg.Retention.D(), w.Now())
+		cfg := w.Plan().cfg
+		p, err := w.Store.Prune(cfg.Retention.D(), w.now(), cfg.Location)
 		if err != nil {
-			w.Log.Error("retention", "err", err)
+			w.log.Error("retention", "err", err)
 			return
 		}
-		w.Log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
+		w.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
 	}
 	drain := func() {
 		busy.Lock()
@@ -110,7 +113,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		w.drainLogged(jobCtx)
 	}
 
-	logger := cronLogger{log: w.Log, skip: &h.skipped, metrics: w.Metrics}
+	logger := cronLogger{log: w.log, skip: &h.skipped, metrics: w.opts.Metrics}
 	var c *cron.Cron
 	schedule := func(p *Plan) error {
 		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
@@ -140,7 +143,8 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		return nil
 	}
 
-	srv, err := w.serveHealth(h)
+	listen := w.Plan().cfg.Listen
+	srv, err := w.serve(listen, api)
 	if err != nil {
 		return err
 	}
@@ -154,24 +158,27 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 		defer close(firstDone)
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
 	}()
-	w.Log.Info("daemon started", "store", w.Store.path, "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
+	w.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
 
 	for {
 		select {
 		case p := <-reload:
 			busy.Lock()
 			w.SetPlan(p)
-			err := w.Rescore(w.Now()) // scoring may have changed: scores are computed, never stale
+			err := w.Rescore(w.now()) // scoring may have changed: scores are computed, never stale
 			busy.Unlock()
 			if err != nil {
-				w.Log.Error("reload: rescore", "err", err)
+				w.log.Error("reload: rescore", "err", err)
 			}
 			if err := schedule(p); err != nil {
-				w.Log.Error("reload: schedule", "err", err)
+				w.log.Error("reload: schedule", "err", err)
 			}
-			w.Log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
+			if p.cfg.Listen != listen {
+				w.log.Warn("reload: listen changed: restart the daemon to serve there", "serving", listen, "new", p.cfg.Listen)
+			}
+			w.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
 		case <-ctx.Done():
-			w.Log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
+			w.log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
 			if srv != nil {
 				shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				srv.Shutdown(shutCtx)
@@ -183,11 +190,11 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 			select {
 			case <-idle:
 			case <-time.After(stopTimeout):
-				w.Log.Warn("in-flight work did not finish in time: cancelling it")
+				w.log.Warn("in-flight work did not finish in time: cancelling it")
 				cancelJobs()
 				<-idle
 			}
-			w.Log.Info("stopped")
+			w.log.Info("stopped")
 			return nil
 		}
 	}
@@ -195,58 +202,51 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan) error {
 
 func (w *Watcher) drainLogged(ctx context.Context) {
 	if _, _, err := w.DrainOutbox(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		w.Log.Error("outbox", "err", err)
+		w.log.Error("outbox", "err", err)
 	}
 }
 
-// serveHealth serves /healthz, /metrics and the admin API on the
-// config's listen address (none when empty).
-func (w *Watcher) serveHealth(h *health) (*http.Server, error) {
-	addr := w.Plan().cfg.Listen
-	if addr == "" {
+// Health is the daemon's state as /healthz reports it.
+type Health struct {
+	Status      string // ok; starting: no cycle has completed; late: a scheduled one has not
+	Reason      string // why it is not ok
+	LastCycle   time.Time
+	LastError   string // the last cycle's, if it failed
+	LastStats   CycleStats
+	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
+}
+
+// Health says whether the daemon's cycles run on schedule.
+func (w *Watcher) Health() Health {
+	h := &w.health
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := Health{Status: "ok", LastCycle: h.lastEnd, LastError: h.lastErr, LastStats: h.lastStats, SkippedRuns: h.skipped.Load()}
+	lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
+	switch {
+	case h.lastEnd.IsZero():
+		out.Status, out.Reason = "starting", "no poll cycle has completed yet"
+	case h.poll != nil && w.now().Sub(h.poll.Next(lastEnd)) > lateAfter:
+		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
+	}
+	return out
+}
+
+// serve serves h on addr (none when addr is empty or h nil).
+func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
+	if addr == "" || h == nil {
 		return nil, nil
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	mux := http.NewServeMux()
-	if w.Metrics != nil {
-		mux.Handle("GET /metrics", w.Metrics.Handler())
-	}
-	w.apiRoutes(mux)
-	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
-		h.mu.Lock()
-		defer h.mu.Unlock()
-		now := w.Now()
-		lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
-		body := map[string]any{"status": "ok", "skipped_runs": h.skipped.Load()}
-		code := http.StatusOK
-		switch {
-		case h.lastEnd.IsZero():
-			code, body["status"], body["reason"] = http.StatusServiceUnavailable, "starting", "no poll cycle has completed yet"
-		case h.poll != nil && now.Sub(h.poll.Next(lastEnd)) > lateAfter:
-			code, body["status"], body["reason"] = http.StatusServiceUnavailable, "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
-		}
-		if !h.lastEnd.IsZero() {
-			body["last_cycle"] = h.lastEnd.Format(time.RFC3339)
-			body["last_outcome"] = "ok"
-			if h.lastErr != "" {
-				body["last_outcome"] = "error"
-				body["last_error"] = h.lastErr
-			}
-			body["last_stats"] = h.lastStats
-		}
-		rw.Header().Set("Content-Type", "application/json")
-		rw.WriteHeader(code)
-		json.NewEncoder(rw).Encode(body)
-	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			w.Log.Error("http server", "err", err)
+			w.log.Error("http server", "err", err)
 		}
 	}()
-	w.Log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
+	w.log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
 	return srv, nil
 }

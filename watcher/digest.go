@@ -2,17 +2,13 @@ package watcher
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 )
-
-// DigestLookback bounds how old a never-sent signal may be to enter a
-// digest, so a rep added today does not get months of news at once.
-const DigestLookback = 7 * 24 * time.Hour
 
 // BuildDigests builds each rep's digest as data (rep "" = every rep): the
 // leads with signals the rep was not sent yet, hot first, then a "still
@@ -20,7 +16,7 @@ const DigestLookback = 7 * 24 * time.Hour
 func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, error) {
 	p := w.Plan()
 	var out []signals.Digest
-	err := w.Store.db.View(func(tx *bolt.Tx) error {
+	err := w.Store.View(func(tx *store.Tx) error {
 		for _, r := range p.reps {
 			if rep != "" && r.ID != rep {
 				continue
@@ -31,26 +27,22 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if pr.Owner != r.ID {
 					continue
 				}
-				var lead signals.Lead
-				if found, err := getJSON(tx.Bucket(bucketLeads), []byte(lk), &lead); err != nil || !found {
-					if err != nil {
-						return err
-					}
+				lead, found, err := tx.Lead(lk)
+				if err != nil {
+					return err
+				}
+				if !found {
 					continue
 				}
-				sigs, err := leadSignals(tx, lk)
+				sigs, err := tx.LeadSignals(lk)
 				if err != nil {
 					return err
 				}
 				var fresh []signals.Signal
 				for _, s := range sigs {
-					if s.Backlog || len(s.Labels) == 0 && len(s.Evidence[signals.Keyword]) == 0 || s.FirstSeen.Before(now.Add(-DigestLookback)) || s.FirstSeen.After(now) {
-						continue
+					if signals.InDigest(s, now) && !tx.Digested(r.ID, lk, s.ID) {
+						fresh = append(fresh, s)
 					}
-					if tx.Bucket(bucketDigestLog).Get(key(r.ID, lk, s.ID)) != nil {
-						continue
-					}
-					fresh = append(fresh, s)
 				}
 				switch {
 				case len(fresh) > 0:
@@ -60,7 +52,7 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 					d.StillHot = append(d.StillHot, lead)
 				}
 			}
-			sortDigestLeads(d.Leads)
+			slices.SortStableFunc(d.Leads, func(a, b signals.DigestLead) int { return signals.CompareLeads(a.Lead, b.Lead) })
 			sort.SliceStable(d.StillHot, func(i, j int) bool { return d.StillHot[i].Score > d.StillHot[j].Score })
 			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
 				continue
@@ -70,29 +62,9 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("build digests from %s: %w", w.Store.path, err)
+		return nil, fmt.Errorf("build digests from %s: %w", w.Store.Path(), err)
 	}
 	return out, nil
-}
-
-func tierRank(t signals.Tier) int {
-	switch t {
-	case signals.Hot:
-		return 0
-	case signals.Potential:
-		return 1
-	}
-	return 2
-}
-
-func sortDigestLeads(ls []signals.DigestLead) {
-	sort.SliceStable(ls, func(i, j int) bool {
-		a, b := ls[i].Lead, ls[j].Lead
-		if tierRank(a.Tier) != tierRank(b.Tier) {
-			return tierRank(a.Tier) < tierRank(b.Tier)
-		}
-		return a.Score > b.Score
-	})
 }
 
 // RenderDigests builds and renders digests without recording anything:
@@ -104,7 +76,7 @@ func (w *Watcher) RenderDigests(now time.Time, rep string) ([]signals.Message, e
 	}
 	var out []signals.Message
 	for _, d := range ds {
-		m, err := w.Renderer.Digest(d)
+		m, err := w.opts.Renderer.Digest(d)
 		if err != nil {
 			return nil, err
 		}
@@ -122,17 +94,17 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 		return 0, err
 	}
 	for _, d := range ds {
-		m, err := w.Renderer.Digest(d)
+		m, err := w.opts.Renderer.Digest(d)
 		if err != nil {
 			return 0, err
 		}
-		err = w.Store.db.Update(func(tx *bolt.Tx) error {
-			if _, err := enqueue(tx, m, now); err != nil {
+		err = w.Store.Update(func(tx *store.Tx) error {
+			if _, err := tx.Enqueue(m, now); err != nil {
 				return err
 			}
 			for _, dl := range d.Leads {
 				for _, s := range dl.New {
-					if err := tx.Bucket(bucketDigestLog).Put(key(d.Rep.ID, dl.Lead.Key(), s.ID), []byte(now.UTC().Format(time.RFC3339))); err != nil {
+					if err := tx.MarkDigested(d.Rep.ID, dl.Lead.Key(), s.ID, now); err != nil {
 						return err
 					}
 				}
@@ -142,7 +114,7 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 		if err != nil {
 			return 0, fmt.Errorf("queue digest for %s: %w", d.Rep.ID, err)
 		}
-		w.Log.Info("digest queued", "rep", d.Rep.ID, "leads", len(d.Leads), "signals", d.NewSignals(), "still_hot", len(d.StillHot))
+		w.log.Info("digest queued", "rep", d.Rep.ID, "leads", len(d.Leads), "signals", d.NewSignals(), "still_hot", len(d.StillHot))
 	}
 	return len(ds), nil
 }
@@ -151,23 +123,16 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 // asked to hear at once into one message per rep. They are not recorded as
 // sent: they still appear in the next digest.
 func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
-	if len(fresh) == 0 || w.Renderer == nil {
+	if len(fresh) == 0 || !w.opts.Alerts {
 		return nil
 	}
 	byRep := map[string]*signals.Alerts{}
-	err := w.Store.db.View(func(tx *bolt.Tx) error {
+	err := w.Store.View(func(tx *store.Tx) error {
 		for _, ref := range fresh {
 			pr := p.prospects[ref.LeadKey]
-			var s signals.Signal
-			if _, err := getSignal(tx.Bucket(bucketSignals), key(ref.LeadKey, ref.Story), &s); err != nil {
+			s, _, err := tx.Signal(ref.LeadKey, ref.Story)
+			if err != nil {
 				return err
-			}
-			wanted := false
-			for _, l := range s.Labels {
-				wanted = wanted || p.alertOn[pr.Watchlist][l]
-			}
-			if !wanted {
-				continue
 			}
 			a := byRep[pr.Owner]
 			if a == nil {
@@ -178,8 +143,8 @@ func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
 				a = &signals.Alerts{Rep: r, At: now}
 				byRep[pr.Owner] = a
 			}
-			var lead signals.Lead
-			if _, err := getJSON(tx.Bucket(bucketLeads), []byte(ref.LeadKey), &lead); err != nil {
+			lead, _, err := tx.Lead(ref.LeadKey)
+			if err != nil {
 				return err
 			}
 			added := false
@@ -203,16 +168,28 @@ func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
 		if a == nil {
 			continue
 		}
-		m, err := w.Renderer.Alerts(*a)
+		m, err := w.opts.Renderer.Alerts(*a)
 		if err != nil {
 			return err
 		}
-		if err := w.Store.db.Update(func(tx *bolt.Tx) error { _, err := enqueue(tx, m, now); return err }); err != nil {
+		if err := w.Store.Update(func(tx *store.Tx) error { _, err := tx.Enqueue(m, now); return err }); err != nil {
 			return fmt.Errorf("queue alert for %s: %w", r.ID, err)
 		}
-		w.Log.Info("alert queued", "rep", r.ID, "leads", len(a.Leads))
+		w.log.Info("alert queued", "rep", r.ID, "leads", len(a.Leads))
 	}
 	return nil
+}
+
+// alerts reports whether a new signal's lead's watch list asked to hear
+// of one of its labels at once.
+func (p *Plan) alerts(r signalRef) bool {
+	on := p.alertOn[p.prospects[r.LeadKey].Watchlist]
+	for _, l := range r.Labels {
+		if on[l] {
+			return true
+		}
+	}
+	return false
 }
 
 func repByID(p *Plan, id string) (signals.Rep, bool) {

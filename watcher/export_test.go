@@ -3,10 +3,9 @@ package watcher
 import (
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 )
 
 // Hooks for package watcher_test, whose tests drive the real notify
@@ -41,25 +40,33 @@ type SignalRef = signalRef
 // returns the refs a cycle hands to queueAlerts.
 func (w *Watcher) StoreSignals(leads []signals.Lead, sigs []signals.Signal) ([]SignalRef, error) {
 	var refs []SignalRef
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
+	err := w.Store.Update(func(tx *store.Tx) error {
 		for _, l := range leads {
-			if err := putJSON(tx.Bucket(bucketLeads), []byte(l.Key()), l); err != nil {
+			if err := tx.PutLead(l, nil, store.Day(w.now(), time.UTC)); err != nil {
 				return err
 			}
 		}
 		for _, s := range sigs {
 			lk := signals.LeadKey(s.Watchlist, s.Company)
-			if err := putJSON(tx.Bucket(bucketSignals), key(lk, s.ID), s); err != nil {
+			if err := tx.PutSignal(s); err != nil {
 				return err
 			}
-			refs = append(refs, signalRef{LeadKey: lk, Story: s.ID})
+			refs = append(refs, signalRef{LeadKey: lk, Story: s.ID, Labels: s.Labels})
 		}
 		return nil
 	})
 	return refs, err
 }
 
-// QueueAlerts runs the cycle's alert step on refs from StoreSignals.
+// QueueAlerts runs the cycle's alert step on refs from StoreSignals: those
+// a watch list's alert_on names go to queueAlerts.
 func (w *Watcher) QueueAlerts(refs []SignalRef, now time.Time) error {
-	return w.queueAlerts(w.Plan(), refs, now)
+	p := w.Plan()
+	var fresh []signalRef
+	for _, r := range refs {
+		if p.alerts(r) {
+			fresh = append(fresh, r)
+		}
+	}
+	return w.queueAlerts(p, fresh, now)
 }

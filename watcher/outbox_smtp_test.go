@@ -12,6 +12,7 @@ import (
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/notify/smtptest"
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -39,7 +40,7 @@ func newRig(t *testing.T, port int, caFile string) *outboxRig {
 // open starts "veille" on the store: what a restart does.
 func (rg *outboxRig) open() {
 	rg.t.Helper()
-	st, err := watcher.Open(rg.path, time.Second)
+	st, err := store.Open(rg.path, time.Second)
 	if err != nil {
 		rg.t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func (rg *outboxRig) open() {
 	if err != nil {
 		rg.t.Fatal(err)
 	}
-	rg.w = &watcher.Watcher{Store: st, Sender: s, Log: slog.New(slog.NewTextHandler(&rg.log, nil)), Now: func() time.Time { return rg.now }}
+	rg.w = watcher.New(st, nil, watcher.Options{Sender: s, Send: true, Log: slog.New(slog.NewTextHandler(&rg.log, nil)), Now: func() time.Time { return rg.now }})
 }
 
 func (rg *outboxRig) close() {
@@ -74,7 +75,7 @@ func (rg *outboxRig) queueDigest() signals.Message {
 	if err != nil {
 		rg.t.Fatal(err)
 	}
-	if _, err := rg.w.Store.Enqueue(m, rg.now); err != nil {
+	if err := rg.w.Store.Update(func(tx *store.Tx) error { _, err := tx.Enqueue(m, rg.now); return err }); err != nil {
 		rg.t.Fatal(err)
 	}
 	return m
@@ -88,9 +89,9 @@ func (rg *outboxRig) drain(wantSent, wantFailed int) {
 	}
 }
 
-func (rg *outboxRig) outbox() []watcher.OutboxEntry {
+func (rg *outboxRig) outbox() []store.OutboxEntry {
 	rg.t.Helper()
-	es, err := rg.w.Store.Outbox()
+	es, err := rg.w.Outbox()
 	if err != nil {
 		rg.t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestOutboxRetriesA451ThenDelivers(t *testing.T) {
 
 	rg.drain(0, 1)
 	es := rg.outbox()
-	if len(es) != 1 || es[0].Status != watcher.StatusPending || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "451") {
+	if len(es) != 1 || es[0].Status != store.StatusPending || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "451") {
 		t.Fatalf("after a 451: %+v, want the message pending with the reply", es)
 	}
 	rg.drain(0, 0) // backing off: not due yet
@@ -142,7 +143,7 @@ func TestOutboxMarksA550FailedAndNeverRetriesIt(t *testing.T) {
 
 	rg.drain(0, 1)
 	es := rg.outbox()
-	if len(es) != 1 || es[0].Status != watcher.StatusFailed || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "550") {
+	if len(es) != 1 || es[0].Status != store.StatusFailed || es[0].Attempts != 1 || !strings.Contains(es[0].LastError, "550") {
 		t.Fatalf("after a 550: %+v, want the message failed with the reply", es)
 	}
 	if !strings.Contains(rg.log.String(), "550") || !strings.Contains(rg.log.String(), "status=failed") {
@@ -156,7 +157,7 @@ func TestOutboxMarksA550FailedAndNeverRetriesIt(t *testing.T) {
 	}
 
 	// `veille outbox retry ID` after the admin fixed the address.
-	if n, err := rg.w.Store.RetryOutbox(es[0].ID, rg.now); err != nil || n != 1 {
+	if n, err := rg.w.RetryOutbox(es[0].ID); err != nil || n != 1 {
 		t.Fatalf("retry: %d, %v", n, err)
 	}
 	rg.drain(1, 0)
@@ -171,7 +172,7 @@ func TestOutboxSurvivesServerDownAndRestart(t *testing.T) {
 
 	rg.drain(0, 1) // nothing listens: a connection error, temporary
 	es := rg.outbox()
-	if len(es) != 1 || es[0].Status != watcher.StatusPending {
+	if len(es) != 1 || es[0].Status != store.StatusPending {
 		t.Fatalf("with the server down: %+v, want the message pending", es)
 	}
 	rg.close() // veille stops

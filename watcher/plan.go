@@ -6,7 +6,6 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
 )
 
 // Prospect is a watched company as one watch list sees it: one lead.
@@ -22,7 +21,7 @@ type Prospect struct {
 // plannedSource is a source with who it belongs to. A source configured in
 // several places is fetched once.
 type plannedSource struct {
-	sources.Source
+	signals.Source
 	Owners []string // lead keys of the prospects whose own source it is
 	Shared bool     // a watch list's news feed: items are matched by mention
 }
@@ -40,6 +39,7 @@ type Plan struct {
 	policies    map[string]signals.Policy
 	alertOn     map[string]map[signals.Label]bool
 	reps        []signals.Rep
+	fingerprint string // scoringFingerprint
 }
 
 // NewPlan compiles a validated config.
@@ -55,8 +55,8 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
 	}
 	byID := map[string]*plannedSource{}
-	add := func(kind sources.Kind, url string, spec sources.PageSpec) *plannedSource {
-		src := sources.NewSource(kind, url, spec)
+	add := func(kind signals.SourceKind, url string, spec signals.PageSpec) *plannedSource {
+		src := signals.NewSource(kind, url, spec)
 		ps, ok := byID[src.ID]
 		if !ok {
 			ps = &plannedSource{Source: src}
@@ -78,7 +78,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 			p.alertOn[wl.ID][signals.Label(l)] = true
 		}
 		for _, u := range wl.Feeds {
-			add(sources.KindFeed, u, sources.PageSpec{}).Shared = true
+			add(signals.KindFeed, u, signals.PageSpec{}).Shared = true
 		}
 		for _, pr := range wl.Prospects {
 			lk := signals.LeadKey(wl.ID, pr.Name)
@@ -87,17 +87,17 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 			companies = append(companies, signals.Company{Key: lk, Name: pr.Name, Aliases: pr.Aliases, Domain: pr.Domain, Exclude: pr.Exclude})
 			own := func(ps *plannedSource) { ps.Owners = append(ps.Owners, lk) }
 			for _, u := range pr.Feeds {
-				own(add(sources.KindFeed, u, sources.PageSpec{}))
+				own(add(signals.KindFeed, u, signals.PageSpec{}))
 			}
 			if pr.Site != "" && len(pr.Feeds) == 0 {
-				own(add(sources.KindSite, pr.Site, sources.PageSpec{}))
+				own(add(signals.KindSite, pr.Site, signals.PageSpec{}))
 			}
 			for _, pg := range pr.Pages {
-				kind := sources.KindPage
+				kind := signals.KindPage
 				if pg.Watch == "changes" {
-					kind = sources.KindChanges
+					kind = signals.KindChanges
 				}
-				own(add(kind, pg.URL, sources.PageSpec{Item: pg.Item, Title: pg.Title, Link: pg.Link, Date: pg.Date, Summary: pg.Summary, Select: pg.Select}))
+				own(add(kind, pg.URL, signals.PageSpec{Item: pg.Item, Title: pg.Title, Link: pg.Link, Date: pg.Date, Summary: pg.Summary, Select: pg.Select}))
 			}
 		}
 	}
@@ -107,6 +107,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 	}
 	p.matcher = m
 	sort.Slice(p.sources, func(i, j int) bool { return p.sources[i].ID < p.sources[j].ID })
+	p.fingerprint = scoringFingerprint(p)
 	return p, nil
 }
 
@@ -120,7 +121,7 @@ func ExtraTerms(wl config.Watchlist) signals.Extra {
 }
 
 // policy resolves a watch list's scoring: its own points, else the
-// config's, else the SIGNALS.md defaults.
+// config's, else the default points and thresholds (signals.DefaultPolicy).
 func policy(sc config.Scoring, wl config.Watchlist) signals.Policy {
 	p := signals.DefaultPolicy()
 	p.Points = map[signals.Label]int{}
@@ -158,8 +159,8 @@ func (p *Plan) Config() *config.Config { return p.cfg }
 func (p *Plan) Reps() []signals.Rep { return p.reps }
 
 // SourceCounts counts the plan's sources by kind, and the shared ones.
-func (p *Plan) SourceCounts() (byKind map[sources.Kind]int, shared int) {
-	byKind = map[sources.Kind]int{}
+func (p *Plan) SourceCounts() (byKind map[signals.SourceKind]int, shared int) {
+	byKind = map[signals.SourceKind]int{}
 	for _, s := range p.sources {
 		byKind[s.Kind]++
 		if s.Shared {

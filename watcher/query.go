@@ -2,14 +2,14 @@ package watcher
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
 
 // LeadFilter narrows `veille leads`.
@@ -22,10 +22,9 @@ type LeadFilter struct {
 func (w *Watcher) Leads(f LeadFilter) ([]signals.Lead, error) {
 	p := w.Plan()
 	var out []signals.Lead
-	err := w.Store.db.View(func(tx *bolt.Tx) error {
+	err := w.Store.View(func(tx *store.Tx) error {
 		for _, lk := range p.order {
-			var l signals.Lead
-			found, err := getJSON(tx.Bucket(bucketLeads), []byte(lk), &l)
+			l, found, err := tx.Lead(lk)
 			if err != nil {
 				return err
 			}
@@ -37,14 +36,9 @@ func (w *Watcher) Leads(f LeadFilter) ([]signals.Lead, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read leads from %s: %w", w.Store.path, err)
+		return nil, fmt.Errorf("read leads from %s: %w", w.Store.Path(), err)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if tierRank(out[i].Tier) != tierRank(out[j].Tier) {
-			return tierRank(out[i].Tier) < tierRank(out[j].Tier)
-		}
-		return out[i].Score > out[j].Score
-	})
+	slices.SortStableFunc(out, signals.CompareLeads)
 	return out, nil
 }
 
@@ -65,13 +59,13 @@ type SignalView struct {
 func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 	p := w.Plan()
 	var out []SignalView
-	err := w.Store.db.View(func(tx *bolt.Tx) error {
+	err := w.Store.View(func(tx *store.Tx) error {
 		for _, lk := range p.order {
 			pr := p.prospects[lk]
 			if f.Watchlist != "" && pr.Watchlist != f.Watchlist || f.Company != "" && !strings.Contains(strings.ToLower(pr.Name), strings.ToLower(f.Company)) {
 				continue
 			}
-			sigs, err := leadSignals(tx, lk)
+			sigs, err := tx.LeadSignals(lk)
 			if err != nil {
 				return err
 			}
@@ -80,13 +74,13 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 				if s.FirstSeen.Before(f.Since) {
 					continue
 				}
-				out = append(out, SignalView{Signal: s, Points: round1(pol.PointsAt(s, now))})
+				out = append(out, SignalView{Signal: s, Points: signals.Round1(pol.PointsAt(s, now))})
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read signals from %s: %w", w.Store.path, err)
+		return nil, fmt.Errorf("read signals from %s: %w", w.Store.Path(), err)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].FirstSeen.After(out[j].FirstSeen) })
 	return out, nil
@@ -94,13 +88,13 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 
 // SourceView is one source's state for `veille sources`.
 type SourceView struct {
-	sources.Source
-	State sources.State `json:"state"`
+	signals.Source
+	State signals.SourceState `json:"state"`
 }
 
 // Sources lists the plan's sources with their stored state.
 func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
-	states, err := w.Store.sourceStates()
+	states, err := w.sourceStates()
 	if err != nil {
 		return nil, err
 	}
@@ -115,28 +109,5 @@ func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
 	return out, nil
 }
 
-// StoredItem is an item as stored, with the source that carried it (its
-// summary is not kept).
-type StoredItem struct {
-	signals.Item
-	FirstSeen time.Time `json:"first_seen"`
-}
-
-// Items lists every stored item (for exports and checks).
-func (s *Store) Items() ([]StoredItem, error) {
-	var out []StoredItem
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
-			r, err := decodeItem(k, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read items from %s: %w", s.path, err)
-	}
-	return out, nil
-}
+// Backup writes a consistent copy of the store to out.
+func (w *Watcher) Backup(out io.Writer) (int64, error) { return w.Store.Backup(out) }

@@ -6,10 +6,8 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
 
 // A cycle rescores the leads whose signals it wrote, and every lead on the
@@ -25,14 +23,14 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 	const stale = -1
 	setScores := func() {
 		t.Helper()
-		err := fx.w.Store.db.Update(func(tx *bolt.Tx) error {
+		err := fx.w.Store.Update(func(tx *store.Tx) error {
 			for _, lk := range fx.w.Plan().order {
-				var l signals.Lead
-				if _, err := getJSON(tx.Bucket(bucketLeads), []byte(lk), &l); err != nil {
+				l, _, err := tx.Lead(lk)
+				if err != nil {
 					return err
 				}
 				l.Score = stale
-				if err := putJSON(tx.Bucket(bucketLeads), []byte(lk), l); err != nil {
+				if err := tx.PutLead(l, nil, store.Day(fx.now, time.UTC)); err != nil {
 					return err
 				}
 			}
@@ -91,7 +89,7 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	w := testWatcher(t, benchConfig(n))
 	plan := w.Plan()
 	now := t0
-	w.Now = func() time.Time { return now }
+	w.now = func() time.Time { return now }
 	owner := map[string]string{}
 	for _, ps := range plan.sources {
 		owner[ps.ID] = ps.Owners[0]
@@ -99,17 +97,17 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	news := []string{"%s inaugure une nouvelle usine à Lyon", "%s lève 12 millions d'euros auprès de ses actionnaires", "%s nomme un nouveau directeur général"}
 	round := 0
 	quiet := func(lk string) bool { return false } // leads with no news this round
-	w.Fetcher = &fakeFetcher{fetch: func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+	w.opts.Fetcher = &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		if st.FirstFetched.IsZero() {
 			st.FirstFetched = now
 		}
 		lk := owner[src.ID]
 		if quiet(lk) {
-			return sources.Result{NotModified: true, Status: 304}, st, nil
+			return signals.FetchResult{NotModified: true, Status: 304}, st, nil
 		}
 		it := signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("%s#%d", src.ID, round), Published: now,
 			Title: fmt.Sprintf(news[round], plan.prospects[lk].Name)}
-		return sources.Result{Items: []signals.Item{it}, Status: 200}, st, nil
+		return signals.FetchResult{Items: []signals.Item{it}, Status: 200}, st, nil
 	}}
 	ctx := context.Background()
 	signalCounts := func(want int) {
@@ -141,10 +139,14 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	// is rescored, whether its news was or not.
 	now = now.Add(24 * time.Hour)
 	quiet = func(lk string) bool { return plan.prospects[lk].Name < "Prospect 2" }
-	err := w.Store.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketLeads).ForEach(func(k, _ []byte) error {
-			return putJSON(tx.Bucket(bucketLeads), k, signals.Lead{})
-		})
+	err := w.Store.Update(func(tx *store.Tx) error {
+		for _, lk := range plan.order {
+			pr := plan.prospects[lk]
+			if err := tx.PutLead(signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name}, nil, store.Day(now, time.UTC)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

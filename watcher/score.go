@@ -1,22 +1,16 @@
 package watcher
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 )
-
-// TrendWindow is how far back a lead's trend looks.
-const TrendWindow = 7 * 24 * time.Hour
 
 // Rescore recomputes every lead of the plan from its stored signals, in
 // one write transaction, and records one history point per lead per day.
@@ -25,10 +19,6 @@ const TrendWindow = 7 * 24 * time.Hour
 func (w *Watcher) Rescore(now time.Time) error {
 	return w.rescore(w.Plan(), now, nil)
 }
-
-// keyScored is the meta key that says what the last full rescore was for:
-// the scoring fingerprint of the plan and the day, in the config's zone.
-var keyScored = []byte("scored")
 
 // rescoreAfterCycle rescores, at the end of a cycle, the leads whose
 // signals the cycle wrote, and every lead on the first cycle of a day or
@@ -41,7 +31,7 @@ var keyScored = []byte("scored")
 //
 // full and mark are what fullRescoreDue said at the cycle's start: a cycle
 // that crosses midnight leaves the new day's full rescore to the next one.
-func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]bool, full bool, mark []byte) error {
+func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]bool, full bool, mark string) error {
 	if !full {
 		if len(touched) == 0 {
 			return nil
@@ -51,125 +41,93 @@ func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]b
 	if err := w.rescore(p, now, nil); err != nil {
 		return err
 	}
-	if err := w.Store.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyScored, mark) }); err != nil {
-		return fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
+	if err := w.Store.Update(func(tx *store.Tx) error { return tx.SetScoredMark(mark) }); err != nil {
+		return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
 	}
 	return nil
 }
 
 // fullRescoreDue reports whether the last full rescore was not of p's
 // scoring on now's day, and gives the mark such a rescore records.
-func (w *Watcher) fullRescoreDue(p *Plan, now time.Time) (bool, []byte, error) {
-	fp, err := scoringFingerprint(p)
-	if err != nil {
-		return false, nil, err
-	}
-	mark := append(append(fp, 0), now.In(p.cfg.Location).Format("2006-01-02")...)
-	var last []byte
-	if err := w.Store.db.View(func(tx *bolt.Tx) error {
-		last = bytes.Clone(tx.Bucket(bucketMeta).Get(keyScored))
+func (w *Watcher) fullRescoreDue(p *Plan, now time.Time) (bool, string, error) {
+	mark := p.fingerprint + "\x00" + store.Day(now, p.cfg.Location)
+	var last string
+	if err := w.Store.View(func(tx *store.Tx) error {
+		last = tx.ScoredMark()
 		return nil
 	}); err != nil {
-		return false, nil, fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
+		return false, "", fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
 	}
-	return !bytes.Equal(last, mark), mark, nil
+	return last != mark, mark, nil
 }
 
 // scoringFingerprint hashes what a lead's score depends on besides its
-// signals and the clock: the watch lists' policies and the prospects.
-func scoringFingerprint(p *Plan) ([]byte, error) {
-	data, err := json.Marshal(struct {
-		Policies  map[string]signals.Policy
-		Prospects map[string]Prospect
-		Zone      string
-	}{p.policies, p.prospects, p.cfg.Location.String()})
-	if err != nil {
-		return nil, fmt.Errorf("scoring fingerprint: %w", err)
+// signals and the clock: the watch lists' policies, the prospects and the
+// zone. It is computed once per plan, streaming into the hash, so no copy
+// of the watch list is built.
+func scoringFingerprint(p *Plan) string {
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
+	field(p.cfg.Location.String())
+	for _, wl := range slices.Sorted(maps.Keys(p.policies)) {
+		pol := p.policies[wl]
+		field(wl)
+		fmt.Fprintf(h, "%v|%v|%v|%v|%v|", pol.ItemCap, pol.HalfLife, pol.Hot, pol.Potential, len(pol.Fit))
+		for _, l := range slices.Sorted(maps.Keys(pol.Points)) {
+			fmt.Fprintf(h, "%s=%d|", l, pol.Points[l])
+		}
+		for _, r := range pol.Fit {
+			field(r.String())
+			fmt.Fprintf(h, "%v|", r.Points)
+		}
 	}
-	sum := sha256.Sum256(data)
-	return []byte(hex.EncodeToString(sum[:])), nil
+	for _, lk := range p.order {
+		pr := p.prospects[lk]
+		field(lk)
+		field(pr.CRMID)
+		field(pr.Owner)
+		for _, k := range slices.Sorted(maps.Keys(pr.Fields)) {
+			field(k)
+			field(pr.Fields[k])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // rescore recomputes the leads in only, or every lead of the plan when
-// only is nil.
+// only is nil, rescoreBatch leads per write transaction: one transaction
+// for every lead held all their rewritten pages in memory at once, and
+// mapped every signal of the store before it committed.
 func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
 	leadKeys := p.order
 	if only != nil {
 		leadKeys = slices.Sorted(maps.Keys(only))
 	}
-	if err := w.Store.db.Update(func(tx *bolt.Tx) error { return rescoreTx(tx, p, leadKeys, now) }); err != nil {
-		return fmt.Errorf("rescore leads in %s: %w", w.Store.path, err)
+	for chunk := range slices.Chunk(leadKeys, rescoreBatch) {
+		if err := w.Store.Update(func(tx *store.Tx) error { return rescoreTx(tx, p, chunk, now) }); err != nil {
+			return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
+		}
 	}
 	return nil
 }
 
 // rescoreTx recomputes, in tx, the records of the leads leadKeys and their
 // history point for now's day.
-func rescoreTx(tx *bolt.Tx, p *Plan, leadKeys []string, now time.Time) error {
-	day := now.In(p.cfg.Location).Format("2006-01-02")
-	leads, hist := tx.Bucket(bucketLeads), dense(tx, bucketHistory)
+func rescoreTx(tx *store.Tx, p *Plan, leadKeys []string, now time.Time) error {
+	day := store.Day(now, p.cfg.Location)
 	for _, lk := range leadKeys {
 		pr, ok := p.prospects[lk]
 		if !ok {
 			continue // dropped from the config since
 		}
-		sigs, err := leadSignals(tx, lk)
+		sigs, err := tx.LeadSignals(lk)
 		if err != nil {
 			return err
 		}
-		lead := scoreLead(pr, p.policies[pr.Watchlist], sigs, now)
-		if err := putJSON(leads, []byte(lk), lead); err != nil {
-			return err
-		}
-		if err := putJSON(hist, key(lk, day), lead.Score); err != nil {
+		lead := signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner}
+		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.policies[pr.Watchlist], now), sigs, day); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func scoreLead(pr Prospect, pol signals.Policy, sigs []signals.Signal, now time.Time) signals.Lead {
-	res := signals.Score(pr.Fields, sigs, pol, now)
-	before := now.Add(-TrendWindow)
-	var older []signals.Signal
-	lead := signals.Lead{
-		Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner,
-		Score: res.Score, Tier: res.Tier, Fit: res.Fit, Why: res.Why,
-	}
-	for _, s := range sigs {
-		if s.Backlog || len(s.Labels) == 0 && len(s.Evidence[signals.Keyword]) == 0 {
-			continue
-		}
-		lead.Signals++
-		if s.FirstSeen.After(lead.LastSignalAt) {
-			lead.LastSignalAt = s.FirstSeen
-		}
-		if !s.FirstSeen.After(before) {
-			older = append(older, s)
-		}
-	}
-	lead.Trend7d = round1(res.Score - signals.Score(pr.Fields, older, pol, before).Score)
-	return lead
-}
-
-func round1(v float64) float64 {
-	if v < 0 {
-		return -round1(-v)
-	}
-	return float64(int64(v*10+0.5)) / 10
-}
-
-// leadSignals reads a lead's stored signals (prefix scan).
-func leadSignals(tx *bolt.Tx, leadKey string) ([]signals.Signal, error) {
-	prefix := key(leadKey, "")
-	var out []signals.Signal
-	c := tx.Bucket(bucketSignals).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		var s signals.Signal
-		if err := decodeSignal(k, v, &s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
 }

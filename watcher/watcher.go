@@ -1,3 +1,8 @@
+// Package watcher is the daemon's work: the poll cycle, dedup across
+// sources, rescoring, digests and alerts as data, the outbox's sender
+// loop, the schedules. The store keeps the data (package store); the
+// fetcher, renderer and sender are interfaces declared here and wired in
+// by cmd/veille.
 package watcher
 
 import (
@@ -7,20 +12,23 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
 
-// Fetcher gets a source's new items (sources.Fetcher in production).
+// Fetcher gets a source's new items (sources.Fetcher in production, wired
+// by cmd/veille).
 type Fetcher interface {
-	Fetch(ctx context.Context, src sources.Source, st sources.State) (sources.Result, sources.State, error)
+	Fetch(ctx context.Context, src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error)
 }
 
-// Renderer turns digests and alerts into messages (notify.Renderer).
+// Renderer turns digests, alerts and source reports into messages
+// (notify.Renderer).
 type Renderer interface {
 	Digest(signals.Digest) (signals.Message, error)
 	Alerts(signals.Alerts) (signals.Message, error)
-	Health(r signals.HealthReport, lang string) (signals.Message, error)
+	SourceReport(r signals.SourceReport, lang string) (signals.Message, error)
 }
 
 // Sender delivers one message (notify.Sender). A failure whose error has a
@@ -29,29 +37,57 @@ type Sender interface {
 	Send(ctx context.Context, m signals.Message) error
 }
 
-// Watcher runs cycles, digests and the outbox over one store.
-type Watcher struct {
-	Store    *Store
+// Options are what a watcher works with, and what it does with it.
+type Options struct {
 	Fetcher  Fetcher
 	Renderer Renderer
-	Sender   Sender // nil: messages stay queued
-	Log      *slog.Logger
-	Now      func() time.Time
-	Metrics  *Metrics // nil: no metrics
+	Sender   Sender
+	// Alerts queues each cycle's alerts in the outbox.
+	Alerts bool
+	// Send delivers the outbox through Sender; without it, messages stay
+	// queued (no SMTP server configured, `veille once --no-send`, the demo).
+	Send    bool
+	Log     *slog.Logger     // nil: no logs
+	Now     func() time.Time // nil: time.Now
+	Metrics *metrics.Metrics // nil: no metrics
 	// StopTimeout bounds Run's wait for in-flight work after a stop
 	// request; zero means DefaultStopTimeout.
 	StopTimeout time.Duration
+}
+
+// Watcher runs cycles, digests and the outbox over one store.
+type Watcher struct {
+	Store *store.Store
+	opts  Options
+	log   *slog.Logger
+	now   func() time.Time
 
 	plan   atomic.Pointer[Plan]
 	cycles atomic.Int64 // numbers cycles in logs
+	health health
 }
 
-// New builds a watcher on a compiled plan.
-func New(st *Store, p *Plan) *Watcher {
-	w := &Watcher{Store: st, Log: slog.New(slog.DiscardHandler), Now: time.Now}
+// New builds a watcher on a compiled plan. Send without a Sender, or
+// Alerts without a Renderer, is turned off.
+func New(st *store.Store, p *Plan, o Options) *Watcher {
+	o.Send = o.Send && o.Sender != nil
+	o.Alerts = o.Alerts && o.Renderer != nil
+	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now}
+	if w.log == nil {
+		w.log = slog.New(slog.DiscardHandler)
+	}
+	if w.now == nil {
+		w.now = time.Now
+	}
 	w.plan.Store(p)
 	return w
 }
+
+// Now is the watcher's clock.
+func (w *Watcher) Now() time.Time { return w.now() }
+
+// Sends reports whether the watcher delivers the outbox.
+func (w *Watcher) Sends() bool { return w.opts.Send }
 
 // Plan is the plan in force.
 func (w *Watcher) Plan() *Plan { return w.plan.Load() }

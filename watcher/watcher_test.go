@@ -3,17 +3,14 @@ package watcher
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
 
 var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
@@ -23,10 +20,10 @@ var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 type fakeFetcher struct {
 	mu    sync.Mutex
 	calls map[string]int
-	fetch func(src sources.Source, st sources.State) (sources.Result, sources.State, error)
+	fetch func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error)
 }
 
-func (f *fakeFetcher) Fetch(_ context.Context, src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+func (f *fakeFetcher) Fetch(_ context.Context, src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 	f.mu.Lock()
 	if f.calls == nil {
 		f.calls = map[string]int{}
@@ -38,8 +35,8 @@ func (f *fakeFetcher) Fetch(_ context.Context, src sources.Source, st sources.St
 
 // feedOf returns a fetch func serving items by source URL, as the real
 // fetcher would: state updated, first fetch remembered.
-func feedOf(now func() time.Time, items map[string][]signals.Item) func(sources.Source, sources.State) (sources.Result, sources.State, error) {
-	return func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+func feedOf(now func() time.Time, items map[string][]signals.Item) func(signals.Source, signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+	return func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		if st.FirstFetched.IsZero() {
 			st.FirstFetched = now()
 		}
@@ -49,7 +46,7 @@ func feedOf(now func() time.Time, items map[string][]signals.Item) func(sources.
 			it.SourceID = src.ID
 			out = append(out, it)
 		}
-		return sources.Result{Items: out, Status: 200}, st, nil
+		return signals.FetchResult{Items: out, Status: 200}, st, nil
 	}
 }
 
@@ -82,7 +79,7 @@ type fixture struct {
 // testWatcher is a watcher of cfg over a store in a temp folder.
 func testWatcher(t *testing.T, cfg *config.Config) *Watcher {
 	t.Helper()
-	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
+	st, err := store.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,16 +92,16 @@ func testWatcher(t *testing.T, cfg *config.Config) *Watcher {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(st, plan)
+	return New(st, plan, Options{})
 }
 
 func newFixture(t *testing.T, items map[string][]signals.Item) *fixture {
 	t.Helper()
 	fx := &fixture{now: t0}
 	fx.w = testWatcher(t, testConfig(t))
-	fx.w.Now = func() time.Time { return fx.now }
+	fx.w.now = func() time.Time { return fx.now }
 	fx.f = &fakeFetcher{fetch: feedOf(fx.w.Now, items)}
-	fx.w.Fetcher = fx.f
+	fx.w.opts.Fetcher = fx.f
 	return fx
 }
 
@@ -181,12 +178,12 @@ func TestCycleStoresOnceAndDedupsStories(t *testing.T) {
 func TestFailedSourceKeepsStateAndCycleGoesOn(t *testing.T) {
 	fx := newFixture(t, corpus())
 	ok := fx.f.fetch
-	fx.f.fetch = func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
+	fx.f.fetch = func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
 		if src.URL == "https://news.example/eco.rss" {
 			st.Failures++
 			st.NextTry = fx.now.Add(time.Hour)
-			st.ErrorKind, st.LastError = sources.ErrBlocked, "403 Forbidden"
-			return sources.Result{}, st, errors.New("403 Forbidden")
+			st.ErrorKind, st.LastError = signals.ErrBlocked, "403 Forbidden"
+			return signals.FetchResult{}, st, errors.New("403 Forbidden")
 		}
 		return ok(src, st)
 	}
@@ -217,7 +214,7 @@ func (fakeRenderer) Digest(d signals.Digest) (signals.Message, error) {
 func (fakeRenderer) Alerts(a signals.Alerts) (signals.Message, error) {
 	return signals.Message{Kind: "alert", Rep: a.Rep.ID, To: []string{a.Rep.Email}}, nil
 }
-func (fakeRenderer) Health(r signals.HealthReport, _ string) (signals.Message, error) {
+func (fakeRenderer) SourceReport(r signals.SourceReport, _ string) (signals.Message, error) {
 	return signals.Message{Kind: "health", To: r.Admins}, nil
 }
 
@@ -232,7 +229,7 @@ func (e tempErr) Temporary() bool { return e.temp }
 
 func TestDigestNeverRepeatsNews(t *testing.T) {
 	fx := newFixture(t, corpus())
-	fx.w.Renderer = fakeRenderer{}
+	fx.w.opts.Renderer, fx.w.opts.Alerts = fakeRenderer{}, true
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -261,14 +258,15 @@ func TestDigestNeverRepeatsNews(t *testing.T) {
 
 func TestOutboxRetriesTemporaryAndKeepsPermanent(t *testing.T) {
 	fx := newFixture(t, corpus())
-	fx.w.Renderer = fakeRenderer{}
+	fx.w.opts.Renderer, fx.w.opts.Alerts = fakeRenderer{}, true
 	fx.w.Cycle(context.Background())
 	if n, _ := fx.w.QueueDigests(fx.now, ""); n != 1 {
 		t.Fatal("no digest queued")
 	}
 	var sent []signals.Message
 	reply := error(tempErr{temp: true})
-	fx.w.Sender = fakeSender{func(m signals.Message) error {
+	fx.w.opts.Send = true
+	fx.w.opts.Sender = fakeSender{func(m signals.Message) error {
 		if reply != nil {
 			return reply
 		}
@@ -279,8 +277,8 @@ func TestOutboxRetriesTemporaryAndKeepsPermanent(t *testing.T) {
 	if s, f, err := fx.w.DrainOutbox(ctx); s != 0 || f != 1 || err != nil {
 		t.Fatalf("451: sent %d failed %d err %v", s, f, err)
 	}
-	entries, _ := fx.w.Store.Outbox()
-	if len(entries) != 1 || entries[0].Status != StatusPending || entries[0].Attempts != 1 || !entries[0].NextTry.After(fx.now) {
+	entries, _ := fx.w.Outbox()
+	if len(entries) != 1 || entries[0].Status != store.StatusPending || entries[0].Attempts != 1 || !entries[0].NextTry.After(fx.now) {
 		t.Fatalf("after a temporary failure: %+v", entries)
 	}
 	if s, f, _ := fx.w.DrainOutbox(ctx); s+f != 0 {
@@ -291,40 +289,27 @@ func TestOutboxRetriesTemporaryAndKeepsPermanent(t *testing.T) {
 	if s, _, _ := fx.w.DrainOutbox(ctx); s != 1 || len(sent) != 1 {
 		t.Fatalf("retry did not deliver: sent %d", s)
 	}
-	if entries, _ := fx.w.Store.Outbox(); len(entries) != 0 {
+	if entries, _ := fx.w.Outbox(); len(entries) != 0 {
 		t.Errorf("delivered message still in the outbox: %+v", entries)
 	}
 
-	fx.w.Store.db.Update(func(tx *bolt.Tx) error { _, err := enqueue(tx, signals.Message{Rep: "alice"}, fx.now); return err })
+	fx.w.Store.Update(func(tx *store.Tx) error { _, err := tx.Enqueue(signals.Message{Rep: "alice"}, fx.now); return err })
 	reply = tempErr{temp: false}
 	fx.w.DrainOutbox(ctx)
-	entries, _ = fx.w.Store.Outbox()
-	if len(entries) != 1 || entries[0].Status != StatusFailed {
+	entries, _ = fx.w.Outbox()
+	if len(entries) != 1 || entries[0].Status != store.StatusFailed {
 		t.Fatalf("after a permanent failure: %+v, want kept as failed", entries)
 	}
 	fx.now = fx.now.Add(24 * time.Hour)
 	if s, f, _ := fx.w.DrainOutbox(ctx); s+f != 0 {
 		t.Errorf("a failed message was retried on its own")
 	}
-	if n, err := fx.w.Store.RetryOutbox(entries[0].ID, fx.now); n != 1 || err != nil {
+	if n, err := fx.w.RetryOutbox(entries[0].ID); n != 1 || err != nil {
 		t.Fatalf("retry: %d %v", n, err)
 	}
 	reply = nil
 	if s, _, _ := fx.w.DrainOutbox(ctx); s != 1 {
 		t.Errorf("retried message not delivered")
-	}
-}
-
-func TestSecondOpenFailsFast(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "veille.db")
-	st, err := Open(path, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	_, err = Open(path, 100*time.Millisecond)
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("second open: %v, want ErrLocked", err)
 	}
 }
 
@@ -336,12 +321,12 @@ func TestBackupHoldsTheSameData(t *testing.T) {
 	if _, err := fx.w.Store.BackupFile(copyPath); err != nil {
 		t.Fatal(err)
 	}
-	st, err := Open(copyPath, time.Second)
+	st, err := store.Open(copyPath, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	w2 := New(st, fx.w.Plan())
+	w2 := New(st, fx.w.Plan(), Options{})
 	got, err := w2.Leads(LeadFilter{})
 	if err != nil || len(got) != len(want) || got[0].Score != want[0].Score {
 		t.Fatalf("backup leads %+v (%v), want %+v", got, err, want)
@@ -361,7 +346,7 @@ func TestSameStoryFromAnotherOutletScoresOnce(t *testing.T) {
 	sigs, _ := fx.w.Signals(SignalFilter{Company: "breizh"}, fx.now)
 	n := 0
 	for _, s := range sigs {
-		if signals.TitleSimilarity(s.Title, "Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production") >= signals.SameStoryThreshold {
+		if signals.NewTitleWords(s.Title).Similarity(signals.NewTitleWords("Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production")) >= signals.SameStoryThreshold {
 			n++
 			if len(s.Sources) != 3 {
 				t.Errorf("story sources %+v, want the three outlets", s.Sources)
@@ -375,18 +360,18 @@ func TestSameStoryFromAnotherOutletScoresOnce(t *testing.T) {
 
 func TestPruneRemovesOnlyOldData(t *testing.T) {
 	fx := newFixture(t, corpus())
-	fx.w.Renderer = fakeRenderer{}
+	fx.w.opts.Renderer, fx.w.opts.Alerts = fakeRenderer{}, true
 	fx.w.Cycle(context.Background())
 	fx.w.QueueDigests(fx.now, "")
 	before, _ := fx.w.Signals(SignalFilter{}, fx.now)
 
 	// Nothing is older than the retention yet.
-	if p, err := fx.w.Store.Prune(400*24*time.Hour, fx.now); err != nil || p != (Pruned{}) {
+	if p, err := fx.w.Store.Prune(400*24*time.Hour, fx.now, time.UTC); err != nil || p != (store.Pruned{}) {
 		t.Fatalf("prune of fresh data: %+v, %v", p, err)
 	}
 	// A year and a half later, everything from that first cycle is.
 	later := fx.now.Add(550 * 24 * time.Hour)
-	p, err := fx.w.Store.Prune(400*24*time.Hour, later)
+	p, err := fx.w.Store.Prune(400*24*time.Hour, later, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,102 +380,5 @@ func TestPruneRemovesOnlyOldData(t *testing.T) {
 	}
 	if after, _ := fx.w.Signals(SignalFilter{}, later); len(after) != 0 {
 		t.Errorf("%d signals left", len(after))
-	}
-}
-
-func TestPruneInBatches(t *testing.T) {
-	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	const n = 2*pruneBatch + 17
-	st.db.Update(func(tx *bolt.Tx) error {
-		for i := range n {
-			seen := t0
-			if i%2 == 0 {
-				seen = t0.Add(-500 * 24 * time.Hour)
-			}
-			putJSON(tx.Bucket(bucketItems), key("src", fmt.Sprint(i)), StoredItem{FirstSeen: seen})
-		}
-		return nil
-	})
-	p, err := st.Prune(400*24*time.Hour, t0)
-	if err != nil || p.Items != (n+1)/2 {
-		t.Fatalf("pruned %d items (%v), want %d", p.Items, err, (n+1)/2)
-	}
-}
-
-// TestBackupUnderLoad takes backups while cycles keep writing new items,
-// and checks each copy opens, passes bbolt's consistency check and holds
-// the leads.
-func TestBackupUnderLoad(t *testing.T) {
-	fx := newFixture(t, corpus())
-	var mu sync.Mutex
-	round := 0
-	fx.f.fetch = func(src sources.Source, st sources.State) (sources.Result, sources.State, error) {
-		mu.Lock()
-		round++
-		n := round
-		mu.Unlock()
-		var items []signals.Item
-		for i := range 50 {
-			items = append(items, signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("r%d-%d", n, i),
-				Title: fmt.Sprintf("Breizh Conserves inaugure son site numéro %d-%d", n, i)})
-		}
-		return sources.Result{Items: items}, st, nil
-	}
-	fx.w.Now = time.Now
-	if _, err := fx.w.Cycle(context.Background()); err != nil { // leads exist before the first copy
-		t.Fatal(err)
-	}
-	stop := make(chan struct{})
-	done := make(chan error, 1)
-	go func() {
-		for {
-			select {
-			case <-stop:
-				done <- nil
-				return
-			default:
-			}
-			if _, err := fx.w.Cycle(context.Background()); err != nil {
-				done <- err
-				return
-			}
-		}
-	}()
-	dir := t.TempDir()
-	for i := range 5 {
-		p := filepath.Join(dir, fmt.Sprintf("backup-%d.db", i))
-		if _, err := fx.w.Store.BackupFile(p); err != nil {
-			t.Fatal(err)
-		}
-		st, err := Open(p, time.Second)
-		if err != nil {
-			t.Fatalf("backup %d: %v", i, err)
-		}
-		err = st.db.View(func(tx *bolt.Tx) error {
-			for err := range tx.Check() {
-				return err
-			}
-			return nil
-		})
-		if err != nil {
-			t.Errorf("backup %d is inconsistent: %v", i, err)
-		}
-		if leads, err := New(st, fx.w.Plan()).Leads(LeadFilter{}); err != nil || len(leads) != 2 {
-			t.Errorf("backup %d: leads %v, %v", i, leads, err)
-		}
-		st.Close()
-	}
-	close(stop)
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if round < 2 {
-		t.Fatalf("only %d fetch rounds ran during the backups: no load", round)
 	}
 }

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -101,17 +103,23 @@ type app struct {
 
 func (a *app) Close() error { return a.w.Store.Close() }
 
+// appMode is what a command wants of its watcher besides the config.
+type appMode struct {
+	noSend  bool             // queue and send nothing: no alerts, no delivery
+	metrics *metrics.Metrics // the daemon's series; nil: none
+}
+
 // openApp loads the config, opens the store and wires the real fetcher,
 // renderer and (when smtp.host is set) sender into a watcher.
-func openApp(e *env, c common) (*app, error) {
+func openApp(e *env, c common, m appMode) (*app, error) {
 	cfg, err := loadConfig(e, c.config)
 	if err != nil {
 		return nil, err
 	}
-	return newApp(e, c, cfg)
+	return newApp(e, c, cfg, m)
 }
 
-func newApp(e *env, c common, cfg *config.Config) (*app, error) {
+func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	log, err := c.logger(e)
 	if err != nil {
 		return nil, err
@@ -135,15 +143,15 @@ func newApp(e *env, c common, cfg *config.Config) (*app, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
 		return nil, fmt.Errorf("store folder: %w", err)
 	}
-	st, err := watcher.Open(cfg.Store, cmp.Or(e.storeWait, storeOpenTimeout))
+	st, err := store.Open(cfg.Store, cmp.Or(e.storeWait, storeOpenTimeout))
 	if err != nil {
 		return nil, err
 	}
-	w := watcher.New(st, plan)
-	w.Log = log
-	w.Fetcher = fetcher(cfg)
-	w.Renderer = r
-	w.Sender = sender
+	w := watcher.New(st, plan, watcher.Options{
+		Fetcher: fetcher(cfg), Renderer: r, Sender: sender,
+		Alerts: !m.noSend, Send: !m.noSend && sender != nil,
+		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
+	})
 	return &app{cfg: cfg, log: log, w: w}, nil
 }
 

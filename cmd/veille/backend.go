@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"time"
 
+	"github.com/veille-hq/veille/adminapi"
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -15,7 +16,7 @@ type backend interface {
 	Leads(context.Context, watcher.LeadFilter) ([]signals.Lead, error)
 	Signals(context.Context, watcher.SignalFilter) ([]watcher.SignalView, error)
 	Sources(ctx context.Context, failing bool) ([]watcher.SourceView, error)
-	Outbox(context.Context) ([]watcher.OutboxEntry, error)
+	Outbox(context.Context) ([]store.OutboxEntry, error)
 	RetryOutbox(ctx context.Context, id uint64) (int, error)
 	DropOutbox(ctx context.Context, id uint64) error
 	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
@@ -34,11 +35,11 @@ func (l local) Signals(_ context.Context, f watcher.SignalFilter) ([]watcher.Sig
 func (l local) Sources(_ context.Context, failing bool) ([]watcher.SourceView, error) {
 	return l.a.w.Sources(failing)
 }
-func (l local) Outbox(context.Context) ([]watcher.OutboxEntry, error) { return l.a.w.Store.Outbox() }
+func (l local) Outbox(context.Context) ([]store.OutboxEntry, error) { return l.a.w.Outbox() }
 func (l local) RetryOutbox(_ context.Context, id uint64) (int, error) {
-	return l.a.w.Store.RetryOutbox(id, time.Now())
+	return l.a.w.RetryOutbox(id)
 }
-func (l local) DropOutbox(_ context.Context, id uint64) error { return l.a.w.Store.DropOutbox(id) }
+func (l local) DropOutbox(_ context.Context, id uint64) error { return l.a.w.DropOutbox(id) }
 func (l local) RenderDigests(_ context.Context, rep string) ([]signals.Message, error) {
 	return l.a.w.RenderDigests(l.a.w.Now(), rep)
 }
@@ -66,9 +67,9 @@ func openSession(e *env, c common) (session, error) {
 	if err != nil {
 		return session{}, err
 	}
-	a, err := newApp(e, c, cfg)
-	if errors.Is(err, watcher.ErrLocked) && cfg.Listen != "" {
-		return session{backend: watcher.NewClient(cfg.Listen)}, nil
+	a, err := newApp(e, c, cfg, appMode{})
+	if errors.Is(err, store.ErrLocked) && cfg.Listen != "" {
+		return session{backend: adminapi.NewClient(cfg.Listen)}, nil
 	}
 	if err != nil {
 		return session{}, err

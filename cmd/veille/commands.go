@@ -10,7 +10,7 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -33,7 +33,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
 	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
 	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared), %d pages, %d change watches, %d sites to autodiscover\n",
-		byKind[sources.KindFeed], shared, byKind[sources.KindPage], byKind[sources.KindChanges], byKind[sources.KindSite])
+		byKind[signals.KindFeed], shared, byKind[signals.KindPage], byKind[signals.KindChanges], byKind[signals.KindSite])
 	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
 	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
 	if cfg.SMTP.Host == "" {
@@ -50,14 +50,11 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, *c)
+	a, err := openApp(e, *c, appMode{noSend: *noSend})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if *noSend {
-		a.w.Renderer, a.w.Sender = nil, nil
-	}
 	stats, err := a.w.Cycle(ctx)
 	if err != nil {
 		return err
@@ -72,8 +69,8 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 
 // drain sends what the outbox holds and says what stays there.
 func drain(ctx context.Context, e *env, a *app) error {
-	if a.w.Sender == nil {
-		entries, err := a.w.Store.Outbox()
+	if !a.w.Sends() {
+		entries, err := a.w.Outbox()
 		if err != nil {
 			return err
 		}
@@ -107,7 +104,7 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		return usageError{"digest: give --out DIR (previews) or --send"}
 	}
 	if *send {
-		a, err := openApp(e, *c)
+		a, err := openApp(e, *c, appMode{})
 		if err != nil {
 			return err
 		}
@@ -115,12 +112,12 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		if err := checkRep(a.cfg, c.config, *rep); err != nil {
 			return err
 		}
-		now := time.Now()
+		now := a.w.Now()
 		n, err := a.w.QueueDigests(now, *rep)
 		if err != nil {
 			return err
 		}
-		if _, err := a.w.QueueHealth(now); err != nil {
+		if _, err := a.w.QueueSourceReport(now); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
@@ -214,7 +211,7 @@ func cmdSignals(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
-	f.Since = time.Now().Add(-d)
+	f.Since = e.now().Add(-d)
 	sigs, err := sess.Signals(ctx, f)
 	if err != nil {
 		return err
@@ -311,7 +308,7 @@ func cmdStore(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		before, after, err := watcher.Compact(cfg.Store, storeOpenTimeout)
+		before, after, err := store.Compact(cfg.Store, storeOpenTimeout)
 		if err != nil {
 			return err
 		}

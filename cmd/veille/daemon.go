@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/veille-hq/veille/adminapi"
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -19,20 +21,19 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(e, *c)
+	m := metrics.New()
+	a, err := openApp(e, *c, appMode{metrics: m})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	a.w.Metrics = watcher.NewMetrics()
-	a.w.StopTimeout = e.stopTimeout
 
 	reload := make(chan *watcher.Plan)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go watchConfig(ctx, e, a, *c, hup, reload)
-	return a.w.Run(ctx, reload)
+	return a.w.Run(ctx, reload, adminapi.Handler(a.w, m.Handler(), a.log))
 }
 
 // watchConfig reloads on SIGHUP and when the config file changes. An

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
 	"github.com/veille-hq/veille/signals"
@@ -23,7 +22,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := e.now()
 	srv, err := demo.Start(now)
 	if err != nil {
 		return fmt.Errorf("demo: start the corpus server: %w", err)
@@ -42,12 +41,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := os.WriteFile(cfgPath, demo.Config(srv.URL, filepath.Join(dir, "veille.db")), 0o600); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	a, err := openApp(e, common{config: cfgPath, logFormat: *logFormat})
+	a, err := openApp(e, common{config: cfgPath, logFormat: *logFormat}, appMode{noSend: true}) // the demo never mails anyone
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	a.w.Sender = nil // the demo never mails anyone
 	stats, err := a.w.Cycle(ctx)
 	if err != nil {
 		return err

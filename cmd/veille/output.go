@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -181,7 +182,7 @@ func printSources(w io.Writer, srcs []watcher.SourceView, format string) error {
 	return tw.Flush()
 }
 
-func printOutbox(w io.Writer, entries []watcher.OutboxEntry, format string) error {
+func printOutbox(w io.Writer, entries []store.OutboxEntry, format string) error {
 	if err := checkFormat(format, "table", "json"); err != nil {
 		return err
 	}

@@ -46,10 +46,11 @@ type command struct {
 	run     func(ctx context.Context, e *env, args []string) error
 }
 
-// env is what every command gets: the standard streams.
+// env is what every command gets: the standard streams and the clock.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	now            func() time.Time
 
 	// Timings tests shorten; zero means configPollInterval,
 	// watcher.DefaultStopTimeout and storeOpenTimeout.
@@ -76,7 +77,7 @@ func commands() map[string]command {
 
 // run is the whole program; main only wires the process to it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stdout)
 		if len(args) == 0 {

@@ -39,7 +39,7 @@ func run(dir string) error {
 			"alert": func() (signals.Message, error) {
 				return r.Alerts(signals.Alerts{Rep: d.Rep, At: d.At, Leads: d.Leads[:1]})
 			},
-			"health": func() (signals.Message, error) { return r.Health(sample.Health(), lang) },
+			"health": func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), lang) },
 		}
 		for kind, render := range kinds {
 			m, err := render()

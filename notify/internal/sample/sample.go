@@ -65,12 +65,12 @@ func Digest(lang string) signals.Digest {
 	}
 }
 
-// Health is an admins' notice with one source that never worked, one that
+// SourceReport is an admins' notice with one source that never worked, one that
 // stopped two days ago, and one message the server refused for good.
-func Health() signals.HealthReport {
-	return signals.HealthReport{
+func SourceReport() signals.SourceReport {
+	return signals.SourceReport{
 		At: At, Admins: []string{"ops@example.com", "it@example.com"}, Timezone: "Europe/Paris",
-		Sources: []signals.SourceHealth{
+		Sources: []signals.FailingSource{
 			{ID: "feed:1a2b", Kind: "feed", URL: "https://news.example/eco.rss", Failures: 9, LastSuccess: At.Add(-50 * time.Hour), LastAttempt: At.Add(-time.Hour), LastError: "GET https://news.example/eco.rss: 403 Forbidden", ErrorKind: "blocked"},
 			{ID: "site:3c4d", Kind: "site", URL: "https://armor-logistique.example/", Failures: 4, LastAttempt: At.Add(-2 * time.Hour), LastError: "no feed found on https://armor-logistique.example/", ErrorKind: "not_a_feed"},
 		},

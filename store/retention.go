@@ -1,6 +1,7 @@
-package watcher
+package store
 
 import (
+	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -15,11 +16,12 @@ const pruneBatch = 1000
 type Pruned struct{ Items, Signals, History, DigestLog int }
 
 // Prune deletes items, signals, history points and digest-log entries
-// older than the retention, in small transactions.
-func (s *Store) Prune(retention time.Duration, now time.Time) (Pruned, error) {
+// older than the retention, in small transactions. History days are days
+// in loc, the zone they were recorded in.
+func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location) (Pruned, error) {
 	var p Pruned
 	cutoff := now.Add(-retention)
-	day := cutoff.UTC().Format("2006-01-02")
+	day := Day(cutoff, loc)
 	steps := []struct {
 		bucket []byte
 		n      *int
@@ -37,8 +39,8 @@ func (s *Store) Prune(retention time.Duration, now time.Time) (Pruned, error) {
 			return len(k) >= 10 && string(k[len(k)-10:]) < day
 		}},
 		{bucketDigestLog, &p.DigestLog, func(_, v []byte) bool {
-			t, err := time.Parse(time.RFC3339, string(v))
-			return err == nil && t.Before(cutoff)
+			sent, n := binary.Varint(v)
+			return n > 0 && time.Unix(sent, 0).Before(cutoff)
 		}},
 	}
 	for _, st := range steps {

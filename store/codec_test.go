@@ -1,4 +1,4 @@
-package watcher
+package store
 
 import (
 	"encoding/json"
@@ -70,8 +70,9 @@ func TestSignalCodecRoundTrip(t *testing.T) {
 	}
 }
 
-// Records written as JSON by earlier builds still read.
-func TestSignalCodecReadsJSONRecords(t *testing.T) {
+// Schema 1's signal records, JSON or binary behind a version byte, read
+// as the signal they hold.
+func TestSignalV1RecordsDecode(t *testing.T) {
 	s := codecSignals()[0]
 	k := key(signals.LeadKey(s.Watchlist, s.Company), s.ID)
 	js, err := json.Marshal(s)
@@ -79,15 +80,17 @@ func TestSignalCodecReadsJSONRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got signals.Signal
-	if err := decodeSignal(k, js, &got); err != nil {
+	if err := decodeSignalV1(k, js, &got); err != nil {
 		t.Fatal(err)
 	}
-	if !got.FirstSeen.Equal(s.FirstSeen) || got.Title != s.Title || !reflect.DeepEqual(got.Evidence, s.Evidence) || got.URL != s.URL {
+	if !got.FirstSeen.Equal(s.FirstSeen) || got.Title != s.Title || !reflect.DeepEqual(got.Evidence, s.Evidence) || got.URL != s.URL || !reflect.DeepEqual(got.Sources, s.Sources) {
 		t.Errorf("JSON record decoded as %+v", got)
 	}
-	sb, err := decodeStoryBrief(k, js)
-	if err != nil || sb.ID != s.ID || !sb.FirstSeen.Equal(s.FirstSeen) {
-		t.Errorf("JSON brief = %+v, %v", sb, err)
+	if err := decodeSignalV1(k, append([]byte{codecV1}, encodeSignal(s)...), &got); err != nil || !reflect.DeepEqual(got, s) {
+		t.Errorf("binary v1 record decoded as %+v, %v", got, err)
+	}
+	if err := decodeSignalV1(k, append([]byte{9}, encodeSignal(s)...), &got); err == nil {
+		t.Error("unknown version accepted")
 	}
 }
 
@@ -110,10 +113,6 @@ func TestSignalCodecRejectsCorrupt(t *testing.T) {
 	if err := decodeSignal([]byte("no-separator"), v, &got); err == nil {
 		t.Error("key without a story id accepted")
 	}
-	bad := append([]byte{9}, v[1:]...)
-	if err := decodeSignal(k, bad, &got); err == nil {
-		t.Error("unknown version accepted")
-	}
 }
 
 // FuzzDecodeSignal: a record read back from a damaged file decodes or
@@ -122,12 +121,9 @@ func FuzzDecodeSignal(f *testing.F) {
 	for _, s := range codecSignals() {
 		f.Add(encodeSignal(s))
 	}
-	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	k := key("w", "c", "story")
 	f.Fuzz(func(t *testing.T, v []byte) {
-		if len(v) > 0 && v[0] == '{' {
-			return // the JSON fallback is encoding/json's
-		}
 		var s signals.Signal
 		if err := decodeSignal(k, v, &s); err != nil {
 			return
@@ -142,9 +138,9 @@ func FuzzDecodeSignal(f *testing.F) {
 	})
 }
 
-func codecItems() []StoredItem {
+func codecItems() []storedItem {
 	seen := time.Date(2026, 11, 23, 7, 30, 12, 5, time.UTC)
-	return []StoredItem{
+	return []storedItem{
 		{Item: signals.Item{SourceID: "feed:0014394a9f45775c", GUID: "urn:uuid:42", URL: "https://news.example.org/a/1",
 			Title: "Sancy Précision nomme un directeur général", Published: time.Date(2026, 11, 22, 18, 0, 0, 0, time.UTC), Lang: "fr"}, FirstSeen: seen},
 		{Item: signals.Item{SourceID: "page:1", URL: "https://example.com/jobs", Title: "3 new offers", Hints: []signals.Label{signals.HRMoves}}, FirstSeen: seen},
@@ -172,13 +168,13 @@ func TestItemCodecRoundTrip(t *testing.T) {
 					t.Errorf("decode of the first %d of %d bytes succeeded", n, len(v))
 				}
 			}
-			js, _ := json.Marshal(r)
-			old, err := decodeItem(k, js)
+			js, _ := json.Marshal(v1Item{SourceID: r.SourceID, URL: r.URL, GUID: r.GUID, Title: r.Title, Published: r.Published, Lang: r.Lang, FirstSeen: r.FirstSeen})
+			old, err := decodeItemV1(k, js)
 			if err != nil || old.Title != r.Title || !old.FirstSeen.Equal(r.FirstSeen) {
-				t.Errorf("JSON record decoded as %+v, %v", old, err)
+				t.Errorf("schema-1 JSON record decoded as %+v, %v", old, err)
 			}
-			if seen, err := itemFirstSeen(js); err != nil || !seen.Equal(r.FirstSeen) {
-				t.Errorf("JSON first seen = %v, %v", seen, err)
+			if old, err := decodeItemV1(k, append([]byte{codecV1}, v...)); err != nil || !reflect.DeepEqual(old, r) {
+				t.Errorf("schema-1 binary record decoded as %+v, %v", old, err)
 			}
 		})
 	}
@@ -189,7 +185,7 @@ func FuzzDecodeItem(f *testing.F) {
 		f.Add("g:x", encodeItem(r))
 	}
 	f.Fuzz(func(t *testing.T, id string, v []byte) {
-		if len(v) > 0 && v[0] == '{' || !strings.HasPrefix(id, "g:") && !strings.HasPrefix(id, "u:") && !strings.HasPrefix(id, "h:") {
+		if !strings.HasPrefix(id, "g:") && !strings.HasPrefix(id, "u:") && !strings.HasPrefix(id, "h:") {
 			return
 		}
 		k := key("src", id)

@@ -1,11 +1,16 @@
-package watcher
+// Package metrics is the daemon's Prometheus series, on a registry of
+// their own.
+package metrics
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/veille-hq/veille/store"
 )
 
 // Metrics are the daemon's Prometheus series, on a registry of their own.
@@ -24,8 +29,8 @@ type Metrics struct {
 	skipped          prometheus.Counter
 }
 
-// NewMetrics registers veille's series on a new registry.
-func NewMetrics() *Metrics {
+// New registers veille's series on a new registry.
+func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		cycles: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_cycles_total",
@@ -56,7 +61,8 @@ func (m *Metrics) Handler() http.Handler { return promhttp.HandlerFor(m.reg, pro
 
 // The methods below are nil-safe, so commands without a daemon pay nothing.
 
-func (m *Metrics) cycle(stats CycleStats, err error) {
+// Cycle counts a poll cycle that took d, stored newItems and ended with err.
+func (m *Metrics) Cycle(d time.Duration, newItems int, err error) {
 	if m == nil {
 		return
 	}
@@ -65,42 +71,48 @@ func (m *Metrics) cycle(stats CycleStats, err error) {
 		outcome = "error"
 	}
 	m.cycles.WithLabelValues(outcome).Inc()
-	m.cycleDuration.Observe(stats.Duration.Seconds())
-	m.items.Add(float64(stats.NewItems))
+	m.cycleDuration.Observe(d.Seconds())
+	m.items.Add(float64(newItems))
 }
 
-func (m *Metrics) fetch(outcome string) {
+// Fetch counts a fetch by outcome.
+func (m *Metrics) Fetch(outcome string) {
 	if m != nil {
 		m.fetches.WithLabelValues(outcome).Inc()
 	}
 }
 
-func (m *Metrics) signal(label string) {
+// Signal counts a new signal's label.
+func (m *Metrics) Signal(label string) {
 	if m != nil {
 		m.signals.WithLabelValues(label).Inc()
 	}
 }
 
-func (m *Metrics) backoff(n int) {
+// Backoff sets how many sources wait in backoff.
+func (m *Metrics) Backoff(n int) {
 	if m != nil {
 		m.sourcesInBackoff.Set(float64(n))
 	}
 }
 
-func (m *Metrics) message(kind, outcome string) {
+// Message counts a message handed to the SMTP server, by kind and outcome.
+func (m *Metrics) Message(kind, outcome string) {
 	if m != nil {
 		m.messages.WithLabelValues(kind, outcome).Inc()
 	}
 }
 
-func (m *Metrics) outboxSize(pending, failed int) {
+// Outbox sets the outbox gauge.
+func (m *Metrics) Outbox(pending, failed int) {
 	if m != nil {
-		m.outbox.WithLabelValues(StatusPending).Set(float64(pending))
-		m.outbox.WithLabelValues(StatusFailed).Set(float64(failed))
+		m.outbox.WithLabelValues(store.StatusPending).Set(float64(pending))
+		m.outbox.WithLabelValues(store.StatusFailed).Set(float64(failed))
 	}
 }
 
-func (m *Metrics) skip() {
+// Skip counts a scheduled run skipped.
+func (m *Metrics) Skip() {
 	if m != nil {
 		m.skipped.Inc()
 	}

@@ -9,9 +9,9 @@ import (
 
 func TestHealthAddressedToAdmins(t *testing.T) {
 	r, _ := NewRenderer(Options{From: "veille@example.com"})
-	h := sample.Health()
+	h := sample.SourceReport()
 	h.Sources[0].LastError = "<img src=x onerror=alert(1)>\r\nBcc: evil@example.com"
-	m, err := r.Health(h, "en")
+	m, err := r.SourceReport(h, "en")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,17 +25,17 @@ func TestHealthAddressedToAdmins(t *testing.T) {
 	if hdr.Get("Bcc") != "" || strings.Contains(html, "<img") {
 		t.Errorf("a hostile error text came out live")
 	}
-	again, _ := r.Health(h, "en")
+	again, _ := r.SourceReport(h, "en")
 	if again.MessageID != m.MessageID {
 		t.Errorf("Message-ID not stable: %s, %s", m.MessageID, again.MessageID)
 	}
 
 	h.Sources = nil
-	if m, _ := r.Health(h, "fr"); m.Subject != "veille — santé : 1 message non remis — lun. 23 nov." {
+	if m, _ := r.SourceReport(h, "fr"); m.Subject != "veille — santé : 1 message non remis — lun. 23 nov." {
 		t.Errorf("subject %q names what is not wrong", m.Subject)
 	}
 	h.Admins = nil
-	if _, err := r.Health(h, "en"); err == nil {
+	if _, err := r.SourceReport(h, "en"); err == nil {
 		t.Error("a health notice with no admins rendered")
 	}
 }

@@ -2,22 +2,22 @@ package signals
 
 import "time"
 
-// HealthReport is the admins' daily notice as data: sources that have been
+// SourceReport is the admins' daily notice as data: sources that have been
 // failing for a while and messages the SMTP server refused for good. Reps
 // never see it.
-type HealthReport struct {
+type SourceReport struct {
 	At       time.Time       `json:"at"`
 	Admins   []string        `json:"admins"`   // email addresses
 	Timezone string          `json:"timezone"` // dates are shown in it
-	Sources  []SourceHealth  `json:"sources"`
+	Sources  []FailingSource `json:"sources"`
 	Failed   []FailedMessage `json:"failed"`
 }
 
 // Empty reports whether there is nothing to tell the admins.
-func (r HealthReport) Empty() bool { return len(r.Sources) == 0 && len(r.Failed) == 0 }
+func (r SourceReport) Empty() bool { return len(r.Sources) == 0 && len(r.Failed) == 0 }
 
-// SourceHealth is one failing source.
-type SourceHealth struct {
+// FailingSource is one failing source.
+type FailingSource struct {
 	ID          string    `json:"id"`
 	Kind        string    `json:"kind"`
 	URL         string    `json:"url"`

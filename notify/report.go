@@ -33,7 +33,7 @@ type failedView struct {
 }
 
 // Health renders the admins' daily notice, addressed to every admin.
-func (r *Renderer) Health(h signals.HealthReport, lang string) (signals.Message, error) {
+func (r *Renderer) SourceReport(h signals.SourceReport, lang string) (signals.Message, error) {
 	if len(h.Admins) == 0 {
 		return signals.Message{}, errors.New("health notice: no admins configured: add admins to the config to receive it")
 	}

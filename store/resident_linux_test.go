@@ -1,4 +1,4 @@
-package watcher
+package store
 
 import (
 	"bufio"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // Opening a store must not leave the pages the freelist rebuild read
@@ -90,4 +92,66 @@ func mappingRSS(t *testing.T, path string) int64 {
 		t.Fatal(err)
 	}
 	return total
+}
+
+// A transaction that reads many scattered records keeps few of the file's
+// pages resident: each read maps its page's neighbours too, and reading
+// every source state of a store whose source records were rewritten
+// between other writes mapped most of the file.
+func TestLongReadsStayMostlyNonResident(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "veille.db")
+	s, err := Open(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const sources = 4000
+	filler := bytes.Repeat([]byte("y"), 2000)
+	// Small commits, each rewriting some source records while other
+	// buckets grow: the sources' pages end up spread over the file, as a
+	// cycle's batches leave them.
+	for round := range 4 {
+		for first := 0; first < sources; first += 100 {
+			err := s.Update(func(tx *Tx) error {
+				for i := first; i < first+100; i++ {
+					src := signals.Source{ID: fmt.Sprintf("feed:%06d", i), Kind: signals.KindFeed, URL: "https://example.com/feed"}
+					if err := tx.PutSourceState(src, signals.SourceState{Failures: round, Known: make([]uint64, 40)}); err != nil {
+						return err
+					}
+					if err := tx.tx.Bucket(bucketItems).Put(fmt.Appendf(nil, "%d-%06d", round, i), filler); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var peak int64
+	err = s.View(func(tx *Tx) error {
+		n := 0
+		return tx.tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+			tx.read()
+			if _, err := decodeSource(k, v); err != nil {
+				return err
+			}
+			if n++; n%500 == 0 {
+				peak = max(peak, mappingRSS(t, path))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("store %d KiB, peak resident while reading %d source states: %d KiB", st.Size()>>10, sources, peak>>10)
+	if peak > st.Size()/8 {
+		t.Errorf("reading the source states kept %d KiB of the %d KiB store resident; want under an eighth", peak>>10, st.Size()>>10)
+	}
 }

@@ -7,21 +7,19 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
 )
 
-// healthRenderer is a hand-written fake: one func field per method.
-type healthRenderer struct {
-	health func(signals.HealthReport, string) (signals.Message, error)
+// reportRenderer is a hand-written fake: one func field per method.
+type reportRenderer struct {
+	health func(signals.SourceReport, string) (signals.Message, error)
 }
 
-func (healthRenderer) Digest(signals.Digest) (signals.Message, error) { return signals.Message{}, nil }
-func (healthRenderer) Alerts(signals.Alerts) (signals.Message, error) { return signals.Message{}, nil }
-func (f healthRenderer) Health(r signals.HealthReport, lang string) (signals.Message, error) {
+func (reportRenderer) Digest(signals.Digest) (signals.Message, error) { return signals.Message{}, nil }
+func (reportRenderer) Alerts(signals.Alerts) (signals.Message, error) { return signals.Message{}, nil }
+func (f reportRenderer) SourceReport(r signals.SourceReport, lang string) (signals.Message, error) {
 	return f.health(r, lang)
 }
 
@@ -36,21 +34,21 @@ func (permanent) Temporary() bool { return false }
 // healthWatcher builds a watcher on a plan made by hand (NewPlan would
 // compile a classifier, which health does not need) over four sources in
 // the states the report must tell apart, plus one source the plan dropped.
-func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]sources.Source) {
+func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.Source) {
 	t.Helper()
-	st, err := Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
+	st, err := store.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srcs := map[string]sources.Source{
-		"broken":  sources.NewSource(sources.KindFeed, "https://news.example/eco.rss", sources.PageSpec{}),
-		"flaky":   sources.NewSource(sources.KindFeed, "https://flaky.example/feed", sources.PageSpec{}),
-		"fine":    sources.NewSource(sources.KindFeed, "https://fine.example/feed", sources.PageSpec{}),
-		"never":   sources.NewSource(sources.KindSite, "https://armor.example/", sources.PageSpec{}),
-		"removed": sources.NewSource(sources.KindFeed, "https://gone.example/feed", sources.PageSpec{}),
+	srcs := map[string]signals.Source{
+		"broken":  signals.NewSource(signals.KindFeed, "https://news.example/eco.rss", signals.PageSpec{}),
+		"flaky":   signals.NewSource(signals.KindFeed, "https://flaky.example/feed", signals.PageSpec{}),
+		"fine":    signals.NewSource(signals.KindFeed, "https://fine.example/feed", signals.PageSpec{}),
+		"never":   signals.NewSource(signals.KindSite, "https://armor.example/", signals.PageSpec{}),
+		"removed": signals.NewSource(signals.KindFeed, "https://gone.example/feed", signals.PageSpec{}),
 	}
-	states := map[string]sources.State{
+	states := map[string]signals.SourceState{
 		"broken":  {LastSuccess: now.Add(-50 * time.Hour), Failures: 9, LastError: "403 Forbidden", ErrorKind: "blocked"},
 		"flaky":   {LastSuccess: now.Add(-2 * time.Hour), Failures: 2, LastError: "timeout"},
 		"fine":    {LastSuccess: now.Add(-time.Hour)},
@@ -58,12 +56,12 @@ func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]sources.So
 		"removed": {LastSuccess: now.Add(-100 * time.Hour), Failures: 30},
 	}
 	p := &Plan{cfg: &config.Config{Admins: []string{"ops@example.com"}, Timezone: "Europe/Paris", Location: time.UTC, Digest: config.Digest{Language: "fr"}}}
-	err = st.db.Update(func(tx *bolt.Tx) error {
+	err = st.Update(func(tx *store.Tx) error {
 		for name, src := range srcs {
 			if name != "removed" {
 				p.sources = append(p.sources, &plannedSource{Source: src})
 			}
-			if err := putJSON(tx.Bucket(bucketSources), []byte(src.ID), sourceRecord{Source: src, State: states[name]}); err != nil {
+			if err := tx.PutSourceState(src, states[name]); err != nil {
 				return err
 			}
 		}
@@ -72,8 +70,8 @@ func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]sources.So
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := New(st, p)
-	w.Now = func() time.Time { return now }
+	w := New(st, p, Options{})
+	w.now = func() time.Time { return now }
 	return w, srcs
 }
 
@@ -82,11 +80,15 @@ func TestHealthReport(t *testing.T) {
 	w, srcs := healthWatcher(t, now)
 	// Two messages: the server refuses one for good, the other waits on a 4xx.
 	for _, rep := range []string{"alice", "bob"} {
-		if _, err := w.Store.Enqueue(signals.Message{Kind: "digest", Rep: rep, To: []string{rep + "@example.com"}, Subject: "veille — " + rep}, now); err != nil {
+		if err := w.Store.Update(func(tx *store.Tx) error {
+			_, err := tx.Enqueue(signals.Message{Kind: "digest", Rep: rep, To: []string{rep + "@example.com"}, Subject: "veille — " + rep}, now)
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.Sender = senderFunc(func(_ context.Context, m signals.Message) error {
+	w.opts.Send = true
+	w.opts.Sender = senderFunc(func(_ context.Context, m signals.Message) error {
 		if m.Rep == "bob" {
 			return permanent{errors.New("550 5.1.1 mailbox unavailable")}
 		}
@@ -96,11 +98,11 @@ func TestHealthReport(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	r, err := w.HealthReport(now)
+	r, err := w.SourceReport(now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]signals.SourceHealth{}
+	got := map[string]signals.FailingSource{}
 	for _, s := range r.Sources {
 		got[s.ID] = s
 	}
@@ -136,7 +138,7 @@ func TestQueueHealthOncePerDay(t *testing.T) {
 	now := t0
 	w, _ := healthWatcher(t, now)
 	var langs []string
-	w.Renderer = healthRenderer{health: func(r signals.HealthReport, lang string) (signals.Message, error) {
+	w.opts.Renderer = reportRenderer{health: func(r signals.SourceReport, lang string) (signals.Message, error) {
 		langs = append(langs, lang)
 		return signals.Message{Kind: "health", To: r.Admins, Subject: "health"}, nil
 	}}
@@ -150,13 +152,13 @@ func TestQueueHealthOncePerDay(t *testing.T) {
 		{"next day", now.Add(24 * time.Hour), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			queued, err := w.QueueHealth(tc.at)
+			queued, err := w.QueueSourceReport(tc.at)
 			if err != nil || queued != tc.queued {
 				t.Fatalf("queued %v, err %v; want %v", queued, err, tc.queued)
 			}
 		})
 	}
-	entries, err := w.Store.Outbox()
+	entries, err := w.Outbox()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,12 +177,12 @@ func TestQueueHealthNothingWrong(t *testing.T) {
 	for _, name := range []string{"flaky", "fine"} {
 		p.sources = append(p.sources, &plannedSource{Source: srcs[name]})
 	}
-	w.Renderer = healthRenderer{health: func(signals.HealthReport, string) (signals.Message, error) {
+	w.opts.Renderer = reportRenderer{health: func(signals.SourceReport, string) (signals.Message, error) {
 		t.Fatal("rendered a notice with nothing to say")
 		return signals.Message{}, nil
 	}}
 	// A day before, every source was still within its grace period.
-	if queued, err := w.QueueHealth(t0.Add(-49 * time.Hour)); err != nil || queued {
+	if queued, err := w.QueueSourceReport(t0.Add(-49 * time.Hour)); err != nil || queued {
 		t.Fatalf("queued %v, err %v; want nothing queued", queued, err)
 	}
 }

@@ -1,0 +1,151 @@
+package adminapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
+	"github.com/veille-hq/veille/watcher"
+)
+
+var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+
+// fakeBackend answers from fixed data and records what it was asked.
+type fakeBackend struct {
+	health  watcher.Health
+	leads   []signals.Lead
+	outbox  []store.OutboxEntry
+	asked   []string
+	dropped []uint64
+}
+
+func (f *fakeBackend) Now() time.Time         { return t0 }
+func (f *fakeBackend) Health() watcher.Health { return f.health }
+func (f *fakeBackend) Leads(lf watcher.LeadFilter) ([]signals.Lead, error) {
+	f.asked = append(f.asked, fmt.Sprintf("leads rep=%s tier=%s", lf.Rep, lf.Tier))
+	return f.leads, nil
+}
+func (f *fakeBackend) Signals(sf watcher.SignalFilter, now time.Time) ([]watcher.SignalView, error) {
+	f.asked = append(f.asked, fmt.Sprintf("signals company=%s since=%s now=%s", sf.Company, sf.Since.Format(time.RFC3339), now.Format(time.RFC3339)))
+	return []watcher.SignalView{{Signal: signals.Signal{ID: "s1", Title: "news"}, Points: 12.5}}, nil
+}
+func (f *fakeBackend) Sources(failing bool) ([]watcher.SourceView, error) { return nil, nil }
+func (f *fakeBackend) Outbox() ([]store.OutboxEntry, error)               { return f.outbox, nil }
+func (f *fakeBackend) RetryOutbox(id uint64) (int, error)                 { return 1, nil }
+func (f *fakeBackend) DropOutbox(id uint64) error {
+	if id != 7 {
+		return fmt.Errorf("outbox message %d: %w", id, store.ErrNotFound)
+	}
+	f.dropped = append(f.dropped, id)
+	return nil
+}
+func (f *fakeBackend) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
+	return []signals.Message{{Kind: "digest", Rep: rep, Subject: "s", HTML: "<p>hi</p>"}}, nil
+}
+func (f *fakeBackend) Backup(w io.Writer) (int64, error) {
+	n, err := io.WriteString(w, "a consistent copy")
+	return int64(n), err
+}
+
+func serve(t *testing.T, b Backend) *Client {
+	t.Helper()
+	srv := httptest.NewServer(Handler(b, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { io.WriteString(rw, "series") }), slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return NewClient(strings.TrimPrefix(srv.URL, "http://"))
+}
+
+func TestHealthz(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		health watcher.Health
+		code   int
+		want   map[string]any
+	}{
+		{"starting", watcher.Health{Status: "starting", Reason: "no poll cycle has completed yet"}, 503,
+			map[string]any{"status": "starting", "reason": "no poll cycle has completed yet", "skipped_runs": 0.0}},
+		{"ok after a failed cycle", watcher.Health{Status: "ok", LastCycle: t0, LastError: "disk full", SkippedRuns: 2}, 200,
+			map[string]any{"status": "ok", "skipped_runs": 2.0, "last_cycle": "2026-11-23T08:00:00Z", "last_outcome": "error", "last_error": "disk full"}},
+		{"late", watcher.Health{Status: "late", Reason: "the cycle due at x has not completed", LastCycle: t0}, 503,
+			map[string]any{"status": "late", "last_outcome": "ok"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := serve(t, &fakeBackend{health: tc.health})
+			resp, err := http.Get(c.base + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != tc.code {
+				t.Errorf("status %d, want %d", resp.StatusCode, tc.code)
+			}
+			for k, v := range tc.want {
+				if body[k] != v {
+					t.Errorf("%s = %v, want %v (body %v)", k, body[k], v, body)
+				}
+			}
+		})
+	}
+}
+
+// The client's calls reach the backend with their filters and bring back
+// what it answered; a missing outbox message is ErrNotFound on both sides.
+func TestClientRoundTrip(t *testing.T) {
+	b := &fakeBackend{leads: []signals.Lead{{Company: "Breizh", Score: 72, Tier: signals.Hot}}, outbox: []store.OutboxEntry{{ID: 7, Status: store.StatusFailed}}}
+	c := serve(t, b)
+	ctx := context.Background()
+	leads, err := c.Leads(ctx, watcher.LeadFilter{Rep: "alice", Tier: signals.Hot})
+	if err != nil || len(leads) != 1 || leads[0].Score != 72 {
+		t.Fatalf("leads %+v, %v", leads, err)
+	}
+	sigs, err := c.Signals(ctx, watcher.SignalFilter{Company: "breizh", Since: t0.Add(-time.Hour)})
+	if err != nil || len(sigs) != 1 || sigs[0].Points != 12.5 {
+		t.Fatalf("signals %+v, %v", sigs, err)
+	}
+	if want := []string{"leads rep=alice tier=hot", "signals company=breizh since=2026-11-23T07:00:00Z now=2026-11-23T08:00:00Z"}; fmt.Sprint(b.asked) != fmt.Sprint(want) {
+		t.Errorf("backend asked %q, want %q", b.asked, want)
+	}
+	out, err := c.Outbox(ctx)
+	if err != nil || len(out) != 1 || out[0].Status != store.StatusFailed {
+		t.Fatalf("outbox %+v, %v", out, err)
+	}
+	if err := c.DropOutbox(ctx, 7); err != nil || len(b.dropped) != 1 {
+		t.Fatalf("drop 7: %v (dropped %v)", err, b.dropped)
+	}
+	if err := c.DropOutbox(ctx, 8); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("drop 8: %v, want ErrNotFound", err)
+	}
+	msgs, err := c.RenderDigests(ctx, "alice")
+	if err != nil || len(msgs) != 1 || msgs[0].HTML != "<p>hi</p>" || msgs[0].Rep != "alice" {
+		t.Errorf("digests %+v, %v", msgs, err)
+	}
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if n, err := c.BackupFile(ctx, path); err != nil || n != int64(len("a consistent copy")) {
+		t.Fatalf("backup: %d, %v", n, err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "a consistent copy" {
+		t.Errorf("backup file holds %q", data)
+	}
+	resp, err := http.Get(c.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(data) != "series" {
+		t.Errorf("/metrics served %q", data)
+	}
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the store layout this build reads and writes.
+const SchemaVersion = 2
+
+// migrations[v] upgrades a store of schema v to v+1, inside the
+// transaction that then records the new version: a migration that fails
+// leaves the store as it was.
+var migrations = map[uint64]func(*bolt.Tx) error{
+	1: migrateV1,
+}
+
+// migrate creates missing buckets, runs the migrations from the store's
+// schema up to SchemaVersion, and refuses a store written by a newer
+// build, so an old binary cannot corrupt newer data after a downgrade.
+func (s *Store) migrate() error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("store %s: create bucket %s: %w", s.path, b, err)
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		v := meta.Get(keySchema)
+		if v == nil {
+			return meta.Put(keySchema, u64(SchemaVersion)) // a new store
+		}
+		got := binary.BigEndian.Uint64(v)
+		if got > SchemaVersion {
+			return fmt.Errorf("store %s has schema %d, newer than this build's %d: upgrade veille", s.path, got, SchemaVersion)
+		}
+		for ; got < SchemaVersion; got++ {
+			m, ok := migrations[got]
+			if !ok {
+				return fmt.Errorf("store %s has schema %d, which this build cannot upgrade", s.path, got)
+			}
+			if err := m(tx); err != nil {
+				return fmt.Errorf("store %s: upgrade schema %d to %d: %w (the file is unchanged)", s.path, got, got+1, err)
+			}
+		}
+		return meta.Put(keySchema, u64(SchemaVersion))
+	})
+}
+
+// rewriteBatch bounds how many records a rewrite reads before it writes
+// them back: a cursor must not see the bucket change under it.
+const rewriteBatch = 1000
+
+// rewrite replaces every value of bucket by conv's; conv returning nil
+// deletes the record.
+func rewrite(tx *bolt.Tx, bucket []byte, conv func(k, v []byte) ([]byte, error)) error {
+	b := tx.Bucket(bucket)
+	b.FillPercent = denseFill
+	var after []byte
+	for {
+		type kv struct{ k, v []byte }
+		var batch []kv
+		c := b.Cursor()
+		k, v := c.First()
+		if after != nil {
+			k, v = c.Seek(after)
+			if bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && len(batch) < rewriteBatch; k, v = c.Next() {
+			nv, err := conv(k, v)
+			if err != nil {
+				return err
+			}
+			batch = append(batch, kv{bytes.Clone(k), nv})
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, r := range batch {
+			var err error
+			if r.v == nil {
+				err = b.Delete(r.k)
+			} else {
+				err = b.Put(r.k, r.v)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		after = batch[len(batch)-1].k
+		dropResident(tx)
+	}
+}

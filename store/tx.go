@@ -1,0 +1,178 @@
+package store
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// SourceStates reads every stored source state, by source id.
+func (t *Tx) SourceStates() (map[string]signals.SourceState, error) {
+	out := map[string]signals.SourceState{}
+	err := t.tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+		t.read()
+		r, err := decodeSource(k, v)
+		out[string(k)] = r.State
+		return err
+	})
+	return out, err
+}
+
+// PutSourceState stores a source with its state after a fetch.
+func (t *Tx) PutSourceState(src signals.Source, st signals.SourceState) error {
+	return t.tx.Bucket(bucketSources).Put([]byte(src.ID), encodeSource(sourceRecord{Source: src, State: st}))
+}
+
+// HasItem reports whether the source already delivered the item.
+func (t *Tx) HasItem(sourceID, itemID string) bool {
+	t.read()
+	return t.tx.Bucket(bucketItems).Get(key(sourceID, itemID)) != nil
+}
+
+// PutItem records an item of its source (it.SourceID) first seen at
+// firstSeen. Its summary is not kept: the classifier reads it once, and
+// storing it would make the item records, hence the file and its resident
+// pages, many times larger.
+func (t *Tx) PutItem(it signals.Item, firstSeen time.Time) error {
+	it.Summary = ""
+	return t.dense(bucketItems).Put(key(it.SourceID, it.ID()), encodeItem(storedItem{Item: it, FirstSeen: firstSeen}))
+}
+
+// Signal reads a lead's stored signal for story; found is false when there
+// is none.
+func (t *Tx) Signal(leadKey, story string) (s signals.Signal, found bool, err error) {
+	t.read()
+	k := key(leadKey, story)
+	v := t.tx.Bucket(bucketSignals).Get(k)
+	if v == nil {
+		return s, false, nil
+	}
+	return s, true, decodeSignal(k, v, &s)
+}
+
+// PutSignal stores a signal under its lead (watch list and company) and
+// story id. Its first outlet is its own source and URL.
+func (t *Tx) PutSignal(s signals.Signal) error {
+	lk := signals.LeadKey(s.Watchlist, s.Company)
+	if err := t.dense(bucketSignals).Put(key(lk, s.ID), encodeSignal(s)); err != nil {
+		return err
+	}
+	t.noteStory(lk, s)
+	return nil
+}
+
+// LeadSignals reads a lead's stored signals, in story id order.
+func (t *Tx) LeadSignals(leadKey string) ([]signals.Signal, error) {
+	var out []signals.Signal
+	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
+		var s signals.Signal
+		if err := decodeSignal(k, v, &s); err != nil {
+			return err
+		}
+		out = append(out, s)
+		return nil
+	})
+	return out, err
+}
+
+// storyBriefs reads what the same-story test needs of a lead's stored
+// signals, in story id order: it decodes only a prefix of each record.
+func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {
+	out := []storyBrief{}
+	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
+		sb, err := decodeStoryBrief(k, v)
+		out = append(out, sb)
+		return err
+	})
+	return out, err
+}
+
+func (t *Tx) scan(bucket, prefix []byte, fn func(k, v []byte) error) error {
+	c := t.tx.Bucket(bucket).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		t.read()
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Lead reads a lead's record; found is false before its first scoring.
+func (t *Tx) Lead(leadKey string) (l signals.Lead, found bool, err error) {
+	t.read()
+	v := t.tx.Bucket(bucketLeads).Get([]byte(leadKey))
+	if v == nil {
+		return l, false, nil
+	}
+	l, err = decodeLead([]byte(leadKey), v, func(story string) string { return t.storyTitle(leadKey, story) })
+	return l, true, err
+}
+
+// storyTitle reads a stored signal's title ("" when there is none).
+func (t *Tx) storyTitle(leadKey, story string) string {
+	t.read()
+	k := key(leadKey, story)
+	v := t.tx.Bucket(bucketSignals).Get(k)
+	if v == nil {
+		return ""
+	}
+	sb, _ := decodeStoryBrief(k, v)
+	return sb.Title
+}
+
+// PutLead stores a lead's record, scored from sigs (its stored signals,
+// whose titles its explanation refers to), and its score as the history
+// point of day (YYYY-MM-DD in the config's zone; see Day).
+func (t *Tx) PutLead(l signals.Lead, sigs []signals.Signal, day string) error {
+	lk := l.Key()
+	if err := t.tx.Bucket(bucketLeads).Put([]byte(lk), encodeLead(l, sigs)); err != nil {
+		return err
+	}
+	return t.dense(bucketHistory).Put(key(lk, day), appendTenths(nil, l.Score))
+}
+
+// Day is t's date in loc (UTC when nil): history and the day marks are
+// kept by the config's days.
+func Day(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(time.DateOnly)
+}
+
+// Digested reports whether the rep was sent the lead's story in a digest.
+func (t *Tx) Digested(rep, leadKey, story string) bool {
+	t.read()
+	return t.tx.Bucket(bucketDigestLog).Get(key(rep, leadKey, story)) != nil
+}
+
+// MarkDigested records that a digest queued at sent carried the lead's
+// story to the rep.
+func (t *Tx) MarkDigested(rep, leadKey, story string, sent time.Time) error {
+	return t.tx.Bucket(bucketDigestLog).Put(key(rep, leadKey, story), appendUnix(nil, sent))
+}
+
+// Marks in the meta bucket: what the last full rescore was for, and the
+// day of the last source report queued.
+var (
+	keyScored    = []byte("scored")
+	keyReportDay = []byte("report_day")
+)
+
+// ScoredMark is what the last full rescore recorded (SetScoredMark).
+func (t *Tx) ScoredMark() string { return string(t.tx.Bucket(bucketMeta).Get(keyScored)) }
+
+// SetScoredMark records what a full rescore was for.
+func (t *Tx) SetScoredMark(mark string) error {
+	return t.tx.Bucket(bucketMeta).Put(keyScored, []byte(mark))
+}
+
+// ReportDay is the day the last source report was queued.
+func (t *Tx) ReportDay() string { return string(t.tx.Bucket(bucketMeta).Get(keyReportDay)) }
+
+// SetReportDay records the day a source report was queued.
+func (t *Tx) SetReportDay(day string) error {
+	return t.tx.Bucket(bucketMeta).Put(keyReportDay, []byte(day))
+}

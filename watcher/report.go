@@ -1,0 +1,96 @@
+package watcher
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
+)
+
+// ReportFailingFor is how long a source must have gone without a success
+// before the admins hear of it: one bad night of a news site is not news.
+const ReportFailingFor = 24 * time.Hour
+
+// SourceReport lists the plan's sources failing for over ReportFailingFor
+// and the outbox messages marked failed: the admins' daily notice. A
+// source that never succeeded is listed as soon as it fails: there is no
+// start to measure from, and a source that never worked is a
+// configuration mistake worth hearing of.
+func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
+	cfg := w.Plan().Config()
+	r := signals.SourceReport{At: now, Admins: cfg.Admins, Timezone: cfg.Timezone}
+	srcs, err := w.Sources(true)
+	if err != nil {
+		return r, fmt.Errorf("source report: %w", err)
+	}
+	for _, s := range srcs {
+		st := s.State
+		if !st.LastSuccess.IsZero() && now.Sub(st.LastSuccess) < ReportFailingFor {
+			continue
+		}
+		r.Sources = append(r.Sources, signals.FailingSource{
+			ID: s.ID, Kind: string(s.Kind), URL: s.URL, Failures: st.Failures,
+			LastSuccess: st.LastSuccess, LastAttempt: st.LastAttempt, LastError: st.LastError, ErrorKind: string(st.ErrorKind),
+		})
+	}
+	entries, err := w.outbox()
+	if err != nil {
+		return r, fmt.Errorf("source report: %w", err)
+	}
+	for _, e := range entries {
+		if e.Status != store.StatusFailed {
+			continue
+		}
+		r.Failed = append(r.Failed, signals.FailedMessage{
+			ID: e.ID, Kind: e.Message.Kind, Rep: e.Message.Rep, To: e.Message.To, Subject: e.Message.Subject,
+			Attempts: e.Attempts, Created: e.Created, LastError: e.LastError,
+		})
+	}
+	return r, nil
+}
+
+// QueueSourceReport puts the admins' notice in the outbox, at most once a
+// day (in the config's zone, so a restart or a second `veille digest
+// --send` the same day does not mail the admins twice) and only when
+// something is wrong; it reports whether it queued one.
+func (w *Watcher) QueueSourceReport(now time.Time) (bool, error) {
+	r, err := w.SourceReport(now)
+	if err != nil {
+		return false, err
+	}
+	if r.Empty() || len(r.Admins) == 0 {
+		return false, nil
+	}
+	cfg := w.Plan().Config()
+	day := store.Day(now, cfg.Location)
+	var done bool
+	if err := w.Store.View(func(tx *store.Tx) error {
+		done = tx.ReportDay() == day
+		return nil
+	}); err != nil || done {
+		return false, err
+	}
+	m, err := w.opts.Renderer.SourceReport(r, cfg.Digest.Language)
+	if err != nil {
+		return false, err
+	}
+	err = w.Store.Update(func(tx *store.Tx) error {
+		if tx.ReportDay() == day {
+			done = true
+			return nil
+		}
+		if _, err := tx.Enqueue(m, now); err != nil {
+			return err
+		}
+		return tx.SetReportDay(day)
+	})
+	if err != nil {
+		return false, fmt.Errorf("queue source report in %s: %w", w.Store.Path(), err)
+	}
+	if done {
+		return false, nil
+	}
+	w.log.Info("source report queued", "sources", len(r.Sources), "failed_messages", len(r.Failed))
+	return true, nil
+}

@@ -1,9 +1,0 @@
-//go:build !linux
-
-package watcher
-
-import bolt "go.etcd.io/bbolt"
-
-// dropResident is Linux-only (madvise); elsewhere the pages the freelist
-// rebuild touched stay resident until the kernel reclaims them.
-func dropResident(*bolt.DB) {}
