@@ -506,3 +506,39 @@ func TestLoadManyProblems(t *testing.T) {
 		t.Errorf("alias bomb: problems %q, want the aliases refused", got)
 	}
 }
+
+// TestLoadSizeLimit checks that a config or a CSV over 16 MiB is refused
+// with a message saying so, before it is decoded.
+func TestLoadSizeLimit(t *testing.T) {
+	big := func(t *testing.T, name string) {
+		t.Helper()
+		// A sparse file: the size is real, the disk and the test stay small.
+		if err := os.Truncate(name, maxFileSize+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("config", func(t *testing.T) {
+		writeFiles(t, map[string]string{"veille.yaml": minimal})
+		big(t, "veille.yaml")
+		_, err := Load("veille.yaml", Options{})
+		sameLines(t, problemLines(t, err), []string{"veille.yaml: larger than 16 MiB: is this a veille config?"})
+	})
+	t.Run("prospects csv", func(t *testing.T) {
+		writeFiles(t, map[string]string{
+			"veille.yaml":   strings.Replace(minimal, "    prospects:\n      - name: Breizh Conserves\n", "    prospects_csv: prospects.csv\n", 1),
+			"prospects.csv": "name\nBreizh Conserves\n",
+		})
+		big(t, "prospects.csv")
+		_, err := Load("veille.yaml", Options{})
+		lines := problemLines(t, err)
+		if len(lines) != 1 || !strings.HasSuffix(lines[0], "larger than 16 MiB: is this a prospects CSV?") {
+			t.Errorf("problems %q, want one saying the CSV is larger than 16 MiB", lines)
+		}
+	})
+	t.Run("just under the limit is read", func(t *testing.T) {
+		writeFiles(t, map[string]string{"veille.yaml": minimal + strings.Repeat("#", maxFileSize-len(minimal)-1) + "\n"})
+		if _, err := Load("veille.yaml", Options{}); err != nil {
+			t.Errorf("a %d-byte config: %v", maxFileSize, err)
+		}
+	})
+}
