@@ -24,7 +24,7 @@ const maxListed = 5
 func ExtractChanges(r io.Reader, contentType string, pageURL string, selector string) ([]string, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("read page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	texts, _, err := extractChanges(body, contentType, pageURL, selector)
 	return texts, err
@@ -33,14 +33,14 @@ func ExtractChanges(r io.Reader, contentType string, pageURL string, selector st
 // extractChanges returns the selected texts and the page's language.
 func extractChanges(body []byte, contentType, pageURL, selector string) ([]string, string, error) {
 	if strings.TrimSpace(selector) == "" {
-		return nil, "", fmt.Errorf("page %s: change mode: no select selector", pageURL)
+		return nil, "", fmt.Errorf("page %s: change mode: no select selector", signals.RedactURL(pageURL))
 	}
 	fld, err := compileField(selector)
 	if err != nil {
-		return nil, "", fmt.Errorf("page %s: %w", pageURL, err)
+		return nil, "", fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	if fld.sel == nil {
-		return nil, "", fmt.Errorf("page %s: change mode: selector %q selects no element", pageURL, selector)
+		return nil, "", fmt.Errorf("page %s: change mode: selector %q selects no element", signals.RedactURL(pageURL), selector)
 	}
 	doc, _, err := loadHTML(body, contentType, pageURL)
 	if err != nil {

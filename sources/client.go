@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 var (
@@ -73,18 +75,18 @@ func (t routingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 func checkRedirect(private func(netip.AddrPort) bool) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-			return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), errUnsupportedScheme)
+			return fmt.Errorf("redirect to %s: %w", signals.RedactURL(req.URL.String()), errUnsupportedScheme)
 		}
 		for _, v := range via {
 			if v.URL.String() == req.URL.String() {
-				return fmt.Errorf("%w at %s", errRedirectLoop, req.URL.Redacted())
+				return fmt.Errorf("%w at %s", errRedirectLoop, signals.RedactURL(req.URL.String()))
 			}
 		}
 		if len(via) > maxRedirects {
 			return errTooManyRedirects
 		}
 		if !allowsPrivate(req.Context()) && literalIsPrivate(req.URL.Host, schemePort(req.URL.Scheme), private) {
-			return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), errPrivateAddress)
+			return fmt.Errorf("redirect to %s: %w", signals.RedactURL(req.URL.String()), errPrivateAddress)
 		}
 		return nil
 	}

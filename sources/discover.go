@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // feedPaths are where sites commonly serve their feed, tried when the home
@@ -25,7 +27,7 @@ const maxAlternates = 3
 func DiscoverFeeds(r io.Reader, contentType string, pageURL string) ([]string, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("read page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	return discoverFeeds(body, contentType, pageURL)
 }

@@ -71,7 +71,7 @@ func newFeedDecoder() *feedDecoder {
 func ParseFeed(r io.Reader, contentType string, feedURL string) ([]signals.Item, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read feed %s: %w", feedURL, err)
+		return nil, fmt.Errorf("read feed %s: %w", signals.RedactURL(feedURL), err)
 	}
 	items, _, err := newFeedDecoder().decode(body, contentType, feedURL, time.Now(), nil)
 	return items, err
@@ -83,7 +83,7 @@ func ParseFeed(r io.Reader, contentType string, feedURL string) ([]signals.Item,
 func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.Time, known []uint64) ([]signals.Item, []uint64, error) {
 	base, err := url.Parse(feedURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parse feed %s: %w", signals.RedactURL(feedURL), err)
 	}
 	feed, err := d.parse(body)
 	if err != nil && !utf8.Valid(body) && declaresUTF8OrNothing(body) {
@@ -96,9 +96,9 @@ func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.
 	}
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) || looksLikeHTML(body) {
-			return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, errNotFeed)
+			return nil, nil, fmt.Errorf("parse feed %s: %w", signals.RedactURL(feedURL), errNotFeed)
 		}
-		return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parse feed %s: %w", signals.RedactURL(feedURL), err)
 	}
 	lang := langTag(feed.Language)
 	items := make([]signals.Item, 0, len(feed.Items))

@@ -80,7 +80,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src Source, st State) (Result, Stat
 	}
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return Result{}, st, fmt.Errorf("fetch %s: %w", src.URL, ctx.Err())
+			return Result{}, st, fmt.Errorf("fetch %s: %w", signals.RedactURL(src.URL), ctx.Err())
 		}
 		// Validators of a response we could not use would turn the next
 		// try into a 304 that hides the failure.

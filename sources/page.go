@@ -53,7 +53,7 @@ func compilePageSpec(spec PageSpec) (pageSpec, error) {
 func ParsePage(r io.Reader, contentType string, pageURL string, spec PageSpec) ([]signals.Item, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("read page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	return parsePage(body, contentType, pageURL, spec, time.Now())
 }
@@ -61,7 +61,7 @@ func ParsePage(r io.Reader, contentType string, pageURL string, spec PageSpec) (
 func parsePage(body []byte, contentType, pageURL string, spec PageSpec, now time.Time) ([]signals.Item, error) {
 	ps, err := compilePageSpec(spec)
 	if err != nil {
-		return nil, fmt.Errorf("page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	doc, base, err := loadHTML(body, contentType, pageURL)
 	if err != nil {
@@ -100,11 +100,11 @@ func parsePage(body []byte, contentType, pageURL string, spec PageSpec, now time
 func loadHTML(body []byte, contentType, pageURL string) (*goquery.Document, *url.URL, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("page %s: %w", pageURL, err)
+		return nil, nil, fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	doc, err := goquery.NewDocumentFromReader(decodeHTML(body, contentType))
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse page %s: %w", pageURL, err)
+		return nil, nil, fmt.Errorf("parse page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
 		if b, err := url.Parse(strings.TrimSpace(href)); err == nil {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/temoto/robotstxt"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // robotsToken is the product token robots.txt groups are matched against
@@ -69,7 +71,7 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 			// so the next try asks again (robotstxt's FindGroup would
 			// allow everything here).
 			return &FetchError{Kind: ErrRobots, URL: pageURL, Status: d.status,
-				Err: fmt.Errorf("%s answered %d: crawling disallowed until it recovers", robotsURL, d.status)}
+				Err: fmt.Errorf("%s answered %d: crawling disallowed until it recovers", signals.RedactURL(robotsURL), d.status)}
 		}
 		data, err := robotstxt.FromStatusAndBytes(d.status, d.body)
 		if err != nil {

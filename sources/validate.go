@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // Validate reports what is wrong with a configured source before any fetch:
@@ -14,7 +16,7 @@ import (
 func Validate(src Source) error {
 	var errs []error
 	if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		errs = append(errs, fmt.Errorf("url %q: must be an absolute http or https url", src.URL))
+		errs = append(errs, fmt.Errorf("url %q: must be an absolute http or https url", signals.RedactURL(src.URL)))
 	}
 	switch src.Kind {
 	case KindFeed, KindSite:
@@ -34,7 +36,7 @@ func Validate(src Source) error {
 		errs = append(errs, fmt.Errorf("unknown kind %q", src.Kind))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("source %s: %w", src.URL, err)
+		return fmt.Errorf("source %s: %w", signals.RedactURL(src.URL), err)
 	}
 	return nil
 }

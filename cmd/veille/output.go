@@ -141,7 +141,11 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 	case "json":
 		out := make([]signalJSON, 0, len(sigs))
 		for _, s := range sigs {
-			j := signalJSON{Company: s.Company, Watchlist: s.Watchlist, Title: s.Title, URL: s.URL, Source: s.Source, Sources: s.Sources,
+			var refs []signals.SourceRef // the source is a configured URL, maybe with credentials
+			for _, r := range s.Sources {
+				refs = append(refs, signals.SourceRef{Source: signals.RedactURL(r.Source), URL: r.URL})
+			}
+			j := signalJSON{Company: s.Company, Watchlist: s.Watchlist, Title: s.Title, URL: s.URL, Source: signals.RedactURL(s.Source), Sources: refs,
 				FirstSeenAt: s.FirstSeen, Labels: s.Labels, Evidence: s.Evidence, Points: s.Points}
 			if !s.Published.IsZero() {
 				p := s.Published
@@ -174,15 +178,21 @@ func printSources(w io.Writer, srcs []watcher.SourceView, format string) error {
 	if err := checkFormat(format, "table", "json"); err != nil {
 		return err
 	}
+	// A source URL may carry credentials (user:password@, ?token=): they
+	// are redacted, in the errors stored before redaction existed too.
+	redacted := make([]watcher.SourceView, len(srcs))
+	for i, s := range srcs {
+		s.URL = signals.RedactURL(s.URL)
+		s.State.FeedURL = signals.RedactURL(s.State.FeedURL)
+		s.State.LastError = signals.RedactText(s.State.LastError)
+		redacted[i] = s
+	}
 	if format == "json" {
-		if srcs == nil {
-			srcs = []watcher.SourceView{}
-		}
-		return writeJSON(w, srcs)
+		return writeJSON(w, redacted)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tURL\tLAST SUCCESS\tFAILURES\tNEXT TRY\tLAST ERROR")
-	for _, s := range srcs {
+	for _, s := range redacted {
 		errText := "-"
 		if s.State.Failures > 0 {
 			errText = fmt.Sprintf("[%s] %s", s.State.ErrorKind, s.State.LastError)
