@@ -542,3 +542,34 @@ func TestLoadSizeLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestFetchLimitsAndPrivateRanges checks fetch.max_items and
+// fetch.allow_private: defaults, the ranges read, and each bad entry
+// reported at its own line.
+func TestFetchLimitsAndPrivateRanges(t *testing.T) {
+	writeFiles(t, map[string]string{"veille.yaml": minimal + "fetch:\n  max_items: 40\n  allow_private:\n    - 10.20.0.0/16\n    - 192.168.1.10\n    - fd00::1/8\n"})
+	c, err := Load("veille.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Fetch.AllowPrivatePrefixes() {
+		got = append(got, p.String())
+	}
+	if c.Fetch.MaxItems != 40 || strings.Join(got, " ") != "10.20.0.0/16 192.168.1.10/32 fd00::/8" {
+		t.Errorf("max_items %d, allow_private %q", c.Fetch.MaxItems, got)
+	}
+
+	writeFiles(t, map[string]string{"veille.yaml": minimal})
+	if c, err := Load("veille.yaml", Options{}); err != nil || c.Fetch.MaxItems != DefaultMaxItems || len(c.Fetch.AllowPrivatePrefixes()) != 0 {
+		t.Errorf("defaults: %v, max_items %d; want %d and no private range", err, c.Fetch.MaxItems, DefaultMaxItems)
+	}
+
+	writeFiles(t, map[string]string{"veille.yaml": minimal + "fetch:\n  max_items: 0\n  allow_private:\n    - 10.20.0.0/16\n    - intranet.local\n    - 10.0.0.0/33\n"})
+	_, err = Load("veille.yaml", Options{})
+	sameLines(t, problemLines(t, err), []string{
+		`veille.yaml:12: fetch.max_items: must be at least 1`,
+		`veille.yaml:15: fetch.allow_private[1]: "intranet.local" is not a CIDR range nor an IP address (e.g. 10.20.0.0/16, fd00::/8, 192.168.1.10)`,
+		`veille.yaml:16: fetch.allow_private[2]: "10.0.0.0/33" is not a CIDR range nor an IP address (e.g. 10.20.0.0/16, fd00::/8, 192.168.1.10)`,
+	})
+}

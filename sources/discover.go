@@ -90,7 +90,7 @@ func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *State) (Res
 	if err != nil {
 		return resultOf(home), err
 	}
-	if items, ferr := f.decodeFeed(siteURL, home, st); ferr == nil {
+	if items, ferr := f.decodeFeed(ctx, siteURL, home, st); ferr == nil {
 		st.FeedURL = siteURL
 		st.ETag, st.LastModified = home.header.Get("ETag"), home.header.Get("Last-Modified")
 		return Result{Items: items, Status: home.status}, nil
@@ -105,7 +105,7 @@ func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *State) (Res
 			err = f.statusError(c, d)
 		}
 		if err == nil {
-			items, derr := f.decodeFeed(c, d, st)
+			items, derr := f.decodeFeed(ctx, c, d, st)
 			if derr == nil {
 				st.FeedURL = c
 				st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")
