@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strings"
 )
@@ -35,4 +36,25 @@ func (c *Config) RepByID(id string) (Rep, bool) {
 // "agro.csv:5", for messages and `veille check`.
 func (p Prospect) Where() string {
 	return p.origin.String()
+}
+
+// AllowPrivatePrefixes returns fetch.allow_private as ranges; a single
+// address is a range of one. Load has refused the entries that do not parse.
+func (f Fetch) AllowPrivatePrefixes() []netip.Prefix {
+	var out []netip.Prefix
+	for _, r := range f.AllowPrivate {
+		if p, err := parsePrefix(r); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	return p.Masked(), err
 }

@@ -35,6 +35,11 @@ type Fetch struct {
 	PerHostInterval Duration `yaml:"per_host_interval"`
 	Robots          *bool    `yaml:"robots"` // nil → true after defaults
 	Contact         string   `yaml:"contact"`
+	MaxItems        int      `yaml:"max_items"` // items kept per fetched feed or page, the newest
+	// AllowPrivate lists the private ranges (CIDR, or single addresses)
+	// that URLs found in content (redirects, autodiscovered feeds) may
+	// reach from a source configured on a public address.
+	AllowPrivate []string `yaml:"allow_private"`
 }
 
 type SMTP struct {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -21,7 +20,7 @@ func (c *Config) loadCSVs() []Problem {
 		if w.ProspectsCSV == "" {
 			continue
 		}
-		data, err := os.ReadFile(w.ProspectsCSV)
+		data, err := readCapped(w.ProspectsCSV, "a prospects CSV")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

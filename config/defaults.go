@@ -13,6 +13,7 @@ const (
 	DefaultPoll            = "*/30 * * * *"
 	DefaultFetchTimeout    = 30 * time.Second
 	DefaultMaxBody         = 8 << 20
+	DefaultMaxItems        = 500
 	DefaultConcurrency     = 16
 	DefaultPerHostInterval = time.Second
 	DefaultSMTPPort        = 587
@@ -64,6 +65,7 @@ func (c *Config) applyDefaults() {
 		c.Fetch.MaxBody = DefaultMaxBody
 	}
 	num(&c.Fetch.Concurrency, "fetch.concurrency", DefaultConcurrency)
+	num(&c.Fetch.MaxItems, "fetch.max_items", DefaultMaxItems)
 	dur(&c.Fetch.PerHostInterval, "fetch.per_host_interval", DefaultPerHostInterval)
 	if c.Fetch.Robots == nil {
 		robots := true

@@ -33,8 +33,9 @@ func TestMarshalRoundTrip(t *testing.T) {
 		Listen:    "",
 		Poll:      "*/15 * * * *",
 		Fetch: Fetch{
-			Timeout: Duration(20 * time.Second), MaxBody: 3 << 20, Concurrency: 4,
+			Timeout: Duration(20 * time.Second), MaxBody: 3 << 20, Concurrency: 4, MaxItems: 200,
 			PerHostInterval: 0, Robots: &no, Contact: "ops@example.com",
+			AllowPrivate: []string{"10.20.0.0/16"},
 		},
 		SMTP: SMTP{
 			Host: "smtp.example.com", Port: 2525, TLS: "tls", AllowInsecure: true,

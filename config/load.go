@@ -80,7 +80,7 @@ type origin struct {
 // expands ${NAME} references, fills defaults, and validates the result. On
 // any problem it returns Errors listing all of them.
 func Load(path string, opts Options) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readCapped(path, "a veille config")
 	if err != nil {
 		return nil, Errors{{File: path, Msg: readError(err)}}
 	}
@@ -105,7 +105,44 @@ func Load(path string, opts Options) (*Config, error) {
 	return c, nil
 }
 
+// maxFileSize caps the config and CSV files: decoding costs several times
+// a file's size in memory, and no real config or watch list comes near it.
+const maxFileSize = 16 << 20
+
+// errTooLarge is a file over maxFileSize; its text is the whole message.
+type errTooLarge struct{ what string }
+
+func (e errTooLarge) Error() string {
+	return fmt.Sprintf("larger than %d MiB: is this %s?", maxFileSize>>20, e.what)
+}
+
+// readCapped reads path whole unless it holds more than maxFileSize bytes;
+// what names the expected content for the error.
+func readCapped(path, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > maxFileSize {
+		return nil, errTooLarge{what}
+	}
+	// Not a regular file (a pipe) or growing: the limit holds while reading.
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileSize {
+		return nil, errTooLarge{what}
+	}
+	return data, nil
+}
+
 func readError(err error) string {
+	var tl errTooLarge
+	if errors.As(err, &tl) {
+		return tl.Error()
+	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		err = pe.Err

@@ -506,3 +506,70 @@ func TestLoadManyProblems(t *testing.T) {
 		t.Errorf("alias bomb: problems %q, want the aliases refused", got)
 	}
 }
+
+// TestLoadSizeLimit checks that a config or a CSV over 16 MiB is refused
+// with a message saying so, before it is decoded.
+func TestLoadSizeLimit(t *testing.T) {
+	big := func(t *testing.T, name string) {
+		t.Helper()
+		// A sparse file: the size is real, the disk and the test stay small.
+		if err := os.Truncate(name, maxFileSize+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("config", func(t *testing.T) {
+		writeFiles(t, map[string]string{"veille.yaml": minimal})
+		big(t, "veille.yaml")
+		_, err := Load("veille.yaml", Options{})
+		sameLines(t, problemLines(t, err), []string{"veille.yaml: larger than 16 MiB: is this a veille config?"})
+	})
+	t.Run("prospects csv", func(t *testing.T) {
+		writeFiles(t, map[string]string{
+			"veille.yaml":   strings.Replace(minimal, "    prospects:\n      - name: Breizh Conserves\n", "    prospects_csv: prospects.csv\n", 1),
+			"prospects.csv": "name\nBreizh Conserves\n",
+		})
+		big(t, "prospects.csv")
+		_, err := Load("veille.yaml", Options{})
+		lines := problemLines(t, err)
+		if len(lines) != 1 || !strings.HasSuffix(lines[0], "larger than 16 MiB: is this a prospects CSV?") {
+			t.Errorf("problems %q, want one saying the CSV is larger than 16 MiB", lines)
+		}
+	})
+	t.Run("just under the limit is read", func(t *testing.T) {
+		writeFiles(t, map[string]string{"veille.yaml": minimal + strings.Repeat("#", maxFileSize-len(minimal)-1) + "\n"})
+		if _, err := Load("veille.yaml", Options{}); err != nil {
+			t.Errorf("a %d-byte config: %v", maxFileSize, err)
+		}
+	})
+}
+
+// TestFetchLimitsAndPrivateRanges checks fetch.max_items and
+// fetch.allow_private: defaults, the ranges read, and each bad entry
+// reported at its own line.
+func TestFetchLimitsAndPrivateRanges(t *testing.T) {
+	writeFiles(t, map[string]string{"veille.yaml": minimal + "fetch:\n  max_items: 40\n  allow_private:\n    - 10.20.0.0/16\n    - 192.168.1.10\n    - fd00::1/8\n"})
+	c, err := Load("veille.yaml", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.Fetch.AllowPrivatePrefixes() {
+		got = append(got, p.String())
+	}
+	if c.Fetch.MaxItems != 40 || strings.Join(got, " ") != "10.20.0.0/16 192.168.1.10/32 fd00::/8" {
+		t.Errorf("max_items %d, allow_private %q", c.Fetch.MaxItems, got)
+	}
+
+	writeFiles(t, map[string]string{"veille.yaml": minimal})
+	if c, err := Load("veille.yaml", Options{}); err != nil || c.Fetch.MaxItems != DefaultMaxItems || len(c.Fetch.AllowPrivatePrefixes()) != 0 {
+		t.Errorf("defaults: %v, max_items %d; want %d and no private range", err, c.Fetch.MaxItems, DefaultMaxItems)
+	}
+
+	writeFiles(t, map[string]string{"veille.yaml": minimal + "fetch:\n  max_items: 0\n  allow_private:\n    - 10.20.0.0/16\n    - intranet.local\n    - 10.0.0.0/33\n"})
+	_, err = Load("veille.yaml", Options{})
+	sameLines(t, problemLines(t, err), []string{
+		`veille.yaml:12: fetch.max_items: must be at least 1`,
+		`veille.yaml:15: fetch.allow_private[1]: "intranet.local" is not a CIDR range nor an IP address (e.g. 10.20.0.0/16, fd00::/8, 192.168.1.10)`,
+		`veille.yaml:16: fetch.allow_private[2]: "10.0.0.0/33" is not a CIDR range nor an IP address (e.g. 10.20.0.0/16, fd00::/8, 192.168.1.10)`,
+	})
+}

@@ -102,6 +102,14 @@ func (v *validator) fetch() {
 	if f.PerHostInterval < 0 {
 		v.at("fetch.per_host_interval", "must not be negative")
 	}
+	if f.MaxItems < 1 {
+		v.at("fetch.max_items", "must be at least 1")
+	}
+	for i, r := range f.AllowPrivate {
+		if _, err := parsePrefix(r); err != nil {
+			v.at(fmt.Sprintf("fetch.allow_private[%d]", i), "%q is not a CIDR range nor an IP address (e.g. 10.20.0.0/16, fd00::/8, 192.168.1.10)", r)
+		}
+	}
 }
 
 func (v *validator) smtp() {

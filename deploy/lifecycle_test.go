@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -76,8 +77,8 @@ func waitHealthy(t *testing.T, bin string, probe []string, logs *syncBuffer) {
 			return
 		}
 		var ee *exec.ExitError
-		if errors.As(err, &ee) && ee.ExitCode() == 2 {
-			t.Fatalf("probe %q: a wrong command line (exit 2): %s", probe, out)
+		if errors.As(err, &ee) && ee.ExitCode() == exitUsage {
+			t.Fatalf("probe %q: a wrong command line (exit %d): %s", probe, exitUsage, out)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("probe %q still failing after 30 s: %v\n%s\ndaemon log:\n%s", probe, err, out, logs.String())
@@ -167,6 +168,71 @@ func TestContainerLifecycle(t *testing.T) {
 		var rec map[string]any
 		if err := json.Unmarshal([]byte(l), &rec); err != nil || rec["msg"] == nil || rec["level"] == nil {
 			t.Errorf("log line is not a JSON record with level and msg: %q", l)
+		}
+	}
+}
+
+// exitUsage is veille's exit code for a wrong command line (EX_USAGE).
+const exitUsage = 64
+
+// restarts says whether systemd restarts the unit after its main process
+// exits with code: Restart=on-failure (or always) restarts on any non-zero
+// code, except those RestartPreventExitStatus lists.
+func (u unitFile) restarts(t *testing.T, code int) bool {
+	t.Helper()
+	if r := u.last("Restart"); r != "on-failure" && r != "always" {
+		return false
+	}
+	for _, v := range u["RestartPreventExitStatus"] {
+		for _, f := range strings.Fields(v) {
+			if f == strconv.Itoa(code) {
+				return false
+			}
+		}
+	}
+	return code != 0
+}
+
+// TestUnitRestartsAfterCrash runs the real binary into the exits systemd
+// must tell apart: a wrong command line is final, while a Go runtime crash
+// (SIGQUIT makes the runtime dump its goroutines and exit 2, as a fatal
+// error does) and an invalid config are restarted.
+func TestUnitRestartsAfterCrash(t *testing.T) {
+	_, u := readUnit(t)
+	bin := testbin.Veille(t)
+	exitOf := func(err error) int {
+		var ee *exec.ExitError
+		if err == nil {
+			return 0
+		}
+		if !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		return ee.ExitCode()
+	}
+
+	if code := exitOf(exec.Command(bin, "run", "--no-such-flag").Run()); code != exitUsage || u.restarts(t, code) {
+		t.Errorf("wrong command line: exit %d, restarted %v; want %d, not restarted", code, u.restarts(t, code), exitUsage)
+	}
+
+	cfg := daemonConfig(t)
+	var logs syncBuffer
+	cmd := exec.Command(bin, withConfig(u.execStartArgs(t), cfg)...)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitHealthy(t, bin, []string{"health", "-c", cfg}, &logs)
+	if err := cmd.Process.Signal(syscall.SIGQUIT); err != nil {
+		t.Fatal(err)
+	}
+	if code := exitOf(cmd.Wait()); code != 2 || !u.restarts(t, code) {
+		t.Errorf("runtime crash: exit %d, restarted %v; want 2, restarted\n%s", code, u.restarts(t, code), logs.String())
+	}
+
+	for _, code := range []int{1, 70} {
+		if !u.restarts(t, code) {
+			t.Errorf("exit %d (failure, recovered panic) is not restarted", code)
 		}
 	}
 }

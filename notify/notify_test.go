@@ -206,3 +206,51 @@ func TestNewSenderRefusesPlaintextToRemoteHost(t *testing.T) {
 		t.Fatalf("allow_insecure refused: %v", err)
 	}
 }
+
+// TestMessageIDIsRFC5322 checks that digest and alert ids are msg-ids a
+// strict parser reads whole: dot-atoms on both sides, so no ':' from the
+// alert's timestamp nor a space from a rep id.
+func TestMessageIDIsRFC5322(t *testing.T) {
+	atext := func(r rune) bool {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r)
+	}
+	dotAtom := func(s string) bool {
+		for _, part := range strings.Split(s, ".") {
+			if part == "" || strings.IndexFunc(part, func(r rune) bool { return !atext(r) }) >= 0 {
+				return false
+			}
+		}
+		return true
+	}
+	for _, tc := range []struct{ name, domain, rep string }{
+		{"plain", "", "alice"},
+		{"rep id with a colon and a space", "", "sales:alice martin"},
+		{"domain with a port", "mail.example.com:25", "alice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewRenderer(Options{From: "Veille <veille@example.com>", Domain: tc.domain})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := sampleDigest("fr", "Breizh Conserves lève 12 M€", "https://ouest-eco.example/a")
+			d.Rep.ID = tc.rep
+			digest, derr := r.Digest(d)
+			alert, aerr := r.Alerts(signals.Alerts{Rep: d.Rep, At: d.At, Leads: d.Leads})
+			if derr != nil || aerr != nil {
+				t.Fatal(derr, aerr)
+			}
+			for _, m := range []signals.Message{digest, alert} {
+				id, ok := strings.CutPrefix(m.MessageID, "<")
+				id, ok2 := strings.CutSuffix(id, ">")
+				left, right, ok3 := strings.Cut(id, "@")
+				if !ok || !ok2 || !ok3 || !dotAtom(left) || !dotAtom(right) {
+					t.Errorf("%s Message-ID %q is not dot-atom@dot-atom", m.Kind, m.MessageID)
+				}
+				hdr, _, _ := parts(t, m.EML)
+				if hdr.Get("Message-Id") != m.MessageID {
+					t.Errorf("%s header Message-Id %q, want %q", m.Kind, hdr.Get("Message-Id"), m.MessageID)
+				}
+			}
+		})
+	}
+}

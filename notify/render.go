@@ -117,7 +117,7 @@ func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
 		n += len(dl.New)
 		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
 	}
-	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format(time.RFC3339), a.Leads), a.At, v)
+	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format("20060102T150405Z"), a.Leads), a.At, v)
 }
 
 // idSeed makes the Message-ID depend on what the message carries, so the
@@ -170,10 +170,7 @@ func (r *Renderer) build(kind, repID string, to []recipient, subject, seed strin
 	}
 	subject = headerSafe(subject)
 	m.Subject(subject)
-	id := fmt.Sprintf("%s.%s@%s", kind, seed, r.opts.Domain)
-	if repID != "" {
-		id = fmt.Sprintf("%s.%s.%s@%s", kind, repID, seed, r.opts.Domain)
-	}
+	id := messageID(kind, repID, seed, r.opts.Domain)
 	m.SetMessageIDWithValue(id)
 	m.SetDateWithValue(at)
 	m.SetUserAgent("veille")
@@ -187,6 +184,46 @@ func (r *Renderer) build(kind, repID string, to []recipient, subject, seed strin
 		Kind: kind, Rep: repID, From: r.opts.From, To: addrs,
 		Subject: subject, MessageID: "<" + id + ">", EML: eml.Bytes(), HTML: html.String(),
 	}, nil
+}
+
+// messageID builds an RFC 5322 msg-id (without the angle brackets): both
+// sides are dot-atoms, so characters outside atext in a rep id or a domain
+// (a ':' from a timestamp, a space) become '-', which parsers would
+// otherwise truncate the id at.
+func messageID(kind, repID, seed, domain string) string {
+	left := kind + "." + seed
+	if repID != "" {
+		left = kind + "." + repID + "." + seed
+	}
+	right := dotAtom(domain)
+	if right == "" {
+		right = "veille.invalid"
+	}
+	return dotAtom(left) + "@" + right
+}
+
+// dotAtom maps s onto RFC 5322 dot-atom-text: atext runs joined by single
+// dots, none leading or trailing.
+func dotAtom(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '.':
+			b.WriteByte('.')
+		case r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r)):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	parts := strings.Split(b.String(), ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
 }
 
 type view struct {

@@ -107,7 +107,8 @@ func (e *Error) Temporary() bool { return e.Temp }
 func (e *Error) Unwrap() error   { return e.Err }
 
 // IsTemporary reports whether err is worth retrying: 4xx replies and
-// connection or TLS failures are; 5xx replies are not.
+// failures without a reply (connection refused or dropped, timeout, TLS)
+// are; 5xx replies are not.
 func IsTemporary(err error) bool {
 	var e *Error
 	if errors.As(err, &e) {
@@ -129,9 +130,12 @@ func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 	if err != nil {
 		return &Error{Temp: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
 	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+	if err := c.DialAndSendWithContext(ctx, msg); err != nil && !msg.IsDelivered() {
 		return &Error{Temp: temporary(err), Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
 	}
+	// Delivered: the server answered 250 to the message's data, so it has
+	// taken responsibility for it. A failing RSET or QUIT afterwards changes
+	// nothing, and reporting it would have the message sent a second time.
 	return nil
 }
 
@@ -150,13 +154,19 @@ func keepReplyTo(eml []byte, msg *mail.Msg) error {
 	return nil
 }
 
-// temporary classifies a go-mail failure: a SendError says it itself; a
-// reply during the dial (AUTH refused with 535) is permanent when 5xx; dial
-// and TLS failures carry no reply and are worth retrying.
+// temporary classifies a go-mail failure by the server's reply: 5xx is
+// permanent, 4xx temporary. A failure without a reply (refused, timeout,
+// EOF, a connection dropped after DATA) is temporary: go-mail's own IsTemp
+// only looks for a leading '4' and calls those permanent. A message go-mail
+// cannot even put in an envelope is permanent.
 func temporary(err error) bool {
 	var se *mail.SendError
 	if errors.As(err, &se) {
-		return se.IsTemp()
+		switch se.Reason {
+		case mail.ErrGetSender, mail.ErrGetRcpts, mail.ErrNoUnencoded:
+			return false
+		}
+		return se.ErrorCode() < 500
 	}
 	var te *textproto.Error
 	if errors.As(err, &te) {

@@ -55,3 +55,82 @@ func TestSendTLS(t *testing.T) {
 		})
 	}
 }
+
+// TestSendFaultMatrix checks how each way a send can fail is classified:
+// a reply decides (4xx temporary, 5xx permanent), no reply at all is
+// temporary, and a message the server answered 250 to is sent, whatever
+// happens to the connection afterwards. Delivered counts what the server
+// accepted; with the retry the outbox makes of a temporary error, each
+// message is delivered exactly once.
+func TestSendFaultMatrix(t *testing.T) {
+	r, _ := NewRenderer(Options{From: "veille@example.com"})
+	m, err := r.Digest(sampleDigest("fr", "Breizh Conserves lève 12 M€", "https://ouest-eco.example/a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 500 * time.Millisecond
+	for _, tc := range []struct {
+		name      string
+		port      func(t *testing.T) (int, *smtptest.Server)
+		sent      bool // Send returns nil
+		temporary bool // when not sent
+		delivered int  // messages the server accepted
+	}{
+		{name: "server down", port: func(t *testing.T) (int, *smtptest.Server) {
+			_, port := smtptest.FreeAddr(t)
+			return port, nil
+		}, temporary: true},
+		{name: "no banner", port: func(t *testing.T) (int, *smtptest.Server) { return smtptest.Silent(t), nil }, temporary: true},
+		{name: "4xx to RCPT", port: func(t *testing.T) (int, *smtptest.Server) {
+			s := smtptest.Start(t, "", "")
+			s.Reject(451)
+			return s.Port, s
+		}, temporary: true},
+		{name: "5xx to RCPT", port: func(t *testing.T) (int, *smtptest.Server) {
+			s := smtptest.Start(t, "", "")
+			s.Reject(550)
+			return s.Port, s
+		}, temporary: false},
+		{name: "drop after DATA", port: faulty(smtptest.FaultDropAfterData), temporary: true},
+		{name: "no reply after DATA", port: faulty(smtptest.FaultNoReplyAfterData), temporary: true},
+		{name: "250 then drop", port: faulty(smtptest.FaultDropAfterAccept), sent: true, delivered: 1},
+		{name: "well-behaved server", port: faulty(smtptest.FaultNone), sent: true, delivered: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			port, srv := tc.port(t)
+			s, err := NewSender(SMTPOptions{Host: "127.0.0.1", Port: port, TLS: "none", Timeout: timeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*timeout)
+			defer cancel()
+			err = s.Send(ctx, m)
+			delivered := 0
+			if srv != nil {
+				delivered = len(srv.Mails())
+			}
+			if delivered != tc.delivered {
+				t.Errorf("server accepted %d messages, want %d", delivered, tc.delivered)
+			}
+			if tc.sent {
+				if err != nil {
+					t.Errorf("Send: %v; want nil, the server accepted the message", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("Send: nil, want an error")
+			}
+			if IsTemporary(err) != tc.temporary {
+				t.Errorf("temporary %v, want %v (err %v)", IsTemporary(err), tc.temporary, err)
+			}
+		})
+	}
+}
+
+func faulty(f smtptest.Fault) func(t *testing.T) (int, *smtptest.Server) {
+	return func(t *testing.T) (int, *smtptest.Server) {
+		s := smtptest.Start(t, "", "", smtptest.WithFault(f))
+		return s.Port, s
+	}
+}

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"testing"
 
@@ -15,11 +16,11 @@ import (
 func BenchmarkFeedDecode(b *testing.B) {
 	body := readFixture(b, "bench_feed.xml")
 	b.Run("decode+extract", func(b *testing.B) {
-		d := newFeedDecoder()
+		d := newFeedDecoder(0)
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, _, err := d.decode(body, "application/rss+xml", "https://ouest.example/economie.rss", fixedNow, nil); err != nil {
+			if _, _, err := d.decode(context.Background(), body, "application/rss+xml", "https://ouest.example/economie.rss", fixedNow, nil); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -27,9 +28,9 @@ func BenchmarkFeedDecode(b *testing.B) {
 	// A poll of a feed that moved on by two items: the others were in its
 	// last document, and only the 2 new ones are extracted.
 	b.Run("decode+extract/all_but_2_known", func(b *testing.B) {
-		d := newFeedDecoder()
+		d := newFeedDecoder(0)
 		const feedURL = "https://ouest.example/economie.rss"
-		items, _, err := d.decode(body, "application/rss+xml", feedURL, fixedNow, nil)
+		items, _, err := d.decode(context.Background(), body, "application/rss+xml", feedURL, fixedNow, nil)
 		if err != nil || len(items) < 3 {
 			b.Fatalf("%d items, %v", len(items), err)
 		}
@@ -41,7 +42,7 @@ func BenchmarkFeedDecode(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			if items, _, err := d.decode(body, "application/rss+xml", feedURL, fixedNow, known); err != nil || len(items) != 2 {
+			if items, _, err := d.decode(context.Background(), body, "application/rss+xml", feedURL, fixedNow, known); err != nil || len(items) != 2 {
 				b.Fatalf("%d items, %v; want 2", len(items), err)
 			}
 		}
@@ -64,7 +65,7 @@ func BenchmarkParsePage(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := parsePage(body, "text/html", "https://kerloc.example/actualites/", spec, fixedNow); err != nil {
+		if _, err := parsePage(context.Background(), body, "text/html", "https://kerloc.example/actualites/", spec, fixedNow, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // trackingParams are query parameters that only track the reader; they are
@@ -19,7 +21,7 @@ var trackingParams = map[string]bool{"fbclid": true, "gclid": true, "mc_cid": tr
 func Canonical(raw string) (string, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", fmt.Errorf("canonical %q: %w", raw, err)
+		return "", fmt.Errorf("canonical %q: %s", signals.RedactURL(raw), signals.RedactText(err.Error()))
 	}
 	return canonicalURL(u)
 }
@@ -28,10 +30,10 @@ func canonicalURL(in *url.URL) (string, error) {
 	u := *in
 	u.Scheme = strings.ToLower(u.Scheme)
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("canonical %q: scheme must be http or https", in.String())
+		return "", fmt.Errorf("canonical %q: scheme must be http or https", signals.RedactURL(in.String()))
 	}
 	if u.Hostname() == "" {
-		return "", fmt.Errorf("canonical %q: no host", in.String())
+		return "", fmt.Errorf("canonical %q: no host", signals.RedactURL(in.String()))
 	}
 	u.Host = strings.ToLower(u.Host)
 	if port := u.Port(); (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {

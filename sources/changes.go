@@ -24,30 +24,37 @@ const maxListed = 5
 func ExtractChanges(r io.Reader, contentType string, pageURL string, selector string) ([]string, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("read page %s: %w", signals.RedactURL(pageURL), err)
 	}
-	texts, _, err := extractChanges(body, contentType, pageURL, selector)
+	texts, _, err := extractChanges(context.Background(), body, contentType, pageURL, selector)
 	return texts, err
 }
 
-// extractChanges returns the selected texts and the page's language.
-func extractChanges(body []byte, contentType, pageURL, selector string) ([]string, string, error) {
+// extractChanges returns the selected texts and the page's language. It
+// stops with ctx's error when ctx ends.
+func extractChanges(ctx context.Context, body []byte, contentType, pageURL, selector string) ([]string, string, error) {
 	if strings.TrimSpace(selector) == "" {
-		return nil, "", fmt.Errorf("page %s: change mode: no select selector", pageURL)
+		return nil, "", fmt.Errorf("page %s: change mode: no select selector", signals.RedactURL(pageURL))
 	}
 	fld, err := compileField(selector)
 	if err != nil {
-		return nil, "", fmt.Errorf("page %s: %w", pageURL, err)
+		return nil, "", fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	if fld.sel == nil {
-		return nil, "", fmt.Errorf("page %s: change mode: selector %q selects no element", pageURL, selector)
+		return nil, "", fmt.Errorf("page %s: change mode: selector %q selects no element", signals.RedactURL(pageURL), selector)
 	}
 	doc, _, err := loadHTML(body, contentType, pageURL)
 	if err != nil {
 		return nil, "", err
 	}
 	var texts []string
-	doc.FindMatcher(fld.sel).Each(func(_ int, s *goquery.Selection) {
+	var ctxErr error
+	doc.FindMatcher(fld.sel).EachWithBreak(func(i int, s *goquery.Selection) bool {
+		if i%ctxCheckEvery == 0 {
+			if ctxErr = ctx.Err(); ctxErr != nil {
+				return false
+			}
+		}
 		t := selectionText(s)
 		if fld.attr != "" {
 			t = foldSpace(s.AttrOr(fld.attr, ""))
@@ -55,7 +62,11 @@ func extractChanges(body []byte, contentType, pageURL, selector string) ([]strin
 		if t != "" {
 			texts = append(texts, truncateUTF8(t, 1000))
 		}
+		return true
 	})
+	if ctxErr != nil {
+		return nil, "", ctxErr
+	}
 	return texts, langTag(doc.Find("html").AttrOr("lang", "")), nil
 }
 
@@ -143,7 +154,10 @@ func (f *Fetcher) fetchChanges(ctx context.Context, src signals.Source, st *sign
 	if d.notModified {
 		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
-	texts, lang, err := extractChanges(d.body, d.contentType(), d.url.String(), src.Page.Select)
+	texts, lang, err := extractChanges(ctx, d.body, d.contentType(), d.url.String(), src.Page.Select)
+	if ctx.Err() != nil {
+		return signals.FetchResult{Status: d.status}, ctxError(src.URL, ctx)
+	}
 	if err != nil {
 		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}

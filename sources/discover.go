@@ -27,7 +27,7 @@ const maxAlternates = 3
 func DiscoverFeeds(r io.Reader, contentType string, pageURL string) ([]string, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("read page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	return discoverFeeds(body, contentType, pageURL)
 }
@@ -90,7 +90,7 @@ func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *signals.Sou
 	if err != nil {
 		return resultOf(home), err
 	}
-	if items, ferr := f.decodeFeed(siteURL, home, st); ferr == nil {
+	if items, ferr := f.decodeFeed(ctx, siteURL, home, st); ferr == nil {
 		st.FeedURL = siteURL
 		st.ETag, st.LastModified = home.header.Get("ETag"), home.header.Get("Last-Modified")
 		return signals.FetchResult{Items: items, Status: home.status}, nil
@@ -105,7 +105,7 @@ func (f *Fetcher) fetchSite(ctx context.Context, siteURL string, st *signals.Sou
 			err = f.statusError(c, d)
 		}
 		if err == nil {
-			items, derr := f.decodeFeed(c, d, st)
+			items, derr := f.decodeFeed(ctx, c, d, st)
 			if derr == nil {
 				st.FeedURL = c
 				st.ETag, st.LastModified = d.header.Get("ETag"), d.header.Get("Last-Modified")

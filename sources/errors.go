@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,11 @@ type FetchError struct {
 	Err        error
 }
 
-func (e *FetchError) Error() string { return "fetch " + e.URL + ": " + e.Err.Error() }
+// Error redacts credentials in the URL, and in the cause, which often
+// quotes the URL again (the HTTP client's errors do).
+func (e *FetchError) Error() string {
+	return "fetch " + signals.RedactURL(e.URL) + ": " + signals.RedactText(e.Err.Error())
+}
 func (e *FetchError) Unwrap() error { return e.Err }
 
 // KindOf returns the kind of a fetch error; errors that are no FetchError
@@ -37,6 +42,12 @@ func KindOf(err error) signals.ErrorKind {
 
 // transportError classifies an error from the HTTP client or a body read.
 func transportError(rawURL string, err error) *FetchError {
+	// The client quotes the URL it was at, maybe relative (a redirect's),
+	// which the redaction of the error text would not recognise.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = signals.RedactURL(ue.URL)
+	}
 	kind := signals.ErrNetwork
 	var ne net.Error
 	switch {

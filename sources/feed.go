@@ -2,6 +2,7 @@ package sources
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -37,10 +38,16 @@ const maxTitle = 1000
 // extracted again at each fetch, and found stored.
 const maxKnown = 1000
 
+// ctxCheckEvery is how many items a decoding loop handles between two
+// looks at its context: often enough to stop within milliseconds, rarely
+// enough to cost nothing.
+const ctxCheckEvery = 64
+
 // feedDecoder turns fetched bytes into items. It holds one gofeed parser,
 // shared by every fetch (safe for concurrent use since gofeed #278), and the
 // format parsers used when type detection fails.
 type feedDecoder struct {
+	maxItems  int // items kept per document, the newest; 0: all
 	universal *gofeed.Parser
 	rss       *rss.Parser
 	atom      *atom.Parser
@@ -48,13 +55,14 @@ type feedDecoder struct {
 	atomTr    gofeed.Translator
 }
 
-func newFeedDecoder() *feedDecoder {
+func newFeedDecoder(maxItems int) *feedDecoder {
 	// Items' images are not used; without the scan, the RSS translator does
 	// not parse every description as HTML a second time.
 	rssTr := &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	universal := gofeed.NewParser()
 	universal.RSSTranslator = rssTr
 	return &feedDecoder{
+		maxItems:  maxItems,
 		universal: universal,
 		rss:       &rss.Parser{},
 		atom:      &atom.Parser{},
@@ -71,19 +79,20 @@ func newFeedDecoder() *feedDecoder {
 func ParseFeed(r io.Reader, contentType string, feedURL string) ([]signals.Item, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read feed %s: %w", feedURL, err)
+		return nil, fmt.Errorf("read feed %s: %w", signals.RedactURL(feedURL), err)
 	}
-	items, _, err := newFeedDecoder().decode(body, contentType, feedURL, time.Now(), nil)
+	items, _, err := newFeedDecoder(0).decode(context.Background(), body, contentType, feedURL, time.Now(), nil)
 	return items, err
 }
 
 // decode parses a feed and returns its items but those whose fingerprint is
-// in known (sorted), with the sorted fingerprints of every item the feed
-// carries: the known list of its next fetch.
-func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.Time, known []uint64) ([]signals.Item, []uint64, error) {
+// in known (sorted), with the sorted fingerprints of every item kept: the
+// known list of its next fetch. Past d.maxItems, only the newest are kept.
+// It stops with ctx's error when ctx ends.
+func (d *feedDecoder) decode(ctx context.Context, body []byte, contentType, feedURL string, now time.Time, known []uint64) ([]signals.Item, []uint64, error) {
 	base, err := url.Parse(feedURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parse feed %s: %w", signals.RedactURL(feedURL), err)
 	}
 	feed, err := d.parse(body)
 	if err != nil && !utf8.Valid(body) && declaresUTF8OrNothing(body) {
@@ -96,16 +105,25 @@ func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.
 	}
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) || looksLikeHTML(body) {
-			return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, errNotFeed)
+			return nil, nil, fmt.Errorf("parse feed %s: %w", signals.RedactURL(feedURL), errNotFeed)
 		}
-		return nil, nil, fmt.Errorf("parse feed %s: %w", feedURL, err)
+		return nil, nil, fmt.Errorf("parse feed %s: %w", signals.RedactURL(feedURL), err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	kept, err := newestItems(ctx, feed.Items, d.maxItems, now)
+	if err != nil {
+		return nil, nil, err
 	}
 	lang := langTag(feed.Language)
-	items := make([]signals.Item, 0, len(feed.Items))
-	carried := make([]uint64, 0, min(len(feed.Items), maxKnown))
-	for _, it := range feed.Items {
-		if it == nil {
-			continue
+	items := make([]signals.Item, 0, len(kept))
+	carried := make([]uint64, 0, min(len(kept), maxKnown))
+	for i, it := range kept {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
 		}
 		item, fp, isNew := feedItem(it, base, lang, now, known)
 		if len(carried) < maxKnown {
@@ -117,6 +135,42 @@ func (d *feedDecoder) decode(body []byte, contentType, feedURL string, now time.
 	}
 	slices.Sort(carried)
 	return items, slices.Compact(carried), nil
+}
+
+// newestItems drops nil items and, past max (> 0), keeps the max newest in
+// document order. Undated items count as older than dated ones, so a feed
+// without dates keeps its first max, as feeds list the newest first.
+func newestItems(ctx context.Context, all []*gofeed.Item, max int, now time.Time) ([]*gofeed.Item, error) {
+	items := make([]*gofeed.Item, 0, len(all))
+	for _, it := range all {
+		if it != nil {
+			items = append(items, it)
+		}
+	}
+	if max <= 0 || len(items) <= max {
+		return items, nil
+	}
+	dates := make([]time.Time, len(items))
+	for i, it := range items {
+		if i%ctxCheckEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		dates[i] = feedDate(it, now)
+	}
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return dates[b].Compare(dates[a]) })
+	order = order[:max]
+	slices.Sort(order)
+	kept := make([]*gofeed.Item, len(order))
+	for i, j := range order {
+		kept[i] = items[j]
+	}
+	return kept, nil
 }
 
 // parse runs gofeed's detection and, when the root element lies beyond the

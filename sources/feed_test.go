@@ -2,6 +2,7 @@ package sources
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 func decodeFixture(t *testing.T, name, contentType, feedURL string) ([]signals.Item, error) {
 	t.Helper()
-	items, _, err := newFeedDecoder().decode(readFixture(t, name), contentType, feedURL, fixedNow, nil)
+	items, _, err := newFeedDecoder(0).decode(context.Background(), readFixture(t, name), contentType, feedURL, fixedNow, nil)
 	return items, err
 }
 
@@ -107,7 +108,7 @@ func TestParseFeedOlderFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items, _, err := newFeedDecoder().decode([]byte(tt.body), "application/xml", "https://feeds.example/", fixedNow, nil)
+			items, _, err := newFeedDecoder(0).decode(context.Background(), []byte(tt.body), "application/xml", "https://feeds.example/", fixedNow, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -379,8 +379,8 @@ func TestFetchPrivateAddressBlocked(t *testing.T) {
 	})
 	newFetcher := func() *Fetcher {
 		f := testFetcher(t, Options{})
-		f.private = privatePort(portOf(t, private))
-		f.client = newClient(f.opt, f.private)
+		f.guard.private = privatePort(portOf(t, private))
+		f.client = newClient(f.opt, f.guard)
 		return f
 	}
 	t.Run("redirect", func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"time"
 
@@ -19,30 +18,31 @@ import (
 // limiters) and the robots.txt cache; a source's own state comes in and
 // goes out with each Fetch.
 type Fetcher struct {
-	opt     Options
-	ua      string
-	now     func() time.Time
-	client  *http.Client
-	pool    chan struct{}
-	gates   *hostGates
-	robots  *robotsCache
-	feeds   *feedDecoder
-	private func(netip.AddrPort) bool
+	opt    Options
+	ua     string
+	now    func() time.Time
+	client *http.Client
+	pool   chan struct{}
+	gates  *hostGates
+	robots *robotsCache
+	feeds  *feedDecoder
+	guard  guard
 }
 
 // NewFetcher builds a Fetcher from o, defaults filled in.
 func NewFetcher(o Options) *Fetcher {
 	o = o.withDefaults()
+	g := guard{private: privateUnless(o.AllowPrivate, isPrivateAddr), lookup: systemLookup}
 	return &Fetcher{
-		opt:     o,
-		ua:      o.userAgent(),
-		now:     o.Now,
-		client:  newClient(o, isPrivateAddr),
-		pool:    make(chan struct{}, o.Concurrency),
-		gates:   newHostGates(o.PerHostInterval),
-		robots:  newRobotsCache(),
-		feeds:   newFeedDecoder(),
-		private: isPrivateAddr,
+		opt:    o,
+		ua:     o.userAgent(),
+		now:    o.Now,
+		client: newClient(o, g),
+		pool:   make(chan struct{}, o.Concurrency),
+		gates:  newHostGates(o.PerHostInterval),
+		robots: newRobotsCache(),
+		feeds:  newFeedDecoder(o.MaxItems),
+		guard:  g,
 	}
 }
 
@@ -80,7 +80,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src signals.Source, st signals.Sour
 	}
 	if err != nil {
 		if errors.Is(ctx.Err(), context.Canceled) {
-			return signals.FetchResult{}, st, fmt.Errorf("fetch %s: %w", src.URL, ctx.Err())
+			return signals.FetchResult{}, st, fmt.Errorf("fetch %s: %w", signals.RedactURL(src.URL), ctx.Err())
 		}
 		// Validators of a response we could not use would turn the next
 		// try into a 304 that hides the failure.
@@ -107,7 +107,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src signals.Source, st signals.Sour
 func (f *Fetcher) configuredPrivate(ctx context.Context, u *url.URL) bool {
 	ctx, cancel := context.WithTimeout(ctx, min(5*time.Second, f.opt.Timeout))
 	defer cancel()
-	return hostIsPrivate(ctx, u.Host, schemePort(u.Scheme), f.private)
+	return f.guard.configuredPrivate(ctx, u.Host, schemePort(u.Scheme))
 }
 
 // failed records a failure: one more consecutive failure, the error, and
@@ -143,7 +143,7 @@ func (f *Fetcher) fetchFeed(ctx context.Context, feedURL string, st *signals.Sou
 	if unchanged(st, d) {
 		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
-	items, err := f.decodeFeed(feedURL, d, st)
+	items, err := f.decodeFeed(ctx, feedURL, d, st)
 	if err != nil {
 		return signals.FetchResult{Status: d.status}, err
 	}
@@ -171,12 +171,14 @@ func unchanged(st *signals.SourceState, d *document) bool {
 // decodeFeed decodes a 2xx document as a feed, leaving out the items of
 // st.Known and recording the new known list in st; a challenge page is
 // blocked, other non-feeds are not_a_feed with the status and content type.
-func (f *Fetcher) decodeFeed(feedURL string, d *document, st *signals.SourceState) ([]signals.Item, error) {
-	items, carried, err := f.feeds.decode(d.body, d.contentType(), d.url.String(), f.now(), st.Known)
+func (f *Fetcher) decodeFeed(ctx context.Context, feedURL string, d *document, st *signals.SourceState) ([]signals.Item, error) {
+	items, carried, err := f.feeds.decode(ctx, d.body, d.contentType(), d.url.String(), f.now(), st.Known)
 	switch {
 	case err == nil:
 		st.Known = carried
 		return items, nil
+	case ctx.Err() != nil:
+		return nil, ctxError(feedURL, ctx)
 	case isChallenge(d.status, d.header, d.body):
 		return nil, &FetchError{Kind: signals.ErrBlocked, URL: feedURL, Status: d.status,
 			Err: fmt.Errorf("blocked: bot challenge (status %d)", d.status)}
@@ -218,11 +220,21 @@ func (f *Fetcher) fetchPage(ctx context.Context, src signals.Source, st *signals
 	if unchanged(st, d) {
 		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
-	items, err := parsePage(d.body, d.contentType(), d.url.String(), src.Page, f.now())
+	items, err := parsePage(ctx, d.body, d.contentType(), d.url.String(), src.Page, f.now(), f.opt.MaxItems)
+	if ctx.Err() != nil {
+		return signals.FetchResult{Status: d.status}, ctxError(src.URL, ctx)
+	}
 	if err != nil {
 		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}
 	return signals.FetchResult{Items: items, Status: d.status}, nil
+}
+
+// ctxError is the error of a job whose context ended while its document
+// was being decoded: a timeout when the deadline passed (a cancellation is
+// recognised by Fetch and leaves the state as it was).
+func ctxError(rawURL string, ctx context.Context) error {
+	return &FetchError{Kind: signals.ErrTimeout, URL: rawURL, Err: fmt.Errorf("decoding: %w", ctx.Err())}
 }
 
 func resultOf(d *document) signals.FetchResult {

@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -37,16 +38,16 @@ func FuzzParseFeed(f *testing.F) {
 	f.Add(readFixture(f, "latin1_undeclared.xml"), "text/xml; charset=iso-8859-15")
 	f.Add([]byte(`<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><item><title>a</title><link>b</link></item></rdf:RDF>`), "")
 	f.Add([]byte(`<feed version="0.3"><entry><title>t</title><issued>2004-01-01</issued></entry></feed>`), "")
-	d := newFeedDecoder()
+	d := newFeedDecoder(0)
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		items, known, err := d.decode(body, contentType, "https://feed.example/a/feed.xml", fixedNow, nil)
+		items, known, err := d.decode(context.Background(), body, contentType, "https://feed.example/a/feed.xml", fixedNow, nil)
 		if err != nil {
 			return
 		}
 		checkItems(t, items)
 		// The same document again, with the known list it gave, brings
 		// nothing new and the same list.
-		again, known2, err := d.decode(body, contentType, "https://feed.example/a/feed.xml", fixedNow, known)
+		again, known2, err := d.decode(context.Background(), body, contentType, "https://feed.example/a/feed.xml", fixedNow, known)
 		if err != nil || len(again) != 0 || !slices.Equal(known, known2) {
 			t.Fatalf("decoded again with its known list: %d items, known %v then %v, %v", len(again), known, known2, err)
 		}
@@ -60,12 +61,12 @@ func FuzzParsePage(f *testing.F) {
 	f.Add([]byte(`<base href="//other.example/x/"><div class="n"><a href="../y?utm_source=z#f">t</a><time datetime="2025-13-45">x</time></div>`), "text/html; charset=utf-8")
 	spec := signals.PageSpec{Item: "article, .post, .n, li", Title: "h2, h3, a", Date: "time@datetime", Summary: "p"}
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
-		items, err := parsePage(body, contentType, "https://news.example/fr/actualites", spec, fixedNow)
+		items, err := parsePage(context.Background(), body, contentType, "https://news.example/fr/actualites", spec, fixedNow, 0)
 		if err != nil {
 			t.Fatalf("valid spec failed: %v", err)
 		}
 		checkItems(t, items)
-		texts, _, err := extractChanges(body, contentType, "https://news.example/fr/carrieres", "li")
+		texts, _, err := extractChanges(context.Background(), body, contentType, "https://news.example/fr/carrieres", "li")
 		if err != nil {
 			t.Fatal(err)
 		}

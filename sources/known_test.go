@@ -105,12 +105,12 @@ func TestKnownBoundedOnLongFeeds(t *testing.T) {
 		fmt.Fprintf(&b, `<item><title>Titre %d</title><guid>item-%d</guid></item>`, i, i)
 	}
 	b.WriteString(`</channel></rss>`)
-	d := newFeedDecoder()
-	items, known, err := d.decode([]byte(b.String()), "application/rss+xml", "https://feeds.example/", fixedNow, nil)
+	d := newFeedDecoder(0)
+	items, known, err := d.decode(context.Background(), []byte(b.String()), "application/rss+xml", "https://feeds.example/", fixedNow, nil)
 	if err != nil || len(items) != maxKnown+5 || len(known) != maxKnown {
 		t.Fatalf("first decode: %d items, %d known, %v; want %d items, %d known", len(items), len(known), err, maxKnown+5, maxKnown)
 	}
-	again, _, err := d.decode([]byte(b.String()), "application/rss+xml", "https://feeds.example/", fixedNow, known)
+	again, _, err := d.decode(context.Background(), []byte(b.String()), "application/rss+xml", "https://feeds.example/", fixedNow, known)
 	if err != nil || len(again) != 5 || again[0].Title != fmt.Sprintf("Titre %d", maxKnown) {
 		t.Fatalf("decoded again: %d items, %v; want the 5 beyond the first %d", len(again), err, maxKnown)
 	}

@@ -1,10 +1,12 @@
 package sources
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,15 +55,17 @@ func compilePageSpec(spec signals.PageSpec) (pageSpec, error) {
 func ParsePage(r io.Reader, contentType string, pageURL string, spec signals.PageSpec) ([]signals.Item, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("read page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("read page %s: %w", signals.RedactURL(pageURL), err)
 	}
-	return parsePage(body, contentType, pageURL, spec, time.Now())
+	return parsePage(context.Background(), body, contentType, pageURL, spec, time.Now(), 0)
 }
 
-func parsePage(body []byte, contentType, pageURL string, spec signals.PageSpec, now time.Time) ([]signals.Item, error) {
+// parsePage extracts the items of a page; past maxItems (> 0) it keeps the
+// newest, in document order. It stops with ctx's error when ctx ends.
+func parsePage(ctx context.Context, body []byte, contentType, pageURL string, spec signals.PageSpec, now time.Time, maxItems int) ([]signals.Item, error) {
 	ps, err := compilePageSpec(spec)
 	if err != nil {
-		return nil, fmt.Errorf("page %s: %w", pageURL, err)
+		return nil, fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	doc, base, err := loadHTML(body, contentType, pageURL)
 	if err != nil {
@@ -69,7 +73,13 @@ func parsePage(body []byte, contentType, pageURL string, spec signals.PageSpec, 
 	}
 	lang := langTag(doc.Find("html").AttrOr("lang", ""))
 	var items []signals.Item
-	doc.FindMatcher(ps.item.sel).Each(func(_ int, s *goquery.Selection) {
+	var ctxErr error
+	doc.FindMatcher(ps.item.sel).EachWithBreak(func(i int, s *goquery.Selection) bool {
+		if i%ctxCheckEvery == 0 {
+			if ctxErr = ctx.Err(); ctxErr != nil {
+				return false
+			}
+		}
 		link := ps.link.value(s)
 		if link == "" && s.Is("a") {
 			link = s.AttrOr("href", "")
@@ -84,14 +94,38 @@ func parsePage(body []byte, contentType, pageURL string, spec signals.PageSpec, 
 			it.Title = truncateUTF8(selectionText(s), 300)
 		}
 		if it.Title == "" && it.URL == "" {
-			return
+			return true
 		}
 		if d := ps.date.value(s); d != "" {
 			it.Published, _ = ParseDate(d, now)
 		}
 		items = append(items, it)
+		return true
 	})
-	return items, nil
+	if ctxErr != nil {
+		return nil, ctxErr
+	}
+	return newestPageItems(items, maxItems), nil
+}
+
+// newestPageItems keeps, past max (> 0), the max newest items in document
+// order; undated items count as older than dated ones.
+func newestPageItems(items []signals.Item, max int) []signals.Item {
+	if max <= 0 || len(items) <= max {
+		return items
+	}
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return items[b].Published.Compare(items[a].Published) })
+	order = order[:max]
+	slices.Sort(order)
+	kept := make([]signals.Item, len(order))
+	for i, j := range order {
+		kept[i] = items[j]
+	}
+	return kept
 }
 
 // loadHTML decodes body to UTF-8, parses it and returns the document with
@@ -100,11 +134,11 @@ func parsePage(body []byte, contentType, pageURL string, spec signals.PageSpec, 
 func loadHTML(body []byte, contentType, pageURL string) (*goquery.Document, *url.URL, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("page %s: %w", pageURL, err)
+		return nil, nil, fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	doc, err := goquery.NewDocumentFromReader(decodeHTML(body, contentType))
 	if err != nil {
-		return nil, nil, fmt.Errorf("parse page %s: %w", pageURL, err)
+		return nil, nil, fmt.Errorf("parse page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	if href, ok := doc.Find("base[href]").First().Attr("href"); ok {
 		if b, err := url.Parse(strings.TrimSpace(href)); err == nil {

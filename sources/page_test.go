@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestParsePage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			items, err := parsePage(readFixture(t, tt.fixture), tt.contentType, tt.url, tt.spec, fixedNow)
+			items, err := parsePage(context.Background(), readFixture(t, tt.fixture), tt.contentType, tt.url, tt.spec, fixedNow, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -81,11 +82,11 @@ func TestDiscoverFeeds(t *testing.T) {
 }
 
 func TestChangesDiff(t *testing.T) {
-	v1, _, err := extractChanges(readFixture(t, "careers_v1.html"), "text/html", "https://bc.example/carrieres", ".job-offer")
+	v1, _, err := extractChanges(context.Background(), readFixture(t, "careers_v1.html"), "text/html", "https://bc.example/carrieres", ".job-offer")
 	if err != nil {
 		t.Fatal(err)
 	}
-	v2, lang, err := extractChanges(readFixture(t, "careers_v2.html"), "text/html", "https://bc.example/carrieres", ".job-offer")
+	v2, lang, err := extractChanges(context.Background(), readFixture(t, "careers_v2.html"), "text/html", "https://bc.example/carrieres", ".job-offer")
 	if err != nil {
 		t.Fatal(err)
 	}

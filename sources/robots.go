@@ -71,7 +71,7 @@ func (f *Fetcher) allowedByRobots(ctx context.Context, pageURL string) error {
 			// so the next try asks again (robotstxt's FindGroup would
 			// allow everything here).
 			return &FetchError{Kind: signals.ErrRobots, URL: pageURL, Status: d.status,
-				Err: fmt.Errorf("%s answered %d: crawling disallowed until it recovers", robotsURL, d.status)}
+				Err: fmt.Errorf("%s answered %d: crawling disallowed until it recovers", signals.RedactURL(robotsURL), d.status)}
 		}
 		data, err := robotstxt.FromStatusAndBytes(d.status, d.body)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 func Validate(src signals.Source) error {
 	var errs []error
 	if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		errs = append(errs, fmt.Errorf("url %q: must be an absolute http or https url", src.URL))
+		errs = append(errs, fmt.Errorf("url %q: must be an absolute http or https url", signals.RedactURL(src.URL)))
 	}
 	switch src.Kind {
 	case signals.KindFeed, signals.KindSite:
@@ -36,7 +36,7 @@ func Validate(src signals.Source) error {
 		errs = append(errs, fmt.Errorf("unknown kind %q", src.Kind))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("source %s: %w", src.URL, err)
+		return fmt.Errorf("source %s: %w", signals.RedactURL(src.URL), err)
 	}
 	return nil
 }

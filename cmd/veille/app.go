@@ -169,6 +169,8 @@ func fetcher(cfg *config.Config) *sources.Fetcher {
 		Timeout:         cfg.Fetch.Timeout.D(),
 		MaxBody:         int64(cfg.Fetch.MaxBody),
 		Concurrency:     cfg.Fetch.Concurrency,
+		MaxItems:        cfg.Fetch.MaxItems,
+		AllowPrivate:    cfg.Fetch.AllowPrivatePrefixes(),
 		PerHostInterval: cfg.Fetch.PerHostInterval.D(),
 		Robots:          robots,
 		Contact:         cfg.Fetch.Contact,

@@ -147,14 +147,15 @@ func checkRep(cfg *config.Config, path, rep string) error {
 	return nil
 }
 
+// writePreviews writes each message as DIR/REP.eml and .html, readable by
+// the owner only: a digest carries rep addresses and prospect intelligence.
 func writePreviews(e *env, dir string, msgs []signals.Message) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
 	for _, m := range msgs {
 		for ext, data := range map[string][]byte{".eml": m.EML, ".html": []byte(m.HTML)} {
-			p := filepath.Join(dir, m.Rep+ext)
-			if err := os.WriteFile(p, data, 0o644); err != nil {
+			if err := writePrivate(filepath.Join(dir, m.Rep+ext), data); err != nil {
 				return fmt.Errorf("write preview: %w", err)
 			}
 		}
@@ -164,6 +165,24 @@ func writePreviews(e *env, dir string, msgs []signals.Message) error {
 		fmt.Fprintln(e.stdout, "no digest: nothing new for any rep (digest.send_empty is off)")
 	}
 	return nil
+}
+
+// writePrivate writes data to p with mode 0600, also when p exists with a
+// wider mode (os.WriteFile keeps an existing file's mode).
+func writePrivate(p string, data []byte) error {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func cmdLeads(ctx context.Context, e *env, args []string) error {

@@ -82,7 +82,7 @@ func printLeads(w io.Writer, leads []signals.Lead, format string) error {
 			if !l.LastSignalAt.IsZero() {
 				last = l.LastSignalAt.UTC().Format(time.RFC3339)
 			}
-			cw.Write([]string{l.Company, l.CRMID, l.Watchlist, l.Owner, ftoa(l.Score), string(l.Tier), ftoa(l.Trend7d), ftoa(l.Fit), strconv.Itoa(l.Signals), whyText(l.Why, 5, 0), last})
+			cw.Write([]string{csvText(l.Company), csvText(l.CRMID), csvText(l.Watchlist), csvText(l.Owner), ftoa(l.Score), string(l.Tier), ftoa(l.Trend7d), ftoa(l.Fit), strconv.Itoa(l.Signals), csvText(whyText(l.Why, 5, 0)), last})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -93,6 +93,17 @@ func printLeads(w io.Writer, leads []signals.Lead, format string) error {
 		fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", l.Tier, l.Score, trendText(l.Trend7d), l.Company, l.Watchlist, l.Owner, l.Signals, dateText(l.LastSignalAt), whyText(l.Why, 3, 48))
 	}
 	return tw.Flush()
+}
+
+// csvText neutralises a text cell a spreadsheet would run as a formula (the
+// OWASP rule: a leading = + - @ tab or CR gets a single quote in front).
+// Titles and company names come from scraped content. Numeric columns are
+// written as they are, so a negative trend stays a number.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -131,7 +142,11 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 	case "json":
 		out := make([]signalJSON, 0, len(sigs))
 		for _, s := range sigs {
-			j := signalJSON{Company: s.Company, Watchlist: s.Watchlist, Title: s.Title, URL: s.URL, Source: s.Source, Sources: s.Sources,
+			var refs []signals.SourceRef // the source is a configured URL, maybe with credentials
+			for _, r := range s.Sources {
+				refs = append(refs, signals.SourceRef{Source: signals.RedactURL(r.Source), URL: r.URL})
+			}
+			j := signalJSON{Company: s.Company, Watchlist: s.Watchlist, Title: s.Title, URL: s.URL, Source: signals.RedactURL(s.Source), Sources: refs,
 				FirstSeenAt: s.FirstSeen, Labels: s.Labels, Evidence: s.Evidence, Points: s.Points}
 			if !s.Published.IsZero() {
 				p := s.Published
@@ -147,7 +162,7 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"first_seen_at", "company", "watchlist", "labels", "points", "title", "url", "sources"})
 		for _, s := range sigs {
-			cw.Write([]string{s.FirstSeen.UTC().Format(time.RFC3339), s.Company, s.Watchlist, labelText(s.Labels), ftoa(s.Points), s.Title, s.URL, strconv.Itoa(len(s.Sources))})
+			cw.Write([]string{s.FirstSeen.UTC().Format(time.RFC3339), csvText(s.Company), csvText(s.Watchlist), labelText(s.Labels), ftoa(s.Points), csvText(s.Title), csvText(s.URL), strconv.Itoa(len(s.Sources))})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -164,15 +179,21 @@ func printSources(w io.Writer, srcs []watcher.SourceView, format string) error {
 	if err := checkFormat(format, "table", "json"); err != nil {
 		return err
 	}
+	// A source URL may carry credentials (user:password@, ?token=): they
+	// are redacted, in the errors stored before redaction existed too.
+	redacted := make([]watcher.SourceView, len(srcs))
+	for i, s := range srcs {
+		s.URL = signals.RedactURL(s.URL)
+		s.State.FeedURL = signals.RedactURL(s.State.FeedURL)
+		s.State.LastError = signals.RedactText(s.State.LastError)
+		redacted[i] = s
+	}
 	if format == "json" {
-		if srcs == nil {
-			srcs = []watcher.SourceView{}
-		}
-		return writeJSON(w, srcs)
+		return writeJSON(w, redacted)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tURL\tLAST SUCCESS\tFAILURES\tNEXT TRY\tLAST ERROR")
-	for _, s := range srcs {
+	for _, s := range redacted {
 		errText := "-"
 		if s.State.Failures > 0 {
 			errText = fmt.Sprintf("[%s] %s", s.State.ErrorKind, s.State.LastError)

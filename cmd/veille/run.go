@@ -6,16 +6,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 )
 
-// Exit codes.
+// Exit codes. A wrong command line is 64 (sysexits EX_USAGE), not 2: Go's
+// runtime exits 2 on a fatal error or an unrecovered panic in another
+// goroutine, and the systemd unit must restart after those while never
+// retrying a command line that cannot work (RestartPreventExitStatus=64).
 const (
-	exitOK    = 0
-	exitError = 1 // the command failed: bad config, locked store, send failure...
-	exitUsage = 2 // the command line itself is wrong
+	exitOK       = 0
+	exitError    = 1  // the command failed: bad config, locked store, send failure...
+	exitUsage    = 64 // the command line itself is wrong
+	exitSoftware = 70 // a bug: a panic recovered in the main goroutine (EX_SOFTWARE)
 )
 
 // usageError marks a wrong command line.
@@ -26,9 +31,33 @@ func (e usageError) Error() string { return e.msg }
 // errSilent is a failure already reported on stdout/stderr (e.g. `check`).
 var errSilent = errors.New("failed")
 
+// panicError is a panic of the command, recovered with its stack.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// guarded runs f and turns its panic into a panicError, so the process
+// exits with exitSoftware and the stack instead of Go's 2.
+func guarded(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicError{r, debug.Stack()}
+		}
+	}()
+	return f()
+}
+
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return exitOK
+	}
+	var pe panicError
+	if errors.As(err, &pe) {
+		fmt.Fprintf(stderr, "veille: internal error, please report it: %v\n%s", pe, pe.stack)
+		return exitSoftware
 	}
 	var ue usageError
 	if errors.As(err, &ue) {

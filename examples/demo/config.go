@@ -71,7 +71,7 @@ func Config(baseURL, storePath string) []byte {
 		Listen:    "",
 		Poll:      "*/30 * * * *",
 		Fetch: config.Fetch{
-			Timeout: config.Duration(10 * time.Second), MaxBody: 2 << 20, Concurrency: 8,
+			Timeout: config.Duration(10 * time.Second), MaxBody: 2 << 20, Concurrency: 8, MaxItems: config.DefaultMaxItems,
 			PerHostInterval: 0, Robots: &robots, Contact: "demo@example.com",
 		},
 		SMTP: config.SMTP{

@@ -39,7 +39,30 @@ type Server struct {
 	addr     string
 	tls      *tls.Config
 	implicit bool
+	fault    Fault
+	hang     chan struct{} // closed by Close: releases a FaultNoReplyAfterData
+	hangOnce sync.Once
 }
+
+// Fault is a way the server misbehaves around the message's DATA.
+type Fault int
+
+const (
+	// FaultNone: a well-behaved server.
+	FaultNone Fault = iota
+	// FaultDropAfterData closes the connection after its 354 reply to
+	// DATA, before reading the message: no reply ever comes.
+	FaultDropAfterData
+	// FaultNoReplyAfterData reads the whole message and never replies;
+	// the client must give up on its own timeout.
+	FaultNoReplyAfterData
+	// FaultDropAfterAccept accepts the message (250), records it, then
+	// closes the connection: the RSET or QUIT that follows fails.
+	FaultDropAfterAccept
+)
+
+// WithFault makes the server misbehave as f says.
+func WithFault(f Fault) Option { return func(s *Server) { s.fault = f } }
 
 // Option changes how Start serves.
 type Option func(*Server)
@@ -61,7 +84,7 @@ func WithAddr(addr string) Option { return func(s *Server) { s.addr = addr } }
 // PLAIN is required.
 func Start(t testing.TB, username, password string, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{username: username, password: password, addr: "127.0.0.1:0"}
+	s := &Server{username: username, password: password, addr: "127.0.0.1:0", hang: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -87,7 +110,10 @@ func Start(t testing.TB, username, password string, opts ...Option) *Server {
 }
 
 // Close stops the server: clients then fail to connect, as during an outage.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.hangOnce.Do(func() { close(s.hang) })
+	s.srv.Close()
+}
 
 // FreeAddr returns a loopback address nothing listens on, for a server that
 // is down now and started later with WithAddr.
@@ -99,6 +125,38 @@ func FreeAddr(t testing.TB) (addr string, port int) {
 	}
 	defer l.Close()
 	return l.Addr().String(), l.Addr().(*net.TCPAddr).Port
+}
+
+// Silent listens on loopback and accepts connections without ever
+// greeting, as a hung server or a tarpit does, until the test ends.
+func Silent(t testing.TB) (port int) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtptest: listen: %v", err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // Server gives access to the go-smtp server.
@@ -138,10 +196,11 @@ func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 }
 
 type session struct {
-	s      *Server
-	conn   *smtp.Conn
-	authed bool
-	cur    Mail
+	s        *Server
+	conn     *smtp.Conn
+	authed   bool
+	cur      Mail
+	accepted bool // a message was just accepted (FaultDropAfterAccept)
 }
 
 func (ss *session) AuthMechanisms() []string {
@@ -188,17 +247,34 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (ss *session) Data(r io.Reader) error {
+	if ss.s.fault == FaultDropAfterData {
+		ss.conn.Conn().Close()
+		return io.ErrUnexpectedEOF
+	}
 	var buf bytes.Buffer
 	if _, err := io.Copy(&buf, r); err != nil {
 		return err
+	}
+	if ss.s.fault == FaultNoReplyAfterData {
+		<-ss.s.hang
+		ss.conn.Conn().Close()
+		return io.ErrUnexpectedEOF
 	}
 	ss.cur.Data = buf.Bytes()
 	_, ss.cur.TLS = ss.conn.TLSConnectionState()
 	ss.s.mu.Lock()
 	ss.s.mails = append(ss.s.mails, ss.cur)
 	ss.s.mu.Unlock()
+	ss.accepted = true
 	return nil
 }
 
-func (ss *session) Reset()        { ss.cur = Mail{} }
+// Reset runs after the reply to DATA has been written, and on RSET.
+func (ss *session) Reset() {
+	ss.cur = Mail{}
+	if ss.accepted && ss.s.fault == FaultDropAfterAccept {
+		ss.conn.Conn().Close()
+	}
+	ss.accepted = false
+}
 func (ss *session) Logout() error { return nil }
