@@ -110,7 +110,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 					kind = "error"
 				}
 				w.opts.Metrics.Fetch(kind)
-				log.Warn("fetch failed", "source", f.src.ID, "url", f.src.URL, "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
+				log.Warn("fetch failed", "source", f.src.ID, "url", signals.RedactURL(f.src.URL), "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 			case f.res.NotModified:
 				stats.NotModified++
 				w.opts.Metrics.Fetch("not_modified")
@@ -268,7 +268,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 	})
 	if err == nil || len(batch) == 1 {
 		if err != nil {
-			return 0, nil, fmt.Errorf("store results of %s: %w", batch[0].src.URL, err)
+			return 0, nil, fmt.Errorf("store results of %s: %w", signals.RedactURL(batch[0].src.URL), err)
 		}
 		maps.Copy(touched, wrote)
 		for _, lk := range rescored {
@@ -280,7 +280,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 	for _, f := range batch {
 		n, r, err := w.apply(p, f, now, touched)
 		if err != nil {
-			return newItems, refs, fmt.Errorf("store results of %s: %w", f.src.URL, err)
+			return newItems, refs, fmt.Errorf("store results of %s: %w", signals.RedactURL(f.src.URL), err)
 		}
 		newItems += n
 		refs = append(refs, r...)
