@@ -166,3 +166,21 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClassifyLexicon is BenchmarkClassify without the model: what
+// the lexicon's pass alone costs.
+func BenchmarkClassifyLexicon(b *testing.B) {
+	items := devSet(b)
+	c := testClassifier(b).withModel(nil)
+	n := 0
+	for _, it := range items {
+		n += len(it.Title) + len(it.Summary)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, it := range items {
+			c.Classify(Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company})
+		}
+	}
+}

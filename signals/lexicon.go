@@ -35,6 +35,7 @@ type lexRule struct {
 	where  string
 	with   []Label
 	role   role
+	user   bool // from a lexicon_dir file, not the embedded lexicon
 }
 
 // Lexicon is the parsed set of lexicon files, ready to build classifiers.
@@ -67,8 +68,10 @@ func NewLexicon(files map[string][]byte) (*Lexicon, error) {
 		}
 		all[e.Name()] = b
 	}
+	userNames := map[string]bool{}
 	for name, b := range files {
 		all[path.Base(name)] = b
+		userNames[path.Base(name)] = true
 	}
 	names := make([]string, 0, len(all))
 	for name := range all {
@@ -80,6 +83,11 @@ func NewLexicon(files map[string][]byte) (*Lexicon, error) {
 		rules, err := parseLexiconFile(name, all[name])
 		if err != nil {
 			return nil, err
+		}
+		if _, ok := userNames[name]; ok {
+			for i := range rules {
+				rules[i].user = true
+			}
 		}
 		lex.rules = append(lex.rules, rules...)
 	}
