@@ -17,7 +17,7 @@ import (
 // the labels; the lexicon's evidence-bearing rules are its strongest
 // features and still explain the labels they support.
 
-//go:generate go run ./internal/train -o model.bin
+//go:generate go run ./internal/train -o model.bin -words common_words.txt
 
 //go:embed model.bin
 var embeddedModel []byte

@@ -13,21 +13,25 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/veille-hq/veille/signals"
 )
 
 func main() {
 	out := flag.String("o", "model.bin", "model file to write")
+	wordsOut := flag.String("words", "common_words.txt", "common words file to write")
 	dir := flag.String("corpus", filepath.Join("testdata", "train"), "folder of *.jsonl training files")
 	flag.Parse()
-	if err := run(*dir, *out); err != nil {
+	if err := run(*dir, *out, *wordsOut); err != nil {
 		slog.Error("train", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, out string) error {
+func run(dir, out, wordsOut string) error {
 	items, err := readCorpus(dir)
 	if err != nil {
 		return err
@@ -44,7 +48,40 @@ func run(dir, out string) error {
 		return fmt.Errorf("write model: %w", err)
 	}
 	slog.Info("model written", "file", out, "items", len(items), "bytes", len(b))
+	words := commonWords(items)
+	if err := os.WriteFile(wordsOut, []byte(strings.Join(words, "\n")+"\n"), 0o644); err != nil {
+		return fmt.Errorf("write common words: %w", err)
+	}
+	slog.Info("common words written", "file", wordsOut, "words", len(words))
 	return nil
+}
+
+// minCommon is how many times a word must appear in lower case in the
+// corpus to count as a common word.
+const minCommon = 2
+
+// commonWords lists, folded and sorted, the words of three letters or more
+// that the corpus writes in lower case at least minCommon times.
+func commonWords(items []signals.TrainItem) []string {
+	n := map[string]int{}
+	for _, it := range items {
+		for _, text := range []string{it.Title, it.Summary} {
+			for w := range strings.FieldsFuncSeq(text, func(r rune) bool { return !unicode.IsLetter(r) }) {
+				r, _ := utf8.DecodeRuneInString(w)
+				if utf8.RuneCountInString(w) >= 3 && unicode.IsLower(r) {
+					n[signals.Fold(w)]++
+				}
+			}
+		}
+	}
+	var out []string
+	for w, k := range n {
+		if k >= minCommon {
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // readCorpus reads every *.jsonl file of dir, in name order.
