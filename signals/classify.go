@@ -34,6 +34,9 @@ type Classifier struct {
 	info   []ruleInfo // per rule
 	labels []Label    // SIGNALS.md order; rule.label indexes it
 	model  *model     // nil: the lexicon alone decides
+	// lexOnly are the labels the lexicon alone decides (bits of their
+	// index): those whose embedded file lexicon_dir replaces.
+	lexOnly uint16
 }
 
 type partRef struct {
@@ -125,6 +128,9 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		rules = append(rules, lexRule{kind: kindKeyword, parts: []string{ft}, points: extra.Keywords[k], where: "keyword " + k})
 	}
 	c := &Classifier{rules: rules, labels: Labels()}
+	for _, l := range lex.replaced {
+		c.lexOnly |= 1 << slices.Index(c.labels, l)
+	}
 	index := map[string]int{}
 	var patterns []string
 	var refs [][]partRef // per pattern
@@ -206,9 +212,10 @@ func (c *Classifier) Classify(in Input) Classification {
 	if c.model != nil {
 		sc.feats = c.features(sc.feats[:0], sc, &lx, in)
 		s := c.model.scores(sc.feats)
-		final = lx.hints | lx.user
+		final = lx.hints | lx.user | lx.fired&c.lexOnly
 		for l := range nLabels {
-			if s[l] > c.model.thr[l] {
+			on := lx.fired >> l & 1
+			if s[l] > c.model.thr[on][l] && c.lexOnly&(1<<l) == 0 {
 				final |= 1 << l
 			}
 		}

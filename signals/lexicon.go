@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,6 +42,9 @@ type lexRule struct {
 // Lexicon is the parsed set of lexicon files, ready to build classifiers.
 type Lexicon struct {
 	rules []lexRule
+	// replaced are the labels whose embedded file a lexicon_dir file
+	// replaces: the lexicon alone decides them, not the model.
+	replaced []Label
 }
 
 // The special file stems besides the nine labels.
@@ -69,16 +73,23 @@ func NewLexicon(files map[string][]byte) (*Lexicon, error) {
 		all[e.Name()] = b
 	}
 	userNames := map[string]bool{}
+	lex := &Lexicon{}
 	for name, b := range files {
-		all[path.Base(name)] = b
-		userNames[path.Base(name)] = true
+		base := path.Base(name)
+		if _, ok := all[base]; ok {
+			if l := Label(strings.TrimSuffix(base, ".txt")); l.Valid() {
+				lex.replaced = append(lex.replaced, l)
+			}
+		}
+		all[base] = b
+		userNames[base] = true
 	}
+	slices.Sort(lex.replaced)
 	names := make([]string, 0, len(all))
 	for name := range all {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	lex := &Lexicon{}
 	for _, name := range names {
 		rules, err := parseLexiconFile(name, all[name])
 		if err != nil {

@@ -31,8 +31,11 @@ const nLabels = 9
 type model struct {
 	scale float32 // weight = int8 × scale
 	bias  [nLabels]float32
-	thr   [nLabels]float32 // a label fires when its score exceeds thr (a logit)
-	rows  [][nLabels]int8  // modelBuckets of them
+	// A label fires when its score (a logit) exceeds thr[0] if the lexicon
+	// did not fire it, thr[1] if it did: adding a label the lexicon's terms
+	// do not support takes more than keeping one they do.
+	thr  [2][nLabels]float32
+	rows [][nLabels]int8 // modelBuckets of them
 }
 
 // modelBits sets the number of buckets: 2^15 rows of 9 bytes stay in a
@@ -52,7 +55,7 @@ func bucket(h uint32) uint32 {
 	return h >> (32 - modelBits)
 }
 
-const modelMagic = "VSM1"
+const modelMagic = "VSM2"
 
 var (
 	defaultModelOnce sync.Once
@@ -72,7 +75,7 @@ func loadDefaultModel() (*model, error) {
 }
 
 // encode writes the model: magic, non-zero row count, scale, biases and
-// thresholds, then each non-zero row as the uvarint gap from the previous
+// both rows of thresholds, then each non-zero row as the uvarint gap from the previous
 // one's bucket and its nine int8 weights.
 func (m *model) encode() []byte {
 	n := 0
@@ -87,8 +90,10 @@ func (m *model) encode() []byte {
 	for _, v := range m.bias {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 	}
-	for _, v := range m.thr {
-		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	for _, t := range m.thr {
+		for _, v := range t {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+		}
 	}
 	prev := -1
 	for i, r := range m.rows {
@@ -109,7 +114,7 @@ func decodeModel(b []byte) (*model, error) {
 		return nil, fmt.Errorf("decode model: not a model file (no %s header)", modelMagic)
 	}
 	b = b[len(modelMagic):]
-	head := 4 + 4 + 8*nLabels
+	head := 4 + 4 + 12*nLabels
 	if len(b) < head {
 		return nil, fmt.Errorf("decode model: truncated header")
 	}
@@ -117,7 +122,8 @@ func decodeModel(b []byte) (*model, error) {
 	m := &model{scale: math.Float32frombits(binary.LittleEndian.Uint32(b[4:])), rows: make([][nLabels]int8, modelBuckets)}
 	for i := range nLabels {
 		m.bias[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*i:]))
-		m.thr[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*nLabels+4*i:]))
+		m.thr[0][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*nLabels+4*i:]))
+		m.thr[1][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+8*nLabels+4*i:]))
 	}
 	b = b[head:]
 	at := -1

@@ -10,7 +10,7 @@ import (
 
 func init() {
 	if v := os.Getenv("TR"); v != "" {
-		fmt.Sscanf(v, "%d %g %g %g %d", &defaultTraining.epochs, &defaultTraining.rate, &defaultTraining.l2, &defaultTraining.prior, &defaultTraining.minDocs)
+		fmt.Sscanf(v, "%d %g %g %g %d %d", &defaultTraining.epochs, &defaultTraining.rate, &defaultTraining.l2, &defaultTraining.prior, &defaultTraining.minDocs, &defaultTraining.folds)
 	}
 }
 
@@ -42,4 +42,16 @@ func TestTune(t *testing.T) {
 	ex := readJSONL(t, filepath.Join("testdata", "examples.jsonl"))
 	_, _, exm := evaluate(c, ex, nil)
 	t.Logf("CV micro %.3f macro %.3f | traps wrong %d/%d | examples macro %.3f", mi, ma, bad, len(traps), exm)
+}
+
+func init() {
+	if v := os.Getenv("MINTHR"); v != "" {
+		fmt.Sscanf(v, "%d", &minThrStep)
+	}
+}
+
+func init() {
+	if v := os.Getenv("MINADD"); v != "" {
+		fmt.Sscanf(v, "%g", &minAddThr)
+	}
 }

@@ -55,8 +55,9 @@ var defaultTraining = training{epochs: 10, rate: 0.1, l2: 1e-2, minDocs: 2, fold
 
 // example is one training item as features and label bits.
 type example struct {
-	x []feat // keys are indexes into the weight table once indexed
-	y uint16
+	x        []feat
+	y        uint16 // the item's labels
+	lexFired uint16 // the labels the lexicon fired
 }
 
 // examples turns items into features over c's lexicon.
@@ -83,7 +84,7 @@ func (c *Classifier) examples(items []TrainItem) []example {
 				y |= 1 << k
 			}
 		}
-		out[i] = example{x: merged, y: y}
+		out[i] = example{x: merged, y: y, lexFired: lx.fired}
 	}
 	return out
 }
@@ -92,7 +93,7 @@ func (c *Classifier) examples(items []TrainItem) []example {
 // weights on all items.
 func (c *Classifier) train(items []TrainItem, t training) *model {
 	ex := c.examples(items)
-	var thr [nLabels]float32
+	var thr [2][nLabels]float32
 	if t.folds > 1 && len(ex) >= 2*t.folds {
 		// Scores of each item by a model that did not see it.
 		oof := make([][nLabels]float32, len(ex))
@@ -112,7 +113,7 @@ func (c *Classifier) train(items []TrainItem, t training) *model {
 			}
 		}
 		for l := range nLabels {
-			thr[l] = bestThreshold(ex, oof, l)
+			thr[0][l], thr[1][l] = bestThresholds(ex, oof, l)
 		}
 	}
 	m := fitModel(ex, t)
@@ -120,34 +121,55 @@ func (c *Classifier) train(items []TrainItem, t training) *model {
 	return m
 }
 
-// bestThreshold picks the logit threshold of label l that maximises its F1
-// on scores by models that did not see the items, among a fixed grid.
-func bestThreshold(ex []example, scores [][nLabels]float32, l int) float32 {
-	best, bestF := float32(0), -1.0
-	for step := -20; step <= 20; step++ {
-		th := float32(step) / 10
-		var tp, fp, fn int
-		for i, e := range ex {
-			got, want := scores[i][l] > th, e.y&(1<<l) != 0
-			switch {
-			case got && want:
-				tp++
-			case got:
-				fp++
-			case want:
-				fn++
+// minThrStep is the lowest threshold tried, in tenths of a logit. The
+// regularised model is under-confident, so the best thresholds lie below 0
+// (even odds); a floor of -1 keeps an item the model knows little about (a
+// short title, words it has not seen) from getting a label from its bias
+// alone, which lies near -2.
+var minThrStep = -10
+
+// minAddThr is the lowest threshold for adding a label the lexicon did not
+// fire: at least even odds.
+var minAddThr float32 = 0
+
+// bestThresholds picks label l's logit thresholds, for items whose lexicon
+// did not fire l and for those where it did, that maximise its F1 on scores
+// by models that did not see the items, among a fixed grid.
+func bestThresholds(ex []example, scores [][nLabels]float32, l int) (off, on float32) {
+	const steps = 31 // minThrStep to minThrStep+3 logits
+	th := func(i int) float32 { return float32(minThrStep+i) / 10 }
+	bestF := -1.0
+	for i := range steps {
+		if th(i) < minAddThr {
+			continue
+		}
+		for j := range steps {
+			var tp, fp, fn int
+			for k, e := range ex {
+				t := th(i)
+				if e.lexFired&(1<<l) != 0 {
+					t = th(j)
+				}
+				got, want := scores[k][l] > t, e.y&(1<<l) != 0
+				switch {
+				case got && want:
+					tp++
+				case got:
+					fp++
+				case want:
+					fn++
+				}
+			}
+			f := 0.0
+			if tp > 0 {
+				f = 2 * float64(tp) / float64(2*tp+fp+fn)
+			}
+			if f > bestF {
+				bestF, off, on = f, th(i), th(j)
 			}
 		}
-		f := 0.0
-		if tp > 0 {
-			f = 2 * float64(tp) / float64(2*tp+fp+fn)
-		}
-		// Ties go to the threshold nearest 0, the plain logistic one.
-		if f > bestF || (f == bestF && math.Abs(float64(th)) < math.Abs(float64(best))) {
-			best, bestF = th, f
-		}
 	}
-	return best
+	return off, on
 }
 
 // fitModel runs logistic regression with AdaGrad over ex and quantises the
