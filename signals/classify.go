@@ -269,7 +269,7 @@ func (c *Classifier) Classify(in Input) Classification {
 		// is explained by the n-grams that raised its score the most.
 		for l := range nLabels {
 			if final&(1<<l) != 0 && counts[l] == 0 {
-				if ev := c.model.learnedEvidence(fields, &sc.names, l); len(ev) > 0 {
+				if ev := c.model.learnedEvidence(fields, sc.feats, l); len(ev) > 0 {
 					slots[l] = ev
 					nslots++
 				}
@@ -399,7 +399,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
 	for fi := range sc.fields {
-		feats = wordFeatures(feats, sc.fields[fi].text, sc.names[fi], fieldValue[fi])
+		feats = wordFeatures(feats, sc.fields[fi].text, sc.names[fi], uint8(fi))
 	}
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }

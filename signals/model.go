@@ -164,10 +164,14 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	return s
 }
 
-// feat is one feature of an item (its bucket) with its value.
+// feat is one feature of an item (its bucket) with its value and, for a
+// word, stem or bigram, where it is: learned evidence points there.
 type feat struct {
-	key uint32
-	val float32
+	key        uint32
+	val        float32
+	start, end int32 // in the prepared field; end 0: not an n-gram of the text
+	field      uint8
+	skip       bool // the company's name: no evidence
 }
 
 // Feature hashing: FNV-1a with a namespace byte first, so a word, a stem
@@ -253,24 +257,35 @@ var companyWord = []byte("\x00company")
 
 // wordFeatures appends the word, stem and bigram features of one prepared
 // field to feats.
-func wordFeatures(feats []feat, text []byte, names spans, v float32) []feat {
-	prev := hashStart(nsWord) // the field's start reads as a word of its own
+func wordFeatures(feats []feat, text []byte, names spans, fi uint8) []feat {
+	v := fieldValue[fi]
+	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
 	for i := 0; ; {
 		s, e := nextWord(text, i)
 		if s == len(text) {
 			break
 		}
 		w := text[s:e]
+		name := false
 		if sp, ok := names.at(s); ok {
-			w = companyWord
+			w, name = companyWord, true
 			e = max(e, int(sp.end))
 		}
-		h := hashBytes(hashStart(nsWord), w)
-		feats = append(feats, feat{bucket(h), v}, feat{bucket(bigramKey(prev, h)), v})
-		if len(w) > stemLen+1 {
-			feats = append(feats, feat{bucket(hashBytes(hashStart(nsStem), w[:stemLen])), v})
+		// The word's and its stem's hashes in one pass over its bytes.
+		h, hs := hashStart(nsWord), hashStart(nsStem)
+		for k, c := range w {
+			h = (h ^ uint32(c)) * fnvPrime
+			if k < stemLen {
+				hs = (hs ^ uint32(c)) * fnvPrime
+			}
 		}
-		prev, i = h, e
+		feats = append(feats,
+			feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name},
+			feat{key: bucket(bigramKey(prev, h)), val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
+		if len(w) > stemLen+1 {
+			feats = append(feats, feat{key: bucket(hs), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		}
+		prev, prevStart, i = h, int32(s), e
 	}
 	return feats
 }
@@ -285,10 +300,10 @@ const lexScoreCap = 8
 func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int, fired uint16, veto bool, lang string) []feat {
 	for l := range nLabels {
 		if fired&(1<<l) != 0 {
-			feats = append(feats, feat{lexFiredKey(l), 1})
+			feats = append(feats, feat{key: lexFiredKey(l), val: 1})
 		}
 		if score[l] > 0 {
-			feats = append(feats, feat{bucket(labelKey(nsLexScore, l)), float32(min(score[l], lexScoreCap)) / fireScore})
+			feats = append(feats, feat{key: bucket(labelKey(nsLexScore, l)), val: float32(min(score[l], lexScoreCap)) / fireScore})
 		}
 	}
 	for i, h := range sc.kept {
@@ -297,13 +312,13 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 			continue
 		}
 		k := hashBytes(labelKey(nsLexTerm, int(h.label)), []byte(c.rules[h.rule].parts[0]))
-		feats = append(feats, feat{bucket(k), fieldValue[h.field]})
+		feats = append(feats, feat{key: bucket(k), val: fieldValue[h.field]})
 	}
 	if veto {
-		feats = append(feats, feat{bucket(hashStart(nsVeto)), 1})
+		feats = append(feats, feat{key: bucket(hashStart(nsVeto)), val: 1})
 	}
 	if lang != "" {
-		feats = append(feats, feat{bucket(hashBytes(hashStart(nsLang), []byte(lang))), 1})
+		feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsLang), []byte(lang))), val: 1})
 	}
 	return feats
 }
@@ -346,15 +361,11 @@ type top struct {
 	n int
 }
 
-func (t *top) add(m *model, key uint32, l int, v float32, fi, start, end int) {
-	r := &m.rows[bucket(key)]
-	if r[l] <= 0 {
-		return
-	}
-	c := candidate{float32(r[l]) * v, fi, start, end}
+func (t *top) add(c candidate) {
 	for i := range t.n {
-		if t.c[i].fi == fi && t.c[i].start == start && t.c[i].end == end {
-			return // a word and its stem are one place
+		if t.c[i].fi == c.fi && t.c[i].start == c.start && t.c[i].end == c.end {
+			t.c[i].w = max(t.c[i].w, c.w) // a word and its stem are one place
+			return
 		}
 	}
 	i := t.n
@@ -372,35 +383,17 @@ func (t *top) add(m *model, key uint32, l int, v float32, fi, start, end int) {
 	t.c[i] = c
 }
 
-// learnedEvidence returns the n-grams of the item that raised label l's
-// score the most: the evidence of a label the lexicon did not support.
-func (m *model) learnedEvidence(fields *[2]field, names *[2]spans, l int) []Evidence {
+// learnedEvidence returns the n-grams of the item (its features feats)
+// that raised label l's score the most: the evidence of a label the
+// lexicon did not support.
+func (m *model) learnedEvidence(fields *[2]field, feats []feat, l int) []Evidence {
 	var best top
-	for fi := range fields {
-		text := fields[fi].text
-		v := fieldValue[fi]
-		prev, prevStart := hashStart(nsWord), -1
-		for i := 0; ; {
-			s, e := nextWord(text, i)
-			if s == len(text) {
-				break
-			}
-			w := text[s:e]
-			if sp, ok := names[fi].at(s); ok {
-				w = companyWord
-				e = max(e, int(sp.end))
-			}
-			h := hashBytes(hashStart(nsWord), w)
-			if w[0] != 0 {
-				best.add(m, h, l, v, fi, s, e)
-				if len(w) > stemLen+1 {
-					best.add(m, hashBytes(hashStart(nsStem), w[:stemLen]), l, v, fi, s, e)
-				}
-			}
-			if prevStart >= 0 {
-				best.add(m, bigramKey(prev, h), l, v, fi, prevStart, e)
-			}
-			prev, prevStart, i = h, s, e
+	for _, f := range feats {
+		if f.end == 0 || f.skip {
+			continue
+		}
+		if w := m.rows[f.key][l]; w > 0 {
+			best.add(candidate{float32(w) * f.val, int(f.field), int(f.start), int(f.end)})
 		}
 	}
 	c := best.c[:best.n]

@@ -76,7 +76,7 @@ func (c *Classifier) examples(items []TrainItem) []example {
 				merged[n-1].val += f.val
 				continue
 			}
-			merged = append(merged, f)
+			merged = append(merged, feat{key: f.key, val: f.val})
 		}
 		var y uint16
 		for _, l := range it.Labels {
