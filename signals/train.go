@@ -129,8 +129,10 @@ func (c *Classifier) train(items []TrainItem, t training) *model {
 var minThrStep = -10
 
 // minAddThr is the lowest threshold for adding a label the lexicon did not
-// fire: at least even odds.
-var minAddThr float32 = 0
+// fire: a probability of at least 0.62 (logit 0.5). Words alone are weaker
+// evidence than the lexicon's phrases, and an item unlike the training
+// corpus should keep the lexicon's labels rather than gain new ones.
+var minAddThr float32 = 0.5
 
 // bestThresholds picks label l's logit thresholds, for items whose lexicon
 // did not fire l and for those where it did, that maximise its F1 on scores
