@@ -225,7 +225,7 @@ func fitModel(ex []example, t training) *model {
 				idx = append(idx, k)
 				if k >= 0 {
 					for l := range nLabels {
-						s[l] += w[k][l] * float64(f.val)
+						s[l] += w[k][l] * float64(f.val) / one
 					}
 				}
 			}
@@ -242,7 +242,7 @@ func fitModel(ex []example, t training) *model {
 					if k < 0 {
 						continue
 					}
-					gr := grad*float64(f.val) + t.l2*w[k][l]
+					gr := grad*float64(f.val)/one + t.l2*w[k][l]
 					g[k][l] += gr * gr
 					w[k][l] -= t.rate * gr / (math.Sqrt(g[k][l]) + 1e-8)
 				}
