@@ -121,38 +121,36 @@ func (c *Classifier) train(items []TrainItem, t training) *model {
 	return m
 }
 
-// minThrStep is the lowest threshold tried, in tenths of a logit. The
-// regularised model is under-confident, so the best thresholds lie below 0
-// (even odds); a floor of -1 keeps an item the model knows little about (a
-// short title, words it has not seen) from getting a label from its bias
-// alone, which lies near -2.
-var minThrStep = -10
+// Threshold grids, in logits. A label the lexicon did not fire needs at
+// least minAddThr (a probability of 0.73) to be added: words alone are
+// weaker evidence than the lexicon's phrases, and an item unlike the
+// training corpus should keep the lexicon's labels rather than gain new
+// ones. A label the lexicon fired is dropped only below maxKeepThr (a
+// probability of 0.27): the model vetoes the lexicon only when it is sure.
+var (
+	minAddThr  float32 = 1
+	maxAddThr  float32 = 3
+	minKeepThr float32 = -3
+	maxKeepThr float32 = -1
+)
 
-// minAddThr is the lowest threshold for adding a label the lexicon did not
-// fire: a probability of at least 0.62 (logit 0.5). Words alone are weaker
-// evidence than the lexicon's phrases, and an item unlike the training
-// corpus should keep the lexicon's labels rather than gain new ones.
-var minAddThr float32 = 0.5
+// thrStep is the grids' step.
+const thrStep = 0.1
 
 // bestThresholds picks label l's logit thresholds, for items whose lexicon
 // did not fire l and for those where it did, that maximise its F1 on scores
-// by models that did not see the items, among a fixed grid.
+// by models that did not see the items.
 func bestThresholds(ex []example, scores [][nLabels]float32, l int) (off, on float32) {
-	const steps = 31 // minThrStep to minThrStep+3 logits
-	th := func(i int) float32 { return float32(minThrStep+i) / 10 }
 	bestF := -1.0
-	for i := range steps {
-		if th(i) < minAddThr {
-			continue
-		}
-		for j := range steps {
+	for a := minAddThr; a <= maxAddThr+thrStep/2; a += thrStep {
+		for k := minKeepThr; k <= maxKeepThr+thrStep/2; k += thrStep {
 			var tp, fp, fn int
-			for k, e := range ex {
-				t := th(i)
+			for i, e := range ex {
+				t := a
 				if e.lexFired&(1<<l) != 0 {
-					t = th(j)
+					t = k
 				}
-				got, want := scores[k][l] > t, e.y&(1<<l) != 0
+				got, want := scores[i][l] > t, e.y&(1<<l) != 0
 				switch {
 				case got && want:
 					tp++
@@ -167,7 +165,7 @@ func bestThresholds(ex []example, scores [][nLabels]float32, l int) (off, on flo
 				f = 2 * float64(tp) / float64(2*tp+fp+fn)
 			}
 			if f > bestF {
-				bestF, off, on = f, th(i), th(j)
+				bestF, off, on = f, a, k
 			}
 		}
 	}
