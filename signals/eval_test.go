@@ -272,11 +272,11 @@ func TestDevSetQuality(t *testing.T) {
 		langMacro[lang] = m
 		t.Logf("dev set, cross-validated, %s:\n%s", lang, table)
 	}
-	if macro < 0.76 {
-		t.Errorf("cross-validated macro-F1 %.3f is below 0.76", macro)
+	if macro < 0.78 {
+		t.Errorf("cross-validated macro-F1 %.3f is below 0.78", macro)
 	}
-	if d := langMacro["fr"] - langMacro["en"]; d > 0.08 || d < -0.08 {
-		t.Errorf("cross-validated macro-F1 fr %.3f and en %.3f differ by more than 0.08", langMacro["fr"], langMacro["en"])
+	if d := langMacro["fr"] - langMacro["en"]; d > 0.05 || d < -0.05 {
+		t.Errorf("cross-validated macro-F1 fr %.3f and en %.3f differ by more than 0.05", langMacro["fr"], langMacro["en"])
 	}
 }
 
