@@ -53,6 +53,7 @@ type ruleInfo struct {
 	role   role
 	parts  int8
 	user   bool   // from lexicon_dir or a watch list: fires its label whatever the model says
+	feat   uint32 // the model's feature bucket for the rule's term
 	with   uint16 // the labels (as bits of their index) the rule needs one of to count, or 0
 	weight int
 }
@@ -143,6 +144,9 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 			label = slices.Index(c.labels, r.label)
 		}
 		meta := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight, user: r.user}
+		if r.kind == kindLabel {
+			meta.feat = lexTermKey(label, r.parts[0])
+		}
 		for _, l := range r.with {
 			meta.with |= 1 << slices.Index(c.labels, l)
 		}

@@ -38,11 +38,11 @@ type model struct {
 	rows [][nLabels]int8 // modelBuckets of them
 }
 
-// modelBits sets the number of buckets: 2^15 rows of 9 bytes stay in a
+// modelBits sets the number of buckets: 2^14 rows of 9 bytes stay in a
 // core's L2 cache, and collisions among the few thousand features that
 // occur in two or more training items cost little.
 const (
-	modelBits    = 15
+	modelBits    = 14
 	modelBuckets = 1 << modelBits
 )
 
@@ -317,8 +317,7 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 		if !sc.complete[i] || h.part != 0 || r.weight <= 0 {
 			continue
 		}
-		k := hashBytes(labelKey(nsLexTerm, int(h.label)), []byte(c.rules[h.rule].parts[0]))
-		feats = append(feats, feat{key: bucket(k), val: fieldValue[h.field]})
+		feats = append(feats, feat{key: r.feat, val: fieldValue[h.field]})
 	}
 	if veto {
 		feats = append(feats, feat{key: bucket(hashStart(nsVeto)), val: one})
@@ -327,6 +326,15 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 		feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsLang), []byte(lang))), val: one})
 	}
 	return feats
+}
+
+// lexTermKey is the bucket of a lexicon term of label l.
+func lexTermKey(l int, term string) uint32 {
+	h := labelKey(nsLexTerm, l)
+	for i := 0; i < len(term); i++ {
+		h = (h ^ uint32(term[i])) * fnvPrime
+	}
+	return bucket(h)
 }
 
 func lexFiredKey(l int) uint32 { return bucket(labelKey(nsLexFired, l)) }

@@ -122,13 +122,13 @@ func (c *Classifier) train(items []TrainItem, t training) *model {
 }
 
 // Threshold grids, in logits. A label the lexicon did not fire needs at
-// least minAddThr (a probability of 0.73) to be added: words alone are
+// least minAddThr (a probability of 0.82) to be added: words alone are
 // weaker evidence than the lexicon's phrases, and an item unlike the
 // training corpus should keep the lexicon's labels rather than gain new
 // ones. A label the lexicon fired is dropped only below maxKeepThr (a
 // probability of 0.27): the model vetoes the lexicon only when it is sure.
 var (
-	minAddThr  float32 = 1
+	minAddThr  float32 = 1.5
 	maxAddThr  float32 = 3
 	minKeepThr float32 = -3
 	maxKeepThr float32 = -1
