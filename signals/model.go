@@ -267,7 +267,7 @@ func wordFeatures(feats []feat, text []byte, names spans, fi uint8) []feat {
 	v := fieldValue[fi]
 	title := fi == fieldTitle
 	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
-	for i := 0; ; {
+	for i, nw := 0, 0; title || nw < ledeWords; nw++ {
 		s, e := nextWord(text, i)
 		if s == len(text) {
 			break
@@ -295,6 +295,11 @@ func wordFeatures(feats []feat, text []byte, names spans, fi uint8) []feat {
 	}
 	return feats
 }
+
+// ledeWords is how many words of the lede the model reads: its first
+// sentence says what the news is; words past the thirtieth changed no
+// label in cross-validation, and the lexicon still reads the whole lede.
+const ledeWords = 30
 
 // lexScoreCap bounds a label's lexicon score as a feature: beyond it, more
 // terms say nothing more.
