@@ -201,6 +201,7 @@ type scratch struct {
 	forms      [2][]byte
 	feats      []feat
 	names      [2]spans // the company's name in each field
+	company    []byte   // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -339,15 +340,13 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
 		}
 	}
-	sc.names[0], sc.names[1] = sc.names[0][:0], sc.names[1][:0]
+	sc.company = nil
 	if in.Company != "" {
 		forms := sc.companyForms(in.Company)
+		sc.company = forms[0]
 		hits = slices.DeleteFunc(hits, func(h hit) bool {
 			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
 		})
-		for fi := range fields {
-			sc.names[fi] = companySpans(sc.names[fi], fields[fi].text, forms[0])
-		}
 	}
 	sc.hits = hits
 	kept := sc.kept[:0]
@@ -402,6 +401,10 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // features lists the model's features of an item the lexicon's pass has
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
+	for fi := range sc.fields {
+		sc.names[fi] = sc.names[fi][:0]
+		sc.names[fi] = companySpans(sc.names[fi], sc.fields[fi].text, sc.company)
+	}
 	for fi := range sc.fields {
 		feats = wordFeatures(feats, sc.fields[fi].text, sc.names[fi], uint8(fi))
 	}
