@@ -200,8 +200,7 @@ type scratch struct {
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	names      [2]spans // the company's name in each field
-	company    []byte   // the company's name, prepared, or nil
+	company    []byte // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -402,11 +401,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
 	for fi := range sc.fields {
-		sc.names[fi] = sc.names[fi][:0]
-		sc.names[fi] = companySpans(sc.names[fi], sc.fields[fi].text, sc.company)
-	}
-	for fi := range sc.fields {
-		feats = wordFeatures(feats, sc.fields[fi].text, sc.names[fi], uint8(fi))
+		feats = wordFeatures(feats, sc.fields[fi].text, sc.company, uint8(fi))
 	}
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }

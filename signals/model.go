@@ -240,22 +240,9 @@ func nextWord(text []byte, i int) (int, int) {
 	return i, j
 }
 
-// spans are the places of the company's name in a field, so that its
-// words read as one "company" word: the model learns how news speaks of
-// a company, not of particular ones.
-type spans []span
-
-type span struct{ start, end int32 }
-
-func (s spans) at(i int) (span, bool) {
-	for _, sp := range s {
-		if int(sp.start) <= i && i < int(sp.end) {
-			return sp, true
-		}
-	}
-	return span{}, false
-}
-
+// companyWord stands for the company's name wherever the item gives it, so
+// that the model learns how news speaks of a company, not of particular
+// ones.
 var companyWord = []byte("\x00company")
 
 // wordFeatures appends the features of one prepared field to feats: in
@@ -263,7 +250,7 @@ var companyWord = []byte("\x00company")
 // the lede, longer and less telling, each word only (pairs and stems there
 // cost a third of the classifier's time and gained nothing in
 // cross-validation).
-func wordFeatures(feats []feat, text []byte, names spans, fi uint8) []feat {
+func wordFeatures(feats []feat, text, company []byte, fi uint8) []feat {
 	v := fieldValue[fi]
 	title := fi == fieldTitle
 	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
@@ -274,11 +261,8 @@ func wordFeatures(feats []feat, text []byte, names spans, fi uint8) []feat {
 		}
 		w := text[s:e]
 		name := false
-		if len(names) > 0 {
-			if sp, ok := names.at(s); ok {
-				w, name = companyWord, true
-				e = max(e, int(sp.end))
-			}
+		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
+			w, name, e = companyWord, true, s+len(company)
 		}
 		h := hashStart(nsWord)
 		for _, c := range w {
@@ -347,22 +331,6 @@ func lexFiredKey(l int) uint32 { return bucket(labelKey(nsLexFired, l)) }
 
 // labelKey is the hash of a per-label feature of namespace ns.
 func labelKey(ns byte, l int) uint32 { return (hashStart(ns) ^ uint32(l)) * fnvPrime }
-
-// companySpans finds the company's name in a prepared field.
-func companySpans(out spans, text, name []byte) spans {
-	if len(name) == 0 {
-		return out
-	}
-	for off := 0; off < len(text); {
-		i := wordIndex(text[off:], name)
-		if i < 0 {
-			break
-		}
-		out = append(out, span{int32(off + i), int32(off + i + len(name))})
-		off += i + len(name)
-	}
-	return out
-}
 
 // learnedEvidenceTerms is how many n-grams explain a label the model fired
 // with no lexicon term.
