@@ -400,9 +400,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // features lists the model's features of an item the lexicon's pass has
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
-	for fi := range sc.fields {
-		feats = wordFeatures(feats, sc.fields[fi].text, sc.company, uint8(fi))
-	}
+	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company)
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 
