@@ -190,8 +190,6 @@ const (
 	nsLexTerm
 	nsVeto
 	nsLang
-	nsCompany
-	nsBias
 )
 
 func hashStart(ns byte) uint32 { return (fnvOffset ^ uint32(ns)) * fnvPrime }
