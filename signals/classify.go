@@ -33,6 +33,10 @@ type Classifier struct {
 	rules  []lexRule
 	info   []ruleInfo // per rule
 	labels []Label    // SIGNALS.md order; rule.label indexes it
+	model  *model     // nil: the lexicon alone decides
+	// lexOnly are the labels the lexicon alone decides (bits of their
+	// index): those whose embedded file lexicon_dir replaces.
+	lexOnly uint16
 }
 
 type partRef struct {
@@ -48,6 +52,8 @@ type ruleInfo struct {
 	kind   ruleKind
 	role   role
 	parts  int8
+	user   bool   // from lexicon_dir or a watch list: fires its label whatever the model says
+	feat   uint32 // the model's feature bucket for the rule's term
 	with   uint16 // the labels (as bits of their index) the rule needs one of to count, or 0
 	weight int
 }
@@ -70,8 +76,24 @@ const (
 	maxParts = 8
 )
 
-// NewClassifier compiles lex and a watch list's extras into one automaton.
+// NewClassifier compiles lex and a watch list's extras into one automaton
+// and joins it to the embedded model.
 func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
+	m, err := loadDefaultModel()
+	if err != nil {
+		return nil, err
+	}
+	c, err := newLexClassifier(lex, extra)
+	if err != nil {
+		return nil, err
+	}
+	c.model = m
+	return c, nil
+}
+
+// newLexClassifier is NewClassifier without a model: the lexicon alone
+// decides, as training needs it to read features.
+func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	if lex == nil {
 		return nil, fmt.Errorf("new classifier: nil lexicon")
 	}
@@ -90,7 +112,7 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 			if err != nil {
 				return nil, fmt.Errorf("extra term %q for %s: %w", t, l, err)
 			}
-			r.kind, r.label, r.where = kindLabel, l, "extra "+string(l)
+			r.kind, r.label, r.where, r.user = kindLabel, l, "extra "+string(l), true
 			rules = append(rules, r)
 		}
 	}
@@ -107,6 +129,9 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		rules = append(rules, lexRule{kind: kindKeyword, parts: []string{ft}, points: extra.Keywords[k], where: "keyword " + k})
 	}
 	c := &Classifier{rules: rules, labels: Labels()}
+	for _, l := range lex.replaced {
+		c.lexOnly |= 1 << slices.Index(c.labels, l)
+	}
 	index := map[string]int{}
 	var patterns []string
 	var refs [][]partRef // per pattern
@@ -118,7 +143,10 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		if r.kind == kindLabel {
 			label = slices.Index(c.labels, r.label)
 		}
-		meta := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight}
+		meta := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight, user: r.user}
+		if r.kind == kindLabel {
+			meta.feat = lexTermKey(label, r.parts[0])
+		}
 		for _, l := range r.with {
 			meta.with |= 1 << slices.Index(c.labels, l)
 		}
@@ -143,6 +171,13 @@ func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	return c, nil
 }
 
+// withModel returns a copy of c that decides with m (nil: the lexicon alone).
+func (c *Classifier) withModel(m *model) *Classifier {
+	cc := *c
+	cc.model = m
+	return &cc
+}
+
 // hit is one rule part found in one field.
 type hit struct {
 	rule       int32
@@ -164,6 +199,8 @@ type scratch struct {
 	raw        []dfaHit
 	complete   []bool
 	forms      [2][]byte
+	feats      []feat
+	company    []byte // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -172,88 +209,29 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func (c *Classifier) Classify(in Input) Classification {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
+	lx := c.lexPass(sc, in)
 	fields := &sc.fields
-	fields[fieldTitle].prepare(in.Title, true)
-	fields[fieldSummary].prepare(in.Summary, true)
-	// The fields are scanned as one text, a byte of class 0 between them
-	// (which no term holds), so no hit spans both, and one longer text
-	// scans faster than two.
-	title := fields[fieldTitle].text
-	joined := c.dfa.classes(append(c.dfa.classes(sc.joined[:0], title), 0), fields[fieldSummary].text)
-	raw := c.dfa.scan(sc.raw[:0], joined)
-	sc.joined, sc.raw = joined, raw
-	hits := sc.hits[:0]
-	veto := false
-	for _, m := range raw {
-		fi := fieldTitle
-		if int(m.start) > len(title) {
-			fi = fieldSummary
-			m.start -= int32(len(title) + 1)
-			m.end -= int32(len(title) + 1)
-		}
-		if !wholeWord(fields[fi].text, int(m.start), int(m.end)) {
-			continue
-		}
-		for _, ref := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
-			if ref.kind == kindVeto {
-				veto = true
-			}
-			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
-		}
-	}
-	if in.Company != "" {
-		forms := sc.companyForms(in.Company)
-		hits = slices.DeleteFunc(hits, func(h hit) bool {
-			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
-		})
-	}
-	sc.hits = hits
-	kept := sc.kept[:0]
-	if !veto {
-		kept = c.resolve(kept, hits, fields)
-	}
-	sc.kept = kept
-	// complete[i] tells whether kept hit i counts: a rule counts once per
-	// occurrence of its first part, once all its parts are in the field.
-	// Rules of a "[with ...]" section count in a second round, when one of
-	// their labels fired in the first.
-	complete := sc.complete[:0]
-	for i, h := range kept {
-		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
-	}
-	sc.complete = complete
-	var fired uint16 // bit i: labels[i] fired
-	for _, l := range in.Hints {
-		if i := slices.Index(c.labels, l); i >= 0 {
-			fired |= 1 << i
-		}
-	}
-	var score [9]int
-	for round := range 2 {
-		for i, h := range kept {
-			r := &c.info[h.rule]
-			if !complete[i] || h.part != 0 || (r.with != 0) != (round == 1) || (round == 1 && fired&r.with == 0) {
-				continue
-			}
-			factor := 1
-			if h.field == fieldTitle {
-				factor = titleFactor
-			}
-			score[h.label] += r.weight * factor
-		}
-		for i, s := range score {
-			if s >= fireScore {
-				fired |= 1 << i
+	kept, complete := sc.kept, sc.complete
+	final := lx.fired | lx.hints
+	if c.model != nil {
+		sc.feats = c.features(sc.feats[:0], sc, &lx, in)
+		s := c.model.scores(sc.feats)
+		final = lx.hints | lx.user | lx.fired&c.lexOnly
+		for l := range nLabels {
+			on := lx.fired >> l & 1
+			if s[l] > c.model.thr[on][l] && c.lexOnly&(1<<l) == 0 {
+				final |= 1 << l
 			}
 		}
 	}
 	// Evidence is counted first so that all of it shares one allocation,
 	// each label's slice capped so that a caller appending to one never
 	// overwrites another.
-	var counts [len(score) + 1]int // per label, then Keyword
+	hits := sc.hits
+	var counts [nLabels + 1]int // per label, then Keyword
 	evidenceOf := func(i int, h hit) bool {
 		r := &c.info[h.rule]
-		return complete[i] && fired&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || fired&r.with != 0)
+		return complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0)
 	}
 	total := 0
 	for i, h := range kept {
@@ -264,7 +242,7 @@ func (c *Classifier) Classify(in Input) Classification {
 	}
 	for _, h := range hits {
 		if h.kind == kindKeyword {
-			counts[len(score)]++
+			counts[nLabels]++
 			total++
 		}
 	}
@@ -287,25 +265,143 @@ func (c *Classifier) Classify(in Input) Classification {
 		if h.kind == kindKeyword {
 			e := evidence(&fields[h.field], h)
 			e.Points = c.rules[h.rule].points
-			slots[len(score)] = append(slots[len(score)], e)
+			slots[nLabels] = append(slots[nLabels], e)
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(fired)), Evidence: make(map[Label][]Evidence, nslots)}
+	if c.model != nil {
+		// A label the model fired without a lexicon term to show for it
+		// is explained by the n-grams that raised its score the most.
+		for l := range nLabels {
+			if final&(1<<l) != 0 && counts[l] == 0 {
+				if ev := c.model.learnedEvidence(fields, sc.feats, l); len(ev) > 0 {
+					slots[l] = ev
+					nslots++
+				}
+			}
+		}
+	}
+	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final)), Evidence: make(map[Label][]Evidence, nslots)}
 	for i, e := range slots {
 		if len(e) > 0 {
 			l := Keyword
-			if i < len(score) {
+			if i < nLabels {
 				l = c.labels[i]
 			}
 			out.Evidence[l] = e
 		}
 	}
 	for i, l := range c.labels {
-		if fired&(1<<i) != 0 {
+		if final&(1<<i) != 0 {
 			out.Labels = append(out.Labels, l)
 		}
 	}
 	return out
+}
+
+// lexResult is what the lexicon's pass says of an item.
+type lexResult struct {
+	score [nLabels]int
+	fired uint16 // labels whose terms reached fireScore
+	user  uint16 // labels fired by terms of lexicon_dir or the watch list
+	hints uint16 // labels the source implies
+	veto  bool
+}
+
+// lexPass runs the lexicon over an item: it prepares the fields, finds the
+// terms and leaves in sc.kept (with sc.complete) the label hits that count.
+func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
+	var lx lexResult
+	fields := &sc.fields
+	fields[fieldTitle].prepare(in.Title, true)
+	fields[fieldSummary].prepare(in.Summary, true)
+	// The fields are scanned as one text, a byte of class 0 between them
+	// (which no term holds), so no hit spans both, and one longer text
+	// scans faster than two.
+	title := fields[fieldTitle].text
+	joined := c.dfa.classes(append(c.dfa.classes(sc.joined[:0], title), 0), fields[fieldSummary].text)
+	raw := c.dfa.scan(sc.raw[:0], joined)
+	sc.joined, sc.raw = joined, raw
+	hits := sc.hits[:0]
+	for _, m := range raw {
+		fi := fieldTitle
+		if int(m.start) > len(title) {
+			fi = fieldSummary
+			m.start -= int32(len(title) + 1)
+			m.end -= int32(len(title) + 1)
+		}
+		if !wholeWord(fields[fi].text, int(m.start), int(m.end)) {
+			continue
+		}
+		for _, ref := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
+			if ref.kind == kindVeto {
+				lx.veto = true
+			}
+			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
+		}
+	}
+	sc.company = nil
+	if in.Company != "" {
+		forms := sc.companyForms(in.Company)
+		sc.company = forms[0]
+		hits = slices.DeleteFunc(hits, func(h hit) bool {
+			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
+		})
+	}
+	sc.hits = hits
+	kept := sc.kept[:0]
+	if !lx.veto {
+		kept = c.resolve(kept, hits, fields)
+	}
+	sc.kept = kept
+	// complete[i] tells whether kept hit i counts: a rule counts once per
+	// occurrence of its first part, once all its parts are in the field.
+	// Rules of a "[with ...]" section count in a second round, when one of
+	// their labels fired in the first.
+	complete := sc.complete[:0]
+	for i, h := range kept {
+		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
+	}
+	sc.complete = complete
+	for _, l := range in.Hints {
+		if i := slices.Index(c.labels, l); i >= 0 {
+			lx.hints |= 1 << i
+		}
+	}
+	fired := lx.hints
+	var user [nLabels]int
+	for round := range 2 {
+		for i, h := range kept {
+			r := &c.info[h.rule]
+			if !complete[i] || h.part != 0 || (r.with != 0) != (round == 1) || (round == 1 && fired&r.with == 0) {
+				continue
+			}
+			factor := 1
+			if h.field == fieldTitle {
+				factor = titleFactor
+			}
+			lx.score[h.label] += r.weight * factor
+			if r.user {
+				user[h.label] += r.weight * factor
+			}
+		}
+		for i, s := range lx.score {
+			if s >= fireScore {
+				fired |= 1 << i
+			}
+			if user[i] >= fireScore {
+				lx.user |= 1 << i
+			}
+		}
+	}
+	lx.fired = fired &^ lx.hints
+	return lx
+}
+
+// features lists the model's features of an item the lexicon's pass has
+// just read into sc.
+func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
+	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company)
+	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 
 // roleWindow is how far (in folded bytes) from a term the company is

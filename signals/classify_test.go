@@ -166,3 +166,54 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClassifyLexicon is BenchmarkClassify without the model: what
+// the lexicon's pass alone costs.
+func BenchmarkClassifyLexicon(b *testing.B) {
+	items := devSet(b)
+	c := testClassifier(b).withModel(nil)
+	n := 0
+	for _, it := range items {
+		n += len(it.Title) + len(it.Summary)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, it := range items {
+			c.Classify(Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company})
+		}
+	}
+}
+
+// TestIssueExamples holds headlines a user saw mislabelled. Each stands for
+// a general rule: a round "closed" is raised, administrators appointed mean
+// insolvency, a website is no site, a temporary closure is still one, a
+// medal is an award, and a fair's name says nothing of where it is held.
+func TestIssueExamples(t *testing.T) {
+	c := testClassifier(t)
+	tests := []struct {
+		title string
+		want  []Label
+	}{
+		{"Northgate Composites closes £12m Series B", []Label{FinancialGrowth}},
+		{"Harlow Castings falls into administration, 140 jobs at risk; administrators appointed", []Label{Difficulty}},
+		{"Nouveau site internet", []Label{}},
+		{"Fermeture estivale de la boutique", []Label{Difficulty}},
+		{"La fromagerie médaillée d'or au Concours général agricole", []Label{Buzz}},
+		{"Salon international de l'agriculture : la coopérative présente ses produits", []Label{Buzz}},
+		{"Le groupe présent au Salon international de l'alimentation à Paris", []Label{Buzz}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			got := c.Classify(Input{Title: tt.title})
+			if !slices.Equal(got.Labels, tt.want) {
+				t.Errorf("labels %v, want %v (evidence %v)", got.Labels, tt.want, got.Evidence)
+			}
+			for _, l := range got.Labels {
+				if len(got.Evidence[l]) == 0 {
+					t.Errorf("%s has no evidence", l)
+				}
+			}
+		})
+	}
+}

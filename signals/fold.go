@@ -11,6 +11,8 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+//go:generate go run ./internal/foldgen -o fold_table.go
+
 // Fold lower-cases s and strips accents the way the lexicon is folded:
 // "Élection à Orléans" → "election a orleans", œ → oe, æ → ae, ’ → ', NBSP
 // → space. It equals the x/text reference fold (NFKD, drop marks, NFC,

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,11 +36,15 @@ type lexRule struct {
 	where  string
 	with   []Label
 	role   role
+	user   bool // from a lexicon_dir file, not the embedded lexicon
 }
 
 // Lexicon is the parsed set of lexicon files, ready to build classifiers.
 type Lexicon struct {
 	rules []lexRule
+	// replaced are the labels whose embedded file a lexicon_dir file
+	// replaces: the lexicon alone decides them, not the model.
+	replaced []Label
 }
 
 // The special file stems besides the nine labels.
@@ -67,19 +72,33 @@ func NewLexicon(files map[string][]byte) (*Lexicon, error) {
 		}
 		all[e.Name()] = b
 	}
+	userNames := map[string]bool{}
+	lex := &Lexicon{}
 	for name, b := range files {
-		all[path.Base(name)] = b
+		base := path.Base(name)
+		if _, ok := all[base]; ok {
+			if l := Label(strings.TrimSuffix(base, ".txt")); l.Valid() {
+				lex.replaced = append(lex.replaced, l)
+			}
+		}
+		all[base] = b
+		userNames[base] = true
 	}
+	slices.Sort(lex.replaced)
 	names := make([]string, 0, len(all))
 	for name := range all {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	lex := &Lexicon{}
 	for _, name := range names {
 		rules, err := parseLexiconFile(name, all[name])
 		if err != nil {
 			return nil, err
+		}
+		if _, ok := userNames[name]; ok {
+			for i := range rules {
+				rules[i].user = true
+			}
 		}
 		lex.rules = append(lex.rules, rules...)
 	}

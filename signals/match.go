@@ -40,6 +40,8 @@ type nameRef struct {
 	company int32
 	exclude bool
 	proper  bool // a one-word name: needs a capital in the text ("Total", not "total")
+	oneWord bool // may be the first word of another company's name ("Mercia Ventures")
+	domain  bool
 	term    string
 }
 
@@ -114,12 +116,13 @@ func NewMatcher(companies []Company) (*Matcher, error) {
 				return nil, fmt.Errorf("company %s: %w", c.Key, err)
 			}
 			f = string(stripLegal([]byte(f)))
-			add(f, nameRef{company: int32(ci), proper: !strings.Contains(f, " ") && hasUpper(name), term: name})
+			oneWord := !strings.Contains(f, " ")
+			add(f, nameRef{company: int32(ci), proper: oneWord && hasUpper(name), oneWord: oneWord, term: name})
 			n++
 		}
 		if d := strings.TrimPrefix(Fold(strings.TrimSpace(c.Domain)), "www."); d != "" {
 			m.domains[d] = ci
-			add(d, nameRef{company: int32(ci), term: c.Domain})
+			add(d, nameRef{company: int32(ci), domain: true, term: c.Domain})
 			n++
 		}
 		if n == 0 {
@@ -152,6 +155,25 @@ type mention struct {
 	strength Strength
 	term     string
 	excluded bool
+	// A one-word name or alias found only as the first word of a longer
+	// proper name ("Mercia Ventures" for "Mercia") counts only when the
+	// item also carries the company's domain or another of its names.
+	partial      Strength
+	partialTerm  string
+	corroborated bool // the domain, or a name other than partialTerm, was found
+	firstTerm    string
+}
+
+// saw records that a name, alias or domain of the company was found.
+func (s *mention) saw(ref nameRef) {
+	switch {
+	case ref.domain:
+		s.corroborated = true
+	case s.firstTerm == "":
+		s.firstTerm = ref.term
+	case s.firstTerm != ref.term:
+		s.corroborated = true
+	}
 }
 
 // matchScratch holds one Match call's buffers, pooled so that the Matcher
@@ -182,7 +204,7 @@ func (m *Matcher) Match(it Item) []Match {
 	sc.mentions = sc.mentions[:0]
 	if ci, ok := m.linkCompany(it.URL); ok {
 		s := sc.get(int32(ci))
-		s.strength, s.term = Strong, m.companies[ci].Domain
+		s.strength, s.term, s.corroborated = Strong, m.companies[ci].Domain, true
 	}
 	f := &sc.field
 	for fi, text := range [2]string{it.Title, it.Summary} {
@@ -200,9 +222,16 @@ func (m *Matcher) Match(it Item) []Match {
 				if ref.proper && !capitalised(f.orig[f.origOffset(start):]) {
 					continue
 				}
+				s.saw(ref)
 				strength := Strong
 				if fi == 1 && f.origOffset(start) >= ledeBytes {
 					strength = Weak
+				}
+				if ref.oneWord && !ref.domain && longerName(f.orig[f.origOffset(end):]) {
+					if strength > s.partial {
+						s.partial, s.partialTerm = strength, ref.term
+					}
+					return
 				}
 				if strength > s.strength {
 					s.strength, s.term = strength, ref.term
@@ -213,12 +242,30 @@ func (m *Matcher) Match(it Item) []Match {
 	slices.SortFunc(sc.mentions, func(a, b mention) int { return int(a.company - b.company) })
 	var out []Match
 	for _, s := range sc.mentions {
+		if s.strength == NoMention && s.corroborated {
+			s.strength, s.term = s.partial, s.partialTerm
+		}
 		if s.excluded || s.strength == NoMention {
 			continue
 		}
 		out = append(out, Match{Key: m.companies[s.company].Key, Strength: s.strength, Term: s.term})
 	}
 	return out
+}
+
+// longerName reports whether the text right after a one-word name goes on
+// with the capitalised word of a longer proper name: "Mercia Ventures",
+// "Atlas Copco", but not "Atlas SA" (a legal form) nor "Atlas, the...".
+func longerName(after string) bool {
+	rest, ok := strings.CutPrefix(after, " ")
+	if !ok || !capitalised(rest) {
+		return false
+	}
+	end := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && r != '.' })
+	if end < 0 {
+		end = len(rest)
+	}
+	return !legalSuffix([]byte(strings.ToLower(rest[:end])))
 }
 
 // capitalised reports whether the text starts with an upper-case letter, as

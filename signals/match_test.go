@@ -14,6 +14,8 @@ func testMatcher(t testing.TB) *Matcher {
 		{Key: "total", Name: "Total", Aliases: []string{"TotalEnergies"}},
 		{Key: "sg", Name: "Société Générale", Aliases: []string{"SocGen"}},
 		{Key: "air", Name: "Air Liquide"},
+		{Key: "mercia", Name: "Mercia Plastics", Aliases: []string{"Mercia"}, Domain: "merciaplastics.co.uk"},
+		{Key: "atlas", Name: "Atlas", Aliases: []string{"Atlas Industrie"}},
 	})
 	if err != nil {
 		t.Fatalf("new matcher: %v", err)
@@ -44,6 +46,16 @@ func TestMatcher(t *testing.T) {
 		{"weak deep in summary", Item{Title: "Market news", Summary: long + "Air Liquide signed."}, "air:weak"},
 		{"lede is strong", Item{Title: "Market news", Summary: "Air Liquide signed." + long}, "air:strong"},
 		{"several", Item{Title: "Air Liquide et Total signent"}, "total:strong,air:strong"},
+		{"alias in a longer name", Item{Title: "Mercia Ventures launches £60m fund"}, ""},
+		{"name in a longer name", Item{Title: "Atlas Copco buys a compressor maker"}, ""},
+		{"longer name in the summary too", Item{Title: "Atlas Copco results", Summary: "Atlas Copco said sales rose."}, ""},
+		{"longer name but domain in link", Item{Title: "Mercia Ventures backs Mercia Plastics", URL: "https://merciaplastics.co.uk/news"}, "mercia:strong"},
+		{"longer name but domain in text", Item{Title: "Mercia Ventures invests", Summary: "See merciaplastics.co.uk."}, "mercia:strong"},
+		{"longer name but another alias", Item{Title: "Atlas Copco supplies Atlas Industrie"}, "atlas:strong"},
+		{"alias alone", Item{Title: "Mercia opens a plant in Leeds"}, "mercia:strong"},
+		{"alias then legal form", Item{Title: "Atlas SA opens a plant"}, "atlas:strong"},
+		{"alias then punctuation", Item{Title: "Atlas, the pump maker, hires"}, "atlas:strong"},
+		{"alias standalone elsewhere", Item{Title: "Atlas Copco and Atlas sign a deal"}, "atlas:strong"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,5 +108,33 @@ func BenchmarkMatcher10k(b *testing.B) {
 		if len(m.Match(it)) != 2 {
 			b.Fatal("want 2 matches")
 		}
+	}
+}
+
+func TestNameWarnings(t *testing.T) {
+	tests := []struct {
+		name string
+		c    Company
+		want []string // substrings, one per warning, in order
+	}{
+		{"one-word alias", Company{Key: "m", Name: "Mercia Plastics", Aliases: []string{"Mercia", "Mercia Plastics Ltd"}}, []string{`alias "Mercia" is one word`}},
+		{"alias guarded by excludes", Company{Key: "m", Name: "Mercia Plastics", Aliases: []string{"Mercia"}, Exclude: []string{"Mercia Ventures"}}, nil},
+		{"common-word name", Company{Key: "t", Name: "Total SA"}, []string{`name "Total SA" is a common word`}},
+		{"rare one-word name", Company{Key: "k", Name: "Kerlann"}, nil},
+		{"several words", Company{Key: "b", Name: "Breizh Conserves", Aliases: []string{"Breizh Conserves SAS"}}, nil},
+		{"common word alias", Company{Key: "x", Name: "Xylo Systems", Aliases: []string{"Total"}}, []string{`alias "Total" is one word`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NameWarnings([]Company{tt.c})
+			if len(got) != len(tt.want) {
+				t.Fatalf("NameWarnings = %q, want %d warnings", got, len(tt.want))
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(got[i], w) || !strings.HasPrefix(got[i], tt.c.Key+": ") {
+					t.Errorf("warning %d = %q, want it to hold %q", i, got[i], w)
+				}
+			}
+		})
 	}
 }

@@ -52,17 +52,30 @@ func (p Policy) points(l Label) int {
 
 // SignalPoints is what one signal brings before fading: its labels' points
 // plus its keyword points, capped to ±ItemCap, halved for a weak mention.
-// Backlog signals bring nothing.
+// A keyword counts once per item however many times and fields it appears
+// in. When the policy gives difficulty negative points and the signal
+// carries it, only the signal's negative points count: bad news never
+// raises a lead's score, whatever else it carries. Backlog signals bring
+// nothing.
 func (p Policy) SignalPoints(s Signal) float64 {
 	if s.Backlog {
 		return 0
 	}
+	negativeOnly := p.points(Difficulty) < 0 && slices.Contains(s.Labels, Difficulty)
 	total := 0.0
-	for _, l := range s.Labels {
-		total += float64(p.points(l))
+	add := func(pts int) {
+		if !negativeOnly || pts < 0 {
+			total += float64(pts)
+		}
 	}
-	for _, e := range s.Evidence[Keyword] {
-		total += float64(e.Points)
+	for _, l := range s.Labels {
+		add(p.points(l))
+	}
+	kws := s.Evidence[Keyword]
+	for i, e := range kws {
+		if !slices.ContainsFunc(kws[:i], func(o Evidence) bool { return sameKeyword(o, e) }) {
+			add(e.Points)
+		}
 	}
 	if p.ItemCap > 0 {
 		total = math.Max(-p.ItemCap, math.Min(p.ItemCap, total))
@@ -71,6 +84,12 @@ func (p Policy) SignalPoints(s Signal) float64 {
 		total /= 2
 	}
 	return total
+}
+
+// sameKeyword reports whether two keyword hits are one keyword: the same
+// term once folded ("ERP" in the title, "erp" in the summary).
+func sameKeyword(a, b Evidence) bool {
+	return a.Points == b.Points && Fold(a.Term) == Fold(b.Term)
 }
 
 // Tier ranks a score against the policy's thresholds.

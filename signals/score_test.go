@@ -25,6 +25,16 @@ func TestSignalPoints(t *testing.T) {
 		{"override", Policy{ItemCap: 25, Points: map[Label]int{Difficulty: 20}}, Signal{Labels: []Label{Difficulty}, Strength: Strong}, 20},
 		{"keyword points", p, Signal{Labels: []Label{Buzz}, Strength: Strong, Evidence: map[Label][]Evidence{Keyword: {{Term: "ERP", Points: 8}}}}, 13},
 		{"backlog", p, Signal{Labels: []Label{Development}, Strength: Strong, Backlog: true}, 0},
+		{"difficulty dominates", p, Signal{Labels: []Label{HRMoves, Development, Difficulty}, Strength: Strong}, -15},
+		{"difficulty dominates keywords", p, Signal{Labels: []Label{Difficulty}, Strength: Strong, Evidence: map[Label][]Evidence{Keyword: {{Term: "ERP", Points: 8}}}}, -15},
+		{"difficulty keeps negative keywords", p, Signal{Labels: []Label{Difficulty, Development}, Strength: Strong, Evidence: map[Label][]Evidence{Keyword: {{Term: "rival", Points: -5}}}}, -20},
+		{"positive difficulty adds", Policy{ItemCap: 25, Points: map[Label]int{Difficulty: 15}}, Signal{Labels: []Label{Difficulty, Development}, Strength: Strong}, 25},
+		{"keyword once per item", p, Signal{Labels: []Label{Buzz}, Strength: Strong, Evidence: map[Label][]Evidence{Keyword: {
+			{Term: "ERP", Field: "title", Points: 8}, {Term: "erp", Field: "summary", Points: 8}, {Term: "ERP", Field: "summary", Offset: 40, Points: 8},
+		}}}, 13},
+		{"two keywords", p, Signal{Strength: Strong, Evidence: map[Label][]Evidence{Keyword: {
+			{Term: "ERP", Field: "title", Points: 8}, {Term: "cloud", Field: "summary", Points: 4}, {Term: "ERP", Field: "summary", Points: 8},
+		}}}, 12},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +78,7 @@ func TestScore(t *testing.T) {
 			sig("A", 0, Development, NewSites), sig("B", 0, FinancialGrowth, HRMoves), sig("C", 0, Development),
 		}, 100, 35, Hot, nil},
 		{"difficulty subtracts", map[string]string{"headcount": "80"}, []Signal{sig("PSE", 0, Difficulty)}, 5, 20, Cold, []Contribution{{"headcount ≥ 50", 20}, {"difficulty: PSE", -15}}},
+		{"difficulty with positive labels never raises", map[string]string{"headcount": "80"}, []Signal{sig("Administration", 0, HRMoves, Development, Difficulty)}, 5, 20, Cold, []Contribution{{"headcount ≥ 50", 20}, {"hr_moves, development, difficulty: Administration", -15}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

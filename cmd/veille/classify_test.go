@@ -102,3 +102,16 @@ watchlists:
 		t.Errorf("--watchlist without -c: %v, want a usage error", err)
 	}
 }
+
+func TestClassifyIssueExamples(t *testing.T) {
+	in := "Northgate Composites closes £12m Series B\nHarlow Castings falls into administration, 140 jobs at risk; administrators appointed\nNouveau site internet\n"
+	out, stderr, err := runWithStdin(t, in, "classify")
+	if err != nil {
+		t.Fatalf("classify: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"financial_growth\tNorthgate", "difficulty\tHarlow", "none\tNouveau site internet"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -41,6 +41,15 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "  smtp:        %s:%d (%s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS)
 	}
+	var companies []signals.Company
+	for _, wl := range cfg.Watchlists {
+		for _, p := range wl.Prospects {
+			companies = append(companies, signals.Company{Key: wl.ID + "/" + p.Name, Name: p.Name, Aliases: p.Aliases, Domain: p.Domain, Exclude: p.Exclude})
+		}
+	}
+	for _, w := range signals.NameWarnings(companies) {
+		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
+	}
 	return nil
 }
 

@@ -165,6 +165,16 @@ func TestCheckReportsLocatedErrors(t *testing.T) {
 	}
 }
 
+func TestCheckWarnsAboutOneWordAliases(t *testing.T) {
+	out, stderr, err := runCmd(t, "check", "-c", "../../examples/veille.yaml")
+	if err != nil {
+		t.Fatalf("examples/veille.yaml: %v\n%s", err, stderr)
+	}
+	if want := `warning: agro-bretagne/Cidres Kerhervé: alias "Kerhervé" is one word`; !strings.Contains(out, want) {
+		t.Errorf("check output lacks %q:\n%s", want, out)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{}, {"nope"}, {"leads", "--bogus"}, {"digest", "-c", "x.yaml"}} {
 		_, _, err := runCmd(t, args...)

@@ -1,0 +1,396 @@
+package signals
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+)
+
+// The learned half of the classifier: a multi-label logistic regression
+// over hashed features of an item (words, word bigrams, word stems, the
+// lexicon's hits per label and per term, the company's place in the text),
+// one weight per label and feature, with a threshold per label. It decides
+// the labels; the lexicon's evidence-bearing rules are its strongest
+// features and still explain the labels they support.
+
+//go:generate go run ./internal/train -o model.bin -words common_words.txt
+
+//go:embed model.bin
+var embeddedModel []byte
+
+const nLabels = 9
+
+// model is a trained, quantised model, ready to score. Features are hashed
+// into a fixed number of buckets (the hashing trick): a bucket's row is the
+// weight of whatever features fall in it, one int8 per label, so scoring an
+// item is one table read per feature.
+type model struct {
+	scale float32 // weight = int8 × scale
+	bias  [nLabels]float32
+	// A label fires when its score (a logit) exceeds thr[0] if the lexicon
+	// did not fire it, thr[1] if it did: adding a label the lexicon's terms
+	// do not support takes more than keeping one they do.
+	thr  [2][nLabels]float32
+	rows [][nLabels]int8 // modelBuckets of them
+}
+
+// modelBits sets the number of buckets: 2^14 rows of 9 bytes stay in a
+// core's L2 cache, and collisions among the few thousand features that
+// occur in two or more training items cost little.
+const (
+	modelBits    = 14
+	modelBuckets = 1 << modelBits
+)
+
+// bucket maps a feature hash to its row (FNV's low bits are weak, so they
+// are mixed first).
+func bucket(h uint32) uint32 {
+	h ^= h >> 16
+	h *= 0x7feb352d
+	h ^= h >> 15
+	return h >> (32 - modelBits)
+}
+
+const modelMagic = "VSM2"
+
+var (
+	defaultModelOnce sync.Once
+	defaultModel     *model
+	defaultModelErr  error
+)
+
+// loadDefaultModel decodes the embedded model once.
+func loadDefaultModel() (*model, error) {
+	defaultModelOnce.Do(func() {
+		defaultModel, defaultModelErr = decodeModel(embeddedModel)
+		if defaultModelErr != nil {
+			defaultModelErr = fmt.Errorf("embedded model (regenerate it with go generate ./signals): %w", defaultModelErr)
+		}
+	})
+	return defaultModel, defaultModelErr
+}
+
+// encode writes the model: magic, non-zero row count, scale, biases and
+// both rows of thresholds, then each non-zero row as the uvarint gap from the previous
+// one's bucket and its nine int8 weights.
+func (m *model) encode() []byte {
+	n := 0
+	for _, r := range m.rows {
+		if r != ([nLabels]int8{}) {
+			n++
+		}
+	}
+	b := []byte(modelMagic)
+	b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.scale))
+	for _, v := range m.bias {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	for _, t := range m.thr {
+		for _, v := range t {
+			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+		}
+	}
+	prev := -1
+	for i, r := range m.rows {
+		if r == ([nLabels]int8{}) {
+			continue
+		}
+		b = binary.AppendUvarint(b, uint64(i-prev))
+		prev = i
+		for _, w := range r {
+			b = append(b, byte(w))
+		}
+	}
+	return b
+}
+
+func decodeModel(b []byte) (*model, error) {
+	if !bytes.HasPrefix(b, []byte(modelMagic)) {
+		return nil, fmt.Errorf("decode model: not a model file (no %s header)", modelMagic)
+	}
+	b = b[len(modelMagic):]
+	head := 4 + 4 + 12*nLabels
+	if len(b) < head {
+		return nil, fmt.Errorf("decode model: truncated header")
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	m := &model{scale: math.Float32frombits(binary.LittleEndian.Uint32(b[4:])), rows: make([][nLabels]int8, modelBuckets)}
+	for i := range nLabels {
+		m.bias[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*i:]))
+		m.thr[0][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*nLabels+4*i:]))
+		m.thr[1][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+8*nLabels+4*i:]))
+	}
+	b = b[head:]
+	at := -1
+	for i := range n {
+		gap, k := binary.Uvarint(b)
+		if k <= 0 || gap == 0 || gap > modelBuckets || len(b) < k+nLabels {
+			return nil, fmt.Errorf("decode model: row %d is malformed", i)
+		}
+		at += int(gap)
+		if at >= modelBuckets {
+			return nil, fmt.Errorf("decode model: row %d is past the last bucket", i)
+		}
+		for l := range nLabels {
+			m.rows[at][l] = int8(b[k+l])
+		}
+		b = b[k+nLabels:]
+	}
+	if len(b) != 0 {
+		return nil, fmt.Errorf("decode model: %d bytes after the last row", len(b))
+	}
+	return m, nil
+}
+
+// scores adds the model's score of each label for feats to s (logits,
+// before the thresholds).
+func (m *model) scores(feats []feat) (s [nLabels]float32) {
+	var acc [nLabels]int32
+	rows := m.rows[:modelBuckets]
+	for _, f := range feats {
+		r := &rows[f.key&(modelBuckets-1)]
+		for l := range nLabels {
+			acc[l] += int32(r[l]) * f.val
+		}
+	}
+	for l := range nLabels {
+		s[l] = m.bias[l] + float32(acc[l])*m.scale/2
+	}
+	return s
+}
+
+// feat is one feature of an item (its bucket) with its value and, for a
+// word, stem or bigram, where it is: learned evidence points there.
+type feat struct {
+	key        uint32
+	val        int32 // in halves: 2 is 1.0, so scoring adds integers
+	start, end int32 // in the prepared field; end 0: not an n-gram of the text
+	field      uint8
+	skip       bool // the company's name: no evidence
+}
+
+// Feature hashing: FNV-1a with a namespace byte first, so a word, a stem
+// and a lexicon term never share a hash by construction.
+const (
+	fnvOffset = 2166136261
+	fnvPrime  = 16777619
+)
+
+const (
+	nsWord byte = iota + 1
+	nsStem
+	nsBigram
+	nsLexFired
+	nsLexScore
+	nsLexTerm
+	nsVeto
+	nsLang
+)
+
+func hashStart(ns byte) uint32 { return (fnvOffset ^ uint32(ns)) * fnvPrime }
+
+func hashBytes(h uint32, b []byte) uint32 {
+	for _, c := range b {
+		h = (h ^ uint32(c)) * fnvPrime
+	}
+	return h
+}
+
+func bigramKey(a, b uint32) uint32 {
+	return ((a*0x9e3779b1)^b^uint32(nsBigram))*fnvPrime + 0x632be5ab
+}
+
+// stemLen is the prefix of a longer word kept as its stem, so that
+// "recrute", "recrutement" and "recruits" share a feature with their kin.
+const stemLen = 5
+
+// fieldValue is how much a word counts in each field, in halves: the title
+// says what the news is (1.0); the lede adds detail (0.5).
+var fieldValue = [2]int32{2, 1}
+
+// one is a feature value of 1.0, in halves.
+const one = 2
+
+// isWordByte tells the bytes of a word in prepared text: letters and digits
+// (folded to lower case and "0") and the bytes of any non-ASCII rune.
+var isWordByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= 0x80 || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9')
+	}
+	return t
+}()
+
+// nextWord returns the next word of text at or after i, as [start, end),
+// with start == len(text) when there is none.
+func nextWord(text []byte, i int) (int, int) {
+	for i < len(text) && !isWordByte[text[i]] {
+		i++
+	}
+	j := i
+	for j < len(text) && isWordByte[text[j]] {
+		j++
+	}
+	return i, j
+}
+
+// companyWord stands for the company's name wherever the item gives it, so
+// that the model learns how news speaks of a company, not of particular
+// ones.
+var companyWord = []byte("\x00company")
+
+// wordFeatures appends the features of the prepared title to feats: each
+// word, each pair of adjacent words and each word's stem. The lede is read
+// by the lexicon only: its words added nothing in cross-validation, on the
+// development set or on the gathered corpus, and cost a third of the
+// model's time.
+func wordFeatures(feats []feat, text, company []byte) []feat {
+	const fi = fieldTitle
+	v := fieldValue[fi]
+	prev, prevStart := hashStart(nsWord), int32(-1) // the title's start reads as a word of its own
+	for i := 0; ; {
+		s, e := nextWord(text, i)
+		if s == len(text) {
+			break
+		}
+		w := text[s:e]
+		name := false
+		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
+			w, name, e = companyWord, true, s+len(company)
+		}
+		h := hashStart(nsWord)
+		for _, c := range w {
+			h = (h ^ uint32(c)) * fnvPrime
+		}
+		feats = append(feats,
+			feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name},
+			feat{key: bucket(bigramKey(prev, h)), val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
+		if len(w) > stemLen+1 {
+			feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsStem), w[:stemLen])), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		}
+		prev, prevStart, i = h, int32(s), e
+	}
+	return feats
+}
+
+// lexScoreCap bounds a label's lexicon score as a feature: beyond it, more
+// terms say nothing more.
+const lexScoreCap = 8
+
+// lexFeatures appends the features the lexicon's pass gives: per label,
+// whether it fired and its score; per term that counted, the term itself;
+// whether a no-signal term was found.
+func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int, fired uint16, veto bool, lang string) []feat {
+	for l := range nLabels {
+		if fired&(1<<l) != 0 {
+			feats = append(feats, feat{key: lexFiredKey(l), val: one})
+		}
+		if score[l] > 0 {
+			feats = append(feats, feat{key: bucket(labelKey(nsLexScore, l)), val: int32(min(score[l], lexScoreCap)) * one / fireScore})
+		}
+	}
+	for i, h := range sc.kept {
+		r := &c.info[h.rule]
+		if !sc.complete[i] || h.part != 0 || r.weight <= 0 {
+			continue
+		}
+		feats = append(feats, feat{key: r.feat, val: fieldValue[h.field]})
+	}
+	if veto {
+		feats = append(feats, feat{key: bucket(hashStart(nsVeto)), val: one})
+	}
+	if lang != "" {
+		feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsLang), []byte(lang))), val: one})
+	}
+	return feats
+}
+
+// lexTermKey is the bucket of a lexicon term of label l.
+func lexTermKey(l int, term string) uint32 {
+	h := labelKey(nsLexTerm, l)
+	for i := 0; i < len(term); i++ {
+		h = (h ^ uint32(term[i])) * fnvPrime
+	}
+	return bucket(h)
+}
+
+func lexFiredKey(l int) uint32 { return bucket(labelKey(nsLexFired, l)) }
+
+// labelKey is the hash of a per-label feature of namespace ns.
+func labelKey(ns byte, l int) uint32 { return (hashStart(ns) ^ uint32(l)) * fnvPrime }
+
+// learnedEvidenceTerms is how many n-grams explain a label the model fired
+// with no lexicon term.
+const learnedEvidenceTerms = 2
+
+// candidate is an n-gram of an item and how much it raised a label's score.
+type candidate struct {
+	w          float32
+	fi         int
+	start, end int
+}
+
+// top keeps the learnedEvidenceTerms candidates of largest weight.
+type top struct {
+	c [learnedEvidenceTerms]candidate
+	n int
+}
+
+func (t *top) add(c candidate) {
+	for i := range t.n {
+		if t.c[i].fi == c.fi && t.c[i].start == c.start && t.c[i].end == c.end {
+			t.c[i].w = max(t.c[i].w, c.w) // a word and its stem are one place
+			return
+		}
+	}
+	i := t.n
+	if i == len(t.c) {
+		if c.w <= t.c[i-1].w {
+			return
+		}
+		i--
+	} else {
+		t.n++
+	}
+	for ; i > 0 && t.c[i-1].w < c.w; i-- {
+		t.c[i] = t.c[i-1]
+	}
+	t.c[i] = c
+}
+
+// learnedEvidence returns the n-grams of the item (its features feats)
+// that raised label l's score the most: the evidence of a label the
+// lexicon did not support.
+func (m *model) learnedEvidence(fields *[2]field, feats []feat, l int) []Evidence {
+	var best top
+	for _, f := range feats {
+		if f.end == 0 || f.skip {
+			continue
+		}
+		if w := m.rows[f.key][l]; w > 0 {
+			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
+		}
+	}
+	c := best.c[:best.n]
+	slices.SortFunc(c, func(a, b candidate) int {
+		if a.fi != b.fi {
+			return a.fi - b.fi
+		}
+		return a.start - b.start
+	})
+	out := make([]Evidence, 0, len(c))
+	for _, b := range c {
+		f := &fields[b.fi]
+		start, end := f.origOffset(b.start), f.origOffset(b.end)
+		name := "title"
+		if b.fi == fieldSummary {
+			name = "summary"
+		}
+		out = append(out, Evidence{Term: f.orig[start:end], Field: name, Offset: start})
+	}
+	return out
+}

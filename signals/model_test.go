@@ -1,0 +1,122 @@
+package signals
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestEmbeddedModelIsReproducible retrains the model from the corpus in the
+// repository and checks it gives the embedded file byte for byte: the
+// weights shipped are the ones go generate makes, and training is
+// deterministic.
+func TestEmbeddedModelIsReproducible(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains the model")
+	}
+	lex, err := NewLexicon(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := TrainModel(lex, trainCorpus(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, embeddedModel) {
+		t.Errorf("training gives %d bytes that differ from the embedded model.bin (%d bytes): run go generate ./signals", len(got), len(embeddedModel))
+	}
+}
+
+func TestModelRoundTrip(t *testing.T) {
+	m, err := loadDefaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := decodeModel(m.encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again.encode(), embeddedModel) || again.scale != m.scale || again.thr != m.thr || again.bias != m.bias {
+		t.Error("decode(encode(model)) differs from the model")
+	}
+}
+
+func TestDecodeModelRejectsDamage(t *testing.T) {
+	good := embeddedModel
+	for n := range min(len(good), 200) {
+		if _, err := decodeModel(good[:n]); err == nil {
+			t.Fatalf("a model cut at %d bytes decodes", n)
+		}
+	}
+	if _, err := decodeModel(good[:len(good)-1]); err == nil {
+		t.Error("a model missing its last byte decodes")
+	}
+	if _, err := decodeModel(append(slices.Clone(good), 0)); err == nil {
+		t.Error("a model with a trailing byte decodes")
+	}
+	if _, err := decodeModel([]byte("VSM1")); err == nil || !strings.Contains(err.Error(), "VSM2") {
+		t.Errorf("an older format: %v, want an error naming the expected header", err)
+	}
+}
+
+func FuzzDecodeModel(f *testing.F) {
+	f.Add(embeddedModel[:200])
+	f.Add([]byte("VSM2"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := decodeModel(b)
+		if err != nil {
+			return
+		}
+		if len(m.rows) != modelBuckets {
+			t.Fatalf("%d rows, want %d", len(m.rows), modelBuckets)
+		}
+	})
+}
+
+func TestTrainModelErrors(t *testing.T) {
+	lex, err := NewLexicon(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TrainModel(lex, nil); err == nil {
+		t.Error("no items: no error")
+	}
+	bad := []TrainItem{{ID: "x", Title: "t", Labels: []Label{"sales"}}}
+	if _, err := TrainModel(lex, bad); err == nil || !strings.Contains(err.Error(), "sales") {
+		t.Errorf("unknown label: %v", err)
+	}
+}
+
+// TestLearnedEvidence checks that a label the model fires without a lexicon
+// term still comes with the n-grams that carried it, pointing into the text.
+func TestLearnedEvidence(t *testing.T) {
+	c := testClassifier(t)
+	items := readJSONL(t, "testdata/train/gathered.jsonl")
+	seen := 0
+	for _, it := range items {
+		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
+		got := c.Classify(in)
+		lexOnly := c.withModel(nil).Classify(in)
+		for _, l := range got.Labels {
+			if len(got.Evidence[l]) == 0 {
+				t.Errorf("%s: %s has no evidence", it.ID, l)
+			}
+			if !slices.Contains(lexOnly.Labels, l) {
+				seen++
+			}
+			for _, e := range got.Evidence[l] {
+				text := it.Title
+				if e.Field == "summary" {
+					text = it.Summary
+				}
+				if e.Offset < 0 || e.Offset+len(e.Term) > len(text) || text[e.Offset:e.Offset+len(e.Term)] != e.Term {
+					t.Errorf("%s: %s evidence %+v does not point into the %s", it.ID, l, e, e.Field)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Error("the model added no label to the lexicon's on the corpus: the test checks nothing")
+	}
+}
