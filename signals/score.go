@@ -31,7 +31,7 @@ type Policy struct {
 	Fit            []FitRule
 }
 
-// DefaultPolicy is SIGNALS.md's scoring.
+// DefaultPolicy is the default scoring (docs/scoring.md).
 func DefaultPolicy() Policy {
 	return Policy{ItemCap: 25, HalfLife: 30 * 24 * time.Hour, Hot: 70, Potential: 40}
 }

@@ -23,7 +23,7 @@ type Item struct {
 }
 
 // ID is the item's identity within its source: GUID, else canonical link,
-// else a hash of title and published time (DESIGN.md "Identity").
+// else a hash of title and published time (docs/scoring.md, "The same story").
 func (it Item) ID() string {
 	if it.GUID != "" {
 		return "g:" + it.GUID
