@@ -96,7 +96,7 @@ func (s *Store) Path() string { return s.path }
 // or roll back together.
 type Tx struct {
 	tx      *bolt.Tx
-	stories map[string][]storyEntry // by lead key: SameStory's
+	stories map[string]*leadStories // by lead key: SameStory's
 	reads   int
 }
 
