@@ -269,6 +269,7 @@ func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now 
 		rescored = slices.Sorted(maps.Keys(due))
 		return rescoreTx(tx, p, rescored, now)
 	})
+	// After a stop, writing the results one by one would only fail again.
 	if err == nil || len(batch) == 1 || ctx.Err() != nil {
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", signals.RedactURL(batch[0].src.URL), err)
