@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -23,7 +24,9 @@ type damagedError struct {
 }
 
 func (e *damagedError) Error() string {
-	return fmt.Sprintf("store %s is damaged (%s): %s", e.path, e.cause, restoreHint(e.path))
+	// One line: the command prints it as it is.
+	cause := strings.Join(strings.Fields(e.cause), " ")
+	return fmt.Sprintf("store %s is damaged (%s): %s", e.path, cause, restoreHint(e.path))
 }
 
 func restoreHint(path string) string {

@@ -230,3 +230,20 @@ func TestExistingFileIsNeverReset(t *testing.T) {
 		}
 	})
 }
+
+// TestPanicOnSoundStoreIsNotDamage checks that a panic of the caller's
+// code inside a transaction on a sound store stays a panic, not a store
+// reported damaged.
+func TestPanicOnSoundStoreIsNotDamage(t *testing.T) {
+	s := openTemp(t)
+	defer func() {
+		if r := recover(); r != "boom" {
+			t.Errorf("recovered %v, want the caller's panic", r)
+		}
+		if err := useAll(s); err != nil {
+			t.Errorf("store after the panic: %v", err)
+		}
+	}()
+	s.Update(func(tx *Tx) error { panic("boom") })
+	t.Error("the panic did not go on")
+}
