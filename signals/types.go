@@ -95,6 +95,10 @@ type Signal struct {
 	// Backlog marks items older than 7 days when their source was first
 	// fetched: stored for history, never scored nor mailed.
 	Backlog bool `json:"backlog,omitempty"`
+	// MoreOutlets counts the outlets that carried the story beyond those
+	// Sources keeps (the first ones): a story carried by thousands of
+	// outlets keeps a record of bounded size.
+	MoreOutlets int `json:"more_outlets,omitempty"`
 }
 
 // At is the time a signal's points fade from: its first-seen time.

@@ -121,7 +121,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		n, refs, err := w.applyBatch(p, batch, w.now(), touched, !fullRescore)
+		n, refs, err := w.applyBatch(ctx, p, batch, w.now(), touched, !fullRescore)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		for _, r := range refs {
@@ -141,6 +141,9 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 	w.opts.Metrics.Backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
 		w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, writeErr)
+		if err := ctx.Err(); err != nil {
+			return stats, fmt.Errorf("cycle interrupted: %w", err)
+		}
 		return stats, writeErr
 	}
 	now := w.now()
@@ -239,7 +242,7 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // The leads whose signals were written are added to touched, the leads not
 // rescored yet; with rescore, once they are rescoreBatch or more, the
 // transaction rescores them and they leave touched.
-func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
+func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
 	var wrote map[string]bool
@@ -248,7 +251,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		newItems, refs, rescored = 0, nil, nil
 		wrote = map[string]bool{}
 		for _, f := range batch {
-			n, r, err := applyTx(tx, wrote, w, p, f, now)
+			n, r, err := applyTx(ctx, tx, wrote, w, p, f, now)
 			if err != nil {
 				return err
 			}
@@ -266,7 +269,8 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		rescored = slices.Sorted(maps.Keys(due))
 		return rescoreTx(tx, p, rescored, now)
 	})
-	if err == nil || len(batch) == 1 {
+	// After a stop, writing the results one by one would only fail again.
+	if err == nil || len(batch) == 1 || ctx.Err() != nil {
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", signals.RedactURL(batch[0].src.URL), err)
 		}
@@ -278,7 +282,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 	}
 	newItems, refs = 0, nil
 	for _, f := range batch {
-		n, r, err := w.apply(p, f, now, touched)
+		n, r, err := w.apply(ctx, p, f, now, touched)
 		if err != nil {
 			return newItems, refs, fmt.Errorf("store results of %s: %w", signals.RedactURL(f.src.URL), err)
 		}
@@ -290,13 +294,13 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 
 // apply stores one fetch result in its own write transaction and adds the
 // leads whose signals it wrote to touched.
-func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
+func (w *Watcher) apply(ctx context.Context, p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
 	wrote := map[string]bool{}
 	err := w.Store.Update(func(tx *store.Tx) error {
 		var err error
-		newItems, refs, err = applyTx(tx, wrote, w, p, f, now)
+		newItems, refs, err = applyTx(ctx, tx, wrote, w, p, f, now)
 		return err
 	})
 	if err == nil {
@@ -307,8 +311,10 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bo
 
 // applyTx stores one fetch result in tx: source state, new items, and the
 // signals they carry. It returns how many items were new and which signals
-// were created (backlog excluded).
-func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+// were created (backlog excluded). A cancelled ctx stops it between two
+// items, and the transaction is rolled back: a stop does not wait for the
+// rest of a feed of thousands of items, whose source is fetched again.
+func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
 	newItems := 0
 	var refs []signalRef
 	if err := tx.PutSourceState(f.src.Source, f.state); err != nil {
@@ -322,6 +328,9 @@ func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched
 		firstFetched = now
 	}
 	for _, it := range f.res.Items {
+		if err := ctx.Err(); err != nil {
+			return 0, nil, err
+		}
 		it.SourceID = f.src.ID
 		if tx.HasItem(f.src.ID, it.ID()) {
 			continue
@@ -375,6 +384,13 @@ func storyID(src *plannedSource, it signals.Item) string {
 	return hex.EncodeToString(sum[:10])
 }
 
+// maxOutlets bounds the outlets a signal lists; the others are counted
+// (MoreOutlets). A story carried by thousands of outlets made its record,
+// read and rewritten for each new one, grow without end: a cost quadratic
+// in the outlets. An outlet beyond the listed ones is counted each time it
+// brings the story again under another item.
+const maxOutlets = 50
+
 func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
@@ -404,12 +420,14 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	}
 	outlet := signals.SourceRef{Source: src.URL, URL: it.URL}
 	if found {
-		for _, sr := range s.Sources {
-			if sr == outlet {
-				return ref, false, nil
-			}
+		if slices.Contains(s.Sources, outlet) {
+			return ref, false, nil
 		}
-		s.Sources = append(s.Sources, outlet)
+		if len(s.Sources) < maxOutlets {
+			s.Sources = append(s.Sources, outlet)
+		} else {
+			s.MoreOutlets++
+		}
 		if m.Strength > s.Strength {
 			s.Strength = m.Strength
 		}
