@@ -162,7 +162,7 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"first_seen_at", "company", "watchlist", "labels", "points", "title", "url", "sources"})
 		for _, s := range sigs {
-			cw.Write([]string{s.FirstSeen.UTC().Format(time.RFC3339), csvText(s.Company), csvText(s.Watchlist), labelText(s.Labels), ftoa(s.Points), csvText(s.Title), csvText(s.URL), strconv.Itoa(len(s.Sources)+s.MoreOutlets)})
+			cw.Write([]string{s.FirstSeen.UTC().Format(time.RFC3339), csvText(s.Company), csvText(s.Watchlist), labelText(s.Labels), ftoa(s.Points), csvText(s.Title), csvText(s.URL), strconv.Itoa(len(s.Sources) + s.MoreOutlets)})
 		}
 		cw.Flush()
 		return cw.Error()
