@@ -9,19 +9,26 @@ import "time"
 type Config struct {
 	Path string `yaml:"-"` // the file it was read from
 
-	Timezone   string      `yaml:"timezone"`
-	Store      string      `yaml:"store"` // absolute after Load (relative paths are from the config's folder)
-	Retention  Duration    `yaml:"retention"`
-	Listen     string      `yaml:"listen"`
-	Poll       string      `yaml:"poll"`
-	Fetch      Fetch       `yaml:"fetch"`
-	SMTP       SMTP        `yaml:"smtp"`
-	Digest     Digest      `yaml:"digest"`
-	Scoring    Scoring     `yaml:"scoring"`
-	Reps       []Rep       `yaml:"reps"`
-	Admins     []string    `yaml:"admins"`
-	LexiconDir string      `yaml:"lexicon_dir"`
-	Watchlists []Watchlist `yaml:"watchlists"`
+	Timezone  string   `yaml:"timezone"`
+	Store     string   `yaml:"store"` // absolute after Load (relative paths are from the config's folder)
+	Retention Duration `yaml:"retention"`
+	Listen    string   `yaml:"listen"`
+	// AdminTokenFile holds the bearer token the admin API (/api/*)
+	// requires; the daemon creates it on first start. Default: admin.token
+	// beside the store.
+	AdminTokenFile string `yaml:"admin_token_file"`
+	// MetricsAuth says who may read /metrics: open, token (the admin
+	// token) or off. Default: open on a loopback listen, token otherwise.
+	MetricsAuth string      `yaml:"metrics_auth"`
+	Poll        string      `yaml:"poll"`
+	Fetch       Fetch       `yaml:"fetch"`
+	SMTP        SMTP        `yaml:"smtp"`
+	Digest      Digest      `yaml:"digest"`
+	Scoring     Scoring     `yaml:"scoring"`
+	Reps        []Rep       `yaml:"reps"`
+	Admins      []string    `yaml:"admins"`
+	LexiconDir  string      `yaml:"lexicon_dir"`
+	Watchlists  []Watchlist `yaml:"watchlists"`
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 
