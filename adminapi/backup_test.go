@@ -87,6 +87,7 @@ func TestStalledBackupDoesNotBlockCommits(t *testing.T) {
 	c := serve(t, &storeBackend{s: s})
 	stalledBackup(t, strings.TrimPrefix(c.base, "http://"), testToken)
 
+	start := time.Now()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -96,6 +97,7 @@ func TestStalledBackupDoesNotBlockCommits(t *testing.T) {
 	}()
 	select {
 	case <-done:
+		t.Logf("64 MiB commit beside a stalled backup client: %s", time.Since(start).Round(time.Millisecond))
 	case <-time.After(30 * time.Second):
 		t.Fatal("a commit growing the store waited on the stalled backup client")
 	}

@@ -253,6 +253,7 @@ func TestStopWinsOverStalledBackup(t *testing.T) {
 	// The client reads no further. The whole stop (server, jobs, store)
 	// stays within the stop timeout plus scheduling slack.
 	took := d.stop(t, 20*time.Second)
+	t.Logf("stop with a stalled backup client: %s (stop timeout %s)", took.Round(time.Millisecond), stopTimeout)
 	if took > stopTimeout+2*time.Second {
 		t.Errorf("stop took %s with a stop timeout of %s", took, stopTimeout)
 	}
