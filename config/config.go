@@ -9,26 +9,23 @@ import "time"
 type Config struct {
 	Path string `yaml:"-"` // the file it was read from
 
-	Timezone  string   `yaml:"timezone"`
-	Store     string   `yaml:"store"` // absolute after Load (relative paths are from the config's folder)
-	Retention Duration `yaml:"retention"`
-	Listen    string   `yaml:"listen"`
-	// AdminTokenFile holds the bearer token the admin API (/api/*)
-	// requires; the daemon creates it on first start. Default: admin.token
-	// beside the store.
-	AdminTokenFile string `yaml:"admin_token_file"`
-	// MetricsAuth says who may read /metrics: open, token (the admin
-	// token) or off. Default: open on a loopback listen, token otherwise.
-	MetricsAuth string      `yaml:"metrics_auth"`
-	Poll        string      `yaml:"poll"`
-	Fetch       Fetch       `yaml:"fetch"`
-	SMTP        SMTP        `yaml:"smtp"`
-	Digest      Digest      `yaml:"digest"`
-	Scoring     Scoring     `yaml:"scoring"`
-	Reps        []Rep       `yaml:"reps"`
-	Admins      []string    `yaml:"admins"`
-	LexiconDir  string      `yaml:"lexicon_dir"`
-	Watchlists  []Watchlist `yaml:"watchlists"`
+	Timezone   string      `yaml:"timezone"`
+	Store      string      `yaml:"store"` // absolute after Load (relative paths are from the config's folder)
+	Retention  Duration    `yaml:"retention"`
+	Listen     string      `yaml:"listen"`
+	Poll       string      `yaml:"poll"`
+	Fetch      Fetch       `yaml:"fetch"`
+	SMTP       SMTP        `yaml:"smtp"`
+	Digest     Digest      `yaml:"digest"`
+	Scoring    Scoring     `yaml:"scoring"`
+	Reps       []Rep       `yaml:"reps"`
+	Admins     []string    `yaml:"admins"`
+	LexiconDir string      `yaml:"lexicon_dir"`
+	Watchlists []Watchlist `yaml:"watchlists"`
+
+	// Access to the admin API; Load fills both.
+	AdminTokenFile string `yaml:"admin_token_file"` // bearer token /api/* requires, made by the first `veille run`; default admin.token beside the store
+	MetricsAuth    string `yaml:"metrics_auth"`     // who may read /metrics: open, token or off; default open on a loopback listen, else token
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 

@@ -27,13 +27,11 @@ func TestMarshalRoundTrip(t *testing.T) {
 	no := false
 	fifty, fiveHundred := 50.5, 500.0
 	want := &Config{
-		Timezone:       "Europe/Paris",
-		Store:          filepath.Join(dir, "veille.db"),
-		Retention:      Duration(100 * 24 * time.Hour),
-		Listen:         "",
-		AdminTokenFile: filepath.Join(dir, "secrets", "admin.token"),
-		MetricsAuth:    MetricsOff,
-		Poll:           "*/15 * * * *",
+		Timezone:  "Europe/Paris",
+		Store:     filepath.Join(dir, "veille.db"),
+		Retention: Duration(100 * 24 * time.Hour),
+		Listen:    "",
+		Poll:      "*/15 * * * *",
 		Fetch: Fetch{
 			Timeout: Duration(20 * time.Second), MaxBody: 3 << 20, Concurrency: 4, MaxItems: 200,
 			PerHostInterval: 0, Robots: &no, Contact: "ops@example.com",
@@ -51,8 +49,10 @@ func TestMarshalRoundTrip(t *testing.T) {
 			{ID: "alice", Name: "Alice Martin", Email: "alice@example.com", Language: "fr", Timezone: "Europe/Paris"},
 			{ID: "bob", Name: "Bob", Email: "bob@example.com", Language: "en", Timezone: "America/Montreal"},
 		},
-		Admins:     []string{"ops@example.com"},
-		LexiconDir: filepath.Join(dir, "lexicon"),
+		Admins:         []string{"ops@example.com"},
+		LexiconDir:     filepath.Join(dir, "lexicon"),
+		AdminTokenFile: filepath.Join(dir, "secrets", "admin.token"),
+		MetricsAuth:    MetricsOff,
 		Watchlists: []Watchlist{{
 			ID: "agro", Owner: "alice",
 			Feeds:    []string{"https://news.example.org/eco.rss"},
