@@ -59,11 +59,22 @@ func (f *fakeBackend) Backup(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-func serve(t *testing.T, b Backend) *Client {
+const testToken = "0123456789abcdef0123456789abcdef"
+
+// series stands for the Prometheus handler.
+var series = http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { io.WriteString(rw, "series") })
+
+// serve serves b on loopback with testToken and open metrics, as edit
+// changes them, and returns a client holding the token.
+func serve(t *testing.T, b Backend, edit ...func(*Options)) *Client {
 	t.Helper()
-	srv := httptest.NewServer(Handler(b, http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) { io.WriteString(rw, "series") }), slog.New(slog.DiscardHandler)))
+	o := Options{Token: testToken, Listen: "127.0.0.1:0", Metrics: series, Log: slog.New(slog.DiscardHandler), BackupDir: t.TempDir()}
+	for _, e := range edit {
+		e(&o)
+	}
+	srv := httptest.NewServer(Handler(b, o))
 	t.Cleanup(srv.Close)
-	return NewClient(strings.TrimPrefix(srv.URL, "http://"))
+	return NewClient(strings.TrimPrefix(srv.URL, "http://"), testToken)
 }
 
 func TestHealthz(t *testing.T) {

@@ -18,13 +18,32 @@ import (
 // Client talks to a running daemon's admin API; its methods mirror the
 // ones the commands use on an open store.
 type Client struct {
-	base string
-	http *http.Client
+	base  string
+	token string
+	http  *http.Client
 }
 
-// NewClient targets the daemon listening on addr (host:port).
-func NewClient(addr string) *Client {
-	return &Client{base: "http://" + addr, http: &http.Client{Timeout: 5 * time.Minute}}
+// NewClient targets the daemon listening on addr (host:port) with the
+// admin token (ReadToken). It uses no proxy: the daemon is local, and
+// HTTP_PROXY would capture 0.0.0.0 and receive the token.
+func NewClient(addr, token string) *Client {
+	return &Client{base: "http://" + addr, token: token, http: &http.Client{
+		Timeout:   5 * time.Minute,
+		Transport: &http.Transport{Proxy: nil},
+	}}
+}
+
+func (c *Client) do(req *http.Request) (*http.Response, error) {
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("daemon admin API at %s: %w", c.base, err)
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		resp.Body.Close()
+		return nil, fmt.Errorf("daemon admin API at %s refused the token: admin_token_file does not hold the running daemon's token", c.base)
+	}
+	return resp, nil
 }
 
 func (c *Client) call(ctx context.Context, method, path string, q url.Values, v any) error {
@@ -36,9 +55,9 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, v 
 	if err != nil {
 		return err
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
-		return fmt.Errorf("daemon admin API at %s: %w", c.base, err)
+		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -122,9 +141,9 @@ func (c *Client) BackupFile(ctx context.Context, path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.do(req)
 	if err != nil {
-		return 0, fmt.Errorf("daemon admin API at %s: %w", c.base, err)
+		return 0, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

@@ -6,15 +6,19 @@
 package adminapi
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
+	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -41,13 +45,49 @@ type preview struct {
 	HTML string `json:"html"`
 }
 
-// Handler serves /healthz and the API's routes under /api/ from b, and
-// metrics (when not nil) on /metrics; failures to stream a backup go to
-// log.
-func Handler(b Backend, metrics http.Handler, log *slog.Logger) http.Handler {
+// DefaultBackupWriteTimeout bounds sending one backup to a client. The copy
+// is taken into a temp file first, so a slow or stalled client only holds
+// that file and its connection, never the store.
+const DefaultBackupWriteTimeout = 10 * time.Minute
+
+// Options are what Handler needs besides the backend.
+type Options struct {
+	// Token is the bearer token every /api/* request must carry (and
+	// /metrics with MetricsAuth token). Empty refuses every /api/* request.
+	Token string
+	// Listen is the address served. On loopback, requests whose Host is
+	// not this host, localhost, 127.0.0.1 or ::1 are refused: a DNS
+	// rebinding page names its own host.
+	Listen string
+	// Metrics serves /metrics (nil: no /metrics); MetricsAuth is
+	// config.MetricsOpen, MetricsToken or MetricsOff ("" is open).
+	Metrics     http.Handler
+	MetricsAuth string
+	Log         *slog.Logger
+	// BackupDir holds the temp copy of the store while a backup is sent
+	// (the store's folder: same disk, private); "" is os.TempDir().
+	BackupDir string
+	// BackupWriteTimeout is DefaultBackupWriteTimeout when zero.
+	BackupWriteTimeout time.Duration
+}
+
+// Handler serves /healthz (open), /metrics as o.MetricsAuth says, and the
+// API's routes under /api/ from b to requests that carry o.Token and come
+// from no web page.
+func Handler(b Backend, o Options) http.Handler {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	mux := http.NewServeMux()
-	if metrics != nil {
-		mux.Handle("GET /metrics", metrics)
+	if o.Metrics != nil {
+		switch o.MetricsAuth {
+		case config.MetricsToken:
+			mux.Handle("GET /metrics", requireToken(o.Token, o.Metrics))
+		case config.MetricsOff:
+		default:
+			mux.Handle("GET /metrics", o.Metrics)
+		}
 	}
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, _ *http.Request) {
 		h := b.Health()
@@ -69,11 +109,12 @@ func Handler(b Backend, metrics http.Handler, log *slog.Logger) http.Handler {
 		rw.WriteHeader(code)
 		json.NewEncoder(rw).Encode(body)
 	})
-	mux.HandleFunc("GET /api/leads", func(rw http.ResponseWriter, r *http.Request) {
+	api := http.NewServeMux()
+	api.HandleFunc("GET /api/leads", func(rw http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		reply(rw)(b.Leads(watcher.LeadFilter{Rep: q.Get("rep"), Watchlist: q.Get("watchlist"), Tier: signals.Tier(q.Get("tier"))}))
 	})
-	mux.HandleFunc("GET /api/signals", func(rw http.ResponseWriter, r *http.Request) {
+	api.HandleFunc("GET /api/signals", func(rw http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		since, err := parseTimeParam(q.Get("since"))
 		if err != nil {
@@ -82,21 +123,21 @@ func Handler(b Backend, metrics http.Handler, log *slog.Logger) http.Handler {
 		}
 		reply(rw)(b.Signals(watcher.SignalFilter{Company: q.Get("company"), Watchlist: q.Get("watchlist"), Since: since}, b.Now()))
 	})
-	mux.HandleFunc("GET /api/sources", func(rw http.ResponseWriter, r *http.Request) {
+	api.HandleFunc("GET /api/sources", func(rw http.ResponseWriter, r *http.Request) {
 		reply(rw)(b.Sources(r.URL.Query().Get("failing") == "1"))
 	})
-	mux.HandleFunc("GET /api/outbox", func(rw http.ResponseWriter, _ *http.Request) {
+	api.HandleFunc("GET /api/outbox", func(rw http.ResponseWriter, _ *http.Request) {
 		reply(rw)(b.Outbox())
 	})
-	mux.HandleFunc("POST /api/outbox/retry", func(rw http.ResponseWriter, r *http.Request) {
+	api.HandleFunc("POST /api/outbox/retry", func(rw http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.ParseUint(r.URL.Query().Get("id"), 10, 64)
 		reply(rw)(b.RetryOutbox(id))
 	})
-	mux.HandleFunc("POST /api/outbox/drop", func(rw http.ResponseWriter, r *http.Request) {
+	api.HandleFunc("POST /api/outbox/drop", func(rw http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.ParseUint(r.URL.Query().Get("id"), 10, 64)
 		reply(rw)(id, b.DropOutbox(id))
 	})
-	mux.HandleFunc("GET /api/digests", func(rw http.ResponseWriter, r *http.Request) {
+	api.HandleFunc("GET /api/digests", func(rw http.ResponseWriter, r *http.Request) {
 		msgs, err := b.RenderDigests(b.Now(), r.URL.Query().Get("rep"))
 		out := make([]preview, len(msgs))
 		for i, m := range msgs {
@@ -104,13 +145,53 @@ func Handler(b Backend, metrics http.Handler, log *slog.Logger) http.Handler {
 		}
 		reply(rw)(out, err)
 	})
-	mux.HandleFunc("GET /api/backup", func(rw http.ResponseWriter, _ *http.Request) {
-		rw.Header().Set("Content-Type", "application/octet-stream")
-		if _, err := b.Backup(rw); err != nil {
+	api.Handle("GET /api/backup", backupHandler(b, o, log))
+	mux.Handle("/api/", sameSiteOnly(requireToken(o.Token, api)))
+	if host, _, err := net.SplitHostPort(o.Listen); err == nil && isLoopback(host) {
+		return knownHostOnly(host, mux)
+	}
+	return mux
+}
+
+// backupHandler copies the store into a temp file, which ends the store's
+// read transaction, then sends the file: a client that reads slowly or
+// never must not hold a transaction open, since the next commit that grows
+// the file waits for every reader to finish.
+func backupHandler(b Backend, o Options, log *slog.Logger) http.Handler {
+	timeout := cmp.Or(o.BackupWriteTimeout, DefaultBackupWriteTimeout)
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		// The server's write timeout suits small replies; a backup gets its own.
+		http.NewResponseController(rw).SetWriteDeadline(time.Now().Add(timeout))
+		f, err := os.CreateTemp(o.BackupDir, ".veille-backup-*.tmp")
+		if err != nil {
 			log.Error("backup through the admin API", "err", err)
+			reply(rw)(nil, fmt.Errorf("backup: temp copy: %w", err))
+			return
+		}
+		// Unlinked at once where the platform allows it, so a crash leaves
+		// no copy of the store behind.
+		removed := os.Remove(f.Name()) == nil
+		defer func() {
+			f.Close()
+			if !removed {
+				os.Remove(f.Name())
+			}
+		}()
+		n, err := b.Backup(f)
+		if err == nil {
+			_, err = f.Seek(0, io.SeekStart)
+		}
+		if err != nil {
+			log.Error("backup through the admin API", "err", err)
+			reply(rw)(nil, fmt.Errorf("backup: temp copy: %w", err))
+			return
+		}
+		rw.Header().Set("Content-Type", "application/octet-stream")
+		rw.Header().Set("Content-Length", strconv.FormatInt(n, 10))
+		if _, err := io.Copy(rw, f); err != nil {
+			log.Warn("backup through the admin API: sending stopped", "remote", r.RemoteAddr, "err", err)
 		}
 	})
-	return mux
 }
 
 func parseTimeParam(s string) (time.Time, error) {

@@ -23,6 +23,10 @@ type Config struct {
 	LexiconDir string      `yaml:"lexicon_dir"`
 	Watchlists []Watchlist `yaml:"watchlists"`
 
+	// Access to the admin API; Load fills both.
+	AdminTokenFile string `yaml:"admin_token_file"` // bearer token /api/* requires, made by the first `veille run`; default admin.token beside the store
+	MetricsAuth    string `yaml:"metrics_auth"`     // who may read /metrics: open, token or off; default open on a loopback listen, else token
+
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 
 	src *source // where each key was written; nil for a Config built in code

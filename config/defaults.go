@@ -1,6 +1,7 @@
 package config
 
 import (
+	"path/filepath"
 	"time"
 )
 
@@ -10,6 +11,7 @@ const (
 	DefaultStore           = "veille.db"
 	DefaultRetention       = 400 * 24 * time.Hour
 	DefaultListen          = "127.0.0.1:9471"
+	DefaultAdminTokenFile  = "admin.token" // in the store's folder
 	DefaultPoll            = "*/30 * * * *"
 	DefaultFetchTimeout    = 30 * time.Second
 	DefaultMaxBody         = 8 << 20
@@ -25,6 +27,13 @@ const (
 	DefaultItemCap         = 25
 	DefaultHot             = 70
 	DefaultPotential       = 40
+)
+
+// metrics_auth values.
+const (
+	MetricsOpen  = "open"
+	MetricsToken = "token"
+	MetricsOff   = "off"
 )
 
 // applyDefaults fills every optional key left out of the file. It is the one
@@ -57,6 +66,15 @@ func (c *Config) applyDefaults() {
 	// gets the default.
 	if c.Listen == "" && !c.src.has("listen") {
 		c.Listen = DefaultListen
+	}
+	if c.AdminTokenFile == "" {
+		c.AdminTokenFile = filepath.Join(filepath.Dir(c.Store), DefaultAdminTokenFile)
+	}
+	if c.MetricsAuth == "" {
+		c.MetricsAuth = MetricsOpen
+		if !c.ListenLoopback() {
+			c.MetricsAuth = MetricsToken
+		}
 	}
 	str(&c.Poll, DefaultPoll)
 

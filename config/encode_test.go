@@ -49,8 +49,10 @@ func TestMarshalRoundTrip(t *testing.T) {
 			{ID: "alice", Name: "Alice Martin", Email: "alice@example.com", Language: "fr", Timezone: "Europe/Paris"},
 			{ID: "bob", Name: "Bob", Email: "bob@example.com", Language: "en", Timezone: "America/Montreal"},
 		},
-		Admins:     []string{"ops@example.com"},
-		LexiconDir: filepath.Join(dir, "lexicon"),
+		Admins:         []string{"ops@example.com"},
+		LexiconDir:     filepath.Join(dir, "lexicon"),
+		AdminTokenFile: filepath.Join(dir, "secrets", "admin.token"),
+		MetricsAuth:    MetricsOff,
 		Watchlists: []Watchlist{{
 			ID: "agro", Owner: "alice",
 			Feeds:    []string{"https://news.example.org/eco.rss"},

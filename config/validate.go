@@ -79,6 +79,11 @@ func (v *validator) top() {
 	if c.Listen != "" {
 		v.hostPort("listen", c.Listen)
 	}
+	switch c.MetricsAuth {
+	case MetricsOpen, MetricsToken, MetricsOff:
+	default:
+		v.at("metrics_auth", "expected open, token or off, got %q", c.MetricsAuth)
+	}
 	v.cron("poll", c.Poll)
 }
 

@@ -1,10 +1,14 @@
 package store
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,8 +26,12 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// BackupFile writes a consistent copy to path.
+// BackupFile writes a consistent copy to path, which must not be the store
+// itself.
 func (s *Store) BackupFile(path string) (int64, error) {
+	if err := CheckBackupTarget(s.path, path); err != nil {
+		return 0, err
+	}
 	pr, pw := io.Pipe()
 	go func() {
 		_, err := s.Backup(pw)
@@ -76,11 +84,39 @@ func Compact(src string, timeout time.Duration) (before, after int64, err error)
 	return st.Size(), nst.Size(), nil
 }
 
+// ErrBackupOntoStore refuses a backup whose target is the store file:
+// renaming the copy over it would replace the file under the daemon.
+var ErrBackupOntoStore = errors.New("the backup target is the store itself")
+
+// CheckBackupTarget refuses out when it names the store at storePath: the
+// same cleaned absolute path, a symlink or hard link to it, or a path
+// through a symlinked folder.
+func CheckBackupTarget(storePath, out string) error {
+	refuse := fmt.Errorf("backup --out %s: %w (%s): choose another file", out, ErrBackupOntoStore, storePath)
+	a, errA := filepath.Abs(storePath)
+	b, errB := filepath.Abs(out)
+	if errA == nil && errB == nil && a == b {
+		return refuse
+	}
+	if ra, err := filepath.EvalSymlinks(storePath); err == nil {
+		if rb, err := filepath.EvalSymlinks(out); err == nil && ra == rb {
+			return refuse
+		}
+	}
+	sa, errA := os.Stat(storePath)
+	sb, errB := os.Stat(out)
+	if errA == nil && errB == nil && os.SameFile(sa, sb) {
+		return refuse
+	}
+	return nil
+}
+
 // WriteFileAtomic copies r into path through a temp file and rename, so a
-// failed copy never leaves a truncated file behind.
+// failed copy never leaves a truncated file behind. The temp file is new
+// (O_EXCL, never a planted file or symlink), private (0600) and has a
+// random name in path's folder.
 func WriteFileAtomic(path string, r io.Reader) (int64, error) {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, tmp, err := createTemp(filepath.Dir(path), filepath.Base(path))
 	if err != nil {
 		return 0, fmt.Errorf("write %s: %w", path, err)
 	}
@@ -99,4 +135,20 @@ func WriteFileAtomic(path string, r io.Reader) (int64, error) {
 		return 0, fmt.Errorf("write %s: %w", path, err)
 	}
 	return n, nil
+}
+
+// createTemp creates dir/.base.RANDOM.tmp with O_EXCL and, where the
+// platform has it, O_NOFOLLOW, mode 0600.
+func createTemp(dir, base string) (*os.File, string, error) {
+	for range 10 {
+		var r [8]byte
+		rand.Read(r[:])
+		name := filepath.Join(dir, "."+base+"."+hex.EncodeToString(r[:])+".tmp")
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		return f, name, err
+	}
+	return nil, "", fmt.Errorf("no free temp file name in %s", dir)
 }

@@ -21,6 +21,14 @@ import (
 // request before it is cancelled, unless Options.StopTimeout says otherwise.
 const DefaultStopTimeout = 20 * time.Second
 
+// The admin API's bounds: a reply must be written within apiWriteTimeout
+// (the backup route sets its own, longer deadline), and a stop waits
+// apiShutdownTimeout at most for requests in flight.
+const (
+	apiWriteTimeout    = 2 * time.Minute
+	apiShutdownTimeout = 5 * time.Second
+)
+
 // pruneSchedule runs retention daily, at an hour with no DST jump.
 const pruneSchedule = "17 4 * * *"
 
@@ -179,11 +187,22 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			w.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
 		case <-ctx.Done():
 			w.log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
-			if srv != nil {
-				shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				srv.Shutdown(shutCtx)
-				cancel()
-			}
+			// The server stops beside the jobs, within the same stop timeout:
+			// API requests still running then (a client that stopped reading)
+			// have their connections closed.
+			httpDone := make(chan struct{})
+			go func() {
+				defer close(httpDone)
+				if srv == nil {
+					return
+				}
+				shutCtx, cancel := context.WithTimeout(context.Background(), min(apiShutdownTimeout, stopTimeout))
+				defer cancel()
+				if srv.Shutdown(shutCtx) != nil {
+					w.log.Warn("admin API requests did not finish in time: closing their connections")
+					srv.Close()
+				}
+			}()
 			cronDone := c.Stop().Done()
 			idle := make(chan struct{})
 			go func() { <-cronDone; <-firstDone; close(idle) }()
@@ -194,6 +213,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 				cancelJobs()
 				<-idle
 			}
+			<-httpDone
 			w.log.Info("stopped")
 			return nil
 		}
@@ -241,7 +261,13 @@ func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      apiWriteTimeout,
+		IdleTimeout:       2 * time.Minute,
+	}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			w.log.Error("http server", "err", err)

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/veille-hq/veille/adminapi"
+	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -52,6 +54,7 @@ func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 type session struct {
 	backend
 	app *app
+	cfg *config.Config
 }
 
 func (s session) Close() {
@@ -69,10 +72,14 @@ func openSession(e *env, c common) (session, error) {
 	}
 	a, err := newApp(e, c, cfg, appMode{})
 	if errors.Is(err, store.ErrLocked) && cfg.Listen != "" {
-		return session{backend: adminapi.NewClient(cfg.Listen)}, nil
+		token, terr := adminapi.ReadToken(cfg.AdminTokenFile)
+		if terr != nil {
+			return session{}, fmt.Errorf("%w; reaching the daemon that holds it needs %w", err, terr)
+		}
+		return session{backend: adminapi.NewClient(cfg.Listen, token), cfg: cfg}, nil
 	}
 	if err != nil {
 		return session{}, err
 	}
-	return session{backend: local{a}, app: a}, nil
+	return session{backend: local{a}, app: a, cfg: cfg}, nil
 }

@@ -47,6 +47,14 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 			companies = append(companies, signals.Company{Key: p.Where() + ": " + wl.ID + "/" + p.Name, Name: p.Name, Aliases: p.Aliases, Domain: p.Domain, Exclude: p.Exclude})
 		}
 	}
+	if cfg.Listen == "" {
+		fmt.Fprintln(e.stdout, "  admin API:   off (listen is empty)")
+	} else {
+		fmt.Fprintf(e.stdout, "  admin API:   %s, token in %s; /metrics: %s\n", cfg.Listen, cfg.AdminTokenFile, cfg.MetricsAuth)
+		if !cfg.ListenLoopback() {
+			fmt.Fprintf(e.stdout, "  warning: listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port\n", cfg.Listen)
+		}
+	}
 	for _, w := range signals.NameWarnings(companies) {
 		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
 	}
@@ -351,6 +359,9 @@ func cmdStore(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
+	if err := store.CheckBackupTarget(sess.cfg.Store, *out); err != nil {
+		return err
+	}
 	from := "the running daemon"
 	if sess.app != nil {
 		from = sess.app.cfg.Store

@@ -3,8 +3,11 @@ package main
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -33,7 +36,35 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go watchConfig(ctx, e, a, *c, hup, reload)
-	return a.w.Run(ctx, reload, adminapi.Handler(a.w, m.Handler(), a.log))
+	var api http.Handler
+	if a.cfg.Listen != "" {
+		token, err := adminToken(a)
+		if err != nil {
+			return err
+		}
+		api = adminapi.Handler(a.w, adminapi.Options{
+			Token: token, Listen: a.cfg.Listen,
+			Metrics: m.Handler(), MetricsAuth: a.cfg.MetricsAuth,
+			Log: a.log, BackupDir: filepath.Dir(a.cfg.Store),
+		})
+	}
+	return a.w.Run(ctx, reload, api)
+}
+
+// adminToken reads the admin API's token, creating its file on the first
+// start. The token itself is never logged.
+func adminToken(a *app) (string, error) {
+	p := a.cfg.AdminTokenFile
+	token, created, err := adminapi.EnsureToken(p)
+	if err != nil {
+		return "", fmt.Errorf("%w (admin_token_file)", err)
+	}
+	if created {
+		a.log.Info("admin API token created: the CLI reads it from this file", "file", p)
+	} else if st, err := os.Stat(p); err == nil && st.Mode().Perm()&0o077 != 0 {
+		a.log.Warn("admin token file is readable by other users: chmod 600 it, or delete it and restart to make a new token", "file", p, "mode", st.Mode().Perm().String())
+	}
+	return token, nil
 }
 
 // watchConfig reloads on SIGHUP and when the config file changes. An
@@ -74,6 +105,9 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 		}
 		if cfg.Store != a.cfg.Store {
 			a.log.Warn("store path changed: restart the daemon to use it", "running", a.cfg.Store, "new", cfg.Store)
+		}
+		if cfg.AdminTokenFile != a.cfg.AdminTokenFile || cfg.MetricsAuth != a.cfg.MetricsAuth {
+			a.log.Warn("admin_token_file or metrics_auth changed: restart the daemon to apply it")
 		}
 		select {
 		case reload <- plan:
