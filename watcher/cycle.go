@@ -39,11 +39,13 @@ type fetched struct {
 // (or per batch of waiting sources). The leads whose signals it wrote are
 // rescored along the way, rescoreBatch at a time, and the rest at the end,
 // with every lead on the day's first cycle.
-func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
+func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	start := w.now()
+	w.health.begin(start)
+	defer func() { w.health.end(w.now(), stats, err) }()
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
-	stats := CycleStats{Sources: len(p.sources)}
+	stats = CycleStats{Sources: len(p.sources)}
 	states, err := w.sourceStates()
 	if err != nil {
 		return stats, err
@@ -244,7 +246,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 	var refs []signalRef
 	var wrote map[string]bool
 	var rescored []string
-	err := w.Store.Update(func(tx *store.Tx) error {
+	err := w.update(func(tx *store.Tx) error {
 		newItems, refs, rescored = 0, nil, nil
 		wrote = map[string]bool{}
 		for _, f := range batch {
@@ -294,7 +296,7 @@ func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bo
 	var newItems int
 	var refs []signalRef
 	wrote := map[string]bool{}
-	err := w.Store.Update(func(tx *store.Tx) error {
+	err := w.update(func(tx *store.Tx) error {
 		var err error
 		newItems, refs, err = applyTx(tx, wrote, w, p, f, now)
 		return err

@@ -27,14 +27,56 @@ const pruneSchedule = "17 4 * * *"
 // lateAfter: a scheduled cycle this late makes /healthz fail.
 const lateAfter = 10 * time.Minute
 
+// minCycleBudget is the least a cycle may run before /healthz calls it
+// stuck; the budget is twice the poll interval when that is longer, so a
+// slow cycle that cron skips a run for is not reported.
+const minCycleBudget = 30 * time.Minute
+
 // health is the daemon's state behind Health.
 type health struct {
-	mu        sync.Mutex
-	lastEnd   time.Time
-	lastErr   string
-	lastStats CycleStats
-	poll      cron.Schedule // the poll schedule in force
-	skipped   atomic.Int64
+	mu         sync.Mutex
+	lastEnd    time.Time
+	lastErr    string
+	lastStats  CycleStats
+	cycleStart time.Time // of the cycle running, zero between cycles
+	writeErr   string    // the last store write's failure, "" once one succeeds
+	writeAt    time.Time
+	poll       cron.Schedule // the poll schedule in force
+	skipped    atomic.Int64
+}
+
+func (h *health) begin(at time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cycleStart = at
+}
+
+func (h *health) end(at time.Time, stats CycleStats, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, at, stats, ""
+	if err != nil {
+		h.lastErr = err.Error()
+	}
+}
+
+// wrote records whether a write transaction reached the store.
+func (h *health) wrote(at time.Time, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.writeErr, h.writeAt = "", at
+	if err != nil {
+		h.writeErr = err.Error()
+	}
+}
+
+// budget is how long the cycle started at start may run.
+func (h *health) budget(start time.Time) time.Duration {
+	if h.poll == nil {
+		return minCycleBudget
+	}
+	next := h.poll.Next(start)
+	return max(minCycleBudget, 2*h.poll.Next(next).Sub(next))
 }
 
 // cronLogger adapts slog to cron's logger and counts skipped runs, which
@@ -73,14 +115,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	poll := func() {
 		busy.Lock()
 		defer busy.Unlock()
-		stats, err := w.Cycle(jobCtx)
-		h.mu.Lock()
-		h.lastEnd, h.lastStats, h.lastErr = w.now(), stats, ""
-		if err != nil {
-			h.lastErr = err.Error()
-		}
-		h.mu.Unlock()
-		if err != nil {
+		if _, err := w.Cycle(jobCtx); err != nil {
 			w.log.Error("cycle failed", "err", err)
 		}
 		w.drainLogged(jobCtx)
@@ -208,7 +243,11 @@ func (w *Watcher) drainLogged(ctx context.Context) {
 
 // Health is the daemon's state as /healthz reports it.
 type Health struct {
-	Status      string // ok; starting: no cycle has completed; late: a scheduled one has not
+	// ok; store_failing: the last write to the store failed (disk full);
+	// stuck: the cycle running is over its budget (twice the poll
+	// interval, at least minCycleBudget); starting: no cycle has
+	// completed; late: a scheduled one has not.
+	Status      string
 	Reason      string // why it is not ok
 	LastCycle   time.Time
 	LastError   string // the last cycle's, if it failed
@@ -216,17 +255,23 @@ type Health struct {
 	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
 }
 
-// Health says whether the daemon's cycles run on schedule.
+// Health says whether the store takes writes and the daemon's cycles end,
+// and run on schedule.
 func (w *Watcher) Health() Health {
 	h := &w.health
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := Health{Status: "ok", LastCycle: h.lastEnd, LastError: h.lastErr, LastStats: h.lastStats, SkippedRuns: h.skipped.Load()}
 	lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
+	start, now := h.cycleStart.In(lastEnd.Location()), w.now()
 	switch {
+	case h.writeErr != "":
+		out.Status, out.Reason = "store_failing", fmt.Sprintf("the last write to the store failed at %s: %s", h.writeAt.Format(time.RFC3339), h.writeErr)
+	case !start.IsZero() && now.Sub(start) > h.budget(start):
+		out.Status, out.Reason = "stuck", fmt.Sprintf("the cycle started at %s has run %s, over its budget of %s", start.Format(time.RFC3339), now.Sub(start).Round(time.Second), h.budget(start))
 	case h.lastEnd.IsZero():
 		out.Status, out.Reason = "starting", "no poll cycle has completed yet"
-	case h.poll != nil && w.now().Sub(h.poll.Next(lastEnd)) > lateAfter:
+	case h.poll != nil && now.Sub(h.poll.Next(lastEnd)) > lateAfter:
 		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
 	}
 	return out

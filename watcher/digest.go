@@ -98,7 +98,7 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		err = w.Store.Update(func(tx *store.Tx) error {
+		err = w.update(func(tx *store.Tx) error {
 			if _, err := tx.Enqueue(m, now); err != nil {
 				return err
 			}
@@ -172,7 +172,7 @@ func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := w.Store.Update(func(tx *store.Tx) error { _, err := tx.Enqueue(m, now); return err }); err != nil {
+		if err := w.update(func(tx *store.Tx) error { _, err := tx.Enqueue(m, now); return err }); err != nil {
 			return fmt.Errorf("queue alert for %s: %w", r.ID, err)
 		}
 		w.log.Info("alert queued", "rep", r.ID, "leads", len(a.Leads))

@@ -41,7 +41,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		}
 		sendErr := w.opts.Sender.Send(ctx, e.Message)
 		now := w.now()
-		err := w.Store.Update(func(tx *store.Tx) error {
+		err := w.update(func(tx *store.Tx) error {
 			if sendErr == nil {
 				return tx.MarkSent(e.ID)
 			}
@@ -71,7 +71,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 
 // RetryOutbox makes a failed or waiting message due now (id 0: all of them).
 func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
-	err = w.Store.Update(func(tx *store.Tx) error {
+	err = w.update(func(tx *store.Tx) error {
 		n, err = tx.Retry(id, w.now())
 		return err
 	})
@@ -80,7 +80,7 @@ func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
 
 // DropOutbox deletes one message for good.
 func (w *Watcher) DropOutbox(id uint64) error {
-	return w.Store.Update(func(tx *store.Tx) error { return tx.Drop(id) })
+	return w.update(func(tx *store.Tx) error { return tx.Drop(id) })
 }
 
 // Outbox lists every message waiting or failed, oldest first.

@@ -75,7 +75,7 @@ func (w *Watcher) QueueSourceReport(now time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	err = w.Store.Update(func(tx *store.Tx) error {
+	err = w.update(func(tx *store.Tx) error {
 		if tx.ReportDay() == day {
 			done = true
 			return nil

@@ -41,7 +41,7 @@ func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]b
 	if err := w.rescore(p, now, nil); err != nil {
 		return err
 	}
-	if err := w.Store.Update(func(tx *store.Tx) error { return tx.SetScoredMark(mark) }); err != nil {
+	if err := w.update(func(tx *store.Tx) error { return tx.SetScoredMark(mark) }); err != nil {
 		return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
 	}
 	return nil
@@ -104,7 +104,7 @@ func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
 		leadKeys = slices.Sorted(maps.Keys(only))
 	}
 	for chunk := range slices.Chunk(leadKeys, rescoreBatch) {
-		if err := w.Store.Update(func(tx *store.Tx) error { return rescoreTx(tx, p, chunk, now) }); err != nil {
+		if err := w.update(func(tx *store.Tx) error { return rescoreTx(tx, p, chunk, now) }); err != nil {
 			return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
 		}
 	}

@@ -99,3 +99,14 @@ func isPermanent(err error) bool {
 	var t interface{ Temporary() bool }
 	return errors.As(err, &t) && !t.Temporary()
 }
+
+// update runs fn in a write transaction and records for Health whether
+// the store took it; an error of fn's own says nothing of the store.
+func (w *Watcher) update(fn func(*store.Tx) error) error {
+	var fnErr error
+	err := w.Store.Update(func(tx *store.Tx) error { fnErr = fn(tx); return fnErr })
+	if err == nil || fnErr == nil {
+		w.health.wrote(w.now(), err)
+	}
+	return err
+}
