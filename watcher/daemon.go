@@ -111,14 +111,24 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 
-	var busy sync.Mutex // one cycle, digest or drain at a time: plans change between them
+	// The outbox drains in a goroutine of its own, woken at start, after
+	// each cycle and digest and every minute: a mail server that hangs
+	// never delays a poll.
+	kick := make(chan struct{}, 1)
+	wake := func() {
+		select {
+		case kick <- struct{}{}:
+		default:
+		}
+	}
+	var busy sync.Mutex // one cycle, digest, prune or reload at a time: plans change between them
 	poll := func() {
 		busy.Lock()
 		defer busy.Unlock()
 		if _, err := w.Cycle(jobCtx); err != nil {
 			w.log.Error("cycle failed", "err", err)
 		}
-		w.drainLogged(jobCtx)
+		wake()
 	}
 	digest := func() {
 		busy.Lock()
@@ -129,7 +139,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		if _, err := w.QueueSourceReport(w.now()); err != nil {
 			w.log.Error("queue source report", "err", err)
 		}
-		w.drainLogged(jobCtx)
+		wake()
 	}
 	prune := func() {
 		busy.Lock()
@@ -142,13 +152,26 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		}
 		w.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
 	}
-	drain := func() {
-		busy.Lock()
-		defer busy.Unlock()
-		w.drainLogged(jobCtx)
-	}
 
 	logger := cronLogger{log: w.log, skip: &h.skipped, metrics: w.opts.Metrics}
+	sendDone := make(chan struct{})
+	go func() {
+		defer close(sendDone)
+		drain := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(func() {
+			if _, _, err := w.DrainOutbox(jobCtx); err != nil && !errors.Is(err, context.Canceled) {
+				w.log.Error("outbox", "err", err)
+			}
+		}))
+		for {
+			select {
+			case <-kick:
+				drain.Run()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	wake()
 	var c *cron.Cron
 	schedule := func(p *Plan) error {
 		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
@@ -161,7 +184,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		if _, err := nc.AddFunc(p.cfg.Digest.Schedule, digest); err != nil {
 			return fmt.Errorf("digest.schedule %q: %w", p.cfg.Digest.Schedule, err)
 		}
-		if _, err := nc.AddFunc("* * * * *", drain); err != nil {
+		if _, err := nc.AddFunc("* * * * *", wake); err != nil {
 			return err
 		}
 		if _, err := nc.AddFunc(pruneSchedule, prune); err != nil {
@@ -221,7 +244,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			}
 			cronDone := c.Stop().Done()
 			idle := make(chan struct{})
-			go func() { <-cronDone; <-firstDone; close(idle) }()
+			go func() { <-cronDone; <-firstDone; <-sendDone; close(idle) }()
 			select {
 			case <-idle:
 			case <-time.After(stopTimeout):
@@ -232,12 +255,6 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			w.log.Info("stopped")
 			return nil
 		}
-	}
-}
-
-func (w *Watcher) drainLogged(ctx context.Context) {
-	if _, _, err := w.DrainOutbox(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		w.log.Error("outbox", "err", err)
 	}
 }
 

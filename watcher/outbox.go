@@ -22,7 +22,9 @@ func (w *Watcher) outbox() ([]store.OutboxEntry, error) {
 
 // DrainOutbox sends every due pending message, one at a time. A message
 // leaves the outbox only once the server accepted it; a temporary failure
-// is retried later, a permanent one is marked failed.
+// is retried later, a permanent one is marked failed. A failure of the
+// server itself (no reply, 421) ends the drain: each message left would
+// wait out the same timeout.
 func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error) {
 	if !w.opts.Send {
 		return 0, 0, nil
@@ -64,7 +66,11 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 			outcome = "failed"
 		}
 		w.opts.Metrics.Message(e.Message.Kind, outcome)
-		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "err", sendErr)
+		down := unreachable(sendErr)
+		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "server_unreachable", down, "err", sendErr)
+		if down {
+			break
+		}
 	}
 	return sent, failed, nil
 }

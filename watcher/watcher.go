@@ -33,6 +33,7 @@ type Renderer interface {
 
 // Sender delivers one message (notify.Sender). A failure whose error has a
 // Temporary() method returning false is permanent; any other is retried.
+// One whose Unreachable() returns true ends the drain: the server is down.
 type Sender interface {
 	Send(ctx context.Context, m signals.Message) error
 }
@@ -98,6 +99,13 @@ func (w *Watcher) SetPlan(p *Plan) { w.plan.Store(p) }
 func isPermanent(err error) bool {
 	var t interface{ Temporary() bool }
 	return errors.As(err, &t) && !t.Temporary()
+}
+
+// unreachable reports a send failure of the server rather than of the
+// message (notify.Error.Unreachable).
+func unreachable(err error) bool {
+	var u interface{ Unreachable() bool }
+	return errors.As(err, &u) && u.Unreachable()
 }
 
 // update runs fn in a write transaction and records for Health whether

@@ -222,10 +222,13 @@ type fakeSender struct{ send func(signals.Message) error }
 
 func (f fakeSender) Send(_ context.Context, m signals.Message) error { return f.send(m) }
 
-type tempErr struct{ temp bool }
+// tempErr is a send failure: temporary or not, of the server (down) or
+// of the message.
+type tempErr struct{ temp, down bool }
 
-func (e tempErr) Error() string   { return "smtp says no" }
-func (e tempErr) Temporary() bool { return e.temp }
+func (e tempErr) Error() string     { return "smtp says no" }
+func (e tempErr) Temporary() bool   { return e.temp }
+func (e tempErr) Unreachable() bool { return e.down }
 
 func TestDigestNeverRepeatsNews(t *testing.T) {
 	fx := newFixture(t, corpus())
