@@ -93,7 +93,6 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	}()
 	go func() { wg.Wait(); close(results) }()
 
-	var fresh []signalRef
 	var writeErr error
 	touched := map[string]bool{}
 	for f := range results {
@@ -130,11 +129,6 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 			for _, l := range r.Labels {
 				w.opts.Metrics.Signal(string(l))
 			}
-			// Only what an alert may carry is kept: every new signal of a
-			// first poll of 20,000 feeds was hundreds of thousands of refs.
-			if w.opts.Alerts && p.alerts(r) {
-				fresh = append(fresh, r)
-			}
 		}
 		if err != nil {
 			writeErr = err
@@ -145,11 +139,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, writeErr)
 		return stats, writeErr
 	}
-	now := w.now()
-	err = w.rescoreAfterCycle(p, now, touched, fullRescore, scoredMark)
-	if err == nil {
-		err = w.queueAlerts(p, fresh, now)
-	}
+	err = w.rescoreAfterCycle(p, w.now(), touched, fullRescore, scoredMark)
 	stats.Duration = w.now().Sub(start)
 	w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, err)
 	if err != nil {
@@ -232,7 +222,8 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 
 // applyBatch stores the fetch results that were waiting together in one
 // write transaction. Each source's state, items and signals still commit
-// or roll back together; sharing the commit saves an fsync per source,
+// or roll back together, with the alerts the new signals call for; sharing
+// the commit saves an fsync per source,
 // which made the single writer the bottleneck of a cycle (about 1 ms a
 // source on an SSD, more on a busy disk); gatherBatch says how long a
 // batch waits to fill. When the shared transaction fails,
@@ -257,6 +248,9 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 			newItems += n
 			refs = append(refs, r...)
 		}
+		if err := w.queueAlertsTx(tx, p, refs, now); err != nil {
+			return err
+		}
 		if !rescore || len(touched)+len(wrote) < rescoreBatch {
 			return nil
 		}
@@ -279,32 +273,15 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		return newItems, refs, nil
 	}
 	newItems, refs = 0, nil
-	for _, f := range batch {
-		n, r, err := w.apply(p, f, now, touched)
+	for i := range batch {
+		n, r, err := w.applyBatch(p, batch[i:i+1], now, touched, false)
 		if err != nil {
-			return newItems, refs, fmt.Errorf("store results of %s: %w", signals.RedactURL(f.src.URL), err)
+			return newItems, refs, err
 		}
 		newItems += n
 		refs = append(refs, r...)
 	}
 	return newItems, refs, nil
-}
-
-// apply stores one fetch result in its own write transaction and adds the
-// leads whose signals it wrote to touched.
-func (w *Watcher) apply(p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
-	var newItems int
-	var refs []signalRef
-	wrote := map[string]bool{}
-	err := w.update(func(tx *store.Tx) error {
-		var err error
-		newItems, refs, err = applyTx(tx, wrote, w, p, f, now)
-		return err
-	})
-	if err == nil {
-		maps.Copy(touched, wrote)
-	}
-	return newItems, refs, err
 }
 
 // applyTx stores one fetch result in tx: source state, new items, and the

@@ -119,63 +119,56 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 	return len(ds), nil
 }
 
-// queueAlerts batches the cycle's new signals whose labels a watch list
-// asked to hear at once into one message per rep. They are not recorded as
-// sent: they still appear in the next digest.
-func (w *Watcher) queueAlerts(p *Plan, fresh []signalRef, now time.Time) error {
-	if len(fresh) == 0 || !w.opts.Alerts {
-		return nil
-	}
-	byRep := map[string]*signals.Alerts{}
-	err := w.Store.View(func(tx *store.Tx) error {
-		for _, ref := range fresh {
-			pr := p.prospects[ref.LeadKey]
-			s, _, err := tx.Signal(ref.LeadKey, ref.Story)
-			if err != nil {
-				return err
-			}
-			a := byRep[pr.Owner]
-			if a == nil {
-				r, ok := repByID(p, pr.Owner)
-				if !ok {
-					continue
-				}
-				a = &signals.Alerts{Rep: r, At: now}
-				byRep[pr.Owner] = a
-			}
-			lead, _, err := tx.Lead(ref.LeadKey)
-			if err != nil {
-				return err
-			}
-			added := false
-			for i := range a.Leads {
-				if a.Leads[i].Lead.Key() == ref.LeadKey {
-					a.Leads[i].New = append(a.Leads[i].New, s)
-					added = true
-				}
-			}
-			if !added {
-				a.Leads = append(a.Leads, signals.DigestLead{Lead: lead, New: []signals.Signal{s}})
-			}
+// queueAlertsTx puts in the outbox, in the transaction that stores them,
+// the new signals refs whose labels their watch list asked to hear at
+// once: one message per rep. A crash can then lose neither the alert nor,
+// the signal being stored, send it twice. The leads are rescored first,
+// so the alert shows the score the news gave. Alerted signals are not
+// recorded as sent: they still appear in the next digest.
+func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now time.Time) error {
+	var leadKeys []string
+	for _, r := range refs {
+		if w.opts.Alerts && p.alerts(r) && !slices.Contains(leadKeys, r.LeadKey) {
+			leadKeys = append(leadKeys, r.LeadKey)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("collect alerts: %w", err)
 	}
-	for _, r := range p.reps {
-		a := byRep[r.ID]
-		if a == nil {
+	if len(leadKeys) == 0 {
+		return nil
+	}
+	if err := rescoreTx(tx, p, leadKeys, now); err != nil {
+		return err
+	}
+	for _, rep := range p.reps {
+		a := signals.Alerts{Rep: rep, At: now}
+		for _, lk := range leadKeys {
+			if p.prospects[lk].Owner != rep.ID {
+				continue
+			}
+			lead, _, err := tx.Lead(lk)
+			dl := signals.DigestLead{Lead: lead}
+			for _, r := range refs {
+				if r.LeadKey == lk && p.alerts(r) && err == nil {
+					var s signals.Signal
+					s, _, err = tx.Signal(lk, r.Story)
+					dl.New = append(dl.New, s)
+				}
+			}
+			if err != nil {
+				return err
+			}
+			a.Leads = append(a.Leads, dl)
+		}
+		if len(a.Leads) == 0 {
 			continue
 		}
-		m, err := w.opts.Renderer.Alerts(*a)
+		m, err := w.opts.Renderer.Alerts(a)
 		if err != nil {
+			return fmt.Errorf("render alert for %s: %w", rep.ID, err)
+		}
+		if _, err := tx.Enqueue(m, now); err != nil {
 			return err
 		}
-		if err := w.update(func(tx *store.Tx) error { _, err := tx.Enqueue(m, now); return err }); err != nil {
-			return fmt.Errorf("queue alert for %s: %w", r.ID, err)
-		}
-		w.log.Info("alert queued", "rep", r.ID, "leads", len(a.Leads))
+		w.log.Info("alert queued", "rep", rep.ID, "leads", len(a.Leads))
 	}
 	return nil
 }
@@ -190,13 +183,4 @@ func (p *Plan) alerts(r signalRef) bool {
 		}
 	}
 	return false
-}
-
-func repByID(p *Plan, id string) (signals.Rep, bool) {
-	for _, r := range p.reps {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return signals.Rep{}, false
 }
