@@ -212,6 +212,7 @@ type fakeRenderer struct{}
 func (fakeRenderer) Digest(d signals.Digest) (signals.Message, error) {
 	return signals.Message{Kind: "digest", Rep: d.Rep.ID, To: []string{d.Rep.Email}, MessageID: "<d@test>"}, nil
 }
+
 // Alerts names the signals it carries in the subject, one title a line.
 func (fakeRenderer) Alerts(a signals.Alerts) (signals.Message, error) {
 	var titles []string
