@@ -3,7 +3,6 @@ package watcher
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/veille-hq/veille/signals"
@@ -23,8 +22,7 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 			}
 			d := signals.Digest{Rep: r, At: now}
 			for _, lk := range p.order {
-				pr := p.prospects[lk]
-				if pr.Owner != r.ID {
+				if p.prospects[lk].Owner != r.ID {
 					continue
 				}
 				lead, found, err := tx.Lead(lk)
@@ -38,22 +36,9 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if err != nil {
 					return err
 				}
-				var fresh []signals.Signal
-				for _, s := range sigs {
-					if signals.InDigest(s, now) && !tx.Digested(r.ID, lk, s.ID) {
-						fresh = append(fresh, s)
-					}
-				}
-				switch {
-				case len(fresh) > 0:
-					sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].FirstSeen.After(fresh[j].FirstSeen) })
-					d.Leads = append(d.Leads, signals.DigestLead{Lead: lead, New: fresh})
-				case lead.Tier == signals.Hot:
-					d.StillHot = append(d.StillHot, lead)
-				}
+				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
 			}
-			slices.SortStableFunc(d.Leads, func(a, b signals.DigestLead) int { return signals.CompareLeads(a.Lead, b.Lead) })
-			sort.SliceStable(d.StillHot, func(i, j int) bool { return d.StillHot[i].Score > d.StillHot[j].Score })
+			d.Sort()
 			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
 				continue
 			}
@@ -70,34 +55,31 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 // RenderDigests builds and renders digests without recording anything:
 // previews (`veille digest --out`).
 func (w *Watcher) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
+	_, ms, err := w.renderDigests(now, rep)
+	return ms, err
+}
+
+func (w *Watcher) renderDigests(now time.Time, rep string) ([]signals.Digest, []signals.Message, error) {
 	ds, err := w.BuildDigests(now, rep)
-	if err != nil {
-		return nil, err
-	}
-	var out []signals.Message
-	for _, d := range ds {
-		m, err := w.opts.Renderer.Digest(d)
-		if err != nil {
-			return nil, err
+	ms := make([]signals.Message, len(ds))
+	for i := range ds {
+		if err == nil {
+			ms[i], err = w.opts.Renderer.Digest(ds[i])
 		}
-		out = append(out, m)
 	}
-	return out, nil
+	return ds, ms, err
 }
 
 // QueueDigests renders each rep's digest and puts it in the outbox; what
 // it carried is recorded as sent to the rep in the same transaction, so a
 // crash can neither lose the digest nor send its news twice.
 func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
-	ds, err := w.BuildDigests(now, rep)
+	ds, ms, err := w.renderDigests(now, rep)
 	if err != nil {
 		return 0, err
 	}
-	for _, d := range ds {
-		m, err := w.opts.Renderer.Digest(d)
-		if err != nil {
-			return 0, err
-		}
+	for i, d := range ds {
+		m := ms[i]
 		err = w.update(func(tx *store.Tx) error {
 			if _, err := tx.Enqueue(m, now); err != nil {
 				return err

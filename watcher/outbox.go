@@ -7,8 +7,8 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// outbox reads every message waiting or failed.
-func (w *Watcher) outbox() ([]store.OutboxEntry, error) {
+// Outbox lists every message waiting or failed, oldest first.
+func (w *Watcher) Outbox() ([]store.OutboxEntry, error) {
 	var out []store.OutboxEntry
 	err := w.Store.View(func(tx *store.Tx) (err error) {
 		out, err = tx.Outbox()
@@ -29,7 +29,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 	if !w.opts.Send {
 		return 0, 0, nil
 	}
-	entries, err := w.outbox()
+	entries, err := w.Outbox()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -89,25 +89,18 @@ func (w *Watcher) DropOutbox(id uint64) error {
 	return w.update(func(tx *store.Tx) error { return tx.Drop(id) })
 }
 
-// Outbox lists every message waiting or failed, oldest first.
-func (w *Watcher) Outbox() ([]store.OutboxEntry, error) { return w.outbox() }
-
 // countOutbox refreshes the outbox gauge.
 func (w *Watcher) countOutbox() {
 	if w.opts.Metrics == nil {
 		return
 	}
-	entries, err := w.outbox()
-	if err != nil {
-		return
-	}
-	pending, failed := 0, 0
-	for _, e := range entries {
-		if e.Status == store.StatusFailed {
-			failed++
-		} else {
-			pending++
+	if entries, err := w.Outbox(); err == nil {
+		failed := 0
+		for _, e := range entries {
+			if e.Status == store.StatusFailed {
+				failed++
+			}
 		}
+		w.opts.Metrics.Outbox(len(entries)-failed, failed)
 	}
-	w.opts.Metrics.Outbox(pending, failed)
 }

@@ -34,18 +34,8 @@ func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 			LastSuccess: st.LastSuccess, LastAttempt: st.LastAttempt, LastError: st.LastError, ErrorKind: string(st.ErrorKind),
 		})
 	}
-	entries, err := w.outbox()
-	if err != nil {
+	if err := w.Store.View(func(tx *store.Tx) (err error) { r.Failed, err = tx.FailedMessages(); return err }); err != nil {
 		return r, fmt.Errorf("source report: %w", err)
-	}
-	for _, e := range entries {
-		if e.Status != store.StatusFailed {
-			continue
-		}
-		r.Failed = append(r.Failed, signals.FailedMessage{
-			ID: e.ID, Kind: e.Message.Kind, Rep: e.Message.Rep, To: e.Message.To, Subject: e.Message.Subject,
-			Attempts: e.Attempts, Created: e.Created, LastError: e.LastError,
-		})
 	}
 	return r, nil
 }
