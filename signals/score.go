@@ -3,6 +3,8 @@ package signals
 import (
 	"cmp"
 	"fmt"
+	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -29,6 +31,19 @@ type Policy struct {
 	HalfLife       time.Duration
 	Hot, Potential float64 // tier thresholds
 	Fit            []FitRule
+}
+
+// Fingerprint writes the policy in a canonical form: policies that score
+// alike write the same bytes, so a hash of them says whether scores made
+// under one hold under the other.
+func (p Policy) Fingerprint(w io.Writer) {
+	fmt.Fprintf(w, "%v|%v|%v|%v|%v|", p.ItemCap, p.HalfLife, p.Hot, p.Potential, len(p.Fit))
+	for _, l := range slices.Sorted(maps.Keys(p.Points)) {
+		fmt.Fprintf(w, "%s=%d|", l, p.Points[l])
+	}
+	for _, r := range p.Fit {
+		fmt.Fprintf(w, "%d:%s%v|", len(r.String()), r.String(), r.Points)
+	}
 }
 
 // DefaultPolicy is SIGNALS.md's scoring.

@@ -8,15 +8,8 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// ReportFailingFor is how long a source must have gone without a success
-// before the admins hear of it: one bad night of a news site is not news.
-const ReportFailingFor = 24 * time.Hour
-
-// SourceReport lists the plan's sources failing for over ReportFailingFor
-// and the outbox messages marked failed: the admins' daily notice. A
-// source that never succeeded is listed as soon as it fails: there is no
-// start to measure from, and a source that never worked is a
-// configuration mistake worth hearing of.
+// SourceReport lists the plan's failing sources the admins' daily notice
+// names (signals.ReportFailing) and the outbox messages marked failed.
 func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 	cfg := w.Plan().Config()
 	r := signals.SourceReport{At: now, Admins: cfg.Admins, Timezone: cfg.Timezone}
@@ -25,14 +18,9 @@ func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 		return r, fmt.Errorf("source report: %w", err)
 	}
 	for _, s := range srcs {
-		st := s.State
-		if !st.LastSuccess.IsZero() && now.Sub(st.LastSuccess) < ReportFailingFor {
-			continue
+		if fs, ok := signals.ReportFailing(s.Source, s.State, now); ok {
+			r.Sources = append(r.Sources, fs)
 		}
-		r.Sources = append(r.Sources, signals.FailingSource{
-			ID: s.ID, Kind: string(s.Kind), URL: s.URL, Failures: st.Failures,
-			LastSuccess: st.LastSuccess, LastAttempt: st.LastAttempt, LastError: st.LastError, ErrorKind: string(st.ErrorKind),
-		})
 	}
 	if err := w.Store.View(func(tx *store.Tx) (err error) { r.Failed, err = tx.FailedMessages(); return err }); err != nil {
 		return r, fmt.Errorf("source report: %w", err)

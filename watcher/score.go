@@ -70,16 +70,8 @@ func scoringFingerprint(p *Plan) string {
 	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
 	field(p.cfg.Location.String())
 	for _, wl := range slices.Sorted(maps.Keys(p.policies)) {
-		pol := p.policies[wl]
 		field(wl)
-		fmt.Fprintf(h, "%v|%v|%v|%v|%v|", pol.ItemCap, pol.HalfLife, pol.Hot, pol.Potential, len(pol.Fit))
-		for _, l := range slices.Sorted(maps.Keys(pol.Points)) {
-			fmt.Fprintf(h, "%s=%d|", l, pol.Points[l])
-		}
-		for _, r := range pol.Fit {
-			field(r.String())
-			fmt.Fprintf(h, "%v|", r.Points)
-		}
+		p.policies[wl].Fingerprint(h)
 	}
 	for _, lk := range p.order {
 		pr := p.prospects[lk]
