@@ -72,6 +72,27 @@ func (d *Digest) Sort() {
 	slices.SortStableFunc(d.StillHot, func(a, b Lead) int { return cmp.Compare(b.Score, a.Score) })
 }
 
+// Matches says which leads an item is about: its source's owners (lead
+// keys) for certain, and, for a shared feed, every watched company the
+// matcher finds it mentions.
+func Matches(m *Matcher, owners []string, shared bool, it Item) []Match {
+	var out []Match
+	add := func(mt Match) {
+		if !slices.ContainsFunc(out, func(o Match) bool { return o.Key == mt.Key }) {
+			out = append(out, mt)
+		}
+	}
+	for _, lk := range owners {
+		add(Match{Key: lk, Strength: Strong})
+	}
+	if shared {
+		for _, mt := range m.Match(it) {
+			add(mt)
+		}
+	}
+	return out
+}
+
 // TierRank orders tiers: hot, potential, then cold (and anything else).
 func TierRank(t Tier) int {
 	switch t {

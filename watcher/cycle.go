@@ -310,7 +310,7 @@ func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched
 		}
 		newItems++
 		backlog := signals.Backlogged(it.Published, firstFetched)
-		for _, m := range w.matches(p, f.src, it) {
+		for _, m := range signals.Matches(p.matcher, f.src.Owners, f.src.Shared, it) {
 			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {
 				return 0, nil, err
@@ -321,26 +321,6 @@ func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched
 		}
 	}
 	return newItems, refs, nil
-}
-
-// matches says which leads an item is about: its source's owners, and for
-// shared feeds every prospect it mentions.
-func (w *Watcher) matches(p *Plan, src *plannedSource, it signals.Item) []signals.Match {
-	var out []signals.Match
-	seen := map[string]bool{}
-	for _, lk := range src.Owners {
-		seen[lk] = true
-		out = append(out, signals.Match{Key: lk, Strength: signals.Strong})
-	}
-	if src.Shared {
-		for _, m := range p.matcher.Match(it) {
-			if !seen[m.Key] {
-				seen[m.Key] = true
-				out = append(out, m)
-			}
-		}
-	}
-	return out
 }
 
 // storyID identifies a story for a lead: its canonical URL when it has one,
