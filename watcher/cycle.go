@@ -41,8 +41,10 @@ type fetched struct {
 // with every lead on the day's first cycle.
 func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	start := w.now()
-	w.health.begin(start)
-	defer func() { w.health.end(w.now(), stats, err) }()
+	w.health.set(func(h *health) { h.cycleStart = start })
+	defer func() {
+		w.health.set(func(h *health) { h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, w.now(), stats, errText(err) })
+	}()
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
 	stats = CycleStats{Sources: len(p.sources)}

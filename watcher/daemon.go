@@ -45,29 +45,18 @@ type health struct {
 	skipped    atomic.Int64
 }
 
-func (h *health) begin(at time.Time) {
+// set changes the state under its lock.
+func (h *health) set(f func(h *health)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.cycleStart = at
+	f(h)
 }
 
-func (h *health) end(at time.Time, stats CycleStats, err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, at, stats, ""
-	if err != nil {
-		h.lastErr = err.Error()
+func errText(err error) string {
+	if err == nil {
+		return ""
 	}
-}
-
-// wrote records whether a write transaction reached the store.
-func (h *health) wrote(at time.Time, err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.writeErr, h.writeAt = "", at
-	if err != nil {
-		h.writeErr = err.Error()
-	}
+	return err.Error()
 }
 
 // budget is how long the cycle started at start may run.

@@ -114,7 +114,7 @@ func (w *Watcher) update(fn func(*store.Tx) error) error {
 	var fnErr error
 	err := w.Store.Update(func(tx *store.Tx) error { fnErr = fn(tx); return fnErr })
 	if err == nil || fnErr == nil {
-		w.health.wrote(w.now(), err)
+		w.health.set(func(h *health) { h.writeErr, h.writeAt = errText(err), w.now() })
 	}
 	return err
 }
