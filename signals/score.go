@@ -46,6 +46,21 @@ func (p Policy) Fingerprint(w io.Writer) {
 	}
 }
 
+// PointsTable gives every label its points: its default, overridden by
+// each of overrides (label id → points) in turn.
+func PointsTable(overrides ...map[string]int) map[Label]int {
+	t := map[Label]int{}
+	for _, l := range Labels() {
+		t[l] = DefaultPoints(l)
+	}
+	for _, o := range overrides {
+		for l, v := range o {
+			t[Label(l)] = v
+		}
+	}
+	return t
+}
+
 // DefaultPolicy is SIGNALS.md's scoring.
 func DefaultPolicy() Policy {
 	return Policy{ItemCap: 25, HalfLife: 30 * 24 * time.Hour, Hot: 70, Potential: 40}

@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -43,7 +44,9 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	start := w.now()
 	w.health.set(func(h *health) { h.cycleStart = start })
 	defer func() {
-		w.health.set(func(h *health) { h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, w.now(), stats, errText(err) })
+		w.health.set(func(h *health) {
+			h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, w.now(), stats, errText(err)
+		})
 	}()
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
@@ -108,10 +111,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 				if f.state.ErrorKind == signals.ErrBlocked {
 					stats.Blocked++
 				}
-				kind := string(f.state.ErrorKind)
-				if kind == "" {
-					kind = "error"
-				}
+				kind := cmp.Or(string(f.state.ErrorKind), "error")
 				w.opts.Metrics.Fetch(kind)
 				log.Warn("fetch failed", "source", f.src.ID, "url", signals.RedactURL(f.src.URL), "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 			case f.res.NotModified:

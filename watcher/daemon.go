@@ -111,17 +111,16 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		}
 	}
 	var busy sync.Mutex // one cycle, digest, prune or reload at a time: plans change between them
-	poll := func() {
-		busy.Lock()
-		defer busy.Unlock()
+	locked := func(job func()) func() {
+		return func() { busy.Lock(); defer busy.Unlock(); job() }
+	}
+	poll := locked(func() {
 		if _, err := w.Cycle(jobCtx); err != nil {
 			w.log.Error("cycle failed", "err", err)
 		}
 		wake()
-	}
-	digest := func() {
-		busy.Lock()
-		defer busy.Unlock()
+	})
+	digest := locked(func() {
 		if _, err := w.QueueDigests(w.now(), ""); err != nil {
 			w.log.Error("digests failed", "err", err)
 		}
@@ -129,10 +128,8 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			w.log.Error("queue source report", "err", err)
 		}
 		wake()
-	}
-	prune := func() {
-		busy.Lock()
-		defer busy.Unlock()
+	})
+	prune := locked(func() {
 		cfg := w.Plan().cfg
 		p, err := w.Store.Prune(cfg.Retention.D(), w.now(), cfg.Location)
 		if err != nil {
@@ -140,7 +137,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			return
 		}
 		w.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
-	}
+	})
 
 	logger := cronLogger{log: w.log, skip: &h.skipped, metrics: w.opts.Metrics}
 	sendDone := make(chan struct{})
@@ -183,9 +180,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			<-c.Stop().Done()
 		}
 		c = nc
-		h.mu.Lock()
-		h.poll = c.Entry(pollID).Schedule
-		h.mu.Unlock()
+		h.set(func(h *health) { h.poll = c.Entry(pollID).Schedule })
 		c.Start()
 		return nil
 	}

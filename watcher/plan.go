@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 
@@ -124,28 +125,9 @@ func ExtraTerms(wl config.Watchlist) signals.Extra {
 // config's, else the default points and thresholds (signals.DefaultPolicy).
 func policy(sc config.Scoring, wl config.Watchlist) signals.Policy {
 	p := signals.DefaultPolicy()
-	p.Points = map[signals.Label]int{}
-	for _, l := range signals.Labels() {
-		p.Points[l] = signals.DefaultPoints(l)
-	}
-	for l, v := range sc.Points {
-		p.Points[signals.Label(l)] = v
-	}
-	for l, v := range wl.Points {
-		p.Points[signals.Label(l)] = v
-	}
-	if sc.HalfLife > 0 {
-		p.HalfLife = sc.HalfLife.D()
-	}
-	if sc.ItemCap > 0 {
-		p.ItemCap = float64(sc.ItemCap)
-	}
-	if sc.Hot > 0 {
-		p.Hot = float64(sc.Hot)
-	}
-	if sc.Potential > 0 {
-		p.Potential = float64(sc.Potential)
-	}
+	p.Points = signals.PointsTable(sc.Points, wl.Points)
+	p.HalfLife, p.ItemCap = cmp.Or(sc.HalfLife.D(), p.HalfLife), cmp.Or(float64(sc.ItemCap), p.ItemCap)
+	p.Hot, p.Potential = cmp.Or(float64(sc.Hot), p.Hot), cmp.Or(float64(sc.Potential), p.Potential)
 	for _, f := range wl.Fit {
 		p.Fit = append(p.Fit, signals.FitRule{Field: f.Field, Min: f.Min, Max: f.Max, Equals: f.Equals, In: f.In, Points: float64(f.Points)})
 	}

@@ -33,10 +33,7 @@ func (w *Watcher) Rescore(now time.Time) error {
 // that crosses midnight leaves the new day's full rescore to the next one.
 func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]bool, full bool, mark string) error {
 	if !full {
-		if len(touched) == 0 {
-			return nil
-		}
-		return w.rescore(p, now, touched)
+		return w.rescore(p, now, touched) // touched is never nil: nil would rescore every lead
 	}
 	if err := w.rescore(p, now, nil); err != nil {
 		return err
