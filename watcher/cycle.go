@@ -390,13 +390,5 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 // sourceStates reads every stored source state (one short read transaction,
 // closed before any fetch starts).
 func (w *Watcher) sourceStates() (map[string]signals.SourceState, error) {
-	var out map[string]signals.SourceState
-	err := w.Store.View(func(tx *store.Tx) (err error) {
-		out, err = tx.SourceStates()
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read source states from %s: %w", w.Store.Path(), err)
-	}
-	return out, nil
+	return view(w, "source states", (*store.Tx).SourceStates)
 }

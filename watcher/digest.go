@@ -14,8 +14,7 @@ import (
 // hot" list. A rep with nothing new gets no digest unless send_empty.
 func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, error) {
 	p := w.Plan()
-	var out []signals.Digest
-	err := w.Store.View(func(tx *store.Tx) error {
+	return view(w, "digests", func(tx *store.Tx) (out []signals.Digest, err error) {
 		for _, r := range p.reps {
 			if rep != "" && r.ID != rep {
 				continue
@@ -27,14 +26,14 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				}
 				lead, found, err := tx.Lead(lk)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				if !found {
 					continue
 				}
 				sigs, err := tx.LeadSignals(lk)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
 			}
@@ -44,12 +43,8 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 			}
 			out = append(out, d)
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("build digests from %s: %w", w.Store.Path(), err)
-	}
-	return out, nil
 }
 
 // RenderDigests builds and renders digests without recording anything:

@@ -9,15 +9,7 @@ import (
 
 // Outbox lists every message waiting or failed, oldest first.
 func (w *Watcher) Outbox() ([]store.OutboxEntry, error) {
-	var out []store.OutboxEntry
-	err := w.Store.View(func(tx *store.Tx) (err error) {
-		out, err = tx.Outbox()
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read outbox of %s: %w", w.Store.Path(), err)
-	}
-	return out, nil
+	return view(w, "outbox", (*store.Tx).Outbox)
 }
 
 // DrainOutbox sends every due pending message, one at a time. A message

@@ -22,10 +22,8 @@ func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 			r.Sources = append(r.Sources, fs)
 		}
 	}
-	if err := w.Store.View(func(tx *store.Tx) (err error) { r.Failed, err = tx.FailedMessages(); return err }); err != nil {
-		return r, fmt.Errorf("source report: %w", err)
-	}
-	return r, nil
+	r.Failed, err = view(w, "failed messages", (*store.Tx).FailedMessages)
+	return r, err
 }
 
 // QueueSourceReport puts the admins' notice in the outbox, at most once a
@@ -42,13 +40,11 @@ func (w *Watcher) QueueSourceReport(now time.Time) (bool, error) {
 	}
 	cfg := w.Plan().Config()
 	day := store.Day(now, cfg.Location)
-	var done bool
-	if err := w.Store.View(func(tx *store.Tx) error {
-		done = tx.ReportDay() == day
-		return nil
-	}); err != nil || done {
+	last, err := view(w, "the last report's day", func(tx *store.Tx) (string, error) { return tx.ReportDay(), nil })
+	if err != nil || last == day {
 		return false, err
 	}
+	done := false
 	m, err := w.opts.Renderer.SourceReport(r, cfg.Digest.Language)
 	if err != nil {
 		return false, err

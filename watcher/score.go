@@ -48,14 +48,8 @@ func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]b
 // scoring on now's day, and gives the mark such a rescore records.
 func (w *Watcher) fullRescoreDue(p *Plan, now time.Time) (bool, string, error) {
 	mark := p.fingerprint + "\x00" + store.Day(now, p.cfg.Location)
-	var last string
-	if err := w.Store.View(func(tx *store.Tx) error {
-		last = tx.ScoredMark()
-		return nil
-	}); err != nil {
-		return false, "", fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
-	}
-	return last != mark, mark, nil
+	last, err := view(w, "the last full rescore", func(tx *store.Tx) (string, error) { return tx.ScoredMark(), nil })
+	return last != mark, mark, err
 }
 
 // scoringFingerprint hashes what a lead's score depends on besides its

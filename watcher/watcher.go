@@ -8,6 +8,7 @@ package watcher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -106,6 +107,17 @@ func isPermanent(err error) bool {
 func unreachable(err error) bool {
 	var u interface{ Unreachable() bool }
 	return errors.As(err, &u) && u.Unreachable()
+}
+
+// view runs read in a read transaction and returns what it read; what
+// names it in the error.
+func view[T any](w *Watcher, what string, read func(*store.Tx) (T, error)) (T, error) {
+	var out T
+	err := w.Store.View(func(tx *store.Tx) (err error) { out, err = read(tx); return err })
+	if err != nil {
+		return out, fmt.Errorf("read %s from %s: %w", what, w.Store.Path(), err)
+	}
+	return out, nil
 }
 
 // update runs fn in a write transaction and records for Health whether
