@@ -74,21 +74,7 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 		return 0, err
 	}
 	for i, d := range ds {
-		m := ms[i]
-		err = w.update(func(tx *store.Tx) error {
-			if _, err := tx.Enqueue(m, now); err != nil {
-				return err
-			}
-			for _, dl := range d.Leads {
-				for _, s := range dl.New {
-					if err := tx.MarkDigested(d.Rep.ID, dl.Lead.Key(), s.ID, now); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := w.update(func(tx *store.Tx) error { return tx.EnqueueDigest(ms[i], d, now) }); err != nil {
 			return 0, fmt.Errorf("queue digest for %s: %w", d.Rep.ID, err)
 		}
 		w.log.Info("digest queued", "rep", d.Rep.ID, "leads", len(d.Leads), "signals", d.NewSignals(), "still_hot", len(d.StillHot))
@@ -154,10 +140,5 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 // of one of its labels at once.
 func (p *Plan) alerts(r signalRef) bool {
 	on := p.alertOn[p.prospects[r.LeadKey].Watchlist]
-	for _, l := range r.Labels {
-		if on[l] {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(r.Labels, func(l signals.Label) bool { return slices.Contains(on, string(l)) })
 }

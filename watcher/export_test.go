@@ -15,16 +15,13 @@ import (
 // (reps, prospects, alert_on) and no classifier or matcher: those are not
 // what these tests are about.
 func PlanWithoutClassifier(cfg *config.Config) *Plan {
-	p := &Plan{cfg: cfg, prospects: map[string]Prospect{}, alertOn: map[string]map[signals.Label]bool{}, policies: map[string]signals.Policy{}}
+	p := &Plan{cfg: cfg, prospects: map[string]Prospect{}, alertOn: map[string][]string{}, policies: map[string]signals.Policy{}}
 	for _, r := range cfg.Reps {
 		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
 	}
 	for _, wl := range cfg.Watchlists {
-		p.alertOn[wl.ID] = map[signals.Label]bool{}
+		p.alertOn[wl.ID] = wl.AlertOn
 		p.policies[wl.ID] = policy(cfg.Scoring, wl)
-		for _, l := range wl.AlertOn {
-			p.alertOn[wl.ID][signals.Label(l)] = true
-		}
 		for _, pr := range wl.Prospects {
 			lk := signals.LeadKey(wl.ID, pr.Name)
 			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, Owner: pr.Owner}

@@ -38,7 +38,7 @@ type Plan struct {
 	matcher     *signals.Matcher
 	classifiers map[string]*signals.Classifier
 	policies    map[string]signals.Policy
-	alertOn     map[string]map[signals.Label]bool
+	alertOn     map[string][]string // by watch list: the labels it mails at once
 	reps        []signals.Rep
 	fingerprint string // scoringFingerprint
 }
@@ -50,7 +50,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		prospects:   map[string]Prospect{},
 		classifiers: map[string]*signals.Classifier{},
 		policies:    map[string]signals.Policy{},
-		alertOn:     map[string]map[signals.Label]bool{},
+		alertOn:     map[string][]string{},
 	}
 	for _, r := range cfg.Reps {
 		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
@@ -74,10 +74,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		}
 		p.classifiers[wl.ID] = cls
 		p.policies[wl.ID] = policy(cfg.Scoring, wl)
-		p.alertOn[wl.ID] = map[signals.Label]bool{}
-		for _, l := range wl.AlertOn {
-			p.alertOn[wl.ID][signals.Label(l)] = true
-		}
+		p.alertOn[wl.ID] = wl.AlertOn
 		for _, u := range wl.Feeds {
 			add(signals.KindFeed, u, signals.PageSpec{}).Shared = true
 		}
