@@ -132,9 +132,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 				w.opts.Metrics.Signal(string(l))
 			}
 		}
-		if err != nil {
-			writeErr = err
-		}
+		writeErr = err
 	}
 	w.opts.Metrics.Backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
@@ -224,16 +222,15 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 
 // applyBatch stores the fetch results that were waiting together in one
 // write transaction. Each source's state, items and signals still commit
-// or roll back together, with the alerts the new signals call for; sharing
-// the commit saves an fsync per source,
-// which made the single writer the bottleneck of a cycle (about 1 ms a
-// source on an SSD, more on a busy disk); gatherBatch says how long a
-// batch waits to fill. When the shared transaction fails,
-// the results are written one transaction each, so one bad source loses
-// only its own result; the first failure stops the writing.
-// The leads whose signals were written are added to touched, the leads not
-// rescored yet; with rescore, once they are rescoreBatch or more, the
-// transaction rescores them and they leave touched.
+// or roll back together, with the alerts they call for; sharing the commit
+// saves an fsync per source, which made the single writer the bottleneck
+// of a cycle (about 1 ms a source on an SSD, more on a busy disk);
+// gatherBatch says how long a batch waits to fill. When the shared
+// transaction fails, the results are written one transaction each, so one
+// bad source loses only its own result; the first failure stops the
+// writing. The leads whose signals were written are added to touched, the
+// leads not rescored yet; with rescore, once they are rescoreBatch or
+// more, the transaction rescores them and they leave touched.
 func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef

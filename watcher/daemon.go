@@ -59,7 +59,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// budget is how long the cycle started at start may run.
+// budget is how long the cycle started at start may run (minCycleBudget).
 func (h *health) budget(start time.Time) time.Duration {
 	if h.poll == nil {
 		return minCycleBudget
@@ -101,8 +101,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	defer cancelJobs()
 
 	// The outbox drains in a goroutine of its own, woken at start, after
-	// each cycle and digest and every minute: a mail server that hangs
-	// never delays a poll.
+	// each cycle and digest and every minute: a hung mail server never delays a poll.
 	kick := make(chan struct{}, 1)
 	wake := func() {
 		select {
@@ -244,12 +243,11 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 
 // Health is the daemon's state as /healthz reports it.
 type Health struct {
-	// ok; store_failing: the last write to the store failed (disk full);
-	// stuck: the cycle running is over its budget (twice the poll
-	// interval, at least minCycleBudget); starting: no cycle has
-	// completed; late: a scheduled one has not.
+	// ok; store_failing: the last store write failed (disk full); stuck: the
+	// running cycle is over its budget (health.budget); starting: no cycle
+	// has completed; late: a scheduled one has not.
 	Status      string
-	Reason      string // why it is not ok
+	Reason      string // why it is not ok, with the error
 	LastCycle   time.Time
 	LastError   string // the last cycle's, if it failed
 	LastStats   CycleStats

@@ -89,11 +89,9 @@ func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
 	}
 	var out []SourceView
 	for _, ps := range w.Plan().sources {
-		st := states[ps.ID]
-		if failingOnly && st.Failures == 0 {
-			continue
+		if st := states[ps.ID]; !failingOnly || st.Failures > 0 {
+			out = append(out, SourceView{Source: ps.Source, State: st})
 		}
-		out = append(out, SourceView{Source: ps.Source, State: st})
 	}
 	return out, nil
 }
