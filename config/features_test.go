@@ -163,7 +163,7 @@ func TestSMTPPassword(t *testing.T) {
 		t.Errorf("SMTPPassword() with the file gone: %v, want an error naming the file", err)
 	}
 	// Validate reports the missing file; Load would too.
-	err = c.Validate(Options{})
+	err = validateConfig(c, Options{})
 	dir, _ := os.Getwd()
 	sameLines(t, problemLines(t, err), []string{
 		"veille.yaml:4: smtp.password_file: " + filepath.Join(dir, "secrets", "smtp") + ": no such file or directory",
@@ -264,11 +264,11 @@ func TestValidateBuiltInCode(t *testing.T) {
 	c.Reps = []Rep{{ID: "alice", Email: "alice@example.com", Language: "fr", Timezone: "UTC"}}
 	c.SMTP.Host, c.SMTP.From = "smtp.example.com", "veille@example.com"
 	c.Watchlists = []Watchlist{{ID: "w", Owner: "alice", AlertOn: []string{"nope"}}}
-	if err := c.Validate(Options{Labels: []string{"buzz"}}); err == nil || err.Error() != `watchlists[0].alert_on[0]: unknown signal "nope" (known: buzz)` {
+	if err := validateConfig(c, Options{Labels: []string{"buzz"}}); err == nil || err.Error() != `watchlists[0].alert_on[0]: unknown signal "nope" (known: buzz)` {
 		t.Errorf("Validate() = %v", err)
 	}
 	c.Watchlists[0].AlertOn = []string{"buzz"}
-	if err := c.Validate(Options{Labels: []string{"buzz"}}); err != nil {
+	if err := validateConfig(c, Options{Labels: []string{"buzz"}}); err != nil {
 		t.Errorf("Validate() = %v", err)
 	}
 }
@@ -298,4 +298,12 @@ func TestFullExample(t *testing.T) {
 	if len(c.Watchlists) < 2 || c.Watchlists[1].ID != "tech" || c.Watchlists[1].Prospects[0].Owner != "bob" {
 		t.Errorf("watch lists %+v: want tech second, its first prospect bob's", c.Watchlists)
 	}
+}
+
+// validateConfig reports every problem of a config built in code, as Load
+// reports them.
+func validateConfig(c *Config, opts Options) error {
+	ps := c.validate(opts)
+	sortProblems(ps, c.Path)
+	return errorsOrNil(ps)
 }

@@ -18,7 +18,7 @@ import (
 // Options carries what the config package must know but may not import.
 type Options struct {
 	// Labels are the known signal ids (signals.LabelIDs()). Nil means the
-	// nine signals of SIGNALS.md.
+	// nine signals (signals.LabelIDs).
 	Labels []string
 	// Getenv looks up ${NAME} references; nil means os.LookupEnv.
 	Getenv func(string) (string, bool)

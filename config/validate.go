@@ -18,14 +18,6 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// Validate reports every problem of a loaded (and defaulted) config as
-// Errors, located by file, line and key path when the config came from Load.
-func (c *Config) Validate(opts Options) error {
-	ps := c.validate(opts)
-	sortProblems(ps, c.Path)
-	return errorsOrNil(ps)
-}
-
 type validator struct {
 	c        *Config
 	labels   []string

@@ -32,7 +32,7 @@ type Classifier struct {
 	partAt []int32
 	rules  []lexRule
 	info   []ruleInfo // per rule
-	labels []Label    // SIGNALS.md order; rule.label indexes it
+	labels []Label    // taxonomy order; rule.label indexes it
 	model  *model     // nil: the lexicon alone decides
 	// lexOnly are the labels the lexicon alone decides (bits of their
 	// index): those whose embedded file lexicon_dir replaces.
@@ -205,7 +205,7 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// Classify labels one item. Labels come in SIGNALS.md order.
+// Classify labels one item. Labels come in taxonomy order.
 func (c *Classifier) Classify(in Input) Classification {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)

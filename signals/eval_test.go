@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-// devItem is one line of shared/eval/signals-dev.jsonl.
+// devItem is one line of the development set or the training corpus.
 type devItem struct {
 	ID      string   `json:"id"`
 	Lang    string   `json:"lang"`

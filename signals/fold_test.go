@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// referenceFold is DEPS.md's x/text fold, written out here independently
+// referenceFold is the x/text fold (NFKD, drop marks, NFC, case fold), written out here independently
 // of the package so the fast path is checked against the recipe itself.
 func referenceFold(s string) string {
 	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)

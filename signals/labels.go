@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Label is one of the nine business signals of SIGNALS.md.
+// Label is one of the nine business signals (docs/signals.md).
 type Label string
 
 const (
@@ -30,7 +30,7 @@ type labelInfo struct {
 	fr, en string
 }
 
-// taxonomy returns the nine signals in SIGNALS.md order. A function, not a
+// taxonomy returns the nine signals in the documented order. A function, not a
 // package variable, so no caller can change it.
 func taxonomy() []labelInfo {
 	return []labelInfo{
@@ -46,7 +46,7 @@ func taxonomy() []labelInfo {
 	}
 }
 
-// Labels lists the nine signal ids in SIGNALS.md order.
+// Labels lists the nine signal ids in the documented order.
 func Labels() []Label {
 	t := taxonomy()
 	out := make([]Label, len(t))
@@ -90,7 +90,7 @@ func ParseLabel(s string) (Label, error) {
 	return l, nil
 }
 
-// DefaultPoints is the SIGNALS.md default score of a label (0 if unknown).
+// DefaultPoints is the default score of a label (0 if unknown).
 func DefaultPoints(l Label) int {
 	li, _ := info(l)
 	return li.points

@@ -41,7 +41,7 @@ func NameWarnings(companies []Company) []string {
 		}
 		for _, a := range c.Aliases {
 			if w := oneWordName(a); w != "" {
-				msg := fmt.Sprintf("%s: alias %q is one word: it may be part of another company's name (%s Ventures, %s Group); use a longer alias or add exclude terms", c.Key, a, a, a)
+				msg := fmt.Sprintf("%s: alias %q is one word (legal form aside): it may begin another company's name, as \"Mercia\" begins \"Mercia Ventures\"; use a longer alias or add exclude terms", c.Key, a)
 				if commonWords()[w] {
 					msg += "; it is a common word too"
 				}

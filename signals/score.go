@@ -61,7 +61,7 @@ func PointsTable(overrides ...map[string]int) map[Label]int {
 	return t
 }
 
-// DefaultPolicy is SIGNALS.md's scoring.
+// DefaultPolicy is the default scoring (docs/scoring.md).
 func DefaultPolicy() Policy {
 	return Policy{ItemCap: 25, HalfLife: 30 * 24 * time.Hour, Hot: 70, Potential: 40}
 }
@@ -160,8 +160,10 @@ func Score(fields map[string]string, sigs []Signal, p Policy, now time.Time) Res
 	r.Score = round1(math.Max(0, math.Min(100, total)))
 	r.Fit = round1(r.Fit)
 	r.Tier = p.Tier(r.Score)
-	slices.SortStableFunc(r.Why, func(a, b Contribution) int {
-		return cmp.Compare(math.Abs(b.Points), math.Abs(a.Points))
+	// Largest first; equal points by text, so the explanation does not
+	// depend on the order the store returns signals in.
+	slices.SortFunc(r.Why, func(a, b Contribution) int {
+		return cmp.Or(cmp.Compare(math.Abs(b.Points), math.Abs(a.Points)), strings.Compare(a.What, b.What))
 	})
 	return r
 }

@@ -124,3 +124,24 @@ func TestTier(t *testing.T) {
 		})
 	}
 }
+
+// The store returns a lead's signals in key order, which has nothing to do
+// with their points: the explanation must not follow it.
+func TestScoreWhyIgnoresSignalOrder(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	a := Signal{Title: "Alpha opens a plant", Labels: []Label{NewSites}, Strength: Strong, FirstSeen: now}
+	b := Signal{Title: "Alpha launches a range", Labels: []Label{Development}, Strength: Strong, FirstSeen: now}
+	p := DefaultPolicy()
+	p.Fit = []FitRule{{Field: "headcount", Min: ptr(50), Points: 15}}
+	fields := map[string]string{"headcount": "80"}
+	one := Score(fields, []Signal{a, b}, p, now).Why
+	two := Score(fields, []Signal{b, a}, p, now).Why
+	if len(one) != 3 {
+		t.Fatalf("why = %v, want three lines", one)
+	}
+	for i := range one {
+		if one[i] != two[i] {
+			t.Fatalf("why depends on the signals' order:\n%v\n%v", one, two)
+		}
+	}
+}

@@ -23,7 +23,7 @@ type Item struct {
 }
 
 // ID is the item's identity within its source: GUID, else canonical link,
-// else a hash of title and published time (DESIGN.md "Identity").
+// else a hash of title and published time (docs/scoring.md, "The same story").
 func (it Item) ID() string {
 	if it.GUID != "" {
 		return "g:" + it.GUID
@@ -95,6 +95,10 @@ type Signal struct {
 	// Backlog marks items older than 7 days when their source was first
 	// fetched: stored for history, never scored nor mailed.
 	Backlog bool `json:"backlog,omitempty"`
+	// MoreOutlets counts the outlets that carried the story beyond those
+	// Sources keeps (the first ones): a story carried by thousands of
+	// outlets keeps a record of bounded size.
+	MoreOutlets int `json:"more_outlets,omitempty"`
 }
 
 // At is the time a signal's points fade from: its first-seen time.

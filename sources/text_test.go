@@ -10,8 +10,8 @@ import (
 	"github.com/mmcdole/gofeed"
 )
 
-// refHTMLToText is htmlToText as it was before the streaming rewrite: a whole
-// DOM per fragment. It is the reference the streaming version must match.
+// refHTMLToText extracts text through a whole DOM per fragment: the simple
+// reference the streaming htmlToText must match.
 func refHTMLToText(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return foldSpace(s)

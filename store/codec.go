@@ -35,7 +35,8 @@ var evidenceFields = []string{"title", "summary"}
 
 // Signal layout: title, first-seen and published times (first, so the
 // same-story test and pruning read only a prefix), strength, flags, the
-// outlets, the labels, then the evidence per label.
+// outlets kept, the labels, the evidence per label, then, only when more
+// outlets carried the story than are kept, how many more (schema 3).
 func encodeSignal(s signals.Signal) []byte {
 	b := make([]byte, 0, 64+len(s.Title)+2*len(s.URL)+len(s.Source))
 	b = appendString(b, s.Title)
@@ -90,6 +91,9 @@ func encodeSignal(s signals.Signal) []byte {
 			b = binary.AppendVarint(b, int64(e.Points))
 		}
 	}
+	if s.MoreOutlets > 0 {
+		b = binary.AppendUvarint(b, uint64(s.MoreOutlets))
+	}
 	return b
 }
 
@@ -130,6 +134,11 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 			ev[i] = signals.Evidence{Term: d.ref(terms, &terms), Field: d.ref(evidenceFields, nil), Offset: int(d.uvarint()), Points: int(d.varint())}
 		}
 		s.Evidence[l] = ev
+	}
+	if len(d.b) > 0 {
+		if s.MoreOutlets = int(d.uvarint()); s.MoreOutlets == 0 {
+			d.fail() // written only when there are some
+		}
 	}
 	if err := d.end(); err != nil {
 		return fmt.Errorf("decode signal %q: %w", k, err)

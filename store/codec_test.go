@@ -34,7 +34,7 @@ func codecSignals() []signals.Signal {
 			ID: "00", Watchlist: "w", Company: "Sancy Précision", Title: "", Source: "feed:1",
 			Sources:   []signals.SourceRef{{Source: "feed:1", URL: ""}},
 			FirstSeen: seen, Labels: []signals.Label{}, Evidence: map[signals.Label][]signals.Evidence{},
-			Strength: signals.Weak, Backlog: true,
+			Strength: signals.Weak, Backlog: true, MoreOutlets: 1234,
 		},
 	}
 }

@@ -9,13 +9,18 @@ import (
 )
 
 // SchemaVersion is the store layout this build reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations[v] upgrades a store of schema v to v+1, inside the
 // transaction that then records the new version: a migration that fails
 // leaves the store as it was.
 var migrations = map[uint64]func(*bolt.Tx) error{
 	1: migrateV1,
+	// Schema 3 adds to a signal the count of outlets beyond those it
+	// keeps, written only when there are some: every schema 2 record reads
+	// as it is. The version still changes, so that a build of schema 2
+	// refuses a store whose records it would fail to read.
+	2: func(*bolt.Tx) error { return nil },
 }
 
 // migrate creates missing buckets, runs the migrations from the store's

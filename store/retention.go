@@ -47,30 +47,32 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 		var after []byte // resume point: the scan continues where the last batch stopped
 		for {
 			done := true
-			err := s.db.Update(func(tx *bolt.Tx) error {
-				c := tx.Bucket(st.bucket).Cursor()
-				k, v := c.First()
-				if after != nil {
-					k, v = c.Seek(after)
-				}
-				var doomed [][]byte
-				for ; k != nil; k, v = c.Next() {
-					if len(doomed) == pruneBatch {
-						after, done = append([]byte(nil), k...), false
-						break
+			err := s.guarded(func() error {
+				return s.db.Update(func(tx *bolt.Tx) error {
+					c := tx.Bucket(st.bucket).Cursor()
+					k, v := c.First()
+					if after != nil {
+						k, v = c.Seek(after)
 					}
-					if st.old(k, v) {
-						doomed = append(doomed, append([]byte(nil), k...))
+					var doomed [][]byte
+					for ; k != nil; k, v = c.Next() {
+						if len(doomed) == pruneBatch {
+							after, done = append([]byte(nil), k...), false
+							break
+						}
+						if st.old(k, v) {
+							doomed = append(doomed, append([]byte(nil), k...))
+						}
 					}
-				}
-				b := tx.Bucket(st.bucket)
-				for _, k := range doomed {
-					if err := b.Delete(k); err != nil {
-						return err
+					b := tx.Bucket(st.bucket)
+					for _, k := range doomed {
+						if err := b.Delete(k); err != nil {
+							return err
+						}
 					}
-				}
-				*st.n += len(doomed)
-				return nil
+					*st.n += len(doomed)
+					return nil
+				})
 			})
 			if err != nil {
 				return p, fmt.Errorf("prune %s in %s: %w", st.bucket, s.path, err)

@@ -43,30 +43,46 @@ type Store struct {
 
 // Open opens (creating if needed) the store at path and brings its schema
 // up to this build's. A second writer fails within timeout with ErrLocked
-// instead of blocking forever.
+// instead of blocking forever. A file that exists is never initialised: an
+// empty or short one is refused, and one bbolt cannot read (a damaged page,
+// a truncation) gives an error that says so and how to restore it, not a
+// crash.
 func Open(path string, timeout time.Duration) (*Store, error) {
+	if err := checkSize(path); err != nil {
+		return nil, err
+	}
 	// The freelist is written with each commit (bbolt's default) rather
 	// than rebuilt at open (NoFreelistSync, etcd's setting): the rebuild
 	// reads every page of the file, so each `veille once` and each start
 	// mapped the whole store into the process, a peak resident set the
 	// size of the file (over 300 MB at 20,000 feeds), and its time grew
 	// with the file. The hashmap freelist keeps the per-commit cost low.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      timeout,
-		FreelistType: bolt.FreelistMapType,
+	var db *bolt.DB
+	err := guard(func() (err error) {
+		db, err = bolt.Open(path, 0o600, &bolt.Options{
+			Timeout:      timeout,
+			FreelistType: bolt.FreelistMapType,
+		})
+		return err
 	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open store %s: %w (a `veille run` daemon probably holds it: use its admin API, or stop it first)", path, ErrLocked)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	s := &Store{db: db, path: path}
-	if err := s.migrate(); err != nil {
+	err = guard(func() error {
+		if err := s.migrate(); err != nil {
+			return err
+		}
+		return db.View(func(tx *bolt.Tx) error { dropResident(tx); return nil })
+	})
+	if err != nil {
+		err = diagnose(db, path, err)
 		db.Close()
 		return nil, err
 	}
-	db.View(func(tx *bolt.Tx) error { dropResident(tx); return nil })
 	return s, nil
 }
 
@@ -80,7 +96,7 @@ func (s *Store) Path() string { return s.path }
 // or roll back together.
 type Tx struct {
 	tx      *bolt.Tx
-	stories map[string][]storyEntry // by lead key: SameStory's
+	stories map[string]*leadStories // by lead key: SameStory's
 	reads   int
 }
 
@@ -107,18 +123,37 @@ func (t *Tx) read() {
 // process (dropResident): a cycle's many write transactions each read a
 // different part of the file, and kept resident they added up to the
 // whole file by the end of a first poll. They stay in the page cache.
+// A damaged page the open did not read fails the transaction with the
+// same error as a damaged file at open (see guarded).
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		err := fn(&Tx{tx: tx})
-		dropResident(tx)
-		return err
+	return s.guarded(func() error {
+		return s.db.Update(func(tx *bolt.Tx) error {
+			err := fn(&Tx{tx: tx})
+			dropResident(tx)
+			return err
+		})
 	})
 }
 
 // View runs fn in a read transaction; nothing read may outlive it, which
 // the operations ensure by decoding into fresh values.
 func (s *Store) View(fn func(*Tx) error) error {
-	return s.db.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	return s.guarded(func() error {
+		return s.db.View(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+	})
+}
+
+// guarded runs a transaction: a panic or memory fault inside it (a page
+// the open did not read is damaged) becomes the store's damaged error, and
+// a panic on a sound file goes on as the caller's bug. The transaction is
+// rolled back first (bbolt's Update and View do it on a panic).
+func (s *Store) guarded(txn func() error) error {
+	err := guard(txn)
+	var pe panicError
+	if errors.As(err, &pe) {
+		return diagnose(s.db, s.path, err)
+	}
+	return err
 }
 
 // denseFill is the share of a page bbolt fills before splitting it, for

@@ -2,11 +2,19 @@ package store
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/veille-hq/veille/signals"
 )
+
+// storyCandidates bounds how many of a lead's stories a new item is
+// compared with: the most recent ones, as many as a feed's first fetch
+// brings at the default item cap. Comparing each new item with every story
+// of the lead cost time quadratic in the items when one lead received
+// thousands (a feed listing its archive: 10,000 items took 9 s to store,
+// 40,000 minutes). A rewrite of a story that many newer ones have pushed
+// out of the window is stored as a story of its own.
+const storyCandidates = 500
 
 // storyEntry is a stored signal as the same-story test reads it.
 type storyEntry struct {
@@ -14,24 +22,38 @@ type storyEntry struct {
 	words *signals.TitleWords // prepared on first comparison
 }
 
+// leadStories are a lead's stories as a transaction has read and stored
+// them, by first-seen time.
+type leadStories struct {
+	entries []storyEntry
+	ids     map[string]bool
+}
+
 // SameStory finds a story of the lead first seen within
 // signals.StoryWindow of now whose title tells the same story as title
-// (another outlet's rewrite), and returns its id. A transaction reads each
-// lead's stories once and keeps them, with the ones it stores: without
-// that, every new item of a feed decoded all of its lead's stored signals
-// again, 20 full scans for the 20 items of a first fetch, a cost that grew
-// with the lead's history. When several stories are similar, the first in
-// story id order is chosen, as a fresh scan would.
+// (another outlet's rewrite), and returns its id. Only the lead's
+// storyCandidates most recent stories are compared. A transaction reads
+// each lead's stories once and keeps them, with the ones it stores:
+// without that, every new item of a feed decoded all of its lead's stored
+// signals again, 20 full scans for the 20 items of a first fetch, a cost
+// that grew with the lead's history. When several stories are similar, the
+// first in story id order is chosen, as a fresh scan would.
 func (t *Tx) SameStory(leadKey, title string, now time.Time) (string, bool, error) {
-	entries, err := t.storyEntries(leadKey)
+	ls, err := t.leadStories(leadKey)
 	if err != nil {
 		return "", false, err
 	}
 	var words signals.TitleWords
 	prepared := false
-	for i := range entries {
+	best := ""
+	entries := ls.entries[max(0, len(ls.entries)-storyCandidates):]
+	oldest := now.Add(-signals.StoryWindow)
+	for i := len(entries) - 1; i >= 0; i-- {
 		e := &entries[i]
-		if now.Sub(e.FirstSeen) > signals.StoryWindow {
+		if e.FirstSeen.Before(oldest) {
+			break // the older ones are older still
+		}
+		if best != "" && e.ID > best {
 			continue
 		}
 		if !prepared {
@@ -42,40 +64,52 @@ func (t *Tx) SameStory(leadKey, title string, now time.Time) (string, bool, erro
 			e.words = &w
 		}
 		if e.words.Similarity(words) >= signals.SameStoryThreshold {
-			return e.ID, true, nil
+			best = e.ID
 		}
 	}
-	return "", false, nil
+	return best, best != "", nil
 }
 
-func (t *Tx) storyEntries(leadKey string) ([]storyEntry, error) {
-	if entries, ok := t.stories[leadKey]; ok {
-		return entries, nil
+func (t *Tx) leadStories(leadKey string) (*leadStories, error) {
+	if ls, ok := t.stories[leadKey]; ok {
+		return ls, nil
 	}
 	briefs, err := t.storyBriefs(leadKey)
 	if err != nil {
 		return nil, err
 	}
-	entries := make([]storyEntry, len(briefs))
+	ls := &leadStories{entries: make([]storyEntry, len(briefs)), ids: make(map[string]bool, len(briefs))}
 	for i, sb := range briefs {
-		entries[i].storyBrief = sb
+		ls.entries[i].storyBrief = sb
+		ls.ids[sb.ID] = true
 	}
+	// Stable: stories first seen together stay in story id order.
+	slices.SortStableFunc(ls.entries, func(a, b storyEntry) int { return a.FirstSeen.Compare(b.FirstSeen) })
 	if t.stories == nil {
-		t.stories = map[string][]storyEntry{}
+		t.stories = map[string]*leadStories{}
 	}
-	t.stories[leadKey] = entries
-	return entries, nil
+	t.stories[leadKey] = ls
+	return ls, nil
 }
 
 // noteStory keeps the stories SameStory has read up to date with a signal
-// the transaction stored, in story id order.
+// the transaction stored. A new story is usually the most recent one and
+// goes at the end; a first-seen time earlier than the last (a clock set
+// back) goes in its place.
 func (t *Tx) noteStory(leadKey string, s signals.Signal) {
-	entries, ok := t.stories[leadKey]
-	if !ok {
-		return // not read yet: a later read sees it in the transaction
+	ls, ok := t.stories[leadKey]
+	if !ok || ls.ids[s.ID] {
+		return // not read yet (a later read sees it in the transaction), or known
 	}
-	i, found := slices.BinarySearchFunc(entries, s.ID, func(e storyEntry, id string) int { return strings.Compare(e.ID, id) })
-	if !found {
-		t.stories[leadKey] = slices.Insert(entries, i, storyEntry{storyBrief: storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen}})
+	ls.ids[s.ID] = true
+	e := storyEntry{storyBrief: storyBrief{ID: s.ID, Title: s.Title, FirstSeen: s.FirstSeen}}
+	i := len(ls.entries)
+	for i > 0 && s.FirstSeen.Before(ls.entries[i-1].FirstSeen) {
+		i--
 	}
+	if i == len(ls.entries) {
+		ls.entries = append(ls.entries, e)
+		return
+	}
+	ls.entries = slices.Insert(ls.entries, i, e)
 }

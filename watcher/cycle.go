@@ -124,7 +124,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		n, refs, err := w.applyBatch(p, batch, w.now(), touched, !fullRescore)
+		n, refs, err := w.applyBatch(ctx, p, batch, w.now(), touched, !fullRescore)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		for _, r := range refs {
@@ -137,6 +137,9 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	w.opts.Metrics.Backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
 		w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, writeErr)
+		if err := ctx.Err(); err != nil {
+			return stats, fmt.Errorf("cycle interrupted: %w", err)
+		}
 		return stats, writeErr
 	}
 	err = w.rescoreAfterCycle(p, w.now(), touched, fullRescore, scoredMark)
@@ -231,7 +234,7 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // writing. The leads whose signals were written are added to touched, the
 // leads not rescored yet; with rescore, once they are rescoreBatch or
 // more, the transaction rescores them and they leave touched.
-func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
+func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
 	var wrote map[string]bool
@@ -240,7 +243,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		newItems, refs, rescored = 0, nil, nil
 		wrote = map[string]bool{}
 		for _, f := range batch {
-			n, r, err := applyTx(tx, wrote, w, p, f, now)
+			n, r, err := applyTx(ctx, tx, wrote, w, p, f, now)
 			if err != nil {
 				return err
 			}
@@ -261,7 +264,8 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 		rescored = slices.Sorted(maps.Keys(due))
 		return rescoreTx(tx, p, rescored, now)
 	})
-	if err == nil || len(batch) == 1 {
+	// After a stop, writing the results one by one would only fail again.
+	if err == nil || len(batch) == 1 || ctx.Err() != nil {
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", signals.RedactURL(batch[0].src.URL), err)
 		}
@@ -273,7 +277,7 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 	}
 	newItems, refs = 0, nil
 	for i := range batch {
-		n, r, err := w.applyBatch(p, batch[i:i+1], now, touched, false)
+		n, r, err := w.applyBatch(ctx, p, batch[i:i+1], now, touched, false)
 		if err != nil {
 			return newItems, refs, err
 		}
@@ -285,8 +289,10 @@ func (w *Watcher) applyBatch(p *Plan, batch []fetched, now time.Time, touched ma
 
 // applyTx stores one fetch result in tx: source state, new items, and the
 // signals they carry. It returns how many items were new and which signals
-// were created (backlog excluded).
-func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+// were created (backlog excluded). A cancelled ctx stops it between two
+// items, and the transaction is rolled back: a stop does not wait for the
+// rest of a feed of thousands of items, whose source is fetched again.
+func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
 	newItems := 0
 	var refs []signalRef
 	if err := tx.PutSourceState(f.src.Source, f.state); err != nil {
@@ -300,6 +306,9 @@ func applyTx(tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched
 		firstFetched = now
 	}
 	for _, it := range f.res.Items {
+		if err := ctx.Err(); err != nil {
+			return 0, nil, err
+		}
 		it.SourceID = f.src.ID
 		if tx.HasItem(f.src.ID, it.ID()) {
 			continue
@@ -333,6 +342,13 @@ func storyID(src *plannedSource, it signals.Item) string {
 	return hex.EncodeToString(sum[:10])
 }
 
+// maxOutlets bounds the outlets a signal lists; the others are counted
+// (MoreOutlets). A story carried by thousands of outlets made its record,
+// read and rewritten for each new one, grow without end: a cost quadratic
+// in the outlets. An outlet beyond the listed ones is counted each time it
+// brings the story again under another item.
+const maxOutlets = 50
+
 func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
@@ -362,12 +378,14 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	}
 	outlet := signals.SourceRef{Source: src.URL, URL: it.URL}
 	if found {
-		for _, sr := range s.Sources {
-			if sr == outlet {
-				return ref, false, nil
-			}
+		if slices.Contains(s.Sources, outlet) {
+			return ref, false, nil
 		}
-		s.Sources = append(s.Sources, outlet)
+		if len(s.Sources) < maxOutlets {
+			s.Sources = append(s.Sources, outlet)
+		} else {
+			s.MoreOutlets++
+		}
 		if m.Strength > s.Strength {
 			s.Strength = m.Strength
 		}

@@ -44,7 +44,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	var companies []signals.Company
 	for _, wl := range cfg.Watchlists {
 		for _, p := range wl.Prospects {
-			companies = append(companies, signals.Company{Key: wl.ID + "/" + p.Name, Name: p.Name, Aliases: p.Aliases, Domain: p.Domain, Exclude: p.Exclude})
+			companies = append(companies, signals.Company{Key: p.Where() + ": " + wl.ID + "/" + p.Name, Name: p.Name, Aliases: p.Aliases, Domain: p.Domain, Exclude: p.Exclude})
 		}
 	}
 	for _, w := range signals.NameWarnings(companies) {

@@ -170,7 +170,7 @@ func TestCheckWarnsAboutOneWordAliases(t *testing.T) {
 	if err != nil {
 		t.Fatalf("examples/veille.yaml: %v\n%s", err, stderr)
 	}
-	if want := `warning: agro-bretagne/Cidres Kerhervé: alias "Kerhervé" is one word`; !strings.Contains(out, want) {
+	if want := `warning: ../../examples/prospects.csv:3: agro-bretagne/Cidres Kerhervé: alias "Kerhervé" is one word`; !strings.Contains(out, want) {
 		t.Errorf("check output lacks %q:\n%s", want, out)
 	}
 }

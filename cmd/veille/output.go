@@ -190,7 +190,7 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"first_seen_at", "company", "watchlist", "labels", "points", "title", "url", "sources"})
 		for _, s := range sigs {
-			cw.Write([]string{s.FirstSeen.UTC().Format(time.RFC3339), csvText(s.Company), csvText(s.Watchlist), labelText(s.Labels), ftoa(s.Points), csvText(s.Title), csvText(s.URL), strconv.Itoa(len(s.Sources))})
+			cw.Write([]string{s.FirstSeen.UTC().Format(time.RFC3339), csvText(s.Company), csvText(s.Watchlist), labelText(s.Labels), ftoa(s.Points), csvText(s.Title), csvText(s.URL), strconv.Itoa(len(s.Sources) + s.MoreOutlets)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -198,7 +198,7 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "FIRST SEEN\tCOMPANY\tLABELS\tPOINTS\tSOURCES\tTITLE")
 	for _, s := range sigs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.1f\t%d\t%s\n", dateText(s.FirstSeen), s.Company, labelText(s.Labels), s.Points, len(s.Sources), s.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%+.1f\t%d\t%s\n", dateText(s.FirstSeen), s.Company, labelText(s.Labels), s.Points, len(s.Sources)+s.MoreOutlets, s.Title)
 	}
 	return tw.Flush()
 }

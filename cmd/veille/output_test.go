@@ -119,3 +119,19 @@ func TestPreviewsArePrivate(t *testing.T) {
 		}
 	}
 }
+
+// A story carried by more outlets than a signal lists counts them all.
+func TestSignalsCountEveryOutlet(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	sig := watcher.SignalView{Signal: signals.Signal{Title: "t", Company: "ACME", FirstSeen: at,
+		Sources: []signals.SourceRef{{Source: "https://a.example/feed"}, {Source: "https://b.example/feed"}}, MoreOutlets: 7}}
+	for format, want := range map[string]string{"csv": ",9\n", "table": "  9  "} {
+		var b bytes.Buffer
+		if err := printSignals(&b, []watcher.SignalView{sig}, format); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s output lacks the 9 outlets:\n%s", format, b.String())
+		}
+	}
+}

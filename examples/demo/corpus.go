@@ -74,7 +74,7 @@ type item struct {
 	age time.Duration // Age, parsed
 }
 
-// The nine signal ids of SIGNALS.md. Repeated here rather than imported so the
+// The nine signal ids. Repeated here rather than imported so the
 // corpus stays data about the product, checked against the signals package
 // by the tests.
 var labelIDs = []string{
@@ -268,7 +268,7 @@ type Company struct {
 	Name      string
 	Watchlist string
 	Owner     string // rep id
-	Tier      string // hot | potential | cold, with SIGNALS.md default points
+	Tier      string // hot | potential | cold, with the default points
 	Items     []Item // its own items, then the regional items that name it
 }
 

@@ -148,7 +148,7 @@ func TestCorpusShape(t *testing.T) {
 }
 
 // TestDesignedTiers scores every company from its manifest the way
-// SIGNALS.md says, with the demo's fit rules, and checks it lands in its
+// the default points say, with the demo's fit rules, and checks it lands in its
 // intended tier whether signals are faded from publication or counted as
 // fresh (first seen at the demo's only poll), and whether a mention in the
 // regional feed counts in full, half or not at all.

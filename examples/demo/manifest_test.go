@@ -13,7 +13,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite manifest.jsonl from corpus.yaml")
 
-// manifestLine is the line format of shared/eval/signals-dev.jsonl, so the
+// manifestLine is the line format of the classifier corpus (signals/testdata/train), so the
 // demo's items can be fed to `veille classify --format jsonl` and scored with
 // the same tooling as the evaluation set.
 type manifestLine struct {

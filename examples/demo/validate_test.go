@@ -55,7 +55,7 @@ func TestExampleConfig(t *testing.T) {
 	}
 }
 
-// designKeys are the key paths of DESIGN.md's "Configuration shape"; list
+// designKeys are the key paths of the documented configuration (README "Configure"); list
 // items are written [].
 var designKeys = []string{
 	"timezone", "store", "retention", "listen", "poll",
