@@ -60,3 +60,18 @@ func TestDigestAdd(t *testing.T) {
 		t.Errorf("digest %v, want %v", got, want)
 	}
 }
+
+func TestAddOutlet(t *testing.T) {
+	s := Signal{Sources: []SourceRef{{Source: "feed0", URL: "u0"}}, Strength: Weak}
+	if s.AddOutlet(SourceRef{Source: "feed0", URL: "u0"}, Strong) || s.Strength != Weak {
+		t.Errorf("an outlet already listed changed the signal: %+v", s)
+	}
+	for i := 1; i < MaxOutlets+3; i++ {
+		if !s.AddOutlet(SourceRef{Source: "feed", URL: string(rune('a' + i))}, Strong) {
+			t.Fatalf("outlet %d: no change", i)
+		}
+	}
+	if len(s.Sources) != MaxOutlets || s.MoreOutlets != 3 || s.Strength != Strong {
+		t.Errorf("%d listed, %d more, strength %v; want %d listed, 3 more, strong", len(s.Sources), s.MoreOutlets, s.Strength, MaxOutlets)
+	}
+}

@@ -3,8 +3,6 @@ package watcher
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -331,24 +329,6 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	return newItems, refs, nil
 }
 
-// storyID identifies a story for a lead: its canonical URL when it has one,
-// so the same article carried by several feeds is one signal.
-func storyID(src *plannedSource, it signals.Item) string {
-	basis := it.URL
-	if basis == "" {
-		basis = src.ID + "\x00" + it.ID()
-	}
-	sum := sha256.Sum256([]byte(basis))
-	return hex.EncodeToString(sum[:10])
-}
-
-// maxOutlets bounds the outlets a signal lists; the others are counted
-// (MoreOutlets). A story carried by thousands of outlets made its record,
-// read and rewritten for each new one, grow without end: a cost quadratic
-// in the outlets. An outlet beyond the listed ones is counted each time it
-// brings the story again under another item.
-const maxOutlets = 50
-
 func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
@@ -358,7 +338,7 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
-	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it), Labels: cls.Labels}
+	ref := signalRef{LeadKey: m.Key, Story: signals.StoryID(src.ID, it), Labels: cls.Labels}
 	s, found, err := tx.Signal(ref.LeadKey, ref.Story)
 	if err != nil {
 		return ref, false, err
@@ -378,16 +358,8 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	}
 	outlet := signals.SourceRef{Source: src.URL, URL: it.URL}
 	if found {
-		if slices.Contains(s.Sources, outlet) {
+		if !s.AddOutlet(outlet, m.Strength) {
 			return ref, false, nil
-		}
-		if len(s.Sources) < maxOutlets {
-			s.Sources = append(s.Sources, outlet)
-		} else {
-			s.MoreOutlets++
-		}
-		if m.Strength > s.Strength {
-			s.Strength = m.Strength
 		}
 		wrote[ref.LeadKey] = true
 		return ref, false, tx.PutSignal(s)
