@@ -99,12 +99,18 @@ func isLoopback(host string) bool {
 // Error is a failed send; Temporary says whether trying again later may work.
 type Error struct {
 	Temp bool
+	Code int // the server's SMTP reply code; 0 when it gave none
 	Err  error
 }
 
 func (e *Error) Error() string   { return e.Err.Error() }
 func (e *Error) Temporary() bool { return e.Temp }
 func (e *Error) Unwrap() error   { return e.Err }
+
+// Unreachable reports a failure of the server rather than of the message:
+// no reply at all (refused, timeout, TLS, a dropped connection) or 421,
+// the server closing the channel. The next message would fail the same way.
+func (e *Error) Unreachable() bool { return e.Temp && (e.Code == 0 || e.Code == 421) }
 
 // IsTemporary reports whether err is worth retrying: 4xx replies and
 // failures without a reply (connection refused or dropped, timeout, TLS)
@@ -131,7 +137,7 @@ func (s *Sender) Send(ctx context.Context, m signals.Message) error {
 		return &Error{Temp: false, Err: fmt.Errorf("smtp client for %s: %w", s.host, err)}
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil && !msg.IsDelivered() {
-		return &Error{Temp: temporary(err), Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
+		return &Error{Temp: temporary(err), Code: replyCode(err), Err: fmt.Errorf("send %s to %v via %s: %w", m.MessageID, m.To, s.host, err)}
 	}
 	// Delivered: the server answered 250 to the message's data, so it has
 	// taken responsibility for it. A failing RSET or QUIT afterwards changes
@@ -173,4 +179,17 @@ func temporary(err error) bool {
 		return te.Code < 500
 	}
 	return true
+}
+
+// replyCode is the server's reply code in a go-mail failure, 0 without one.
+func replyCode(err error) int {
+	var se *mail.SendError
+	if errors.As(err, &se) {
+		return se.ErrorCode()
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code
+	}
+	return 0
 }

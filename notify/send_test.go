@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -74,13 +75,14 @@ func TestSendFaultMatrix(t *testing.T) {
 		port      func(t *testing.T) (int, *smtptest.Server)
 		sent      bool // Send returns nil
 		temporary bool // when not sent
+		down      bool // when not sent: Unreachable, the next message would fail too
 		delivered int  // messages the server accepted
 	}{
 		{name: "server down", port: func(t *testing.T) (int, *smtptest.Server) {
 			_, port := smtptest.FreeAddr(t)
 			return port, nil
-		}, temporary: true},
-		{name: "no banner", port: func(t *testing.T) (int, *smtptest.Server) { return smtptest.Silent(t), nil }, temporary: true},
+		}, temporary: true, down: true},
+		{name: "no banner", port: func(t *testing.T) (int, *smtptest.Server) { return smtptest.Silent(t), nil }, temporary: true, down: true},
 		{name: "4xx to RCPT", port: func(t *testing.T) (int, *smtptest.Server) {
 			s := smtptest.Start(t, "", "")
 			s.Reject(451)
@@ -91,8 +93,8 @@ func TestSendFaultMatrix(t *testing.T) {
 			s.Reject(550)
 			return s.Port, s
 		}, temporary: false},
-		{name: "drop after DATA", port: faulty(smtptest.FaultDropAfterData), temporary: true},
-		{name: "no reply after DATA", port: faulty(smtptest.FaultNoReplyAfterData), temporary: true},
+		{name: "drop after DATA", port: faulty(smtptest.FaultDropAfterData), temporary: true, down: true},
+		{name: "no reply after DATA", port: faulty(smtptest.FaultNoReplyAfterData), temporary: true, down: true},
 		{name: "250 then drop", port: faulty(smtptest.FaultDropAfterAccept), sent: true, delivered: 1},
 		{name: "well-behaved server", port: faulty(smtptest.FaultNone), sent: true, delivered: 1},
 	} {
@@ -123,6 +125,10 @@ func TestSendFaultMatrix(t *testing.T) {
 			}
 			if IsTemporary(err) != tc.temporary {
 				t.Errorf("temporary %v, want %v (err %v)", IsTemporary(err), tc.temporary, err)
+			}
+			var se *Error
+			if !errors.As(err, &se) || se.Unreachable() != tc.down {
+				t.Errorf("unreachable %v, want %v (err %v)", se != nil && se.Unreachable(), tc.down, err)
 			}
 		})
 	}

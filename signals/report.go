@@ -2,6 +2,21 @@ package signals
 
 import "time"
 
+// ReportFailingFor is how long a source must have gone without a success
+// before the admins hear of it: one bad night of a news site is not news.
+const ReportFailingFor = 24 * time.Hour
+
+// ReportFailing gives a failing source as the admins' notice lists it, and
+// whether it belongs there at now: failing for over ReportFailingFor, or
+// failing and never successful (there is no start to measure from, and a
+// source that never worked is a configuration mistake worth hearing of).
+func ReportFailing(src Source, st SourceState, now time.Time) (FailingSource, bool) {
+	return FailingSource{
+		ID: src.ID, Kind: string(src.Kind), URL: src.URL, Failures: st.Failures,
+		LastSuccess: st.LastSuccess, LastAttempt: st.LastAttempt, LastError: st.LastError, ErrorKind: string(st.ErrorKind),
+	}, st.Failures > 0 && (st.LastSuccess.IsZero() || now.Sub(st.LastSuccess) >= ReportFailingFor)
+}
+
 // SourceReport is the admins' daily notice as data: sources that have been
 // failing for a while and messages the SMTP server refused for good. Reps
 // never see it.

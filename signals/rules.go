@@ -2,6 +2,7 @@ package signals
 
 import (
 	"cmp"
+	"slices"
 	"time"
 )
 
@@ -43,6 +44,53 @@ func Backlogged(published, firstFetched time.Time) bool {
 // counts, and was first seen within DigestLookback and not after now.
 func InDigest(s Signal, now time.Time) bool {
 	return s.Counts() && !s.FirstSeen.Before(now.Add(-DigestLookback)) && !s.FirstSeen.After(now)
+}
+
+// Add puts a lead in the digest: with its signals that may enter it and
+// the rep was not sent yet (sent says), newest first; failing those, in
+// the "still hot" list when it is hot.
+func (d *Digest) Add(l Lead, sigs []Signal, sent func(story string) bool) {
+	var fresh []Signal
+	for _, s := range sigs {
+		if InDigest(s, d.At) && !sent(s.ID) {
+			fresh = append(fresh, s)
+		}
+	}
+	switch {
+	case len(fresh) > 0:
+		slices.SortStableFunc(fresh, func(a, b Signal) int { return b.FirstSeen.Compare(a.FirstSeen) })
+		d.Leads = append(d.Leads, DigestLead{Lead: l, New: fresh})
+	case l.Tier == Hot:
+		d.StillHot = append(d.StillHot, l)
+	}
+}
+
+// Sort orders the digest's leads best first and its "still hot" list by
+// score.
+func (d *Digest) Sort() {
+	slices.SortStableFunc(d.Leads, func(a, b DigestLead) int { return CompareLeads(a.Lead, b.Lead) })
+	slices.SortStableFunc(d.StillHot, func(a, b Lead) int { return cmp.Compare(b.Score, a.Score) })
+}
+
+// Matches says which leads an item is about: its source's owners (lead
+// keys) for certain, and, for a shared feed, every watched company the
+// matcher finds it mentions.
+func Matches(m *Matcher, owners []string, shared bool, it Item) []Match {
+	var out []Match
+	add := func(mt Match) {
+		if !slices.ContainsFunc(out, func(o Match) bool { return o.Key == mt.Key }) {
+			out = append(out, mt)
+		}
+	}
+	for _, lk := range owners {
+		add(Match{Key: lk, Strength: Strong})
+	}
+	if shared {
+		for _, mt := range m.Match(it) {
+			add(mt)
+		}
+	}
+	return out
 }
 
 // TierRank orders tiers: hot, potential, then cold (and anything else).

@@ -3,6 +3,8 @@ package signals
 import (
 	"cmp"
 	"fmt"
+	"io"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -29,6 +31,34 @@ type Policy struct {
 	HalfLife       time.Duration
 	Hot, Potential float64 // tier thresholds
 	Fit            []FitRule
+}
+
+// Fingerprint writes the policy in a canonical form: policies that score
+// alike write the same bytes, so a hash of them says whether scores made
+// under one hold under the other.
+func (p Policy) Fingerprint(w io.Writer) {
+	fmt.Fprintf(w, "%v|%v|%v|%v|%v|", p.ItemCap, p.HalfLife, p.Hot, p.Potential, len(p.Fit))
+	for _, l := range slices.Sorted(maps.Keys(p.Points)) {
+		fmt.Fprintf(w, "%s=%d|", l, p.Points[l])
+	}
+	for _, r := range p.Fit {
+		fmt.Fprintf(w, "%d:%s%v|", len(r.String()), r.String(), r.Points)
+	}
+}
+
+// PointsTable gives every label its points: its default, overridden by
+// each of overrides (label id → points) in turn.
+func PointsTable(overrides ...map[string]int) map[Label]int {
+	t := map[Label]int{}
+	for _, l := range Labels() {
+		t[l] = DefaultPoints(l)
+	}
+	for _, o := range overrides {
+		for l, v := range o {
+			t[Label(l)] = v
+		}
+	}
+	return t
 }
 
 // DefaultPolicy is the default scoring (docs/scoring.md).

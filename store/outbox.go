@@ -56,6 +56,22 @@ func (t *Tx) Outbox() ([]OutboxEntry, error) {
 	return out, err
 }
 
+// FailedMessages lists the messages marked failed, oldest first: the
+// admins' notice carries them.
+func (t *Tx) FailedMessages() ([]signals.FailedMessage, error) {
+	entries, err := t.Outbox()
+	var out []signals.FailedMessage
+	for _, e := range entries {
+		if e.Status == StatusFailed {
+			out = append(out, signals.FailedMessage{
+				ID: e.ID, Kind: e.Message.Kind, Rep: e.Message.Rep, To: e.Message.To, Subject: e.Message.Subject,
+				Attempts: e.Attempts, Created: e.Created, LastError: e.LastError,
+			})
+		}
+	}
+	return out, err
+}
+
 func (t *Tx) outboxEntry(id uint64) (OutboxEntry, error) {
 	v := t.tx.Bucket(bucketOutbox).Get(u64(id))
 	if v == nil {

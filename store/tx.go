@@ -154,6 +154,23 @@ func (t *Tx) MarkDigested(rep, leadKey, story string, sent time.Time) error {
 	return t.tx.Bucket(bucketDigestLog).Put(key(rep, leadKey, story), appendUnix(nil, sent))
 }
 
+// EnqueueDigest queues a rep's digest and records the news it carries as
+// sent to the rep, together: a crash can neither lose the digest nor have
+// its news sent twice.
+func (t *Tx) EnqueueDigest(m signals.Message, d signals.Digest, now time.Time) error {
+	if _, err := t.Enqueue(m, now); err != nil {
+		return err
+	}
+	for _, dl := range d.Leads {
+		for _, s := range dl.New {
+			if err := t.MarkDigested(d.Rep.ID, dl.Lead.Key(), s.ID, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Marks in the meta bucket: what the last full rescore was for, and the
 // day of the last source report queued.
 var (

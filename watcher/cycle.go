@@ -1,9 +1,8 @@
 package watcher
 
 import (
+	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -39,11 +38,17 @@ type fetched struct {
 // (or per batch of waiting sources). The leads whose signals it wrote are
 // rescored along the way, rescoreBatch at a time, and the rest at the end,
 // with every lead on the day's first cycle.
-func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
+func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	start := w.now()
+	w.health.set(func(h *health) { h.cycleStart = start })
+	defer func() {
+		w.health.set(func(h *health) {
+			h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, w.now(), stats, errText(err)
+		})
+	}()
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
-	stats := CycleStats{Sources: len(p.sources)}
+	stats = CycleStats{Sources: len(p.sources)}
 	states, err := w.sourceStates()
 	if err != nil {
 		return stats, err
@@ -91,7 +96,6 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 	}()
 	go func() { wg.Wait(); close(results) }()
 
-	var fresh []signalRef
 	var writeErr error
 	touched := map[string]bool{}
 	for f := range results {
@@ -105,10 +109,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 				if f.state.ErrorKind == signals.ErrBlocked {
 					stats.Blocked++
 				}
-				kind := string(f.state.ErrorKind)
-				if kind == "" {
-					kind = "error"
-				}
+				kind := cmp.Or(string(f.state.ErrorKind), "error")
 				w.opts.Metrics.Fetch(kind)
 				log.Warn("fetch failed", "source", f.src.ID, "url", signals.RedactURL(f.src.URL), "kind", kind, "failures", f.state.Failures, "next_try", f.state.NextTry, "err", f.err)
 			case f.res.NotModified:
@@ -128,15 +129,8 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 			for _, l := range r.Labels {
 				w.opts.Metrics.Signal(string(l))
 			}
-			// Only what an alert may carry is kept: every new signal of a
-			// first poll of 20,000 feeds was hundreds of thousands of refs.
-			if w.opts.Alerts && p.alerts(r) {
-				fresh = append(fresh, r)
-			}
 		}
-		if err != nil {
-			writeErr = err
-		}
+		writeErr = err
 	}
 	w.opts.Metrics.Backoff(stats.Failed + stats.Deferred)
 	if writeErr != nil {
@@ -146,11 +140,7 @@ func (w *Watcher) Cycle(ctx context.Context) (CycleStats, error) {
 		}
 		return stats, writeErr
 	}
-	now := w.now()
-	err = w.rescoreAfterCycle(p, now, touched, fullRescore, scoredMark)
-	if err == nil {
-		err = w.queueAlerts(p, fresh, now)
-	}
+	err = w.rescoreAfterCycle(p, w.now(), touched, fullRescore, scoredMark)
 	stats.Duration = w.now().Sub(start)
 	w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, err)
 	if err != nil {
@@ -233,21 +223,21 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 
 // applyBatch stores the fetch results that were waiting together in one
 // write transaction. Each source's state, items and signals still commit
-// or roll back together; sharing the commit saves an fsync per source,
-// which made the single writer the bottleneck of a cycle (about 1 ms a
-// source on an SSD, more on a busy disk); gatherBatch says how long a
-// batch waits to fill. When the shared transaction fails,
-// the results are written one transaction each, so one bad source loses
-// only its own result; the first failure stops the writing.
-// The leads whose signals were written are added to touched, the leads not
-// rescored yet; with rescore, once they are rescoreBatch or more, the
-// transaction rescores them and they leave touched.
+// or roll back together, with the alerts they call for; sharing the commit
+// saves an fsync per source, which made the single writer the bottleneck
+// of a cycle (about 1 ms a source on an SSD, more on a busy disk);
+// gatherBatch says how long a batch waits to fill. When the shared
+// transaction fails, the results are written one transaction each, so one
+// bad source loses only its own result; the first failure stops the
+// writing. The leads whose signals were written are added to touched, the
+// leads not rescored yet; with rescore, once they are rescoreBatch or
+// more, the transaction rescores them and they leave touched.
 func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
 	var wrote map[string]bool
 	var rescored []string
-	err := w.Store.Update(func(tx *store.Tx) error {
+	err := w.update(func(tx *store.Tx) error {
 		newItems, refs, rescored = 0, nil, nil
 		wrote = map[string]bool{}
 		for _, f := range batch {
@@ -257,6 +247,9 @@ func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now 
 			}
 			newItems += n
 			refs = append(refs, r...)
+		}
+		if err := w.queueAlertsTx(tx, p, refs, now); err != nil {
+			return err
 		}
 		if !rescore || len(touched)+len(wrote) < rescoreBatch {
 			return nil
@@ -281,32 +274,15 @@ func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now 
 		return newItems, refs, nil
 	}
 	newItems, refs = 0, nil
-	for _, f := range batch {
-		n, r, err := w.apply(ctx, p, f, now, touched)
+	for i := range batch {
+		n, r, err := w.applyBatch(ctx, p, batch[i:i+1], now, touched, false)
 		if err != nil {
-			return newItems, refs, fmt.Errorf("store results of %s: %w", signals.RedactURL(f.src.URL), err)
+			return newItems, refs, err
 		}
 		newItems += n
 		refs = append(refs, r...)
 	}
 	return newItems, refs, nil
-}
-
-// apply stores one fetch result in its own write transaction and adds the
-// leads whose signals it wrote to touched.
-func (w *Watcher) apply(ctx context.Context, p *Plan, f fetched, now time.Time, touched map[string]bool) (int, []signalRef, error) {
-	var newItems int
-	var refs []signalRef
-	wrote := map[string]bool{}
-	err := w.Store.Update(func(tx *store.Tx) error {
-		var err error
-		newItems, refs, err = applyTx(ctx, tx, wrote, w, p, f, now)
-		return err
-	})
-	if err == nil {
-		maps.Copy(touched, wrote)
-	}
-	return newItems, refs, err
 }
 
 // applyTx stores one fetch result in tx: source state, new items, and the
@@ -340,7 +316,7 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 		}
 		newItems++
 		backlog := signals.Backlogged(it.Published, firstFetched)
-		for _, m := range w.matches(p, f.src, it) {
+		for _, m := range signals.Matches(p.matcher, f.src.Owners, f.src.Shared, it) {
 			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {
 				return 0, nil, err
@@ -353,44 +329,6 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	return newItems, refs, nil
 }
 
-// matches says which leads an item is about: its source's owners, and for
-// shared feeds every prospect it mentions.
-func (w *Watcher) matches(p *Plan, src *plannedSource, it signals.Item) []signals.Match {
-	var out []signals.Match
-	seen := map[string]bool{}
-	for _, lk := range src.Owners {
-		seen[lk] = true
-		out = append(out, signals.Match{Key: lk, Strength: signals.Strong})
-	}
-	if src.Shared {
-		for _, m := range p.matcher.Match(it) {
-			if !seen[m.Key] {
-				seen[m.Key] = true
-				out = append(out, m)
-			}
-		}
-	}
-	return out
-}
-
-// storyID identifies a story for a lead: its canonical URL when it has one,
-// so the same article carried by several feeds is one signal.
-func storyID(src *plannedSource, it signals.Item) string {
-	basis := it.URL
-	if basis == "" {
-		basis = src.ID + "\x00" + it.ID()
-	}
-	sum := sha256.Sum256([]byte(basis))
-	return hex.EncodeToString(sum[:10])
-}
-
-// maxOutlets bounds the outlets a signal lists; the others are counted
-// (MoreOutlets). A story carried by thousands of outlets made its record,
-// read and rewritten for each new one, grow without end: a cost quadratic
-// in the outlets. An outlet beyond the listed ones is counted each time it
-// brings the story again under another item.
-const maxOutlets = 50
-
 func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
 	pr, ok := p.prospects[m.Key]
 	if !ok {
@@ -400,7 +338,7 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
-	ref := signalRef{LeadKey: m.Key, Story: storyID(src, it), Labels: cls.Labels}
+	ref := signalRef{LeadKey: m.Key, Story: signals.StoryID(src.ID, it), Labels: cls.Labels}
 	s, found, err := tx.Signal(ref.LeadKey, ref.Story)
 	if err != nil {
 		return ref, false, err
@@ -420,16 +358,8 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	}
 	outlet := signals.SourceRef{Source: src.URL, URL: it.URL}
 	if found {
-		if slices.Contains(s.Sources, outlet) {
+		if !s.AddOutlet(outlet, m.Strength) {
 			return ref, false, nil
-		}
-		if len(s.Sources) < maxOutlets {
-			s.Sources = append(s.Sources, outlet)
-		} else {
-			s.MoreOutlets++
-		}
-		if m.Strength > s.Strength {
-			s.Strength = m.Strength
 		}
 		wrote[ref.LeadKey] = true
 		return ref, false, tx.PutSignal(s)
@@ -447,13 +377,5 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 // sourceStates reads every stored source state (one short read transaction,
 // closed before any fetch starts).
 func (w *Watcher) sourceStates() (map[string]signals.SourceState, error) {
-	var out map[string]signals.SourceState
-	err := w.Store.View(func(tx *store.Tx) (err error) {
-		out, err = tx.SourceStates()
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read source states from %s: %w", w.Store.Path(), err)
-	}
-	return out, nil
+	return view(w, "source states", (*store.Tx).SourceStates)
 }

@@ -164,7 +164,7 @@ func BenchmarkStoreApply(b *testing.B) {
 					items[j].SourceID = ps.ID
 				}
 				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: now, LastSuccess: now}}
-				if _, _, err := w.apply(context.Background(), p, f, now, map[string]bool{}); err != nil {
+				if _, _, err := w.applyBatch(context.Background(), p, []fetched{f}, now, map[string]bool{}, false); err != nil {
 					b.Fatal(err)
 				}
 				i++

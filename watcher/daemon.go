@@ -35,14 +35,45 @@ const pruneSchedule = "17 4 * * *"
 // lateAfter: a scheduled cycle this late makes /healthz fail.
 const lateAfter = 10 * time.Minute
 
+// minCycleBudget is the least a cycle may run before /healthz calls it
+// stuck; the budget is twice the poll interval when that is longer, so a
+// slow cycle that cron skips a run for is not reported.
+const minCycleBudget = 30 * time.Minute
+
 // health is the daemon's state behind Health.
 type health struct {
-	mu        sync.Mutex
-	lastEnd   time.Time
-	lastErr   string
-	lastStats CycleStats
-	poll      cron.Schedule // the poll schedule in force
-	skipped   atomic.Int64
+	mu         sync.Mutex
+	lastEnd    time.Time
+	lastErr    string
+	lastStats  CycleStats
+	cycleStart time.Time // of the cycle running, zero between cycles
+	writeErr   string    // the last store write's failure, "" once one succeeds
+	writeAt    time.Time
+	poll       cron.Schedule // the poll schedule in force
+	skipped    atomic.Int64
+}
+
+// set changes the state under its lock.
+func (h *health) set(f func(h *health)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f(h)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// budget is how long the cycle started at start may run (minCycleBudget).
+func (h *health) budget(start time.Time) time.Duration {
+	if h.poll == nil {
+		return minCycleBudget
+	}
+	next := h.poll.Next(start)
+	return max(minCycleBudget, 2*h.poll.Next(next).Sub(next))
 }
 
 // cronLogger adapts slog to cron's logger and counts skipped runs, which
@@ -77,36 +108,35 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 
-	var busy sync.Mutex // one cycle, digest or drain at a time: plans change between them
-	poll := func() {
-		busy.Lock()
-		defer busy.Unlock()
-		stats, err := w.Cycle(jobCtx)
-		h.mu.Lock()
-		h.lastEnd, h.lastStats, h.lastErr = w.now(), stats, ""
-		if err != nil {
-			h.lastErr = err.Error()
+	// The outbox drains in a goroutine of its own, woken at start, after
+	// each cycle and digest and every minute: a hung mail server never delays a poll.
+	kick := make(chan struct{}, 1)
+	wake := func() {
+		select {
+		case kick <- struct{}{}:
+		default:
 		}
-		h.mu.Unlock()
-		if err != nil {
+	}
+	var busy sync.Mutex // one cycle, digest, prune or reload at a time: plans change between them
+	locked := func(job func()) func() {
+		return func() { busy.Lock(); defer busy.Unlock(); job() }
+	}
+	poll := locked(func() {
+		if _, err := w.Cycle(jobCtx); err != nil {
 			w.log.Error("cycle failed", "err", err)
 		}
-		w.drainLogged(jobCtx)
-	}
-	digest := func() {
-		busy.Lock()
-		defer busy.Unlock()
+		wake()
+	})
+	digest := locked(func() {
 		if _, err := w.QueueDigests(w.now(), ""); err != nil {
 			w.log.Error("digests failed", "err", err)
 		}
 		if _, err := w.QueueSourceReport(w.now()); err != nil {
 			w.log.Error("queue source report", "err", err)
 		}
-		w.drainLogged(jobCtx)
-	}
-	prune := func() {
-		busy.Lock()
-		defer busy.Unlock()
+		wake()
+	})
+	prune := locked(func() {
 		cfg := w.Plan().cfg
 		p, err := w.Store.Prune(cfg.Retention.D(), w.now(), cfg.Location)
 		if err != nil {
@@ -114,14 +144,27 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			return
 		}
 		w.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
-	}
-	drain := func() {
-		busy.Lock()
-		defer busy.Unlock()
-		w.drainLogged(jobCtx)
-	}
+	})
 
 	logger := cronLogger{log: w.log, skip: &h.skipped, metrics: w.opts.Metrics}
+	sendDone := make(chan struct{})
+	go func() {
+		defer close(sendDone)
+		drain := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(func() {
+			if _, _, err := w.DrainOutbox(jobCtx); err != nil && !errors.Is(err, context.Canceled) {
+				w.log.Error("outbox", "err", err)
+			}
+		}))
+		for {
+			select {
+			case <-kick:
+				drain.Run()
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	wake()
 	var c *cron.Cron
 	schedule := func(p *Plan) error {
 		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
@@ -134,7 +177,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		if _, err := nc.AddFunc(p.cfg.Digest.Schedule, digest); err != nil {
 			return fmt.Errorf("digest.schedule %q: %w", p.cfg.Digest.Schedule, err)
 		}
-		if _, err := nc.AddFunc("* * * * *", drain); err != nil {
+		if _, err := nc.AddFunc("* * * * *", wake); err != nil {
 			return err
 		}
 		if _, err := nc.AddFunc(pruneSchedule, prune); err != nil {
@@ -144,9 +187,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			<-c.Stop().Done()
 		}
 		c = nc
-		h.mu.Lock()
-		h.poll = c.Entry(pollID).Schedule
-		h.mu.Unlock()
+		h.set(func(h *health) { h.poll = c.Entry(pollID).Schedule })
 		c.Start()
 		return nil
 	}
@@ -205,7 +246,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			}()
 			cronDone := c.Stop().Done()
 			idle := make(chan struct{})
-			go func() { <-cronDone; <-firstDone; close(idle) }()
+			go func() { <-cronDone; <-firstDone; <-sendDone; close(idle) }()
 			select {
 			case <-idle:
 			case <-time.After(stopTimeout):
@@ -220,33 +261,36 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	}
 }
 
-func (w *Watcher) drainLogged(ctx context.Context) {
-	if _, _, err := w.DrainOutbox(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		w.log.Error("outbox", "err", err)
-	}
-}
-
 // Health is the daemon's state as /healthz reports it.
 type Health struct {
-	Status      string // ok; starting: no cycle has completed; late: a scheduled one has not
-	Reason      string // why it is not ok
+	// ok; store_failing: the last store write failed (disk full); stuck: the
+	// running cycle is over its budget (health.budget); starting: no cycle
+	// has completed; late: a scheduled one has not.
+	Status      string
+	Reason      string // why it is not ok, with the error
 	LastCycle   time.Time
 	LastError   string // the last cycle's, if it failed
 	LastStats   CycleStats
 	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
 }
 
-// Health says whether the daemon's cycles run on schedule.
+// Health says whether the store takes writes and the daemon's cycles end,
+// and run on schedule.
 func (w *Watcher) Health() Health {
 	h := &w.health
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := Health{Status: "ok", LastCycle: h.lastEnd, LastError: h.lastErr, LastStats: h.lastStats, SkippedRuns: h.skipped.Load()}
 	lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
+	start, now := h.cycleStart.In(lastEnd.Location()), w.now()
 	switch {
+	case h.writeErr != "":
+		out.Status, out.Reason = "store_failing", fmt.Sprintf("the last write to the store failed at %s: %s", h.writeAt.Format(time.RFC3339), h.writeErr)
+	case !start.IsZero() && now.Sub(start) > h.budget(start):
+		out.Status, out.Reason = "stuck", fmt.Sprintf("the cycle started at %s has run %s, over its budget of %s", start.Format(time.RFC3339), now.Sub(start).Round(time.Second), h.budget(start))
 	case h.lastEnd.IsZero():
 		out.Status, out.Reason = "starting", "no poll cycle has completed yet"
-	case h.poll != nil && w.now().Sub(h.poll.Next(lastEnd)) > lateAfter:
+	case h.poll != nil && now.Sub(h.poll.Next(lastEnd)) > lateAfter:
 		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
 	}
 	return out

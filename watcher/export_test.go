@@ -15,15 +15,13 @@ import (
 // (reps, prospects, alert_on) and no classifier or matcher: those are not
 // what these tests are about.
 func PlanWithoutClassifier(cfg *config.Config) *Plan {
-	p := &Plan{cfg: cfg, prospects: map[string]Prospect{}, alertOn: map[string]map[signals.Label]bool{}}
+	p := &Plan{cfg: cfg, prospects: map[string]Prospect{}, alertOn: map[string][]string{}, policies: map[string]signals.Policy{}}
 	for _, r := range cfg.Reps {
 		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
 	}
 	for _, wl := range cfg.Watchlists {
-		p.alertOn[wl.ID] = map[signals.Label]bool{}
-		for _, l := range wl.AlertOn {
-			p.alertOn[wl.ID][signals.Label(l)] = true
-		}
+		p.alertOn[wl.ID] = wl.AlertOn
+		p.policies[wl.ID] = policy(cfg.Scoring, wl)
 		for _, pr := range wl.Prospects {
 			lk := signals.LeadKey(wl.ID, pr.Name)
 			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, Owner: pr.Owner}
@@ -58,15 +56,8 @@ func (w *Watcher) StoreSignals(leads []signals.Lead, sigs []signals.Signal) ([]S
 	return refs, err
 }
 
-// QueueAlerts runs the cycle's alert step on refs from StoreSignals: those
-// a watch list's alert_on names go to queueAlerts.
+// QueueAlerts runs the alert step of a cycle's write transaction on refs
+// from StoreSignals.
 func (w *Watcher) QueueAlerts(refs []SignalRef, now time.Time) error {
-	p := w.Plan()
-	var fresh []signalRef
-	for _, r := range refs {
-		if p.alerts(r) {
-			fresh = append(fresh, r)
-		}
-	}
-	return w.queueAlerts(p, fresh, now)
+	return w.update(func(tx *store.Tx) error { return w.queueAlertsTx(tx, w.Plan(), refs, now) })
 }

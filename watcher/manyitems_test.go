@@ -47,7 +47,7 @@ func BenchmarkApplyManyItems(b *testing.B) {
 				items := manyItems(n, p.prospects[ps.Owners[0]].Name)
 				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: t0, LastSuccess: t0}}
 				b.StartTimer()
-				_, refs, err := w.apply(context.Background(), p, f, t0, map[string]bool{})
+				_, refs, err := w.applyBatch(context.Background(), p, []fetched{f}, t0, map[string]bool{}, false)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -60,7 +60,7 @@ func BenchmarkApplyManyItems(b *testing.B) {
 }
 
 // TestOutletsAreBounded feeds one story told by more outlets than a signal
-// lists, over two cycles: the signal keeps the first maxOutlets and counts
+// lists, over two cycles: the signal keeps the first signals.MaxOutlets and counts
 // the others, and the story scores once.
 func TestOutletsAreBounded(t *testing.T) {
 	const feed = "https://breizh.example/feed"
@@ -74,7 +74,7 @@ func TestOutletsAreBounded(t *testing.T) {
 		}
 		return out
 	}
-	items := map[string][]signals.Item{feed: rewrites(0, maxOutlets+10)}
+	items := map[string][]signals.Item{feed: rewrites(0, signals.MaxOutlets+10)}
 	fx := newFixture(t, items)
 	check := func(more int) {
 		t.Helper()
@@ -86,10 +86,10 @@ func TestOutletsAreBounded(t *testing.T) {
 			t.Fatalf("%d signals, want the one story", len(sigs))
 		}
 		s := sigs[0]
-		if len(s.Sources) != maxOutlets || s.MoreOutlets != more {
-			t.Errorf("%d outlets listed and %d more, want %d and %d", len(s.Sources), s.MoreOutlets, maxOutlets, more)
+		if len(s.Sources) != signals.MaxOutlets || s.MoreOutlets != more {
+			t.Errorf("%d outlets listed and %d more, want %d and %d", len(s.Sources), s.MoreOutlets, signals.MaxOutlets, more)
 		}
-		if s.Sources[0].URL != "https://outlet0.example/usine" || s.Sources[maxOutlets-1].URL != fmt.Sprintf("https://outlet%d.example/usine", maxOutlets-1) {
+		if s.Sources[0].URL != "https://outlet0.example/usine" || s.Sources[signals.MaxOutlets-1].URL != fmt.Sprintf("https://outlet%d.example/usine", signals.MaxOutlets-1) {
 			t.Errorf("outlets listed %v ... %v, want the first ones", s.Sources[0], s.Sources[len(s.Sources)-1])
 		}
 	}
@@ -97,7 +97,7 @@ func TestOutletsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(10)
-	items[feed] = rewrites(0, maxOutlets+30)
+	items[feed] = rewrites(0, signals.MaxOutlets+30)
 	fx.now = fx.now.Add(time.Hour)
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)

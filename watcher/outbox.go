@@ -7,27 +7,21 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// outbox reads every message waiting or failed.
-func (w *Watcher) outbox() ([]store.OutboxEntry, error) {
-	var out []store.OutboxEntry
-	err := w.Store.View(func(tx *store.Tx) (err error) {
-		out, err = tx.Outbox()
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read outbox of %s: %w", w.Store.Path(), err)
-	}
-	return out, nil
+// Outbox lists every message waiting or failed, oldest first.
+func (w *Watcher) Outbox() ([]store.OutboxEntry, error) {
+	return view(w, "outbox", (*store.Tx).Outbox)
 }
 
 // DrainOutbox sends every due pending message, one at a time. A message
 // leaves the outbox only once the server accepted it; a temporary failure
-// is retried later, a permanent one is marked failed.
+// is retried later, a permanent one is marked failed. A failure of the
+// server itself (no reply, 421) ends the drain: each message left would
+// wait out the same timeout.
 func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error) {
 	if !w.opts.Send {
 		return 0, 0, nil
 	}
-	entries, err := w.outbox()
+	entries, err := w.Outbox()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -41,7 +35,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		}
 		sendErr := w.opts.Sender.Send(ctx, e.Message)
 		now := w.now()
-		err := w.Store.Update(func(tx *store.Tx) error {
+		err := w.update(func(tx *store.Tx) error {
 			if sendErr == nil {
 				return tx.MarkSent(e.ID)
 			}
@@ -64,14 +58,18 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 			outcome = "failed"
 		}
 		w.opts.Metrics.Message(e.Message.Kind, outcome)
-		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "err", sendErr)
+		down := unreachable(sendErr)
+		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "server_unreachable", down, "err", sendErr)
+		if down {
+			break
+		}
 	}
 	return sent, failed, nil
 }
 
 // RetryOutbox makes a failed or waiting message due now (id 0: all of them).
 func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
-	err = w.Store.Update(func(tx *store.Tx) error {
+	err = w.update(func(tx *store.Tx) error {
 		n, err = tx.Retry(id, w.now())
 		return err
 	})
@@ -80,28 +78,21 @@ func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
 
 // DropOutbox deletes one message for good.
 func (w *Watcher) DropOutbox(id uint64) error {
-	return w.Store.Update(func(tx *store.Tx) error { return tx.Drop(id) })
+	return w.update(func(tx *store.Tx) error { return tx.Drop(id) })
 }
-
-// Outbox lists every message waiting or failed, oldest first.
-func (w *Watcher) Outbox() ([]store.OutboxEntry, error) { return w.outbox() }
 
 // countOutbox refreshes the outbox gauge.
 func (w *Watcher) countOutbox() {
 	if w.opts.Metrics == nil {
 		return
 	}
-	entries, err := w.outbox()
-	if err != nil {
-		return
-	}
-	pending, failed := 0, 0
-	for _, e := range entries {
-		if e.Status == store.StatusFailed {
-			failed++
-		} else {
-			pending++
+	if entries, err := w.Outbox(); err == nil {
+		failed := 0
+		for _, e := range entries {
+			if e.Status == store.StatusFailed {
+				failed++
+			}
 		}
+		w.opts.Metrics.Outbox(len(entries)-failed, failed)
 	}
-	w.opts.Metrics.Outbox(pending, failed)
 }

@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 
@@ -37,7 +38,7 @@ type Plan struct {
 	matcher     *signals.Matcher
 	classifiers map[string]*signals.Classifier
 	policies    map[string]signals.Policy
-	alertOn     map[string]map[signals.Label]bool
+	alertOn     map[string][]string // by watch list: the labels it mails at once
 	reps        []signals.Rep
 	fingerprint string // scoringFingerprint
 }
@@ -49,7 +50,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		prospects:   map[string]Prospect{},
 		classifiers: map[string]*signals.Classifier{},
 		policies:    map[string]signals.Policy{},
-		alertOn:     map[string]map[signals.Label]bool{},
+		alertOn:     map[string][]string{},
 	}
 	for _, r := range cfg.Reps {
 		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
@@ -73,10 +74,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		}
 		p.classifiers[wl.ID] = cls
 		p.policies[wl.ID] = policy(cfg.Scoring, wl)
-		p.alertOn[wl.ID] = map[signals.Label]bool{}
-		for _, l := range wl.AlertOn {
-			p.alertOn[wl.ID][signals.Label(l)] = true
-		}
+		p.alertOn[wl.ID] = wl.AlertOn
 		for _, u := range wl.Feeds {
 			add(signals.KindFeed, u, signals.PageSpec{}).Shared = true
 		}
@@ -124,28 +122,9 @@ func ExtraTerms(wl config.Watchlist) signals.Extra {
 // config's, else the default points and thresholds (signals.DefaultPolicy).
 func policy(sc config.Scoring, wl config.Watchlist) signals.Policy {
 	p := signals.DefaultPolicy()
-	p.Points = map[signals.Label]int{}
-	for _, l := range signals.Labels() {
-		p.Points[l] = signals.DefaultPoints(l)
-	}
-	for l, v := range sc.Points {
-		p.Points[signals.Label(l)] = v
-	}
-	for l, v := range wl.Points {
-		p.Points[signals.Label(l)] = v
-	}
-	if sc.HalfLife > 0 {
-		p.HalfLife = sc.HalfLife.D()
-	}
-	if sc.ItemCap > 0 {
-		p.ItemCap = float64(sc.ItemCap)
-	}
-	if sc.Hot > 0 {
-		p.Hot = float64(sc.Hot)
-	}
-	if sc.Potential > 0 {
-		p.Potential = float64(sc.Potential)
-	}
+	p.Points = signals.PointsTable(sc.Points, wl.Points)
+	p.HalfLife, p.ItemCap = cmp.Or(sc.HalfLife.D(), p.HalfLife), cmp.Or(float64(sc.ItemCap), p.ItemCap)
+	p.Hot, p.Potential = cmp.Or(float64(sc.Hot), p.Hot), cmp.Or(float64(sc.Potential), p.Potential)
 	for _, f := range wl.Fit {
 		p.Fit = append(p.Fit, signals.FitRule{Field: f.Field, Min: f.Min, Max: f.Max, Equals: f.Equals, In: f.In, Points: float64(f.Points)})
 	}

@@ -1,7 +1,6 @@
 package watcher
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -20,26 +19,20 @@ type LeadFilter struct {
 
 // Leads lists the plan's leads, best first.
 func (w *Watcher) Leads(f LeadFilter) ([]signals.Lead, error) {
-	p := w.Plan()
-	var out []signals.Lead
-	err := w.Store.View(func(tx *store.Tx) error {
-		for _, lk := range p.order {
+	out, err := view(w, "leads", func(tx *store.Tx) (out []signals.Lead, err error) {
+		for _, lk := range w.Plan().order {
 			l, found, err := tx.Lead(lk)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if !found || f.Rep != "" && l.Owner != f.Rep || f.Watchlist != "" && l.Watchlist != f.Watchlist || f.Tier != "" && l.Tier != f.Tier {
-				continue
+			if found && (f.Rep == "" || l.Owner == f.Rep) && (f.Watchlist == "" || l.Watchlist == f.Watchlist) && (f.Tier == "" || l.Tier == f.Tier) {
+				out = append(out, l)
 			}
-			out = append(out, l)
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read leads from %s: %w", w.Store.Path(), err)
-	}
 	slices.SortStableFunc(out, signals.CompareLeads)
-	return out, nil
+	return out, err
 }
 
 // SignalFilter narrows `veille signals`.
@@ -58,8 +51,7 @@ type SignalView struct {
 // Signals lists the plan's signals, newest first.
 func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 	p := w.Plan()
-	var out []SignalView
-	err := w.Store.View(func(tx *store.Tx) error {
+	out, err := view(w, "signals", func(tx *store.Tx) (out []SignalView, err error) {
 		for _, lk := range p.order {
 			pr := p.prospects[lk]
 			if f.Watchlist != "" && pr.Watchlist != f.Watchlist || f.Company != "" && !strings.Contains(strings.ToLower(pr.Name), strings.ToLower(f.Company)) {
@@ -67,7 +59,7 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 			}
 			sigs, err := tx.LeadSignals(lk)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			pol := p.policies[pr.Watchlist]
 			for _, s := range sigs {
@@ -77,13 +69,10 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 				out = append(out, SignalView{Signal: s, Points: signals.Round1(pol.PointsAt(s, now))})
 			}
 		}
-		return nil
+		return out, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read signals from %s: %w", w.Store.Path(), err)
-	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].FirstSeen.After(out[j].FirstSeen) })
-	return out, nil
+	return out, err
 }
 
 // SourceView is one source's state for `veille sources`.
@@ -100,11 +89,9 @@ func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
 	}
 	var out []SourceView
 	for _, ps := range w.Plan().sources {
-		st := states[ps.ID]
-		if failingOnly && st.Failures == 0 {
-			continue
+		if st := states[ps.ID]; !failingOnly || st.Failures > 0 {
+			out = append(out, SourceView{Source: ps.Source, State: st})
 		}
-		out = append(out, SourceView{Source: ps.Source, State: st})
 	}
 	return out, nil
 }

@@ -8,15 +8,8 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// ReportFailingFor is how long a source must have gone without a success
-// before the admins hear of it: one bad night of a news site is not news.
-const ReportFailingFor = 24 * time.Hour
-
-// SourceReport lists the plan's sources failing for over ReportFailingFor
-// and the outbox messages marked failed: the admins' daily notice. A
-// source that never succeeded is listed as soon as it fails: there is no
-// start to measure from, and a source that never worked is a
-// configuration mistake worth hearing of.
+// SourceReport lists the plan's failing sources the admins' daily notice
+// names (signals.ReportFailing) and the outbox messages marked failed.
 func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 	cfg := w.Plan().Config()
 	r := signals.SourceReport{At: now, Admins: cfg.Admins, Timezone: cfg.Timezone}
@@ -25,29 +18,12 @@ func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 		return r, fmt.Errorf("source report: %w", err)
 	}
 	for _, s := range srcs {
-		st := s.State
-		if !st.LastSuccess.IsZero() && now.Sub(st.LastSuccess) < ReportFailingFor {
-			continue
+		if fs, ok := signals.ReportFailing(s.Source, s.State, now); ok {
+			r.Sources = append(r.Sources, fs)
 		}
-		r.Sources = append(r.Sources, signals.FailingSource{
-			ID: s.ID, Kind: string(s.Kind), URL: s.URL, Failures: st.Failures,
-			LastSuccess: st.LastSuccess, LastAttempt: st.LastAttempt, LastError: st.LastError, ErrorKind: string(st.ErrorKind),
-		})
 	}
-	entries, err := w.outbox()
-	if err != nil {
-		return r, fmt.Errorf("source report: %w", err)
-	}
-	for _, e := range entries {
-		if e.Status != store.StatusFailed {
-			continue
-		}
-		r.Failed = append(r.Failed, signals.FailedMessage{
-			ID: e.ID, Kind: e.Message.Kind, Rep: e.Message.Rep, To: e.Message.To, Subject: e.Message.Subject,
-			Attempts: e.Attempts, Created: e.Created, LastError: e.LastError,
-		})
-	}
-	return r, nil
+	r.Failed, err = view(w, "failed messages", (*store.Tx).FailedMessages)
+	return r, err
 }
 
 // QueueSourceReport puts the admins' notice in the outbox, at most once a
@@ -64,18 +40,16 @@ func (w *Watcher) QueueSourceReport(now time.Time) (bool, error) {
 	}
 	cfg := w.Plan().Config()
 	day := store.Day(now, cfg.Location)
-	var done bool
-	if err := w.Store.View(func(tx *store.Tx) error {
-		done = tx.ReportDay() == day
-		return nil
-	}); err != nil || done {
+	last, err := view(w, "the last report's day", func(tx *store.Tx) (string, error) { return tx.ReportDay(), nil })
+	if err != nil || last == day {
 		return false, err
 	}
+	done := false
 	m, err := w.opts.Renderer.SourceReport(r, cfg.Digest.Language)
 	if err != nil {
 		return false, err
 	}
-	err = w.Store.Update(func(tx *store.Tx) error {
+	err = w.update(func(tx *store.Tx) error {
 		if tx.ReportDay() == day {
 			done = true
 			return nil

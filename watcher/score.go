@@ -33,15 +33,12 @@ func (w *Watcher) Rescore(now time.Time) error {
 // that crosses midnight leaves the new day's full rescore to the next one.
 func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]bool, full bool, mark string) error {
 	if !full {
-		if len(touched) == 0 {
-			return nil
-		}
-		return w.rescore(p, now, touched)
+		return w.rescore(p, now, touched) // touched is never nil: nil would rescore every lead
 	}
 	if err := w.rescore(p, now, nil); err != nil {
 		return err
 	}
-	if err := w.Store.Update(func(tx *store.Tx) error { return tx.SetScoredMark(mark) }); err != nil {
+	if err := w.update(func(tx *store.Tx) error { return tx.SetScoredMark(mark) }); err != nil {
 		return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
 	}
 	return nil
@@ -51,14 +48,8 @@ func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]b
 // scoring on now's day, and gives the mark such a rescore records.
 func (w *Watcher) fullRescoreDue(p *Plan, now time.Time) (bool, string, error) {
 	mark := p.fingerprint + "\x00" + store.Day(now, p.cfg.Location)
-	var last string
-	if err := w.Store.View(func(tx *store.Tx) error {
-		last = tx.ScoredMark()
-		return nil
-	}); err != nil {
-		return false, "", fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
-	}
-	return last != mark, mark, nil
+	last, err := view(w, "the last full rescore", func(tx *store.Tx) (string, error) { return tx.ScoredMark(), nil })
+	return last != mark, mark, err
 }
 
 // scoringFingerprint hashes what a lead's score depends on besides its
@@ -70,16 +61,8 @@ func scoringFingerprint(p *Plan) string {
 	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
 	field(p.cfg.Location.String())
 	for _, wl := range slices.Sorted(maps.Keys(p.policies)) {
-		pol := p.policies[wl]
 		field(wl)
-		fmt.Fprintf(h, "%v|%v|%v|%v|%v|", pol.ItemCap, pol.HalfLife, pol.Hot, pol.Potential, len(pol.Fit))
-		for _, l := range slices.Sorted(maps.Keys(pol.Points)) {
-			fmt.Fprintf(h, "%s=%d|", l, pol.Points[l])
-		}
-		for _, r := range pol.Fit {
-			field(r.String())
-			fmt.Fprintf(h, "%v|", r.Points)
-		}
+		p.policies[wl].Fingerprint(h)
 	}
 	for _, lk := range p.order {
 		pr := p.prospects[lk]
@@ -104,7 +87,7 @@ func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
 		leadKeys = slices.Sorted(maps.Keys(only))
 	}
 	for chunk := range slices.Chunk(leadKeys, rescoreBatch) {
-		if err := w.Store.Update(func(tx *store.Tx) error { return rescoreTx(tx, p, chunk, now) }); err != nil {
+		if err := w.update(func(tx *store.Tx) error { return rescoreTx(tx, p, chunk, now) }); err != nil {
 			return fmt.Errorf("rescore leads in %s: %w", w.Store.Path(), err)
 		}
 	}

@@ -8,6 +8,7 @@ package watcher
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,7 @@ type Renderer interface {
 
 // Sender delivers one message (notify.Sender). A failure whose error has a
 // Temporary() method returning false is permanent; any other is retried.
+// One whose Unreachable() returns true ends the drain: the server is down.
 type Sender interface {
 	Send(ctx context.Context, m signals.Message) error
 }
@@ -98,4 +100,33 @@ func (w *Watcher) SetPlan(p *Plan) { w.plan.Store(p) }
 func isPermanent(err error) bool {
 	var t interface{ Temporary() bool }
 	return errors.As(err, &t) && !t.Temporary()
+}
+
+// unreachable reports a send failure of the server rather than of the
+// message (notify.Error.Unreachable).
+func unreachable(err error) bool {
+	var u interface{ Unreachable() bool }
+	return errors.As(err, &u) && u.Unreachable()
+}
+
+// view runs read in a read transaction and returns what it read; what
+// names it in the error.
+func view[T any](w *Watcher, what string, read func(*store.Tx) (T, error)) (T, error) {
+	var out T
+	err := w.Store.View(func(tx *store.Tx) (err error) { out, err = read(tx); return err })
+	if err != nil {
+		return out, fmt.Errorf("read %s from %s: %w", what, w.Store.Path(), err)
+	}
+	return out, nil
+}
+
+// update runs fn in a write transaction and records for Health whether
+// the store took it; an error of fn's own says nothing of the store.
+func (w *Watcher) update(fn func(*store.Tx) error) error {
+	var fnErr error
+	err := w.Store.Update(func(tx *store.Tx) error { fnErr = fn(tx); return fnErr })
+	if err == nil || fnErr == nil {
+		w.health.set(func(h *health) { h.writeErr, h.writeAt = errText(err), w.now() })
+	}
+	return err
 }

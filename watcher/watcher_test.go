@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -211,8 +212,16 @@ type fakeRenderer struct{}
 func (fakeRenderer) Digest(d signals.Digest) (signals.Message, error) {
 	return signals.Message{Kind: "digest", Rep: d.Rep.ID, To: []string{d.Rep.Email}, MessageID: "<d@test>"}, nil
 }
+
+// Alerts names the signals it carries in the subject, one title a line.
 func (fakeRenderer) Alerts(a signals.Alerts) (signals.Message, error) {
-	return signals.Message{Kind: "alert", Rep: a.Rep.ID, To: []string{a.Rep.Email}}, nil
+	var titles []string
+	for _, dl := range a.Leads {
+		for _, s := range dl.New {
+			titles = append(titles, s.Title)
+		}
+	}
+	return signals.Message{Kind: "alert", Rep: a.Rep.ID, To: []string{a.Rep.Email}, Subject: strings.Join(titles, "\n")}, nil
 }
 func (fakeRenderer) SourceReport(r signals.SourceReport, _ string) (signals.Message, error) {
 	return signals.Message{Kind: "health", To: r.Admins}, nil
@@ -222,10 +231,13 @@ type fakeSender struct{ send func(signals.Message) error }
 
 func (f fakeSender) Send(_ context.Context, m signals.Message) error { return f.send(m) }
 
-type tempErr struct{ temp bool }
+// tempErr is a send failure: temporary or not, of the server (down) or
+// of the message.
+type tempErr struct{ temp, down bool }
 
-func (e tempErr) Error() string   { return "smtp says no" }
-func (e tempErr) Temporary() bool { return e.temp }
+func (e tempErr) Error() string     { return "smtp says no" }
+func (e tempErr) Temporary() bool   { return e.temp }
+func (e tempErr) Unreachable() bool { return e.down }
 
 func TestDigestNeverRepeatsNews(t *testing.T) {
 	fx := newFixture(t, corpus())

@@ -324,9 +324,18 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 	}
 	if sess.app == nil {
 		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute")
-		return nil
+	} else if err := drain(ctx, e, sess.app); err != nil {
+		return err
 	}
-	return drain(ctx, e, sess.app)
+	entries, err := sess.Outbox(ctx)
+	if err != nil {
+		return err
+	}
+	now := time.Now
+	if e.now != nil {
+		now = e.now
+	}
+	return printWaiting(e.stdout, entries, now())
 }
 
 func cmdStore(ctx context.Context, e *env, args []string) error {

@@ -57,6 +57,34 @@ func trendText(t float64) string {
 	return "="
 }
 
+// printWaiting says what stays in the outbox after a retry: the messages
+// waiting for their next try (and when the first is due), the failed ones.
+func printWaiting(w io.Writer, entries []store.OutboxEntry, now time.Time) error {
+	waiting, failed, next := 0, 0, time.Time{}
+	for _, e := range entries {
+		switch {
+		case e.Status == store.StatusFailed:
+			failed++
+		case e.NextTry.After(now):
+			waiting++
+			if next.IsZero() || e.NextTry.Before(next) {
+				next = e.NextTry
+			}
+		}
+	}
+	var err error
+	if waiting > 0 {
+		_, err = fmt.Fprintf(w, "%d message(s) wait for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", waiting, dateText(next))
+	}
+	if failed > 0 && err == nil {
+		_, err = fmt.Fprintf(w, "%d message(s) failed and wait for 'veille outbox retry ID' or '--all'\n", failed)
+	}
+	if len(entries) == 0 && err == nil {
+		_, err = fmt.Fprintln(w, "outbox empty")
+	}
+	return err
+}
+
 func dateText(t time.Time) string {
 	if t.IsZero() {
 		return "-"
