@@ -1,8 +1,10 @@
 package signals
 
 import (
+	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -155,11 +157,53 @@ func TestGatheredGroupedCV(t *testing.T) {
 	}
 	t.Logf("gathered corpus: %d items from %d domains, fold sizes %v", len(gathered), len(domains), sizes)
 	macro := logByLang(t, "gathered corpus, 5-fold cross-validated grouped by source domain", gathered, preds)
-	lexMacro := logByLang(t, "gathered corpus, lexicon alone", gathered, classifyAll(base.withModel(nil), gathered))
+	lexPreds := classifyAll(base.withModel(nil), gathered)
+	lexMacro := logByLang(t, "gathered corpus, lexicon alone", gathered, lexPreds)
 	t.Logf("gathered corpus, grouped CV: model+lexicon macro-F1 %.3f, lexicon alone %.3f", macro, lexMacro)
+	t.Logf("where the model departs from the lexicon (grouped CV):\n%s", modelFlips(gathered, preds, lexPreds))
 	if macro < 0.5 {
 		t.Errorf("grouped cross-validated macro-F1 %.3f on the gathered corpus: the classifier no longer generalises", macro)
 	}
+}
+
+// modelFlips tabulates, per label, the labels the model added to the
+// lexicon's and those it removed, each split by whether the item's own
+// labels agree: the model earns its place only if it fixes more than it
+// breaks.
+func modelFlips(items []devItem, preds, lexPreds [][]Label) string {
+	type flips struct{ addRight, addWrong, dropRight, dropWrong int }
+	per := map[Label]*flips{}
+	for _, l := range Labels() {
+		per[l] = &flips{}
+	}
+	for i, it := range items {
+		for _, l := range Labels() {
+			got, lex, want := slices.Contains(preds[i], l), slices.Contains(lexPreds[i], l), slices.Contains(it.Labels, string(l))
+			switch {
+			case got && !lex && want:
+				per[l].addRight++
+			case got && !lex:
+				per[l].addWrong++
+			case !got && lex && !want:
+				per[l].dropRight++
+			case !got && lex:
+				per[l].dropWrong++
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-17s %9s %9s %10s %10s\n", "label", "add-right", "add-wrong", "drop-right", "drop-wrong")
+	var tot flips
+	for _, l := range Labels() {
+		f := per[l]
+		fmt.Fprintf(&b, "%-17s %9d %9d %10d %10d\n", l, f.addRight, f.addWrong, f.dropRight, f.dropWrong)
+		tot.addRight += f.addRight
+		tot.addWrong += f.addWrong
+		tot.dropRight += f.dropRight
+		tot.dropWrong += f.dropWrong
+	}
+	fmt.Fprintf(&b, "%-17s %9d %9d %10d %10d\n", "all", tot.addRight, tot.addWrong, tot.dropRight, tot.dropWrong)
+	return b.String()
 }
 
 func TestSourceDomain(t *testing.T) {
