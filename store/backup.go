@@ -18,10 +18,12 @@ import (
 // Backup writes a consistent copy of the store to w while it stays usable.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
-		return err
+	err := s.guarded(func() error {
+		return s.db.View(func(tx *bolt.Tx) error {
+			var err error
+			n, err = tx.WriteTo(w)
+			return err
+		})
 	})
 	return n, err
 }
@@ -52,12 +54,19 @@ func Compact(src string, timeout time.Duration) (before, after int64, err error)
 	if err != nil {
 		return 0, 0, fmt.Errorf("compact %s: %w", src, err)
 	}
-	in, err := bolt.Open(src, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
+	if err := checkSize(src); err != nil {
+		return 0, 0, err
+	}
+	var in *bolt.DB
+	err = guard(func() (err error) {
+		in, err = bolt.Open(src, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: true})
+		return err
+	})
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return 0, 0, fmt.Errorf("compact %s: %w (stop the daemon first)", src, ErrLocked)
 	}
 	if err != nil {
-		return 0, 0, fmt.Errorf("compact %s: %w", src, err)
+		return 0, 0, openError(src, err)
 	}
 	defer in.Close()
 	tmp := src + ".compact"
@@ -66,9 +75,15 @@ func Compact(src string, timeout time.Duration) (before, after int64, err error)
 	if err != nil {
 		return 0, 0, fmt.Errorf("compact %s: %w", src, err)
 	}
-	if err := bolt.Compact(out, in, 1<<20); err != nil {
+	// Compacting reads every page: a damaged one is reported as the
+	// store's damage, and the store is left as it was.
+	if err := guard(func() error { return bolt.Compact(out, in, 1<<20) }); err != nil {
 		out.Close()
 		os.Remove(tmp)
+		var pe panicError
+		if errors.As(err, &pe) {
+			return 0, 0, diagnose(in, src, err)
+		}
 		return 0, 0, fmt.Errorf("compact %s: %w", src, err)
 	}
 	if err := out.Close(); err != nil {
