@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/logbuf"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -103,24 +103,6 @@ func TestStalledBackupDoesNotBlockCommits(t *testing.T) {
 	}
 }
 
-// syncWriter collects logs written from the server's goroutines.
-type syncWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
 // TestBackupWriteDeadline: a backup sent to a client that stopped reading
 // ends at the backup's write deadline, and a normal client still gets the
 // whole copy.
@@ -133,7 +115,7 @@ func TestBackupWriteDeadline(t *testing.T) {
 	// after the stalled client's connection is closed.
 	t.Cleanup(func() { s.Close() })
 	fill(t, s, "before", 48)
-	var logs syncWriter
+	var logs logbuf.Buffer
 	c := serve(t, &storeBackend{s: s}, func(o *Options) {
 		o.BackupWriteTimeout = 300 * time.Millisecond
 		o.Log = slog.New(slog.NewTextHandler(&logs, nil))

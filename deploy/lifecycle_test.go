@@ -3,7 +3,6 @@
 package deploy
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,31 +12,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/logbuf"
 	"github.com/veille-hq/veille/internal/testbin"
 )
-
-// syncBuffer is a bytes.Buffer a child process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // daemonConfig writes a config with no sources (so a poll cycle classifies
 // nothing and ends at once) listening on a free loopback port.
@@ -68,7 +49,7 @@ func withConfig(args []string, cfg string) []string {
 }
 
 // waitHealthy runs the health probe until it exits 0.
-func waitHealthy(t *testing.T, bin string, probe []string, logs *syncBuffer) {
+func waitHealthy(t *testing.T, bin string, probe []string, logs *logbuf.Buffer) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -88,7 +69,7 @@ func waitHealthy(t *testing.T, bin string, probe []string, logs *syncBuffer) {
 }
 
 // stop sends SIGTERM and requires a clean exit within stopGrace.
-func stop(t *testing.T, cmd *exec.Cmd, logs *syncBuffer) {
+func stop(t *testing.T, cmd *exec.Cmd, logs *logbuf.Buffer) {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -113,7 +94,7 @@ func TestUnitLifecycle(t *testing.T) {
 	_, u := readUnit(t)
 	bin := testbin.Veille(t)
 	cfg := daemonConfig(t)
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	cmd := exec.Command(bin, withConfig(u.execStartArgs(t), cfg)...)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -151,7 +132,7 @@ func TestContainerLifecycle(t *testing.T) {
 	}
 
 	cfg := daemonConfig(t)
-	var stdout, stderr syncBuffer
+	var stdout, stderr logbuf.Buffer
 	cmd := exec.Command(bin, withConfig(run[1:], cfg)...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
@@ -216,7 +197,7 @@ func TestUnitRestartsAfterCrash(t *testing.T) {
 	}
 
 	cfg := daemonConfig(t)
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	cmd := exec.Command(bin, withConfig(u.execStartArgs(t), cfg)...)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

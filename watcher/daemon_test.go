@@ -1,36 +1,16 @@
 package watcher
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/logbuf"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
-
-// syncBuffer is a log sink the daemon's goroutines may write while the
-// test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // A reload that changes listen keeps serving where the daemon started and
 // says a restart is needed.
@@ -38,7 +18,7 @@ func TestReloadThatChangesListenAsksForARestart(t *testing.T) {
 	cfg := testConfig(t)
 	cfg.Poll, cfg.Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
 	fx := newFixture(t, corpus())
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	fx.w.log = slog.New(slog.NewTextHandler(&logs, nil))
 	lex, err := signals.NewLexicon(nil)
 	if err != nil {

@@ -11,30 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
+	"github.com/veille-hq/veille/internal/logbuf"
 )
-
-// syncBuffer collects the daemon's logs from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -127,7 +109,7 @@ func TestDaemonLifecycle(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		e := &env{stdout: io.Discard, stderr: &logs, configPoll: 20 * time.Millisecond}
@@ -242,7 +224,7 @@ reps: [{id: alice, name: Alice, email: alice@example.com}]
 watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+hung.URL+`/feed"]}]}]
 `), 0o600)
 	ctx, cancel := context.WithCancel(context.Background())
-	var logs syncBuffer
+	var logs logbuf.Buffer
 	done := make(chan error, 1)
 	go func() {
 		e := &env{stdout: io.Discard, stderr: &logs, stopTimeout: 100 * time.Millisecond}

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/internal/logbuf"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -28,7 +29,7 @@ const oneItemFeed = `<?xml version="1.0"?><rss version="2.0"><channel><title>Acm
 // daemon is a `veille run` started by a test on a one-feed config.
 type daemon struct {
 	dir, cfg, store, listen, base string
-	logs                          *syncBuffer
+	logs                          *logbuf.Buffer
 	cancel                        context.CancelFunc
 	done                          chan error
 }
@@ -42,7 +43,7 @@ func startDaemon(t *testing.T, e env, prepare func(storePath string)) *daemon {
 		io.WriteString(w, oneItemFeed)
 	}))
 	t.Cleanup(feed.Close)
-	d := &daemon{dir: t.TempDir(), listen: freeAddr(t), logs: &syncBuffer{}, done: make(chan error, 1)}
+	d := &daemon{dir: t.TempDir(), listen: freeAddr(t), logs: &logbuf.Buffer{}, done: make(chan error, 1)}
 	d.base = "http://" + d.listen
 	d.store = filepath.Join(d.dir, "state", "veille.db")
 	d.cfg = filepath.Join(d.dir, "veille.yaml")

@@ -1,0 +1,25 @@
+package logbuf
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestConcurrentWritesAreKept(t *testing.T) {
+	var b Buffer
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 100 {
+				fmt.Fprintf(&b, "w%d-%d\n", i, j)
+				_ = b.String()
+			}
+		})
+	}
+	wg.Wait()
+	if n := strings.Count(b.String(), "\n"); n != 800 {
+		t.Errorf("%d lines, want 800", n)
+	}
+}
