@@ -200,7 +200,8 @@ type scratch struct {
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	company    []byte // the company's name, prepared, or nil
+	company    []byte        // the company's name, prepared, or nil
+	spots      [2][2][]int32 // per field, per form of the company's name: where it occurs
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -341,11 +342,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	}
 	sc.company = nil
 	if in.Company != "" {
-		forms := sc.companyForms(in.Company)
-		sc.company = forms[0]
-		hits = slices.DeleteFunc(hits, func(h hit) bool {
-			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
-		})
+		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
+			sc.company = forms[0]
+			sc.findNames(forms)
+			hits = slices.DeleteFunc(hits, func(h hit) bool {
+				f, spots := &fields[h.field], &sc.spots[h.field]
+				return c.misplaced(h, f, forms, spots) || inName(h, f, forms[0], spots[0])
+			})
+		}
 	}
 	sc.hits = hits
 	kept := sc.kept[:0]
@@ -421,26 +425,54 @@ func (sc *scratch) companyForms(name string) [][]byte {
 	return forms
 }
 
+// findNames fills sc.spots with where each form of the company's name
+// occurs in each field, as bytes, whole word or not: misplaced and inName
+// then look among these few places instead of searching text per hit.
+func (sc *scratch) findNames(forms [][]byte) {
+	for fi := range sc.fields {
+		for k := range sc.spots[fi] {
+			sc.spots[fi][k] = sc.spots[fi][k][:0]
+		}
+		for k, form := range forms {
+			sc.spots[fi][k] = occurrences(sc.spots[fi][k], sc.fields[fi].text, form)
+		}
+	}
+}
+
+// occurrences appends the offsets of every occurrence of word in text,
+// overlapping ones included.
+func occurrences(dst []int32, text, word []byte) []int32 {
+	for off := 0; ; {
+		i := bytes.Index(text[off:], word)
+		if i < 0 {
+			return dst
+		}
+		dst = append(dst, int32(off+i))
+		off += i + 1
+	}
+}
+
 // misplaced reports whether the company stands where a role term says the
 // news is not about it: named right after an actor term ("rachète
 // <company>", unless "par <company>"), or right before a passive one.
-func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
+// spots are where each form occurs in f (see findNames).
+func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, spots *[2][]int32) bool {
 	r := &c.info[h.rule]
 	switch {
 	case r.kind != kindLabel || r.role == roleAny:
 		return false
 	case r.role == roleActor:
-		w := f.text[h.end:min(int(h.end)+roleWindow, len(f.text))]
-		for _, form := range forms {
-			if i := wordIndex(w, form); i >= 0 {
-				before := w[:i]
+		lo, hi := int(h.end), min(int(h.end)+roleWindow, len(f.text))
+		for k, form := range forms {
+			if i := wordIn(f.text, lo, hi, form, spots[k]); i >= 0 {
+				before := f.text[lo:i]
 				return !bytes.HasSuffix(before, []byte("par ")) && !bytes.HasSuffix(before, []byte("by "))
 			}
 		}
 	case r.role == rolePassive:
-		w := f.text[max(0, int(h.start)-roleWindow):h.start]
-		for _, form := range forms {
-			if wordIndex(w, form) >= 0 {
+		lo, hi := max(0, int(h.start)-roleWindow), int(h.start)
+		for k, form := range forms {
+			if wordIn(f.text, lo, hi, form, spots[k]) >= 0 {
 				return true
 			}
 		}
@@ -449,29 +481,32 @@ func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
 }
 
 // inName reports whether a hit lies inside a mention of the company's own
-// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move.
-func inName(h hit, f *field, name []byte) bool {
+// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move. spots
+// are where name occurs in f.
+func inName(h hit, f *field, name []byte, spots []int32) bool {
 	if len(name) <= int(h.end-h.start) {
 		return false
 	}
 	lo := max(0, int(h.end)-len(name))
 	hi := min(len(f.text), int(h.start)+len(name))
-	i := wordIndex(f.text[lo:hi], name)
-	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+len(name)
+	i := wordIn(f.text, lo, hi, name, spots)
+	return i >= 0 && i <= int(h.start) && int(h.end) <= i+len(name)
 }
 
-// wordIndex finds word as a whole word in text, or -1.
-func wordIndex(text, word []byte) int {
-	for off := 0; ; {
-		i := bytes.Index(text[off:], word)
-		if i < 0 {
-			return -1
+// wordIn finds word as a whole word of text[lo:hi], the window's edges
+// counting as word boundaries, among spots (where word occurs in text, in
+// order), and returns its offset in text, or -1.
+func wordIn(text []byte, lo, hi int, word []byte, spots []int32) int {
+	for _, p := range spots {
+		p := int(p)
+		if p+len(word) > hi {
+			break
 		}
-		if wholeWord(text, off+i, off+i+len(word)) {
-			return off + i
+		if p >= lo && wholeWord(text[lo:hi], p-lo, p-lo+len(word)) {
+			return p
 		}
-		off += i + 1
 	}
+	return -1
 }
 
 // complete reports whether all parts of h's rule are in h's field.
@@ -526,18 +561,7 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 			return false
 		})
 	}
-	slices.SortFunc(label, func(a, b hit) int {
-		if a.label != b.label {
-			return int(a.label) - int(b.label)
-		}
-		if a.field != b.field {
-			return int(a.field) - int(b.field)
-		}
-		if a.start != b.start {
-			return int(a.start - b.start)
-		}
-		return int(b.end - a.end)
-	})
+	sortHits(label)
 	kept := label[:0]
 	var last hit
 	for i, h := range label {
@@ -551,6 +575,48 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 		last = h
 	}
 	return kept
+}
+
+// sortHits sorts label hits by label, field, start, then longest first.
+// Hits that tie are the same phrase for two rules of a label, which
+// resolve keeps both of in any order. An item holds a few tens: insertion
+// sort, with the comparison inlined, beats a general sort calling a
+// function per comparison.
+func sortHits(hs []hit) {
+	if len(hs) > 64 {
+		slices.SortFunc(hs, func(a, b hit) int {
+			switch {
+			case hitBefore(a, b):
+				return -1
+			case hitBefore(b, a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(hs); i++ {
+		h := hs[i]
+		j := i
+		for ; j > 0 && hitBefore(h, hs[j-1]); j-- {
+			hs[j] = hs[j-1]
+		}
+		hs[j] = h
+	}
+}
+
+// hitBefore is sortHits' order.
+func hitBefore(a, b hit) bool {
+	if a.label != b.label {
+		return a.label < b.label
+	}
+	if a.field != b.field {
+		return a.field < b.field
+	}
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	return a.end > b.end
 }
 
 func clauseBreak(b []byte) bool {

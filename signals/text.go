@@ -1,7 +1,6 @@
 package signals
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -221,14 +220,20 @@ func thousands(s string, i int) int {
 
 // origOffset maps a byte offset of f.text (0..len) to one of f.orig.
 func (f *field) origOffset(k int) int {
-	if k >= len(f.text) && len(f.anchors) == 0 {
+	// The last anchor at or before k, by binary search.
+	lo, hi := 0, len(f.anchors)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(f.anchors[m].at) > k {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	if lo == 0 {
 		return min(k, len(f.orig))
 	}
-	i := sort.Search(len(f.anchors), func(i int) bool { return int(f.anchors[i].at) > k }) - 1
-	if i < 0 {
-		return k
-	}
-	a := f.anchors[i]
+	a := f.anchors[lo-1]
 	return min(int(a.orig)+k-int(a.at), len(f.orig))
 }
 
