@@ -344,9 +344,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
-			sc.findNames(forms)
+			var found [2]*[2][]int32 // per field, once a hit needs it
 			hits = slices.DeleteFunc(hits, func(h hit) bool {
-				f, spots := &fields[h.field], &sc.spots[h.field]
+				spots := found[h.field]
+				if spots == nil {
+					spots = sc.findNames(int(h.field), forms)
+					found[h.field] = spots
+				}
+				f := &fields[h.field]
 				return c.misplaced(h, f, forms, spots) || inName(h, f, forms[0], spots[0])
 			})
 		}
@@ -425,31 +430,30 @@ func (sc *scratch) companyForms(name string) [][]byte {
 	return forms
 }
 
-// findNames fills sc.spots with where each form of the company's name
-// occurs in each field, as bytes, whole word or not: misplaced and inName
+// findNames fills sc.spots[fi] with where each form of the company's name
+// occurs in field fi, as bytes, whole word or not: misplaced and inName
 // then look among these few places instead of searching text per hit.
-func (sc *scratch) findNames(forms [][]byte) {
-	for fi := range sc.fields {
-		for k := range sc.spots[fi] {
-			sc.spots[fi][k] = sc.spots[fi][k][:0]
-		}
-		for k, form := range forms {
-			sc.spots[fi][k] = occurrences(sc.spots[fi][k], sc.fields[fi].text, form)
-		}
-	}
-}
-
-// occurrences appends the offsets of every occurrence of word in text,
-// overlapping ones included.
-func occurrences(dst []int32, text, word []byte) []int32 {
+// The shorter form is the first word of the full name, so the places of
+// the full name are among its own.
+func (sc *scratch) findNames(fi int, forms [][]byte) *[2][]int32 {
+	spots, text := &sc.spots[fi], sc.fields[fi].text
+	spots[0], spots[1] = spots[0][:0], spots[1][:0]
+	short := forms[len(forms)-1]
 	for off := 0; ; {
-		i := bytes.Index(text[off:], word)
+		i := bytes.Index(text[off:], short)
 		if i < 0 {
-			return dst
+			break
 		}
-		dst = append(dst, int32(off+i))
-		off += i + 1
+		p := off + i
+		if len(forms) > 1 {
+			spots[1] = append(spots[1], int32(p))
+		}
+		if len(forms) == 1 || bytes.HasPrefix(text[p:], forms[0]) {
+			spots[0] = append(spots[0], int32(p))
+		}
+		off = p + 1
 	}
+	return spots
 }
 
 // misplaced reports whether the company stands where a role term says the

@@ -295,9 +295,8 @@ func TestCompanyPlace(t *testing.T) {
 		if len(forms[0]) == 0 {
 			continue
 		}
-		sc.findNames(forms)
 		for _, h := range hits {
-			f, spots := &sc.fields[h.field], &sc.spots[h.field]
+			f, spots := &sc.fields[h.field], sc.findNames(int(h.field), forms)
 			got := c.misplaced(h, f, forms, spots) || inName(h, f, forms[0], spots[0])
 			if want := c.naivePlace(h, f, forms); got != want {
 				t.Errorf("%s: hit %q of %q: misplaced or in the name %v, search says %v", it.ID, f.text[h.start:h.end], f.text, got, want)
