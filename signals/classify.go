@@ -200,8 +200,7 @@ type scratch struct {
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	company    []byte        // the company's name, prepared, or nil
-	spots      [2][2][]int32 // per field, per form of the company's name: where it occurs
+	company    []byte // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -344,15 +343,8 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
-			var found [2]*[2][]int32 // per field, once a hit needs it
 			hits = slices.DeleteFunc(hits, func(h hit) bool {
-				spots := found[h.field]
-				if spots == nil {
-					spots = sc.findNames(int(h.field), forms)
-					found[h.field] = spots
-				}
-				f := &fields[h.field]
-				return c.misplaced(h, f, forms, spots) || inName(h, f, forms[0], spots[0])
+				return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
 			})
 		}
 	}
@@ -430,53 +422,26 @@ func (sc *scratch) companyForms(name string) [][]byte {
 	return forms
 }
 
-// findNames fills sc.spots[fi] with where each form of the company's name
-// occurs in field fi, as bytes, whole word or not: misplaced and inName
-// then look among these few places instead of searching text per hit.
-// The shorter form is the first word of the full name, so the places of
-// the full name are among its own.
-func (sc *scratch) findNames(fi int, forms [][]byte) *[2][]int32 {
-	spots, text := &sc.spots[fi], sc.fields[fi].text
-	spots[0], spots[1] = spots[0][:0], spots[1][:0]
-	short := forms[len(forms)-1]
-	for off := 0; ; {
-		i := bytes.Index(text[off:], short)
-		if i < 0 {
-			break
-		}
-		p := off + i
-		if len(forms) > 1 {
-			spots[1] = append(spots[1], int32(p))
-		}
-		if len(forms) == 1 || bytes.HasPrefix(text[p:], forms[0]) {
-			spots[0] = append(spots[0], int32(p))
-		}
-		off = p + 1
-	}
-	return spots
-}
-
 // misplaced reports whether the company stands where a role term says the
 // news is not about it: named right after an actor term ("rachète
 // <company>", unless "par <company>"), or right before a passive one.
-// spots are where each form occurs in f (see findNames).
-func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, spots *[2][]int32) bool {
+func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
 	r := &c.info[h.rule]
 	switch {
 	case r.kind != kindLabel || r.role == roleAny:
 		return false
 	case r.role == roleActor:
-		lo, hi := int(h.end), min(int(h.end)+roleWindow, len(f.text))
-		for k, form := range forms {
-			if i := wordIn(f.text, lo, hi, form, spots[k]); i >= 0 {
-				before := f.text[lo:i]
+		w := f.text[h.end:min(int(h.end)+roleWindow, len(f.text))]
+		for _, form := range forms {
+			if i := wordIndex(w, form); i >= 0 {
+				before := w[:i]
 				return !bytes.HasSuffix(before, []byte("par ")) && !bytes.HasSuffix(before, []byte("by "))
 			}
 		}
 	case r.role == rolePassive:
-		lo, hi := max(0, int(h.start)-roleWindow), int(h.start)
-		for k, form := range forms {
-			if wordIn(f.text, lo, hi, form, spots[k]) >= 0 {
+		w := f.text[max(0, int(h.start)-roleWindow):h.start]
+		for _, form := range forms {
+			if wordIndex(w, form) >= 0 {
 				return true
 			}
 		}
@@ -485,32 +450,29 @@ func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, spots *[2][]int3
 }
 
 // inName reports whether a hit lies inside a mention of the company's own
-// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move. spots
-// are where name occurs in f.
-func inName(h hit, f *field, name []byte, spots []int32) bool {
+// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move.
+func inName(h hit, f *field, name []byte) bool {
 	if len(name) <= int(h.end-h.start) {
 		return false
 	}
 	lo := max(0, int(h.end)-len(name))
 	hi := min(len(f.text), int(h.start)+len(name))
-	i := wordIn(f.text, lo, hi, name, spots)
-	return i >= 0 && i <= int(h.start) && int(h.end) <= i+len(name)
+	i := wordIndex(f.text[lo:hi], name)
+	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+len(name)
 }
 
-// wordIn finds word as a whole word of text[lo:hi], the window's edges
-// counting as word boundaries, among spots (where word occurs in text, in
-// order), and returns its offset in text, or -1.
-func wordIn(text []byte, lo, hi int, word []byte, spots []int32) int {
-	for _, p := range spots {
-		p := int(p)
-		if p+len(word) > hi {
-			break
+// wordIndex finds word as a whole word in text, or -1.
+func wordIndex(text, word []byte) int {
+	for off := 0; ; {
+		i := bytes.Index(text[off:], word)
+		if i < 0 {
+			return -1
 		}
-		if p >= lo && wholeWord(text[lo:hi], p-lo, p-lo+len(word)) {
-			return p
+		if wholeWord(text, off+i, off+i+len(word)) {
+			return off + i
 		}
+		off += i + 1
 	}
-	return -1
 }
 
 // complete reports whether all parts of h's rule are in h's field.

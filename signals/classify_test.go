@@ -1,7 +1,6 @@
 package signals
 
 import (
-	"bytes"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -216,96 +215,6 @@ func TestIssueExamples(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-// naiveWordIndex finds word as a whole word in text by searching it: the
-// reference for wordIn.
-func naiveWordIndex(text, word []byte) int {
-	for off := 0; ; {
-		i := bytes.Index(text[off:], word)
-		if i < 0 {
-			return -1
-		}
-		if wholeWord(text, off+i, off+i+len(word)) {
-			return off + i
-		}
-		off += i + 1
-	}
-}
-
-// naivePlace is misplaced || inName computed by searching the windows of
-// text around a hit for the company's forms.
-func (c *Classifier) naivePlace(h hit, f *field, forms [][]byte) bool {
-	r := &c.info[h.rule]
-	if r.kind == kindLabel && r.role == roleActor {
-		w := f.text[h.end:min(int(h.end)+roleWindow, len(f.text))]
-		for _, form := range forms {
-			if i := naiveWordIndex(w, form); i >= 0 {
-				if !bytes.HasSuffix(w[:i], []byte("par ")) && !bytes.HasSuffix(w[:i], []byte("by ")) {
-					return true
-				}
-				break
-			}
-		}
-	}
-	if r.kind == kindLabel && r.role == rolePassive {
-		w := f.text[max(0, int(h.start)-roleWindow):h.start]
-		for _, form := range forms {
-			if naiveWordIndex(w, form) >= 0 {
-				return true
-			}
-		}
-	}
-	name := forms[0]
-	if len(name) <= int(h.end-h.start) {
-		return false
-	}
-	lo, hi := max(0, int(h.end)-len(name)), min(len(f.text), int(h.start)+len(name))
-	i := naiveWordIndex(f.text[lo:hi], name)
-	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+len(name)
-}
-
-// TestCompanyPlace checks misplaced and inName, which look for the
-// company among the places findNames found, against a search of the text
-// around every hit, on the corpus and on names repeated, glued to other
-// words and cut by a window's edge.
-func TestCompanyPlace(t *testing.T) {
-	c := testClassifier(t)
-	items := readJSONL(t, "testdata/train/gathered.jsonl")
-	items = append(items, readJSONL(t, "testdata/traps.jsonl")...)
-	for _, s := range []struct{ company, title string }{
-		{"Acme", "Acme rachète Acmebis, Acme rachète Acme et rachète xacme acme par Acme"},
-		{"Acme Industries", "Acme Industries acquires Acme, acquired by Acme Industries Acme Industries"},
-		{"Chipotle Mexican Grill", "Chipotle Mexican Grill opens in Mexico; Chipotle Mexican Grillé Mexican"},
-		{"Northgate Composites Ltd", "Northgate Composites closes £12m Series B; Northgate acquired by rival"},
-		{"Lactalis", "Le rachat de Lactalis par Lactalis: Lactalis rachète Lactalis rachète"},
-	} {
-		items = append(items, devItem{ID: s.company, Company: s.company, Title: s.title, Summary: s.title + " " + s.title})
-	}
-	sc := new(scratch)
-	checked := 0
-	for _, it := range items {
-		if it.Company == "" {
-			continue
-		}
-		c.lexPass(sc, Input{Title: it.Title, Summary: it.Summary})
-		hits := slices.Clone(sc.hits)
-		forms := sc.companyForms(it.Company)
-		if len(forms[0]) == 0 {
-			continue
-		}
-		for _, h := range hits {
-			f, spots := &sc.fields[h.field], sc.findNames(int(h.field), forms)
-			got := c.misplaced(h, f, forms, spots) || inName(h, f, forms[0], spots[0])
-			if want := c.naivePlace(h, f, forms); got != want {
-				t.Errorf("%s: hit %q of %q: misplaced or in the name %v, search says %v", it.ID, f.text[h.start:h.end], f.text, got, want)
-			}
-			checked++
-		}
-	}
-	if checked < 1000 {
-		t.Errorf("%d hits checked: the corpus lost its companies?", checked)
 	}
 }
 
