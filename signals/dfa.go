@@ -1,7 +1,6 @@
 package signals
 
 import (
-	"cmp"
 	"slices"
 )
 
@@ -293,7 +292,11 @@ func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []byte) 
 	at[2] = max(0, from[2]-d.overlap)
 	p0, p1, p2 := text[:from[1]], text[at[1]:from[2]], text[at[2]:]
 	k0 := min(len(p0), len(p1), len(p2))
-	first := len(hits)
+	// Each part's hits come by end, and the parts report from disjoint
+	// ranges in order: the second and third parts' hits are gathered
+	// apart, then follow the first's.
+	var buf1, buf2 [32]dfaHit
+	hits1, hits2 := buf1[:0], buf2[:0]
 	var s0, s1, s2 uint32
 	for k := 0; ; k++ {
 		k, s0, s1, s2 = lockstep(next, d.states, p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
@@ -301,16 +304,14 @@ func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []byte) 
 			break
 		}
 		hits, s0 = step(d, next, hits, s0, p0[k], k, 0)
-		hits, s1 = step(d, next, hits, s1, p1[k], at[1]+k, from[1])
-		hits, s2 = step(d, next, hits, s2, p2[k], at[2]+k, from[2])
+		hits1, s1 = step(d, next, hits1, s1, p1[k], at[1]+k, from[1])
+		hits2, s2 = step(d, next, hits2, s2, p2[k], at[2]+k, from[2])
 	}
 	hits, _ = run(d, next, hits, s0, p0[k0:], k0, 0)
-	hits, _ = run(d, next, hits, s1, p1[k0:], at[1]+k0, from[1])
-	hits, s2 = run(d, next, hits, s2, p2[k0:], at[2]+k0, from[2])
-	hits = d.report(hits, s2, n)
-	// The parts' hits came interleaved.
-	slices.SortStableFunc(hits[first:], func(x, y dfaHit) int { return cmp.Compare(x.end, y.end) })
-	return hits
+	hits1, _ = run(d, next, hits1, s1, p1[k0:], at[1]+k0, from[1])
+	hits2, s2 = run(d, next, hits2, s2, p2[k0:], at[2]+k0, from[2])
+	hits2 = d.report(hits2, s2, n)
+	return append(append(hits, hits1...), hits2...)
 }
 
 // lockstep steps s0, s1 and s2 over p0, p1 and p2 (as long) from byte k
