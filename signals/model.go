@@ -212,6 +212,16 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	return s
 }
 
+// weight is bucket key's weight for label l, read from the packed rows
+// that scoring has just brought into cache.
+func (m *model) weight(key uint32, l int) int32 {
+	i := m.at[key&(modelBuckets-1)]
+	if i == 0 {
+		return 0
+	}
+	return int32(m.packed[i][l/2]>>(32*(l%2))&0xffffffff) - packBias
+}
+
 // maxFeatVal bounds a feature's value (a lexicon score at lexScoreCap;
 // values are never negative), and packChunk is how many features a packed
 // lane sums without overflow.
@@ -427,7 +437,7 @@ func (m *model) learnedEvidence(fields *[2]field, feats []feat, l int) []Evidenc
 		if f.end == 0 || f.skip {
 			continue
 		}
-		if w := m.rows[f.key][l]; w > 0 {
+		if w := m.weight(f.key, l); w > 0 {
 			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
 		}
 	}

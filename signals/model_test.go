@@ -164,6 +164,13 @@ func TestPackedScores(t *testing.T) {
 			}
 		}
 	}
+	for b := range uint32(modelBuckets) {
+		for l, w := range m.rows[b] {
+			if got := m.weight(b, l); got != int32(w) {
+				t.Fatalf("bucket %d label %d: packed weight %d, row %d", b, l, got, w)
+			}
+		}
+	}
 	if got, want := m.scores(long), plain(long); got != want {
 		t.Errorf("%d features: packed scores %v, plain %v", len(long), got, want)
 	}
