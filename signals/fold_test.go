@@ -177,8 +177,16 @@ func TestFoldPlainBlocks(t *testing.T) {
 			}
 		}
 	}
+	for a := range 18 {
+		for b := a; b < 18; b++ {
+			s := []byte(base)
+			s[a], s[b] = ' ', ' '
+			check(string(s), 0, len(s))
+			check(string(s), 1, len(s))
+		}
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []byte("aZ  \t09$\xc3\xa9\x80\x7f\x1f@[`{Mm'.")
+	alphabet := []byte("aZ  \t09$\xc3\xa9\x80\x7f\x1f@[`{Mm'.bcdefghijkl")
 	for range 20000 {
 		b := make([]byte, rng.IntN(40))
 		for j := range b {

@@ -94,19 +94,29 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	}
 	k, prev := 0, byte(0)
 	// Eight bytes at a time while all are plain; the byte loop below then
-	// takes the block that holds the byte where folding stops.
+	// takes the block that holds the byte where folding stops. Each byte's
+	// test adds a constant that carries into its top bit exactly when the
+	// byte is at least some bound: no carry crosses into the next byte
+	// while all are ASCII, and a block with a byte that is not is refused
+	// whatever the other tests say.
+	var spaceBefore uint64 // the top bit of the first byte, if a space precedes the block
 	for ; k+8 <= len(src); k += 8 {
 		b := src[k : k+8]
 		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		lower, ok := foldPlain8(x, prev == ' ')
-		if !ok {
+		space := ^((x ^ ' '*ones8) + 0x7f*ones8) & high8
+		bad := x | ^(x + (0x80-' ')*ones8) | // not ASCII, or a control byte
+			^((x ^ '$'*ones8) + 0x7f*ones8) | // '$'
+			(x+(0x80-'0')*ones8)&^(x+(0x80-'9'-1)*ones8) // a digit
+		if bad&high8|space&(space<<8|spaceBefore) != 0 {
 			break
 		}
+		upper := (x + (0x80-'A')*ones8) &^ (x + (0x80-'Z'-1)*ones8) & high8
+		lower := x | upper>>2
 		d := dst[k : k+8 : k+8]
 		d[0], d[1], d[2], d[3] = byte(lower), byte(lower>>8), byte(lower>>16), byte(lower>>24)
 		d[4], d[5], d[6], d[7] = byte(lower>>32), byte(lower>>40), byte(lower>>48), byte(lower>>56)
-		prev = b[7]
+		prev, spaceBefore = b[7], space>>56
 	}
 	for ; k < len(src); k++ {
 		c := src[k]
@@ -119,32 +129,11 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	return t[:len(t)+k], i + k
 }
 
-// foldPlain8 is foldPlain's test and fold of eight bytes at once, x's
-// low byte first, prevSpace telling whether the byte before is a space:
-// it returns their fold and true when all are bytes foldPlain folds (as
-// plainFold says, no space after a space). Each byte's test adds a
-// constant that carries into its top bit exactly when the byte is at least
-// some bound; no carry crosses into the next byte once every byte is
-// ASCII, and when one is not, the result is false whatever the rest says.
-func foldPlain8(x uint64, prevSpace bool) (uint64, bool) {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-	)
-	atLeast := func(c byte) uint64 { return (x + (0x80-uint64(c))*ones) & high }
-	space := ^((x ^ ' '*ones) + 0x7f*ones) & high
-	dollar := ^((x ^ '$'*ones) + 0x7f*ones) & high
-	digit := atLeast('0') &^ atLeast('9'+1)
-	bad := x&high | ^atLeast(' ')&high | dollar | digit | space&(space<<8)
-	if prevSpace {
-		bad |= space & 0x80
-	}
-	if bad != 0 {
-		return 0, false
-	}
-	upper := atLeast('A') &^ atLeast('Z'+1)
-	return x | upper>>2, true
-}
+// ones8 and high8 are the low and top bits of each byte of a word.
+const (
+	ones8 = 0x0101010101010101
+	high8 = 0x8080808080808080
+)
 
 // plainFold maps each ASCII byte that prepare turns into one byte
 // whatever surrounds it (letters, lowered, and punctuation but '$') to
