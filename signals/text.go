@@ -75,8 +75,8 @@ func (f *field) prepare(s string, numbers bool) {
 	f.orig, f.text, f.anchors = s, b.t, b.a
 }
 
-// foldPlain is prepare's fast path, a byte at a time (words are too short
-// for copying runs to pay): it appends the fold of the bytes of s from i on
+// foldPlain is prepare's fast path, eight bytes at a time, then a byte at
+// a time near where it stops: it appends the fold of the bytes of s from i on
 // that fold to one byte whatever surrounds them, and of single spaces, as
 // far as t has room, and returns where it stopped. A function of its own so
 // that its few variables stay in registers, where prepare's loop keeps them
