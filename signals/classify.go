@@ -341,11 +341,12 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	}
 	sc.company = nil
 	if in.Company != "" {
-		forms := sc.companyForms(in.Company)
-		sc.company = forms[0]
-		hits = slices.DeleteFunc(hits, func(h hit) bool {
-			return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
-		})
+		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
+			sc.company = forms[0]
+			hits = slices.DeleteFunc(hits, func(h hit) bool {
+				return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
+			})
+		}
 	}
 	sc.hits = hits
 	kept := sc.kept[:0]
@@ -526,18 +527,7 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 			return false
 		})
 	}
-	slices.SortFunc(label, func(a, b hit) int {
-		if a.label != b.label {
-			return int(a.label) - int(b.label)
-		}
-		if a.field != b.field {
-			return int(a.field) - int(b.field)
-		}
-		if a.start != b.start {
-			return int(a.start - b.start)
-		}
-		return int(b.end - a.end)
-	})
+	sortHits(label)
 	kept := label[:0]
 	var last hit
 	for i, h := range label {
@@ -551,6 +541,48 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 		last = h
 	}
 	return kept
+}
+
+// sortHits sorts label hits by label, field, start, then longest first.
+// Hits that tie are the same phrase for two rules of a label, which
+// resolve keeps both of in any order. An item holds a few tens: insertion
+// sort, with the comparison inlined, beats a general sort calling a
+// function per comparison.
+func sortHits(hs []hit) {
+	if len(hs) > 64 {
+		slices.SortFunc(hs, func(a, b hit) int {
+			switch {
+			case hitBefore(a, b):
+				return -1
+			case hitBefore(b, a):
+				return 1
+			}
+			return 0
+		})
+		return
+	}
+	for i := 1; i < len(hs); i++ {
+		h := hs[i]
+		j := i
+		for ; j > 0 && hitBefore(h, hs[j-1]); j-- {
+			hs[j] = hs[j-1]
+		}
+		hs[j] = h
+	}
+}
+
+// hitBefore is sortHits' order.
+func hitBefore(a, b hit) bool {
+	if a.label != b.label {
+		return a.label < b.label
+	}
+	if a.field != b.field {
+		return a.field < b.field
+	}
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	return a.end > b.end
 }
 
 func clauseBreak(b []byte) bool {

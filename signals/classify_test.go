@@ -217,3 +217,17 @@ func TestIssueExamples(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifyBlankCompany: a company whose name folds to nothing is no
+// company.
+func TestClassifyBlankCompany(t *testing.T) {
+	c := testClassifier(t)
+	in := Input{Title: "Le groupe rachète un concurrent et ferme une usine", Summary: "Il rachète aussi une marque."}
+	want := c.Classify(in)
+	for _, name := range []string{" ", "\t\u00a0", "€"} {
+		in.Company = name
+		if got := c.Classify(in); !slices.Equal(got.Labels, want.Labels) {
+			t.Errorf("company %q: labels %v, want %v as with no company", name, got.Labels, want.Labels)
+		}
+	}
+}

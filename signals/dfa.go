@@ -1,7 +1,6 @@
 package signals
 
 import (
-	"cmp"
 	"slices"
 )
 
@@ -24,14 +23,17 @@ import (
 type dfa struct {
 	class  [256]uint8
 	nclass int
-	// next maps state*(nclass+1) + class to the next state, itself stored
-	// premultiplied by nclass+1 (so the scan loop's dependent chain of
-	// loads has no multiply in it) and with reportBit set when the byte
-	// ends a whole-word hit of the state it leaves, so the loop tests one
-	// bit instead of loading a list per byte. Unsigned, as a 32-bit load
-	// then indexes the table without being sign-extended. The last entry
-	// of a state's row is its number, so that report needs no division.
-	next []uint32
+	// The transitions, by class then state: entry c*states+s is the state
+	// that state s moves to on a byte of class c, with its top bit set
+	// when the byte ends a whole-word hit of s, so the scan loop tests one
+	// bit instead of loading a list per byte. Class-major, so that the
+	// loop's dependent chain of loads has only an add in it: the product
+	// by states is of the byte's class, known ahead. One of narrow and
+	// wide is set: 16-bit entries when the states fit, as they do for the
+	// embedded lexicon, halve the table and the cache it takes.
+	narrow []uint16
+	wide   []uint32
+	states uint32
 	// outs[outAt[s]:outAt[s+1]] are the patterns that end in state s,
 	// longest first; flat so the garbage collector has no per-state
 	// slices to scan.
@@ -42,7 +44,9 @@ type dfa struct {
 	overlap int
 }
 
-const reportBit = 1 << 31
+// maxNarrow is the most states a table of 16-bit entries holds: the top
+// bit is the report bit.
+const maxNarrow = 1 << 15
 
 // byteKind is what a folded byte is for word boundaries, seen from ASCII.
 type byteKind uint8
@@ -77,7 +81,10 @@ func gluedKinds(edge, other byteKind) bool {
 	return false
 }
 
-func newDFA(patterns []string) *dfa {
+func newDFA(patterns []string) *dfa { return buildDFA(patterns, maxNarrow) }
+
+// buildDFA is newDFA with 16-bit entries only up to narrowMax states.
+func buildDFA(patterns []string, narrowMax int) *dfa {
 	d := &dfa{nclass: 1, length: make([]int32, len(patterns))}
 	kinds := []byteKind{kindOther} // per class; class 0 as not glued
 	for _, p := range patterns {
@@ -200,33 +207,38 @@ func newDFA(patterns []string) *dfa {
 			}
 		}
 	}
-	d.renumber(numbered, next, out, reports)
+	d.outs, d.outAt = nil, make([]int32, 0, len(numbered)+1)
+	rank := make([]uint32, len(numbered))
+	for r, s := range numbered {
+		rank[s] = uint32(r)
+		d.outAt = append(d.outAt, int32(len(d.outs)))
+		d.outs = append(d.outs, out[s]...)
+	}
+	d.outAt = append(d.outAt, int32(len(d.outs)))
+	d.states = uint32(len(numbered))
+	if len(numbered) <= narrowMax {
+		d.narrow = fillTable[uint16](numbered, rank, next, n, reports)
+	} else {
+		d.wide = fillTable[uint32](numbered, rank, next, n, reports)
+	}
 	return d
 }
 
-// renumber numbers the states in order and stores the final encoding of
-// next (premultiplied, with reportBit).
-func (d *dfa) renumber(order, next []int32, out [][]int32, reports func(s int32, c int) bool) {
-	rank := make([]uint32, len(order))
+// fillTable lays out the transitions next (by state then class, n
+// classes) as dfa's table, states numbered by rank.
+func fillTable[T uint16 | uint32](order []int32, rank []uint32, next []int32, n int, reports func(s int32, c int) bool) []T {
+	top := ^T(0)>>1 + 1
+	table := make([]T, n*len(order))
 	for r, s := range order {
-		rank[s] = uint32(r)
-	}
-	n, stride := d.nclass, d.nclass+1
-	d.next = make([]uint32, len(order)*stride)
-	d.outAt = make([]int32, 0, len(order)+1)
-	for r, s := range order {
-		d.outAt = append(d.outAt, int32(len(d.outs)))
-		d.outs = append(d.outs, out[s]...)
-		row := d.next[r*stride : (r+1)*stride]
 		for c := range n {
-			row[c] = rank[next[int(s)*n+c]] * uint32(stride)
+			t := T(rank[next[int(s)*n+c]])
 			if reports(s, c) {
-				row[c] |= reportBit
+				t |= top
 			}
+			table[c*len(order)+r] = t
 		}
-		row[n] = uint32(r)
 	}
-	d.outAt = append(d.outAt, int32(len(d.outs)))
+	return table
 }
 
 // dfaHit is one pattern found at text[start:end].
@@ -256,6 +268,14 @@ func (d *dfa) classes(dst, text []byte) []byte {
 // given as the classes of its bytes, that is not glued to an ASCII letter
 // or digit, by end then start; wholeWord still has to check non-ASCII
 // neighbours.
+func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
+	if d.narrow != nil {
+		return scanTable(d, d.narrow, hits, text)
+	}
+	return scanTable(d, d.wide, hits, text)
+}
+
+// scanTable is scan over d's table next.
 //
 // Each table load waits for the one before, so a scan is bound by load
 // latency, not by work. The text is therefore scanned as three parts of
@@ -263,7 +283,7 @@ func (d *dfa) classes(dst, text []byte) []byte {
 // A part after the first starts d.overlap bytes before the point it
 // reports from, so that it is in the right state there whatever came
 // before.
-func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
+func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []byte) []dfaHit {
 	n, m := len(text), (len(text)+2*d.overlap+2)/3
 	// Part i steps text[at[i]:from[i+1]] and reports from from[i] on.
 	at, from := [4]int{}, [4]int{0, min(m, n), 0, n}
@@ -272,24 +292,26 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 	at[2] = max(0, from[2]-d.overlap)
 	p0, p1, p2 := text[:from[1]], text[at[1]:from[2]], text[at[2]:]
 	k0 := min(len(p0), len(p1), len(p2))
-	first := len(hits)
-	var s0, s1, s2 uint32 // premultiplied states
+	// Each part's hits come by end, and the parts report from disjoint
+	// ranges in order: the second and third parts' hits are gathered
+	// apart, then follow the first's.
+	var buf1, buf2 [32]dfaHit
+	hits1, hits2 := buf1[:0], buf2[:0]
+	var s0, s1, s2 uint32
 	for k := 0; ; k++ {
-		k, s0, s1, s2 = d.lockstep(p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
+		k, s0, s1, s2 = lockstep(next, d.states, p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
 		if k == k0 {
 			break
 		}
-		hits, s0 = d.step(hits, s0, p0[k], k, 0)
-		hits, s1 = d.step(hits, s1, p1[k], at[1]+k, from[1])
-		hits, s2 = d.step(hits, s2, p2[k], at[2]+k, from[2])
+		hits, s0 = step(d, next, hits, s0, p0[k], k, 0)
+		hits1, s1 = step(d, next, hits1, s1, p1[k], at[1]+k, from[1])
+		hits2, s2 = step(d, next, hits2, s2, p2[k], at[2]+k, from[2])
 	}
-	hits, _ = d.run(hits, s0, p0[k0:], k0, 0)
-	hits, _ = d.run(hits, s1, p1[k0:], at[1]+k0, from[1])
-	hits, s2 = d.run(hits, s2, p2[k0:], at[2]+k0, from[2])
-	hits = d.report(hits, s2, n)
-	// The parts' hits came interleaved.
-	slices.SortStableFunc(hits[first:], func(x, y dfaHit) int { return cmp.Compare(x.end, y.end) })
-	return hits
+	hits, _ = run(d, next, hits, s0, p0[k0:], k0, 0)
+	hits1, _ = run(d, next, hits1, s1, p1[k0:], at[1]+k0, from[1])
+	hits2, s2 = run(d, next, hits2, s2, p2[k0:], at[2]+k0, from[2])
+	hits2 = d.report(hits2, s2, n)
+	return append(append(hits, hits1...), hits2...)
 }
 
 // lockstep steps s0, s1 and s2 over p0, p1 and p2 (as long) from byte k
@@ -297,55 +319,55 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 // loop, in a function without calls, so that its variables stay in
 // registers; for the same reason the states are tested one by one, as
 // or-ing them takes one register more than there are.
-func (d *dfa) lockstep(p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
-	next := d.next
+func lockstep[T uint16 | uint32](next []T, states uint32, p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
+	top := ^T(0)>>1 + 1
 	p1, p2 = p1[:len(p0)], p2[:len(p0)]
 	for ; k < len(p0); k++ {
-		t0 := next[s0+uint32(p0[k])]
-		t1 := next[s1+uint32(p1[k])]
-		t2 := next[s2+uint32(p2[k])]
-		if t0&reportBit != 0 || t1&reportBit != 0 || t2&reportBit != 0 {
+		t0 := next[uint32(p0[k])*states+s0]
+		t1 := next[uint32(p1[k])*states+s1]
+		t2 := next[uint32(p2[k])*states+s2]
+		if t0&top != 0 || t1&top != 0 || t2&top != 0 {
 			break
 		}
-		s0, s1, s2 = t0, t1, t2
+		s0, s1, s2 = uint32(t0), uint32(t1), uint32(t2)
 	}
 	return k, s0, s1, s2
 }
 
-// run steps premultiplied state s over text (classes), which starts at
-// offset at of the whole text, and appends the hits its bytes report from
-// offset from on.
-func (d *dfa) run(hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit, uint32) {
-	next := d.next
+// run steps state s over text (classes), which starts at offset at of the
+// whole text, and appends the hits its bytes report from offset from on.
+func run[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit, uint32) {
+	top := ^T(0)>>1 + 1
+	states := d.states
 	for i := 0; i < len(text); i++ {
 		for ; i < len(text); i++ { // as lockstep, one chain
-			t := next[s+uint32(text[i])]
-			if t&reportBit != 0 {
+			t := next[uint32(text[i])*states+s]
+			if t&top != 0 {
 				break
 			}
-			s = t
+			s = uint32(t)
 		}
 		if i < len(text) {
-			hits, s = d.step(hits, s, text[i], at+i, from)
+			hits, s = step(d, next, hits, s, text[i], at+i, from)
 		}
 	}
 	return hits, s
 }
 
-// step moves premultiplied state s over the byte of class c at offset at,
-// and appends the hits it reports if at is from offset from on.
-func (d *dfa) step(hits []dfaHit, s uint32, c byte, at, from int) ([]dfaHit, uint32) {
-	t := d.next[s+uint32(c)]
-	if t&reportBit != 0 && at >= from {
+// step moves state s over the byte of class c at offset at, and appends
+// the hits it reports if at is from offset from on.
+func step[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, c byte, at, from int) ([]dfaHit, uint32) {
+	top := ^T(0)>>1 + 1
+	t := next[uint32(c)*d.states+s]
+	if t&top != 0 && at >= from {
 		hits = d.report(hits, s, at)
 	}
-	return hits, t &^ reportBit
+	return hits, uint32(t &^ top)
 }
 
-// report appends the hits of premultiplied state s that end at end.
+// report appends the hits of state s that end at end.
 func (d *dfa) report(hits []dfaHit, s uint32, end int) []dfaHit {
-	st := d.next[s+uint32(d.nclass)]
-	for _, p := range d.outs[d.outAt[st]:d.outAt[st+1]] {
+	for _, p := range d.outs[d.outAt[s]:d.outAt[s+1]] {
 		hits = append(hits, dfaHit{pattern: p, start: int32(end) - d.length[p], end: int32(end)})
 	}
 	return hits

@@ -46,7 +46,16 @@ func checkScan(t *testing.T, d *dfa, patterns []string, s string) {
 var scanPatterns = []string{"lance", "lance un plan", "un plan", "plan de", "plan", "an", "0 m", "leve 0", "0er trimestre", "+ 0", "r&d", "l'usine", "usine", "s", "e", "ss"}
 
 func TestScan(t *testing.T) {
-	d := newDFA(scanPatterns)
+	for _, d := range []*dfa{newDFA(scanPatterns), buildDFA(scanPatterns, 0)} {
+		testScan(t, d)
+	}
+}
+
+// testScan checks d, whichever its table's width.
+func testScan(t *testing.T, d *dfa) {
+	if d.narrow == nil && d.wide == nil {
+		t.Fatal("the automaton has no table")
+	}
 	texts := []string{
 		"", "s", "e s", "Lance", "relance", "lancement", "il lance un plan de 12 M€", "lance un plan", "plan de plan de plan",
 		"Leve 12,5 M€ au 1er trimestre", "+ 3", "R&D, l'usine", "ss sss s-s", "élance", "usine\u00a0usine",

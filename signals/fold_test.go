@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
@@ -130,5 +131,70 @@ func TestPrepare(t *testing.T) {
 				t.Errorf("prepare(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// foldPlainBytes is foldPlain a byte at a time: the reference for its
+// eight-byte blocks.
+func foldPlainBytes(t []byte, s string, i int) ([]byte, int) {
+	n := min(len(s)-i, cap(t)-len(t))
+	if n == 0 || s[i] == ' ' {
+		return t, i
+	}
+	k, prev := 0, byte(0)
+	for ; k < n; k++ {
+		c := s[i+k]
+		if plainFold[c] == 0 || c == ' ' && prev == ' ' {
+			break
+		}
+		t, prev = append(t, plainFold[c]), c
+	}
+	return t, i + k
+}
+
+// TestFoldPlainBlocks checks foldPlain against the byte loop on every
+// byte value at every place of a block, spaces before and after, and on
+// random texts of the bytes that stop it.
+func TestFoldPlainBlocks(t *testing.T) {
+	check := func(s string, i, room int) {
+		t.Helper()
+		got, gi := foldPlain(make([]byte, 0, room), s, i)
+		want, wi := foldPlainBytes(make([]byte, 0, room), s, i)
+		if gi != wi || string(got) != string(want) {
+			t.Fatalf("foldPlain(%q, %d) = %q, %d; byte loop %q, %d", s, i, got, gi, want, wi)
+		}
+	}
+	base := "Aa Zz.Bb-Yy,Mm'Nn/Oo"
+	for c := range 256 {
+		for at := range 17 {
+			for _, pre := range []string{"", "x", "x ", " x"} {
+				s := []byte(pre + base)
+				s[len(pre)+at] = byte(c)
+				for room := 0; room <= len(s)+1; room += 3 {
+					check(string(s), 0, room)
+					check(string(s), len(pre), room)
+				}
+			}
+		}
+	}
+	for a := range 18 {
+		for b := a; b < 18; b++ {
+			s := []byte(base)
+			s[a], s[b] = ' ', ' '
+			check(string(s), 0, len(s))
+			check(string(s), 1, len(s))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte("aZ  \t09$\xc3\xa9\x80\x7f\x1f@[`{Mm'.bcdefghijkl")
+	for range 20000 {
+		b := make([]byte, rng.IntN(40))
+		for j := range b {
+			b[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		check(string(b), 0, len(b)+8)
+		if len(b) > 0 {
+			check(string(b), rng.IntN(len(b)), len(b)+8)
+		}
 	}
 }

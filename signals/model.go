@@ -36,6 +36,34 @@ type model struct {
 	// do not support takes more than keeping one they do.
 	thr  [2][nLabels]float32
 	rows [][nLabels]int8 // modelBuckets of them
+	// The rows again, packed for scoring (see pack): at maps a bucket to
+	// its row in packed, 0 for a row of zeros.
+	at     []uint16
+	packed []packedRow
+}
+
+// packedRow holds a row's weights, each plus packBias so that it is not
+// negative, two to a word in 32-bit lanes: scoring then adds a feature to
+// five words at once, and no lane carries into the next.
+type packedRow [(nLabels + 1) / 2]uint64
+
+const packBias = 128
+
+// pack fills m.at and m.packed from m.rows.
+func (m *model) pack() {
+	m.at = make([]uint16, modelBuckets)
+	m.packed = make([]packedRow, 1, 1+modelBuckets/4)
+	for b, r := range m.rows {
+		if r == ([nLabels]int8{}) {
+			continue
+		}
+		var p packedRow
+		for l, w := range r {
+			p[l/2] |= uint64(int32(w)+packBias) << (32 * (l % 2))
+		}
+		m.at[b] = uint16(len(m.packed))
+		m.packed = append(m.packed, p)
+	}
 }
 
 // modelBits sets the number of buckets: 2^14 rows of 9 bytes stay in a
@@ -144,6 +172,7 @@ func decodeModel(b []byte) (*model, error) {
 	if len(b) != 0 {
 		return nil, fmt.Errorf("decode model: %d bytes after the last row", len(b))
 	}
+	m.pack()
 	return m, nil
 }
 
@@ -151,11 +180,30 @@ func decodeModel(b []byte) (*model, error) {
 // before the thresholds).
 func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	var acc [nLabels]int32
-	rows := m.rows[:modelBuckets]
-	for _, f := range feats {
-		r := &rows[f.key&(modelBuckets-1)]
+	at, packed := m.at[:modelBuckets], m.packed
+	// A lane gains at most 255 × maxFeatVal per feature, so chunks of
+	// packChunk features cannot overflow it; the sums are exact modulo
+	// 2^32, as int32 arithmetic is.
+	for len(feats) > 0 {
+		chunk := feats[:min(len(feats), packChunk)]
+		feats = feats[len(chunk):]
+		var lanes packedRow
+		var vals uint32
+		for _, f := range chunk {
+			i := at[f.key&(modelBuckets-1)]
+			if i == 0 {
+				continue
+			}
+			r, v := &packed[i], uint64(f.val)
+			lanes[0] += r[0] * v
+			lanes[1] += r[1] * v
+			lanes[2] += r[2] * v
+			lanes[3] += r[3] * v
+			lanes[4] += r[4] * v
+			vals += uint32(f.val)
+		}
 		for l := range nLabels {
-			acc[l] += int32(r[l]) * f.val
+			acc[l] += int32(uint32(lanes[l/2]>>(32*(l%2))) - packBias*vals)
 		}
 	}
 	for l := range nLabels {
@@ -163,6 +211,24 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	}
 	return s
 }
+
+// weight is bucket key's weight for label l, read from the packed rows
+// that scoring has just brought into cache.
+func (m *model) weight(key uint32, l int) int32 {
+	i := m.at[key&(modelBuckets-1)]
+	if i == 0 {
+		return 0
+	}
+	return int32(m.packed[i][l/2]>>(32*(l%2))&0xffffffff) - packBias
+}
+
+// maxFeatVal bounds a feature's value (a lexicon score at lexScoreCap;
+// values are never negative), and packChunk is how many features a packed
+// lane sums without overflow.
+const (
+	maxFeatVal = lexScoreCap * one / fireScore
+	packChunk  = (1 << 32) / (255 * maxFeatVal)
+)
 
 // feat is one feature of an item (its bucket) with its value and, for a
 // word, stem or bigram, where it is: learned evidence points there.
@@ -371,7 +437,7 @@ func (m *model) learnedEvidence(fields *[2]field, feats []feat, l int) []Evidenc
 		if f.end == 0 || f.skip {
 			continue
 		}
-		if w := m.rows[f.key][l]; w > 0 {
+		if w := m.weight(f.key, l); w > 0 {
 			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
 		}
 	}

@@ -120,3 +120,58 @@ func TestLearnedEvidence(t *testing.T) {
 		t.Error("the model added no label to the lexicon's on the corpus: the test checks nothing")
 	}
 }
+
+// TestPackedScores checks the packed scoring against the plain sum of the
+// int8 rows, on the corpus's features and on lists long enough to take
+// several chunks at the largest feature value.
+func TestPackedScores(t *testing.T) {
+	c := testClassifier(t)
+	m := c.model
+	plain := func(feats []feat) (s [nLabels]float32) {
+		var acc [nLabels]int32
+		for _, f := range feats {
+			for l, w := range m.rows[f.key] {
+				acc[l] += int32(w) * f.val
+			}
+		}
+		for l := range nLabels {
+			s[l] = m.bias[l] + float32(acc[l])*m.scale/2
+		}
+		return s
+	}
+	sc := new(scratch)
+	for _, it := range readJSONL(t, "testdata/train/gathered.jsonl") {
+		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
+		lx := c.lexPass(sc, in)
+		feats := c.features(nil, sc, &lx, in)
+		for _, f := range feats {
+			if f.val < 0 || f.val > maxFeatVal {
+				t.Fatalf("%s: feature value %d outside [0, %d]", it.ID, f.val, maxFeatVal)
+			}
+		}
+		if got, want := m.scores(feats), plain(feats); got != want {
+			t.Errorf("%s: packed scores %v, plain %v", it.ID, got, want)
+		}
+	}
+	// Every row at the largest value, repeated past a chunk: the lanes of
+	// a chunk come close to overflowing and the int32 sums wrap as plain
+	// arithmetic does.
+	var long []feat
+	for len(long) < 2*packChunk+3 {
+		for b := range uint32(modelBuckets) {
+			if m.at[b] != 0 {
+				long = append(long, feat{key: b, val: maxFeatVal})
+			}
+		}
+	}
+	for b := range uint32(modelBuckets) {
+		for l, w := range m.rows[b] {
+			if got := m.weight(b, l); got != int32(w) {
+				t.Fatalf("bucket %d label %d: packed weight %d, row %d", b, l, got, w)
+			}
+		}
+	}
+	if got, want := m.scores(long), plain(long); got != want {
+		t.Errorf("%d features: packed scores %v, plain %v", len(long), got, want)
+	}
+}

@@ -1,7 +1,6 @@
 package signals
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -76,8 +75,8 @@ func (f *field) prepare(s string, numbers bool) {
 	f.orig, f.text, f.anchors = s, b.t, b.a
 }
 
-// foldPlain is prepare's fast path, a byte at a time (words are too short
-// for copying runs to pay): it appends the fold of the bytes of s from i on
+// foldPlain is prepare's fast path, eight bytes at a time, then a byte at
+// a time near where it stops: it appends the fold of the bytes of s from i on
 // that fold to one byte whatever surrounds them, and of single spaces, as
 // far as t has room, and returns where it stopped. A function of its own so
 // that its few variables stay in registers, where prepare's loop keeps them
@@ -94,6 +93,31 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 		return t, i
 	}
 	k, prev := 0, byte(0)
+	// Eight bytes at a time while all are plain; the byte loop below then
+	// takes the block that holds the byte where folding stops. Each byte's
+	// test adds a constant that carries into its top bit exactly when the
+	// byte is at least some bound: no carry crosses into the next byte
+	// while all are ASCII, and a block with a byte that is not is refused
+	// whatever the other tests say.
+	var spaceBefore uint64 // the top bit of the first byte, if a space precedes the block
+	for ; k+8 <= len(src); k += 8 {
+		b := src[k : k+8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		space := ^((x ^ ' '*ones8) + 0x7f*ones8) & high8
+		bad := x | ^(x + (0x80-' ')*ones8) | // not ASCII, or a control byte
+			^((x ^ '$'*ones8) + 0x7f*ones8) | // '$'
+			(x+(0x80-'0')*ones8)&^(x+(0x80-'9'-1)*ones8) // a digit
+		if bad&high8|space&(space<<8|spaceBefore) != 0 {
+			break
+		}
+		upper := (x + (0x80-'A')*ones8) &^ (x + (0x80-'Z'-1)*ones8) & high8
+		lower := x | upper>>2
+		d := dst[k : k+8 : k+8]
+		d[0], d[1], d[2], d[3] = byte(lower), byte(lower>>8), byte(lower>>16), byte(lower>>24)
+		d[4], d[5], d[6], d[7] = byte(lower>>32), byte(lower>>40), byte(lower>>48), byte(lower>>56)
+		prev, spaceBefore = b[7], space>>56
+	}
 	for ; k < len(src); k++ {
 		c := src[k]
 		l := plainFold[c]
@@ -104,6 +128,12 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	}
 	return t[:len(t)+k], i + k
 }
+
+// ones8 and high8 are the low and top bits of each byte of a word.
+const (
+	ones8 = 0x0101010101010101
+	high8 = 0x8080808080808080
+)
 
 // plainFold maps each ASCII byte that prepare turns into one byte
 // whatever surrounds it (letters, lowered, and punctuation but '$') to
@@ -221,14 +251,20 @@ func thousands(s string, i int) int {
 
 // origOffset maps a byte offset of f.text (0..len) to one of f.orig.
 func (f *field) origOffset(k int) int {
-	if k >= len(f.text) && len(f.anchors) == 0 {
+	// The last anchor at or before k, by binary search.
+	lo, hi := 0, len(f.anchors)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if int(f.anchors[m].at) > k {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	if lo == 0 {
 		return min(k, len(f.orig))
 	}
-	i := sort.Search(len(f.anchors), func(i int) bool { return int(f.anchors[i].at) > k }) - 1
-	if i < 0 {
-		return k
-	}
-	a := f.anchors[i]
+	a := f.anchors[lo-1]
 	return min(int(a.orig)+k-int(a.at), len(f.orig))
 }
 

@@ -266,5 +266,6 @@ func fitModel(ex []example, t training) *model {
 			m.rows[key][l] = int8(math.Round(v / scale))
 		}
 	}
+	m.pack()
 	return m
 }
