@@ -69,14 +69,19 @@ func Compact(src string, timeout time.Duration) (before, after int64, err error)
 		return 0, 0, openError(src, err)
 	}
 	defer in.Close()
+	// Compacting reads every page: a damaged one is reported as the
+	// store's damage, and the store is left as it was. The check walks the
+	// pages first, as bbolt's own walk may meet a damaged one where no
+	// recover can (a race build's pointer checks are fatal errors).
+	if cause := check(in); cause != nil {
+		return 0, 0, &damagedError{src, cause.Error()}
+	}
 	tmp := src + ".compact"
 	os.Remove(tmp)
 	out, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: timeout, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return 0, 0, fmt.Errorf("compact %s: %w", src, err)
 	}
-	// Compacting reads every page: a damaged one is reported as the
-	// store's damage, and the store is left as it was.
 	if err := guard(func() error { return bolt.Compact(out, in, 1<<20) }); err != nil {
 		out.Close()
 		os.Remove(tmp)

@@ -161,13 +161,15 @@ func TestDamagedStore(t *testing.T) {
 			if err := os.WriteFile(path, tc.f(append([]byte(nil), orig...)), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			// Compacting a copy reads every page too: never a crash.
-			cpath := filepath.Join(t.TempDir(), "compact.db")
-			if err := os.WriteFile(cpath, tc.f(append([]byte(nil), orig...)), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if _, _, err := Compact(cpath, 100*time.Millisecond); err != nil && !strings.Contains(err.Error(), "restore the last backup") && !errors.Is(err, errCorrupt) && !strings.HasPrefix(err.Error(), "compact ") {
-				t.Errorf("compact: %v, want the store's damaged error", err)
+			// Compacting a copy walks every page too: never a crash.
+			if !raceBuild {
+				cpath := filepath.Join(t.TempDir(), "compact.db")
+				if err := os.WriteFile(cpath, tc.f(append([]byte(nil), orig...)), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := Compact(cpath, 100*time.Millisecond); err != nil && !strings.Contains(err.Error(), "restore the last backup") && !errors.Is(err, errCorrupt) && !strings.HasPrefix(err.Error(), "compact ") {
+					t.Errorf("compact: %v, want the store's damaged error", err)
+				}
 			}
 			s, err := Open(path, 100*time.Millisecond)
 			if err == nil {
