@@ -98,18 +98,30 @@ type Tx struct {
 	tx      *bolt.Tx
 	stories map[string]*leadStories // by lead key: SameStory's
 	reads   int
+	near    [nearKinds]string // per kind, the key prefix of the last read
 }
 
-// releaseEvery is how many records a transaction reads between two
-// releases of the pages it mapped (dropResident). A record's page is
-// mapped with its neighbours (the kernel's fault-around), and pages a
-// store rewrites are scattered over the file: reading the 20,000 source
-// states of a 360 MB store mapped 290 MB. Releasing in the middle of a
-// transaction is safe: its pages do not change until it ends, and a read
-// after the release maps them again from the page cache.
+// releaseEvery is how many accesses to distinct places (record reads and
+// writes) a transaction makes between two releases of the pages it mapped (dropResident). A record's
+// page is mapped with its neighbours (the kernel's fault-around), and
+// pages a store rewrites are scattered over the file: reading the 20,000
+// source states of a 360 MB store mapped 290 MB. Releasing in the middle
+// of a transaction is safe: its pages do not change until it ends, and a
+// read after the release maps them again from the page cache.
 const releaseEvery = 256
 
-// read counts a record read and releases the mapped pages every
+// Kinds of accesses whose records sit together: a source's items, a
+// lead's signals. An access with the same prefix as the last of its kind
+// lands on a page already mapped, so it does not count toward
+// releaseEvery: counting each record released, and faulted in again,
+// pages a cycle was still reading (a fifth of a cycle's page faults).
+const (
+	nearItems = iota
+	nearSignals
+	nearKinds
+)
+
+// read counts a record access and releases the mapped pages every
 // releaseEvery.
 func (t *Tx) read() {
 	t.reads++
@@ -118,20 +130,31 @@ func (t *Tx) read() {
 	}
 }
 
+// readNear counts an access to a record under prefix, unless the last
+// access of its kind was under the same prefix.
+func (t *Tx) readNear(kind int, prefix string) {
+	if t.near[kind] == prefix {
+		return
+	}
+	t.near[kind] = prefix
+	t.read()
+}
+
 // Update runs fn in a write transaction, committed when fn returns nil.
-// The pages fn read through the memory map are then released from the
-// process (dropResident): a cycle's many write transactions each read a
-// different part of the file, and kept resident they added up to the
-// whole file by the end of a first poll. They stay in the page cache.
-// A damaged page the open did not read fails the transaction with the
-// same error as a damaged file at open (see guarded).
+// The pages fn and the commit touched through the memory map are then
+// released from the process (dropResident): a cycle's many write
+// transactions each read a different part of the file, and kept resident
+// they added up to the whole file by the end of a first poll. The commit
+// maps the old page of every node it rewrites, scattered over the file,
+// so the release runs after it, in a read transaction (the map cannot move
+// then); advice only, its failure leaves pages mapped. They stay in the
+// page cache. A damaged page the open did not read fails the transaction
+// with the same error as a damaged file at open (see guarded).
 func (s *Store) Update(fn func(*Tx) error) error {
 	return s.guarded(func() error {
-		return s.db.Update(func(tx *bolt.Tx) error {
-			err := fn(&Tx{tx: tx})
-			dropResident(tx)
-			return err
-		})
+		err := s.db.Update(func(tx *bolt.Tx) error { return fn(&Tx{tx: tx}) })
+		s.db.View(func(tx *bolt.Tx) error { dropResident(tx); return nil })
+		return err
 	})
 }
 

@@ -147,3 +147,33 @@ func TestBackupUnderLoad(t *testing.T) {
 		t.Fatalf("only %d write rounds ran during the backups: no load", rounds)
 	}
 }
+
+// An access next to the last of its kind (same source's items, same
+// lead's signals) is not counted toward a release; any other is.
+func TestReadNearCountsPlaces(t *testing.T) {
+	type access struct {
+		kind   int
+		prefix string
+	}
+	tests := []struct {
+		name     string
+		accesses []access
+		want     int
+	}{
+		{"one source's items", []access{{nearItems, "a"}, {nearItems, "a"}, {nearItems, "a"}}, 1},
+		{"two sources", []access{{nearItems, "a"}, {nearItems, "b"}, {nearItems, "a"}}, 3},
+		{"items and signals interleaved", []access{{nearItems, "a"}, {nearSignals, "a"}, {nearItems, "a"}, {nearSignals, "a"}}, 2},
+		{"two leads", []access{{nearSignals, "x"}, {nearSignals, "x"}, {nearSignals, "y"}}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var tx Tx
+			for _, a := range tc.accesses {
+				tx.readNear(a.kind, a.prefix)
+			}
+			if tx.reads != tc.want {
+				t.Errorf("counted %d accesses, want %d", tx.reads, tc.want)
+			}
+		})
+	}
+}

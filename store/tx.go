@@ -21,12 +21,13 @@ func (t *Tx) SourceStates() (map[string]signals.SourceState, error) {
 
 // PutSourceState stores a source with its state after a fetch.
 func (t *Tx) PutSourceState(src signals.Source, st signals.SourceState) error {
+	t.read()
 	return t.tx.Bucket(bucketSources).Put([]byte(src.ID), encodeSource(sourceRecord{Source: src, State: st}))
 }
 
 // HasItem reports whether the source already delivered the item.
 func (t *Tx) HasItem(sourceID, itemID string) bool {
-	t.read()
+	t.readNear(nearItems, sourceID)
 	return t.tx.Bucket(bucketItems).Get(key(sourceID, itemID)) != nil
 }
 
@@ -36,13 +37,14 @@ func (t *Tx) HasItem(sourceID, itemID string) bool {
 // pages, many times larger.
 func (t *Tx) PutItem(it signals.Item, firstSeen time.Time) error {
 	it.Summary = ""
+	t.readNear(nearItems, it.SourceID)
 	return t.dense(bucketItems).Put(key(it.SourceID, it.ID()), encodeItem(storedItem{Item: it, FirstSeen: firstSeen}))
 }
 
 // Signal reads a lead's stored signal for story; found is false when there
 // is none.
 func (t *Tx) Signal(leadKey, story string) (s signals.Signal, found bool, err error) {
-	t.read()
+	t.readNear(nearSignals, leadKey)
 	k := key(leadKey, story)
 	v := t.tx.Bucket(bucketSignals).Get(k)
 	if v == nil {
@@ -55,6 +57,7 @@ func (t *Tx) Signal(leadKey, story string) (s signals.Signal, found bool, err er
 // story id. Its first outlet is its own source and URL.
 func (t *Tx) PutSignal(s signals.Signal) error {
 	lk := signals.LeadKey(s.Watchlist, s.Company)
+	t.readNear(nearSignals, lk)
 	if err := t.dense(bucketSignals).Put(key(lk, s.ID), encodeSignal(s)); err != nil {
 		return err
 	}
@@ -88,10 +91,16 @@ func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {
 	return out, err
 }
 
+// scan reads a lead's signals, in key order: consecutive records share
+// pages, so it counts a read per scanPage records, not per record.
 func (t *Tx) scan(bucket, prefix []byte, fn func(k, v []byte) error) error {
 	c := t.tx.Bucket(bucket).Cursor()
+	t.readNear(nearSignals, string(prefix[:len(prefix)-1]))
+	n := 0
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		t.read()
+		if n++; n%scanPage == 0 {
+			t.read()
+		}
 		if err := fn(k, v); err != nil {
 			return err
 		}
@@ -112,7 +121,7 @@ func (t *Tx) Lead(leadKey string) (l signals.Lead, found bool, err error) {
 
 // storyTitle reads a stored signal's title ("" when there is none).
 func (t *Tx) storyTitle(leadKey, story string) string {
-	t.read()
+	t.readNear(nearSignals, leadKey)
 	k := key(leadKey, story)
 	v := t.tx.Bucket(bucketSignals).Get(k)
 	if v == nil {
@@ -127,6 +136,7 @@ func (t *Tx) storyTitle(leadKey, story string) string {
 // point of day (YYYY-MM-DD in the config's zone; see Day).
 func (t *Tx) PutLead(l signals.Lead, sigs []signals.Signal, day string) error {
 	lk := l.Key()
+	t.read()
 	if err := t.tx.Bucket(bucketLeads).Put([]byte(lk), encodeLead(l, sigs)); err != nil {
 		return err
 	}
@@ -193,3 +203,7 @@ func (t *Tx) ReportDay() string { return string(t.tx.Bucket(bucketMeta).Get(keyR
 func (t *Tx) SetReportDay(day string) error {
 	return t.tx.Bucket(bucketMeta).Put(keyReportDay, []byte(day))
 }
+
+// scanPage is how many consecutive signal records a scan counts as one
+// access: a page holds a few, and the kernel maps its neighbours with it.
+const scanPage = 8
