@@ -102,8 +102,9 @@ type Tx struct {
 }
 
 // releaseEvery is how many accesses to distinct places (record reads and
-// writes) a transaction makes between two releases of the pages it mapped (dropResident). A record's
-// page is mapped with its neighbours (the kernel's fault-around), and
+// writes) a transaction makes between two releases of the pages it mapped
+// (dropResident). A record's page is mapped with its neighbours (the
+// kernel's fault-around), and
 // pages a store rewrites are scattered over the file: reading the 20,000
 // source states of a 360 MB store mapped 290 MB. Releasing in the middle
 // of a transaction is safe: its pages do not change until it ends, and a
