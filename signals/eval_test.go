@@ -84,13 +84,18 @@ func devSet(t testing.TB) []devItem {
 	return items
 }
 
-func testClassifier(t testing.TB) *Classifier {
+func testClassifier(t testing.TB) *Classifier { return embeddedClassifier(t, NewClassifier) }
+
+// lexOnly is the embedded lexicon without the learned model.
+func lexOnly(t testing.TB) *Classifier { return embeddedClassifier(t, newLexClassifier) }
+
+func embeddedClassifier(t testing.TB, build func(*Lexicon, Extra) (*Classifier, error)) *Classifier {
 	t.Helper()
 	lex, err := NewLexicon(nil)
 	if err != nil {
 		t.Fatalf("lexicon: %v", err)
 	}
-	c, err := NewClassifier(lex, Extra{})
+	c, err := build(lex, Extra{})
 	if err != nil {
 		t.Fatalf("classifier: %v", err)
 	}

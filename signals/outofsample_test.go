@@ -101,19 +101,6 @@ func logByLang(t *testing.T, what string, items []devItem, preds [][]Label) floa
 	return macro
 }
 
-func lexOnly(t testing.TB) *Classifier {
-	t.Helper()
-	lex, err := NewLexicon(nil)
-	if err != nil {
-		t.Fatalf("lexicon: %v", err)
-	}
-	c, err := newLexClassifier(lex, Extra{})
-	if err != nil {
-		t.Fatalf("classifier: %v", err)
-	}
-	return c
-}
-
 // TestGatheredOutOfSample trains the model on the dev set alone and scores
 // the gathered corpus, beside the lexicon alone on the same items.
 func TestGatheredOutOfSample(t *testing.T) {
