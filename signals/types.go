@@ -149,18 +149,42 @@ type Rep struct {
 	Timezone string `json:"timezone"`
 }
 
+// LinkKind names what a link beside the news of a message does.
+type LinkKind string
+
+const (
+	LinkCRM          LinkKind = "crm"           // the lead's record in the CRM
+	LinkSite         LinkKind = "site"          // the company's web site
+	LinkWeb          LinkKind = "web"           // the rep's leads, or one lead, in the web view
+	LinkWrongCompany LinkKind = "wrong_company" // feedback: the news is about another company
+	LinkNotRelevant  LinkKind = "not_relevant"  // feedback: the news is no signal
+	LinkCustomer     LinkKind = "customer"      // feedback: the company is already a customer
+	LinkSnooze       LinkKind = "snooze"        // feedback: hide the lead for a while
+)
+
+// Link is one URL a message offers beside the news; notify words it in
+// the rep's language from its Kind.
+type Link struct {
+	Kind LinkKind `json:"kind"`
+	URL  string   `json:"url"`
+}
+
 // DigestLead is a lead in a digest with the signals the rep was not sent yet.
 type DigestLead struct {
-	Lead Lead     `json:"lead"`
-	New  []Signal `json:"new"`
+	Lead  Lead     `json:"lead"`
+	New   []Signal `json:"new"`
+	Links []Link   `json:"links,omitempty"` // about the lead: CRM, site, web view, feedback
+	// SignalLinks holds the feedback links on each news item, by Signal.ID.
+	SignalLinks map[string][]Link `json:"signal_links,omitempty"`
 }
 
 // Digest is one rep's morning email as data; notify renders it.
 type Digest struct {
 	Rep      Rep          `json:"rep"`
 	At       time.Time    `json:"at"`
-	Leads    []DigestLead `json:"leads"`     // hot, then potential, then cold
-	StillHot []Lead       `json:"still_hot"` // hot leads with nothing new
+	Leads    []DigestLead `json:"leads"`           // hot, then potential, then cold
+	StillHot []Lead       `json:"still_hot"`       // hot leads with nothing new
+	Links    []Link       `json:"links,omitempty"` // the rep's own: the web view of their leads
 }
 
 // NewSignals counts the signals the digest carries.
@@ -177,6 +201,7 @@ type Alerts struct {
 	Rep   Rep          `json:"rep"`
 	At    time.Time    `json:"at"`
 	Leads []DigestLead `json:"leads"`
+	Links []Link       `json:"links,omitempty"` // the rep's own: the web view of their leads
 }
 
 // Message is a rendered email ready for the outbox: the envelope and the
