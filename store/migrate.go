@@ -9,7 +9,7 @@ import (
 )
 
 // SchemaVersion is the store layout this build reads and writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // migrations[v] upgrades a store of schema v to v+1, inside the
 // transaction that then records the new version: a migration that fails
@@ -21,6 +21,10 @@ var migrations = map[uint64]func(*bolt.Tx) error{
 	// as it is. The version still changes, so that a build of schema 2
 	// refuses a store whose records it would fail to read.
 	2: func(*bolt.Tx) error { return nil },
+	// Schema 4 adds the texts and prints buckets, which migrate creates
+	// empty: items and stories stored before keep their titles alone. A
+	// build of schema 3 would neither fill nor prune them.
+	3: func(*bolt.Tx) error { return nil },
 }
 
 // migrate creates missing buckets, runs the migrations from the store's

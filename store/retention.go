@@ -2,10 +2,12 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // pruneBatch bounds the keys deleted per write transaction, so pruning a
@@ -15,8 +17,8 @@ const pruneBatch = 1000
 // Pruned counts what Prune removed.
 type Pruned struct{ Items, Signals, History, DigestLog int }
 
-// Prune deletes items, signals, history points and digest-log entries
-// older than the retention, in small transactions. History days are days
+// Prune deletes items (with their texts), signals (with their prints),
+// history points and digest-log entries older than the retention, in small transactions. History days are days
 // in loc, the zone they were recorded in.
 func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location) (Pruned, error) {
 	var p Pruned
@@ -24,21 +26,22 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 	day := Day(cutoff, loc)
 	steps := []struct {
 		bucket []byte
+		also   []byte // a bucket whose record under the same key goes too
 		n      *int
 		old    func(k, v []byte) bool
 	}{
-		{bucketItems, &p.Items, func(_, v []byte) bool {
+		{bucketItems, bucketTexts, &p.Items, func(_, v []byte) bool {
 			seen, err := itemFirstSeen(v)
 			return err == nil && seen.Before(cutoff)
 		}},
-		{bucketSignals, &p.Signals, func(k, v []byte) bool {
+		{bucketSignals, bucketPrints, &p.Signals, func(k, v []byte) bool {
 			sb, err := decodeStoryBrief(k, v)
 			return err == nil && sb.FirstSeen.Before(cutoff)
 		}},
-		{bucketHistory, &p.History, func(k, _ []byte) bool {
+		{bucketHistory, nil, &p.History, func(k, _ []byte) bool {
 			return len(k) >= 10 && string(k[len(k)-10:]) < day
 		}},
-		{bucketDigestLog, &p.DigestLog, func(_, v []byte) bool {
+		{bucketDigestLog, nil, &p.DigestLog, func(_, v []byte) bool {
 			sent, n := binary.Varint(v)
 			return n > 0 && time.Unix(sent, 0).Before(cutoff)
 		}},
@@ -66,8 +69,13 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 					}
 					b := tx.Bucket(st.bucket)
 					for _, k := range doomed {
-						if err := b.Delete(k); err != nil {
+						if err := deleteRecord(b, k); err != nil {
 							return err
+						}
+						if st.also != nil {
+							if err := deleteRecord(tx.Bucket(st.also), k); err != nil {
+								return err
+							}
 						}
 					}
 					*st.n += len(doomed)
@@ -83,4 +91,14 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 		}
 	}
 	return p, nil
+}
+
+// deleteRecord deletes k from b. A key that reads as a nested bucket is a
+// damaged record: the store holds no nested buckets.
+func deleteRecord(b *bolt.Bucket, k []byte) error {
+	err := b.Delete(k)
+	if errors.Is(err, bolterrors.ErrIncompatibleValue) {
+		return fmt.Errorf("delete %q: %w: a record marked as a bucket", k, errCorrupt)
+	}
+	return err
 }

@@ -25,7 +25,9 @@ var (
 	bucketHistory   = []byte("history")   // lead key \x00 YYYY-MM-DD → score
 	bucketOutbox    = []byte("outbox")    // big-endian sequence → outbox record
 	bucketDigestLog = []byte("digestlog") // rep \x00 lead key \x00 story id → time sent
-	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog}
+	bucketTexts     = []byte("texts")     // source id \x00 item id → the item's summary, for a rescan
+	bucketPrints    = []byte("prints")    // lead key \x00 story id → the story's print, for the same-story test
+	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog, bucketTexts, bucketPrints}
 	keySchema       = []byte("schema")
 )
 
@@ -119,6 +121,7 @@ const releaseEvery = 256
 const (
 	nearItems = iota
 	nearSignals
+	nearPrints
 	nearKinds
 )
 

@@ -19,7 +19,7 @@ const storyCandidates = 500
 // storyEntry is a stored signal as the same-story test reads it.
 type storyEntry struct {
 	storyBrief
-	words *signals.TitleWords // prepared on first comparison
+	print *signals.StoryPrint // read on first comparison
 }
 
 // leadStories are a lead's stories as a transaction has read and stored
@@ -30,40 +30,46 @@ type leadStories struct {
 }
 
 // SameStory finds a story of the lead first seen within
-// signals.StoryWindow of now whose title tells the same story as title
-// (another outlet's rewrite), and returns its id. Only the lead's
+// signals.StoryWindow of now (before or after it) that reports the same event as the item
+// whose print is p (another outlet's article: signals.SameStory), and
+// returns its id. A story is compared through its stored print, or its
+// title alone when it was stored before prints were kept. Only the lead's
 // storyCandidates most recent stories are compared. A transaction reads
 // each lead's stories once and keeps them, with the ones it stores:
 // without that, every new item of a feed decoded all of its lead's stored
 // signals again, 20 full scans for the 20 items of a first fetch, a cost
-// that grew with the lead's history. When several stories are similar, the
+// that grew with the lead's history. When several stories match, the
 // first in story id order is chosen, as a fresh scan would.
-func (t *Tx) SameStory(leadKey, title string, now time.Time) (string, bool, error) {
+func (t *Tx) SameStory(leadKey, company string, p signals.StoryPrint, now time.Time) (string, bool, error) {
 	ls, err := t.leadStories(leadKey)
 	if err != nil {
 		return "", false, err
 	}
-	var words signals.TitleWords
-	prepared := false
 	best := ""
 	entries := ls.entries[max(0, len(ls.entries)-storyCandidates):]
-	oldest := now.Add(-signals.StoryWindow)
+	oldest, newest := now.Add(-signals.StoryWindow), now.Add(signals.StoryWindow)
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := &entries[i]
 		if e.FirstSeen.Before(oldest) {
 			break // the older ones are older still
 		}
+		if e.FirstSeen.After(newest) {
+			continue // a rescan places an item seen before newer stories
+		}
 		if best != "" && e.ID > best {
 			continue
 		}
-		if !prepared {
-			words, prepared = signals.NewTitleWords(title), true
+		if e.print == nil {
+			sp, found, err := t.storyPrint(leadKey, e.ID)
+			if err != nil {
+				return "", false, err
+			}
+			if !found {
+				sp = signals.TitleStoryPrint(e.Title, company)
+			}
+			e.print = &sp
 		}
-		if e.words == nil {
-			w := signals.NewTitleWords(e.Title)
-			e.words = &w
-		}
-		if e.words.Similarity(words) >= signals.SameStoryThreshold {
+		if signals.SameStory(*e.print, p) {
 			best = e.ID
 		}
 	}

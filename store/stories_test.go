@@ -31,7 +31,7 @@ func TestSameStoryLooksAtRecentStories(t *testing.T) {
 	})
 	same := func(tx *Tx, now time.Time) string {
 		t.Helper()
-		id, _, err := tx.SameStory(lk, rewrite, now)
+		id, _, err := tx.SameStory(lk, "c", signals.TitleStoryPrint(rewrite, "c"), now)
 		if err != nil {
 			t.Fatal(err)
 		}

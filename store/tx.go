@@ -32,10 +32,14 @@ func (t *Tx) HasItem(sourceID, itemID string) bool {
 }
 
 // PutItem records an item of its source (it.SourceID) first seen at
-// firstSeen. Its summary is not kept: the classifier reads it once, and
-// storing it would make the item records, hence the file and its resident
-// pages, many times larger.
+// firstSeen. Its summary goes to the texts bucket (putText), not in the
+// item record: the poll reads the items for every item a feed lists, and
+// summaries would make those records, hence the pages it maps, many times
+// larger.
 func (t *Tx) PutItem(it signals.Item, firstSeen time.Time) error {
+	if err := t.putText(it); err != nil {
+		return err
+	}
 	it.Summary = ""
 	t.readNear(nearItems, it.SourceID)
 	return t.dense(bucketItems).Put(key(it.SourceID, it.ID()), encodeItem(storedItem{Item: it, FirstSeen: firstSeen}))

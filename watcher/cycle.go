@@ -343,10 +343,12 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	if err != nil {
 		return ref, false, err
 	}
+	var sp signals.StoryPrint
 	if !found {
-		// Another outlet's rewrite of a story already stored: same company,
-		// similar title, close in time.
-		if story, ok, err := tx.SameStory(ref.LeadKey, it.Title, now); err != nil {
+		// Another outlet's article on a story already stored: same company,
+		// same event (signals.SameStory), close in time.
+		sp = signals.NewStoryPrint(it.Title, it.Summary, pr.Name)
+		if story, ok, err := tx.SameStory(ref.LeadKey, pr.Name, sp, now); err != nil {
 			return ref, false, err
 		} else if ok {
 			if s, _, err = tx.Signal(ref.LeadKey, story); err != nil {
@@ -371,7 +373,10 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 		Strength: m.Strength, Backlog: backlog,
 	}
 	wrote[ref.LeadKey] = true
-	return ref, true, tx.PutSignal(s)
+	if err := tx.PutSignal(s); err != nil {
+		return ref, false, err
+	}
+	return ref, true, tx.PutStoryPrint(ref.LeadKey, s.ID, sp)
 }
 
 // sourceStates reads every stored source state (one short read transaction,

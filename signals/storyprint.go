@@ -1,0 +1,424 @@
+package signals
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// StoryTextMax bounds how much of an item's summary the same-story test
+// reads, and how much of it the store keeps for a rescan: a newsroom post
+// and the article about it tell their event in the first paragraphs, and
+// a bound keeps both the comparison and the stored text small.
+const StoryTextMax = 2048
+
+// maxShingles bounds the word pairs a print keeps (the first ones, in the
+// summary's order: the lede), so a print stays a few hundred bytes however
+// long the summary.
+const maxShingles = 64
+
+// Figure kinds, in a figure's top bits: amounts (a currency or a
+// multiplier: "12 M€", "£28m", "12 millions d'euros"), percentages, and
+// plain counts ("80 emplois", "120 salariés").
+const (
+	figureAmount  uint64 = 1 << 62
+	figurePercent uint64 = 2 << 62
+	figureCount   uint64 = 3 << 62
+	figureKind           = 3 << 62
+)
+
+// StoryPrint is an item prepared for the same-story test: what in its
+// title and summary tells which event it reports, whatever the outlet's
+// wording or language. It is computed once per item and stored with the
+// story, so a new item is compared with a lead's recent stories without
+// their text. Hashes are FNV-1a of folded words; slices are sorted and
+// unique.
+type StoryPrint struct {
+	Title    []uint32 // the title's words of three letters or more
+	Shingles []uint32 // consecutive word pairs of the summary (titles compare by their words)
+	Figures  []uint64 // amounts, percentages and counts, in hundredths, kind in the top bits
+	Entities []uint32 // capitalised names other than the company's own
+}
+
+// NewStoryPrint prepares an item about company (whose own name is left out
+// of the names compared: both items carry it). Only the first
+// StoryTextMax bytes of summary are read.
+func NewStoryPrint(title, summary, company string) StoryPrint {
+	summary = TruncateText(summary, StoryTextMax)
+	var p StoryPrint
+	ftitle, fsummary := Fold(title), Fold(summary)
+	forWords(ftitle, func(w string) {
+		if utf8.RuneCountInString(w) > 2 {
+			p.Title = append(p.Title, hash32(fnvOffset, w))
+		}
+	})
+	prev := ""
+	forWords(fsummary, func(w string) {
+		if utf8.RuneCountInString(w) <= 2 {
+			return // articles, prepositions: they pair with anything
+		}
+		if prev != "" && len(p.Shingles) < maxShingles {
+			p.Shingles = append(p.Shingles, hash32(hash32(hash32(fnvOffset, prev), " "), w))
+		}
+		prev = w
+	})
+	p.Figures = appendFigures(appendFigures(p.Figures, ftitle), fsummary)
+	fcompany := Fold(company)
+	p.Entities = appendEntities(appendEntities(p.Entities, title, fcompany), summary, fcompany)
+	p.Title, p.Shingles, p.Entities = sortedUnique(p.Title), sortedUnique(p.Shingles), sortedUnique(p.Entities)
+	slices.Sort(p.Figures)
+	p.Figures = slices.Compact(p.Figures)
+	return p
+}
+
+// TitleStoryPrint prepares a stored story known by its title alone (one
+// stored before the store kept prints).
+func TitleStoryPrint(title, company string) StoryPrint { return NewStoryPrint(title, "", company) }
+
+// Thresholds of the same-story test (SameStory).
+const (
+	// sameTitle: titles this similar (Jaccard index of their words) are
+	// one story, as another outlet's rewrite of the headline.
+	sameTitle = 0.6
+	// sameText: this share of the shorter text's word pairs found in the
+	// other is one story (an article quoting the press release).
+	sameText = 0.5
+	// minShingles: a summary with fewer word pairs is too short to compare
+	// by its pairs alone: two one-line items on one company share most of
+	// their few pairs ("ouvre une usine à Rennes, lot 2" and "lot 3").
+	minShingles = 8
+	// closeTitle, closeText: a shared figure with titles or texts this
+	// close is one story.
+	closeTitle = 0.3
+	closeText  = 0.25
+)
+
+// SameStory reports whether two items about one company, seen close in
+// time (the caller bounds that: StoryWindow), report the same event:
+//
+//   - never when both give amounts or percentages and share none (two
+//     fundraises, two results: "lève 5 M€" and "lève 12 M€" are two
+//     stories, however alike the headlines);
+//   - when their titles are alike (sameTitle), or the shorter summary's
+//     word pairs are mostly in the other (sameText);
+//   - when they share two figures ("12 M€" and "80 emplois"), or one
+//     figure and a name besides the company's ("Bpifrance"), or an amount
+//     or a percentage and close wording: how one event reads in a French
+//     newsroom post and an English trade article.
+func SameStory(a, b StoryPrint) bool {
+	shared, measures := 0, [2]bool{}
+	sharedMeasure, sharedEntity := false, false
+	for i, j := 0, 0; i < len(a.Figures) || j < len(b.Figures); {
+		switch {
+		case j == len(b.Figures) || (i < len(a.Figures) && a.Figures[i] < b.Figures[j]):
+			measures[0] = measures[0] || measure(a.Figures[i])
+			i++
+		case i == len(a.Figures) || b.Figures[j] < a.Figures[i]:
+			measures[1] = measures[1] || measure(b.Figures[j])
+			j++
+		default:
+			shared++
+			m := measure(a.Figures[i])
+			sharedMeasure = sharedMeasure || m
+			measures[0], measures[1] = measures[0] || m, measures[1] || m
+			i++
+			j++
+		}
+	}
+	if measures[0] && measures[1] && !sharedMeasure {
+		return false
+	}
+	title := jaccard(a.Title, b.Title)
+	text := 0.0
+	if n := min(len(a.Shingles), len(b.Shingles)); n >= minShingles {
+		text = float64(intersect(a.Shingles, b.Shingles)) / float64(n)
+	}
+	if shared > 0 {
+		sharedEntity = intersect(a.Entities, b.Entities) > 0
+	}
+	switch {
+	case title >= sameTitle, text >= sameText, shared >= 2:
+		return true
+	case sharedMeasure:
+		return sharedEntity || title >= closeTitle || text >= closeText
+	case shared == 1:
+		return sharedEntity // a count alone is weak: two hiring campaigns may both be of 50
+	}
+	return false
+}
+
+// measure reports whether a figure is an amount or a percentage: figures
+// that tell one event from another of the same kind.
+func measure(f uint64) bool { k := f & figureKind; return k == figureAmount || k == figurePercent }
+
+func jaccard(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := intersect(a, b)
+	return float64(n) / float64(len(a)+len(b)-n)
+}
+
+// intersect counts the values two sorted, unique slices share.
+func intersect(a, b []uint32) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}
+
+func sortedUnique(s []uint32) []uint32 {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// hash32 goes on hashing s from h with FNV-1a (the model's constants;
+// fnvOffset to start), without converting s.
+func hash32(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// forWords calls fn with each run of letters and digits of s, without
+// building a slice of them.
+func forWords(s string, fn func(w string)) {
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			fn(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		fn(s[start:])
+	}
+}
+
+// TruncateText cuts s to at most n bytes, at a rune boundary.
+func TruncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// appendEntities appends the hashes of text's capitalised words of three
+// letters or more that are neither common words (a sentence's first word,
+// an English headline's capitals) nor words of the company's own name
+// (folded: fcompany).
+func appendEntities(dst []uint32, text, fcompany string) []uint32 {
+	common := commonWords()
+	var buf [64]byte
+	forWords(text, func(w string) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 3 {
+			return
+		}
+		f := foldAppend(buf[:0], w)
+		if common[string(f)] || stopNames[string(f)] || inWords(fcompany, f) {
+			return
+		}
+		dst = append(dst, hash32(fnvOffset, string(f)))
+	})
+	return dst
+}
+
+// inWords reports whether w is one of the words of s.
+func inWords(s string, w []byte) bool {
+	found := false
+	forWords(s, func(x string) { found = found || x == string(w) })
+	return found
+}
+
+// stopNames are capitalised words of news that name no party to an event:
+// days, months, and words headlines capitalise.
+var stopNames = map[string]bool{
+	"lundi": true, "mardi": true, "mercredi": true, "jeudi": true, "vendredi": true, "samedi": true, "dimanche": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"janvier": true, "fevrier": true, "avril": true, "juin": true, "juillet": true, "aout": true, "septembre": true,
+	"octobre": true, "novembre": true, "decembre": true, "january": true, "february": true, "march": true, "april": true,
+	"june": true, "july": true, "august": true, "september": true, "october": true, "november": true, "december": true,
+	"france": true, "french": true, "europe": true, "european": true,
+}
+
+// Figure parsing. Multipliers after a number, in folded text.
+var multipliers = map[string]float64{
+	"k": 1e3, "mille": 1e3, "thousand": 1e3,
+	"m": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "millions": 1e6,
+	"md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "milliard": 1e9, "milliards": 1e9, "bn": 1e9, "billion": 1e9, "billions": 1e9,
+}
+
+// Currency words and symbols, after or before a number.
+var currencies = map[string]bool{
+	"€": true, "$": true, "£": true, "eur": true, "euro": true, "euros": true, "usd": true, "dollar": true, "dollars": true,
+	"gbp": true, "livres": true, "pounds": true, "chf": true,
+}
+
+// months and hour marks after a number make it a date or a time, not a figure.
+var notFigure = map[string]bool{
+	"janvier": true, "fevrier": true, "mars": true, "avril": true, "mai": true, "juin": true, "juillet": true, "aout": true,
+	"septembre": true, "octobre": true, "novembre": true, "decembre": true, "january": true, "february": true, "march": true,
+	"april": true, "may": true, "june": true, "july": true, "august": true, "september": true, "october": true, "november": true,
+	"december": true, "h": true, "heures": true, "am": true, "pm": true,
+}
+
+// appendFigures appends the figures of folded text: a number, with its
+// thousands groups ("1 200", "1,200", "1.200") and decimals ("12,5",
+// "12.5"), then a multiplier and a currency or a percent sign, or a
+// currency before it. Plain counts under ten, years and dates are left
+// out: they tell no event from another.
+func appendFigures(dst []uint64, s string) []uint64 {
+	for i := 0; i < len(s); {
+		if !isASCIIDigit(s[i]) || gluedAfter(s[:i]) {
+			i++
+			continue
+		}
+		start := i
+		intPart, frac, end, grouped := readNumber(s, i)
+		i = end
+		value := float64(intPart) + frac
+		kind := figureCount
+		before := strings.TrimRight(s[:start], " ")
+		for sym := range currencies {
+			if r, _ := utf8.DecodeRuneInString(sym); !unicode.IsLetter(r) && strings.HasSuffix(before, sym) {
+				kind = figureAmount
+			}
+		}
+		rest := s[end:]
+		next, after := nextToken(rest)
+		if mult, ok := multipliers[next]; ok {
+			value *= mult
+			kind = figureAmount
+			rest = after
+			next, after = nextToken(rest)
+		} else if m, ok := splitMultiplier(next); ok {
+			// "12m€", "28mn": the multiplier and the currency glued together.
+			value *= m
+			kind = figureAmount
+			rest = after
+			next, after = nextToken(rest)
+		}
+		switch {
+		case next == "%" || next == "percent" || (next == "pour" && strings.HasPrefix(strings.TrimLeft(after, " "), "cent")):
+			kind = figurePercent
+		case currencies[next] || next == "d" && currencies[firstToken(after)]:
+			kind = figureAmount
+		case kind == figureCount && (notFigure[next] || intPart < 10 || (!grouped && frac == 0 && intPart >= 1900 && intPart <= 2100)):
+			continue
+		}
+		if value <= 0 || value > 1e15 {
+			continue
+		}
+		dst = append(dst, kind|uint64(math.Round(value*100))&^figureKind)
+	}
+	return dst
+}
+
+// readNumber reads digits from s[i] on: thousands groups separated by a
+// space, a dot or a comma (exactly three digits follow), a decimal part
+// after a comma or a dot otherwise.
+func readNumber(s string, i int) (intPart int64, frac float64, end int, grouped bool) {
+	j := i
+	for j < len(s) && isASCIIDigit(s[j]) {
+		j++
+	}
+	n, _ := strconv.ParseInt(s[i:j], 10, 64)
+	for j+4 <= len(s) && (s[j] == ' ' || s[j] == '.' || s[j] == ',') && allDigits(s[j+1:j+4]) && (j+4 == len(s) || !isASCIIDigit(s[j+4])) && j-i <= 3 {
+		v, _ := strconv.ParseInt(s[j+1:j+4], 10, 64)
+		n = n*1000 + v
+		j += 4
+		i = j - 3
+		grouped = true
+	}
+	if j+1 < len(s) && (s[j] == ',' || s[j] == '.') && isASCIIDigit(s[j+1]) {
+		k := j + 1
+		for k < len(s) && isASCIIDigit(s[k]) {
+			k++
+		}
+		frac, _ = strconv.ParseFloat("0."+s[j+1:k], 64)
+		j = k
+	}
+	return n, frac, j, grouped
+}
+
+// nextToken returns the word or symbol that follows s's spaces, and what
+// follows it.
+func nextToken(s string) (tok, rest string) {
+	s = strings.TrimLeft(s, " ")
+	if s == "" {
+		return "", ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if !unicode.IsLetter(r) {
+		return s[:n], s[n:]
+	}
+	j := 0
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		j += n
+	}
+	return s[:j], s[j:]
+}
+
+func firstToken(s string) string {
+	s = strings.TrimLeft(s, "' ")
+	t, _ := nextToken(s)
+	return t
+}
+
+// splitMultiplier reads a multiplier and a currency written as one word
+// ("meur", "mdeur", "kusd").
+func splitMultiplier(w string) (float64, bool) {
+	for m, v := range multipliers {
+		if c, ok := strings.CutPrefix(w, m); ok && c != "" && currencies[c] {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// gluedAfter reports whether a number after before is glued to a word or
+// another number: a reference, not a figure ("A320", "covid19").
+func gluedAfter(before string) bool {
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return before != "" && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isASCIIDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
