@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io"
 	"path"
 	"slices"
 	"sort"
@@ -103,6 +104,16 @@ func NewLexicon(files map[string][]byte) (*Lexicon, error) {
 		lex.rules = append(lex.rules, rules...)
 	}
 	return lex, nil
+}
+
+// Fingerprint writes the lexicon in a canonical form: lexicons that
+// classify alike write the same bytes, so a hash of them says whether
+// labels found under one hold under the other.
+func (l *Lexicon) Fingerprint(w io.Writer) {
+	fmt.Fprintf(w, "%d|%q|", len(l.rules), l.replaced)
+	for _, r := range l.rules {
+		fmt.Fprintf(w, "%d|%s|%q|%d|%d|%q|%q|%d|%t|", r.kind, r.label, r.parts, r.weight, r.points, r.where, r.with, r.role, r.user)
+	}
 }
 
 func parseLexiconFile(name string, content []byte) ([]lexRule, error) {

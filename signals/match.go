@@ -253,6 +253,37 @@ func (m *Matcher) Match(it Item) []Match {
 	return out
 }
 
+// Excluded lists the keys of the companies one of whose exclude terms the
+// item holds, in the order the companies were given: Match finds none of
+// them in it, whatever names it carries. A rescan of an item known by its
+// title alone tells by it a company the title vetoes from one it does not
+// name.
+func (m *Matcher) Excluded(it Item) []string {
+	sc := matchPool.Get().(*matchScratch)
+	defer matchPool.Put(sc)
+	var hit []int32
+	f := &sc.field
+	for _, text := range [2]string{it.Title, it.Summary} {
+		f.prepare(text, false)
+		m.names.scan(f.text, func(pattern int32, start, end int) {
+			if !wholeWord(f.text, start, end) {
+				return
+			}
+			for _, ref := range m.refs[pattern] {
+				if ref.exclude && !slices.Contains(hit, ref.company) {
+					hit = append(hit, ref.company)
+				}
+			}
+		})
+	}
+	slices.Sort(hit)
+	out := make([]string, len(hit))
+	for i, ci := range hit {
+		out[i] = m.companies[ci].Key
+	}
+	return out
+}
+
 // longerName reports whether the text right after a one-word name goes on
 // with the capitalised word of a longer proper name: "Mercia Ventures",
 // "Atlas Copco", but not "Atlas SA" (a legal form) nor "Atlas, the...".

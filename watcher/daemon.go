@@ -117,9 +117,10 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		default:
 		}
 	}
-	var busy sync.Mutex // one cycle, digest, prune or reload at a time: plans change between them
+	// One cycle, digest, prune, reload or rescan at a time: plans change
+	// between them.
 	locked := func(job func()) func() {
-		return func() { busy.Lock(); defer busy.Unlock(); job() }
+		return func() { w.jobs.Lock(); defer w.jobs.Unlock(); job() }
 	}
 	poll := locked(func() {
 		if _, err := w.Cycle(jobCtx); err != nil {
@@ -205,6 +206,8 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	firstDone := make(chan struct{})
 	go func() {
 		defer close(firstDone)
+		// The config may have changed while the daemon was stopped.
+		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(locked(func() { w.rescanLogged(w.Plan(), "start") }))).Run()
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
 	}()
 	w.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
@@ -212,10 +215,14 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	for {
 		select {
 		case p := <-reload:
-			busy.Lock()
+			w.jobs.Lock()
 			w.SetPlan(p)
-			err := w.Rescore(w.now()) // scoring may have changed: scores are computed, never stale
-			busy.Unlock()
+			// Matching or classifying may have changed: the stored items say
+			// what the signals are now. Then scoring may have: scores are
+			// computed, never stale.
+			w.rescanLogged(p, "reload")
+			err := w.Rescore(w.now())
+			w.jobs.Unlock()
 			if err != nil {
 				w.log.Error("reload: rescore", "err", err)
 			}
@@ -319,4 +326,19 @@ func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
 	}()
 	w.log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
 	return srv, nil
+}
+
+// rescanLogged rescans when the plan's matching differs from the last
+// rescan's (rescanIfChanged) and logs what changed; a failure is logged
+// and leaves the signals as they were.
+func (w *Watcher) rescanLogged(p *Plan, when string) {
+	r, done, err := w.rescanIfChanged(p, w.now())
+	if err != nil {
+		w.log.Error(when+": rescan stored items", "err", err)
+		return
+	}
+	if done {
+		w.log.Info(when+": matching or classifying changed: stored items rescanned", "since", r.Since, "items", r.Items,
+			"dropped", len(r.Dropped), "added", len(r.Added), "relabelled", len(r.Relabelled), "scores_changed", len(r.Scores))
+	}
 }

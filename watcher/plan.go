@@ -41,6 +41,7 @@ type Plan struct {
 	alertOn     map[string][]string // by watch list: the labels it mails at once
 	reps        []signals.Rep
 	fingerprint string // scoringFingerprint
+	matching    string // matchingFingerprint
 }
 
 // NewPlan compiles a validated config.
@@ -106,6 +107,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 	p.matcher = m
 	sort.Slice(p.sources, func(i, j int) bool { return p.sources[i].ID < p.sources[j].ID })
 	p.fingerprint = scoringFingerprint(p)
+	p.matching = matchingFingerprint(cfg, lex)
 	return p, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,7 @@ type Watcher struct {
 	now   func() time.Time
 
 	plan   atomic.Pointer[Plan]
+	jobs   sync.Mutex   // the daemon's cycles, digests, prunes, reloads and rescans run one at a time
 	cycles atomic.Int64 // numbers cycles in logs
 	health health
 }
