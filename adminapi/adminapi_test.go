@@ -54,6 +54,10 @@ func (f *fakeBackend) DropOutbox(id uint64) error {
 func (f *fakeBackend) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
 	return []signals.Message{{Kind: "digest", Rep: rep, Subject: "s", HTML: "<p>hi</p>"}}, nil
 }
+func (f *fakeBackend) Rescan(now, since time.Time) (watcher.RescanReport, error) {
+	f.asked = append(f.asked, fmt.Sprintf("rescan since=%s now=%s", since.Format(time.RFC3339), now.Format(time.RFC3339)))
+	return watcher.RescanReport{Since: since, Items: 3, Dropped: []watcher.SignalChange{{Company: "Breizh", Story: "s1"}}}, nil
+}
 func (f *fakeBackend) Backup(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, "a consistent copy")
 	return int64(n), err
@@ -138,6 +142,14 @@ func TestClientRoundTrip(t *testing.T) {
 	}
 	if err := c.DropOutbox(ctx, 8); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("drop 8: %v, want ErrNotFound", err)
+	}
+	b.asked = nil
+	rep, err := c.Rescan(ctx, t0.Add(-48*time.Hour))
+	if err != nil || rep.Items != 3 || len(rep.Dropped) != 1 || rep.Dropped[0].Story != "s1" {
+		t.Errorf("rescan %+v, %v", rep, err)
+	}
+	if want := []string{"rescan since=2026-11-21T08:00:00Z now=2026-11-23T08:00:00Z"}; fmt.Sprint(b.asked) != fmt.Sprint(want) {
+		t.Errorf("backend asked %q, want %q", b.asked, want)
 	}
 	msgs, err := c.RenderDigests(ctx, "alice")
 	if err != nil || len(msgs) != 1 || msgs[0].HTML != "<p>hi</p>" || msgs[0].Rep != "alice" {

@@ -135,6 +135,13 @@ func (c *Client) RenderDigests(ctx context.Context, rep string) ([]signals.Messa
 	return out, nil
 }
 
+// Rescan has the daemon match and classify again the items first seen
+// since then (watcher.Watcher.Rescan).
+func (c *Client) Rescan(ctx context.Context, since time.Time) (watcher.RescanReport, error) {
+	var out watcher.RescanReport
+	return out, c.call(ctx, http.MethodPost, "/api/rescan", url.Values{"since": {since.Format(time.RFC3339Nano)}}, &out)
+}
+
 // BackupFile streams a consistent copy of the daemon's store into path.
 func (c *Client) BackupFile(ctx context.Context, path string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/backup", nil)

@@ -36,6 +36,7 @@ type Backend interface {
 	DropOutbox(id uint64) error
 	RenderDigests(now time.Time, rep string) ([]signals.Message, error)
 	Backup(w io.Writer) (int64, error)
+	Rescan(now, since time.Time) (watcher.RescanReport, error)
 }
 
 // preview is a rendered digest as the API carries it (Message.HTML is not
@@ -144,6 +145,14 @@ func Handler(b Backend, o Options) http.Handler {
 			out[i] = preview{Message: m, HTML: m.HTML}
 		}
 		reply(rw)(out, err)
+	})
+	api.HandleFunc("POST /api/rescan", func(rw http.ResponseWriter, r *http.Request) {
+		since, err := parseTimeParam(r.URL.Query().Get("since"))
+		if err != nil || since.IsZero() {
+			http.Error(rw, "rescan: give since as an RFC 3339 time", http.StatusBadRequest)
+			return
+		}
+		reply(rw)(b.Rescan(b.Now(), since))
 	})
 	api.Handle("GET /api/backup", backupHandler(b, o, log))
 	mux.Handle("/api/", sameSiteOnly(requireToken(o.Token, api)))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/veille-hq/veille/adminapi"
 	"github.com/veille-hq/veille/config"
@@ -23,6 +24,7 @@ type backend interface {
 	DropOutbox(ctx context.Context, id uint64) error
 	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
 	BackupFile(ctx context.Context, path string) (int64, error)
+	Rescan(ctx context.Context, since time.Time) (watcher.RescanReport, error)
 }
 
 // local serves the commands from a store opened by this process.
@@ -47,6 +49,9 @@ func (l local) RenderDigests(_ context.Context, rep string) ([]signals.Message, 
 }
 func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 	return l.a.w.Store.BackupFile(path)
+}
+func (l local) Rescan(_ context.Context, since time.Time) (watcher.RescanReport, error) {
+	return l.a.w.Rescan(l.a.w.Now(), since)
 }
 
 // session is a backend and, when this process opened the store, the app

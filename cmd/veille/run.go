@@ -98,6 +98,7 @@ func commands() map[string]command {
 		"outbox":   {"messages waiting or failed: list, retry [ID|--all], drop ID", cmdOutbox},
 		"store":    {"store backup --out FILE | store compact", cmdStore},
 		"classify": {"classify stdin (text: one item a line; jsonl)", cmdClassify},
+		"rescan":   {"match and classify stored items again after a config edit; print what changed", cmdRescan},
 		"demo":     {"run the built-in demo: no config, no network, no SMTP", cmdDemo},
 		"version":  {"build information", cmdVersion},
 		"health":   {"exit 0 if the daemon's /healthz says ok, else 1", cmdHealth},
