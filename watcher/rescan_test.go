@@ -2,12 +2,15 @@ package watcher
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
 )
 
 // rescanItems is a shared feed with a homonym of Armor Logistique and a
@@ -147,5 +150,50 @@ func TestRescanWithoutEditChangesNothing(t *testing.T) {
 	fx.w.SetPlan(p)
 	if r, err := fx.w.Rescan(fx.now, fx.now.Add(time.Hour)); err != nil || r.Items != 0 || r.Changed() {
 		t.Errorf("rescan of a window with no item: %+v, %v", r, err)
+	}
+}
+
+// Items stored before the store kept summaries (here, a store written by
+// schema 1 and upgraded) are matched again by their title: a signal goes
+// only when its title holds a new exclude term, and the others keep their
+// labels, whatever the new keywords.
+func TestRescanOfItemsKnownByTheirTitle(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "store", "testdata", "schema1.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "veille.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := editedPlan(t, func(wl *config.Watchlist) {
+		wl.Prospects[1].Exclude = []string{"directeur général"}
+		wl.Prospects[0].Exclude = []string{"handball"}
+		wl.Keywords = map[string]int{"usine": 10}
+	})
+	w := New(st, p, Options{})
+	before, _ := w.Signals(SignalFilter{}, t0)
+	r, err := w.Rescan(t0.Add(48*time.Hour), t0.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Dropped) != 1 || r.Dropped[0].Title != "Armor Logistique nomme un nouveau directeur général" || len(r.Added)+len(r.Relabelled) != 0 {
+		t.Errorf("rescan %+v: want the signal whose title holds the exclude term dropped, nothing else", r)
+	}
+	after, _ := w.Signals(SignalFilter{}, t0)
+	if len(after) != len(before)-1 {
+		t.Fatalf("%d signals after, %d before", len(after), len(before))
+	}
+	for _, s := range after {
+		for _, b := range before {
+			if b.ID == s.ID && (!slices.Equal(b.Labels, s.Labels) || len(s.Evidence[signals.Keyword]) > 0) {
+				t.Errorf("signal %q: labels %v → %v, evidence %v; want them kept", s.Title, b.Labels, s.Labels, s.Evidence)
+			}
+		}
 	}
 }
