@@ -311,6 +311,12 @@ func appendFigures(dst []uint64, s string) []uint64 {
 		}
 		rest := s[end:]
 		next, after := nextToken(rest)
+		if next == "/" || next == ":" || strings.HasSuffix(before, "/") || strings.HasSuffix(before, ":") {
+			continue // a date, a time, a ratio, a path: "12/03/2026", "14:30"
+		}
+		if next == "m" && (strings.HasPrefix(after, "²") || strings.HasPrefix(after, "2")) {
+			next, after = "", "" // a surface, "20 000 m²": a count
+		}
 		if mult, ok := multipliers[next]; ok {
 			value *= mult
 			kind = figureAmount
