@@ -16,12 +16,20 @@ import (
 
 func cmdCheck(_ context.Context, e *env, args []string) error {
 	fs, c := commandFlags(e, "check")
+	strict := fs.Bool("strict", false, "warnings are errors too: exit 1 when there is any (CI)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(e, c.config)
 	if err != nil {
 		return err
+	}
+	if problems := cfg.StoreProblems(); len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(e.stderr, p.Error())
+		}
+		fmt.Fprintf(e.stderr, "%s: %d problem(s); fix them and run 'veille check -c %s'\n", c.config, len(problems), c.config)
+		return errSilent
 	}
 	plan, err := buildPlan(cfg)
 	if err != nil {
@@ -32,8 +40,9 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  reps:        %d\n", len(cfg.Reps))
 	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
 	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
-	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared), %d pages, %d change watches, %d sites to autodiscover\n",
-		byKind[signals.KindFeed], shared, byKind[signals.KindPage], byKind[signals.KindChanges], byKind[signals.KindSite])
+	fmt.Fprintf(e.stdout, "  sources:     %s (%d shared), %s, %s, %s to autodiscover\n",
+		plural(byKind[signals.KindFeed], "feed", "feeds"), shared, plural(byKind[signals.KindPage], "page", "pages"),
+		plural(byKind[signals.KindChanges], "change watch", "change watches"), plural(byKind[signals.KindSite], "site", "sites"))
 	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
 	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
 	if cfg.SMTP.Host == "" {
@@ -41,6 +50,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "  smtp:        %s:%d (%s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS)
 	}
+	var warnings []string
 	var companies []signals.Company
 	for _, wl := range cfg.Watchlists {
 		for _, p := range wl.Prospects {
@@ -52,11 +62,19 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "  admin API:   %s, token in %s; /metrics: %s\n", cfg.Listen, cfg.AdminTokenFile, cfg.MetricsAuth)
 		if !cfg.ListenLoopback() {
-			fmt.Fprintf(e.stdout, "  warning: listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port\n", cfg.Listen)
+			warnings = append(warnings, fmt.Sprintf("listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port", cfg.Listen))
 		}
 	}
-	for _, w := range signals.NameWarnings(companies) {
+	for _, p := range cfg.Warnings() {
+		warnings = append(warnings, p.Error())
+	}
+	warnings = append(warnings, signals.NameWarnings(companies)...)
+	for _, w := range warnings {
 		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
+	}
+	if *strict && len(warnings) > 0 {
+		fmt.Fprintf(e.stderr, "%s: %s and --strict\n", c.config, plural(len(warnings), "warning", "warnings"))
+		return errSilent
 	}
 	return nil
 }
