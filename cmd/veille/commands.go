@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -293,11 +294,12 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdOutbox(ctx context.Context, e *env, args []string) error {
-	action := "list"
+	action, name := "list", "outbox"
 	if len(args) > 0 && (args[0] == "list" || args[0] == "retry" || args[0] == "drop") {
 		action, args = args[0], args[1:]
+		name += " " + action
 	}
-	fs, c := commandFlags(e, "outbox "+action)
+	fs, c := commandFlags(e, name)
 	all := fs.Bool("all", false, "retry: every message, failed ones included")
 	format := fs.String("format", "table", "list: table or json")
 	var id uint64
@@ -357,6 +359,11 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdStore(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		fs := newFlags(e, "store")
+		fs.Usage()
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || (args[0] != "backup" && args[0] != "compact") {
 		return usageError{"store: use 'store backup --out FILE' or 'store compact'"}
 	}
