@@ -63,7 +63,7 @@ func loadConfig(e *env, path string) (*config.Config, error) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "%s: %d problem(s); fix them and run 'veille check -c %s'\n", path, len(problems), path)
+		fmt.Fprintf(e.stderr, "%s: %s; fix them and run 'veille check -c %s'\n", path, plural(len(problems), "problem", "problems"), path)
 		return nil, errSilent
 	}
 	if err != nil {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/veille-hq/veille/config"
@@ -29,7 +31,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "%s: %d problem(s); fix them and run 'veille check -c %s'\n", c.config, len(problems), c.config)
+		fmt.Fprintf(e.stderr, "%s: %s; fix it and run 'veille check -c %s'\n", c.config, plural(len(problems), "problem", "problems"), c.config)
 		return errSilent
 	}
 	plan, err := buildPlan(cfg)
@@ -95,8 +97,9 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d sources: %d polled, %d not modified, %d failed (%d blocked), %d in backoff; %d new items, %d new signals in %s\n",
-		stats.Sources, stats.Polled, stats.NotModified, stats.Failed, stats.Blocked, stats.Deferred, stats.NewItems, stats.NewSignals, stats.Duration.Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "%s: %d polled, %d not modified, %d failed (%d blocked), %d in backoff; %s, %s in %s\n",
+		plural(stats.Sources, "source", "sources"), stats.Polled, stats.NotModified, stats.Failed, stats.Blocked, stats.Deferred,
+		plural(stats.NewItems, "new item", "new items"), plural(stats.NewSignals, "new signal", "new signals"), stats.Duration.Round(time.Millisecond))
 	if *noSend {
 		return nil
 	}
@@ -111,7 +114,7 @@ func drain(ctx context.Context, e *env, a *app) error {
 			return err
 		}
 		if len(entries) > 0 {
-			fmt.Fprintf(e.stdout, "%d message(s) wait in the outbox: smtp.host is not set\n", len(entries))
+			fmt.Fprintf(e.stdout, "%s in the outbox: smtp.host is not set\n", plural(len(entries), "message waits", "messages wait"))
 		}
 		return nil
 	}
@@ -123,7 +126,10 @@ func drain(ctx context.Context, e *env, a *app) error {
 		fmt.Fprintf(e.stdout, "outbox: %d sent, %d failed (see 'veille outbox')\n", sent, failed)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d message(s) could not be sent; they stay in the outbox", failed)
+		if failed == 1 {
+			return errors.New("1 message could not be sent; it stays in the outbox")
+		}
+		return fmt.Errorf("%d messages could not be sent; they stay in the outbox", failed)
 	}
 	return nil
 }
@@ -156,7 +162,7 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		if _, err := a.w.QueueSourceReport(now); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
+		fmt.Fprintf(e.stdout, "%s queued\n", plural(n, "digest", "digests"))
 		return drain(ctx, e, a)
 	}
 	sess, err := openSession(e, *c)
@@ -178,9 +184,37 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 
 func checkRep(cfg *config.Config, path, rep string) error {
 	if _, ok := cfg.RepByID(rep); rep != "" && !ok {
-		return fmt.Errorf("--rep %q: no such rep in %s", rep, path)
+		ids := make([]string, len(cfg.Reps))
+		for i, r := range cfg.Reps {
+			ids[i] = r.ID
+		}
+		return fmt.Errorf("--rep %q: no such rep in %s%s", rep, path, knownIDs(ids))
 	}
 	return nil
+}
+
+// checkWatchlist refuses a --watchlist the config does not define: an
+// empty table would read as "no leads there".
+func checkWatchlist(cfg *config.Config, path, id string) error {
+	if id == "" {
+		return nil
+	}
+	ids := make([]string, len(cfg.Watchlists))
+	for i, w := range cfg.Watchlists {
+		if w.ID == id {
+			return nil
+		}
+		ids[i] = w.ID
+	}
+	return fmt.Errorf("--watchlist %q: no such watch list in %s%s", id, path, knownIDs(ids))
+}
+
+// knownIDs lists the ids an unknown one could have been, for its error.
+func knownIDs(ids []string) string {
+	if len(ids) == 0 {
+		return " (it defines none)"
+	}
+	return " (known: " + strings.Join(ids, ", ") + ")"
 }
 
 // writePreviews writes each message as DIR/REP.eml and .html, readable by
@@ -240,6 +274,12 @@ func cmdLeads(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
+	if err := checkWatchlist(sess.cfg, c.config, f.Watchlist); err != nil {
+		return err
+	}
+	if err := checkRep(sess.cfg, c.config, f.Rep); err != nil {
+		return err
+	}
 	leads, err := sess.Leads(ctx, f)
 	if err != nil {
 		return err
@@ -266,6 +306,9 @@ func cmdSignals(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
+	if err := checkWatchlist(sess.cfg, c.config, f.Watchlist); err != nil {
+		return err
+	}
 	f.Since = e.now().Add(-d)
 	sigs, err := sess.Signals(ctx, f)
 	if err != nil {
@@ -340,7 +383,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%d message(s) due now\n", n)
+		fmt.Fprintf(e.stdout, "%s due now\n", plural(n, "message", "messages"))
 	}
 	if sess.app == nil {
 		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute")

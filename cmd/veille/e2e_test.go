@@ -69,7 +69,7 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	itemsRe := regexp.MustCompile(`(\d+) new items, (\d+) new signals`)
+	itemsRe := regexp.MustCompile(`(\d+) new items?, (\d+) new signals?`)
 	out, stderr, err := runCmd(t, "once", "-c", cfg, "--no-send")
 	if err != nil {
 		t.Fatalf("first once: %v\n%s", err, stderr)

@@ -74,10 +74,10 @@ func printWaiting(w io.Writer, entries []store.OutboxEntry, now time.Time) error
 	}
 	var err error
 	if waiting > 0 {
-		_, err = fmt.Fprintf(w, "%d message(s) wait for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", waiting, dateText(next))
+		_, err = fmt.Fprintf(w, "%s for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", plural(waiting, "message waits", "messages wait"), dateText(next))
 	}
 	if failed > 0 && err == nil {
-		_, err = fmt.Fprintf(w, "%d message(s) failed and wait for 'veille outbox retry ID' or '--all'\n", failed)
+		_, err = fmt.Fprintf(w, "%s and wait for 'veille outbox retry ID' or '--all'\n", plural(failed, "message failed", "messages failed"))
 	}
 	if len(entries) == 0 && err == nil {
 		_, err = fmt.Fprintln(w, "outbox empty")
