@@ -54,6 +54,10 @@ func (f *fakeBackend) DropOutbox(id uint64) error {
 func (f *fakeBackend) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
 	return []signals.Message{{Kind: "digest", Rep: rep, Subject: "s", HTML: "<p>hi</p>"}}, nil
 }
+func (f *fakeBackend) SendDigests(rep string) (int, error) {
+	f.asked = append(f.asked, "send digests rep="+rep)
+	return 2, nil
+}
 func (f *fakeBackend) Backup(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, "a consistent copy")
 	return int64(n), err
@@ -142,6 +146,9 @@ func TestClientRoundTrip(t *testing.T) {
 	msgs, err := c.RenderDigests(ctx, "alice")
 	if err != nil || len(msgs) != 1 || msgs[0].HTML != "<p>hi</p>" || msgs[0].Rep != "alice" {
 		t.Errorf("digests %+v, %v", msgs, err)
+	}
+	if n, err := c.SendDigests(ctx, "alice"); err != nil || n != 2 || b.asked[len(b.asked)-1] != "send digests rep=alice" {
+		t.Errorf("send digests: %d, %v (asked %q)", n, err, b.asked)
 	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if n, err := c.BackupFile(ctx, path); err != nil || n != int64(len("a consistent copy")) {

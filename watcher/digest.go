@@ -142,3 +142,21 @@ func (p *Plan) alerts(r signalRef) bool {
 	on := p.alertOn[p.prospects[r.LeadKey].Watchlist]
 	return slices.ContainsFunc(r.Labels, func(l signals.Label) bool { return slices.Contains(on, string(l)) })
 }
+
+// SendDigests queues the digests due now (one rep's when rep is set) and
+// the admins' source report, between the daemon's jobs, and wakes the
+// outbox loop to send them: `veille digest --send` through the admin API.
+func (w *Watcher) SendDigests(rep string) (int, error) {
+	w.jobs.Lock()
+	defer w.jobs.Unlock()
+	now := w.now()
+	n, err := w.QueueDigests(now, rep)
+	if err != nil {
+		return n, err
+	}
+	if _, err := w.QueueSourceReport(now); err != nil {
+		return n, err
+	}
+	w.wakeOutbox()
+	return n, nil
+}

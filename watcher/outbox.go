@@ -73,7 +73,19 @@ func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
 		n, err = tx.Retry(id, w.now())
 		return err
 	})
+	if n > 0 {
+		w.wakeOutbox() // a running daemon sends them now, not within a minute
+	}
 	return n, err
+}
+
+// wakeOutbox asks the daemon's outbox loop (Run) to drain now; without a
+// running loop it does nothing.
+func (w *Watcher) wakeOutbox() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
 }
 
 // DropOutbox deletes one message for good.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,6 +68,12 @@ type Watcher struct {
 	plan   atomic.Pointer[Plan]
 	cycles atomic.Int64 // numbers cycles in logs
 	health health
+
+	// jobs lets one cycle, digest, prune or reload run at a time (plans
+	// change between them), also when the admin API asks for digests; kick
+	// wakes the daemon's outbox loop.
+	jobs sync.Mutex
+	kick chan struct{}
 }
 
 // New builds a watcher on a compiled plan. Send without a Sender, or
@@ -74,7 +81,7 @@ type Watcher struct {
 func New(st *store.Store, p *Plan, o Options) *Watcher {
 	o.Send = o.Send && o.Sender != nil
 	o.Alerts = o.Alerts && o.Renderer != nil
-	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now}
+	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
 	}

@@ -146,24 +146,24 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		return usageError{"digest: give --out DIR (previews) or --send"}
 	}
 	if *send {
-		a, err := openApp(e, *c, appMode{})
+		sess, err := openSession(e, *c)
 		if err != nil {
 			return err
 		}
-		defer a.Close()
-		if err := checkRep(a.cfg, c.config, *rep); err != nil {
+		defer sess.Close()
+		if err := checkRep(sess.cfg, c.config, *rep); err != nil {
 			return err
 		}
-		now := a.w.Now()
-		n, err := a.w.QueueDigests(now, *rep)
+		n, err := sess.SendDigests(ctx, *rep)
 		if err != nil {
-			return err
-		}
-		if _, err := a.w.QueueSourceReport(now); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s queued\n", plural(n, "digest", "digests"))
-		return drain(ctx, e, a)
+		if sess.app == nil {
+			fmt.Fprintln(e.stdout, "the running daemon sends them now ('veille outbox' lists what waits)")
+			return nil
+		}
+		return drain(ctx, e, sess.app)
 	}
 	sess, err := openSession(e, *c)
 	if err != nil {
@@ -386,7 +386,7 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s due now\n", plural(n, "message", "messages"))
 	}
 	if sess.app == nil {
-		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute")
+		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute, those made due now at once")
 	} else if err := drain(ctx, e, sess.app); err != nil {
 		return err
 	}
