@@ -15,6 +15,12 @@ import (
 // SMTP port that speaks the other TLS mode.
 func (v *validator) failLater() {
 	v.smtpPortTLS()
+	for i, r := range v.c.Reps {
+		v.webhook(fmt.Sprintf("reps[%d].webhook", i), r.Webhook)
+	}
+	for i, w := range v.c.Watchlists {
+		v.webhook(fmt.Sprintf("watchlists[%d].webhook", i), w.Webhook)
+	}
 }
 
 // Warnings lists what a loaded config holds that works but will not do what

@@ -76,11 +76,12 @@ type Scoring struct {
 }
 
 type Rep struct {
-	ID       string `yaml:"id"`
-	Name     string `yaml:"name"`
-	Email    string `yaml:"email"`
-	Language string `yaml:"language"` // defaults to digest.language
-	Timezone string `yaml:"timezone"` // defaults to timezone
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Email    string   `yaml:"email"`
+	Language string   `yaml:"language"` // defaults to digest.language
+	Timezone string   `yaml:"timezone"` // defaults to timezone
+	Webhook  *Webhook `yaml:"webhook"`  // also post the rep's digests and alerts there
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 }
@@ -96,6 +97,7 @@ type Watchlist struct {
 	Fit          []FitRule           `yaml:"fit"`
 	ProspectsCSV string              `yaml:"prospects_csv"`
 	Prospects    []Prospect          `yaml:"prospects"` // after Load: inline ones, then the CSV's
+	Webhook      *Webhook            `yaml:"webhook"`   // also post this list's alerts and its part of each digest there
 
 	csvName string // ProspectsCSV as joined to the config's folder, for messages
 }

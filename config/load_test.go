@@ -96,7 +96,7 @@ func TestLoadProblems(t *testing.T) {
 			files: map[string]string{"veille.yaml": "bogus: 1\n" + strings.Replace(minimal, "name: Alice,", "name: Alice, colour: red,", 1)},
 			want: []string{
 				`veille.yaml:1: bogus: unknown key "bogus" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists, admin_token_file, metrics_auth)`,
-				`veille.yaml:6: reps[0].colour: unknown key "colour" (known: id, name, email, language, timezone)`,
+				`veille.yaml:6: reps[0].colour: unknown key "colour" (known: id, name, email, language, timezone, webhook)`,
 			},
 		},
 		{
@@ -113,8 +113,8 @@ func TestLoadProblems(t *testing.T) {
 			name:  "unknown keys in list items on one line",
 			files: map[string]string{"veille.yaml": strings.Replace(minimal, "reps:\n  - {id: alice, name: Alice, email: alice@example.com}\n", "reps: [{id: alice, email: alice@example.com, x: 1}, {id: bob, email: bob@example.com, x: 2}]\n", 1)},
 			want: []string{
-				`veille.yaml:4: reps[0].x: unknown key "x" (known: id, name, email, language, timezone)`,
-				`veille.yaml:4: reps[1].x: unknown key "x" (known: id, name, email, language, timezone)`,
+				`veille.yaml:4: reps[0].x: unknown key "x" (known: id, name, email, language, timezone, webhook)`,
+				`veille.yaml:4: reps[1].x: unknown key "x" (known: id, name, email, language, timezone, webhook)`,
 			},
 		},
 		{

@@ -215,4 +215,14 @@ type Message struct {
 	MessageID string   `json:"message_id"`
 	EML       []byte   `json:"eml"`
 	HTML      string   `json:"-"` // the HTML part, for previews only
+
+	// A webhook message is posted, not mailed: Body goes to URL (which may
+	// hold a secret, as Slack's do: show Message.To, never URL) and EML is
+	// empty. Transport "" is email.
+	Transport string `json:"transport,omitempty"`
+	URL       string `json:"-"`
+	Body      []byte `json:"-"`
 }
+
+// TransportWebhook marks a Message posted to a webhook.
+const TransportWebhook = "webhook"
