@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/http"
+	"net/url"
 	"net/textproto"
 	"strings"
 )
@@ -32,6 +33,17 @@ func (h Webhook) Header() http.Header {
 		return nil
 	}
 	return http.Header{textproto.CanonicalMIMEHeaderKey(h.SecretHeader): {h.Secret}}
+}
+
+// Name is how the webhook is shown in logs, errors and `veille outbox`:
+// "webhook HOST", never the path or query, which may be its secret (as a
+// Slack URL's path is).
+func (h Webhook) Name() string {
+	u, err := url.Parse(h.URL)
+	if err != nil || u.Host == "" {
+		return "webhook (bad URL)"
+	}
+	return "webhook " + u.Host
 }
 
 // FormatOr is the webhook's format: as written, else slack for a Slack

@@ -73,8 +73,25 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	p := w.Plan()
 	for i, d := range ds {
-		if err := w.update(func(tx *store.Tx) error { return tx.EnqueueDigest(ms[i], d, now) }); err != nil {
+		hooks, err := w.webhookDigests(p, d)
+		if err != nil {
+			return 0, err
+		}
+		// The webhooks' copies are queued with the email, in one transaction.
+		err = w.update(func(tx *store.Tx) error {
+			if err := tx.EnqueueDigest(ms[i], d, now); err != nil {
+				return err
+			}
+			for _, m := range hooks {
+				if _, err := tx.Enqueue(m, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return 0, fmt.Errorf("queue digest for %s: %w", d.Rep.ID, err)
 		}
 		w.log.Info("digest queued", "rep", d.Rep.ID, "leads", len(d.Leads), "signals", d.NewSignals(), "still_hot", len(d.StillHot))
@@ -131,7 +148,16 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 		if _, err := tx.Enqueue(m, now); err != nil {
 			return err
 		}
-		w.log.Info("alert queued", "rep", rep.ID, "leads", len(a.Leads))
+		hooks, err := w.webhookAlerts(p, a)
+		if err != nil {
+			return err
+		}
+		for _, m := range hooks {
+			if _, err := tx.Enqueue(m, now); err != nil {
+				return err
+			}
+		}
+		w.log.Info("alert queued", "rep", rep.ID, "leads", len(a.Leads), "webhooks", len(hooks))
 	}
 	return nil
 }

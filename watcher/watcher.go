@@ -45,6 +45,7 @@ type Options struct {
 	Fetcher  Fetcher
 	Renderer Renderer
 	Sender   Sender
+	Webhooks Webhooks // nil: no webhook is queued or posted
 	// Alerts queues each cycle's alerts in the outbox.
 	Alerts bool
 	// Send delivers the outbox through Sender; without it, messages stay
@@ -79,7 +80,7 @@ type Watcher struct {
 // New builds a watcher on a compiled plan. Send without a Sender, or
 // Alerts without a Renderer, is turned off.
 func New(st *store.Store, p *Plan, o Options) *Watcher {
-	o.Send = o.Send && o.Sender != nil
+	o.Send = o.Send && (o.Sender != nil || o.Webhooks != nil)
 	o.Alerts = o.Alerts && o.Renderer != nil
 	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
 	if w.log == nil {

@@ -109,14 +109,22 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 // drain sends what the outbox holds and says what stays there.
 func drain(ctx context.Context, e *env, a *app) error {
 	if !a.w.Sends() {
+		return nil
+	}
+	if a.cfg.SMTP.Host == "" {
 		entries, err := a.w.Outbox()
 		if err != nil {
 			return err
 		}
-		if len(entries) > 0 {
-			fmt.Fprintf(e.stdout, "%s in the outbox: smtp.host is not set\n", plural(len(entries), "message waits", "messages wait"))
+		emails := 0
+		for _, en := range entries {
+			if en.Message.Transport == "" {
+				emails++
+			}
 		}
-		return nil
+		if emails > 0 {
+			fmt.Fprintf(e.stdout, "%s in the outbox: smtp.host is not set\n", plural(emails, "message waits", "messages wait"))
+		}
 	}
 	sent, failed, err := a.w.DrainOutbox(ctx)
 	if err != nil {
