@@ -32,8 +32,8 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  reps:        %d\n", len(cfg.Reps))
 	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
 	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
-	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared), %d pages, %d change watches, %d sites to autodiscover\n",
-		byKind[signals.KindFeed], shared, byKind[signals.KindPage], byKind[signals.KindChanges], byKind[signals.KindSite])
+	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared, %d news searches), %d pages, %d change watches, %d sites to autodiscover, %d BODACC queries\n",
+		byKind[signals.KindFeed], shared-plan.SearchSources(), plan.SearchSources(), byKind[signals.KindPage], byKind[signals.KindChanges], byKind[signals.KindSite], byKind[signals.KindBODACC])
 	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
 	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
 	if cfg.SMTP.Host == "" {
