@@ -184,8 +184,9 @@ type notice struct {
 var errNoResults = errors.New(`not a BODACC answer: no "results" list`)
 
 // decode reads an answer; the notices keep the API's order (newest first,
-// as the query asks). A record that does not decode, or lacks its id or
-// publication date, is left out: one odd notice does not hide the others.
+// as the query asks). A record that does not decode, or lacks its id or a
+// plausible publication date, is left out: one odd notice does not hide
+// the others.
 func (b bodacc) decode(body []byte) ([]Announcement, error) {
 	var ans struct {
 		Results *[]json.RawMessage `json:"results"`
@@ -202,7 +203,7 @@ func (b bodacc) decode(body []byte) ([]Announcement, error) {
 		if json.Unmarshal(raw, &r) != nil || strings.TrimSpace(r.ID) == "" {
 			continue
 		}
-		if _, err := time.Parse(time.DateOnly, r.DateParution); err != nil {
+		if d, err := time.Parse(time.DateOnly, r.DateParution); err != nil || d.Year() < 1900 {
 			continue
 		}
 		notices = append(notices, readNotice(r))
