@@ -21,6 +21,7 @@ type Config struct {
 	Reps       []Rep       `yaml:"reps"`
 	Admins     []string    `yaml:"admins"`
 	LexiconDir string      `yaml:"lexicon_dir"`
+	Registries Registries  `yaml:"registries"`
 	Watchlists []Watchlist `yaml:"watchlists"`
 
 	// Access to the admin API; Load fills both.
@@ -90,6 +91,7 @@ type Watchlist struct {
 	ID           string              `yaml:"id"`
 	Owner        string              `yaml:"owner"`
 	Feeds        []string            `yaml:"feeds"`
+	NewsSearch   []string            `yaml:"news_search"` // URL templates expanded per prospect (search.go)
 	Keywords     map[string]int      `yaml:"keywords"`
 	Terms        map[string][]string `yaml:"terms"`
 	Points       map[string]int      `yaml:"points"`
@@ -116,6 +118,7 @@ type Prospect struct {
 	CRMID   string            `yaml:"crm_id"`
 	Aliases []string          `yaml:"aliases"`
 	Domain  string            `yaml:"domain"`
+	SIREN   string            `yaml:"siren"` // French company number: its BODACC announcements are read
 	Owner   string            `yaml:"owner"` // after Load: the prospect's, else its watch list's
 	Site    string            `yaml:"site"`
 	Exclude []string          `yaml:"exclude"`
@@ -124,6 +127,15 @@ type Prospect struct {
 	Pages   []Page            `yaml:"pages"`
 
 	origin origin // the config line or CSV row that defined it
+}
+
+// Registries are the official registers of company announcements read by
+// company number.
+type Registries struct {
+	// BODACC is the URL template of the BODACC API query for one SIREN
+	// ({siren}); "" means the official API (DefaultBODACC), "off" reads
+	// no announcements.
+	BODACC string `yaml:"bodacc"`
 }
 
 type Page struct {

@@ -67,6 +67,7 @@ func (c *Config) validate(opts Options) []Problem {
 	}
 	v.dir("lexicon_dir", c.LexiconDir)
 	v.watchlists(reps)
+	v.searchSources()
 	v.failLater()
 	return v.problems
 }

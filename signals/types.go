@@ -7,6 +7,7 @@ package signals
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 )
 
@@ -20,6 +21,29 @@ type Item struct {
 	Published time.Time `json:"published,omitzero"` // zero when the source gave none
 	Lang      string    `json:"lang,omitempty"`     // "fr", "en" or "" when unknown
 	Hints     []Label   `json:"hints,omitempty"`    // labels the source itself implies (change mode: hr_moves)
+	// Stated: the source states the item's labels itself, as an official
+	// register's announcement does (BODACC): Hints are its labels as
+	// given, none when empty, and Evidence quotes the words that state
+	// each. The classifier does not re-read legal prose, whose words
+	// ("cession", "liquidation" of another firm) say other things.
+	Stated   bool                 `json:"stated,omitempty"`
+	Evidence map[Label][]Evidence `json:"evidence,omitempty"`
+}
+
+// StatedClassification is the classification a Stated item carries: its
+// Hints in taxonomy order, each with the evidence its source gave.
+func (it Item) StatedClassification() Classification {
+	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
+	for _, l := range Labels() {
+		if !slices.Contains(it.Hints, l) {
+			continue
+		}
+		out.Labels = append(out.Labels, l)
+		if ev := it.Evidence[l]; len(ev) > 0 {
+			out.Evidence[l] = slices.Clone(ev)
+		}
+	}
+	return out
 }
 
 // ID is the item's identity within its source: GUID, else canonical link,

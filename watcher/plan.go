@@ -25,6 +25,10 @@ type plannedSource struct {
 	signals.Source
 	Owners []string // lead keys of the prospects whose own source it is
 	Shared bool     // a watch list's news feed: items are matched by mention
+	// Search: a news search expanded for a prospect (news_search). Its
+	// items are matched by mention, as a shared feed's: a search engine
+	// returns homonyms and near misses, which the matcher sorts out.
+	Search bool
 }
 
 // Plan is everything a cycle needs from the config, compiled once per
@@ -87,6 +91,13 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 			for _, u := range pr.Feeds {
 				own(add(signals.KindFeed, u, signals.PageSpec{}))
 			}
+			for _, u := range wl.SearchURLs(pr) {
+				ps := add(signals.KindFeed, u, signals.PageSpec{})
+				ps.Shared, ps.Search = true, true
+			}
+			if u := cfg.BODACCURL(pr.SIRENDigits()); u != "" {
+				own(add(signals.KindBODACC, u, signals.PageSpec{}))
+			}
 			if pr.Site != "" && len(pr.Feeds) == 0 {
 				own(add(signals.KindSite, pr.Site, signals.PageSpec{}))
 			}
@@ -147,6 +158,17 @@ func (p *Plan) SourceCounts() (byKind map[signals.SourceKind]int, shared int) {
 		}
 	}
 	return byKind, shared
+}
+
+// SearchSources counts the news searches among the plan's feeds.
+func (p *Plan) SearchSources() int {
+	n := 0
+	for _, s := range p.sources {
+		if s.Search {
+			n++
+		}
+	}
+	return n
 }
 
 // Prospects counts the plan's leads.

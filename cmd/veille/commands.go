@@ -43,9 +43,10 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  reps:        %d\n", len(cfg.Reps))
 	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
 	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
-	fmt.Fprintf(e.stdout, "  sources:     %s (%d shared), %s, %s, %s to autodiscover\n",
-		plural(byKind[signals.KindFeed], "feed", "feeds"), shared, plural(byKind[signals.KindPage], "page", "pages"),
-		plural(byKind[signals.KindChanges], "change watch", "change watches"), plural(byKind[signals.KindSite], "site", "sites"))
+	fmt.Fprintf(e.stdout, "  sources:     %s (%d shared, %s), %s, %s, %s to autodiscover, %s\n",
+		plural(byKind[signals.KindFeed], "feed", "feeds"), shared-plan.SearchSources(), plural(plan.SearchSources(), "news search", "news searches"),
+		plural(byKind[signals.KindPage], "page", "pages"), plural(byKind[signals.KindChanges], "change watch", "change watches"),
+		plural(byKind[signals.KindSite], "site", "sites"), plural(byKind[signals.KindBODACC], "BODACC query", "BODACC queries"))
 	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
 	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
 	if cfg.SMTP.Host == "" {
