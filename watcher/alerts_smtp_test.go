@@ -95,8 +95,8 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 		to, subject string
 		has, lacks  []string // lacks: "] title" is a listed signal; the lead's why may name any of its signals
 	}{
-		{"alice@example.com", "veille — alerte : 2 nouveaux signaux — lun. 23 nov.", []string{"Breizh Conserves — raise", "Armor Logistique — plan"}, []string{"] Breizh Conserves — hire", "export"}},
-		{"bob@example.com", "veille — alert: 1 new signal — Mon 23 Nov", []string{"Cidrerie de Cornouaille — export"}, []string{"raise", "plan"}},
+		{"alice@example.com", "Alerte\u202f: Breizh Conserves — croissance financière (+ 1 lead)", []string{"Breizh Conserves — raise", "Armor Logistique — plan"}, []string{"] Breizh Conserves — hire", "export"}},
+		{"bob@example.com", "Alert: Cidrerie de Cornouaille — financial growth", []string{"Cidrerie de Cornouaille — export"}, []string{"raise", "plan"}},
 	} {
 		t.Run(tc.to, func(t *testing.T) {
 			if got[tc.to] != tc.subject {
