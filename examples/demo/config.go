@@ -82,6 +82,7 @@ func Config(baseURL, storePath string) []byte {
 		Scoring:    config.Scoring{HalfLife: config.Duration(30 * 24 * time.Hour), ItemCap: 25, Hot: 70, Potential: 40},
 		Reps:       demoReps,
 		Admins:     []string{"ops@example.com"},
+		CRMURL:     "https://crm.example.com/accounts/{crm_id}",
 		Watchlists: demoWatchlists(),
 	}
 	for i := range cfg.Watchlists {
