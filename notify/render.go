@@ -326,8 +326,7 @@ func (l lead) call() call {
 	c := call{Company: l.Company, Tier: l.Tier, TierName: l.TierName, Score: l.Score}
 	switch {
 	case len(l.News) > 0:
-		n := l.News[0]
-		c.Reason, c.URL = strings.Join(n.Labels, " · ")+n.colon+n.Title, n.URL
+		c.Reason, c.URL = l.News[0].Title, l.News[0].URL
 	case len(l.Why) > 0:
 		c.Reason = l.Why[0].Text
 	}
@@ -348,7 +347,6 @@ type newsView struct {
 	Sources  []string
 	Evidence string
 	Links    []linkView // feedback on this item
-	colon    string
 }
 
 // linkView is a link worded in the rep's language; Feedback marks those
@@ -442,8 +440,12 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 	return l
 }
 
+// evidenceTerms is how many of an item's evidence terms it shows: enough
+// to see why it was labelled, short enough to stay on one line.
+const evidenceTerms = 3
+
 func newsItem(c catalog, loc *time.Location, s signals.Signal, fb []signals.Link) newsView {
-	n := newsView{Title: clean(s.Title), URL: safeURL(s.URL), Links: links(c, fb), colon: c.Colon}
+	n := newsView{Title: clean(s.Title), URL: safeURL(s.URL), Links: links(c, fb)}
 	for _, lb := range s.Labels {
 		n.Labels = append(n.Labels, c.label(lb))
 	}
@@ -465,7 +467,7 @@ func newsItem(c catalog, loc *time.Location, s signals.Signal, fb []signals.Link
 	for _, lb := range append(append([]signals.Label{}, s.Labels...), signals.Keyword) {
 		for _, e := range s.Evidence[lb] {
 			t := clean(e.Term)
-			if !seen[t] {
+			if !seen[t] && len(terms) < evidenceTerms {
 				seen[t] = true
 				terms = append(terms, c.Quote[0]+t+c.Quote[1])
 			}
