@@ -27,16 +27,14 @@ type catalog struct {
 	Link map[signals.LinkKind]string
 	// Field names the prospect fields fit rules usually test.
 	Field map[string]string
-	// Change words a careers page change: its counts, then its new and
-	// removed offers' headings.
-	Change                func(before, after int) string
-	ChangeNew, ChangeGone string
-	quiet                 func(n int) string
-	subject               func(kind string, n int, names []string, more int, date string) string // names: the first companies; more: how many others
-	alertSubject          func(company, label string, more int) string
-	healthSubject         func(sources, failed int, date string) string
-	days, months          []string
-	dateLayout            func(t time.Time, days, months []string) string
+	// Change words a careers page change's counts; its offers follow, one a line.
+	Change        func(before, after int) string
+	quiet         func(n int) string
+	subject       func(kind string, n int, names []string, more int, date string) string // names: the first companies; more: how many others
+	alertSubject  func(company, label string, more int) string
+	healthSubject func(sources, failed int, date string) string
+	days, months  []string
+	dateLayout    func(t time.Time, days, months []string) string
 }
 
 // Subject kinds: what the companies a digest's subject names have in common.
@@ -84,9 +82,7 @@ func catalogFor(lang string) catalog {
 				"headcount": "effectif", "sector": "secteur", "region": "région", "country": "pays", "city": "ville",
 				"revenue": "chiffre d'affaires", "industry": "secteur", "size": "taille", "department": "département",
 			},
-			Change:     func(before, after int) string { return fmt.Sprintf("Offres d'emploi\u202f: %d → %d", before, after) },
-			ChangeNew:  "nouvelles",
-			ChangeGone: "retirées",
+			Change: func(before, after int) string { return fmt.Sprintf("Offres d'emploi\u202f: %d → %d", before, after) },
 			quiet: func(n int) string {
 				return "+ " + plural(n, "lead sans nouveauté", "leads sans nouveauté")
 			},
@@ -170,9 +166,7 @@ func catalogFor(lang string) catalog {
 			"headcount": "headcount", "sector": "sector", "region": "region", "country": "country", "city": "city",
 			"revenue": "revenue", "industry": "industry", "size": "size", "department": "department",
 		},
-		Change:     func(before, after int) string { return fmt.Sprintf("Job offers: %d → %d", before, after) },
-		ChangeNew:  "new",
-		ChangeGone: "removed",
+		Change: func(before, after int) string { return fmt.Sprintf("Job offers: %d → %d", before, after) },
 		quiet: func(n int) string {
 			return "+ " + plural(n, "lead with nothing new", "leads with nothing new")
 		},

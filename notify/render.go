@@ -347,7 +347,11 @@ type newsView struct {
 	Sources  []string
 	Evidence string
 	Links    []linkView // feedback on this item
+	Offers   []offer    // a careers page change: the offers that came and went
 }
+
+// offer is one job offer a careers page change lists: "+" new, "−" removed.
+type offer struct{ Sign, Text string }
 
 // linkView is a link worded in the rep's language; Feedback marks those
 // that tell veille something rather than open a record.
@@ -446,6 +450,15 @@ const evidenceTerms = 3
 
 func newsItem(c catalog, loc *time.Location, s signals.Signal, fb []signals.Link) newsView {
 	n := newsView{Title: clean(s.Title), URL: safeURL(s.URL), Links: links(c, fb)}
+	if ch, ok := signals.ParseJobChange(s.Title); ok {
+		n.Title = c.Change(ch.Before, ch.After)
+		for _, o := range ch.Added {
+			n.Offers = append(n.Offers, offer{"+", clean(o)})
+		}
+		for _, o := range ch.Removed {
+			n.Offers = append(n.Offers, offer{"−", clean(o)})
+		}
+	}
 	for _, lb := range s.Labels {
 		n.Labels = append(n.Labels, c.label(lb))
 	}
@@ -492,6 +505,9 @@ func whyText(c catalog, what string) string {
 			return fitText(c, what)
 		}
 		names = append(names, c.label(l))
+	}
+	if ch, ok := signals.ParseJobChange(rest); ok {
+		rest = c.Change(ch.Before, ch.After)
 	}
 	return strings.Join(names, " · ") + c.Colon + rest
 }

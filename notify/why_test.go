@@ -50,19 +50,30 @@ func TestNewsOnce(t *testing.T) {
 		}
 		_, text, html := parts(t, m.EML)
 		html = stdhtml.UnescapeString(html)
+		c := catalogFor(lang)
 		for _, dl := range d.Leads {
 			for _, s := range dl.New {
-				if n := strings.Count(html, s.Title); n != 1+callLines(d, s) {
-					t.Errorf("%s: %q appears %d times in the html", lang, s.Title, n)
+				title := s.Title
+				if ch, ok := signals.ParseJobChange(title); ok {
+					title = c.Change(ch.Before, ch.After)
+				}
+				if n := strings.Count(html, title); n != 1+callLines(d, s) {
+					t.Errorf("%s: %q appears %d times in the html", lang, title, n)
 				}
 			}
 		}
+		// A careers change lists its offers one a line, in the rep's words.
+		for _, part := range []string{html, text} {
+			if strings.Contains(part, "job offers;") || strings.Contains(part, signals.OfferSep) ||
+				!strings.Contains(part, "+ Conducteur de ligne H/F, équipe de nuit") || !strings.Contains(part, "+ Technicien de maintenance, CDI") {
+				t.Errorf("%s: the careers change is not listed offer by offer:\n%s", lang, part)
+			}
+		}
 		card := html[strings.Index(html, "Breizh Conserves</td>"):]
-		news, fit := strings.Index(card, "Recrutement"), strings.Index(card, "fieldf")
+		news, fit := strings.Index(card, catalogFor(lang).Change(2, 4)), strings.Index(card, "fieldf")
 		if news < 0 || fit < 0 || news > fit {
 			t.Errorf("%s: the news (%d) is not listed before the fit points (%d)", lang, news, fit)
 		}
-		c := catalogFor(lang)
 		for _, want := range []string{c.Link[signals.LinkWrongCompany], c.Link[signals.LinkCRM], c.AllLeads, c.CallToday, c.quiet(4), "/feedback/wrong_company/s5"} {
 			if !strings.Contains(html, want) || !strings.Contains(text, strings.TrimPrefix(want, "/")) {
 				t.Errorf("%s: html or text lacks %q", lang, want)

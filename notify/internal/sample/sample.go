@@ -13,17 +13,19 @@ import (
 var At = time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
 
 // Digest is a rep's morning digest: a hot lead with two news items (one
-// covered by two outlets) and the links a digest can carry (CRM, site, web
+// covered by two outlets, one a careers page change) and the links a digest can carry (CRM, site, web
 // view, feedback), a rising potential lead with a keyword-only item, a cold
 // lead with bad news, four quiet leads and two still-hot leads.
 func Digest(lang string) signals.Digest {
 	const (
 		raise   = "Breizh Conserves lève 12 M€ pour doubler sa capacité à Quimper"
-		hire    = "Recrutement : 15 postes de conducteurs de ligne"
 		tender  = "Laiterie du Léon remporte le marché des cantines du Finistère"
 		export  = "Laiterie du Léon vise l'export vers le Japon"
 		layoffs = "Salaisons du Méné annonce un plan de départs volontaires"
 	)
+	// A careers page change: offer titles hold commas, so they are listed
+	// one a line.
+	hire := signals.JobChange{Before: 2, After: 4, Added: []string{"Conducteur de ligne H/F, équipe de nuit", "Technicien de maintenance, CDI"}}.Title()
 	web := "https://veille.example.com/r/alice"
 	feedback := func(id string) []signals.Link {
 		return []signals.Link{
