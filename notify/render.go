@@ -97,7 +97,7 @@ func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
 	loc := location(d.Rep.Timezone)
 	v := view{T: c, Lang: langOf(d.Rep.Language), Heading: c.Heading, Intro: c.Intro, Date: c.shortDate(d.At.In(loc)), Links: repLinks(c, d.Links)}
 	for _, dl := range d.Leads {
-		l := leadView(c, v.Lang, loc, dl)
+		l := leadView(c, loc, dl)
 		if callToday(dl.Lead) {
 			v.CallToday = append(v.CallToday, l.call())
 		}
@@ -108,7 +108,7 @@ func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
 		}
 	}
 	for _, l := range d.StillHot {
-		v.StillHot = append(v.StillHot, leadView(c, v.Lang, loc, signals.DigestLead{Lead: l}))
+		v.StillHot = append(v.StillHot, leadView(c, loc, signals.DigestLead{Lead: l}))
 	}
 	if d.Quiet > 0 {
 		v.Quiet = c.quiet(d.Quiet)
@@ -168,7 +168,7 @@ func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
 	loc := location(a.Rep.Timezone)
 	v := view{T: c, Lang: langOf(a.Rep.Language), Heading: c.AlertHeading, Intro: c.AlertIntro, Date: c.shortDate(a.At.In(loc)), Alert: true, Links: repLinks(c, a.Links)}
 	for _, dl := range a.Leads {
-		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
+		v.Leads = append(v.Leads, leadView(c, loc, dl))
 	}
 	var company, label string
 	if len(v.Leads) > 0 {
@@ -311,7 +311,7 @@ type lead struct {
 	TrendStyle htmltemplate.CSS
 	Score      int
 	Links      []linkView // the CRM record, the site, the web view, lead feedback
-	News       []newsView // this message's news, most points first
+	News       []newsView // this message's news, largest points (either sign) first
 	Why        []why      // then the other reasons: fit and earlier news
 }
 
@@ -348,6 +348,7 @@ type newsView struct {
 	Evidence string
 	Links    []linkView // feedback on this item
 	Offers   []offer    // a careers page change: the offers that came and went
+	points   float64    // orders a lead's news as the score's explanation does: largest first, either sign
 }
 
 // offer is one job offer a careers page change lists: "+" new, "−" removed.
@@ -391,7 +392,7 @@ func repLinks(c catalog, ls []signals.Link) []linkView {
 // its news is always there, then the largest fit and earlier-news points.
 const whyLines = 3
 
-func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead) lead {
+func leadView(c catalog, loc *time.Location, dl signals.DigestLead) lead {
 	l := lead{
 		Company:  clean(dl.Lead.Company),
 		Tier:     string(dl.Lead.Tier),
@@ -409,29 +410,20 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 		l.TrendClass, l.TrendStyle = "v-muted", "color:#4b5563;"
 	}
 	used := make([]bool, len(dl.Lead.Why))
-	points := make([]float64, len(dl.New))
-	for i, s := range dl.New {
-		l.News = append(l.News, newsItem(c, loc, s, dl.SignalLinks[s.ID]))
+	for _, s := range dl.New {
+		n := newsItem(c, loc, s, dl.SignalLinks[s.ID])
 		// The scorer explains a signal as "labels: title": the line that
 		// matches this item gives its points.
 		for j, w := range dl.Lead.Why {
 			if !used[j] && s.What() == w.What {
-				used[j], points[i] = true, w.Points
-				l.News[i].Points = fmt.Sprintf("%+.0f", w.Points)
+				used[j], n.points = true, w.Points
+				n.Points = fmt.Sprintf("%+.0f", w.Points)
 				break
 			}
 		}
+		l.News = append(l.News, n)
 	}
-	order := make([]int, len(l.News))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(points[b], points[a]) })
-	sorted := make([]newsView, len(order))
-	for i, j := range order {
-		sorted[i] = l.News[j]
-	}
-	l.News = sorted
+	slices.SortStableFunc(l.News, func(a, b newsView) int { return cmp.Compare(math.Abs(b.points), math.Abs(a.points)) })
 	for j, w := range dl.Lead.Why {
 		if used[j] {
 			continue
