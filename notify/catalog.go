@@ -31,7 +31,7 @@ type catalog struct {
 	Change        func(before, after int) string
 	quiet         func(n int) string
 	subject       func(kind string, n int, names []string, more int, date string) string // names: the first companies; more: how many others
-	alertSubject  func(company, label string, more int) string
+	alertSubject  func(what string, more int) string                                     // what: "company — signal"
 	healthSubject func(sources, failed int, date string) string
 	days, months  []string
 	dateLayout    func(t time.Time, days, months []string) string
@@ -118,8 +118,8 @@ func catalogFor(lang string) catalog {
 				}
 				return what + "\u202f: " + strings.Join(names, ", ") + " — " + date
 			},
-			alertSubject: func(company, label string, more int) string {
-				s := "Alerte\u202f: " + company + " — " + label
+			alertSubject: func(what string, more int) string {
+				s := "Alerte\u202f: " + what
 				if more > 0 {
 					s += fmt.Sprintf(" (+ %s)", plural(more, "lead", "leads"))
 				}
@@ -202,8 +202,8 @@ func catalogFor(lang string) catalog {
 			}
 			return what + ": " + strings.Join(names, ", ") + " — " + date
 		},
-		alertSubject: func(company, label string, more int) string {
-			s := "Alert: " + company + " — " + label
+		alertSubject: func(what string, more int) string {
+			s := "Alert: " + what
 			if more > 0 {
 				s += fmt.Sprintf(" (+ %s)", plural(more, "lead", "leads"))
 			}

@@ -170,14 +170,14 @@ func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
 	for _, dl := range a.Leads {
 		v.Leads = append(v.Leads, leadView(c, loc, dl))
 	}
-	var company, label string
+	var what string // "company — its first news' first signal"
 	if len(v.Leads) > 0 {
-		company = headerSafe(a.Leads[0].Lead.Company)
+		what = headerSafe(a.Leads[0].Lead.Company)
 		if news := v.Leads[0].News; len(news) > 0 && len(news[0].Labels) > 0 {
-			label = news[0].Labels[0]
+			what += " — " + news[0].Labels[0]
 		}
 	}
-	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(company, label, max(0, len(a.Leads)-1)), idSeed(a.At.UTC().Format("20060102T150405Z"), a.Leads), a.At, v)
+	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(what, max(0, len(a.Leads)-1)), idSeed(a.At.UTC().Format("20060102T150405Z"), a.Leads), a.At, v)
 }
 
 // idSeed makes the Message-ID depend on what the message carries, so the
