@@ -28,6 +28,10 @@ type Config struct {
 	AdminTokenFile string `yaml:"admin_token_file"` // bearer token /api/* requires, made by the first `veille run`; default admin.token beside the store
 	MetricsAuth    string `yaml:"metrics_auth"`     // who may read /metrics: open, token or off; default open on a loopback listen, else token
 
+	// CRMURL links each lead to its CRM record: {crm_id} is replaced by the
+	// prospect's crm_id (CRMLink). Empty: no CRM links.
+	CRMURL string `yaml:"crm_url"`
+
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 
 	src *source // where each key was written; nil for a Config built in code

@@ -209,6 +209,9 @@ type Digest struct {
 	Leads    []DigestLead `json:"leads"`           // hot, then potential, then cold
 	StillHot []Lead       `json:"still_hot"`       // hot leads with nothing new
 	Links    []Link       `json:"links,omitempty"` // the rep's own: the web view of their leads
+	// Quiet counts the rep's other leads, not hot and with nothing new:
+	// the digest says how many were watched without listing them.
+	Quiet int `json:"quiet,omitempty"`
 }
 
 // NewSignals counts the signals the digest carries.

@@ -35,7 +35,11 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if err != nil {
 					return nil, err
 				}
+				n := len(d.Leads)
 				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
+				if len(d.Leads) > n {
+					d.Leads[n].Links = p.prospects[lk].Links
+				}
 			}
 			d.Sort()
 			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
@@ -125,7 +129,7 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 				continue
 			}
 			lead, _, err := tx.Lead(lk)
-			dl := signals.DigestLead{Lead: lead}
+			dl := signals.DigestLead{Lead: lead, Links: p.prospects[lk].Links}
 			for _, r := range refs {
 				if r.LeadKey == lk && p.alerts(r) && err == nil {
 					var s signals.Signal

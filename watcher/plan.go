@@ -17,6 +17,7 @@ type Prospect struct {
 	CRMID     string
 	Owner     string
 	Fields    map[string]string
+	Links     []signals.Link // its CRM record and site, for digests and alerts
 }
 
 // plannedSource is a source with who it belongs to. A source configured in
@@ -84,7 +85,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		}
 		for _, pr := range wl.Prospects {
 			lk := signals.LeadKey(wl.ID, pr.Name)
-			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner, Fields: pr.Fields}
+			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner, Fields: pr.Fields, Links: prospectLinks(cfg, pr)}
 			p.order = append(p.order, lk)
 			companies = append(companies, signals.Company{Key: lk, Name: pr.Name, Aliases: pr.Aliases, Domain: pr.Domain, Exclude: pr.Exclude})
 			own := func(ps *plannedSource) { ps.Owners = append(ps.Owners, lk) }

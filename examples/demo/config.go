@@ -83,6 +83,7 @@ func Config(baseURL, storePath string) []byte {
 		Reps:       demoReps,
 		Admins:     []string{"ops@example.com"},
 		Registries: config.Registries{BODACC: bodaccTemplate(base)},
+		CRMURL:     "https://crm.example.com/accounts/{crm_id}",
 		Watchlists: demoWatchlists(),
 	}
 	for i := range cfg.Watchlists {
