@@ -58,6 +58,10 @@ func (f *fakeBackend) Rescan(now, since time.Time) (watcher.RescanReport, error)
 	f.asked = append(f.asked, fmt.Sprintf("rescan since=%s now=%s", since.Format(time.RFC3339), now.Format(time.RFC3339)))
 	return watcher.RescanReport{Since: since, Items: 3, Dropped: []watcher.SignalChange{{Company: "Breizh", Story: "s1"}}}, nil
 }
+func (f *fakeBackend) SendDigests(rep string) (int, error) {
+	f.asked = append(f.asked, "send digests rep="+rep)
+	return 2, nil
+}
 func (f *fakeBackend) Backup(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, "a consistent copy")
 	return int64(n), err
@@ -154,6 +158,9 @@ func TestClientRoundTrip(t *testing.T) {
 	msgs, err := c.RenderDigests(ctx, "alice")
 	if err != nil || len(msgs) != 1 || msgs[0].HTML != "<p>hi</p>" || msgs[0].Rep != "alice" {
 		t.Errorf("digests %+v, %v", msgs, err)
+	}
+	if n, err := c.SendDigests(ctx, "alice"); err != nil || n != 2 || b.asked[len(b.asked)-1] != "send digests rep=alice" {
+		t.Errorf("send digests: %d, %v (asked %q)", n, err, b.asked)
 	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if n, err := c.BackupFile(ctx, path); err != nil || n != int64(len("a consistent copy")) {

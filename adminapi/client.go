@@ -142,6 +142,15 @@ func (c *Client) Rescan(ctx context.Context, since time.Time) (watcher.RescanRep
 	return out, c.call(ctx, http.MethodPost, "/api/rescan", url.Values{"since": {since.Format(time.RFC3339Nano)}}, &out)
 }
 
+// SendDigests has the daemon queue the digests due now (one rep's when rep
+// is set) and send them; it returns how many were queued.
+func (c *Client) SendDigests(ctx context.Context, rep string) (int, error) {
+	var n int
+	q := url.Values{}
+	setIf(q, "rep", rep)
+	return n, c.call(ctx, http.MethodPost, "/api/digests/send", q, &n)
+}
+
 // BackupFile streams a consistent copy of the daemon's store into path.
 func (c *Client) BackupFile(ctx context.Context, path string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/backup", nil)

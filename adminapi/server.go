@@ -35,6 +35,7 @@ type Backend interface {
 	RetryOutbox(id uint64) (int, error)
 	DropOutbox(id uint64) error
 	RenderDigests(now time.Time, rep string) ([]signals.Message, error)
+	SendDigests(rep string) (int, error) // queue the digests due now and wake the sender
 	Backup(w io.Writer) (int64, error)
 	Rescan(now, since time.Time) (watcher.RescanReport, error)
 }
@@ -153,6 +154,9 @@ func Handler(b Backend, o Options) http.Handler {
 			return
 		}
 		reply(rw)(b.Rescan(b.Now(), since))
+	})
+	api.HandleFunc("POST /api/digests/send", func(rw http.ResponseWriter, r *http.Request) {
+		reply(rw)(b.SendDigests(r.URL.Query().Get("rep")))
 	})
 	api.Handle("GET /api/backup", backupHandler(b, o, log))
 	mux.Handle("/api/", sameSiteOnly(requireToken(o.Token, api)))

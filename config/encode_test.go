@@ -53,13 +53,15 @@ func TestMarshalRoundTrip(t *testing.T) {
 		LexiconDir:     filepath.Join(dir, "lexicon"),
 		AdminTokenFile: filepath.Join(dir, "secrets", "admin.token"),
 		MetricsAuth:    MetricsOff,
+		Registries:     Registries{BODACC: "https://registry.example/records?siren={siren}"},
 		Watchlists: []Watchlist{{
 			ID: "agro", Owner: "alice",
-			Feeds:    []string{"https://news.example.org/eco.rss"},
-			Keywords: map[string]int{"appel d'offres": 10, "true": 2},
-			Terms:    map[string][]string{"new_sites": {"entrepôt", "1"}},
-			Points:   map[string]int{"difficulty": 10},
-			AlertOn:  []string{"hr_moves"},
+			Feeds:      []string{"https://news.example.org/eco.rss"},
+			NewsSearch: []string{"https://news.example.org/search?q={query}"},
+			Keywords:   map[string]int{"appel d'offres": 10, "true": 2},
+			Terms:      map[string][]string{"new_sites": {"entrepôt", "1"}},
+			Points:     map[string]int{"difficulty": 10},
+			AlertOn:    []string{"hr_moves"},
 			Fit: []FitRule{
 				{Field: "headcount", Min: &fifty, Max: &fiveHundred, Points: 10},
 				{Field: "sector", Equals: "agro", Points: 5},
@@ -68,7 +70,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 			Prospects: []Prospect{
 				{
 					Name: "Breizh Conserves", CRMID: "0016000000AbCdE", Aliases: []string{"BZH"},
-					Domain: "breizh.example", Owner: "bob", Site: "https://breizh.example",
+					Domain: "breizh.example", SIREN: "552100554", Owner: "bob", Site: "https://breizh.example",
 					Exclude: []string{"poisson"}, Fields: map[string]string{"headcount": "120", "note": "null"},
 					Feeds: []string{"https://breizh.example/feed"},
 					Pages: []Page{

@@ -110,15 +110,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 
 	// The outbox drains in a goroutine of its own, woken at start, after
 	// each cycle and digest and every minute: a hung mail server never delays a poll.
-	kick := make(chan struct{}, 1)
-	wake := func() {
-		select {
-		case kick <- struct{}{}:
-		default:
-		}
-	}
-	// One cycle, digest, prune, reload or rescan at a time: plans change
-	// between them.
+	kick, wake := w.kick, w.wakeOutbox
 	locked := func(job func()) func() {
 		return func() { w.jobs.Lock(); defer w.jobs.Unlock(); job() }
 	}

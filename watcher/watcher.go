@@ -45,6 +45,7 @@ type Options struct {
 	Fetcher  Fetcher
 	Renderer Renderer
 	Sender   Sender
+	Webhooks Webhooks // nil: no webhook is queued or posted
 	// Alerts queues each cycle's alerts in the outbox.
 	Alerts bool
 	// Send delivers the outbox through Sender; without it, messages stay
@@ -66,17 +67,23 @@ type Watcher struct {
 	now   func() time.Time
 
 	plan   atomic.Pointer[Plan]
-	jobs   sync.Mutex   // the daemon's cycles, digests, prunes, reloads and rescans run one at a time
 	cycles atomic.Int64 // numbers cycles in logs
 	health health
+
+	// jobs lets one cycle, digest, prune, reload or rescan run at a time
+	// (plans change between them), also when the admin API asks for
+	// digests or a rescan; kick
+	// wakes the daemon's outbox loop.
+	jobs sync.Mutex
+	kick chan struct{}
 }
 
 // New builds a watcher on a compiled plan. Send without a Sender, or
 // Alerts without a Renderer, is turned off.
 func New(st *store.Store, p *Plan, o Options) *Watcher {
-	o.Send = o.Send && o.Sender != nil
+	o.Send = o.Send && (o.Sender != nil || o.Webhooks != nil)
 	o.Alerts = o.Alerts && o.Renderer != nil
-	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now}
+	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
 	}

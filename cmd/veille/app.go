@@ -63,7 +63,7 @@ func loadConfig(e *env, path string) (*config.Config, error) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "%s: %d problem(s); fix them and run 'veille check -c %s'\n", path, len(problems), path)
+		fmt.Fprintf(e.stderr, "%s: %s; fix them and run 'veille check -c %s'\n", path, plural(len(problems), "problem", "problems"), path)
 		return nil, errSilent
 	}
 	if err != nil {
@@ -147,9 +147,14 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Always wired: a reload may add a webhook to a daemon that had none.
+	hooks := notify.NewWebhooks(notify.WebhookOptions{
+		Timeout: cfg.SMTP.Timeout.D(), AllowPrivate: cfg.Fetch.AllowPrivatePrefixes(),
+		UserAgent: "veille/" + buildVersion(),
+	})
 	w := watcher.New(st, plan, watcher.Options{
-		Fetcher: fetcher(cfg), Renderer: r, Sender: sender,
-		Alerts: !m.noSend, Send: !m.noSend && sender != nil,
+		Fetcher: fetcher(cfg), Renderer: r, Sender: sender, Webhooks: hooks,
+		Alerts: !m.noSend, Send: !m.noSend,
 		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
 	})
 	return &app{cfg: cfg, log: log, w: w}, nil

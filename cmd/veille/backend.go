@@ -23,6 +23,7 @@ type backend interface {
 	RetryOutbox(ctx context.Context, id uint64) (int, error)
 	DropOutbox(ctx context.Context, id uint64) error
 	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
+	SendDigests(ctx context.Context, rep string) (int, error)
 	BackupFile(ctx context.Context, path string) (int64, error)
 	Rescan(ctx context.Context, since time.Time) (watcher.RescanReport, error)
 }
@@ -46,6 +47,9 @@ func (l local) RetryOutbox(_ context.Context, id uint64) (int, error) {
 func (l local) DropOutbox(_ context.Context, id uint64) error { return l.a.w.DropOutbox(id) }
 func (l local) RenderDigests(_ context.Context, rep string) ([]signals.Message, error) {
 	return l.a.w.RenderDigests(l.a.w.Now(), rep)
+}
+func (l local) SendDigests(_ context.Context, rep string) (int, error) {
+	return l.a.w.SendDigests(rep)
 }
 func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 	return l.a.w.Store.BackupFile(path)

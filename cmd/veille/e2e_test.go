@@ -53,6 +53,14 @@ func TestDemoCommand(t *testing.T) {
 			t.Errorf("%s: %v", p, err)
 		}
 	}
+	// A prospect with a SIREN gets the signal its BODACC notice states,
+	// in the leads' why and in its owner's digest.
+	if !regexp.MustCompile(`(?m)^cold .*Laiterie de la Rance .*difficulty: BODACC · Procédures collectives`).MatchString(stdout) {
+		t.Errorf("leads table lacks the BODACC notice of Laiterie de la Rance:\n%s", stdout)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "claire.html")); !strings.Contains(string(b), "BODACC · Procédures collectives") {
+		t.Errorf("claire's digest lacks the BODACC notice")
+	}
 }
 
 // TestDemoCorpusEndToEnd runs the real commands on the demo corpus served
@@ -69,7 +77,7 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	itemsRe := regexp.MustCompile(`(\d+) new items, (\d+) new signals`)
+	itemsRe := regexp.MustCompile(`(\d+) new items?, (\d+) new signals?`)
 	out, stderr, err := runCmd(t, "once", "-c", cfg, "--no-send")
 	if err != nil {
 		t.Fatalf("first once: %v\n%s", err, stderr)

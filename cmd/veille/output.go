@@ -74,10 +74,14 @@ func printWaiting(w io.Writer, entries []store.OutboxEntry, now time.Time) error
 	}
 	var err error
 	if waiting > 0 {
-		_, err = fmt.Fprintf(w, "%d message(s) wait for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", waiting, dateText(next))
+		if waiting == 1 {
+			_, err = fmt.Fprintf(w, "1 message waits for its next try, at %s ('veille outbox retry --all' sends it now)\n", dateText(next))
+		} else {
+			_, err = fmt.Fprintf(w, "%d messages wait for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", waiting, dateText(next))
+		}
 	}
 	if failed > 0 && err == nil {
-		_, err = fmt.Fprintf(w, "%d message(s) failed and wait for 'veille outbox retry ID' or '--all'\n", failed)
+		_, err = fmt.Fprintf(w, "%s and wait for 'veille outbox retry ID' or '--all'\n", plural(failed, "message failed", "messages failed"))
 	}
 	if len(entries) == 0 && err == nil {
 		_, err = fmt.Fprintln(w, "outbox empty")

@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
-		return usageError{fmt.Sprintf("unknown command %q", args[0])}
+		return unknownCommand(args[0])
 	}
 	return cmd.run(ctx, e, args[1:])
 }
@@ -140,6 +140,7 @@ func usage(w io.Writer) {
 func newFlags(e *env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("veille "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	setUsage(fs, name)
 	return fs
 }
 

@@ -82,6 +82,8 @@ func Config(baseURL, storePath string) []byte {
 		Scoring:    config.Scoring{HalfLife: config.Duration(30 * 24 * time.Hour), ItemCap: 25, Hot: 70, Potential: 40},
 		Reps:       demoReps,
 		Admins:     []string{"ops@example.com"},
+		Registries: config.Registries{BODACC: bodaccTemplate(base)},
+		CRMURL:     "https://crm.example.com/accounts/{crm_id}",
 		Watchlists: demoWatchlists(),
 	}
 	for i := range cfg.Watchlists {
@@ -113,6 +115,7 @@ func prospectConfig(co *company, listOwner, base string) config.Prospect {
 		Domain:  co.Slug + ".example",
 		Exclude: co.Exclude,
 		Fields:  co.Fields,
+		SIREN:   co.SIREN,
 	}
 	if co.Owner != listOwner {
 		p.Owner = co.Owner

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"math"
 	"net"
@@ -194,6 +195,14 @@ func TestDesignedTiers(t *testing.T) {
 				}
 				for _, it := range co.Items {
 					add(it, 1)
+				}
+				// A BODACC notice counts as the company's own item, with
+				// the labels it states, unless it is history on a first
+				// poll.
+				for _, n := range co.BODACC {
+					if n.age <= 7*24*time.Hour {
+						add(item{Labels: n.Labels, age: n.age}, 1)
+					}
 				}
 				for _, it := range c.Regional.Items {
 					if slices.Contains(it.About, co.Slug) {
@@ -506,6 +515,9 @@ func TestConfig(t *testing.T) {
 			for _, pg := range p.Pages {
 				urls = append(urls, pg.URL)
 			}
+			if u := cfg.BODACCURL(p.SIRENDigits()); u != "" {
+				urls = append(urls, u)
+			}
 		}
 	}
 	if prospects != len(c.Companies) {
@@ -638,5 +650,46 @@ func TestCloseDoesNotWaitForClients(t *testing.T) {
 	unused.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if n, err := unused.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("the unused connection after Close: read %d bytes, %v; want EOF", n, err)
+	}
+}
+
+// TestBODACCAnswer: the server answers a company's BODACC query as the
+// API does, every notice the corpus lists dated its age before now.
+func TestBODACCAnswer(t *testing.T) {
+	s := startServer(t, testNow)
+	c := corpusT(t)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	companies := 0
+	for _, co := range c.Companies {
+		if co.SIREN == "" {
+			continue
+		}
+		companies++
+		u := strings.Replace(bodaccTemplate(s.URL), "{siren}", co.sirenDigits(), 1)
+		resp, body := get(t, u)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Fatalf("GET %s: %s %s", u, resp.Status, resp.Header.Get("Content-Type"))
+		}
+		var ans struct {
+			Results []struct {
+				ID   string `json:"id"`
+				Date string `json:"dateparution"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(body, &ans); err != nil {
+			t.Fatal(err)
+		}
+		dates := map[string]string{}
+		for _, r := range ans.Results {
+			dates[r.ID] = r.Date
+		}
+		for _, n := range co.BODACC {
+			if want := testNow.Add(-n.age).In(paris).Format(time.DateOnly); dates[n.ID] != want {
+				t.Errorf("%s: notice %s dated %q, want %s", co.Name, n.ID, dates[n.ID], want)
+			}
+		}
+	}
+	if companies == 0 {
+		t.Error("no company of the corpus has a SIREN: the demo shows no BODACC signal")
 	}
 }

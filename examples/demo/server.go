@@ -34,6 +34,7 @@ const (
 	ctRSS  = "application/rss+xml; charset=utf-8"
 	ctAtom = "application/atom+xml; charset=utf-8"
 	ctHTML = "text/html; charset=utf-8"
+	ctJSON = "application/json; charset=utf-8"
 )
 
 // defaultOffers is how many of the careers page's offers are shown until
@@ -132,6 +133,12 @@ func (s *Server) buildRoutes(c *corpus, now time.Time) map[string]route {
 		for i := range o.Items {
 			it := &o.Items[i]
 			static(o.articlePath(it), ctHTML, func() ([]byte, error) { return renderArticle(o, it, now) })
+		}
+	}
+	for i := range c.Companies {
+		if co := &c.Companies[i]; co.SIREN != "" {
+			siren := co.sirenDigits()
+			static(bodaccPath(siren), ctJSON, func() ([]byte, error) { return renderBODACC(siren, now) })
 		}
 	}
 	for i := range c.Companies {
