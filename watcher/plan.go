@@ -119,7 +119,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 	p.matcher = m
 	sort.Slice(p.sources, func(i, j int) bool { return p.sources[i].ID < p.sources[j].ID })
 	p.fingerprint = scoringFingerprint(p)
-	p.matching = matchingFingerprint(cfg, lex)
+	p.matching = matchingFingerprint(p, lex)
 	return p, nil
 }
 

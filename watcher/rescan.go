@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -275,8 +274,11 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 	err := tx.ScanItems(since, func(si store.StoredItem) error {
 		f.items++
 		ps, ok := sources[si.SourceID]
-		if !ok {
-			return nil // the source left the config: its signals stay as they are
+		if !ok || ps.Kind == signals.KindBODACC {
+			// The source left the config, or states its items' labels
+			// (signals.Item.Stated), which the store does not keep: their
+			// signals stay as they are.
+			return nil
 		}
 		story := signals.StoryID(ps.ID, si.Item)
 		f.scanned[story] = true
@@ -386,11 +388,11 @@ func change(s signals.Signal, before []signals.Label) SignalChange {
 }
 
 // matchingFingerprint hashes what matching and classifying stored items
-// read besides the items: each prospect's names, domain and excludes and
-// the sources it owns, each watch list's shared feeds, keywords and extra
-// terms, and the lexicon. Rescans are keyed on it as full rescores are on
-// the scoring fingerprint.
-func matchingFingerprint(cfg *config.Config, lex *signals.Lexicon) string {
+// read besides the items: each prospect's names, domain and excludes, the
+// plan's sources with the leads that own them and whether they are matched
+// by mention, each watch list's keywords and extra terms, and the lexicon.
+// Rescans are keyed on it as full rescores are on the scoring fingerprint.
+func matchingFingerprint(p *Plan, lex *signals.Lexicon) string {
 	h := sha256.New()
 	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
 	list := func(ss []string) {
@@ -399,9 +401,8 @@ func matchingFingerprint(cfg *config.Config, lex *signals.Lexicon) string {
 			field(s)
 		}
 	}
-	for _, wl := range cfg.Watchlists {
+	for _, wl := range p.cfg.Watchlists {
 		field(wl.ID)
-		list(wl.Feeds)
 		for _, k := range slices.Sorted(maps.Keys(wl.Keywords)) {
 			field(k)
 			fmt.Fprintf(h, "=%d", wl.Keywords[k])
@@ -415,12 +416,12 @@ func matchingFingerprint(cfg *config.Config, lex *signals.Lexicon) string {
 			list(pr.Aliases)
 			field(pr.Domain)
 			list(pr.Exclude)
-			list(pr.Feeds)
-			field(pr.Site)
-			for _, pg := range pr.Pages {
-				list([]string{pg.URL, pg.Watch, pg.Item, pg.Title, pg.Link, pg.Date, pg.Summary, pg.Select})
-			}
 		}
+	}
+	for _, ps := range p.sources { // sorted by id
+		field(ps.ID)
+		list(ps.Owners)
+		fmt.Fprintf(h, "%t", ps.Shared)
 	}
 	lex.Fingerprint(h)
 	return hex.EncodeToString(h.Sum(nil))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -195,5 +196,72 @@ func TestRescanOfItemsKnownByTheirTitle(t *testing.T) {
 				t.Errorf("signal %q: labels %v → %v, evidence %v; want them kept", s.Title, b.Labels, s.Labels, s.Evidence)
 			}
 		}
+	}
+}
+
+// A register's items carry the labels it states (signals.Item.Stated),
+// which the store does not keep: a rescan leaves their signals as they
+// are, and does not classify the legal prose of the others.
+func TestRescanKeepsStatedLabels(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Registries.BODACC = "https://bodacc.example/records?siren={siren}"
+	cfg.Watchlists[0].Prospects[0].SIREN = "552 100 554"
+	items := map[string][]signals.Item{
+		"https://bodacc.example/records?siren=552100554": {
+			{GUID: "BODACC:A1", URL: "https://www.bodacc.fr/a1", Title: "BODACC · Procédures collectives : Jugement d'ouverture",
+				Summary: "Procédures collectives. BREIZH CONSERVES. Jugement d'ouverture d'une procédure de redressement judiciaire.",
+				Stated:  true, Hints: []signals.Label{signals.Difficulty}, Published: t0,
+				Evidence: map[signals.Label][]signals.Evidence{signals.Difficulty: {{Term: "Jugement d'ouverture", Field: "summary", Offset: 41}}}},
+			{GUID: "BODACC:A2", URL: "https://www.bodacc.fr/a2", Title: "BODACC · Ventes et cessions : Achat d'un fonds",
+				Summary: "Ventes et cessions. Acquisition d'un fonds de commerce et rachat de l'usine de Douarnenez.", Stated: true, Published: t0},
+		},
+	}
+	w := testWatcher(t, cfg)
+	w.now = func() time.Time { return t0 }
+	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, items)}
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := w.Signals(SignalFilter{}, t0)
+	r, err := w.Rescan(t0, t0.Add(-DefaultRescanWindow))
+	if err != nil || r.Changed() {
+		t.Fatalf("rescan %+v, %v: want the register's signals left as they are", r, err)
+	}
+	after, _ := w.Signals(SignalFilter{}, t0)
+	if len(after) != 1 || len(before) != 1 || !reflect.DeepEqual(after[0].Evidence, before[0].Evidence) {
+		t.Errorf("signals %+v after the rescan, %+v before", after, before)
+	}
+}
+
+// The matching fingerprint moves with what matching and classifying read,
+// and only with it: scoring edits are the rescore's business.
+func TestMatchingFingerprint(t *testing.T) {
+	base := editedPlan(t, func(*config.Watchlist) {}).matching
+	for _, tc := range []struct {
+		name    string
+		edit    func(wl *config.Watchlist)
+		changes bool
+	}{
+		{"alias", func(wl *config.Watchlist) { wl.Prospects[0].Aliases = []string{"BZH"} }, true},
+		{"exclude", func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} }, true},
+		{"keyword", func(wl *config.Watchlist) { wl.Keywords = map[string]int{"usine": 5} }, true},
+		{"terms", func(wl *config.Watchlist) { wl.Terms = map[string][]string{"new_sites": {"entrepôt"}} }, true},
+		{"an owned feed", func(wl *config.Watchlist) { wl.Prospects[1].Feeds = []string{"https://armor.example/feed"} }, true},
+		{"a shared feed", func(wl *config.Watchlist) { wl.Feeds = append(wl.Feeds, "https://other.example/rss") }, true},
+		{"points", func(wl *config.Watchlist) { wl.Points = map[string]int{"hr_moves": 30} }, false},
+		{"fit", func(wl *config.Watchlist) { wl.Fit = nil }, false},
+		{"fields", func(wl *config.Watchlist) { wl.Prospects[0].Fields = map[string]string{"sector": "x"} }, false},
+	} {
+		if got := editedPlan(t, tc.edit).matching != base; got != tc.changes {
+			t.Errorf("%s: fingerprint changed %v, want %v", tc.name, got, tc.changes)
+		}
+	}
+	lex, err := signals.NewLexicon(map[string][]byte{"development.local.txt": []byte("usine flambant neuve\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(testConfig(t), lex)
+	if err != nil || p.matching == base {
+		t.Errorf("a lexicon_dir file: fingerprint unchanged (%v)", err)
 	}
 }
