@@ -80,10 +80,12 @@ func (t *Tx) PutStoryPrint(leadKey, story string, p signals.StoryPrint) error {
 	if err := t.dense(bucketPrints).Put(key(leadKey, story), encodePrint(p)); err != nil {
 		return err
 	}
-	if ls, ok := t.stories[leadKey]; ok {
-		for i := range ls.entries {
+	if ls, ok := t.stories[leadKey]; ok && ls.ids[story] {
+		// The story was just stored (PutSignal): it is one of the last.
+		for i := len(ls.entries) - 1; i >= 0; i-- {
 			if ls.entries[i].ID == story {
 				ls.entries[i].print = &p
+				break
 			}
 		}
 	}

@@ -212,7 +212,7 @@ func (w *Watcher) rescan(p *Plan, now, since time.Time) (RescanReport, error) {
 			}
 			if b := before[lk]; b.Score != after.Score || b.Tier != after.Tier {
 				rep.Scores = append(rep.Scores, ScoreChange{Watchlist: after.Watchlist, Company: after.Company,
-					Before: b.Score, After: after.Score, TierBefore: cmpTier(b.Tier), TierAfter: after.Tier})
+					Before: b.Score, After: after.Score, TierBefore: tierOrCold(b.Tier), TierAfter: after.Tier})
 			}
 		}
 		return nil
@@ -223,8 +223,8 @@ func (w *Watcher) rescan(p *Plan, now, since time.Time) (RescanReport, error) {
 	return rep, w.setMatchedMark(p)
 }
 
-// cmpTier is a lead's tier before its first scoring: cold.
-func cmpTier(t signals.Tier) signals.Tier {
+// tierOrCold is a lead's tier, cold before its first scoring.
+func tierOrCold(t signals.Tier) signals.Tier {
 	if t == "" {
 		return signals.Cold
 	}
