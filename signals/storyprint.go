@@ -48,7 +48,9 @@ type StoryPrint struct {
 // StoryTextMax bytes of summary are read.
 func NewStoryPrint(title, summary, company string) StoryPrint {
 	summary = TruncateText(summary, StoryTextMax)
-	var p StoryPrint
+	// One allocation per list: a headline has a dozen words, a lede fills
+	// the pairs.
+	p := StoryPrint{Title: make([]uint32, 0, 16), Shingles: make([]uint32, 0, maxShingles), Entities: make([]uint32, 0, 16)}
 	ftitle, fsummary := Fold(title), Fold(summary)
 	forWords(ftitle, func(w string) {
 		if utf8.RuneCountInString(w) > 2 {
