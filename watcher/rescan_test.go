@@ -2,14 +2,17 @@ package watcher
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/internal/logbuf"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -263,5 +266,40 @@ func TestMatchingFingerprint(t *testing.T) {
 	p, err := NewPlan(testConfig(t), lex)
 	if err != nil || p.matching == base {
 		t.Errorf("a lexicon_dir file: fingerprint unchanged (%v)", err)
+	}
+}
+
+// A config edited while the daemon was stopped: it rescans at start,
+// before its first poll.
+func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
+	fx := newFixture(t, rescanItems())
+	if _, _, err := fx.w.rescanIfChanged(fx.w.Plan(), fx.now); err != nil { // the mark of the config in force
+		t.Fatal(err)
+	}
+	if _, err := fx.w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p := editedPlan(t, func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} })
+	p.cfg.Poll, p.cfg.Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
+	fx.w.SetPlan(p)
+	var logs logbuf.Buffer
+	fx.w.log = slog.New(slog.NewTextHandler(&logs, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- fx.w.Run(ctx, make(chan *Plan), nil) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "cycle done") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "start: matching or classifying changed: stored items rescanned") {
+		t.Errorf("no rescan at start:\n%s", logs.String())
+	}
+	sigs, _ := fx.w.Signals(SignalFilter{Company: "armor"}, fx.now)
+	if len(sigs) != 1 || sigs[0].URL != "https://news.example/a/1" {
+		t.Errorf("Armor Logistique's signals after the start: %+v, want the warehouse's alone", sigs)
 	}
 }
