@@ -27,6 +27,13 @@ type Config struct {
 	AdminTokenFile string `yaml:"admin_token_file"` // bearer token /api/* requires, made by the first `veille run`; default admin.token beside the store
 	MetricsAuth    string `yaml:"metrics_auth"`     // who may read /metrics: open, token or off; default open on a loopback listen, else token
 
+	// The reps' side: signed feedback links in messages and the web view,
+	// served on a listener of its own so the admin API stays private.
+	PublicURL        string   `yaml:"public_url"`         // the address links use (https in production); empty: no links
+	PublicListen     string   `yaml:"public_listen"`      // where the daemon serves it; empty: no public server
+	PublicSecretFile string   `yaml:"public_secret_file"` // the links' HMAC key, made by the first start; default public.secret beside the store
+	PublicLinkTTL    Duration `yaml:"public_link_ttl"`    // how long a link works; default 30d
+
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 
 	src *source // where each key was written; nil for a Config built in code

@@ -57,6 +57,7 @@ func (v *validator) atProspect(wi, pi int, field, format string, args ...any) {
 func (c *Config) validate(opts Options) []Problem {
 	v := &validator{c: c, labels: opts.labels()}
 	v.top()
+	v.public()
 	v.fetch()
 	v.smtp()
 	v.digest()
