@@ -36,6 +36,7 @@ type Backend interface {
 	DropOutbox(id uint64) error
 	RenderDigests(now time.Time, rep string) ([]signals.Message, error)
 	Backup(w io.Writer) (int64, error)
+	AllFeedback() ([]signals.Feedback, error)
 }
 
 // preview is a rendered digest as the API carries it (Message.HTML is not
@@ -144,6 +145,9 @@ func Handler(b Backend, o Options) http.Handler {
 			out[i] = preview{Message: m, HTML: m.HTML}
 		}
 		reply(rw)(out, err)
+	})
+	api.HandleFunc("GET /api/feedback", func(rw http.ResponseWriter, _ *http.Request) {
+		reply(rw)(b.AllFeedback())
 	})
 	api.Handle("GET /api/backup", backupHandler(b, o, log))
 	mux.Handle("/api/", sameSiteOnly(requireToken(o.Token, api)))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/veille-hq/veille/signals"
 )
 
 // catalog holds every sentence of the emails in both languages, so a new
@@ -129,3 +131,18 @@ func nonZero(parts ...string) string {
 
 // shortDate is "lun. 23 nov." / "Mon 23 Nov".
 func (c catalog) shortDate(t time.Time) string { return c.dateLayout(t, c.days, c.months) }
+
+// linkWords are the words of the links beside the news (signals.Link), by
+// kind, in lang.
+func linkWords(lang string) map[signals.LinkKind]string {
+	if lang == "fr" {
+		return map[signals.LinkKind]string{
+			signals.LinkWeb: "voir dans veille", signals.LinkWrongCompany: "pas la bonne entreprise", signals.LinkNotRelevant: "pas pertinent",
+			signals.LinkCustomer: "déjà client", signals.LinkSnooze: "pause 30 jours",
+		}
+	}
+	return map[signals.LinkKind]string{
+		signals.LinkWeb: "open in veille", signals.LinkWrongCompany: "wrong company", signals.LinkNotRelevant: "not relevant",
+		signals.LinkCustomer: "already a customer", signals.LinkSnooze: "snooze 30 days",
+	}
+}

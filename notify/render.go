@@ -6,6 +6,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -103,6 +104,7 @@ func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
 		hot++
 		v.StillHot = append(v.StillHot, leadView(c, v.Lang, loc, signals.DigestLead{Lead: l}))
 	}
+	v.Links = links(v.Lang, d.Links)
 	subject := c.subject(hot, d.NewSignals(), v.Date)
 	return r.build("digest", d.Rep.ID, []recipient{{d.Rep.Name, d.Rep.Email}}, subject, idSeed(d.At.In(loc).Format("2006-01-02"), d.Leads), d.At, v)
 }
@@ -117,6 +119,7 @@ func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
 		n += len(dl.New)
 		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
 	}
+	v.Links = links(v.Lang, a.Links)
 	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format("20060102T150405Z"), a.Leads), a.At, v)
 }
 
@@ -235,6 +238,25 @@ type view struct {
 	Alert    bool
 	Leads    []lead
 	StillHot []lead
+	Links    []link // the rep's own: the web view
+}
+
+// link is a link beside the news, worded in the rep's language.
+type link struct {
+	Kind      signals.LinkKind
+	Text, URL string
+}
+
+// links words ls, keeping only http(s) URLs.
+func links(lang string, ls []signals.Link) []link {
+	words := linkWords(lang)
+	var out []link
+	for _, l := range ls {
+		if u := safeURL(l.URL); u != "" {
+			out = append(out, link{Kind: l.Kind, Text: cmp.Or(words[l.Kind], string(l.Kind)), URL: u})
+		}
+	}
+	return out
 }
 
 func (view) template() string { return "digest" }
@@ -248,6 +270,7 @@ type lead struct {
 	Score      int
 	Why        []why
 	Signals    []signalView
+	Links      []link
 }
 
 // why is one line of a lead's short explanation: "+15", what earned it.
@@ -257,6 +280,7 @@ type signalView struct {
 	Labels, Title, Date, Evidence string
 	URL                           string // empty when not http(s): shown unlinked
 	Sources                       []string
+	Links                         []link
 }
 
 func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead) lead {
@@ -266,6 +290,7 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 		TierName: c.Tier[string(dl.Lead.Tier)],
 		Score:    int(math.Round(dl.Lead.Score)),
 		Trend:    trend(dl.Lead.Trend7d),
+		Links:    links(lang, dl.Links),
 	}
 	switch r := math.Round(dl.Lead.Trend7d); {
 	case r > 0:
@@ -308,6 +333,7 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 			}
 		}
 		sv.Evidence = strings.Join(terms, ", ")
+		sv.Links = links(lang, dl.SignalLinks[s.ID])
 		l.Signals = append(l.Signals, sv)
 	}
 	return l
