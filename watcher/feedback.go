@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -148,10 +149,11 @@ type LeadState struct {
 
 func leadState(l signals.Lead, sigs []signals.Signal, fbs []signals.Feedback, now time.Time) LeadState {
 	st := LeadState{Lead: l}
-	var last time.Time
+	var last signals.Signal
 	for _, s := range sigs {
-		if s.Counts() && s.FirstSeen.After(last) {
-			last, st.LastTitle = s.FirstSeen, s.Title
+		// Seen last, and among news seen together the one published last.
+		if s.Counts() && (s.FirstSeen.After(last.FirstSeen) || s.FirstSeen.Equal(last.FirstSeen) && s.Published.After(last.Published)) {
+			last, st.LastTitle = s, s.Title
 		}
 	}
 	for _, f := range fbs {
@@ -197,7 +199,7 @@ type SignalState struct {
 // LeadDetail is a lead's page in the web view.
 type LeadDetail struct {
 	LeadState
-	Signals []SignalState        // newest first, dismissed ones included
+	Signals []SignalState        // newest first (published, else first seen), dismissed ones included
 	History []store.HistoryPoint // oldest day first
 }
 
@@ -244,7 +246,9 @@ func (w *Watcher) LeadDetail(leadKey string, now time.Time) (d LeadDetail, found
 	if err != nil {
 		return d, false, fmt.Errorf("read lead %s from %s: %w", pr.Name, w.Store.Path(), err)
 	}
-	slices.SortStableFunc(d.Signals, func(a, b SignalState) int { return b.FirstSeen.Compare(a.FirstSeen) })
+	// Newest news first, by the date a rep reads beside it.
+	when := func(s SignalState) time.Time { return cmp.Or(s.Published, s.FirstSeen) }
+	slices.SortStableFunc(d.Signals, func(a, b SignalState) int { return when(b).Compare(when(a)) })
 	return d, found, nil
 }
 

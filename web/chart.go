@@ -16,7 +16,6 @@ type chart struct {
 	Dots        []dot
 	Rules       []rule
 	First, Last string // the first and last days, under the axis
-	LastX       float64
 }
 
 type dot struct {
@@ -56,7 +55,10 @@ func newChart(c catalog, points []store.HistoryPoint, hot, potential float64) (c
 	if len(pts) == 0 {
 		return chart{}, false
 	}
-	ch := chart{W: chartW, H: chartH, First: c.shortDay(pts[0].day), Last: c.shortDay(pts[len(pts)-1].day)}
+	ch := chart{W: chartW, H: chartH, First: c.shortDay(pts[0].day)}
+	if len(pts) > 1 {
+		ch.Last = c.shortDay(pts[len(pts)-1].day)
+	}
 	span := pts[len(pts)-1].day.Sub(pts[0].day).Hours() / 24
 	y := func(score float64) float64 {
 		return round2(padTop + plotH*(1-min(max(score, 0), maxScore)/maxScore))
@@ -70,7 +72,6 @@ func newChart(c catalog, points []store.HistoryPoint, hot, potential float64) (c
 		x = round2(x)
 		line = append(line, fmt.Sprintf("%g,%g", x, y(p.score)))
 		ch.Dots = append(ch.Dots, dot{X: x, Y: y(p.score), Title: fmt.Sprintf("%s%s%g", c.date(p.day), c.Colon, p.score)})
-		ch.LastX = x
 	}
 	ch.Line = strings.Join(line, " ")
 	ch.Rules = []rule{{Y: y(0), Label: "0", Class: "axis"}, {Y: y(maxScore), Label: "100", Class: "grid"}}

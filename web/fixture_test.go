@@ -72,8 +72,9 @@ func testItems() feeds {
 	}
 }
 
-// fixture is a watcher that has run one cycle over testItems, its public
-// pages on an httptest server, and links signed for that server.
+// fixture is a watcher that has run one cycle over testItems, with links
+// signed for an httptest server that serves its public pages, and any
+// extra page a test adds (a rendered digest).
 type fixture struct {
 	w       *watcher.Watcher
 	srv     *httptest.Server
@@ -81,11 +82,25 @@ type fixture struct {
 	links   *Links
 	metrics *metrics.Metrics
 	now     time.Time
+	extra   map[string]string // path → HTML served beside the pages
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	fx := &fixture{now: t0.Add(2 * time.Hour), metrics: metrics.New()}
+	fx := &fixture{now: t0.Add(2 * time.Hour), metrics: metrics.New(), extra: map[string]string{}}
+	var pages http.Handler
+	fx.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if body, ok := fx.extra[r.URL.Path]; ok {
+			rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(rw, body)
+			return
+		}
+		pages.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(fx.srv.Close)
+	fx.signer = NewSigner([]byte("0123456789abcdef0123456789abcdef"), 30*24*time.Hour)
+	fx.links = NewLinks(fx.srv.URL, fx.signer)
+
 	st, err := store.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -99,18 +114,20 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fx.signer = NewSigner([]byte("0123456789abcdef0123456789abcdef"), 30*24*time.Hour)
-	fx.w = watcher.New(st, plan, watcher.Options{Fetcher: testItems(), Now: func() time.Time { return fx.now }, Metrics: fx.metrics})
+	fx.w = watcher.New(st, plan, watcher.Options{Fetcher: testItems(), Now: func() time.Time { return fx.now }, Metrics: fx.metrics, Links: fx.links})
+	// A week of history before the news: the fit alone.
+	for d := 6; d >= 1; d-- {
+		at := t0.Add(-time.Duration(d) * 24 * time.Hour)
+		if err := fx.w.Rescore(at); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	h, err := Handler(fx.w, Options{Signer: fx.signer, Hosts: []string{"veille.example.com"}, Language: "fr", Metrics: fx.metrics})
-	if err != nil {
+	if pages, err = Handler(fx.w, Options{Signer: fx.signer, Hosts: []string{"veille.example.com"}, Language: "fr", Metrics: fx.metrics}); err != nil {
 		t.Fatal(err)
 	}
-	fx.srv = httptest.NewServer(h)
-	t.Cleanup(fx.srv.Close)
-	fx.links = NewLinks(fx.srv.URL, fx.signer)
 	return fx
 }
 

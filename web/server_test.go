@@ -19,7 +19,7 @@ func TestFeedbackConfirmUndo(t *testing.T) {
 
 	// A GET, as a mail scanner makes, asks and changes nothing.
 	resp, body := get(t, link)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="confirm"`) || !strings.Contains(body, "Cette nouvelle ne parle pas de Kerlann ?") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="confirm"`) || !strings.Contains(body, "Cette nouvelle ne parle pas de Kerlann\u00a0?") {
 		t.Fatalf("GET feedback link: %d\n%s", resp.StatusCode, body)
 	}
 	if got := fx.lead(t, "Kerlann").Score; got != before.Score {
@@ -36,7 +36,7 @@ func TestFeedbackConfirmUndo(t *testing.T) {
 		t.Fatalf("score after wrong company = %v, want less than %v", after.Score, before.Score)
 	}
 	_, body = get(t, link)
-	if !strings.Contains(body, `id="undo"`) || !strings.Contains(body, "Nouvelle écartée : pas la bonne entreprise.") {
+	if !strings.Contains(body, `id="undo"`) || !strings.Contains(body, "Nouvelle écartée\u00a0: pas la bonne entreprise.") {
 		t.Fatalf("page after apply lacks the undo:\n%s", body)
 	}
 	// A second click changes nothing more.
@@ -71,7 +71,7 @@ func TestLeadFeedbackKinds(t *testing.T) {
 	}{
 		{signals.LinkCustomer, "Lead marqué déjà client"},
 		{signals.LinkSnooze, "Lead en pause jusqu'au 23 déc. 2026."},
-		{signals.LinkNotRelevant, "Nouvelle écartée : pas pertinente."},
+		{signals.LinkNotRelevant, "Nouvelle écartée\u00a0: pas pertinente."},
 	}
 	story := fx.signal(t, "Kerlann", "Kerlann inaugure").ID
 	for _, tt := range tests {
