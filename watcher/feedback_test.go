@@ -187,3 +187,46 @@ func TestDigestsCarryLinks(t *testing.T) {
 		}
 	}
 }
+
+// captureRenderer keeps the alerts it renders.
+type captureRenderer struct {
+	fakeRenderer
+	alerts *[]signals.Alerts
+}
+
+func (c captureRenderer) Alerts(a signals.Alerts) (signals.Message, error) {
+	*c.alerts = append(*c.alerts, a)
+	return c.fakeRenderer.Alerts(a)
+}
+
+// Alerts carry the links, and a lead marked as a customer gets none.
+func TestAlertsHeedFeedbackAndCarryLinks(t *testing.T) {
+	items := map[string][]signals.Item{
+		"https://breizh.example/feed":  {{GUID: "b1", URL: "https://breizh.example/n/1", Title: "Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production", Published: t0}},
+		"https://news.example/eco.rss": {{GUID: "n1", URL: "https://news.example/a/1", Title: "Armor Logistique lève 5 millions d'euros auprès de ses actionnaires", Published: t0}},
+	}
+	cfg := testConfig(t)
+	cfg.Watchlists[0].AlertOn = []string{string(signals.FinancialGrowth)}
+	w := testWatcher(t, cfg)
+	w.now = func() time.Time { return t0 }
+	var got []signals.Alerts
+	w.opts.Renderer, w.opts.Alerts, w.opts.Links = captureRenderer{alerts: &got}, true, fakeLinks{}
+	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, items)}
+	if err := w.Rescore(t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.RecordFeedback(signals.LinkCustomer, "alice", signals.LeadKey("agro", "Armor Logistique"), "", t0.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || len(got[0].Leads) != 1 {
+		t.Fatalf("alerts %+v: want one, about Breizh Conserves only", got)
+	}
+	a := got[0]
+	dl := a.Leads[0]
+	if dl.Lead.Company != "Breizh Conserves" || len(a.Links) != 1 || len(dl.Links) != 1 || len(dl.SignalLinks[dl.New[0].ID]) != 1 {
+		t.Errorf("alert %s: rep links %+v, lead links %+v, signal links %+v", dl.Lead.Company, a.Links, dl.Links, dl.SignalLinks)
+	}
+}
