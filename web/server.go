@@ -89,7 +89,8 @@ func Handler(b Backend, o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /v/{token}/{$}", h.leadsPage)
 	mux.HandleFunc("GET /v/{token}/lead", h.leadPage)
 	mux.HandleFunc("/", func(rw http.ResponseWriter, r *http.Request) {
-		h.fail(rw, r, catalogFor(h.lang(r, "")), http.StatusNotFound, "", catalogFor(h.lang(r, "")).NotFoundText)
+		c := catalogFor(h.lang(r, ""))
+		h.fail(rw, r, c, http.StatusNotFound, "", c.NotFoundText)
 	})
 	return secured(h.knownHost(mux)), nil
 }

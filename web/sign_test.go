@@ -21,10 +21,10 @@ func TestSignVerify(t *testing.T) {
 	good := s.Sign(claims, t0)
 	p64, m64, _ := strings.Cut(good, ".")
 	other := NewSigner([]byte("another key of thirty-two bytes!"), 30*24*time.Hour).Sign(claims, t0)
-	// The same MAC over claims naming bob: a rep cannot act as another.
+	// Alice's MAC over the same claims naming bob: a rep cannot act as another.
 	bob := claims
-	bob.Rep = "bob"
-	bobPayload := base64.RawURLEncoding.EncodeToString(encodeClaims(Claims{Kind: bob.Kind, Rep: "bob", Watchlist: "agro", Company: "Kerlann", Signal: "abc123", Expires: t0.Add(30 * 24 * time.Hour)}))
+	bob.Rep, bob.Expires = "bob", t0.Add(30*24*time.Hour)
+	bobPayload := base64.RawURLEncoding.EncodeToString(encodeClaims(bob))
 	flipped := []byte(m64)
 	flipped[3] ^= 1
 

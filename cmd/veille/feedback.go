@@ -47,13 +47,15 @@ func writeFeedbackCSV(w io.Writer, fbs []signals.Feedback) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"time", "rep", "action", "watchlist", "company", "title", "url", "source", "labels", "evidence"})
 	for _, f := range fbs {
-		labels := make([]string, len(f.Labels))
-		for i, l := range f.Labels {
-			labels[i] = string(l)
+		labels := ""
+		if f.Kind.OnSignal() {
+			labels = labelText(f.Labels)
 		}
+		// Text from feeds and config goes through csvText: a scraped title
+		// such as =HYPERLINK(...) must not run in a spreadsheet.
 		cw.Write([]string{
-			f.At.UTC().Format(time.RFC3339), f.Rep, string(f.Kind), f.Watchlist, f.Company,
-			f.Title, f.URL, f.Source, strings.Join(labels, " "), evidenceText(f.Evidence),
+			f.At.UTC().Format(time.RFC3339), csvText(f.Rep), string(f.Kind), csvText(f.Watchlist), csvText(f.Company),
+			csvText(f.Title), csvText(f.URL), csvText(f.Source), labels, csvText(evidenceText(f.Evidence)),
 		})
 	}
 	cw.Flush()

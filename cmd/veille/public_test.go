@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/internal/logbuf"
+	"github.com/veille-hq/veille/signals"
 )
 
 // TestDaemonServesRepsLinks runs `veille run` with a public listener: the
@@ -149,5 +150,27 @@ watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+feed.URL
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the daemon did not stop; logs:\n%s", logs.String())
+	}
+}
+
+func TestFeedbackCSV(t *testing.T) {
+	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	fbs := []signals.Feedback{
+		{Kind: signals.LinkWrongCompany, Rep: "alice", At: at, Watchlist: "agro", Company: "Kerlann", Signal: "s1",
+			Title: "=HYPERLINK(\"http://evil\")", URL: "https://news.example/a", Source: "https://news.example/feed",
+			Labels:   []signals.Label{signals.FinancialGrowth, signals.Development},
+			Evidence: map[signals.Label][]signals.Evidence{signals.FinancialGrowth: {{Term: "lève", Field: "title"}}, signals.Development: {{Term: "doubler sa capacité", Field: "summary"}}}},
+		{Kind: signals.LinkSnooze, Rep: "bob", At: at, Watchlist: "agro", Company: "Le Goff", Until: at.Add(signals.SnoozeFor)},
+	}
+	var b strings.Builder
+	if err := writeFeedbackCSV(&b, fbs); err != nil {
+		t.Fatal(err)
+	}
+	want := `time,rep,action,watchlist,company,title,url,source,labels,evidence
+2026-11-23T08:00:00Z,alice,wrong_company,agro,Kerlann,"'=HYPERLINK(""http://evil"")",https://news.example/a,https://news.example/feed,"financial_growth,development",development: doubler sa capacité (summary); financial_growth: lève (title)
+2026-11-23T08:00:00Z,bob,snooze,agro,Le Goff,,,,,
+`
+	if b.String() != want {
+		t.Fatalf("csv:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
