@@ -24,6 +24,7 @@ type backend interface {
 	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
 	SendDigests(ctx context.Context, rep string) (int, error)
 	BackupFile(ctx context.Context, path string) (int64, error)
+	Feedback(context.Context) ([]signals.Feedback, error)
 }
 
 // local serves the commands from a store opened by this process.
@@ -52,6 +53,8 @@ func (l local) SendDigests(_ context.Context, rep string) (int, error) {
 func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 	return l.a.w.Store.BackupFile(path)
 }
+
+func (l local) Feedback(context.Context) ([]signals.Feedback, error) { return l.a.w.AllFeedback() }
 
 // session is a backend and, when this process opened the store, the app
 // behind it (nil when the daemon answers).
