@@ -310,10 +310,7 @@ func nextWord(text []byte, i int) (int, int) {
 var companyWord = []byte("\x00company")
 
 // wordFeatures appends the features of the prepared title to feats: each
-// word, each pair of adjacent words and each word's stem. The lede is read
-// by the lexicon only: its words added nothing in cross-validation, on the
-// development set or on the gathered corpus, and cost a third of the
-// model's time.
+// word, each pair of adjacent words and each word's stem.
 func wordFeatures(feats []feat, text, company []byte) []feat {
 	const fi = fieldTitle
 	v := fieldValue[fi]
@@ -339,6 +336,29 @@ func wordFeatures(feats []feat, text, company []byte) []feat {
 			feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsStem), w[:stemLen])), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
 		prev, prevStart, i = h, int32(s), e
+	}
+	return feats
+}
+
+// ledeFeatures appends the features of the prepared lede to feats: each
+// word and each word's stem, at half a title word's value. The lede often
+// says in plain words what the title only names ("the site will employ 70
+// people"); its word pairs are too many and too rare to learn from.
+func ledeFeatures(feats []feat, text []byte) []feat {
+	const fi = fieldSummary
+	v := fieldValue[fi]
+	for i := 0; ; {
+		s, e := nextWord(text, i)
+		if s == len(text) {
+			break
+		}
+		w := text[s:e]
+		h := hashBytes(hashStart(nsWord), w)
+		feats = append(feats, feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi})
+		if len(w) > stemLen+1 {
+			feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsStem), w[:stemLen])), val: v, start: int32(s), end: int32(e), field: fi})
+		}
+		i = e
 	}
 	return feats
 }
