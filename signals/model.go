@@ -341,10 +341,11 @@ func wordFeatures(feats []feat, text, company []byte) []feat {
 }
 
 // ledeFeatures appends the features of the prepared lede to feats: each
-// word and each word's stem, at half a title word's value. The lede often
-// says in plain words what the title only names ("the site will employ 70
+// word and each word's stem, at half a title word's value, the company's
+// name as one placeholder word as in the title. The lede often says in
+// plain words what the title only names ("the site will employ 70
 // people"); its word pairs are too many and too rare to learn from.
-func ledeFeatures(feats []feat, text []byte) []feat {
+func ledeFeatures(feats []feat, text, company []byte) []feat {
 	const fi = fieldSummary
 	v := fieldValue[fi]
 	for i := 0; ; {
@@ -353,10 +354,14 @@ func ledeFeatures(feats []feat, text []byte) []feat {
 			break
 		}
 		w := text[s:e]
+		name := false
+		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
+			w, name, e = companyWord, true, s+len(company)
+		}
 		h := hashBytes(hashStart(nsWord), w)
-		feats = append(feats, feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi})
+		feats = append(feats, feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		if len(w) > stemLen+1 {
-			feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsStem), w[:stemLen])), val: v, start: int32(s), end: int32(e), field: fi})
+			feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsStem), w[:stemLen])), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
 		i = e
 	}
