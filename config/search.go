@@ -80,7 +80,8 @@ func expand(parts []templatePart, vals map[string]string) (string, bool) {
 func (p Prospect) SearchQuery() string {
 	var terms []string
 	for _, n := range append([]string{p.Name}, p.Aliases...) {
-		n = strings.TrimSpace(strings.ReplaceAll(n, `"`, ""))
+		// A quote inside a name would end the phrase early.
+		n = strings.Join(strings.Fields(strings.ReplaceAll(n, `"`, " ")), " ")
 		if n != "" && !slices.Contains(terms, `"`+n+`"`) {
 			terms = append(terms, `"`+n+`"`)
 		}

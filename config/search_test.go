@@ -83,7 +83,7 @@ func TestSearchURLs(t *testing.T) {
 			name: "every placeholder",
 			p:    Prospect{Name: "Breizh Conserves", Aliases: []string{"BZH Conserves", `L"Iroise`}, Domain: "breizh-conserves.fr", SIREN: "552 100 554"},
 			want: []string{
-				"https://news.google.com/rss/search?q=%22Breizh+Conserves%22+OR+%22BZH+Conserves%22+OR+%22LIroise%22&hl=fr&gl=FR&ceid=FR:fr",
+				"https://news.google.com/rss/search?q=%22Breizh+Conserves%22+OR+%22BZH+Conserves%22+OR+%22L+Iroise%22&hl=fr&gl=FR&ceid=FR:fr",
 				"https://www.bing.com/news/search?q=BZH+Conserves&format=rss",
 				"https://www.bing.com/news/search?q=L%22Iroise&format=rss",
 				"https://news.example.org/site/breizh-conserves.fr.rss",
@@ -110,6 +110,18 @@ func TestSearchURLs(t *testing.T) {
 				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
 			}
 		})
+	}
+}
+
+// TestBODACCOff: off, unquoted, is the string YAML 1.2 reads, not false.
+func TestBODACCOff(t *testing.T) {
+	writeFiles(t, map[string]string{"veille.yaml": "registries: {bodacc: off}\n" + minimal + "        siren: 552100554\n"})
+	c, err := Load("veille.yaml", Options{Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := c.BODACCURL(c.Watchlists[0].Prospects[0].SIRENDigits()); u != "" {
+		t.Errorf("BODACCURL with bodacc: off = %q, want none", u)
 	}
 }
 
