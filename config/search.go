@@ -210,6 +210,10 @@ func checkTemplate(t string, known, required []string) string {
 	if msg := checkURL(u); msg != "" {
 		return fmt.Sprintf("%q expands to no usable URL: %s", t, msg)
 	}
+	// A value is encoded for a query, which a host name cannot hold.
+	if _, rest, ok := strings.Cut(parts[0].lit, "://"); !ok || !strings.ContainsAny(rest, "/?") {
+		return fmt.Sprintf("%q: placeholders go in the path or the query, after the host", t)
+	}
 	return ""
 }
 

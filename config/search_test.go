@@ -22,12 +22,14 @@ func TestSearchAndRegistryProblems(t *testing.T) {
       - "https://news.example.org/latest.rss"
       - "https://news.example.org/search?q={name"
       - "news.example.org/search?q={name}"
+      - "https://{domain}/feed"
 `, 1)},
 			want: []string{
 				`veille.yaml:11: watchlists[0].news_search[1]: unknown placeholder {company} (known: ` + known + `)`,
 				`veille.yaml:12: watchlists[0].news_search[2]: "https://news.example.org/latest.rss" has no placeholder (` + known + `): every prospect would fetch the same URL`,
 				`veille.yaml:13: watchlists[0].news_search[3]: "https://news.example.org/search?q={name": "{" at byte 34 is not closed`,
 				`veille.yaml:14: watchlists[0].news_search[4]: "news.example.org/search?q={name}" expands to no usable URL: expected an absolute http or https URL, got "news.example.org/search?q=x"`,
+				`veille.yaml:15: watchlists[0].news_search[5]: "https://{domain}/feed": placeholders go in the path or the query, after the host`,
 			},
 		},
 		{
@@ -154,4 +156,22 @@ func TestCheckSIREN(t *testing.T) {
 			t.Errorf("checkSIREN(%q) = %q, want valid=%v", s, checkSIREN(s), ok)
 		}
 	}
+}
+
+// FuzzSearchTemplate: a template check accepts expands, for any prospect,
+// to absolute http(s) URLs, and nothing panics on any template.
+func FuzzSearchTemplate(f *testing.F) {
+	f.Add("https://news.google.com/rss/search?q={query}&hl=fr&gl=FR&ceid=FR:fr", "Breizh Conserves", "BZH")
+	f.Add("https://www.bing.com/news/search?q={alias}&format=rss", "Café & Co", `L"Iroise`)
+	f.Add("https://news.example/{domain}/{siren}.rss", "a", "")
+	f.Add("https://{name}.example/", "x y", "")
+	f.Fuzz(func(t *testing.T, tmpl, name, alias string) {
+		ok := checkTemplate(tmpl, searchPlaceholders, nil) == ""
+		w := Watchlist{NewsSearch: []string{tmpl}}
+		for _, u := range w.SearchURLs(Prospect{Name: name, Aliases: []string{alias}, Domain: name, SIREN: alias}) {
+			if msg := checkURL(u); ok && msg != "" {
+				t.Fatalf("template %q passes the check but expands to %q: %s", tmpl, u, msg)
+			}
+		}
+	})
 }
