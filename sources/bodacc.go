@@ -260,7 +260,7 @@ func announce(n notice, older []notice) Announcement {
 	r := n.rec
 	pub, _ := time.Parse(time.DateOnly, r.DateParution)
 	a := Announcement{
-		ID: r.ID, URL: r.URLComplete, Published: pub,
+		ID: r.ID, URL: r.URLComplete, Published: pub, Lang: "fr",
 		Evidence: map[signals.Label]string{},
 	}
 	if a.URL == "" {
