@@ -2,8 +2,8 @@ package config
 
 import (
 	"net/http"
-	"net/url"
 	"net/textproto"
+	"net/url"
 	"strings"
 )
 
