@@ -169,3 +169,31 @@ func TestWebhookGoneFromConfigFails(t *testing.T) {
 		t.Errorf("%+v, %d posts: want failed without a post", entries, hooks.count("/old"))
 	}
 }
+
+// TestAlertsToWatchlistWebhook: a watch list's webhook gets the alerts of
+// its leads, queued in the cycle's transaction beside the email.
+func TestAlertsToWatchlistWebhook(t *testing.T) {
+	hooks := newHookServer(t)
+	cfg := testConfig(t)
+	cfg.Watchlists[0].AlertOn = []string{"financial_growth", "development", "hr_moves", "new_sites"}
+	cfg.Watchlists[0].Webhook = &config.Webhook{URL: hooks.URL + "/list", Format: "json"}
+	w := testWatcher(t, cfg)
+	w.now = func() time.Time { return t0 }
+	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, corpus())}
+	w.opts.Renderer, w.opts.Alerts = fakeRenderer{}, true
+	w.opts.Webhooks = notify.NewWebhooks(notify.WebhookOptions{Timeout: 5 * time.Second})
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := w.Outbox()
+	if len(entries) != 2 || entries[0].Message.Kind != "alert" || entries[1].Message.Transport != signals.TransportWebhook || entries[1].Message.Kind != "alert" {
+		t.Fatalf("outbox %+v: want the alert's email and its webhook post", entries)
+	}
+	var got struct {
+		Kind   string         `json:"kind"`
+		Alerts signals.Alerts `json:"alerts"`
+	}
+	if err := json.Unmarshal(entries[1].Message.Body, &got); err != nil || got.Kind != "alert" || len(got.Alerts.Leads) == 0 || got.Alerts.Leads[0].Lead.Watchlist != "agro" {
+		t.Errorf("webhook alert body: %v %s", err, entries[1].Message.Body)
+	}
+}
