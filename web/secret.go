@@ -1,14 +1,12 @@
 package web
 
 import (
-	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/veille-hq/veille/internal/secretfile"
 )
 
 // secretBytes is the size of the links' HMAC key.
@@ -32,33 +30,5 @@ func ReadSecret(path string) ([]byte, error) {
 // symlink planted there is never written through, and mode 0600. created
 // says whether this call made it.
 func EnsureSecret(path string) (key []byte, created bool, err error) {
-	key, err = ReadSecret(path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return key, false, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, false, fmt.Errorf("public link secret: %w", err)
-	}
-	key = make([]byte, secretBytes)
-	rand.Read(key)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another process made it first
-		key, err := ReadSecret(path)
-		return key, false, err
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("public link secret: %w", err)
-	}
-	_, err = f.WriteString(hex.EncodeToString(key) + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return nil, false, fmt.Errorf("public link secret %s: %w", path, err)
-	}
-	return key, true, nil
+	return secretfile.Ensure(path, "public link secret", ReadSecret)
 }
