@@ -151,6 +151,12 @@ func (c *Client) SendDigests(ctx context.Context, rep string) (int, error) {
 	return n, c.call(ctx, http.MethodPost, "/api/digests/send", q, &n)
 }
 
+// Feedback lists the reps' feedback, newest first.
+func (c *Client) Feedback(ctx context.Context) ([]signals.Feedback, error) {
+	var out []signals.Feedback
+	return out, c.call(ctx, http.MethodGet, "/api/feedback", nil, &out)
+}
+
 // BackupFile streams a consistent copy of the daemon's store into path.
 func (c *Client) BackupFile(ctx context.Context, path string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/backup", nil)

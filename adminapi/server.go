@@ -37,6 +37,7 @@ type Backend interface {
 	RenderDigests(now time.Time, rep string) ([]signals.Message, error)
 	SendDigests(rep string) (int, error) // queue the digests due now and wake the sender
 	Backup(w io.Writer) (int64, error)
+	AllFeedback() ([]signals.Feedback, error)
 	Rescan(now, since time.Time) (watcher.RescanReport, error)
 }
 
@@ -157,6 +158,9 @@ func Handler(b Backend, o Options) http.Handler {
 	})
 	api.HandleFunc("POST /api/digests/send", func(rw http.ResponseWriter, r *http.Request) {
 		reply(rw)(b.SendDigests(r.URL.Query().Get("rep")))
+	})
+	api.HandleFunc("GET /api/feedback", func(rw http.ResponseWriter, _ *http.Request) {
+		reply(rw)(b.AllFeedback())
 	})
 	api.Handle("GET /api/backup", backupHandler(b, o, log))
 	mux.Handle("/api/", sameSiteOnly(requireToken(o.Token, api)))

@@ -12,7 +12,8 @@ import (
 )
 
 // failLater refuses what loads fine but fails once the daemon runs: an
-// SMTP port that speaks the other TLS mode.
+// SMTP port that speaks the other TLS mode, a webhook that cannot be
+// posted to.
 func (v *validator) failLater() {
 	v.smtpPortTLS()
 	for i, r := range v.c.Reps {

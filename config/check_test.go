@@ -160,3 +160,37 @@ func TestStoreProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestWebhookConfig(t *testing.T) {
+	tests := []struct {
+		hook string
+		want []string
+	}{
+		{`{url: "https://hooks.slack.com/services/T/B/x"}`, nil},
+		{`{url: "https://crm.example.com/hook", format: json, secret_header: Authorization, secret: "Bearer x"}`, nil},
+		{`{format: slack}`, []string{`veille.yaml:6: reps[0].webhook.url: required: the address digests and alerts are posted to`}},
+		{`{url: "ftp://x.example/h", format: teams}`, []string{
+			`veille.yaml:6: reps[0].webhook.url: expected an absolute http or https URL, got "ftp://x.example/h"`,
+			`veille.yaml:6: reps[0].webhook.format: expected slack or json, got "teams"`,
+		}},
+		{`{url: "https://x.example/h", secret: abc}`, []string{`veille.yaml:6: reps[0].webhook.secret_header: set secret_header and secret together (the header the receiver checks, and its value)`}},
+		{`{url: "https://x.example/h", secret_header: "X Token", secret: abc}`, []string{`veille.yaml:6: reps[0].webhook.secret_header: "X Token" is not an HTTP header name`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.hook, func(t *testing.T) {
+			writeFiles(t, map[string]string{"veille.yaml": "smtp:\n  host: smtp.example.com\n  from: veille@example.com\nreps:\n  - id: alice\n    webhook: " + tt.hook + "\n    email: alice@example.com\n"})
+			_, err := Load("veille.yaml", Options{})
+			sameLines(t, problemLines(t, err), tt.want)
+		})
+	}
+	for url, want := range map[string]string{
+		"https://hooks.slack.com/services/T/B/x": "slack", "https://crm.example.com/h": "json",
+	} {
+		if got := (Webhook{URL: url}).FormatOr(); got != want {
+			t.Errorf("format of %s: %s, want %s", url, got, want)
+		}
+	}
+	if got := (Webhook{URL: "https://hooks.slack.com/services/T/B/secret?token=x"}).Name(); got != "webhook hooks.slack.com" {
+		t.Errorf("name %q shows more than the host", got)
+	}
+}

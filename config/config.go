@@ -31,6 +31,12 @@ type Config struct {
 	// CRMURL links each lead to its CRM record: {crm_id} is replaced by the
 	// prospect's crm_id (CRMLink). Empty: no CRM links.
 	CRMURL string `yaml:"crm_url"`
+	// The reps' side: signed feedback links in messages and the web view,
+	// served on a listener of its own so the admin API stays private.
+	PublicURL        string   `yaml:"public_url"`         // the address links use (https in production); empty: no links
+	PublicListen     string   `yaml:"public_listen"`      // where the daemon serves it; empty: no public server
+	PublicSecretFile string   `yaml:"public_secret_file"` // the links' HMAC key, made by the first start; default public.secret beside the store
+	PublicLinkTTL    Duration `yaml:"public_link_ttl"`    // how long a link works; default 30d
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 

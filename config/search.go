@@ -80,7 +80,8 @@ func expand(parts []templatePart, vals map[string]string) (string, bool) {
 func (p Prospect) SearchQuery() string {
 	var terms []string
 	for _, n := range append([]string{p.Name}, p.Aliases...) {
-		n = strings.TrimSpace(strings.ReplaceAll(n, `"`, ""))
+		// A quote inside a name would end the phrase early.
+		n = strings.Join(strings.Fields(strings.ReplaceAll(n, `"`, " ")), " ")
 		if n != "" && !slices.Contains(terms, `"`+n+`"`) {
 			terms = append(terms, `"`+n+`"`)
 		}
@@ -208,6 +209,10 @@ func checkTemplate(t string, known, required []string) string {
 	u, _ := expand(parts, sample)
 	if msg := checkURL(u); msg != "" {
 		return fmt.Sprintf("%q expands to no usable URL: %s", t, msg)
+	}
+	// A value is encoded for a query, which a host name cannot hold.
+	if _, rest, ok := strings.Cut(parts[0].lit, "://"); !ok || !strings.ContainsAny(rest, "/?") {
+		return fmt.Sprintf("%q: placeholders go in the path or the query, after the host", t)
 	}
 	return ""
 }

@@ -22,12 +22,14 @@ func TestSearchAndRegistryProblems(t *testing.T) {
       - "https://news.example.org/latest.rss"
       - "https://news.example.org/search?q={name"
       - "news.example.org/search?q={name}"
+      - "https://{domain}/feed"
 `, 1)},
 			want: []string{
 				`veille.yaml:11: watchlists[0].news_search[1]: unknown placeholder {company} (known: ` + known + `)`,
 				`veille.yaml:12: watchlists[0].news_search[2]: "https://news.example.org/latest.rss" has no placeholder (` + known + `): every prospect would fetch the same URL`,
 				`veille.yaml:13: watchlists[0].news_search[3]: "https://news.example.org/search?q={name": "{" at byte 34 is not closed`,
 				`veille.yaml:14: watchlists[0].news_search[4]: "news.example.org/search?q={name}" expands to no usable URL: expected an absolute http or https URL, got "news.example.org/search?q=x"`,
+				`veille.yaml:15: watchlists[0].news_search[5]: "https://{domain}/feed": placeholders go in the path or the query, after the host`,
 			},
 		},
 		{
@@ -83,7 +85,7 @@ func TestSearchURLs(t *testing.T) {
 			name: "every placeholder",
 			p:    Prospect{Name: "Breizh Conserves", Aliases: []string{"BZH Conserves", `L"Iroise`}, Domain: "breizh-conserves.fr", SIREN: "552 100 554"},
 			want: []string{
-				"https://news.google.com/rss/search?q=%22Breizh+Conserves%22+OR+%22BZH+Conserves%22+OR+%22LIroise%22&hl=fr&gl=FR&ceid=FR:fr",
+				"https://news.google.com/rss/search?q=%22Breizh+Conserves%22+OR+%22BZH+Conserves%22+OR+%22L+Iroise%22&hl=fr&gl=FR&ceid=FR:fr",
 				"https://www.bing.com/news/search?q=BZH+Conserves&format=rss",
 				"https://www.bing.com/news/search?q=L%22Iroise&format=rss",
 				"https://news.example.org/site/breizh-conserves.fr.rss",
@@ -110,6 +112,18 @@ func TestSearchURLs(t *testing.T) {
 				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
 			}
 		})
+	}
+}
+
+// TestBODACCOff: off, unquoted, is the string YAML 1.2 reads, not false.
+func TestBODACCOff(t *testing.T) {
+	writeFiles(t, map[string]string{"veille.yaml": "registries: {bodacc: off}\n" + minimal + "        siren: 552100554\n"})
+	c, err := Load("veille.yaml", Options{Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := c.BODACCURL(c.Watchlists[0].Prospects[0].SIRENDigits()); u != "" {
+		t.Errorf("BODACCURL with bodacc: off = %q, want none", u)
 	}
 }
 
@@ -142,4 +156,22 @@ func TestCheckSIREN(t *testing.T) {
 			t.Errorf("checkSIREN(%q) = %q, want valid=%v", s, checkSIREN(s), ok)
 		}
 	}
+}
+
+// FuzzSearchTemplate: a template check accepts expands, for any prospect,
+// to absolute http(s) URLs, and nothing panics on any template.
+func FuzzSearchTemplate(f *testing.F) {
+	f.Add("https://news.google.com/rss/search?q={query}&hl=fr&gl=FR&ceid=FR:fr", "Breizh Conserves", "BZH")
+	f.Add("https://www.bing.com/news/search?q={alias}&format=rss", "Café & Co", `L"Iroise`)
+	f.Add("https://news.example/{domain}/{siren}.rss", "a", "")
+	f.Add("https://{name}.example/", "x y", "")
+	f.Fuzz(func(t *testing.T, tmpl, name, alias string) {
+		ok := checkTemplate(tmpl, searchPlaceholders, nil) == ""
+		w := Watchlist{NewsSearch: []string{tmpl}}
+		for _, u := range w.SearchURLs(Prospect{Name: name, Aliases: []string{alias}, Domain: name, SIREN: alias}) {
+			if msg := checkURL(u); ok && msg != "" {
+				t.Fatalf("template %q passes the check but expands to %q: %s", tmpl, u, msg)
+			}
+		}
+	})
 }

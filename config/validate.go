@@ -58,6 +58,7 @@ func (c *Config) validate(opts Options) []Problem {
 	v := &validator{c: c, labels: opts.labels()}
 	v.top()
 	v.crm()
+	v.public()
 	v.fetch()
 	v.smtp()
 	v.digest()

@@ -357,6 +357,7 @@ type offer struct{ Sign, Text string }
 // linkView is a link worded in the rep's language; Feedback marks those
 // that tell veille something rather than open a record.
 type linkView struct {
+	Kind      signals.LinkKind // data-link in the HTML, for the browser tests and the reader's own filters
 	Text, URL string
 	Feedback  bool
 }
@@ -367,7 +368,7 @@ func links(c catalog, ls []signals.Link) []linkView {
 	for _, l := range ls {
 		if u := safeURL(l.URL); u != "" {
 			fb := l.Kind != signals.LinkCRM && l.Kind != signals.LinkSite && l.Kind != signals.LinkWeb
-			out = append(out, linkView{Text: c.link(l.Kind), URL: u, Feedback: fb})
+			out = append(out, linkView{Kind: l.Kind, Text: c.link(l.Kind), URL: u, Feedback: fb})
 		}
 	}
 	return out

@@ -95,20 +95,20 @@ func (o *oneOrMany[T]) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// text reads a string the API may also write as a number.
-type text string
+// numberText reads a string the API may also write as a number.
+type numberText string
 
-func (t *text) UnmarshalJSON(b []byte) error {
+func (t *numberText) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		*t = text(s)
+		*t = numberText(s)
 		return nil
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
 		return err
 	}
-	*t = text(n.String())
+	*t = numberText(n.String())
 	return nil
 }
 
@@ -120,8 +120,8 @@ type bodaccPerson struct {
 	Denomination   string `json:"denomination"`
 	Administration string `json:"administration"` // the managers, as "Président : X ; ..."
 	Capital        struct {
-		Montant text   `json:"montantCapital"`
-		Devise  string `json:"devise"`
+		Montant numberText `json:"montantCapital"`
+		Devise  string     `json:"devise"`
 	} `json:"capital"`
 }
 
@@ -260,7 +260,7 @@ func announce(n notice, older []notice) Announcement {
 	r := n.rec
 	pub, _ := time.Parse(time.DateOnly, r.DateParution)
 	a := Announcement{
-		ID: r.ID, URL: r.URLComplete, Published: pub,
+		ID: r.ID, URL: r.URLComplete, Published: pub, Lang: "fr",
 		Evidence: map[signals.Label]string{},
 	}
 	if a.URL == "" {
@@ -289,12 +289,22 @@ func announce(n notice, older []notice) Announcement {
 	case "modification":
 		detail = firstNonEmpty(n.modif.Descriptif, family)
 		m := signals.Fold(n.modif.Descriptif)
-		if containsAny(m, "administration", "dirigeant", "gerant", "gerance", "president", "directeur general", "directeurs generaux", "mandataire social") {
-			state(signals.HRMoves, n.modif.Descriptif)
+		// "gérance" alone is left out: a location-gérance leases the
+		// business, it names no manager.
+		if containsAny(m, "administration", "dirigeant", "gerant", "president", "directeur general", "directeurs generaux", "mandataire social") {
+			// The managers the notice names say more than "modification
+			// survenue sur l'administration".
+			who := administration(n.persons)
+			state(signals.HRMoves, firstNonEmpty(who, n.modif.Descriptif))
+			detail = firstNonEmpty(who, detail)
 		}
 		if strings.Contains(m, "capital") {
-			if l, ok := capitalDirection(m, n, older); ok {
-				state(l, n.modif.Descriptif)
+			if l, byAmount, ok := capitalDirection(m, n, older); ok {
+				ev := n.modif.Descriptif
+				if byAmount {
+					ev = capitalWords(n.persons)
+				}
+				state(l, ev)
 			}
 		}
 		if containsAny(m, "transfert du siege", "transfert de siege") {
@@ -331,30 +341,54 @@ func collectiveProcedure(j bodaccJudgment) bool {
 }
 
 // capitalDirection says whether a capital change raised or cut the
-// capital: from the notice's words, else from the capital it states
-// against the one the previous notice stated.
-func capitalDirection(folded string, n notice, older []notice) (signals.Label, bool) {
+// capital: from the notice's words, else (byAmount) from the capital it
+// states against the one the previous notice stated.
+func capitalDirection(folded string, n notice, older []notice) (l signals.Label, byAmount, ok bool) {
 	switch {
 	case containsAny(folded, "augmentation", "hausse"):
-		return signals.FinancialGrowth, true
+		return signals.FinancialGrowth, false, true
 	case containsAny(folded, "reduction", "diminution"):
-		return signals.Difficulty, true
+		return signals.Difficulty, false, true
 	}
 	if n.capital == 0 {
-		return "", false
+		return "", false, false
 	}
 	for _, o := range older {
 		switch {
 		case o.capital == 0:
 			continue
 		case n.capital > o.capital:
-			return signals.FinancialGrowth, true
+			return signals.FinancialGrowth, true, true
 		case n.capital < o.capital:
-			return signals.Difficulty, true
+			return signals.Difficulty, true, true
 		}
-		return "", false
+		return "", false, false
 	}
-	return "", false
+	return "", false, false
+}
+
+// administration is the managers the notice's persons name, or "".
+func administration(ps []bodaccPerson) string {
+	for _, p := range ps {
+		if a := strings.TrimSpace(p.Administration); a != "" {
+			return a
+		}
+	}
+	return ""
+}
+
+// capitalWords is the capital as the notice's text words it.
+func capitalWords(ps []bodaccPerson) string {
+	for _, p := range ps {
+		if p.Capital.Montant != "" {
+			return capitalLine(p)
+		}
+	}
+	return ""
+}
+
+func capitalLine(p bodaccPerson) string {
+	return "Capital : " + strings.TrimSpace(string(p.Capital.Montant)+" "+p.Capital.Devise)
 }
 
 func establishmentWords(es []bodaccEstablishment) string {
@@ -392,7 +426,7 @@ func noticeText(n notice, family string) string {
 	for _, p := range n.persons {
 		add("Administration", p.Administration)
 		if p.Capital.Montant != "" {
-			add("Capital", strings.TrimSpace(string(p.Capital.Montant)+" "+p.Capital.Devise))
+			add("", capitalLine(p))
 		}
 	}
 	for _, e := range n.estabs {

@@ -31,18 +31,19 @@ func TestBODACCDecode(t *testing.T) {
 		{"552100554.json", []want{
 			{"A202401350012", []signals.Label{signals.Difficulty}, "Jugement d'ouverture d'une procédure de redressement judiciaire",
 				"BODACC · Procédures collectives : Jugement d'ouverture d'une procédure de redressement judiciaire"},
-			{"B202401310087", []signals.Label{signals.HRMoves}, "Modification survenue sur l'administration.",
-				"BODACC · Modifications diverses : Modification survenue sur l'administration."},
+			// The managers the notice names, rather than its description.
+			{"B202401310087", []signals.Label{signals.HRMoves}, "Président : LE GALL Yann en remplacement de KERGOAT Anne. Directeur général : MORVAN Erwan",
+				"BODACC · Modifications diverses : Président : LE GALL Yann en remplacement de KERGOAT Anne. Directeur général : MORVAN Erwan"},
 			// The capital the notice states (150 000) against the one an
 			// older notice of the answer states (100 000).
-			{"B202401200044", []signals.Label{signals.FinancialGrowth}, "Modification survenue sur le capital.",
+			{"B202401200044", []signals.Label{signals.FinancialGrowth}, "Capital : 150 000,00 EUR",
 				"BODACC · Modifications diverses : Modification survenue sur le capital."},
 			{"A202401150101", []signals.Label{signals.NewSites}, "Création d'un établissement secondaire",
 				"BODACC · Créations : Création d'un établissement secondaire"},
 			{"A202401100033", nil, "", "BODACC · Ventes et cessions : Achat d'un fonds par une personne morale"},
 			{"C202400900010", []signals.Label{signals.FinancialPub}, "Comptes annuels et rapports",
 				"BODACC · Dépôts des comptes : Comptes annuels et rapports"},
-			{"B202400850021", nil, "", "BODACC · Modifications diverses : Modification survenue sur l'administration. (Avis rectificatif)"},
+			{"B202400850021", nil, "", "BODACC · Modifications diverses : Président : KERGOAT Anne (Avis rectificatif)"},
 			{"B202400420007", nil, "", "BODACC · Modifications diverses : Modification survenue sur la dénomination."},
 		}},
 		{"732829320.json", []want{
@@ -52,6 +53,8 @@ func TestBODACCDecode(t *testing.T) {
 				"BODACC · Procédures collectives : Jugement prononçant la liquidation judiciaire"},
 			{"B202401300001", []signals.Label{signals.Difficulty}, "Réduction du capital social. Modification survenue sur le capital.",
 				"BODACC · Modifications diverses : Réduction du capital social. Modification survenue sur le capital."},
+			// A location-gérance leases the business: no manager changes.
+			{"B202401250003", nil, "", "BODACC · Modifications diverses : Mise en location-gérance du fonds de commerce au profit de la société MINOTERIE DU LEON EXPLOITATION."},
 			{"A202401200005", []signals.Label{signals.NewSites}, "Immatriculation d'une personne morale suite à transfert de son siège social",
 				"BODACC · Immatriculations : Immatriculation d'une personne morale suite à transfert de son siège social"},
 			// Records without id, with an unreadable date or a field of

@@ -31,6 +31,7 @@ type Announcement struct {
 	Published time.Time // publication date
 	Title     string
 	Text      string // the notice as the register words it, flattened
+	Lang      string // the register's language: "fr", "en"
 	// Labels are the signals the notice states; none for a notice that
 	// moves nothing a rep acts on (a sale of business, a correction).
 	Labels []signals.Label
@@ -43,7 +44,7 @@ type Announcement struct {
 func (a Announcement) Item(register string) signals.Item {
 	it := signals.Item{
 		URL: a.URL, GUID: register + ":" + a.ID, Title: a.Title, Summary: a.Text,
-		Published: a.Published, Lang: "fr", Stated: true,
+		Published: a.Published, Lang: a.Lang, Stated: true,
 		Hints: append([]signals.Label(nil), a.Labels...),
 	}
 	for _, l := range a.Labels {

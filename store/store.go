@@ -27,7 +27,7 @@ var (
 	bucketDigestLog = []byte("digestlog") // rep \x00 lead key \x00 story id → time sent
 	bucketTexts     = []byte("texts")     // source id \x00 item id → the item's summary, for a rescan
 	bucketPrints    = []byte("prints")    // lead key \x00 story id → the story's print, for the same-story test
-	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog, bucketTexts, bucketPrints}
+	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog, bucketFeedback, bucketTexts, bucketPrints}
 	keySchema       = []byte("schema")
 )
 

@@ -316,6 +316,12 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 		}
 		newItems++
 		backlog := signals.Backlogged(it.Published, firstFetched)
+		if f.src.Search {
+			// A search engine ranks old articles beside new ones: what
+			// it brings is news only when recently published, however
+			// long the search has been polled.
+			backlog = signals.Backlogged(it.Published, now)
+		}
 		for _, m := range signals.Matches(p.matcher, f.src.Owners, f.src.Shared, it) {
 			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {

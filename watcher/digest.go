@@ -31,17 +31,21 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if !found {
 					continue
 				}
-				sigs, err := tx.LeadSignals(lk)
+				sigs, fbs, err := heededSignals(tx, lk)
 				if err != nil {
 					return nil, err
+				}
+				if signals.Muted(fbs, now) {
+					continue // already a customer, or snoozed
 				}
 				n := len(d.Leads)
 				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
 				if len(d.Leads) > n {
-					d.Leads[n].Links = p.prospects[lk].Links
+					d.Leads[n].Links = slices.Clone(p.prospects[lk].Links) // addLinks appends to it
 				}
 			}
 			d.Sort()
+			d.Links = w.addLinks(r, d.Leads, now)
 			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
 				continue
 			}
@@ -129,9 +133,19 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 				continue
 			}
 			lead, _, err := tx.Lead(lk)
-			dl := signals.DigestLead{Lead: lead, Links: p.prospects[lk].Links}
+			if err != nil {
+				return err
+			}
+			fbs, err := tx.LeadFeedback(lk)
+			if err != nil {
+				return err
+			}
+			if signals.Muted(fbs, now) {
+				continue // already a customer, or snoozed
+			}
+			dl := signals.DigestLead{Lead: lead, Links: slices.Clone(p.prospects[lk].Links)}
 			for _, r := range refs {
-				if r.LeadKey == lk && p.alerts(r) && err == nil {
+				if r.LeadKey == lk && p.alerts(r) && !signals.Dismissed(fbs, r.Story) && err == nil {
 					var s signals.Signal
 					s, _, err = tx.Signal(lk, r.Story)
 					dl.New = append(dl.New, s)
@@ -140,11 +154,14 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 			if err != nil {
 				return err
 			}
-			a.Leads = append(a.Leads, dl)
+			if len(dl.New) > 0 {
+				a.Leads = append(a.Leads, dl)
+			}
 		}
 		if len(a.Leads) == 0 {
 			continue
 		}
+		a.Links = w.addLinks(rep, a.Leads, now)
 		m, err := w.opts.Renderer.Alerts(a)
 		if err != nil {
 			return fmt.Errorf("render alert for %s: %w", rep.ID, err)

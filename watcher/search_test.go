@@ -108,3 +108,42 @@ func TestSearchAndRegistrySources(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchOldResultIsHistory: a search engine brings an old article on a
+// later poll; it is stored as history, never scored, where a feed's new
+// item of the same age would count.
+func TestSearchOldResultIsHistory(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Watchlists[0].NewsSearch = []string{"https://news.example/search?q={query}"}
+	search := "https://news.example/search?q=%22Breizh+Conserves%22"
+	items := map[string][]signals.Item{}
+	now := t0
+	w := testWatcher(t, cfg)
+	w.now = func() time.Time { return now }
+	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, items)}
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	now = t0.Add(30 * 24 * time.Hour)
+	items[search] = []signals.Item{
+		{GUID: "old", URL: "https://press.example/old", Title: "Breizh Conserves nomme un nouveau directeur général", Published: now.Add(-20 * 24 * time.Hour)},
+		{GUID: "new", URL: "https://press.example/new", Title: "Breizh Conserves ouvre une usine à Brest", Published: now.Add(-24 * time.Hour)},
+	}
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sigs, err := w.Signals(SignalFilter{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backlog := map[string]bool{}
+	for _, s := range sigs {
+		backlog[s.URL] = s.Backlog
+	}
+	if b, ok := backlog["https://press.example/old"]; !ok || !b {
+		t.Errorf("the 20-day-old search result: stored %v, backlog %v; want history", ok, b)
+	}
+	if b, ok := backlog["https://press.example/new"]; !ok || b {
+		t.Errorf("the new search result: stored %v, backlog %v; want news", ok, b)
+	}
+}

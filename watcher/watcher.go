@@ -57,6 +57,9 @@ type Options struct {
 	// StopTimeout bounds Run's wait for in-flight work after a stop
 	// request; zero means DefaultStopTimeout.
 	StopTimeout time.Duration
+	// Links signs the web view and feedback links digests and alerts
+	// carry (web.Links); nil when there is no public_url: no links.
+	Links LinkMaker
 }
 
 // Watcher runs cycles, digests and the outbox over one store.

@@ -106,9 +106,10 @@ func (w *Watcher) webhookAlerts(p *Plan, a signals.Alerts) ([]signals.Message, e
 }
 
 func webhookMessage(kind string, rep signals.Rep, h hookFor, body []byte) signals.Message {
-	subject := fmt.Sprintf("%s of %s (%s)", kind, rep.ID, h.hook.FormatOr())
+	// What `veille outbox` shows of it: the URL stays out.
+	subject := fmt.Sprintf("%s of %s → %s (%s)", kind, rep.ID, h.hook.Name(), h.hook.FormatOr())
 	if h.watchlist != "" {
-		subject = fmt.Sprintf("%s of %s, watch list %s (%s)", kind, rep.ID, h.watchlist, h.hook.FormatOr())
+		subject = fmt.Sprintf("%s of %s, watch list %s → %s (%s)", kind, rep.ID, h.watchlist, h.hook.Name(), h.hook.FormatOr())
 	}
 	return signals.Message{
 		Kind: kind, Rep: rep.ID, To: []string{h.hook.Name()}, Subject: subject,

@@ -18,6 +18,7 @@ import (
 	"github.com/veille-hq/veille/sources"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
+	"github.com/veille-hq/veille/web"
 )
 
 // version is set by the linker for releases; build info fills it otherwise.
@@ -96,9 +97,10 @@ func lexicon(dir string) (*signals.Lexicon, error) {
 
 // app is a loaded config wired to an open store.
 type app struct {
-	cfg *config.Config
-	log *slog.Logger
-	w   *watcher.Watcher
+	cfg    *config.Config
+	log    *slog.Logger
+	w      *watcher.Watcher
+	signer *web.Signer // the public links' signer; nil without public_url
 }
 
 func (a *app) Close() error { return a.w.Store.Close() }
@@ -143,6 +145,10 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
 		return nil, fmt.Errorf("store folder: %w", err)
 	}
+	signer, err := publicSigner(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(cfg.Store, cmp.Or(e.storeWait, storeOpenTimeout))
 	if err != nil {
 		return nil, err
@@ -152,12 +158,15 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 		Timeout: cfg.SMTP.Timeout.D(), AllowPrivate: cfg.Fetch.AllowPrivatePrefixes(),
 		UserAgent: "veille/" + buildVersion(),
 	})
-	w := watcher.New(st, plan, watcher.Options{
+	o := watcher.Options{
 		Fetcher: fetcher(cfg), Renderer: r, Sender: sender, Webhooks: hooks,
 		Alerts: !m.noSend, Send: !m.noSend,
 		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
-	})
-	return &app{cfg: cfg, log: log, w: w}, nil
+	}
+	if signer != nil {
+		o.Links = web.NewLinks(cfg.PublicURL, signer)
+	}
+	return &app{cfg: cfg, log: log, w: watcher.New(st, plan, o), signer: signer}, nil
 }
 
 func buildPlan(cfg *config.Config) (*watcher.Plan, error) {

@@ -25,6 +25,7 @@ type backend interface {
 	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
 	SendDigests(ctx context.Context, rep string) (int, error)
 	BackupFile(ctx context.Context, path string) (int64, error)
+	Feedback(context.Context) ([]signals.Feedback, error)
 	Rescan(ctx context.Context, since time.Time) (watcher.RescanReport, error)
 }
 
@@ -57,6 +58,8 @@ func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 func (l local) Rescan(_ context.Context, since time.Time) (watcher.RescanReport, error) {
 	return l.a.w.Rescan(l.a.w.Now(), since)
 }
+
+func (l local) Feedback(context.Context) ([]signals.Feedback, error) { return l.a.w.AllFeedback() }
 
 // session is a backend and, when this process opened the store, the app
 // behind it (nil when the daemon answers).

@@ -69,6 +69,14 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 			warnings = append(warnings, fmt.Sprintf("listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port", cfg.Listen))
 		}
 	}
+	if cfg.Public() {
+		fmt.Fprintf(e.stdout, "  reps' links: %s, served on %s; links live %s; secret in %s\n", cfg.PublicURL, cfg.PublicListen, cfg.PublicLinkTTL, cfg.PublicSecretFile)
+		if cfg.PublicInClear() {
+			warnings = append(warnings, fmt.Sprintf("public_url %s is http: the links, which act for the reps, travel in clear; use https (reverse proxy: see README, Feedback and web view)", cfg.PublicURL))
+		}
+	} else {
+		fmt.Fprintln(e.stdout, "  reps' links: off (public_url and public_listen are empty)")
+	}
 	for _, p := range cfg.Warnings() {
 		warnings = append(warnings, p.Error())
 	}

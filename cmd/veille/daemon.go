@@ -50,6 +50,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			Log: a.log, BackupDir: filepath.Dir(a.cfg.Store),
 		})
 	}
+	stopPublic, err := servePublic(ctx, a, m)
+	if err != nil {
+		return err
+	}
+	defer stopPublic()
 	return a.w.Run(ctx, reload, api)
 }
 
@@ -112,6 +117,9 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 		}
 		files = watchedFiles(c.config, cfg)
 		last = fingerprint(files)
+		if cfg.PublicURL != a.cfg.PublicURL || cfg.PublicListen != a.cfg.PublicListen || cfg.PublicSecretFile != a.cfg.PublicSecretFile || cfg.PublicLinkTTL != a.cfg.PublicLinkTTL {
+			a.log.Warn("public_url, public_listen, public_secret_file or public_link_ttl changed: restart the daemon to apply it")
+		}
 		select {
 		case reload <- plan:
 		case <-ctx.Done():

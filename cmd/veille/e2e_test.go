@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -98,6 +99,26 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 		return v
 	}
 	before := signalsJSON()
+	// The news search finds the regional articles again (one story, one
+	// more outlet) and its homonym result is dropped; the BODACC notice is
+	// a signal of its own.
+	var searched, bodacc bool
+	for _, sig := range before {
+		title, _ := sig["title"].(string)
+		if strings.HasPrefix(title, "Le festival Ker Avel") {
+			t.Errorf("the festival the Ker Avel search returns became a signal of %v", sig["company"])
+		}
+		bodacc = bodacc || strings.HasPrefix(title, "BODACC · ") && sig["company"] == "Laiterie de la Rance"
+		srcs, _ := sig["sources"].([]any)
+		for _, src := range srcs {
+			if m, _ := src.(map[string]any); m != nil && strings.Contains(fmt.Sprint(m["source"]), "/recherche?q=") {
+				searched = true
+			}
+		}
+	}
+	if !searched || !bodacc {
+		t.Errorf("signals: a news search outlet %v, a BODACC notice %v; want both", searched, bodacc)
+	}
 
 	out, _, err = runCmd(t, "once", "-c", cfg, "--no-send")
 	if err != nil {

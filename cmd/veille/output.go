@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -243,6 +244,7 @@ func printOutbox(w io.Writer, entries []store.OutboxEntry, format string) error 
 		type row struct {
 			ID        uint64    `json:"id"`
 			Kind      string    `json:"kind"`
+			Transport string    `json:"transport"` // email or webhook
 			Rep       string    `json:"rep"`
 			To        []string  `json:"to"`
 			Subject   string    `json:"subject"`
@@ -254,7 +256,7 @@ func printOutbox(w io.Writer, entries []store.OutboxEntry, format string) error 
 		}
 		out := []row{}
 		for _, e := range entries {
-			out = append(out, row{e.ID, e.Message.Kind, e.Message.Rep, e.Message.To, e.Message.Subject, e.Status, e.Attempts, e.Created, e.NextTry, e.LastError})
+			out = append(out, row{e.ID, e.Message.Kind, cmp.Or(e.Message.Transport, "email"), e.Message.Rep, e.Message.To, e.Message.Subject, e.Status, e.Attempts, e.Created, e.NextTry, e.LastError})
 		}
 		return writeJSON(w, out)
 	}

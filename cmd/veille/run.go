@@ -92,6 +92,7 @@ func commands() map[string]command {
 		"once":     {"one poll cycle, queue and send alerts, drain the outbox, exit", cmdOnce},
 		"check":    {"validate the config and print what it holds", cmdCheck},
 		"digest":   {"build digests now: write previews (--out) or queue and send (--send)", cmdDigest},
+		"feedback": {"reps' feedback from their links: which sources and phrases mislead", cmdFeedback},
 		"leads":    {"leads with score, tier, trend, why", cmdLeads},
 		"signals":  {"signals with labels, evidence and sources", cmdSignals},
 		"sources":  {"each source's state: last success, backoff, last error", cmdSources},

@@ -91,6 +91,9 @@ func Config(baseURL, storePath string) []byte {
 		if wl.ID == "agro-bretagne" {
 			wl.Feeds = []string{base + c.Regional.feedPath()}
 		}
+		if wl.ID == searchWatchlist {
+			wl.NewsSearch = []string{searchTemplate(base)}
+		}
 		for j := range c.Companies {
 			co := &c.Companies[j]
 			if co.Watchlist != wl.ID {

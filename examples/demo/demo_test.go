@@ -518,6 +518,7 @@ func TestConfig(t *testing.T) {
 			if u := cfg.BODACCURL(p.SIRENDigits()); u != "" {
 				urls = append(urls, u)
 			}
+			urls = append(urls, wl.SearchURLs(p)...)
 		}
 	}
 	if prospects != len(c.Companies) {
@@ -691,5 +692,42 @@ func TestBODACCAnswer(t *testing.T) {
 	}
 	if companies == 0 {
 		t.Error("no company of the corpus has a SIREN: the demo shows no BODACC signal")
+	}
+}
+
+// TestNewsSearch: the demo's search engine answers each prospect's query
+// with the regional articles that hold one of its names, homonyms too.
+func TestNewsSearch(t *testing.T) {
+	s := startServer(t, testNow)
+	c := corpusT(t)
+	co := c.company("ker-avel")
+	resp, body := get(t, s.URL+searchPath(co))
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", searchPath(co), resp.Status)
+	}
+	feed, err := gofeed.NewParser().ParseString(string(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range feed.Items {
+		titles = append(titles, it.Title)
+		if !strings.HasPrefix(it.Link, s.URL+"/"+c.Regional.Slug+"/") {
+			t.Errorf("%s: link %s is not the regional article's", it.Title, it.Link)
+		}
+	}
+	for _, id := range []string{"ker-avel-seconde-tranche", "festival-ker-avel"} {
+		var want string
+		for _, it := range c.Regional.Items {
+			if it.ID == id {
+				want = it.Title
+			}
+		}
+		if !slices.Contains(titles, want) {
+			t.Errorf("search for %s lacks %q: %q", co.Name, want, titles)
+		}
+	}
+	if !strings.Contains(searchPath(co), "%22Conserverie+Ker+Avel%22+OR+%22Ker+Avel%22") {
+		t.Errorf("search path %s does not carry the {query} of the name and alias", searchPath(co))
 	}
 }
