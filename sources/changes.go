@@ -161,7 +161,10 @@ func (f *Fetcher) fetchChanges(ctx context.Context, src signals.Source, st *sign
 	if err != nil {
 		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}
-	res := signals.FetchResult{Status: d.status}
+	res := signals.FetchResult{Status: d.status, Yield: signals.Yield{Items: len(texts)}}
+	if len(texts) == 0 {
+		res.Yield.Unmatched = []string{fmt.Sprintf("select %q", src.Page.Select)}
+	}
 	if st.HasBaseline {
 		if it, ok := diffChanges(st.Baseline, texts, src.URL, lang, f.now()); ok {
 			res.Items = []signals.Item{it}

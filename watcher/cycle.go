@@ -117,6 +117,10 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 				w.opts.Metrics.Fetch("not_modified")
 			default:
 				w.opts.Metrics.Fetch("ok")
+				if st := f.state; st.Silence != "" {
+					log.Warn("source yields nothing", "source", f.src.ID, "url", signals.RedactURL(f.src.URL), "silence", st.Silence,
+						"since", st.SilentSince, "selectors", st.SilentWhat, "last_yield", st.LastYield)
+				}
 			}
 		}
 		if writeErr != nil {
