@@ -99,6 +99,7 @@ func commands() map[string]command {
 		"store":    {"store backup --out FILE | store compact", cmdStore},
 		"classify": {"classify stdin (text: one item a line; jsonl)", cmdClassify},
 		"demo":     {"run the built-in demo: no config, no network, no SMTP", cmdDemo},
+		"discover": {"find a site's feeds, or propose selectors for its news page", cmdDiscover},
 		"version":  {"build information", cmdVersion},
 		"health":   {"exit 0 if the daemon's /healthz says ok, else 1", cmdHealth},
 	}

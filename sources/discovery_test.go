@@ -1,0 +1,153 @@
+package sources
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// testSite serves files by path; other paths are 404. It records the
+// paths asked for.
+type testSite struct {
+	mu    sync.Mutex
+	asked []string
+	files map[string]string // path -> testdata/discover file, or "redirect:/x"
+}
+
+func (s *testSite) handler(t *testing.T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.asked = append(s.asked, r.URL.Path)
+		s.mu.Unlock()
+		name, ok := s.files[r.URL.Path]
+		switch {
+		case !ok:
+			http.NotFound(w, r)
+		case strings.HasPrefix(name, "redirect:"):
+			http.Redirect(w, r, strings.TrimPrefix(name, "redirect:"), http.StatusMovedPermanently)
+		case strings.HasPrefix(name, "text:"):
+			w.Header().Set("Content-Type", "text/plain")
+			w.Write([]byte(strings.TrimPrefix(name, "text:")))
+		default:
+			ct := "text/html; charset=utf-8"
+			if strings.HasSuffix(name, ".xml") {
+				ct = "application/rss+xml"
+			}
+			w.Header().Set("Content-Type", ct)
+			w.Write(readFixture(t, "discover/"+name))
+		}
+	}
+}
+
+func TestDiscover(t *testing.T) {
+	tests := []struct {
+		name      string
+		files     map[string]string
+		start     string
+		feeds     []string // paths
+		newsPage  string
+		spec      signals.PageSpec
+		firstItem string
+		neverAsk  []string
+	}{
+		{
+			name:  "site with a feed link",
+			files: map[string]string{"/": "feedlink_home.html", "/news/feed.xml": "feedlink_feed.xml"},
+			start: "/", feeds: []string{"/news/feed.xml"},
+			neverAsk: []string{"/feed", "/rss.xml"}, // the advertised feed is enough
+		},
+		{
+			name: "WordPress news page with its feeds turned off",
+			files: map[string]string{"/actualites/": "wordpress_blog.html", "/feed": "redirect:/actualites/",
+				"/actualites/feed": "redirect:/actualites/"},
+			start: "/actualites/", newsPage: "/actualites/",
+			spec: signals.PageSpec{Item: "article.post.type-post", Title: "h2", Link: "h2 a@href", Date: "time@datetime", Summary: "p"},
+			firstItem: "Kerloc Industries ouvre une nouvelle usine à Brest",
+		},
+		{
+			name: "French newsroom without feed, linked from the home page",
+			files: map[string]string{"/": "newsroom_home.html", "/salle-de-presse": "newsroom_press.html",
+				"/robots.txt": "text:User-agent: *\nDisallow: /rss\nDisallow: /feed\n"},
+			start: "/", newsPage: "/salle-de-presse",
+			spec:      signals.PageSpec{Item: "div.communique", Title: "h3", Link: "h3 a@href", Date: "p.communique-date", Summary: "p.chapo"},
+			firstItem: "Penfret Logistique rachète les Transports Morvan",
+			neverAsk:  []string{"/rss", "/feed", "/rss.xml"}, // robots.txt disallows them
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := &testSite{files: tt.files}
+			srv := serve(t, site.handler(t))
+			f := testFetcher(t, Options{Robots: true})
+			dis, err := f.Discover(context.Background(), srv.URL+tt.start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var feeds []string
+			for _, fd := range dis.Feeds {
+				feeds = append(feeds, strings.TrimPrefix(fd.URL, srv.URL))
+				if fd.Items == 0 {
+					t.Errorf("feed %s: no items counted", fd.URL)
+				}
+			}
+			if !slices.Equal(feeds, tt.feeds) {
+				t.Errorf("feeds %v, want %v (tried %+v)", feeds, tt.feeds, dis.Tried)
+			}
+			if got := strings.TrimPrefix(dis.NewsPage, srv.URL); got != tt.newsPage {
+				t.Errorf("news page %q, want %q", got, tt.newsPage)
+			}
+			if tt.spec.Item != "" {
+				if len(dis.Pages) == 0 {
+					t.Fatalf("no selectors proposed (tried %+v)", dis.Tried)
+				}
+				best := dis.Pages[0]
+				if best.Spec != tt.spec {
+					t.Errorf("best proposal %+v, want %+v (all: %+v)", best.Spec, tt.spec, dis.Pages)
+				}
+				if len(best.Items) < 3 || best.Items[0].Title != tt.firstItem || best.Items[0].Published.IsZero() || !strings.HasPrefix(best.Items[0].URL, "http") {
+					t.Errorf("first items %+v, want %q dated and linked first", best.Items, tt.firstItem)
+				}
+			}
+			for _, p := range tt.neverAsk {
+				if slices.Contains(site.asked, p) {
+					t.Errorf("asked for %s (asked %v)", p, site.asked)
+				}
+			}
+		})
+	}
+}
+
+// The sidebar's recent posts and the menu repeat too: the news blocks win.
+func TestSuggestPageSpecsRanksNewsFirst(t *testing.T) {
+	s, err := SuggestPageSpecs(readFixture(t, "discover/wordpress_blog.html"), "text/html", "https://kerloc.example/actualites/", fixedNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s) < 2 {
+		t.Fatalf("proposals %+v, want the posts and the sidebar's list", s)
+	}
+	if s[0].Spec.Item != "article.post.type-post" || s[0].Dated != 4 || s[0].Score <= s[1].Score {
+		t.Errorf("proposals %+v, want the four posts first", s)
+	}
+	for _, p := range s {
+		if strings.Contains(p.Spec.Item, "menu") {
+			t.Errorf("the menu, without dates, is proposed: %+v", p)
+		}
+	}
+	want := `- {url: "https://kerloc.example/actualites/", item: "article.post.type-post", title: "h2", link: "h2 a@href", date: "time@datetime", summary: "p"}`
+	if got := s[0].YAML("https://kerloc.example/actualites/"); got != want {
+		t.Errorf("yaml\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestSuggestPageSpecsNone(t *testing.T) {
+	s, err := SuggestPageSpecs(readFixture(t, "discover/newsroom_home.html"), "text/html", "https://penfret.example/", fixedNow)
+	if err != nil || len(s) != 0 {
+		t.Errorf("proposals %+v, %v on a page with no dated blocks", s, err)
+	}
+}
