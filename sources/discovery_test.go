@@ -66,7 +66,7 @@ func TestDiscover(t *testing.T) {
 			files: map[string]string{"/actualites/": "wordpress_blog.html", "/feed": "redirect:/actualites/",
 				"/actualites/feed": "redirect:/actualites/"},
 			start: "/actualites/", newsPage: "/actualites/",
-			spec: signals.PageSpec{Item: "article.post.type-post", Title: "h2", Link: "h2 a@href", Date: "time@datetime", Summary: "p"},
+			spec:      signals.PageSpec{Item: "article.post.type-post", Title: "h2", Link: "h2 a@href", Date: "time@datetime", Summary: "p"},
 			firstItem: "Kerloc Industries ouvre une nouvelle usine à Brest",
 		},
 		{
