@@ -72,6 +72,9 @@ const (
 	// ErrPrivate: a redirect or an autodiscovered URL led to a private or
 	// loopback address from a source configured on a public one.
 	ErrPrivate ErrorKind = "private_address"
+	// ErrRender: a page to render with a browser (render: chromium) could
+	// not be: no browser installed, or the browser failed.
+	ErrRender ErrorKind = "render"
 )
 
 // SourceState is what the store keeps per source between fetches.

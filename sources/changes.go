@@ -147,7 +147,7 @@ func listSome(s []string) string {
 // fetchChanges fetches a page in change mode. The first visit only records
 // the baseline; later visits emit one item when the selected set changed.
 func (f *Fetcher) fetchChanges(ctx context.Context, src signals.Source, st *signals.SourceState) (signals.FetchResult, error) {
-	d, err := f.fetchHTML(ctx, src.URL, st)
+	d, err := f.pageDocument(ctx, src, st)
 	if err != nil {
 		return resultOf(d), err
 	}

@@ -218,7 +218,7 @@ func (f *Fetcher) fetchHTML(ctx context.Context, pageURL string, st *signals.Sou
 }
 
 func (f *Fetcher) fetchPage(ctx context.Context, src signals.Source, st *signals.SourceState) (signals.FetchResult, error) {
-	d, err := f.fetchHTML(ctx, src.URL, st)
+	d, err := f.pageDocument(ctx, src, st)
 	if err != nil {
 		return resultOf(d), err
 	}

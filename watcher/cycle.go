@@ -46,6 +46,11 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 			h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, w.now(), stats, errText(err)
 		})
 	}()
+	// A fetcher holding resources for the cycle (a browser for rendered
+	// pages) lets them go at its end.
+	if ec, ok := w.opts.Fetcher.(interface{ EndCycle() }); ok {
+		defer ec.EndCycle()
+	}
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
 	stats = CycleStats{Sources: len(p.sources)}

@@ -96,12 +96,17 @@ func lexicon(dir string) (*signals.Lexicon, error) {
 
 // app is a loaded config wired to an open store.
 type app struct {
-	cfg *config.Config
-	log *slog.Logger
-	w   *watcher.Watcher
+	cfg   *config.Config
+	log   *slog.Logger
+	w     *watcher.Watcher
+	fetch *sources.Fetcher
 }
 
-func (a *app) Close() error { return a.w.Store.Close() }
+// Close stops the browser a cycle cut short left running, and closes the store.
+func (a *app) Close() error {
+	a.fetch.EndCycle()
+	return a.w.Store.Close()
+}
 
 // appMode is what a command wants of its watcher besides the config.
 type appMode struct {
@@ -147,12 +152,13 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	f := fetcher(cfg)
 	w := watcher.New(st, plan, watcher.Options{
-		Fetcher: fetcher(cfg), Renderer: r, Sender: sender,
+		Fetcher: f, Renderer: r, Sender: sender,
 		Alerts: !m.noSend, Send: !m.noSend && sender != nil,
 		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
 	})
-	return &app{cfg: cfg, log: log, w: w}, nil
+	return &app{cfg: cfg, log: log, w: w, fetch: f}, nil
 }
 
 func buildPlan(cfg *config.Config) (*watcher.Plan, error) {
@@ -163,9 +169,13 @@ func buildPlan(cfg *config.Config) (*watcher.Plan, error) {
 	return watcher.NewPlan(cfg, lex)
 }
 
-func fetcher(cfg *config.Config) *sources.Fetcher {
+// fetcher is the config's fetcher, with a browser for the pages to render.
+func fetcher(cfg *config.Config) *sources.Fetcher { return fetcherWith(cfg, newBrowser()) }
+
+func fetcherWith(cfg *config.Config, r sources.PageRenderer) *sources.Fetcher {
 	robots := cfg.Fetch.Robots == nil || *cfg.Fetch.Robots
 	return sources.NewFetcher(sources.Options{
+		Renderer:        r,
 		Timeout:         cfg.Fetch.Timeout.D(),
 		MaxBody:         int64(cfg.Fetch.MaxBody),
 		Concurrency:     cfg.Fetch.Concurrency,

@@ -56,7 +56,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "  warning: listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port\n", cfg.Listen)
 		}
 	}
-	for _, w := range signals.NameWarnings(companies) {
+	for _, w := range append(signals.NameWarnings(companies), renderWarnings(cfg)...) {
 		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
 	}
 	return nil

@@ -13,6 +13,14 @@ import (
 	"github.com/veille-hq/veille/sources"
 )
 
+// sourceCommands are the commands that help set sources up.
+func sourceCommands() map[string]command {
+	return map[string]command{
+		"discover":    {"find a site's feeds, or propose selectors for its news page", cmdDiscover},
+		"test-source": {"fetch a prospect's sources (or a URL with selectors) once: items and signals, nothing stored", cmdTestSource},
+	}
+}
+
 // cmdDiscover prints the feeds a site has or, when it has none, the
 // selectors that read its news page, ready to paste into veille.yaml.
 func cmdDiscover(ctx context.Context, e *env, args []string) error {

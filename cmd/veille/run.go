@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -87,14 +88,14 @@ type env struct {
 }
 
 func commands() map[string]command {
-	return map[string]command{
+	m := map[string]command{
 		"run":      {"the daemon: poll on schedule, send digests, serve /healthz", cmdRun},
 		"once":     {"one poll cycle, queue and send alerts, drain the outbox, exit", cmdOnce},
 		"check":    {"validate the config and print what it holds", cmdCheck},
 		"digest":   {"build digests now: write previews (--out) or queue and send (--send)", cmdDigest},
 		"leads":    {"leads with score, tier, trend, why", cmdLeads},
 		"signals":  {"signals with labels, evidence and sources", cmdSignals},
-		"sources":  {"each source's state: last success, backoff, last error", cmdSources},
+		"sources":  {"each source's state: last success, backoff, last error, silent since", cmdSources},
 		"outbox":   {"messages waiting or failed: list, retry [ID|--all], drop ID", cmdOutbox},
 		"store":    {"store backup --out FILE | store compact", cmdStore},
 		"classify": {"classify stdin (text: one item a line; jsonl)", cmdClassify},
@@ -103,6 +104,8 @@ func commands() map[string]command {
 		"version":  {"build information", cmdVersion},
 		"health":   {"exit 0 if the daemon's /healthz says ok, else 1", cmdHealth},
 	}
+	maps.Copy(m, sourceCommands())
+	return m
 }
 
 // run is the whole program; main only wires the process to it.
@@ -132,7 +135,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands()[n].summary)
+		fmt.Fprintf(w, "  %-11s %s\n", n, commands()[n].summary)
 	}
 }
 
