@@ -50,7 +50,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "demo corpus at %s: %d sources polled, %d items, %d signals\n\n", srv.URL, stats.Polled, stats.NewItems, stats.NewSignals)
+	fmt.Fprintf(e.stdout, "demo corpus at %s: %d sources polled, %d items, %d signals\n", srv.URL, stats.Polled, stats.NewItems, stats.NewSignals)
+	if err := printSourceErrors(e, a); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
 	msgs, err := a.w.RenderDigests(a.w.Now(), "")
 	if err != nil {
 		return err

@@ -30,6 +30,7 @@ func TestDemoCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
 	}
+	checkDemoRendered(t, stdout)
 	hotCompany, _ := demo.Expect()
 	if !regexp.MustCompile(`(?m)^hot\s+\d+.*` + regexp.QuoteMeta(hotCompany)).MatchString(stdout) {
 		t.Errorf("leads table lacks the hot lead %q:\n%s", hotCompany, stdout)

@@ -71,3 +71,16 @@ func renderWarnings(cfg *config.Config) []string {
 	}
 	return nil
 }
+
+// printSourceErrors lists the sources whose last fetch failed: in the
+// demo, the JavaScript-only newsroom when Chromium is not installed.
+func printSourceErrors(e *env, a *app) error {
+	failing, err := a.w.Sources(true)
+	if err != nil {
+		return err
+	}
+	for _, s := range failing {
+		fmt.Fprintf(e.stdout, "source error: %s %s: [%s] %s\n", s.Kind, signals.RedactURL(s.URL), s.State.ErrorKind, signals.RedactText(s.State.LastError))
+	}
+	return nil
+}
