@@ -26,6 +26,14 @@ type Discovery struct {
 	Pages      []PageSuggestion // best first
 }
 
+// DiscoverOptions say how far Discover goes.
+type DiscoverOptions struct {
+	// Render: when the pages' HTML holds no repeated dated blocks, render
+	// them with the fetcher's renderer (a newsroom a script writes) and
+	// look again; the proposals then say render: chromium.
+	Render bool
+}
+
 // FoundFeed is a URL that serves a feed.
 type FoundFeed struct {
 	URL   string
@@ -49,9 +57,10 @@ var newsWords = regexp.MustCompile(`(?i)actualit|news|presse|press|communiqu|new
 // host's pace, robots.txt for pages and guessed paths): the feeds siteURL
 // names or is, else the usual feed paths. When none serves a feed, it reads
 // siteURL and the news pages it links to for repeated blocks of dated links
-// and proposes selectors for the best (SuggestPageSpecs). The error is for
+// and proposes selectors for the best (SuggestPageSpecs), rendering the
+// pages when their HTML has none and o.Render says so. The error is for
 // siteURL itself failing; a candidate's failure is in Tried.
-func (f *Fetcher) Discover(ctx context.Context, siteURL string) (Discovery, error) {
+func (f *Fetcher) Discover(ctx context.Context, siteURL string, o DiscoverOptions) (Discovery, error) {
 	var dis Discovery
 	u, err := url.Parse(siteURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -95,7 +104,10 @@ func (f *Fetcher) Discover(ctx context.Context, siteURL string) (Discovery, erro
 	if len(dis.Feeds) > 0 || ctx.Err() != nil {
 		return dis, ctx.Err()
 	}
-	f.suggestPages(ctx, home, &dis)
+	pages := f.suggestPages(ctx, home, &dis)
+	if len(dis.Pages) == 0 && o.Render && f.opt.Renderer != nil {
+		f.suggestRendered(ctx, pages, &dis)
+	}
 	return dis, ctx.Err()
 }
 
@@ -150,22 +162,32 @@ func shortError(err error) string {
 	return err.Error()
 }
 
-// suggestPages reads home and the news pages it links to for repeated
-// blocks of dated links, keeping the page whose best proposal scores most.
-func (f *Fetcher) suggestPages(ctx context.Context, home *document, dis *Discovery) {
-	consider := func(d *document) {
-		s, err := SuggestPageSpecs(d.body, d.contentType(), d.url.String(), f.now())
-		if err != nil || len(s) == 0 {
-			return
-		}
-		if len(dis.Pages) == 0 || s[0].Score > dis.Pages[0].Score {
-			dis.NewsPage, dis.Pages = d.url.String(), s
+// consider keeps d's proposals when they beat those kept; rendered marks
+// them render: chromium.
+func (f *Fetcher) consider(d *document, rendered bool, dis *Discovery) {
+	s, err := SuggestPageSpecs(d.body, d.contentType(), d.url.String(), f.now())
+	if err != nil || len(s) == 0 {
+		return
+	}
+	if rendered {
+		for i := range s {
+			s[i].Spec.Render = signals.RenderChromium
 		}
 	}
-	consider(home)
+	if len(dis.Pages) == 0 || s[0].Score > dis.Pages[0].Score {
+		dis.NewsPage, dis.Pages = d.url.String(), s
+	}
+}
+
+// suggestPages reads home and the news pages it links to for repeated
+// blocks of dated links, keeping the page whose best proposal scores most.
+// It returns the pages it read.
+func (f *Fetcher) suggestPages(ctx context.Context, home *document, dis *Discovery) []string {
+	read := []string{home.url.String()}
+	f.consider(home, false, dis)
 	for _, link := range newsLinks(home) {
 		if ctx.Err() != nil {
-			return
+			break
 		}
 		var none signals.SourceState
 		d, err := f.fetchHTML(ctx, link, &none)
@@ -174,7 +196,35 @@ func (f *Fetcher) suggestPages(ctx context.Context, home *document, dis *Discove
 			continue
 		}
 		dis.Tried = append(dis.Tried, Tried{link, "news page"})
-		consider(d)
+		read = append(read, d.url.String())
+		f.consider(d, false, dis)
+	}
+	return read
+}
+
+// suggestRendered renders the pages suggestPages read, and the news pages
+// the rendered home links to, for a newsroom a script writes.
+func (f *Fetcher) suggestRendered(ctx context.Context, pages []string, dis *Discovery) {
+	seen := map[string]bool{}
+	for i := 0; i < len(pages) && i <= maxNewsPages && ctx.Err() == nil; i++ {
+		u := pages[i]
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		d, err := f.fetchRendered(ctx, signals.Source{URL: u})
+		if err != nil {
+			dis.Tried = append(dis.Tried, Tried{u, "render: " + shortError(err)})
+			if KindOf(err) == signals.ErrRender {
+				return // no browser: the next pages would fail alike
+			}
+			continue
+		}
+		dis.Tried = append(dis.Tried, Tried{u, "rendered"})
+		if i == 0 {
+			pages = append(pages, newsLinks(d)...)
+		}
+		f.consider(d, true, dis)
 	}
 }
 

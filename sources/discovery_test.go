@@ -2,11 +2,13 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/veille-hq/veille/signals"
 )
@@ -84,7 +86,7 @@ func TestDiscover(t *testing.T) {
 			site := &testSite{files: tt.files}
 			srv := serve(t, site.handler(t))
 			f := testFetcher(t, Options{Robots: true})
-			dis, err := f.Discover(context.Background(), srv.URL+tt.start)
+			dis, err := f.Discover(context.Background(), srv.URL+tt.start, DiscoverOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,5 +151,42 @@ func TestSuggestPageSpecsNone(t *testing.T) {
 	s, err := SuggestPageSpecs(readFixture(t, "discover/newsroom_home.html"), "text/html", "https://penfret.example/", fixedNow)
 	if err != nil || len(s) != 0 {
 		t.Errorf("proposals %+v, %v on a page with no dated blocks", s, err)
+	}
+}
+
+// A newsroom a script writes has no news blocks in its HTML: Discover
+// renders it and proposes selectors marked render: chromium.
+func TestDiscoverRenders(t *testing.T) {
+	site := &testSite{files: map[string]string{"/actualites": "newsroom_home.html"}}
+	srv := serve(t, site.handler(t))
+	rendered := string(readFixture(t, "discover/newsroom_press.html"))
+	var renders []string
+	f := testFetcher(t, Options{Renderer: renderFunc(func(_ context.Context, u, _ string, _ time.Duration, _ func(context.Context, string) error) (RenderedPage, error) {
+		renders = append(renders, strings.TrimPrefix(u, srv.URL))
+		return RenderedPage{HTML: []byte(rendered), URL: u, Status: 200}, nil
+	})})
+	dis, err := f.Discover(context.Background(), srv.URL+"/actualites", DiscoverOptions{Render: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dis.Pages) == 0 || dis.Pages[0].Spec.Render != signals.RenderChromium || dis.Pages[0].Spec.Item != "div.communique" || dis.NewsPage != srv.URL+"/actualites" {
+		t.Fatalf("proposals %+v for %s, want div.communique rendered with chromium on /actualites (tried %+v)", dis.Pages, dis.NewsPage, dis.Tried)
+	}
+	if renders[0] != "/actualites" {
+		t.Errorf("rendered %v, want the page given first", renders)
+	}
+	if got := dis.Pages[0].YAML(dis.NewsPage); !strings.HasSuffix(got, `, render: chromium}`) {
+		t.Errorf("yaml %s lacks render: chromium", got)
+	}
+
+	f = testFetcher(t, Options{Renderer: renderFunc(func(context.Context, string, string, time.Duration, func(context.Context, string) error) (RenderedPage, error) {
+		return RenderedPage{}, errors.New("chromium not found on PATH")
+	})})
+	dis, err = f.Discover(context.Background(), srv.URL+"/actualites", DiscoverOptions{Render: true})
+	if err != nil || len(dis.Pages) != 0 {
+		t.Fatalf("without a browser: %+v, %v", dis.Pages, err)
+	}
+	if last := dis.Tried[len(dis.Tried)-1]; last.URL != srv.URL+"/actualites" || !strings.Contains(last.Result, "render: chromium not found on PATH") {
+		t.Errorf("last tried %+v, want the failed render with its reason", last)
 	}
 }

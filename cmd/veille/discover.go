@@ -29,6 +29,7 @@ func cmdDiscover(ctx context.Context, e *env, args []string) error {
 	interval := fs.Duration("interval", time.Second, "spacing between two requests to the site (without -c)")
 	timeout := fs.Duration("timeout", 20*time.Second, "per request (without -c)")
 	contact := fs.String("contact", "", "URL or email put in the User-Agent (without -c)")
+	render := fs.Bool("render", true, "when the HTML holds no news blocks, render the pages with Chromium (if installed) and look again")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: veille discover [flags] URL\n\nFinds the feeds of a site, or proposes selectors for its news page.")
 		fs.PrintDefaults()
@@ -45,9 +46,11 @@ func cmdDiscover(ctx context.Context, e *env, args []string) error {
 		}
 		f = fetcher(cfg)
 	} else {
-		f = sources.NewFetcher(sources.Options{Timeout: *timeout, PerHostInterval: *interval, Robots: true, Contact: *contact, Version: buildVersion(), Concurrency: 1})
+		f = sources.NewFetcher(sources.Options{Timeout: *timeout, PerHostInterval: *interval, Robots: true, Contact: *contact,
+			Version: buildVersion(), Concurrency: 1, Renderer: newBrowser()})
 	}
-	dis, err := f.Discover(ctx, site)
+	defer f.EndCycle()
+	dis, err := f.Discover(ctx, site, sources.DiscoverOptions{Render: *render})
 	if err != nil {
 		return fmt.Errorf("discover %s: %w", signals.RedactURL(site), err)
 	}
@@ -94,7 +97,7 @@ func printDiscovery(w io.Writer, dis sources.Discovery) error {
 	}
 	if len(dis.Pages) == 0 {
 		fmt.Fprintln(w, "\nno feed, and no repeated block of dated links on the page nor on the news pages it links to.")
-		return errors.New("nothing found: give the URL of the news page itself; if its news is written by a script, try it in a browser and add render: chromium to the page entry")
+		return errors.New("nothing found: give the URL of the news page itself (if a script writes its news, install Chromium so discover can render it)")
 	}
 	best := dis.Pages[0]
 	fmt.Fprintf(w, "\nno feed found. The news page %s repeats %d blocks of dated links (%d read with a title, a link and a date).\n", dis.NewsPage, best.Blocks, best.Dated)

@@ -36,9 +36,9 @@ func TestDiscoverCommand(t *testing.T) {
 		fmt.Fprint(w, `<html><body><div id="app"></div><script src="/app.js"></script></body></html>`)
 	}))
 	defer empty.Close()
-	out, _, err = runCmd(t, "discover", "--interval", "0", empty.URL+"/")
-	if err == nil || !strings.Contains(err.Error(), "render: chromium") {
-		t.Errorf("discover on a script-only page: %v, want an error suggesting render: chromium\n%s", err, out)
+	out, _, err = runCmd(t, "discover", "--interval", "0", "--render=false", empty.URL+"/")
+	if err == nil || !strings.Contains(err.Error(), "install Chromium so discover can render it") {
+		t.Errorf("discover on a script-only page: %v, want an error suggesting Chromium\n%s", err, out)
 	}
 	if _, _, err := runCmd(t, "discover"); exitCode(err, &strings.Builder{}) != exitUsage {
 		t.Errorf("discover without a URL: %v, want a usage error", err)
