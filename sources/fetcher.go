@@ -27,6 +27,8 @@ type Fetcher struct {
 	robots *robotsCache
 	feeds  *feedDecoder
 	guard  guard
+	// renderTurn lets one page at a time wait for the renderer.
+	renderTurn chan struct{}
 }
 
 // NewFetcher builds a Fetcher from o, defaults filled in.
@@ -43,6 +45,8 @@ func NewFetcher(o Options) *Fetcher {
 		robots: newRobotsCache(),
 		feeds:  newFeedDecoder(o.MaxItems),
 		guard:  g,
+
+		renderTurn: make(chan struct{}, 1),
 	}
 }
 

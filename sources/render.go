@@ -64,6 +64,14 @@ func (f *Fetcher) fetchRendered(ctx context.Context, src signals.Source) (*docum
 	if err := f.allowedByRobots(ctx, src.URL); err != nil {
 		return nil, err
 	}
+	// Pages render one at a time: waiting here, a page holds no slot of
+	// the global pool that fetches need meanwhile.
+	select {
+	case f.renderTurn <- struct{}{}:
+		defer func() { <-f.renderTurn }()
+	case <-ctx.Done():
+		return nil, &FetchError{Kind: signals.ErrTimeout, URL: src.URL, Err: fmt.Errorf("waiting for the browser: %w", ctx.Err())}
+	}
 	u, err := url.Parse(src.URL)
 	if err != nil {
 		return nil, &FetchError{Kind: signals.ErrHTTP, URL: src.URL, Err: err}
