@@ -237,14 +237,16 @@ func newsLinks(d *document) []string {
 	}
 	var out []string
 	seen := map[string]bool{d.url.String(): true}
+	newsPage := newsWords.MatchString(d.url.Path)
 	doc.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
 		link := resolveLink(base, a.AttrOr("href", ""))
 		lu, err := url.Parse(link)
 		if link == "" || err != nil || !strings.EqualFold(lu.Host, d.url.Host) || seen[link] {
 			return true
 		}
-		// Pages under this one are its own pagination or articles.
-		if strings.HasPrefix(lu.Path, strings.TrimSuffix(d.url.Path, "/")+"/") && d.url.Path != "/" && d.url.Path != "" {
+		// Under a news page, the pages below are its pagination or its
+		// articles, not another newsroom.
+		if newsPage && strings.HasPrefix(lu.Path, strings.TrimSuffix(d.url.Path, "/")+"/") {
 			return true
 		}
 		if newsWords.MatchString(selectionText(a)) || newsWords.MatchString(lu.Path) {

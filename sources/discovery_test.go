@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -188,5 +189,34 @@ func TestDiscoverRenders(t *testing.T) {
 	}
 	if last := dis.Tried[len(dis.Tried)-1]; last.URL != srv.URL+"/actualites" || !strings.Contains(last.Result, "render: chromium not found on PATH") {
 		t.Errorf("last tried %+v, want the failed render with its reason", last)
+	}
+}
+
+func TestNewsLinks(t *testing.T) {
+	page := func(u, body string) *document {
+		pu, _ := url.Parse(u)
+		return &document{status: 200, header: http.Header{"Content-Type": {"text/html"}}, url: pu, body: []byte(body)}
+	}
+	tests := []struct {
+		name string
+		d    *document
+		want []string
+	}{
+		{"a company's home under a folder links its newsroom below it",
+			page("https://host.example/biscuiterie/", `<a href="/biscuiterie/actualites">Actualités</a><a href="/biscuiterie/contact">Contact</a>`),
+			[]string{"https://host.example/biscuiterie/actualites"}},
+		{"a newsroom's pagination and articles are not newsrooms",
+			page("https://host.example/actualites/", `<a href="/actualites/page/2/">2</a><a href="/salle-de-presse">Presse</a>`),
+			[]string{"https://host.example/salle-de-presse"}},
+		{"other hosts are left alone",
+			page("https://host.example/", `<a href="https://news.other.example/">News</a><a href="/news">News</a><a href="/blog">Blog</a><a href="/presse">Presse</a>`),
+			[]string{"https://host.example/news", "https://host.example/blog"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := newsLinks(tt.d); !slices.Equal(got, tt.want) {
+				t.Errorf("news links %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -59,6 +59,9 @@ func TestDemoCommand(t *testing.T) {
 // TestDemoCorpusEndToEnd runs the real commands on the demo corpus served
 // for the whole test, so the digest's links can be followed.
 func TestDemoCorpusEndToEnd(t *testing.T) {
+	// The JavaScript-only newsroom fails here without a browser: starting
+	// one per cycle would add seconds, and TestDemoCommand renders it.
+	t.Setenv("VEILLE_CHROMIUM", filepath.Join(t.TempDir(), "no-chromium"))
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)
