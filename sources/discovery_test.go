@@ -220,3 +220,21 @@ func TestNewsLinks(t *testing.T) {
 		})
 	}
 }
+
+// Cards that are links, English dates in a span, and a menu without dates.
+func TestSuggestPageSpecsLinkCards(t *testing.T) {
+	page := `<html lang="en"><body><ul class="menu"><li><a href="/">Home</a></li><li><a href="/about">About</a></li><li><a href="/news">News</a></li></ul>
+<div class="grid">
+<a class="card" href="/news/leeds"><h3>Ashgrove opens a plant in Leeds</h3><span class="meta">March 18, 2025</span></a>
+<a class="card" href="/news/cfo"><h3>Ashgrove appoints a new CFO</h3><span class="meta">March 3, 2025</span></a>
+<a class="card" href="/news/award"><h3>Ashgrove wins a regional export award</h3><span class="meta">February 12, 2025</span></a>
+</div></body></html>`
+	s, err := SuggestPageSpecs([]byte(page), "text/html", "https://ashgrove.example/news", fixedNow)
+	if err != nil || len(s) == 0 {
+		t.Fatalf("proposals %+v, %v", s, err)
+	}
+	want := signals.PageSpec{Item: "a.card", Title: "h3", Date: "span.meta"}
+	if s[0].Spec != want || len(s[0].Items) != 3 || s[0].Items[0].URL != "https://ashgrove.example/news/leeds" || s[0].Items[2].Published.IsZero() {
+		t.Errorf("best %+v with items %+v, want %+v reading the three cards", s[0].Spec, s[0].Items, want)
+	}
+}

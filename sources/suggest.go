@@ -292,13 +292,10 @@ func titleAndLink(m *goquery.Selection) (title, link string) {
 	if link == "" && best != nil {
 		link = simpleSelector("a", classesOf(best)) + "@href"
 	}
-	if title == "" {
-		switch {
-		case best != nil && len(selectionText(best)) >= 8:
-			title = simpleSelector("a", classesOf(best))
-		case link == "@href":
-			title = ""
-		}
+	// A block that is itself the link keeps an empty title: its own text
+	// is the title then.
+	if title == "" && best != nil && len(selectionText(best)) >= 8 {
+		title = simpleSelector("a", classesOf(best))
 	}
 	return title, link
 }
