@@ -42,8 +42,11 @@ func (f *fakeBackend) Signals(sf watcher.SignalFilter, now time.Time) ([]watcher
 	return []watcher.SignalView{{Signal: signals.Signal{ID: "s1", Title: "news"}, Points: 12.5}}, nil
 }
 func (f *fakeBackend) Sources(failing bool) ([]watcher.SourceView, error) { return nil, nil }
-func (f *fakeBackend) Outbox() ([]store.OutboxEntry, error)               { return f.outbox, nil }
-func (f *fakeBackend) RetryOutbox(id uint64) (int, error)                 { return 1, nil }
+func (f *fakeBackend) AllFeedback() ([]signals.Feedback, error) {
+	return []signals.Feedback{{Kind: signals.LinkNotRelevant, Rep: "alice", At: t0, Watchlist: "agro", Company: "Kerlann", Signal: "s1", Title: "news"}}, nil
+}
+func (f *fakeBackend) Outbox() ([]store.OutboxEntry, error) { return f.outbox, nil }
+func (f *fakeBackend) RetryOutbox(id uint64) (int, error)   { return 1, nil }
 func (f *fakeBackend) DropOutbox(id uint64) error {
 	if id != 7 {
 		return fmt.Errorf("outbox message %d: %w", id, store.ErrNotFound)
@@ -53,6 +56,10 @@ func (f *fakeBackend) DropOutbox(id uint64) error {
 }
 func (f *fakeBackend) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
 	return []signals.Message{{Kind: "digest", Rep: rep, Subject: "s", HTML: "<p>hi</p>"}}, nil
+}
+func (f *fakeBackend) SendDigests(rep string) (int, error) {
+	f.asked = append(f.asked, "send digests rep="+rep)
+	return 2, nil
 }
 func (f *fakeBackend) Backup(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, "a consistent copy")
@@ -142,6 +149,13 @@ func TestClientRoundTrip(t *testing.T) {
 	msgs, err := c.RenderDigests(ctx, "alice")
 	if err != nil || len(msgs) != 1 || msgs[0].HTML != "<p>hi</p>" || msgs[0].Rep != "alice" {
 		t.Errorf("digests %+v, %v", msgs, err)
+	}
+	if n, err := c.SendDigests(ctx, "alice"); err != nil || n != 2 || b.asked[len(b.asked)-1] != "send digests rep=alice" {
+		t.Errorf("send digests: %d, %v (asked %q)", n, err, b.asked)
+	}
+	fbs, err := c.Feedback(ctx)
+	if err != nil || len(fbs) != 1 || fbs[0].Kind != signals.LinkNotRelevant || fbs[0].Company != "Kerlann" || !fbs[0].At.Equal(t0) {
+		t.Errorf("feedback %+v, %v", fbs, err)
 	}
 	path := filepath.Join(t.TempDir(), "backup.db")
 	if n, err := c.BackupFile(ctx, path); err != nil || n != int64(len("a consistent copy")) {

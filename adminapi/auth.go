@@ -1,17 +1,14 @@
 package adminapi
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/veille-hq/veille/internal/secretfile"
 )
 
 // requireToken serves next only to requests carrying "Authorization:
@@ -86,34 +83,5 @@ func ReadToken(path string) (string, error) {
 // O_EXCL, so a file or symlink planted there is never written through,
 // and mode 0600. created says whether this call made it.
 func EnsureToken(path string) (token string, created bool, err error) {
-	tok, err := ReadToken(path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return tok, false, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return "", false, fmt.Errorf("admin token: %w", err)
-	}
-	var r [32]byte
-	rand.Read(r[:])
-	tok = hex.EncodeToString(r[:])
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another process made it first
-		tok, err := ReadToken(path)
-		return tok, false, err
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("admin token: %w", err)
-	}
-	_, err = f.WriteString(tok + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return "", false, fmt.Errorf("admin token %s: %w", path, err)
-	}
-	return tok, true, nil
+	return secretfile.Ensure(path, "admin token", ReadToken)
 }

@@ -135,6 +135,21 @@ func (c *Client) RenderDigests(ctx context.Context, rep string) ([]signals.Messa
 	return out, nil
 }
 
+// SendDigests has the daemon queue the digests due now (one rep's when rep
+// is set) and send them; it returns how many were queued.
+func (c *Client) SendDigests(ctx context.Context, rep string) (int, error) {
+	var n int
+	q := url.Values{}
+	setIf(q, "rep", rep)
+	return n, c.call(ctx, http.MethodPost, "/api/digests/send", q, &n)
+}
+
+// Feedback lists the reps' feedback, newest first.
+func (c *Client) Feedback(ctx context.Context) ([]signals.Feedback, error) {
+	var out []signals.Feedback
+	return out, c.call(ctx, http.MethodGet, "/api/feedback", nil, &out)
+}
+
 // BackupFile streams a consistent copy of the daemon's store into path.
 func (c *Client) BackupFile(ctx context.Context, path string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/backup", nil)

@@ -35,7 +35,9 @@ type Backend interface {
 	RetryOutbox(id uint64) (int, error)
 	DropOutbox(id uint64) error
 	RenderDigests(now time.Time, rep string) ([]signals.Message, error)
+	SendDigests(rep string) (int, error) // queue the digests due now and wake the sender
 	Backup(w io.Writer) (int64, error)
+	AllFeedback() ([]signals.Feedback, error)
 }
 
 // preview is a rendered digest as the API carries it (Message.HTML is not
@@ -144,6 +146,12 @@ func Handler(b Backend, o Options) http.Handler {
 			out[i] = preview{Message: m, HTML: m.HTML}
 		}
 		reply(rw)(out, err)
+	})
+	api.HandleFunc("POST /api/digests/send", func(rw http.ResponseWriter, r *http.Request) {
+		reply(rw)(b.SendDigests(r.URL.Query().Get("rep")))
+	})
+	api.HandleFunc("GET /api/feedback", func(rw http.ResponseWriter, _ *http.Request) {
+		reply(rw)(b.AllFeedback())
 	})
 	api.Handle("GET /api/backup", backupHandler(b, o, log))
 	mux.Handle("/api/", sameSiteOnly(requireToken(o.Token, api)))

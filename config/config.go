@@ -21,11 +21,22 @@ type Config struct {
 	Reps       []Rep       `yaml:"reps"`
 	Admins     []string    `yaml:"admins"`
 	LexiconDir string      `yaml:"lexicon_dir"`
+	Registries Registries  `yaml:"registries"`
 	Watchlists []Watchlist `yaml:"watchlists"`
 
 	// Access to the admin API; Load fills both.
 	AdminTokenFile string `yaml:"admin_token_file"` // bearer token /api/* requires, made by the first `veille run`; default admin.token beside the store
 	MetricsAuth    string `yaml:"metrics_auth"`     // who may read /metrics: open, token or off; default open on a loopback listen, else token
+
+	// CRMURL links each lead to its CRM record: {crm_id} is replaced by the
+	// prospect's crm_id (CRMLink). Empty: no CRM links.
+	CRMURL string `yaml:"crm_url"`
+	// The reps' side: signed feedback links in messages and the web view,
+	// served on a listener of its own so the admin API stays private.
+	PublicURL        string   `yaml:"public_url"`         // the address links use (https in production); empty: no links
+	PublicListen     string   `yaml:"public_listen"`      // where the daemon serves it; empty: no public server
+	PublicSecretFile string   `yaml:"public_secret_file"` // the links' HMAC key, made by the first start; default public.secret beside the store
+	PublicLinkTTL    Duration `yaml:"public_link_ttl"`    // how long a link works; default 30d
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 
@@ -76,11 +87,12 @@ type Scoring struct {
 }
 
 type Rep struct {
-	ID       string `yaml:"id"`
-	Name     string `yaml:"name"`
-	Email    string `yaml:"email"`
-	Language string `yaml:"language"` // defaults to digest.language
-	Timezone string `yaml:"timezone"` // defaults to timezone
+	ID       string   `yaml:"id"`
+	Name     string   `yaml:"name"`
+	Email    string   `yaml:"email"`
+	Language string   `yaml:"language"` // defaults to digest.language
+	Timezone string   `yaml:"timezone"` // defaults to timezone
+	Webhook  *Webhook `yaml:"webhook"`  // also post the rep's digests and alerts there
 
 	Location *time.Location `yaml:"-"` // Timezone, loaded
 }
@@ -89,6 +101,7 @@ type Watchlist struct {
 	ID           string              `yaml:"id"`
 	Owner        string              `yaml:"owner"`
 	Feeds        []string            `yaml:"feeds"`
+	NewsSearch   []string            `yaml:"news_search"` // URL templates expanded per prospect (search.go)
 	Keywords     map[string]int      `yaml:"keywords"`
 	Terms        map[string][]string `yaml:"terms"`
 	Points       map[string]int      `yaml:"points"`
@@ -96,6 +109,7 @@ type Watchlist struct {
 	Fit          []FitRule           `yaml:"fit"`
 	ProspectsCSV string              `yaml:"prospects_csv"`
 	Prospects    []Prospect          `yaml:"prospects"` // after Load: inline ones, then the CSV's
+	Webhook      *Webhook            `yaml:"webhook"`   // also post this list's alerts and its part of each digest there
 
 	csvName string // ProspectsCSV as joined to the config's folder, for messages
 }
@@ -114,6 +128,7 @@ type Prospect struct {
 	CRMID   string            `yaml:"crm_id"`
 	Aliases []string          `yaml:"aliases"`
 	Domain  string            `yaml:"domain"`
+	SIREN   string            `yaml:"siren"` // French company number: its BODACC announcements are read
 	Owner   string            `yaml:"owner"` // after Load: the prospect's, else its watch list's
 	Site    string            `yaml:"site"`
 	Exclude []string          `yaml:"exclude"`
@@ -122,6 +137,15 @@ type Prospect struct {
 	Pages   []Page            `yaml:"pages"`
 
 	origin origin // the config line or CSV row that defined it
+}
+
+// Registries are the official registers of company announcements read by
+// company number.
+type Registries struct {
+	// BODACC is the URL template of the BODACC API query for one SIREN
+	// ({siren}); "" means the official API (DefaultBODACC), "off" reads
+	// no announcements.
+	BODACC string `yaml:"bodacc"`
 }
 
 type Page struct {

@@ -40,7 +40,7 @@ func (c *Config) loadCSVs() []Problem {
 // a custom field that fit rules can test.
 var csvColumns = map[string]bool{
 	"name": true, "crm_id": true, "aliases": true, "domain": true,
-	"owner": true, "site": true, "feeds": true, "exclude": true,
+	"owner": true, "site": true, "feeds": true, "exclude": true, "siren": true,
 }
 
 // parseProspectsCSV reads a CRM export: a header row, then one prospect a
@@ -131,6 +131,8 @@ func parseProspectsCSV(file string, data []byte) ([]Prospect, []Problem) {
 				p.Aliases = splitCell(cell)
 			case "domain":
 				p.Domain = cell
+			case "siren":
+				p.SIREN = cell
 			case "owner":
 				p.Owner = cell
 			case "site":

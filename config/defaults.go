@@ -76,6 +76,7 @@ func (c *Config) applyDefaults() {
 			c.MetricsAuth = MetricsToken
 		}
 	}
+	c.applyPublicDefaults()
 	str(&c.Poll, DefaultPoll)
 
 	dur(&c.Fetch.Timeout, "fetch.timeout", DefaultFetchTimeout)

@@ -37,6 +37,9 @@ func encodeValue(v reflect.Value, path string, keep bool) *yaml.Node {
 	// Durations and sizes are written the way an admin writes them.
 	switch x := v.Interface().(type) {
 	case Duration:
+		if x == 0 && path == "public_link_ttl" {
+			return nil // no lifetime is 0: a Config built without one gets the default
+		}
 		return scalarNode("!!str", x.String())
 	case ByteSize:
 		return scalarNode("!!str", x.String())

@@ -357,6 +357,7 @@ func (c *Config) resolvePaths() {
 	}
 	abs(&c.Store)
 	abs(&c.AdminTokenFile)
+	abs(&c.PublicSecretFile)
 	abs(&c.LexiconDir)
 	abs(&c.Digest.Templates)
 	abs(&c.SMTP.PasswordFile)

@@ -95,15 +95,15 @@ func TestLoadProblems(t *testing.T) {
 			name:  "unknown key at top level and in a flow mapping",
 			files: map[string]string{"veille.yaml": "bogus: 1\n" + strings.Replace(minimal, "name: Alice,", "name: Alice, colour: red,", 1)},
 			want: []string{
-				`veille.yaml:1: bogus: unknown key "bogus" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists, admin_token_file, metrics_auth)`,
-				`veille.yaml:6: reps[0].colour: unknown key "colour" (known: id, name, email, language, timezone)`,
+				`veille.yaml:1: bogus: unknown key "bogus" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, registries, watchlists, admin_token_file, metrics_auth, crm_url, public_url, public_listen, public_secret_file, public_link_ttl)`,
+				`veille.yaml:6: reps[0].colour: unknown key "colour" (known: id, name, email, language, timezone, webhook)`,
 			},
 		},
 		{
 			name:  "the same unknown key twice on one line",
 			files: map[string]string{"veille.yaml": minimal + "admins: [a@example.com]\nfit: 1\nscoring: {points: {buzz: 1}, hott: 1, hott2: 2}\nreps2: [{x: 1}, {x: 2}]\n"},
 			want: []string{
-				`veille.yaml:12: fit: unknown key "fit" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists, admin_token_file, metrics_auth)`,
+				`veille.yaml:12: fit: unknown key "fit" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, registries, watchlists, admin_token_file, metrics_auth, crm_url, public_url, public_listen, public_secret_file, public_link_ttl)`,
 				`veille.yaml:13: scoring.hott: unknown key "hott" (did you mean hot?)`,
 				`veille.yaml:13: scoring.hott2: unknown key "hott2" (did you mean hot?)`,
 				`veille.yaml:14: reps2: unknown key "reps2" (did you mean reps?)`,
@@ -113,8 +113,8 @@ func TestLoadProblems(t *testing.T) {
 			name:  "unknown keys in list items on one line",
 			files: map[string]string{"veille.yaml": strings.Replace(minimal, "reps:\n  - {id: alice, name: Alice, email: alice@example.com}\n", "reps: [{id: alice, email: alice@example.com, x: 1}, {id: bob, email: bob@example.com, x: 2}]\n", 1)},
 			want: []string{
-				`veille.yaml:4: reps[0].x: unknown key "x" (known: id, name, email, language, timezone)`,
-				`veille.yaml:4: reps[1].x: unknown key "x" (known: id, name, email, language, timezone)`,
+				`veille.yaml:4: reps[0].x: unknown key "x" (known: id, name, email, language, timezone, webhook)`,
+				`veille.yaml:4: reps[1].x: unknown key "x" (known: id, name, email, language, timezone, webhook)`,
 			},
 		},
 		{
@@ -171,7 +171,7 @@ func TestLoadProblems(t *testing.T) {
 			name:  "a value reached through an alias is located at its anchor",
 			files: map[string]string{"veille.yaml": "x: &bad many\n" + minimal + "fetch: {concurrency: *bad}\n"},
 			want: []string{
-				`veille.yaml:1: x: unknown key "x" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, watchlists, admin_token_file, metrics_auth)`,
+				`veille.yaml:1: x: unknown key "x" (known: timezone, store, retention, listen, poll, fetch, smtp, digest, scoring, reps, admins, lexicon_dir, registries, watchlists, admin_token_file, metrics_auth, crm_url, public_url, public_listen, public_secret_file, public_link_ttl)`,
 				`veille.yaml:1: fetch.concurrency: expected a whole number, got "many"`,
 			},
 		},

@@ -57,6 +57,8 @@ func (v *validator) atProspect(wi, pi int, field, format string, args ...any) {
 func (c *Config) validate(opts Options) []Problem {
 	v := &validator{c: c, labels: opts.labels()}
 	v.top()
+	v.crm()
+	v.public()
 	v.fetch()
 	v.smtp()
 	v.digest()
@@ -67,6 +69,8 @@ func (c *Config) validate(opts Options) []Problem {
 	}
 	v.dir("lexicon_dir", c.LexiconDir)
 	v.watchlists(reps)
+	v.searchSources()
+	v.failLater()
 	return v.problems
 }
 

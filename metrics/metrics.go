@@ -27,6 +27,8 @@ type Metrics struct {
 	messages         *prometheus.CounterVec
 	outbox           *prometheus.GaugeVec
 	skipped          prometheus.Counter
+	feedback         *prometheus.CounterVec
+	refusedLinks     *prometheus.CounterVec
 }
 
 // New registers veille's series on a new registry.
@@ -50,8 +52,13 @@ func New() *Metrics {
 			Help: "Messages in the outbox, by status (pending, failed)."}, []string{"status"}),
 		skipped: prometheus.NewCounter(prometheus.CounterOpts{Name: "veille_scheduled_runs_skipped_total",
 			Help: "Scheduled runs skipped because the previous one was still running."}),
+		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_feedback_total",
+			Help: "Reps' feedback clicks, by action (wrong_company, not_relevant, customer, snooze) and outcome (recorded, undone)."}, []string{"action", "outcome"}),
+		refusedLinks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_public_links_refused_total",
+			Help: "Links the public listener refused, by reason (forged, expired, not_owner)."}, []string{"reason"}),
 	}
 	m.reg.MustRegister(m.cycles, m.cycleDuration, m.fetches, m.items, m.signals, m.sourcesInBackoff, m.messages, m.outbox, m.skipped,
+		m.feedback, m.refusedLinks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -115,5 +122,19 @@ func (m *Metrics) Outbox(pending, failed int) {
 func (m *Metrics) Skip() {
 	if m != nil {
 		m.skipped.Inc()
+	}
+}
+
+// Feedback counts a rep's feedback click by action and outcome.
+func (m *Metrics) Feedback(action, outcome string) {
+	if m != nil {
+		m.feedback.WithLabelValues(action, outcome).Inc()
+	}
+}
+
+// RefusedLink counts a link the public listener refused, by reason.
+func (m *Metrics) RefusedLink(reason string) {
+	if m != nil {
+		m.refusedLinks.WithLabelValues(reason).Inc()
 	}
 }

@@ -60,7 +60,7 @@ func TestTemplateOverrides(t *testing.T) {
 	}{
 		{"no override", fstest.MapFS{}, "", "Your watch for today"},
 		{"html overridden, text embedded", fstest.MapFS{"digest.html.tmpl": {Data: []byte("<p>{{.Heading}} ({{len .Leads}})</p>")}}, "", "<p>Your watch for today (1)</p>"},
-		{"hostile text still escaped in an override", fstest.MapFS{"digest.html.tmpl": {Data: []byte("{{range .Leads}}{{range .Signals}}{{.Title}}{{end}}{{end}}")}}, "", "&lt;script&gt;"},
+		{"hostile text still escaped in an override", fstest.MapFS{"digest.html.tmpl": {Data: []byte("{{range .Leads}}{{range .News}}{{.Title}}{{end}}{{end}}")}}, "", "&lt;script&gt;"},
 		{"broken override named", fstest.MapFS{"digest.txt.tmpl": {Data: []byte("{{.Heading")}}, "digest.txt.tmpl", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

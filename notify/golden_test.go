@@ -29,10 +29,10 @@ func TestGolden(t *testing.T) {
 		render  func() (signals.Message, error)
 		subject string
 	}{
-		{"digest.fr", func() (signals.Message, error) { return r.Digest(sample.Digest("fr")) }, "veille — 3 leads chauds, 3 nouveaux signaux — lun. 23 nov."},
-		{"digest.en", func() (signals.Message, error) { return r.Digest(sample.Digest("en")) }, "veille — 3 hot leads, 3 new signals — Mon 23 Nov"},
-		{"alert.fr", func() (signals.Message, error) { return r.Alerts(alerts("fr")) }, "veille — alerte : 2 nouveaux signaux — lun. 23 nov."},
-		{"alert.en", func() (signals.Message, error) { return r.Alerts(alerts("en")) }, "veille — alert: 2 new signals — Mon 23 Nov"},
+		{"digest.fr", func() (signals.Message, error) { return r.Digest(sample.Digest("fr")) }, "3 leads chauds\u202f: Breizh Conserves, Armor Logistique, Cidrerie de Cornouaille — lun. 23 nov."},
+		{"digest.en", func() (signals.Message, error) { return r.Digest(sample.Digest("en")) }, "3 hot leads: Breizh Conserves, Armor Logistique, Cidrerie de Cornouaille — Mon 23 Nov"},
+		{"alert.fr", func() (signals.Message, error) { return r.Alerts(alerts("fr")) }, "Alerte\u202f: Breizh Conserves — croissance financière"},
+		{"alert.en", func() (signals.Message, error) { return r.Alerts(alerts("en")) }, "Alert: Breizh Conserves — financial growth"},
 		{"health.fr", func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), "fr") }, "veille — santé : 2 sources en échec, 2 sources muettes, 1 message non remis — lun. 23 nov."},
 		{"health.en", func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), "en") }, "veille — health: 2 failing sources, 2 silent sources, 1 undelivered message — Mon 23 Nov"},
 	} {

@@ -48,8 +48,8 @@ func TestRenderDigest(t *testing.T) {
 	for _, tc := range []struct {
 		lang, subject, heading string
 	}{
-		{"fr", "veille — 2 leads chauds, 1 nouveau signal — lun. 23 nov.", "Votre veille du jour"},
-		{"en", "veille — 2 hot leads, 1 new signal — Mon 23 Nov", "Your watch for today"},
+		{"fr", "2 leads chauds\u202f: Breizh Conserves, Armor Logistique — lun. 23 nov.", "Votre veille du jour"},
+		{"en", "2 hot leads: Breizh Conserves, Armor Logistique — Mon 23 Nov", "Your watch for today"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			m, err := r.Digest(sampleDigest(tc.lang, "Breizh Conserves lève 12 M€", "https://ouest-eco.example/a?x=1"))

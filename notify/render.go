@@ -6,6 +6,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"io/fs"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -87,37 +89,95 @@ func templateSource(override fs.FS, name string) (string, error) {
 	return string(b), err
 }
 
-// Digest renders a rep's morning digest.
+// Digest renders a rep's morning digest: a subject naming the leads to
+// call, a "call today" block, a card per hot or potential lead, a line per
+// news item of the cold ones, then the hot leads with nothing new.
 func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
 	c := catalogFor(d.Rep.Language)
 	loc := location(d.Rep.Timezone)
-	v := view{T: c, Lang: langOf(d.Rep.Language), Heading: c.Heading, Intro: c.Intro, Date: c.shortDate(d.At.In(loc))}
-	hot := 0
+	v := view{T: c, Lang: langOf(d.Rep.Language), Heading: c.Heading, Intro: c.Intro, Date: c.shortDate(d.At.In(loc)), Links: repLinks(c, d.Links)}
 	for _, dl := range d.Leads {
-		if dl.Lead.Tier == signals.Hot {
-			hot++
+		l := leadView(c, loc, dl)
+		if callToday(dl.Lead) {
+			v.CallToday = append(v.CallToday, l.call())
 		}
-		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
+		if dl.Lead.Tier == signals.Cold {
+			v.Others = append(v.Others, l)
+		} else {
+			v.Leads = append(v.Leads, l)
+		}
 	}
 	for _, l := range d.StillHot {
-		hot++
-		v.StillHot = append(v.StillHot, leadView(c, v.Lang, loc, signals.DigestLead{Lead: l}))
+		v.StillHot = append(v.StillHot, leadView(c, loc, signals.DigestLead{Lead: l}))
 	}
-	subject := c.subject(hot, d.NewSignals(), v.Date)
+	if d.Quiet > 0 {
+		v.Quiet = c.quiet(d.Quiet)
+	}
+	subject := digestSubject(c, d, v.Date)
 	return r.build("digest", d.Rep.ID, []recipient{{d.Rep.Name, d.Rep.Email}}, subject, idSeed(d.At.In(loc).Format("2006-01-02"), d.Leads), d.At, v)
 }
 
-// Alerts renders one rep's batch of instant alerts.
+// callToday reports whether a lead belongs in the "call today" block: hot,
+// or potential and rising.
+func callToday(l signals.Lead) bool {
+	return l.Tier == signals.Hot || l.Tier == signals.Potential && math.Round(l.Trend7d) > 0
+}
+
+// subjectNames is how many companies a subject names before "and N more".
+const subjectNames = 3
+
+// digestSubject names the companies a rep should look at first: the hot
+// leads; failing those, the potential ones, then the rising ones, then
+// those with news.
+func digestSubject(c catalog, d signals.Digest, date string) string {
+	var hot, potential, rising, news []string
+	for _, dl := range d.Leads {
+		name := headerSafe(dl.Lead.Company)
+		switch {
+		case dl.Lead.Tier == signals.Hot:
+			hot = append(hot, name)
+		case dl.Lead.Tier == signals.Potential:
+			potential = append(potential, name)
+		case math.Round(dl.Lead.Trend7d) > 0:
+			rising = append(rising, name)
+		}
+		news = append(news, name)
+	}
+	for _, l := range d.StillHot {
+		hot = append(hot, headerSafe(l.Company))
+	}
+	kind, names, n := subjectNothing, []string(nil), 0
+	switch {
+	case len(hot) > 0:
+		kind, names, n = subjectHot, hot, len(hot)
+	case len(potential) > 0:
+		kind, names, n = subjectPotential, potential, len(potential)
+	case len(rising) > 0:
+		kind, names, n = subjectRising, rising, len(rising)
+	case len(news) > 0:
+		kind, names, n = subjectNews, news, d.NewSignals()
+	}
+	more := max(0, len(names)-subjectNames)
+	return c.subject(kind, n, names[:len(names)-more], more, date)
+}
+
+// Alerts renders one rep's batch of instant alerts: the subject names the
+// first lead and its news' signal.
 func (r *Renderer) Alerts(a signals.Alerts) (signals.Message, error) {
 	c := catalogFor(a.Rep.Language)
 	loc := location(a.Rep.Timezone)
-	v := view{T: c, Lang: langOf(a.Rep.Language), Heading: c.AlertHeading, Intro: c.AlertIntro, Date: c.shortDate(a.At.In(loc)), Alert: true}
-	n := 0
+	v := view{T: c, Lang: langOf(a.Rep.Language), Heading: c.AlertHeading, Intro: c.AlertIntro, Date: c.shortDate(a.At.In(loc)), Alert: true, Links: repLinks(c, a.Links)}
 	for _, dl := range a.Leads {
-		n += len(dl.New)
-		v.Leads = append(v.Leads, leadView(c, v.Lang, loc, dl))
+		v.Leads = append(v.Leads, leadView(c, loc, dl))
 	}
-	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(n, v.Date), idSeed(a.At.UTC().Format("20060102T150405Z"), a.Leads), a.At, v)
+	var what string // "company — its first news' first signal"
+	if len(v.Leads) > 0 {
+		what = headerSafe(a.Leads[0].Lead.Company)
+		if news := v.Leads[0].News; len(news) > 0 && len(news[0].Labels) > 0 {
+			what += " — " + news[0].Labels[0]
+		}
+	}
+	return r.build("alert", a.Rep.ID, []recipient{{a.Rep.Name, a.Rep.Email}}, c.alertSubject(what, max(0, len(a.Leads)-1)), idSeed(a.At.UTC().Format("20060102T150405Z"), a.Leads), a.At, v)
 }
 
 // idSeed makes the Message-ID depend on what the message carries, so the
@@ -227,14 +287,18 @@ func dotAtom(s string) string {
 }
 
 type view struct {
-	T        catalog
-	Lang     string
-	Heading  string
-	Intro    string
-	Date     string
-	Alert    bool
-	Leads    []lead
-	StillHot []lead
+	T         catalog
+	Lang      string
+	Heading   string
+	Intro     string
+	Date      string
+	Alert     bool
+	Links     []linkView // the rep's own: the web view of their leads
+	CallToday []call
+	Leads     []lead // cards: hot and potential leads (every lead in an alert)
+	Others    []lead // cold leads with news: one line per news item
+	Quiet     string // "+ 5 leads with nothing new"
+	StillHot  []lead
 }
 
 func (view) template() string { return "digest" }
@@ -246,26 +310,97 @@ type lead struct {
 	TrendClass string
 	TrendStyle htmltemplate.CSS
 	Score      int
-	Why        []why
-	Signals    []signalView
+	Links      []linkView // the CRM record, the site, the web view, lead feedback
+	News       []newsView // this message's news, largest points (either sign) first
+	Why        []why      // then the other reasons: fit and earlier news
 }
 
-// why is one line of a lead's short explanation: "+15", what earned it.
+// call is one line of the "call today" block: a lead and its best reason.
+type call struct {
+	Company, Tier, TierName string
+	Score                   int
+	Reason, URL             string
+}
+
+func (l lead) call() call {
+	c := call{Company: l.Company, Tier: l.Tier, TierName: l.TierName, Score: l.Score}
+	switch {
+	case len(l.News) > 0:
+		c.Reason, c.URL = l.News[0].Title, l.News[0].URL
+	case len(l.Why) > 0:
+		c.Reason = l.Why[0].Text
+	}
+	return c
+}
+
+// why is one line of a lead's explanation: "+15", what earned it.
 type why struct{ Points, Text string }
 
-type signalView struct {
-	Labels, Title, Date, Evidence string
-	URL                           string // empty when not http(s): shown unlinked
-	Sources                       []string
+// newsView is one news item of the message, shown once: its points, its
+// labels as pills, its headline and where it comes from.
+type newsView struct {
+	Points   string
+	Labels   []string
+	Title    string
+	URL      string // empty when not http(s): shown unlinked
+	Date     string
+	Sources  []string
+	Evidence string
+	Links    []linkView // feedback on this item
+	Offers   []offer    // a careers page change: the offers that came and went
+	points   float64    // orders a lead's news as the score's explanation does: largest first, either sign
 }
 
-func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead) lead {
+// offer is one job offer a careers page change lists: "+" new, "−" removed.
+type offer struct{ Sign, Text string }
+
+// linkView is a link worded in the rep's language; Feedback marks those
+// that tell veille something rather than open a record.
+type linkView struct {
+	Kind      signals.LinkKind // data-link in the HTML, for the browser tests and the reader's own filters
+	Text, URL string
+	Feedback  bool
+}
+
+// links words the links of a message, dropping any that is not http(s).
+func links(c catalog, ls []signals.Link) []linkView {
+	var out []linkView
+	for _, l := range ls {
+		if u := safeURL(l.URL); u != "" {
+			fb := l.Kind != signals.LinkCRM && l.Kind != signals.LinkSite && l.Kind != signals.LinkWeb
+			out = append(out, linkView{Kind: l.Kind, Text: c.link(l.Kind), URL: u, Feedback: fb})
+		}
+	}
+	return out
+}
+
+// repLinks words the rep's own links: the web view there shows all their
+// leads, not one.
+func repLinks(c catalog, ls []signals.Link) []linkView {
+	var out []linkView
+	for _, l := range ls {
+		for _, v := range links(c, []signals.Link{l}) {
+			if l.Kind == signals.LinkWeb {
+				v.Text = c.AllLeads
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// whyLines is how many reasons beyond the message's own news a lead shows:
+// its news is always there, then the largest fit and earlier-news points.
+const whyLines = 3
+
+func leadView(c catalog, loc *time.Location, dl signals.DigestLead) lead {
 	l := lead{
 		Company:  clean(dl.Lead.Company),
 		Tier:     string(dl.Lead.Tier),
 		TierName: c.Tier[string(dl.Lead.Tier)],
 		Score:    int(math.Round(dl.Lead.Score)),
 		Trend:    trend(dl.Lead.Trend7d),
+		Links:    links(c, dl.Links),
 	}
 	switch r := math.Round(dl.Lead.Trend7d); {
 	case r > 0:
@@ -275,61 +410,135 @@ func leadView(c catalog, lang string, loc *time.Location, dl signals.DigestLead)
 	default:
 		l.TrendClass, l.TrendStyle = "v-muted", "color:#4b5563;"
 	}
-	for i, w := range dl.Lead.Why {
-		if i == 3 { // the short why: a rep reads the top contributions only
-			break
-		}
-		l.Why = append(l.Why, why{Points: fmt.Sprintf("%+.0f", w.Points), Text: whyText(clean(w.What), lang, c.Colon)})
-	}
+	used := make([]bool, len(dl.Lead.Why))
 	for _, s := range dl.New {
-		sv := signalView{Title: clean(s.Title), URL: safeURL(s.URL)}
-		names := make([]string, 0, len(s.Labels))
-		for _, lb := range s.Labels {
-			names = append(names, lb.DisplayName(lang))
-		}
-		sv.Labels = strings.Join(names, " · ")
-		when := s.Published
-		if when.IsZero() {
-			when = s.FirstSeen
-		}
-		sv.Date = c.shortDate(when.In(loc))
-		for _, src := range s.Sources {
-			sv.Sources = append(sv.Sources, clean(hostOf(src.URL, src.Source)))
-		}
-		var terms []string
-		seen := map[string]bool{}
-		for _, lb := range append(append([]signals.Label{}, s.Labels...), signals.Keyword) {
-			for _, e := range s.Evidence[lb] {
-				t := clean(e.Term)
-				if !seen[t] {
-					seen[t] = true
-					terms = append(terms, c.Quote[0]+t+c.Quote[1])
-				}
+		n := newsItem(c, loc, s, dl.SignalLinks[s.ID])
+		// The scorer explains a signal as "labels: title": the line that
+		// matches this item gives its points.
+		for j, w := range dl.Lead.Why {
+			if !used[j] && s.What() == w.What {
+				used[j], n.points = true, w.Points
+				n.Points = fmt.Sprintf("%+.0f", w.Points)
+				break
 			}
 		}
-		sv.Evidence = strings.Join(terms, ", ")
-		l.Signals = append(l.Signals, sv)
+		l.News = append(l.News, n)
+	}
+	slices.SortStableFunc(l.News, func(a, b newsView) int { return cmp.Compare(math.Abs(b.points), math.Abs(a.points)) })
+	for j, w := range dl.Lead.Why {
+		if used[j] {
+			continue
+		}
+		if len(l.Why) == whyLines {
+			break
+		}
+		l.Why = append(l.Why, why{Points: fmt.Sprintf("%+.0f", w.Points), Text: whyText(c, clean(w.What))})
 	}
 	return l
 }
 
-// whyText shows a signal contribution ("new_sites, development: title", as
-// the scorer words it) with the labels' display names, which a rep reads;
-// fit rules ("sector = food") pass through.
-func whyText(what, lang, colon string) string {
+// evidenceTerms is how many of an item's evidence terms it shows: enough
+// to see why it was labelled, short enough to stay on one line.
+const evidenceTerms = 3
+
+func newsItem(c catalog, loc *time.Location, s signals.Signal, fb []signals.Link) newsView {
+	n := newsView{Title: clean(s.Title), URL: safeURL(s.URL), Links: links(c, fb)}
+	if ch, ok := signals.ParseJobChange(s.Title); ok {
+		n.Title = c.Change(ch.Before, ch.After)
+		for _, o := range ch.Added {
+			n.Offers = append(n.Offers, offer{"+", clean(o)})
+		}
+		for _, o := range ch.Removed {
+			n.Offers = append(n.Offers, offer{"−", clean(o)})
+		}
+	}
+	for _, lb := range s.Labels {
+		n.Labels = append(n.Labels, c.label(lb))
+	}
+	if len(s.Labels) == 0 && len(s.Evidence[signals.Keyword]) > 0 {
+		n.Labels = append(n.Labels, c.label(signals.Keyword))
+	}
+	when := s.Published
+	if when.IsZero() {
+		when = s.FirstSeen
+	}
+	n.Date = c.shortDate(when.In(loc))
+	for _, src := range s.Sources {
+		if h := clean(hostOf(src.URL, src.Source)); !slices.Contains(n.Sources, h) {
+			n.Sources = append(n.Sources, h)
+		}
+	}
+	var terms []string
+	seen := map[string]bool{}
+	for _, lb := range append(append([]signals.Label{}, s.Labels...), signals.Keyword) {
+		for _, e := range s.Evidence[lb] {
+			t := clean(e.Term)
+			if !seen[t] && len(terms) < evidenceTerms {
+				seen[t] = true
+				terms = append(terms, c.Quote[0]+t+c.Quote[1])
+			}
+		}
+	}
+	n.Evidence = strings.Join(terms, ", ")
+	return n
+}
+
+// whyText words one line of a score's explanation: an earlier signal
+// ("new_sites, development: title") with its labels' short names, a fit
+// rule ("sector in a, b") with its field's name; anything else as it is.
+func whyText(c catalog, what string) string {
 	ids, rest, ok := strings.Cut(what, ": ")
 	if !ok {
-		return what
+		return fitText(c, what)
 	}
 	var names []string
 	for _, id := range strings.Split(ids, ", ") {
 		l := signals.Label(id)
 		if !l.Valid() && l != signals.Keyword {
+			return fitText(c, what)
+		}
+		names = append(names, c.label(l))
+	}
+	if ch, ok := signals.ParseJobChange(rest); ok {
+		rest = c.Change(ch.Before, ch.After)
+	}
+	return strings.Join(names, " · ") + c.Colon + rest
+}
+
+// fitText words a fit rule as signals.FitRule.String writes it ("headcount
+// ≥ 50", "sector = food", "sector in a, b", conditions joined by ", "):
+// the field's name in the rep's language, then its bound or its values.
+// Text of another form is returned as it is.
+func fitText(c catalog, what string) string {
+	type cond struct {
+		field, op string
+		vals      []string
+	}
+	var conds []cond
+	for _, seg := range strings.Split(what, ", ") {
+		field, rest, _ := strings.Cut(seg, " ")
+		op, val, _ := strings.Cut(rest, " ")
+		if field != "" && val != "" && (op == "≥" || op == "≤" || op == "=" || op == "in") {
+			conds = append(conds, cond{field, op, []string{val}})
+			continue
+		}
+		if len(conds) == 0 {
 			return what
 		}
-		names = append(names, l.DisplayName(lang))
+		// A value list's next value ("in a, b"), or a value with a comma.
+		last := &conds[len(conds)-1]
+		last.vals = append(last.vals, seg)
 	}
-	return strings.Join(names, ", ") + colon + rest
+	parts := make([]string, len(conds))
+	for i, k := range conds {
+		vals := strings.Join(k.vals, ", ")
+		if k.op == "≥" || k.op == "≤" {
+			parts[i] = c.field(k.field) + " " + k.op + " " + vals
+		} else {
+			parts[i] = c.field(k.field) + c.Colon + vals
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func trend(d float64) string {

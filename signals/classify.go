@@ -402,6 +402,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
 	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company)
+	feats = ledeFeatures(feats, sc.fields[fieldSummary].text, sc.company)
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 

@@ -309,11 +309,21 @@ func nextWord(text []byte, i int) (int, int) {
 // ones.
 var companyWord = []byte("\x00company")
 
+// wordHashes returns the hashes of word w and of its stem (its first
+// stemLen bytes) in one pass.
+func wordHashes(w []byte) (h, stem uint32) {
+	h, stem = hashStart(nsWord), hashStart(nsStem)
+	for k, c := range w {
+		h = (h ^ uint32(c)) * fnvPrime
+		if k < stemLen {
+			stem = (stem ^ uint32(c)) * fnvPrime
+		}
+	}
+	return h, stem
+}
+
 // wordFeatures appends the features of the prepared title to feats: each
-// word, each pair of adjacent words and each word's stem. The lede is read
-// by the lexicon only: its words added nothing in cross-validation, on the
-// development set or on the gathered corpus, and cost a third of the
-// model's time.
+// word, each pair of adjacent words and each word's stem.
 func wordFeatures(feats []feat, text, company []byte) []feat {
 	const fi = fieldTitle
 	v := fieldValue[fi]
@@ -328,17 +338,42 @@ func wordFeatures(feats []feat, text, company []byte) []feat {
 		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
 			w, name, e = companyWord, true, s+len(company)
 		}
-		h := hashStart(nsWord)
-		for _, c := range w {
-			h = (h ^ uint32(c)) * fnvPrime
-		}
+		h, stem := wordHashes(w)
 		feats = append(feats,
 			feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name},
 			feat{key: bucket(bigramKey(prev, h)), val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
 		if len(w) > stemLen+1 {
-			feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsStem), w[:stemLen])), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+			feats = append(feats, feat{key: bucket(stem), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
 		prev, prevStart, i = h, int32(s), e
+	}
+	return feats
+}
+
+// ledeFeatures appends the features of the prepared lede to feats: each
+// word and each word's stem, at half a title word's value, the company's
+// name as one placeholder word as in the title. The lede often says in
+// plain words what the title only names ("the site will employ 70
+// people"); its word pairs are too many and too rare to learn from.
+func ledeFeatures(feats []feat, text, company []byte) []feat {
+	const fi = fieldSummary
+	v := fieldValue[fi]
+	for i := 0; ; {
+		s, e := nextWord(text, i)
+		if s == len(text) {
+			break
+		}
+		w := text[s:e]
+		name := false
+		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
+			w, name, e = companyWord, true, s+len(company)
+		}
+		h, stem := wordHashes(w)
+		feats = append(feats, feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		if len(w) > stemLen+1 {
+			feats = append(feats, feat{key: bucket(stem), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		}
+		i = e
 	}
 	return feats
 }

@@ -48,7 +48,7 @@ func InDigest(s Signal, now time.Time) bool {
 
 // Add puts a lead in the digest: with its signals that may enter it and
 // the rep was not sent yet (sent says), newest first; failing those, in
-// the "still hot" list when it is hot.
+// the "still hot" list when it is hot, else counted as quiet.
 func (d *Digest) Add(l Lead, sigs []Signal, sent func(story string) bool) {
 	var fresh []Signal
 	for _, s := range sigs {
@@ -62,6 +62,8 @@ func (d *Digest) Add(l Lead, sigs []Signal, sent func(story string) bool) {
 		d.Leads = append(d.Leads, DigestLead{Lead: l, New: fresh})
 	case l.Tier == Hot:
 		d.StillHot = append(d.StillHot, l)
+	default:
+		d.Quiet++
 	}
 }
 
@@ -141,3 +143,7 @@ func RateLead(l Lead, fields map[string]string, sigs []Signal, p Policy, now tim
 // Round1 rounds to one decimal, half away from zero: how scores and
 // points are shown and stored.
 func Round1(x float64) float64 { return round1(x) }
+
+// What is the line a score's explanation gives a signal ("development,
+// keyword: title"): a digest finds a news item's points under it.
+func (s Signal) What() string { return signalWhat(s) }

@@ -45,6 +45,7 @@ func TestDigestAdd(t *testing.T) {
 	d.Add(Lead{Company: "C", Tier: Hot, Score: 75}, []Signal{sig("sent", time.Hour)}, sent)
 	d.Add(Lead{Company: "D", Tier: Hot, Score: 90}, nil, sent)
 	d.Add(Lead{Company: "E", Tier: Cold, Score: 5}, nil, sent)
+	d.Add(Lead{Company: "F", Tier: Potential, Score: 45}, []Signal{sig("sent", time.Hour)}, sent)
 	d.Sort()
 	var got []string
 	for _, dl := range d.Leads {
@@ -58,6 +59,9 @@ func TestDigestAdd(t *testing.T) {
 	}
 	if want := []string{"B", "b", "A", "new", "old", "still:D", "still:C"}; !slices.Equal(got, want) {
 		t.Errorf("digest %v, want %v", got, want)
+	}
+	if d.Quiet != 2 {
+		t.Errorf("%d quiet leads, want 2 (E and F)", d.Quiet)
 	}
 }
 

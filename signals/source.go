@@ -14,6 +14,9 @@ const (
 	KindPage    SourceKind = "page"    // newsroom page read with CSS selectors
 	KindChanges SourceKind = "changes" // page whose selected elements are compared between visits
 	KindSite    SourceKind = "site"    // a company site whose feed is autodiscovered
+	// KindBODACC is the BODACC API query for one SIREN: France's official
+	// legal announcements about a company, whose labels the source states.
+	KindBODACC SourceKind = "bodacc"
 )
 
 // PageSpec says how to read a page. Selectors may end in "@attr" to take an

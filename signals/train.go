@@ -51,7 +51,7 @@ type training struct {
 	prior    float64 // starting weight of "the lexicon fired this label" for its label
 }
 
-var defaultTraining = training{epochs: 10, rate: 0.1, l2: 1e-2, minDocs: 2, folds: 4, seed: 14, maxQuant: 127, prior: 4}
+var defaultTraining = training{epochs: 10, rate: 0.1, l2: 0.1, minDocs: 2, folds: 4, seed: 14, maxQuant: 127, prior: 4}
 
 // example is one training item as features and label bits.
 type example struct {

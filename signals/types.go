@@ -7,6 +7,7 @@ package signals
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"time"
 )
 
@@ -20,6 +21,29 @@ type Item struct {
 	Published time.Time `json:"published,omitzero"` // zero when the source gave none
 	Lang      string    `json:"lang,omitempty"`     // "fr", "en" or "" when unknown
 	Hints     []Label   `json:"hints,omitempty"`    // labels the source itself implies (change mode: hr_moves)
+	// Stated: the source states the item's labels itself, as an official
+	// register's announcement does (BODACC): Hints are its labels as
+	// given, none when empty, and Evidence quotes the words that state
+	// each. The classifier does not re-read legal prose, whose words
+	// ("cession", "liquidation" of another firm) say other things.
+	Stated   bool                 `json:"stated,omitempty"`
+	Evidence map[Label][]Evidence `json:"evidence,omitempty"`
+}
+
+// StatedClassification is the classification a Stated item carries: its
+// Hints in taxonomy order, each with the evidence its source gave.
+func (it Item) StatedClassification() Classification {
+	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
+	for _, l := range Labels() {
+		if !slices.Contains(it.Hints, l) {
+			continue
+		}
+		out.Labels = append(out.Labels, l)
+		if ev := it.Evidence[l]; len(ev) > 0 {
+			out.Evidence[l] = slices.Clone(ev)
+		}
+	}
+	return out
 }
 
 // ID is the item's identity within its source: GUID, else canonical link,
@@ -185,6 +209,9 @@ type Digest struct {
 	Leads    []DigestLead `json:"leads"`           // hot, then potential, then cold
 	StillHot []Lead       `json:"still_hot"`       // hot leads with nothing new
 	Links    []Link       `json:"links,omitempty"` // the rep's own: the web view of their leads
+	// Quiet counts the rep's other leads, not hot and with nothing new:
+	// the digest says how many were watched without listing them.
+	Quiet int `json:"quiet,omitempty"`
 }
 
 // NewSignals counts the signals the digest carries.
@@ -215,4 +242,14 @@ type Message struct {
 	MessageID string   `json:"message_id"`
 	EML       []byte   `json:"eml"`
 	HTML      string   `json:"-"` // the HTML part, for previews only
+
+	// A webhook message is posted, not mailed: Body goes to URL (which may
+	// hold a secret, as Slack's do: show Message.To, never URL) and EML is
+	// empty. Transport "" is email.
+	Transport string `json:"transport,omitempty"`
+	URL       string `json:"-"`
+	Body      []byte `json:"-"`
 }
+
+// TransportWebhook marks a Message posted to a webhook.
+const TransportWebhook = "webhook"

@@ -78,13 +78,7 @@ func diffChanges(prev, cur []string, pageURL, lang string, now time.Time) (signa
 	if len(added) == 0 && len(removed) == 0 {
 		return signals.Item{}, false
 	}
-	title := fmt.Sprintf("%d → %d job offers", len(prev), len(cur))
-	if len(added) > 0 {
-		title += "; new: " + listSome(added)
-	}
-	if len(removed) > 0 {
-		title += "; removed: " + listSome(removed)
-	}
+	title := signals.JobChange{Before: len(prev), After: len(cur), Added: listSome(added), Removed: listSome(removed)}.Title()
 	sorted := slices.Clone(cur)
 	slices.Sort(sorted)
 	sum := sha256.Sum256([]byte(pageURL + "\x00" + strings.Join(sorted, "\x00")))
@@ -132,16 +126,17 @@ func multisetDiff(prev, cur []string) (added, removed []string) {
 	return added, removed
 }
 
-func listSome(s []string) string {
-	shown := make([]string, 0, maxListed)
+// listSome shortens a list of offers for a change's title: the first ones,
+// each cut to 80 bytes, then "… (+N)" for the others.
+func listSome(s []string) []string {
+	shown := make([]string, 0, maxListed+1)
 	for _, t := range s[:min(len(s), maxListed)] {
 		shown = append(shown, truncateUTF8(t, 80))
 	}
-	out := strings.Join(shown, ", ")
 	if len(s) > maxListed {
-		out += fmt.Sprintf(", … (+%d)", len(s)-maxListed)
+		shown = append(shown, fmt.Sprintf("… (+%d)", len(s)-maxListed))
 	}
-	return out
+	return shown
 }
 
 // fetchChanges fetches a page in change mode. The first visit only records

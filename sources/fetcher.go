@@ -79,6 +79,8 @@ func (f *Fetcher) Fetch(ctx context.Context, src signals.Source, st signals.Sour
 		res, err = f.fetchChanges(jctx, src, &next)
 	case signals.KindSite:
 		res, err = f.fetchSite(jctx, src.URL, &next)
+	case signals.KindBODACC:
+		res, err = f.fetchRegistry(jctx, src, &next, bodacc{})
 	default:
 		err = &FetchError{Kind: signals.ErrHTTP, URL: src.URL, Err: fmt.Errorf("unknown source kind %q", src.Kind)}
 	}

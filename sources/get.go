@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/veille-hq/veille/signals"
 )
@@ -43,12 +44,19 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, v validators, 
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, &FetchError{Kind: signals.ErrHTTP, URL: rawURL, Err: errUnsupportedScheme}
 	}
+	if err := f.hostPaused(rawURL, u.Host); err != nil {
+		return nil, err
+	}
 	leave, err := f.gates.gate(u.Host).enter(ctx, f.pool)
 	if err != nil {
 		// The job's deadline came before the host's turn.
 		return nil, &FetchError{Kind: signals.ErrTimeout, URL: rawURL, Err: fmt.Errorf("waiting for the host: %w", err)}
 	}
 	defer leave()
+	// The host may have asked for a pause while this job waited its turn.
+	if err := f.hostPaused(rawURL, u.Host); err != nil {
+		return nil, err
+	}
 	rctx, cancel := context.WithTimeout(ctx, f.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
@@ -112,5 +120,34 @@ func (f *Fetcher) statusError(rawURL string, d *document) error {
 	if d.status == http.StatusTooManyRequests || d.status == http.StatusServiceUnavailable {
 		fe.RetryAfter = retryAfter(d.header, f.now())
 	}
+	// A rate limit holds the whole host; a 503 only when it says how long.
+	if pause := fe.RetryAfter; d.status == http.StatusTooManyRequests || pause > 0 {
+		if pause == 0 {
+			pause = hostPause
+		}
+		host := ""
+		if d.url != nil {
+			host = d.url.Host
+		} else if u, err := url.Parse(rawURL); err == nil {
+			host = u.Host
+		}
+		f.gates.pause(host, f.now().Add(pause))
+	}
 	return fe
+}
+
+// hostPause is how long a host that answered 429 without Retry-After is
+// left alone.
+const hostPause = 10 * time.Minute
+
+// hostPaused fails a request to a host that asked for a pause, without
+// asking it, as rate limited until the pause ends.
+func (f *Fetcher) hostPaused(rawURL, host string) error {
+	now := f.now()
+	until := f.gates.pausedUntil(host)
+	if !now.Before(until) {
+		return nil
+	}
+	return &FetchError{Kind: signals.ErrRateLimit, URL: rawURL, RetryAfter: until.Sub(now),
+		Err: fmt.Errorf("%s asked to slow down (429 or 503): no request to it before %s", host, until.UTC().Format(time.RFC3339))}
 }

@@ -100,7 +100,7 @@ func TestChangesDiff(t *testing.T) {
 	if !ok {
 		t.Fatal("no change reported for 12 → 18")
 	}
-	if !strings.HasPrefix(up.Title, "12 → 18 job offers; new: Responsable achats H/F Quimper (29), ") {
+	if !strings.HasPrefix(up.Title, "12 → 18 job offers; new: Responsable achats H/F Quimper (29)"+signals.OfferSep) {
 		t.Errorf("title = %q", up.Title)
 	}
 	if !strings.Contains(up.Summary, "Directeur commercial export H/F") || strings.Contains(up.Summary, "Cariste") {

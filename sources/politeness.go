@@ -19,15 +19,37 @@ type hostGate struct {
 	limiter *rate.Limiter
 }
 
-// hostGates holds one gate per host, created on first use.
+// hostGates holds one gate per host, created on first use, and the
+// hosts that asked for a pause.
 type hostGates struct {
 	interval time.Duration
 	mu       sync.Mutex
 	gates    map[string]*hostGate
+	paused   map[string]time.Time // host → no request before
 }
 
 func newHostGates(interval time.Duration) *hostGates {
-	return &hostGates{interval: interval, gates: map[string]*hostGate{}}
+	return &hostGates{interval: interval, gates: map[string]*hostGate{}, paused: map[string]time.Time{}}
+}
+
+// pause holds every request to host until until. A 429 (or a 503 with
+// Retry-After) speaks for the host, not for the one URL that got it: the
+// news searches of 500 prospects on one engine would otherwise go on
+// asking, one per interval, each to be refused.
+func (h *hostGates) pause(host string, until time.Time) {
+	host = strings.ToLower(host)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if until.After(h.paused[host]) {
+		h.paused[host] = until
+	}
+}
+
+// pausedUntil is when host may be asked again; zero or past when it may now.
+func (h *hostGates) pausedUntil(host string) time.Time {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.paused[strings.ToLower(host)]
 }
 
 func (h *hostGates) gate(host string) *hostGate {

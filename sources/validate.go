@@ -19,7 +19,7 @@ func Validate(src signals.Source) error {
 		errs = append(errs, fmt.Errorf("url %q: must be an absolute http or https url", signals.RedactURL(src.URL)))
 	}
 	switch src.Kind {
-	case signals.KindFeed, signals.KindSite:
+	case signals.KindFeed, signals.KindSite, signals.KindBODACC:
 	case signals.KindPage:
 		if _, err := compilePageSpec(src.Page); err != nil {
 			errs = append(errs, err)

@@ -397,13 +397,23 @@ func decodeLead(k, v []byte, title func(story string) string) (signals.Lead, err
 // Outbox statuses as stored.
 var outboxStatuses = []string{StatusPending, StatusFailed}
 
+// outboxWebhook, or'ed into an outbox record's status reference, says the
+// record ends with a webhook's transport, URL and body. Email records,
+// the only kind before webhooks, lack it and read as they always did; a
+// webhook record cut before its end reads as corrupt, not as an email.
+const outboxWebhook = 0x40
+
 func encodeOutbox(e OutboxEntry) []byte {
 	m := e.Message
-	b := make([]byte, 0, 64+len(m.EML)+len(m.Subject))
+	b := make([]byte, 0, 64+len(m.EML)+len(m.Subject)+len(m.Body))
+	var flag byte
+	if m.Transport != "" {
+		flag = outboxWebhook
+	}
 	if i := slices.Index(outboxStatuses, e.Status); i >= 0 {
-		b = append(b, byte(i+1))
+		b = append(b, byte(i+1)|flag)
 	} else {
-		b = append(b, 0)
+		b = append(b, flag)
 		b = appendString(b, e.Status)
 	}
 	b = binary.AppendUvarint(b, uint64(e.Attempts))
@@ -418,6 +428,11 @@ func encodeOutbox(e OutboxEntry) []byte {
 		b = appendString(b, v)
 	}
 	b = appendString(b, string(m.EML))
+	if flag != 0 {
+		b = appendString(b, m.Transport)
+		b = appendString(b, m.URL)
+		b = appendString(b, string(m.Body))
+	}
 	return b
 }
 
@@ -428,7 +443,16 @@ func decodeOutbox(k, v []byte) (OutboxEntry, error) {
 	}
 	e.ID = binary.BigEndian.Uint64(k)
 	d := decoder{b: v}
-	e.Status = d.ref(outboxStatuses, nil)
+	ref := d.uvarint()
+	webhook := ref&outboxWebhook != 0
+	switch ref &^= outboxWebhook; {
+	case ref == 0:
+		e.Status = d.string()
+	case ref <= uint64(len(outboxStatuses)):
+		e.Status = outboxStatuses[ref-1]
+	default:
+		d.fail()
+	}
 	e.Attempts = int(d.uvarint())
 	e.Created, e.NextTry = d.time(), d.time()
 	e.LastError = d.string()
@@ -442,6 +466,12 @@ func decodeOutbox(k, v []byte) (OutboxEntry, error) {
 	}
 	if eml := d.string(); eml != "" {
 		m.EML = []byte(eml)
+	}
+	if webhook {
+		m.Transport, m.URL = d.string(), d.string()
+		if body := d.string(); body != "" {
+			m.Body = []byte(body)
+		}
 	}
 	if err := d.end(); err != nil {
 		return e, fmt.Errorf("decode outbox %d: %w", e.ID, err)

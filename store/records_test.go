@@ -25,6 +25,11 @@ func TestRecordCodecsRoundTrip(t *testing.T) {
 	titles := func(story string) string { return map[string]string{"s1": "Breizh recrute"}[story] }
 	out := OutboxEntry{ID: 7, Status: StatusFailed, Attempts: 2, Created: at, NextTry: at.Add(time.Minute), LastError: "550",
 		Message: signals.Message{Kind: "digest", Rep: "alice", From: "v@x", To: []string{"a@x", "b@x"}, Subject: "s", MessageID: "<m>", EML: []byte("eml")}}
+	hook := OutboxEntry{ID: 8, Status: StatusPending, Created: at, NextTry: at,
+		Message: signals.Message{Kind: "alert", Rep: "alice", To: []string{"webhook hooks.slack.com"}, Subject: "s",
+			Transport: signals.TransportWebhook, URL: "https://hooks.slack.com/services/T/B/secret", Body: []byte(`{"text":"x"}`)}}
+	odd := hook
+	odd.Status = "paused"
 	cases := []struct {
 		name   string
 		k, v   []byte
@@ -34,6 +39,8 @@ func TestRecordCodecsRoundTrip(t *testing.T) {
 		{"source", []byte(src.Source.ID), encodeSource(src), func(k, v []byte) (any, error) { return decodeSource(k, v) }, src},
 		{"lead", []byte(lead.Key()), encodeLead(lead, leadSigs), func(k, v []byte) (any, error) { return decodeLead(k, v, titles) }, lead},
 		{"outbox", u64(out.ID), encodeOutbox(out), func(k, v []byte) (any, error) { return decodeOutbox(k, v) }, out},
+		{"outbox webhook", u64(hook.ID), encodeOutbox(hook), func(k, v []byte) (any, error) { return decodeOutbox(k, v) }, hook},
+		{"outbox, odd status", u64(odd.ID), encodeOutbox(odd), func(k, v []byte) (any, error) { return decodeOutbox(k, v) }, odd},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

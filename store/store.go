@@ -25,7 +25,7 @@ var (
 	bucketHistory   = []byte("history")   // lead key \x00 YYYY-MM-DD → score
 	bucketOutbox    = []byte("outbox")    // big-endian sequence → outbox record
 	bucketDigestLog = []byte("digestlog") // rep \x00 lead key \x00 story id → time sent
-	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog}
+	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog, bucketFeedback}
 	keySchema       = []byte("schema")
 )
 

@@ -20,11 +20,13 @@ import (
 // TestAlertsBatchedPerRepAndStillInDigest drives the alert step of a cycle
 // with the real renderer and sender: signals whose labels a watch list
 // lists in alert_on are mailed to their owner, one message per rep per
-// cycle, through the outbox; they still appear in the next digest.
+// cycle, through the outbox; they still appear in the next digest. Both
+// link each lead to its CRM record and its site.
 func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 	now := start
 	cfg := &config.Config{
 		Timezone: "Europe/Paris", Location: time.UTC,
+		CRMURL: "https://crm.example.com/accounts/{crm_id}",
 		Reps: []config.Rep{
 			{ID: "alice", Name: "Alice Martin", Email: "alice@example.com", Language: "fr", Timezone: "Europe/Paris"},
 			{ID: "bob", Name: "Bob Smith", Email: "bob@example.com", Language: "en", Timezone: "Europe/London"},
@@ -32,8 +34,8 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 		Watchlists: []config.Watchlist{{
 			ID: "agro", Owner: "alice", AlertOn: []string{"financial_growth", "difficulty"},
 			Prospects: []config.Prospect{
-				{Name: "Breizh Conserves", Owner: "alice"},
-				{Name: "Armor Logistique", Owner: "alice"},
+				{Name: "Breizh Conserves", Owner: "alice", CRMID: "001 A/B", Domain: "breizh.example"},
+				{Name: "Armor Logistique", Owner: "alice", Site: "https://armor.example/home"},
 				{Name: "Cidrerie de Cornouaille", Owner: "bob"},
 			},
 		}},
@@ -95,8 +97,8 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 		to, subject string
 		has, lacks  []string // lacks: "] title" is a listed signal; the lead's why may name any of its signals
 	}{
-		{"alice@example.com", "veille — alerte : 2 nouveaux signaux — lun. 23 nov.", []string{"Breizh Conserves — raise", "Armor Logistique — plan"}, []string{"] Breizh Conserves — hire", "export"}},
-		{"bob@example.com", "veille — alert: 1 new signal — Mon 23 Nov", []string{"Cidrerie de Cornouaille — export"}, []string{"raise", "plan"}},
+		{"alice@example.com", "Alerte\u202f: Breizh Conserves — croissance financière (+ 1 lead)", []string{"Breizh Conserves — raise", "Armor Logistique — plan", "https://crm.example.com/accounts/001%20A%2FB", "https://breizh.example", "https://armor.example/home"}, []string{"] Breizh Conserves — hire", "export"}},
+		{"bob@example.com", "Alert: Cidrerie de Cornouaille — financial growth", []string{"Cidrerie de Cornouaille — export"}, []string{"raise", "plan", "crm.example.com"}},
 	} {
 		t.Run(tc.to, func(t *testing.T) {
 			if got[tc.to] != tc.subject {
@@ -121,8 +123,10 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
+	links := map[string][]signals.Link{}
 	for _, d := range ds {
 		for _, dl := range d.Leads {
+			links[dl.Lead.Company] = dl.Links
 			for _, s := range dl.New {
 				ids = append(ids, s.ID)
 			}
@@ -131,5 +135,9 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 	slices.Sort(ids)
 	if !slices.Equal(ids, []string{"hire", "plan", "raise"}) {
 		t.Errorf("alice's next digest carries %v, want hire, plan and raise", ids)
+	}
+	want := []signals.Link{{Kind: signals.LinkCRM, URL: "https://crm.example.com/accounts/001%20A%2FB"}, {Kind: signals.LinkSite, URL: "https://breizh.example"}}
+	if !slices.Equal(links["Breizh Conserves"], want) {
+		t.Errorf("Breizh Conserves links %v, want %v", links["Breizh Conserves"], want)
 	}
 }

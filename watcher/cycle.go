@@ -85,6 +85,11 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 			defer wg.Done()
 			for ps := range jobs {
 				res, st, err := w.opts.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
+				if ps.Search {
+					// A news search with no result is a quiet prospect,
+					// not a source gone silent.
+					st.Silence, st.SilentSince, st.SilentWhat = "", time.Time{}, ""
+				}
 				results <- fetched{src: ps, res: res, state: st, err: err}
 			}
 		}()
@@ -325,6 +330,12 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 		}
 		newItems++
 		backlog := signals.Backlogged(it.Published, firstFetched)
+		if f.src.Search {
+			// A search engine ranks old articles beside new ones: what
+			// it brings is news only when recently published, however
+			// long the search has been polled.
+			backlog = signals.Backlogged(it.Published, now)
+		}
 		for _, m := range signals.Matches(p.matcher, f.src.Owners, f.src.Shared, it) {
 			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {
@@ -343,7 +354,12 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	if !ok {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
 	}
-	cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
+	var cls signals.Classification
+	if it.Stated {
+		cls = it.StatedClassification()
+	} else {
+		cls = p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
+	}
 	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}

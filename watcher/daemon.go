@@ -110,14 +110,8 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 
 	// The outbox drains in a goroutine of its own, woken at start, after
 	// each cycle and digest and every minute: a hung mail server never delays a poll.
-	kick := make(chan struct{}, 1)
-	wake := func() {
-		select {
-		case kick <- struct{}{}:
-		default:
-		}
-	}
-	var busy sync.Mutex // one cycle, digest, prune or reload at a time: plans change between them
+	kick, wake := w.kick, w.wakeOutbox
+	busy := &w.jobs
 	locked := func(job func()) func() {
 		return func() { busy.Lock(); defer busy.Unlock(); job() }
 	}

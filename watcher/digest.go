@@ -31,13 +31,21 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if !found {
 					continue
 				}
-				sigs, err := tx.LeadSignals(lk)
+				sigs, fbs, err := heededSignals(tx, lk)
 				if err != nil {
 					return nil, err
 				}
+				if signals.Muted(fbs, now) {
+					continue // already a customer, or snoozed
+				}
+				n := len(d.Leads)
 				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
+				if len(d.Leads) > n {
+					d.Leads[n].Links = slices.Clone(p.prospects[lk].Links) // addLinks appends to it
+				}
 			}
 			d.Sort()
+			d.Links = w.addLinks(r, d.Leads, now)
 			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
 				continue
 			}
@@ -73,8 +81,25 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	p := w.Plan()
 	for i, d := range ds {
-		if err := w.update(func(tx *store.Tx) error { return tx.EnqueueDigest(ms[i], d, now) }); err != nil {
+		hooks, err := w.webhookDigests(p, d)
+		if err != nil {
+			return 0, err
+		}
+		// The webhooks' copies are queued with the email, in one transaction.
+		err = w.update(func(tx *store.Tx) error {
+			if err := tx.EnqueueDigest(ms[i], d, now); err != nil {
+				return err
+			}
+			for _, m := range hooks {
+				if _, err := tx.Enqueue(m, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return 0, fmt.Errorf("queue digest for %s: %w", d.Rep.ID, err)
 		}
 		w.log.Info("digest queued", "rep", d.Rep.ID, "leads", len(d.Leads), "signals", d.NewSignals(), "still_hot", len(d.StillHot))
@@ -108,9 +133,19 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 				continue
 			}
 			lead, _, err := tx.Lead(lk)
-			dl := signals.DigestLead{Lead: lead}
+			if err != nil {
+				return err
+			}
+			fbs, err := tx.LeadFeedback(lk)
+			if err != nil {
+				return err
+			}
+			if signals.Muted(fbs, now) {
+				continue // already a customer, or snoozed
+			}
+			dl := signals.DigestLead{Lead: lead, Links: slices.Clone(p.prospects[lk].Links)}
 			for _, r := range refs {
-				if r.LeadKey == lk && p.alerts(r) && err == nil {
+				if r.LeadKey == lk && p.alerts(r) && !signals.Dismissed(fbs, r.Story) && err == nil {
 					var s signals.Signal
 					s, _, err = tx.Signal(lk, r.Story)
 					dl.New = append(dl.New, s)
@@ -119,11 +154,14 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 			if err != nil {
 				return err
 			}
-			a.Leads = append(a.Leads, dl)
+			if len(dl.New) > 0 {
+				a.Leads = append(a.Leads, dl)
+			}
 		}
 		if len(a.Leads) == 0 {
 			continue
 		}
+		a.Links = w.addLinks(rep, a.Leads, now)
 		m, err := w.opts.Renderer.Alerts(a)
 		if err != nil {
 			return fmt.Errorf("render alert for %s: %w", rep.ID, err)
@@ -131,7 +169,16 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 		if _, err := tx.Enqueue(m, now); err != nil {
 			return err
 		}
-		w.log.Info("alert queued", "rep", rep.ID, "leads", len(a.Leads))
+		hooks, err := w.webhookAlerts(p, a)
+		if err != nil {
+			return err
+		}
+		for _, m := range hooks {
+			if _, err := tx.Enqueue(m, now); err != nil {
+				return err
+			}
+		}
+		w.log.Info("alert queued", "rep", rep.ID, "leads", len(a.Leads), "webhooks", len(hooks))
 	}
 	return nil
 }
@@ -141,4 +188,22 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 func (p *Plan) alerts(r signalRef) bool {
 	on := p.alertOn[p.prospects[r.LeadKey].Watchlist]
 	return slices.ContainsFunc(r.Labels, func(l signals.Label) bool { return slices.Contains(on, string(l)) })
+}
+
+// SendDigests queues the digests due now (one rep's when rep is set) and
+// the admins' source report, between the daemon's jobs, and wakes the
+// outbox loop to send them: `veille digest --send` through the admin API.
+func (w *Watcher) SendDigests(rep string) (int, error) {
+	w.jobs.Lock()
+	defer w.jobs.Unlock()
+	now := w.now()
+	n, err := w.QueueDigests(now, rep)
+	if err != nil {
+		return n, err
+	}
+	if _, err := w.QueueSourceReport(now); err != nil {
+		return n, err
+	}
+	w.wakeOutbox()
+	return n, nil
 }

@@ -24,7 +24,7 @@ func PlanWithoutClassifier(cfg *config.Config) *Plan {
 		p.policies[wl.ID] = policy(cfg.Scoring, wl)
 		for _, pr := range wl.Prospects {
 			lk := signals.LeadKey(wl.ID, pr.Name)
-			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, Owner: pr.Owner}
+			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, Owner: pr.Owner, Links: prospectLinks(cfg, pr)}
 			p.order = append(p.order, lk)
 		}
 	}

@@ -3,7 +3,9 @@ package watcher
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
 
@@ -30,10 +32,19 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		if e.Status != store.StatusPending || e.NextTry.After(w.now()) {
 			continue
 		}
+		webhook := e.Message.Transport == signals.TransportWebhook
+		if (webhook && w.opts.Webhooks == nil) || (!webhook && w.opts.Sender == nil) {
+			continue // its transport is not configured here: it waits
+		}
 		if ctx.Err() != nil {
 			return sent, failed, ctx.Err()
 		}
-		sendErr := w.opts.Sender.Send(ctx, e.Message)
+		var sendErr error
+		if webhook {
+			sendErr = w.postWebhook(ctx, e.Message)
+		} else {
+			sendErr = w.opts.Sender.Send(ctx, e.Message)
+		}
 		now := w.now()
 		err := w.update(func(tx *store.Tx) error {
 			if sendErr == nil {
@@ -49,7 +60,7 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 		if sendErr == nil {
 			sent++
 			w.opts.Metrics.Message(e.Message.Kind, "sent")
-			w.log.Info("message sent", "rep", e.Message.Rep, "kind", e.Message.Kind, "message_id", e.Message.MessageID)
+			w.log.Info("message sent", "rep", e.Message.Rep, "kind", e.Message.Kind, "to", to(e.Message), "message_id", e.Message.MessageID)
 			continue
 		}
 		failed++
@@ -58,8 +69,10 @@ func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error)
 			outcome = "failed"
 		}
 		w.opts.Metrics.Message(e.Message.Kind, outcome)
-		down := unreachable(sendErr)
-		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "attempts", e.Attempts, "status", e.Status, "server_unreachable", down, "err", sendErr)
+		// A mail server that does not answer fails every message after
+		// this one the same way; a webhook's host concerns its messages only.
+		down := !webhook && unreachable(sendErr)
+		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "to", to(e.Message), "attempts", e.Attempts, "status", e.Status, "server_unreachable", down, "err", sendErr)
 		if down {
 			break
 		}
@@ -73,7 +86,25 @@ func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
 		n, err = tx.Retry(id, w.now())
 		return err
 	})
+	if n > 0 {
+		w.wakeOutbox() // a running daemon sends them now, not within a minute
+	}
 	return n, err
+}
+
+// to names a message's destination for logs: the webhook's host, or the
+// addresses.
+func to(m signals.Message) string {
+	return strings.Join(m.To, ", ")
+}
+
+// wakeOutbox asks the daemon's outbox loop (Run) to drain now; without a
+// running loop it does nothing.
+func (w *Watcher) wakeOutbox() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
 }
 
 // DropOutbox deletes one message for good.

@@ -17,6 +17,7 @@ type Prospect struct {
 	CRMID     string
 	Owner     string
 	Fields    map[string]string
+	Links     []signals.Link // its CRM record and site, for digests and alerts
 }
 
 // plannedSource is a source with who it belongs to. A source configured in
@@ -25,6 +26,10 @@ type plannedSource struct {
 	signals.Source
 	Owners []string // lead keys of the prospects whose own source it is
 	Shared bool     // a watch list's news feed: items are matched by mention
+	// Search: a news search expanded for a prospect (news_search). Its
+	// items are matched by mention, as a shared feed's: a search engine
+	// returns homonyms and near misses, which the matcher sorts out.
+	Search bool
 }
 
 // Plan is everything a cycle needs from the config, compiled once per
@@ -80,12 +85,19 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 		}
 		for _, pr := range wl.Prospects {
 			lk := signals.LeadKey(wl.ID, pr.Name)
-			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner, Fields: pr.Fields}
+			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner, Fields: pr.Fields, Links: prospectLinks(cfg, pr)}
 			p.order = append(p.order, lk)
 			companies = append(companies, signals.Company{Key: lk, Name: pr.Name, Aliases: pr.Aliases, Domain: pr.Domain, Exclude: pr.Exclude})
 			own := func(ps *plannedSource) { ps.Owners = append(ps.Owners, lk) }
 			for _, u := range pr.Feeds {
 				own(add(signals.KindFeed, u, signals.PageSpec{}))
+			}
+			for _, u := range wl.SearchURLs(pr) {
+				ps := add(signals.KindFeed, u, signals.PageSpec{})
+				ps.Shared, ps.Search = true, true
+			}
+			if u := cfg.BODACCURL(pr.SIRENDigits()); u != "" {
+				own(add(signals.KindBODACC, u, signals.PageSpec{}))
 			}
 			if pr.Site != "" && len(pr.Feeds) == 0 {
 				own(add(signals.KindSite, pr.Site, signals.PageSpec{}))
@@ -147,6 +159,17 @@ func (p *Plan) SourceCounts() (byKind map[signals.SourceKind]int, shared int) {
 		}
 	}
 	return byKind, shared
+}
+
+// SearchSources counts the news searches among the plan's feeds.
+func (p *Plan) SearchSources() int {
+	n := 0
+	for _, s := range p.sources {
+		if s.Search {
+			n++
+		}
+	}
+	return n
 }
 
 // Prospects counts the plan's leads.

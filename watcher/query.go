@@ -61,12 +61,20 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 			if err != nil {
 				return nil, err
 			}
+			fbs, err := tx.LeadFeedback(lk)
+			if err != nil {
+				return nil, err
+			}
 			pol := p.policies[pr.Watchlist]
 			for _, s := range sigs {
 				if s.FirstSeen.Before(f.Since) {
 					continue
 				}
-				out = append(out, SignalView{Signal: s, Points: signals.Round1(pol.PointsAt(s, now))})
+				sv := SignalView{Signal: s}
+				if !signals.Dismissed(fbs, s.ID) { // a rep's feedback took it out of the score
+					sv.Points = signals.Round1(pol.PointsAt(s, now))
+				}
+				out = append(out, sv)
 			}
 		}
 		return out, nil

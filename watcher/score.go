@@ -103,7 +103,8 @@ func rescoreTx(tx *store.Tx, p *Plan, leadKeys []string, now time.Time) error {
 		if !ok {
 			continue // dropped from the config since
 		}
-		sigs, err := tx.LeadSignals(lk)
+		// The news a rep dismissed (wrong company, not relevant) stops counting.
+		sigs, _, err := heededSignals(tx, lk)
 		if err != nil {
 			return err
 		}

@@ -40,3 +40,47 @@ func TestCycleWarnsOfSilentSources(t *testing.T) {
 		t.Errorf("warnings %q, want one for the breizh feed with its id and since when", warned)
 	}
 }
+
+// A news search that stops finding the prospect is not a silent source.
+func TestCycleSearchesAreNeverSilent(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Watchlists[0].NewsSearch = []string{"https://search.example/rss?q={query}"}
+	fx := newFixture(t, corpus())
+	lex, err := signals.NewLexicon(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(cfg, lex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.w.SetPlan(p)
+	var logs logbuf.Buffer
+	fx.w.log = slog.New(slog.NewTextHandler(&logs, nil))
+	fx.f.fetch = func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+		st.LastSuccess = t0
+		st.Silence, st.SilentSince, st.LastYield = signals.SilenceEmpty, t0.Add(-48*3600e9), t0.Add(-50*3600e9)
+		return signals.FetchResult{Status: 200}, st, nil
+	}
+	if _, err := fx.w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := fx.w.Sources(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	searches := 0
+	for _, s := range srcs {
+		if strings.HasPrefix(s.URL, "https://search.example/") {
+			searches++
+			if s.State.Silence != "" || strings.Contains(logs.String(), "search.example") {
+				t.Errorf("search %s reported silent: %+v", s.URL, s.State)
+			}
+		} else if s.State.Silence == "" {
+			t.Errorf("source %s lost its silence", s.URL)
+		}
+	}
+	if searches == 0 {
+		t.Fatal("the plan has no news search")
+	}
+}

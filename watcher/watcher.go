@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,7 @@ type Options struct {
 	Fetcher  Fetcher
 	Renderer Renderer
 	Sender   Sender
+	Webhooks Webhooks // nil: no webhook is queued or posted
 	// Alerts queues each cycle's alerts in the outbox.
 	Alerts bool
 	// Send delivers the outbox through Sender; without it, messages stay
@@ -55,6 +57,9 @@ type Options struct {
 	// StopTimeout bounds Run's wait for in-flight work after a stop
 	// request; zero means DefaultStopTimeout.
 	StopTimeout time.Duration
+	// Links signs the web view and feedback links digests and alerts
+	// carry (web.Links); nil when there is no public_url: no links.
+	Links LinkMaker
 }
 
 // Watcher runs cycles, digests and the outbox over one store.
@@ -67,14 +72,20 @@ type Watcher struct {
 	plan   atomic.Pointer[Plan]
 	cycles atomic.Int64 // numbers cycles in logs
 	health health
+
+	// jobs lets one cycle, digest, prune or reload run at a time (plans
+	// change between them), also when the admin API asks for digests; kick
+	// wakes the daemon's outbox loop.
+	jobs sync.Mutex
+	kick chan struct{}
 }
 
 // New builds a watcher on a compiled plan. Send without a Sender, or
 // Alerts without a Renderer, is turned off.
 func New(st *store.Store, p *Plan, o Options) *Watcher {
-	o.Send = o.Send && o.Sender != nil
+	o.Send = o.Send && (o.Sender != nil || o.Webhooks != nil)
 	o.Alerts = o.Alerts && o.Renderer != nil
-	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now}
+	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
 	}

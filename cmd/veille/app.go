@@ -18,6 +18,7 @@ import (
 	"github.com/veille-hq/veille/sources"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
+	"github.com/veille-hq/veille/web"
 )
 
 // version is set by the linker for releases; build info fills it otherwise.
@@ -63,7 +64,7 @@ func loadConfig(e *env, path string) (*config.Config, error) {
 		for _, p := range problems {
 			fmt.Fprintln(e.stderr, p.Error())
 		}
-		fmt.Fprintf(e.stderr, "%s: %d problem(s); fix them and run 'veille check -c %s'\n", path, len(problems), path)
+		fmt.Fprintf(e.stderr, "%s: %s; fix them and run 'veille check -c %s'\n", path, plural(len(problems), "problem", "problems"), path)
 		return nil, errSilent
 	}
 	if err != nil {
@@ -96,10 +97,11 @@ func lexicon(dir string) (*signals.Lexicon, error) {
 
 // app is a loaded config wired to an open store.
 type app struct {
-	cfg   *config.Config
-	log   *slog.Logger
-	w     *watcher.Watcher
-	fetch *sources.Fetcher
+	cfg    *config.Config
+	log    *slog.Logger
+	w      *watcher.Watcher
+	signer *web.Signer // the public links' signer; nil without public_url
+	fetch  *sources.Fetcher
 }
 
 // Close stops the browser a cycle cut short left running, and closes the store.
@@ -148,17 +150,29 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	if err := os.MkdirAll(filepath.Dir(cfg.Store), 0o750); err != nil {
 		return nil, fmt.Errorf("store folder: %w", err)
 	}
+	signer, err := publicSigner(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(cfg.Store, cmp.Or(e.storeWait, storeOpenTimeout))
 	if err != nil {
 		return nil, err
 	}
-	f := fetcher(cfg)
-	w := watcher.New(st, plan, watcher.Options{
-		Fetcher: f, Renderer: r, Sender: sender,
-		Alerts: !m.noSend, Send: !m.noSend && sender != nil,
-		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
+	// Always wired: a reload may add a webhook to a daemon that had none.
+	hooks := notify.NewWebhooks(notify.WebhookOptions{
+		Timeout: cfg.SMTP.Timeout.D(), AllowPrivate: cfg.Fetch.AllowPrivatePrefixes(),
+		UserAgent: "veille/" + buildVersion(),
 	})
-	return &app{cfg: cfg, log: log, w: w, fetch: f}, nil
+	f := fetcher(cfg)
+	o := watcher.Options{
+		Fetcher: f, Renderer: r, Sender: sender, Webhooks: hooks,
+		Alerts: !m.noSend, Send: !m.noSend,
+		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
+	}
+	if signer != nil {
+		o.Links = web.NewLinks(cfg.PublicURL, signer)
+	}
+	return &app{cfg: cfg, log: log, w: watcher.New(st, plan, o), signer: signer, fetch: f}, nil
 }
 
 func buildPlan(cfg *config.Config) (*watcher.Plan, error) {

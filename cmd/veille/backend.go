@@ -22,7 +22,9 @@ type backend interface {
 	RetryOutbox(ctx context.Context, id uint64) (int, error)
 	DropOutbox(ctx context.Context, id uint64) error
 	RenderDigests(ctx context.Context, rep string) ([]signals.Message, error)
+	SendDigests(ctx context.Context, rep string) (int, error)
 	BackupFile(ctx context.Context, path string) (int64, error)
+	Feedback(context.Context) ([]signals.Feedback, error)
 }
 
 // local serves the commands from a store opened by this process.
@@ -45,9 +47,14 @@ func (l local) DropOutbox(_ context.Context, id uint64) error { return l.a.w.Dro
 func (l local) RenderDigests(_ context.Context, rep string) ([]signals.Message, error) {
 	return l.a.w.RenderDigests(l.a.w.Now(), rep)
 }
+func (l local) SendDigests(_ context.Context, rep string) (int, error) {
+	return l.a.w.SendDigests(rep)
+}
 func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 	return l.a.w.Store.BackupFile(path)
 }
+
+func (l local) Feedback(context.Context) ([]signals.Feedback, error) { return l.a.w.AllFeedback() }
 
 // session is a backend and, when this process opened the store, the app
 // behind it (nil when the daemon answers).

@@ -47,15 +47,12 @@ func cmdClassify(_ context.Context, e *env, args []string) error {
 			return err
 		}
 		lexDir = cfg.LexiconDir
-		if *wlID != "" {
-			found := false
-			for _, wl := range cfg.Watchlists {
-				if wl.ID == *wlID {
-					extra, found = watcher.ExtraTerms(wl), true
-				}
-			}
-			if !found {
-				return fmt.Errorf("--watchlist %q: no such watch list in %s", *wlID, *cfgPath)
+		if err := checkWatchlist(cfg, *cfgPath, *wlID); err != nil {
+			return err
+		}
+		for _, wl := range cfg.Watchlists {
+			if wl.ID == *wlID {
+				extra = watcher.ExtraTerms(wl)
 			}
 		}
 	}

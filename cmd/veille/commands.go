@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/veille-hq/veille/config"
@@ -17,12 +20,20 @@ import (
 
 func cmdCheck(_ context.Context, e *env, args []string) error {
 	fs, c := commandFlags(e, "check")
+	strict := fs.Bool("strict", false, "warnings are errors too: exit 1 when there is any (CI)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(e, c.config)
 	if err != nil {
 		return err
+	}
+	if problems := cfg.StoreProblems(); len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(e.stderr, p.Error())
+		}
+		fmt.Fprintf(e.stderr, "%s: %s; fix it and run 'veille check -c %s'\n", c.config, plural(len(problems), "problem", "problems"), c.config)
+		return errSilent
 	}
 	plan, err := buildPlan(cfg)
 	if err != nil {
@@ -33,8 +44,10 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "  reps:        %d\n", len(cfg.Reps))
 	fmt.Fprintf(e.stdout, "  watch lists: %d\n", len(cfg.Watchlists))
 	fmt.Fprintf(e.stdout, "  prospects:   %d\n", plan.Prospects())
-	fmt.Fprintf(e.stdout, "  sources:     %d feeds (%d shared), %d pages, %d change watches, %d sites to autodiscover\n",
-		byKind[signals.KindFeed], shared, byKind[signals.KindPage], byKind[signals.KindChanges], byKind[signals.KindSite])
+	fmt.Fprintf(e.stdout, "  sources:     %s (%d shared, %s), %s, %s, %s to autodiscover, %s\n",
+		plural(byKind[signals.KindFeed], "feed", "feeds"), shared-plan.SearchSources(), plural(plan.SearchSources(), "news search", "news searches"),
+		plural(byKind[signals.KindPage], "page", "pages"), plural(byKind[signals.KindChanges], "change watch", "change watches"),
+		plural(byKind[signals.KindSite], "site", "sites"), plural(byKind[signals.KindBODACC], "BODACC query", "BODACC queries"))
 	fmt.Fprintf(e.stdout, "  store:       %s\n", cfg.Store)
 	fmt.Fprintf(e.stdout, "  poll:        %s (%s); digest: %s\n", cfg.Poll, cfg.Timezone, cfg.Digest.Schedule)
 	if cfg.SMTP.Host == "" {
@@ -42,6 +55,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "  smtp:        %s:%d (%s)\n", cfg.SMTP.Host, cfg.SMTP.Port, cfg.SMTP.TLS)
 	}
+	var warnings []string
 	var companies []signals.Company
 	for _, wl := range cfg.Watchlists {
 		for _, p := range wl.Prospects {
@@ -53,11 +67,28 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "  admin API:   %s, token in %s; /metrics: %s\n", cfg.Listen, cfg.AdminTokenFile, cfg.MetricsAuth)
 		if !cfg.ListenLoopback() {
-			fmt.Fprintf(e.stdout, "  warning: listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port\n", cfg.Listen)
+			warnings = append(warnings, fmt.Sprintf("listen %s is not loopback: the admin token and the store travel in clear; put TLS in front (reverse proxy: see README, Security) and firewall the port", cfg.Listen))
 		}
 	}
-	for _, w := range append(signals.NameWarnings(companies), renderWarnings(cfg)...) {
+	if cfg.Public() {
+		fmt.Fprintf(e.stdout, "  reps' links: %s, served on %s; links live %s; secret in %s\n", cfg.PublicURL, cfg.PublicListen, cfg.PublicLinkTTL, cfg.PublicSecretFile)
+		if cfg.PublicInClear() {
+			warnings = append(warnings, fmt.Sprintf("public_url %s is http: the links, which act for the reps, travel in clear; use https (reverse proxy: see README, Feedback and web view)", cfg.PublicURL))
+		}
+	} else {
+		fmt.Fprintln(e.stdout, "  reps' links: off (public_url and public_listen are empty)")
+	}
+	for _, p := range cfg.Warnings() {
+		warnings = append(warnings, p.Error())
+	}
+	warnings = append(warnings, signals.NameWarnings(companies)...)
+	warnings = append(warnings, renderWarnings(cfg)...)
+	for _, w := range warnings {
 		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
+	}
+	if *strict && len(warnings) > 0 {
+		fmt.Fprintf(e.stderr, "%s: %s and --strict\n", c.config, plural(len(warnings), "warning", "warnings"))
+		return errSilent
 	}
 	return nil
 }
@@ -77,8 +108,9 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%d sources: %d polled, %d not modified, %d failed (%d blocked), %d in backoff; %d new items, %d new signals in %s\n",
-		stats.Sources, stats.Polled, stats.NotModified, stats.Failed, stats.Blocked, stats.Deferred, stats.NewItems, stats.NewSignals, stats.Duration.Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "%s: %d polled, %d not modified, %d failed (%d blocked), %d in backoff; %s, %s in %s\n",
+		plural(stats.Sources, "source", "sources"), stats.Polled, stats.NotModified, stats.Failed, stats.Blocked, stats.Deferred,
+		plural(stats.NewItems, "new item", "new items"), plural(stats.NewSignals, "new signal", "new signals"), stats.Duration.Round(time.Millisecond))
 	// Every source failing is a broken setup (network, proxy, DNS), not
 	// news: a scheduled `once` must not look like it worked.
 	allFailed := stats.Polled > 0 && stats.Failed == stats.Polled
@@ -96,14 +128,22 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 // drain sends what the outbox holds and says what stays there.
 func drain(ctx context.Context, e *env, a *app) error {
 	if !a.w.Sends() {
+		return nil
+	}
+	if a.cfg.SMTP.Host == "" {
 		entries, err := a.w.Outbox()
 		if err != nil {
 			return err
 		}
-		if len(entries) > 0 {
-			fmt.Fprintf(e.stdout, "%d message(s) wait in the outbox: smtp.host is not set\n", len(entries))
+		emails := 0
+		for _, en := range entries {
+			if en.Message.Transport == "" {
+				emails++
+			}
 		}
-		return nil
+		if emails > 0 {
+			fmt.Fprintf(e.stdout, "%s in the outbox: smtp.host is not set\n", plural(emails, "message waits", "messages wait"))
+		}
 	}
 	sent, failed, err := a.w.DrainOutbox(ctx)
 	if err != nil {
@@ -113,7 +153,10 @@ func drain(ctx context.Context, e *env, a *app) error {
 		fmt.Fprintf(e.stdout, "outbox: %d sent, %d failed (see 'veille outbox')\n", sent, failed)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d message(s) could not be sent; they stay in the outbox", failed)
+		if failed == 1 {
+			return errors.New("1 message could not be sent; it stays in the outbox")
+		}
+		return fmt.Errorf("%d messages could not be sent; they stay in the outbox", failed)
 	}
 	return nil
 }
@@ -130,24 +173,24 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 		return usageError{"digest: give --out DIR (previews) or --send"}
 	}
 	if *send {
-		a, err := openApp(e, *c, appMode{})
+		sess, err := openSession(e, *c)
 		if err != nil {
 			return err
 		}
-		defer a.Close()
-		if err := checkRep(a.cfg, c.config, *rep); err != nil {
+		defer sess.Close()
+		if err := checkRep(sess.cfg, c.config, *rep); err != nil {
 			return err
 		}
-		now := a.w.Now()
-		n, err := a.w.QueueDigests(now, *rep)
+		n, err := sess.SendDigests(ctx, *rep)
 		if err != nil {
 			return err
 		}
-		if _, err := a.w.QueueSourceReport(now); err != nil {
-			return err
+		fmt.Fprintf(e.stdout, "%s queued\n", plural(n, "digest", "digests"))
+		if sess.app == nil {
+			fmt.Fprintln(e.stdout, "the running daemon sends them now ('veille outbox' lists what waits)")
+			return nil
 		}
-		fmt.Fprintf(e.stdout, "%d digest(s) queued\n", n)
-		return drain(ctx, e, a)
+		return drain(ctx, e, sess.app)
 	}
 	sess, err := openSession(e, *c)
 	if err != nil {
@@ -168,9 +211,37 @@ func cmdDigest(ctx context.Context, e *env, args []string) error {
 
 func checkRep(cfg *config.Config, path, rep string) error {
 	if _, ok := cfg.RepByID(rep); rep != "" && !ok {
-		return fmt.Errorf("--rep %q: no such rep in %s", rep, path)
+		ids := make([]string, len(cfg.Reps))
+		for i, r := range cfg.Reps {
+			ids[i] = r.ID
+		}
+		return fmt.Errorf("--rep %q: no such rep in %s%s", rep, path, knownIDs(ids))
 	}
 	return nil
+}
+
+// checkWatchlist refuses a --watchlist the config does not define: an
+// empty table would read as "no leads there".
+func checkWatchlist(cfg *config.Config, path, id string) error {
+	if id == "" {
+		return nil
+	}
+	ids := make([]string, len(cfg.Watchlists))
+	for i, w := range cfg.Watchlists {
+		if w.ID == id {
+			return nil
+		}
+		ids[i] = w.ID
+	}
+	return fmt.Errorf("--watchlist %q: no such watch list in %s%s", id, path, knownIDs(ids))
+}
+
+// knownIDs lists the ids an unknown one could have been, for its error.
+func knownIDs(ids []string) string {
+	if len(ids) == 0 {
+		return " (it defines none)"
+	}
+	return " (known: " + strings.Join(ids, ", ") + ")"
 }
 
 // writePreviews writes each message as DIR/REP.eml and .html, readable by
@@ -230,6 +301,12 @@ func cmdLeads(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
+	if err := checkWatchlist(sess.cfg, c.config, f.Watchlist); err != nil {
+		return err
+	}
+	if err := checkRep(sess.cfg, c.config, f.Rep); err != nil {
+		return err
+	}
 	leads, err := sess.Leads(ctx, f)
 	if err != nil {
 		return err
@@ -256,6 +333,9 @@ func cmdSignals(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
+	if err := checkWatchlist(sess.cfg, c.config, f.Watchlist); err != nil {
+		return err
+	}
 	f.Since = e.now().Add(-d)
 	sigs, err := sess.Signals(ctx, f)
 	if err != nil {
@@ -290,11 +370,12 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdOutbox(ctx context.Context, e *env, args []string) error {
-	action := "list"
+	action, name := "list", "outbox"
 	if len(args) > 0 && (args[0] == "list" || args[0] == "retry" || args[0] == "drop") {
 		action, args = args[0], args[1:]
+		name += " " + action
 	}
-	fs, c := commandFlags(e, "outbox "+action)
+	fs, c := commandFlags(e, name)
 	all := fs.Bool("all", false, "retry: every message, failed ones included")
 	format := fs.String("format", "table", "list: table or json")
 	var id uint64
@@ -335,10 +416,10 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "%d message(s) due now\n", n)
+		fmt.Fprintf(e.stdout, "%s due now\n", plural(n, "message", "messages"))
 	}
 	if sess.app == nil {
-		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute")
+		fmt.Fprintln(e.stdout, "the running daemon sends due messages within a minute, those made due now at once")
 	} else if err := drain(ctx, e, sess.app); err != nil {
 		return err
 	}
@@ -354,6 +435,11 @@ func cmdOutbox(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdStore(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		fs := newFlags(e, "store")
+		fs.Usage()
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || (args[0] != "backup" && args[0] != "compact") {
 		return usageError{"store: use 'store backup --out FILE' or 'store compact'"}
 	}

@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/veille-hq/veille/adminapi"
+	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/watcher"
 )
@@ -48,6 +50,11 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 			Log: a.log, BackupDir: filepath.Dir(a.cfg.Store),
 		})
 	}
+	stopPublic, err := servePublic(ctx, a, m)
+	if err != nil {
+		return err
+	}
+	defer stopPublic()
 	return a.w.Run(ctx, reload, api)
 }
 
@@ -67,16 +74,14 @@ func adminToken(a *app) (string, error) {
 	return token, nil
 }
 
-// watchConfig reloads on SIGHUP and when the config file changes. An
-// invalid config is logged with all its problems and the old one stays.
+// watchConfig reloads on SIGHUP and when the config file, a watch list's
+// prospects CSV or a file of lexicon_dir changes. An invalid config is
+// logged with all its problems and the old one stays.
 func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Signal, reload chan<- *watcher.Plan) {
-	modTime := func() time.Time {
-		if st, err := os.Stat(c.config); err == nil {
-			return st.ModTime()
-		}
-		return time.Time{}
-	}
-	last := modTime()
+	// The files come from the config in force: a refused reload keeps
+	// watching them, so fixing the mistake in any of them reloads.
+	files := watchedFiles(c.config, a.cfg)
+	last := fingerprint(files)
 	tick := time.NewTicker(cmp.Or(e.configPoll, configPollInterval))
 	defer tick.Stop()
 	for {
@@ -86,12 +91,13 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 		case <-hup:
 			a.log.Info("SIGHUP: reloading config", "file", c.config)
 		case <-tick.C:
-			m := modTime()
-			if m.Equal(last) {
+			m := fingerprint(files)
+			changed := changedFile(last, m)
+			if changed == "" {
 				continue
 			}
 			last = m
-			a.log.Info("config changed: reloading", "file", c.config)
+			a.log.Info("config changed: reloading", "file", changed)
 		}
 		cfg, err := loadConfig(&env{stdout: e.stdout, stderr: e.stderr}, c.config)
 		if err != nil {
@@ -109,10 +115,73 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 		if cfg.AdminTokenFile != a.cfg.AdminTokenFile || cfg.MetricsAuth != a.cfg.MetricsAuth {
 			a.log.Warn("admin_token_file or metrics_auth changed: restart the daemon to apply it")
 		}
+		files = watchedFiles(c.config, cfg)
+		last = fingerprint(files)
+		if cfg.PublicURL != a.cfg.PublicURL || cfg.PublicListen != a.cfg.PublicListen || cfg.PublicSecretFile != a.cfg.PublicSecretFile || cfg.PublicLinkTTL != a.cfg.PublicLinkTTL {
+			a.log.Warn("public_url, public_listen, public_secret_file or public_link_ttl changed: restart the daemon to apply it")
+		}
 		select {
 		case reload <- plan:
 		case <-ctx.Done():
 			return
 		}
 	}
+}
+
+// watchedFiles are the files a config is read from: the config itself,
+// each watch list's prospects CSV and lexicon_dir (the folder, whose
+// modification time changes when a file is added or removed, and its
+// .txt files, which lexicon reads).
+func watchedFiles(path string, cfg *config.Config) []string {
+	files := []string{path}
+	for _, w := range cfg.Watchlists {
+		if w.ProspectsCSV != "" {
+			files = append(files, w.ProspectsCSV)
+		}
+	}
+	if cfg.LexiconDir != "" {
+		files = append(files, cfg.LexiconDir)
+		if entries, err := os.ReadDir(cfg.LexiconDir); err == nil {
+			for _, en := range entries {
+				if !en.IsDir() && strings.HasSuffix(en.Name(), ".txt") {
+					files = append(files, filepath.Join(cfg.LexiconDir, en.Name()))
+				}
+			}
+		}
+	}
+	return files
+}
+
+// fileStamp is what tells an edited file: an editor that saves within the
+// same second on a coarse clock still changes the size, or the reverse.
+type fileStamp struct {
+	file string
+	mod  time.Time
+	size int64
+}
+
+// fingerprint stamps each file; a missing one has a zero stamp, so its
+// removal or creation is a change too.
+func fingerprint(files []string) []fileStamp {
+	out := make([]fileStamp, len(files))
+	for i, f := range files {
+		out[i].file = f
+		if st, err := os.Stat(f); err == nil {
+			out[i].mod, out[i].size = st.ModTime(), st.Size()
+		}
+	}
+	return out
+}
+
+// changedFile names the first file whose stamp differs, "" when none does.
+func changedFile(old, cur []fileStamp) string {
+	for i, s := range cur {
+		if i >= len(old) || old[i].file != s.file || !old[i].mod.Equal(s.mod) || old[i].size != s.size {
+			return s.file
+		}
+	}
+	if len(old) > len(cur) {
+		return old[len(cur)].file
+	}
+	return ""
 }

@@ -50,7 +50,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "demo corpus at %s: %d sources polled, %d items, %d signals\n", srv.URL, stats.Polled, stats.NewItems, stats.NewSignals)
+	fmt.Fprintf(e.stdout, "demo corpus at %s: %s polled, %s, %s\n", srv.URL, plural(stats.Polled, "source", "sources"), plural(stats.NewItems, "item", "items"), plural(stats.NewSignals, "signal", "signals"))
 	if err := printSourceErrors(e, a); err != nil {
 		return err
 	}
@@ -76,6 +76,6 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 			hot++
 		}
 	}
-	fmt.Fprintf(e.stdout, "\n%d leads, %d hot. Open %s in a browser to see the digests.\n", len(leads), hot, filepath.Join(*out, "*.html"))
+	fmt.Fprintf(e.stdout, "\n%s, %d hot. Open %s in a browser to see the digests.\n", plural(len(leads), "lead", "leads"), hot, filepath.Join(*out, "*.html"))
 	return nil
 }

@@ -30,10 +30,6 @@ func cmdDiscover(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("timeout", 20*time.Second, "per request (without -c)")
 	contact := fs.String("contact", "", "URL or email put in the User-Agent (without -c)")
 	render := fs.Bool("render", true, "when the HTML holds no news blocks, render the pages with Chromium (if installed) and look again")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: veille discover [flags] URL\n\nFinds the feeds of a site, or proposes selectors for its news page.")
-		fs.PrintDefaults()
-	}
 	site, err := parseWithArg(fs, args, "URL")
 	if err != nil {
 		return err

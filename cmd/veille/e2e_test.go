@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -54,6 +55,14 @@ func TestDemoCommand(t *testing.T) {
 			t.Errorf("%s: %v", p, err)
 		}
 	}
+	// A prospect with a SIREN gets the signal its BODACC notice states,
+	// in the leads' why and in its owner's digest.
+	if !regexp.MustCompile(`(?m)^cold .*Laiterie de la Rance .*difficulty: BODACC · Procédures collectives`).MatchString(stdout) {
+		t.Errorf("leads table lacks the BODACC notice of Laiterie de la Rance:\n%s", stdout)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "claire.html")); !strings.Contains(string(b), "BODACC · Procédures collectives") {
+		t.Errorf("claire's digest lacks the BODACC notice")
+	}
 }
 
 // TestDemoCorpusEndToEnd runs the real commands on the demo corpus served
@@ -73,7 +82,7 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	itemsRe := regexp.MustCompile(`(\d+) new items, (\d+) new signals`)
+	itemsRe := regexp.MustCompile(`(\d+) new items?, (\d+) new signals?`)
 	out, stderr, err := runCmd(t, "once", "-c", cfg, "--no-send")
 	if err != nil {
 		t.Fatalf("first once: %v\n%s", err, stderr)
@@ -94,6 +103,26 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 		return v
 	}
 	before := signalsJSON()
+	// The news search finds the regional articles again (one story, one
+	// more outlet) and its homonym result is dropped; the BODACC notice is
+	// a signal of its own.
+	var searched, bodacc bool
+	for _, sig := range before {
+		title, _ := sig["title"].(string)
+		if strings.HasPrefix(title, "Le festival Ker Avel") {
+			t.Errorf("the festival the Ker Avel search returns became a signal of %v", sig["company"])
+		}
+		bodacc = bodacc || strings.HasPrefix(title, "BODACC · ") && sig["company"] == "Laiterie de la Rance"
+		srcs, _ := sig["sources"].([]any)
+		for _, src := range srcs {
+			if m, _ := src.(map[string]any); m != nil && strings.Contains(fmt.Sprint(m["source"]), "/recherche?q=") {
+				searched = true
+			}
+		}
+	}
+	if !searched || !bodacc {
+		t.Errorf("signals: a news search outlet %v, a BODACC notice %v; want both", searched, bodacc)
+	}
 
 	out, _, err = runCmd(t, "once", "-c", cfg, "--no-send")
 	if err != nil {

@@ -54,7 +54,7 @@ func TestOutboxRetrySaysWhatWaits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "1 message(s) wait for their next try, the first at " + dateText(next)
+	want := "1 message waits for its next try, at " + dateText(next)
 	if !strings.Contains(out, want) || !strings.Contains(out, "--all") || len(srv.Mails()) != 0 {
 		t.Errorf("outbox retry with a message not due printed:\n%s\nwant %q and how to send it now; %d sent", out, want, len(srv.Mails()))
 	}

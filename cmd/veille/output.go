@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -74,10 +75,14 @@ func printWaiting(w io.Writer, entries []store.OutboxEntry, now time.Time) error
 	}
 	var err error
 	if waiting > 0 {
-		_, err = fmt.Fprintf(w, "%d message(s) wait for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", waiting, dateText(next))
+		if waiting == 1 {
+			_, err = fmt.Fprintf(w, "1 message waits for its next try, at %s ('veille outbox retry --all' sends it now)\n", dateText(next))
+		} else {
+			_, err = fmt.Fprintf(w, "%d messages wait for their next try, the first at %s ('veille outbox retry --all' sends them now)\n", waiting, dateText(next))
+		}
 	}
 	if failed > 0 && err == nil {
-		_, err = fmt.Fprintf(w, "%d message(s) failed and wait for 'veille outbox retry ID' or '--all'\n", failed)
+		_, err = fmt.Fprintf(w, "%s and wait for 'veille outbox retry ID' or '--all'\n", plural(failed, "message failed", "messages failed"))
 	}
 	if len(entries) == 0 && err == nil {
 		_, err = fmt.Fprintln(w, "outbox empty")
@@ -248,6 +253,7 @@ func printOutbox(w io.Writer, entries []store.OutboxEntry, format string) error 
 		type row struct {
 			ID        uint64    `json:"id"`
 			Kind      string    `json:"kind"`
+			Transport string    `json:"transport"` // email or webhook
 			Rep       string    `json:"rep"`
 			To        []string  `json:"to"`
 			Subject   string    `json:"subject"`
@@ -259,7 +265,7 @@ func printOutbox(w io.Writer, entries []store.OutboxEntry, format string) error 
 		}
 		out := []row{}
 		for _, e := range entries {
-			out = append(out, row{e.ID, e.Message.Kind, e.Message.Rep, e.Message.To, e.Message.Subject, e.Status, e.Attempts, e.Created, e.NextTry, e.LastError})
+			out = append(out, row{e.ID, e.Message.Kind, cmp.Or(e.Message.Transport, "email"), e.Message.Rep, e.Message.To, e.Message.Subject, e.Status, e.Attempts, e.Created, e.NextTry, e.LastError})
 		}
 		return writeJSON(w, out)
 	}

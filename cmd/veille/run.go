@@ -93,6 +93,7 @@ func commands() map[string]command {
 		"once":     {"one poll cycle, queue and send alerts, drain the outbox, exit", cmdOnce},
 		"check":    {"validate the config and print what it holds", cmdCheck},
 		"digest":   {"build digests now: write previews (--out) or queue and send (--send)", cmdDigest},
+		"feedback": {"reps' feedback from their links: which sources and phrases mislead", cmdFeedback},
 		"leads":    {"leads with score, tier, trend, why", cmdLeads},
 		"signals":  {"signals with labels, evidence and sources", cmdSignals},
 		"sources":  {"each source's state: last success, backoff, last error, silent since", cmdSources},
@@ -120,7 +121,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
-		return usageError{fmt.Sprintf("unknown command %q", args[0])}
+		return unknownCommand(args[0])
 	}
 	return cmd.run(ctx, e, args[1:])
 }
@@ -143,6 +144,7 @@ func usage(w io.Writer) {
 func newFlags(e *env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("veille "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	setUsage(fs, name)
 	return fs
 }
 

@@ -82,12 +82,17 @@ func Config(baseURL, storePath string) []byte {
 		Scoring:    config.Scoring{HalfLife: config.Duration(30 * 24 * time.Hour), ItemCap: 25, Hot: 70, Potential: 40},
 		Reps:       demoReps,
 		Admins:     []string{"ops@example.com"},
+		Registries: config.Registries{BODACC: bodaccTemplate(base)},
+		CRMURL:     "https://crm.example.com/accounts/{crm_id}",
 		Watchlists: demoWatchlists(),
 	}
 	for i := range cfg.Watchlists {
 		wl := &cfg.Watchlists[i]
 		if wl.ID == "agro-bretagne" {
 			wl.Feeds = []string{base + c.Regional.feedPath()}
+		}
+		if wl.ID == searchWatchlist {
+			wl.NewsSearch = []string{searchTemplate(base)}
 		}
 		for j := range c.Companies {
 			co := &c.Companies[j]
@@ -113,6 +118,7 @@ func prospectConfig(co *company, listOwner, base string) config.Prospect {
 		Domain:  co.Slug + ".example",
 		Exclude: co.Exclude,
 		Fields:  co.Fields,
+		SIREN:   co.SIREN,
 	}
 	if co.Owner != listOwner {
 		p.Owner = co.Owner

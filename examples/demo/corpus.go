@@ -49,7 +49,12 @@ type company struct {
 	Fields    map[string]string `yaml:"fields"`
 	Site      bool              `yaml:"site"`
 	Careers   []jobOffer        `yaml:"careers"`
+	SIREN     string            `yaml:"siren"`  // its BODACC notices are served from bodacc/<siren>.json
+	BODACC    []bodaccNotice    `yaml:"bodacc"` // those notices and the labels each states
 }
+
+// sirenDigits is the company's SIREN without spaces.
+func (co *company) sirenDigits() string { return strings.ReplaceAll(co.SIREN, " ", "") }
 
 type source struct {
 	Kind     string `yaml:"kind"` // rss | atom | page
@@ -124,6 +129,11 @@ func (c *corpus) check() error {
 		}
 		slugs[co.Slug] = true
 	}
+	for i := range c.Companies {
+		if err := c.Companies[i].checkBODACC(); err != nil {
+			return err
+		}
+	}
 	outlets := append([]*outlet{&c.Regional}, c.outlets()...)
 	for _, o := range outlets {
 		switch o.Source.Kind {
@@ -165,6 +175,35 @@ func (c *corpus) check() error {
 				if !slugs[a] || a == c.Regional.Slug {
 					return fmt.Errorf("%s/%s: about names unknown company %q", o.Slug, it.ID, a)
 				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkBODACC holds the notices the corpus lists to the recorded answer:
+// each is in it, and their labels are signal ids.
+func (co *company) checkBODACC() error {
+	if co.SIREN == "" {
+		if len(co.BODACC) > 0 {
+			return fmt.Errorf("%s: bodacc notices without a siren", co.Slug)
+		}
+		return nil
+	}
+	ages, err := readBODACC(co.sirenDigits())
+	if err != nil {
+		return fmt.Errorf("%s: %w", co.Slug, err)
+	}
+	for i := range co.BODACC {
+		n := &co.BODACC[i]
+		age, ok := ages[n.ID]
+		if !ok {
+			return fmt.Errorf("%s: bodacc notice %q is not in bodacc/%s.json", co.Slug, n.ID, co.sirenDigits())
+		}
+		n.age = age
+		for _, l := range n.Labels {
+			if !validLabel(l) {
+				return fmt.Errorf("%s: bodacc notice %s: unknown label %q", co.Slug, n.ID, l)
 			}
 		}
 	}

@@ -200,6 +200,14 @@ func TestDesignedTiers(t *testing.T) {
 				for _, it := range co.Items {
 					add(it, 1)
 				}
+				// A BODACC notice counts as the company's own item, with
+				// the labels it states, unless it is history on a first
+				// poll.
+				for _, n := range co.BODACC {
+					if n.age <= 7*24*time.Hour {
+						add(item{Labels: n.Labels, age: n.age}, 1)
+					}
+				}
 				for _, it := range c.Regional.Items {
 					if slices.Contains(it.About, co.Slug) {
 						add(it, mention)
@@ -538,6 +546,10 @@ func TestConfig(t *testing.T) {
 			for _, pg := range p.Pages {
 				urls = append(urls, pg.URL)
 			}
+			if u := cfg.BODACCURL(p.SIRENDigits()); u != "" {
+				urls = append(urls, u)
+			}
+			urls = append(urls, wl.SearchURLs(p)...)
 		}
 	}
 	if prospects != len(c.Companies) {
@@ -670,5 +682,83 @@ func TestCloseDoesNotWaitForClients(t *testing.T) {
 	unused.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if n, err := unused.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("the unused connection after Close: read %d bytes, %v; want EOF", n, err)
+	}
+}
+
+// TestBODACCAnswer: the server answers a company's BODACC query as the
+// API does, every notice the corpus lists dated its age before now.
+func TestBODACCAnswer(t *testing.T) {
+	s := startServer(t, testNow)
+	c := corpusT(t)
+	paris, _ := time.LoadLocation("Europe/Paris")
+	companies := 0
+	for _, co := range c.Companies {
+		if co.SIREN == "" {
+			continue
+		}
+		companies++
+		u := strings.Replace(bodaccTemplate(s.URL), "{siren}", co.sirenDigits(), 1)
+		resp, body := get(t, u)
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Fatalf("GET %s: %s %s", u, resp.Status, resp.Header.Get("Content-Type"))
+		}
+		var ans struct {
+			Results []struct {
+				ID   string `json:"id"`
+				Date string `json:"dateparution"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(body, &ans); err != nil {
+			t.Fatal(err)
+		}
+		dates := map[string]string{}
+		for _, r := range ans.Results {
+			dates[r.ID] = r.Date
+		}
+		for _, n := range co.BODACC {
+			if want := testNow.Add(-n.age).In(paris).Format(time.DateOnly); dates[n.ID] != want {
+				t.Errorf("%s: notice %s dated %q, want %s", co.Name, n.ID, dates[n.ID], want)
+			}
+		}
+	}
+	if companies == 0 {
+		t.Error("no company of the corpus has a SIREN: the demo shows no BODACC signal")
+	}
+}
+
+// TestNewsSearch: the demo's search engine answers each prospect's query
+// with the regional articles that hold one of its names, homonyms too.
+func TestNewsSearch(t *testing.T) {
+	s := startServer(t, testNow)
+	c := corpusT(t)
+	co := c.company("ker-avel")
+	resp, body := get(t, s.URL+searchPath(co))
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", searchPath(co), resp.Status)
+	}
+	feed, err := gofeed.NewParser().ParseString(string(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, it := range feed.Items {
+		titles = append(titles, it.Title)
+		if !strings.HasPrefix(it.Link, s.URL+"/"+c.Regional.Slug+"/") {
+			t.Errorf("%s: link %s is not the regional article's", it.Title, it.Link)
+		}
+	}
+	for _, id := range []string{"ker-avel-seconde-tranche", "festival-ker-avel"} {
+		var want string
+		for _, it := range c.Regional.Items {
+			if it.ID == id {
+				want = it.Title
+			}
+		}
+		if !slices.Contains(titles, want) {
+			t.Errorf("search for %s lacks %q: %q", co.Name, want, titles)
+		}
+	}
+	if !strings.Contains(searchPath(co), "%22Conserverie+Ker+Avel%22+OR+%22Ker+Avel%22") {
+		t.Errorf("search path %s does not carry the {query} of the name and alias", searchPath(co))
 	}
 }

@@ -34,6 +34,7 @@ const (
 	ctRSS  = "application/rss+xml; charset=utf-8"
 	ctAtom = "application/atom+xml; charset=utf-8"
 	ctHTML = "text/html; charset=utf-8"
+	ctJSON = "application/json; charset=utf-8"
 	ctJS   = "text/javascript; charset=utf-8"
 )
 
@@ -93,6 +94,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, ok := s.routes[r.URL.Path]
+	if !ok && r.URL.RawQuery != "" {
+		rt, ok = s.routes[r.URL.Path+"?"+r.URL.RawQuery] // the news search
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -136,6 +140,17 @@ func (s *Server) buildRoutes(c *corpus, now time.Time) map[string]route {
 		for i := range o.Items {
 			it := &o.Items[i]
 			static(o.articlePath(it), ctHTML, func() ([]byte, error) { return renderArticle(o, it, now) })
+		}
+	}
+	for i := range c.Companies {
+		if co := &c.Companies[i]; co.Watchlist == searchWatchlist {
+			static(searchPath(co), ctRSS, func() ([]byte, error) { return renderRSS(searchResults(c, co), s.URL, now) })
+		}
+	}
+	for i := range c.Companies {
+		if co := &c.Companies[i]; co.SIREN != "" {
+			siren := co.sirenDigits()
+			static(bodaccPath(siren), ctJSON, func() ([]byte, error) { return renderBODACC(siren, now) })
 		}
 	}
 	for i := range c.Companies {

@@ -1,0 +1,54 @@
+package watcher
+
+import (
+	"time"
+
+	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/signals"
+)
+
+// LinkMaker signs the links a message carries to the public listener: the
+// rep's web view, and per lead and per news item the web view and the
+// feedback links (web.Links).
+type LinkMaker interface {
+	RepLinks(rep signals.Rep, now time.Time) []signals.Link
+	LeadLinks(rep signals.Rep, l signals.Lead, now time.Time) []signals.Link
+	SignalLinks(rep signals.Rep, l signals.Lead, s signals.Signal, now time.Time) []signals.Link
+}
+
+// addLinks gives the leads of a message to rep their links and returns
+// the rep's own; without a LinkMaker it does nothing.
+func (w *Watcher) addLinks(rep signals.Rep, leads []signals.DigestLead, now time.Time) []signals.Link {
+	lm := w.opts.Links
+	if lm == nil {
+		return nil
+	}
+	for i := range leads {
+		dl := &leads[i]
+		dl.Links = append(dl.Links, lm.LeadLinks(rep, dl.Lead, now)...)
+		for _, s := range dl.New {
+			if dl.SignalLinks == nil {
+				dl.SignalLinks = map[string][]signals.Link{}
+			}
+			dl.SignalLinks[s.ID] = append(dl.SignalLinks[s.ID], lm.SignalLinks(rep, dl.Lead, s, now)...)
+		}
+	}
+	return lm.RepLinks(rep, now)
+}
+
+// prospectLinks is what a lead links to in a message: its CRM record when
+// crm_url and its crm_id are set, and its site (the configured one, else
+// its domain's home page).
+func prospectLinks(cfg *config.Config, pr config.Prospect) []signals.Link {
+	var out []signals.Link
+	if u := cfg.CRMLink(pr.CRMID); u != "" {
+		out = append(out, signals.Link{Kind: signals.LinkCRM, URL: u})
+	}
+	switch {
+	case pr.Site != "":
+		out = append(out, signals.Link{Kind: signals.LinkSite, URL: pr.Site})
+	case pr.Domain != "":
+		out = append(out, signals.Link{Kind: signals.LinkSite, URL: "https://" + pr.Domain})
+	}
+	return out
+}
