@@ -157,4 +157,5 @@ type Page struct {
 	Date    string `yaml:"date"`
 	Summary string `yaml:"summary"`
 	Select  string `yaml:"select"`
+	Render  string `yaml:"render"` // "" or "chromium": rendered by a headless browser before the selectors read it
 }

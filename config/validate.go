@@ -333,6 +333,7 @@ func (v *validator) page(wi, pi, j int, pg Page) {
 	default:
 		v.atProspect(wi, pi, p+".watch", `expected "changes" or nothing, got %q`, pg.Watch)
 	}
+	v.pageRender(wi, pi, j, pg)
 	selectorMode["select"] = pg.Select
 	for _, k := range []string{"item", "title", "link", "date", "summary", "select"} {
 		if msg := checkSelector(selectorMode[k]); msg != "" {

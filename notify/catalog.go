@@ -32,9 +32,14 @@ type catalog struct {
 	quiet         func(n int) string
 	subject       func(kind string, n int, names []string, more int, date string) string // names: the first companies; more: how many others
 	alertSubject  func(what string, more int) string                                     // what: "company — signal"
-	healthSubject func(sources, failed int, date string) string
+	healthSubject func(sources, silent, failed int, date string) string
 	days, months  []string
 	dateLayout    func(t time.Time, days, months []string) string
+
+	HealthSilent string
+	// silentLine says what a silent source does: its selectors match
+	// nothing, or it yields no items any more.
+	silentLine func(selector bool, url, since, what, lastYield string) string
 }
 
 // Subject kinds: what the companies a digest's subject names have in common.
@@ -87,7 +92,7 @@ func catalogFor(lang string) catalog {
 				return "+ " + plural(n, "lead sans nouveauté", "leads sans nouveauté")
 			},
 			HealthHeading:     "Santé de veille",
-			HealthIntro:       "Ce qui est en panne depuis plus d'un jour et les messages que le serveur SMTP a refusés. Les commerciaux ne reçoivent pas cet avis.",
+			HealthIntro:       "Ce qui est en panne ou muet depuis plus d'un jour et les messages que le serveur SMTP a refusés. Les commerciaux ne reçoivent pas cet avis.",
 			HealthSources:     "Sources en échec",
 			HealthFailed:      "Messages non remis",
 			HealthNever:       "jamais réussie",
@@ -95,9 +100,19 @@ func catalogFor(lang string) catalog {
 			HealthFailures:    "échecs consécutifs",
 			HealthAttempts:    "tentatives",
 			HealthQueued:      "en file depuis",
-			HealthFix:         "Pour agir : veille sources --failing, puis veille outbox retry ID (renvoyer) ou veille outbox drop ID (abandonner).",
-			healthSubject: func(src, failed int, date string) string {
-				return "veille — santé : " + nonZero(plural(src, "source en échec", "sources en échec"), plural(failed, "message non remis", "messages non remis")) + " — " + date
+			HealthFix:         "Pour agir : veille sources --failing (ou --silent, puis veille discover URL pour de nouveaux sélecteurs), puis veille outbox retry ID (renvoyer) ou veille outbox drop ID (abandonner).",
+			HealthSilent:      "Sources muettes",
+			healthSubject: func(src, silent, failed int, date string) string {
+				return "veille — santé : " + nonZero(plural(src, "source en échec", "sources en échec"), plural(silent, "source muette", "sources muettes"), plural(failed, "message non remis", "messages non remis")) + " — " + date
+			},
+			silentLine: func(selector bool, url, since, what, lastYield string) string {
+				if selector {
+					return fmt.Sprintf("les sélecteurs de %s ne trouvent rien depuis le %s\u202f: %s", url, since, what)
+				}
+				if lastYield == "" {
+					return fmt.Sprintf("%s ne donne plus aucun article depuis le %s", url, since)
+				}
+				return fmt.Sprintf("%s ne donne plus aucun article depuis le %s (derniers le %s)", url, since, lastYield)
 			},
 			subject: func(kind string, n int, names []string, more int, date string) string {
 				var what string
@@ -171,7 +186,7 @@ func catalogFor(lang string) catalog {
 			return "+ " + plural(n, "lead with nothing new", "leads with nothing new")
 		},
 		HealthHeading:     "veille health",
-		HealthIntro:       "What has been broken for over a day and the messages the SMTP server refused. Reps do not get this notice.",
+		HealthIntro:       "What has been broken or silent for over a day and the messages the SMTP server refused. Reps do not get this notice.",
 		HealthSources:     "Failing sources",
 		HealthFailed:      "Undelivered messages",
 		HealthNever:       "never succeeded",
@@ -179,9 +194,19 @@ func catalogFor(lang string) catalog {
 		HealthFailures:    "consecutive failures",
 		HealthAttempts:    "attempts",
 		HealthQueued:      "queued",
-		HealthFix:         "To act: veille sources --failing, then veille outbox retry ID (send again) or veille outbox drop ID (give up).",
-		healthSubject: func(src, failed int, date string) string {
-			return "veille — health: " + nonZero(plural(src, "failing source", "failing sources"), plural(failed, "undelivered message", "undelivered messages")) + " — " + date
+		HealthFix:         "To act: veille sources --failing (or --silent, then veille discover URL for new selectors), then veille outbox retry ID (send again) or veille outbox drop ID (give up).",
+		HealthSilent:      "Silent sources",
+		healthSubject: func(src, silent, failed int, date string) string {
+			return "veille — health: " + nonZero(plural(src, "failing source", "failing sources"), plural(silent, "silent source", "silent sources"), plural(failed, "undelivered message", "undelivered messages")) + " — " + date
+		},
+		silentLine: func(selector bool, url, since, what, lastYield string) string {
+			if selector {
+				return fmt.Sprintf("selectors of %s match nothing since %s: %s", url, since, what)
+			}
+			if lastYield == "" {
+				return fmt.Sprintf("%s yields no items since %s", url, since)
+			}
+			return fmt.Sprintf("%s yields no items since %s (last ones on %s)", url, since, lastYield)
 		},
 		subject: func(kind string, n int, names []string, more int, date string) string {
 			var what string

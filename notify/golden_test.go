@@ -33,8 +33,8 @@ func TestGolden(t *testing.T) {
 		{"digest.en", func() (signals.Message, error) { return r.Digest(sample.Digest("en")) }, "3 hot leads: Breizh Conserves, Armor Logistique, Cidrerie de Cornouaille — Mon 23 Nov"},
 		{"alert.fr", func() (signals.Message, error) { return r.Alerts(alerts("fr")) }, "Alerte\u202f: Breizh Conserves — croissance financière"},
 		{"alert.en", func() (signals.Message, error) { return r.Alerts(alerts("en")) }, "Alert: Breizh Conserves — financial growth"},
-		{"health.fr", func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), "fr") }, "veille — santé : 2 sources en échec, 1 message non remis — lun. 23 nov."},
-		{"health.en", func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), "en") }, "veille — health: 2 failing sources, 1 undelivered message — Mon 23 Nov"},
+		{"health.fr", func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), "fr") }, "veille — santé : 2 sources en échec, 2 sources muettes, 1 message non remis — lun. 23 nov."},
+		{"health.en", func() (signals.Message, error) { return r.SourceReport(sample.SourceReport(), "en") }, "veille — health: 2 failing sources, 2 silent sources, 1 undelivered message — Mon 23 Nov"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m, err := tc.render()

@@ -16,6 +16,7 @@ type healthView struct {
 	Lang    string
 	Date    string
 	Sources []sourceHealthView
+	Silent  []silentView
 	Failed  []failedView
 }
 
@@ -26,13 +27,17 @@ type sourceHealthView struct {
 	Failures                          int
 }
 
+type silentView struct {
+	Line, Kind string
+}
+
 type failedView struct {
 	ID                                 uint64
 	Kind, To, Subject, Queued, LastErr string
 	Attempts                           int
 }
 
-// Health renders the admins' daily notice, addressed to every admin.
+// SourceReport renders the admins' daily notice, addressed to every admin.
 func (r *Renderer) SourceReport(h signals.SourceReport, lang string) (signals.Message, error) {
 	if len(h.Admins) == 0 {
 		return signals.Message{}, errors.New("health notice: no admins configured: add admins to the config to receive it")
@@ -56,6 +61,15 @@ func (r *Renderer) SourceReport(h signals.SourceReport, lang string) (signals.Me
 		v.Sources = append(v.Sources, sv)
 		fmt.Fprintf(seed, "s%s\x00", s.ID)
 	}
+	for _, s := range h.Silent {
+		last := ""
+		if !s.LastYield.IsZero() {
+			last = c.shortDate(s.LastYield.In(loc))
+		}
+		line := c.silentLine(s.Silence == signals.SilenceSelector, clean(s.URL), c.shortDate(s.Since.In(loc)), clean(s.What), last)
+		v.Silent = append(v.Silent, silentView{Line: line, Kind: clean(s.Kind)})
+		fmt.Fprintf(seed, "q%s\x00", s.ID)
+	}
 	for _, f := range h.Failed {
 		v.Failed = append(v.Failed, failedView{
 			ID: f.ID, Kind: clean(f.Kind), To: clean(strings.Join(f.To, ", ")), Subject: clean(f.Subject),
@@ -69,5 +83,5 @@ func (r *Renderer) SourceReport(h signals.SourceReport, lang string) (signals.Me
 	}
 	// One id per day and content: the same notice queued twice is recognisable.
 	id := h.At.In(loc).Format("2006-01-02") + "." + hex.EncodeToString(seed.Sum(nil)[:6])
-	return r.build("health", "", to, c.healthSubject(len(h.Sources), len(h.Failed), v.Date), id, h.At, v)
+	return r.build("health", "", to, c.healthSubject(len(h.Sources), len(h.Silent), len(h.Failed), v.Date), id, h.At, v)
 }

@@ -30,7 +30,7 @@ func TestHealthAddressedToAdmins(t *testing.T) {
 		t.Errorf("Message-ID not stable: %s, %s", m.MessageID, again.MessageID)
 	}
 
-	h.Sources = nil
+	h.Sources, h.Silent = nil, nil
 	if m, _ := r.SourceReport(h, "fr"); m.Subject != "veille — santé : 1 message non remis — lun. 23 nov." {
 		t.Errorf("subject %q names what is not wrong", m.Subject)
 	}

@@ -18,18 +18,21 @@ func ReportFailing(src Source, st SourceState, now time.Time) (FailingSource, bo
 }
 
 // SourceReport is the admins' daily notice as data: sources that have been
-// failing for a while and messages the SMTP server refused for good. Reps
-// never see it.
+// failing or silent for a while and messages the SMTP server refused for
+// good. Reps never see it.
 type SourceReport struct {
 	At       time.Time       `json:"at"`
 	Admins   []string        `json:"admins"`   // email addresses
 	Timezone string          `json:"timezone"` // dates are shown in it
 	Sources  []FailingSource `json:"sources"`
+	Silent   []SilentSource  `json:"silent,omitempty"`
 	Failed   []FailedMessage `json:"failed"`
 }
 
 // Empty reports whether there is nothing to tell the admins.
-func (r SourceReport) Empty() bool { return len(r.Sources) == 0 && len(r.Failed) == 0 }
+func (r SourceReport) Empty() bool {
+	return len(r.Sources) == 0 && len(r.Silent) == 0 && len(r.Failed) == 0
+}
 
 // FailingSource is one failing source.
 type FailingSource struct {

@@ -28,7 +28,13 @@ type PageSpec struct {
 	Date    string `json:"date,omitempty"`
 	Summary string `json:"summary,omitempty"`
 	Select  string `json:"select,omitempty"` // change mode
+	// Render is "chromium" for a page whose items a script writes: it is
+	// rendered by a headless browser before the selectors read it.
+	Render string `json:"render,omitempty"`
 }
+
+// RenderChromium renders a page with headless Chromium (PageSpec.Render).
+const RenderChromium = "chromium"
 
 // Source is one thing to poll.
 type Source struct {
@@ -45,6 +51,10 @@ func NewSource(kind SourceKind, url string, page PageSpec) Source {
 	for _, s := range []string{string(kind), url, page.Item, page.Title, page.Link, page.Date, page.Summary, page.Select} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
+	}
+	// Only when set, so the ids of the sources configured before it stay.
+	if page.Render != "" {
+		h.Write([]byte("render=" + page.Render))
 	}
 	return Source{ID: string(kind) + ":" + hex.EncodeToString(h.Sum(nil)[:8]), Kind: kind, URL: url, Page: page}
 }
@@ -65,6 +75,9 @@ const (
 	// ErrPrivate: a redirect or an autodiscovered URL led to a private or
 	// loopback address from a source configured on a public one.
 	ErrPrivate ErrorKind = "private_address"
+	// ErrRender: a page to render with a browser (render: chromium) could
+	// not be: no browser installed, or the browser failed.
+	ErrRender ErrorKind = "render"
 )
 
 // SourceState is what the store keeps per source between fetches.
@@ -86,6 +99,13 @@ type SourceState struct {
 	// document carried. The store has them, so they are not extracted nor
 	// returned again.
 	Known []uint64 `json:"known,omitempty"`
+	// LastYield is the last fetch whose document held items; Silence,
+	// SilentSince and SilentWhat say why and since when a source that
+	// fetches fine yields nothing (Yielded).
+	LastYield   time.Time `json:"last_yield_at,omitzero"`
+	Silence     Silence   `json:"silence,omitempty"`
+	SilentSince time.Time `json:"silent_since,omitzero"`
+	SilentWhat  string    `json:"silent_what,omitempty"`
 }
 
 // Due reports whether the source may be fetched at now (backoff respected).
@@ -96,4 +116,5 @@ type FetchResult struct {
 	Items       []Item // for a feed, those not in its last document (SourceState.Known)
 	NotModified bool   // 304, or the same document as last time: nothing parsed
 	Status      int    // HTTP status of the final response
+	Yield       Yield  // what the document held (zero when NotModified)
 }

@@ -142,7 +142,7 @@ func listSome(s []string) []string {
 // fetchChanges fetches a page in change mode. The first visit only records
 // the baseline; later visits emit one item when the selected set changed.
 func (f *Fetcher) fetchChanges(ctx context.Context, src signals.Source, st *signals.SourceState) (signals.FetchResult, error) {
-	d, err := f.fetchHTML(ctx, src.URL, st)
+	d, err := f.pageDocument(ctx, src, st)
 	if err != nil {
 		return resultOf(d), err
 	}
@@ -156,7 +156,10 @@ func (f *Fetcher) fetchChanges(ctx context.Context, src signals.Source, st *sign
 	if err != nil {
 		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}
-	res := signals.FetchResult{Status: d.status}
+	res := signals.FetchResult{Status: d.status, Yield: signals.Yield{Items: len(texts)}}
+	if len(texts) == 0 {
+		res.Yield.Unmatched = []string{fmt.Sprintf("select %q", src.Page.Select)}
+	}
 	if st.HasBaseline {
 		if it, ok := diffChanges(st.Baseline, texts, src.URL, lang, f.now()); ok {
 			res.Items = []signals.Item{it}

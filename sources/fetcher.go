@@ -27,6 +27,8 @@ type Fetcher struct {
 	robots *robotsCache
 	feeds  *feedDecoder
 	guard  guard
+	// renderTurn lets one page at a time wait for the renderer.
+	renderTurn chan struct{}
 }
 
 // NewFetcher builds a Fetcher from o, defaults filled in.
@@ -43,6 +45,8 @@ func NewFetcher(o Options) *Fetcher {
 		robots: newRobotsCache(),
 		feeds:  newFeedDecoder(o.MaxItems),
 		guard:  g,
+
+		renderTurn: make(chan struct{}, 1),
 	}
 }
 
@@ -91,6 +95,14 @@ func (f *Fetcher) Fetch(ctx context.Context, src signals.Source, st signals.Sour
 	}
 	for i := range res.Items {
 		res.Items[i].SourceID = src.ID
+	}
+	if !res.NotModified {
+		if src.Kind == signals.KindFeed || src.Kind == signals.KindSite {
+			// The known fingerprints are the document's items: a feed with
+			// nothing new still yields.
+			res.Yield.Items = len(next.Known)
+		}
+		next = next.Yielded(res.Yield, now)
 	}
 	next.Failures = 0
 	next.NextTry = time.Time{}
@@ -212,7 +224,7 @@ func (f *Fetcher) fetchHTML(ctx context.Context, pageURL string, st *signals.Sou
 }
 
 func (f *Fetcher) fetchPage(ctx context.Context, src signals.Source, st *signals.SourceState) (signals.FetchResult, error) {
-	d, err := f.fetchHTML(ctx, src.URL, st)
+	d, err := f.pageDocument(ctx, src, st)
 	if err != nil {
 		return resultOf(d), err
 	}
@@ -222,14 +234,14 @@ func (f *Fetcher) fetchPage(ctx context.Context, src signals.Source, st *signals
 	if unchanged(st, d) {
 		return signals.FetchResult{NotModified: true, Status: d.status}, nil
 	}
-	items, err := parsePage(ctx, d.body, d.contentType(), d.url.String(), src.Page, f.now(), f.opt.MaxItems)
+	items, y, err := parsePageYield(ctx, d.body, d.contentType(), d.url.String(), src.Page, f.now(), f.opt.MaxItems)
 	if ctx.Err() != nil {
 		return signals.FetchResult{Status: d.status}, ctxError(src.URL, ctx)
 	}
 	if err != nil {
 		return signals.FetchResult{Status: d.status}, &FetchError{Kind: signals.ErrParse, URL: src.URL, Status: d.status, Err: err}
 	}
-	return signals.FetchResult{Items: items, Status: d.status}, nil
+	return signals.FetchResult{Items: items, Status: d.status, Yield: y}, nil
 }
 
 // ctxError is the error of a job whose context ended while its document

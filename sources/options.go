@@ -17,6 +17,9 @@ type Options struct {
 	Contact         string           // goes in the User-Agent
 	Version         string           // goes in the User-Agent
 	Now             func() time.Time // default time.Now
+	// Renderer renders the pages configured with render: chromium; nil:
+	// they fail with ErrNoRenderer.
+	Renderer PageRenderer
 }
 
 const (

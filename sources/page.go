@@ -63,21 +63,42 @@ func ParsePage(r io.Reader, contentType string, pageURL string, spec signals.Pag
 // parsePage extracts the items of a page; past maxItems (> 0) it keeps the
 // newest, in document order. It stops with ctx's error when ctx ends.
 func parsePage(ctx context.Context, body []byte, contentType, pageURL string, spec signals.PageSpec, now time.Time, maxItems int) ([]signals.Item, error) {
+	items, _, err := parsePageYield(ctx, body, contentType, pageURL, spec, now, maxItems)
+	return items, err
+}
+
+// parsePageYield is parsePage that also says what the page held: its
+// items and the configured selectors that matched nothing (the item
+// selector, or a field selector in none of the items).
+func parsePageYield(ctx context.Context, body []byte, contentType, pageURL string, spec signals.PageSpec, now time.Time, maxItems int) ([]signals.Item, signals.Yield, error) {
+	var y signals.Yield
 	ps, err := compilePageSpec(spec)
 	if err != nil {
-		return nil, fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
+		return nil, y, fmt.Errorf("page %s: %w", signals.RedactURL(pageURL), err)
 	}
 	doc, base, err := loadHTML(body, contentType, pageURL)
 	if err != nil {
-		return nil, err
+		return nil, y, err
 	}
 	lang := langTag(doc.Find("html").AttrOr("lang", ""))
 	var items []signals.Item
 	var ctxErr error
+	fields := []struct {
+		name, spec string
+		f          field
+		matched    bool
+	}{{"title", spec.Title, ps.title, false}, {"link", spec.Link, ps.link, false}, {"date", spec.Date, ps.date, false}, {"summary", spec.Summary, ps.summary, false}}
+	elements := 0
 	doc.FindMatcher(ps.item.sel).EachWithBreak(func(i int, s *goquery.Selection) bool {
 		if i%ctxCheckEvery == 0 {
 			if ctxErr = ctx.Err(); ctxErr != nil {
 				return false
+			}
+		}
+		elements++
+		for j := range fields {
+			if !fields[j].matched && strings.TrimSpace(fields[j].spec) != "" && fields[j].f.value(s) != "" {
+				fields[j].matched = true
 			}
 		}
 		link := ps.link.value(s)
@@ -103,9 +124,20 @@ func parsePage(ctx context.Context, body []byte, contentType, pageURL string, sp
 		return true
 	})
 	if ctxErr != nil {
-		return nil, ctxErr
+		return nil, y, ctxErr
 	}
-	return newestPageItems(items, maxItems), nil
+	items = newestPageItems(items, maxItems)
+	y.Items = len(items)
+	if elements == 0 {
+		y.Unmatched = []string{fmt.Sprintf("item %q", spec.Item)}
+	} else {
+		for _, f := range fields {
+			if strings.TrimSpace(f.spec) != "" && !f.matched {
+				y.Unmatched = append(y.Unmatched, fmt.Sprintf("%s %q", f.name, f.spec))
+			}
+		}
+	}
+	return items, y, nil
 }
 
 // newestPageItems keeps, past max (> 0), the max newest items in document

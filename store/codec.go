@@ -274,6 +274,16 @@ func encodeSource(r sourceRecord) []byte {
 	for _, v := range st.Known {
 		b = binary.BigEndian.AppendUint64(b, v)
 	}
+	// The yield and render fields come last and only when set: a record
+	// without them is the layout of schema 3, which decodes as before, so
+	// they need no migration.
+	if !st.LastYield.IsZero() || st.Silence != "" || s.Page.Render != "" {
+		b = appendTime(b, st.LastYield)
+		b = appendString(b, string(st.Silence))
+		b = appendTime(b, st.SilentSince)
+		b = appendString(b, st.SilentWhat)
+		b = appendString(b, s.Page.Render)
+	}
 	return b
 }
 
@@ -302,6 +312,13 @@ func decodeSource(k, v []byte) (sourceRecord, error) {
 		for i := range st.Known {
 			st.Known[i] = d.uint64()
 		}
+	}
+	if len(d.b) > 0 {
+		st.LastYield = d.time()
+		st.Silence = signals.Silence(d.string())
+		st.SilentSince = d.time()
+		st.SilentWhat = d.string()
+		s.Page.Render = d.string()
 	}
 	if err := d.end(); err != nil {
 		return r, fmt.Errorf("decode source %q: %w", k, err)

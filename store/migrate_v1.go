@@ -161,7 +161,7 @@ type v1SourceRecord struct {
 func (r v1SourceRecord) record() sourceRecord {
 	s, st := r.Source, r.State
 	return sourceRecord{
-		Source: signals.Source{ID: s.ID, Kind: signals.SourceKind(s.Kind), URL: s.URL, Page: signals.PageSpec(s.Page)},
+		Source: signals.Source{ID: s.ID, Kind: signals.SourceKind(s.Kind), URL: s.URL, Page: signals.PageSpec{Item: s.Page.Item, Title: s.Page.Title, Link: s.Page.Link, Date: s.Page.Date, Summary: s.Page.Summary, Select: s.Page.Select}},
 		State: signals.SourceState{
 			ETag: st.ETag, LastModified: st.LastModified, FirstFetched: st.FirstFetched, LastAttempt: st.LastAttempt,
 			LastSuccess: st.LastSuccess, Failures: st.Failures, NextTry: st.NextTry, LastError: st.LastError,

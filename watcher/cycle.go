@@ -46,6 +46,11 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 			h.cycleStart, h.lastEnd, h.lastStats, h.lastErr = time.Time{}, w.now(), stats, errText(err)
 		})
 	}()
+	// A fetcher holding resources for the cycle (a browser for rendered
+	// pages) lets them go at its end.
+	if ec, ok := w.opts.Fetcher.(interface{ EndCycle() }); ok {
+		defer ec.EndCycle()
+	}
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
 	stats = CycleStats{Sources: len(p.sources)}
@@ -80,6 +85,11 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 			defer wg.Done()
 			for ps := range jobs {
 				res, st, err := w.opts.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
+				if ps.Search {
+					// A news search with no result is a quiet prospect,
+					// not a source gone silent.
+					st.Silence, st.SilentSince, st.SilentWhat = "", time.Time{}, ""
+				}
 				results <- fetched{src: ps, res: res, state: st, err: err}
 			}
 		}()
@@ -117,6 +127,10 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 				w.opts.Metrics.Fetch("not_modified")
 			default:
 				w.opts.Metrics.Fetch("ok")
+				if st := f.state; st.Silence != "" {
+					log.Warn("source yields nothing", "source", f.src.ID, "url", signals.RedactURL(f.src.URL), "silence", st.Silence,
+						"since", st.SilentSince, "selectors", st.SilentWhat, "last_yield", st.LastYield)
+				}
 			}
 		}
 		if writeErr != nil {

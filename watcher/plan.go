@@ -108,7 +108,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 				if pg.Watch == "changes" {
 					kind = signals.KindChanges
 				}
-				own(add(kind, pg.URL, signals.PageSpec{Item: pg.Item, Title: pg.Title, Link: pg.Link, Date: pg.Date, Summary: pg.Summary, Select: pg.Select}))
+				own(add(kind, pg.URL, signals.PageSpec{Item: pg.Item, Title: pg.Title, Link: pg.Link, Date: pg.Date, Summary: pg.Summary, Select: pg.Select, Render: pg.Render}))
 			}
 		}
 	}

@@ -8,18 +8,22 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// SourceReport lists the plan's failing sources the admins' daily notice
-// names (signals.ReportFailing) and the outbox messages marked failed.
+// SourceReport lists the plan's failing and silent sources the admins'
+// daily notice names (signals.ReportFailing, signals.ReportSilent) and the
+// outbox messages marked failed.
 func (w *Watcher) SourceReport(now time.Time) (signals.SourceReport, error) {
 	cfg := w.Plan().Config()
 	r := signals.SourceReport{At: now, Admins: cfg.Admins, Timezone: cfg.Timezone}
-	srcs, err := w.Sources(true)
+	srcs, err := w.Sources(false)
 	if err != nil {
 		return r, fmt.Errorf("source report: %w", err)
 	}
 	for _, s := range srcs {
 		if fs, ok := signals.ReportFailing(s.Source, s.State, now); ok {
 			r.Sources = append(r.Sources, fs)
+		}
+		if ss, ok := signals.ReportSilent(s.Source, s.State, now); ok {
+			r.Silent = append(r.Silent, ss)
 		}
 	}
 	r.Failed, err = view(w, "failed messages", (*store.Tx).FailedMessages)
@@ -65,6 +69,6 @@ func (w *Watcher) QueueSourceReport(now time.Time) (bool, error) {
 	if done {
 		return false, nil
 	}
-	w.log.Info("source report queued", "sources", len(r.Sources), "failed_messages", len(r.Failed))
+	w.log.Info("source report queued", "sources", len(r.Sources), "silent", len(r.Silent), "failed_messages", len(r.Failed))
 	return true, nil
 }

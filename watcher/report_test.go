@@ -47,6 +47,8 @@ func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.So
 		"fine":    signals.NewSource(signals.KindFeed, "https://fine.example/feed", signals.PageSpec{}),
 		"never":   signals.NewSource(signals.KindSite, "https://armor.example/", signals.PageSpec{}),
 		"removed": signals.NewSource(signals.KindFeed, "https://gone.example/feed", signals.PageSpec{}),
+		"silent":  signals.NewSource(signals.KindPage, "https://penfret.example/actualites", signals.PageSpec{Item: "article.news"}),
+		"quiet":   signals.NewSource(signals.KindFeed, "https://quiet.example/feed", signals.PageSpec{}),
 	}
 	states := map[string]signals.SourceState{
 		"broken":  {LastSuccess: now.Add(-50 * time.Hour), Failures: 9, LastError: "403 Forbidden", ErrorKind: "blocked"},
@@ -54,6 +56,9 @@ func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.So
 		"fine":    {LastSuccess: now.Add(-time.Hour)},
 		"never":   {Failures: 1, LastError: "no feed found"},
 		"removed": {LastSuccess: now.Add(-100 * time.Hour), Failures: 30},
+		"silent": {LastSuccess: now.Add(-time.Hour), LastYield: now.Add(-40 * time.Hour), Silence: signals.SilenceSelector,
+			SilentSince: now.Add(-30 * time.Hour), SilentWhat: `item "article.news"`},
+		"quiet": {LastSuccess: now.Add(-time.Hour), LastYield: now.Add(-3 * time.Hour), Silence: signals.SilenceEmpty, SilentSince: now.Add(-2 * time.Hour)},
 	}
 	p := &Plan{cfg: &config.Config{Admins: []string{"ops@example.com"}, Timezone: "Europe/Paris", Location: time.UTC, Digest: config.Digest{Language: "fr"}}}
 	err = st.Update(func(tx *store.Tx) error {
@@ -125,6 +130,9 @@ func TestHealthReport(t *testing.T) {
 				t.Errorf("source %+v lacks its URL, failures or last error", s)
 			}
 		})
+	}
+	if len(r.Silent) != 1 || r.Silent[0].ID != srcs["silent"].ID || r.Silent[0].What != `item "article.news"` {
+		t.Errorf("silent sources %+v, want the page whose selector matches nothing for 30 h (not the feed empty for 2 h)", r.Silent)
 	}
 	if len(r.Failed) != 1 || r.Failed[0].Rep != "bob" || r.Failed[0].LastError != "550 5.1.1 mailbox unavailable" {
 		t.Errorf("failed messages %+v, want bob's with the server's reply", r.Failed)

@@ -101,9 +101,14 @@ type app struct {
 	log    *slog.Logger
 	w      *watcher.Watcher
 	signer *web.Signer // the public links' signer; nil without public_url
+	fetch  *sources.Fetcher
 }
 
-func (a *app) Close() error { return a.w.Store.Close() }
+// Close stops the browser a cycle cut short left running, and closes the store.
+func (a *app) Close() error {
+	a.fetch.EndCycle()
+	return a.w.Store.Close()
+}
 
 // appMode is what a command wants of its watcher besides the config.
 type appMode struct {
@@ -158,15 +163,16 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 		Timeout: cfg.SMTP.Timeout.D(), AllowPrivate: cfg.Fetch.AllowPrivatePrefixes(),
 		UserAgent: "veille/" + buildVersion(),
 	})
+	f := fetcher(cfg)
 	o := watcher.Options{
-		Fetcher: fetcher(cfg), Renderer: r, Sender: sender, Webhooks: hooks,
+		Fetcher: f, Renderer: r, Sender: sender, Webhooks: hooks,
 		Alerts: !m.noSend, Send: !m.noSend,
 		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
 	}
 	if signer != nil {
 		o.Links = web.NewLinks(cfg.PublicURL, signer)
 	}
-	return &app{cfg: cfg, log: log, w: watcher.New(st, plan, o), signer: signer}, nil
+	return &app{cfg: cfg, log: log, w: watcher.New(st, plan, o), signer: signer, fetch: f}, nil
 }
 
 func buildPlan(cfg *config.Config) (*watcher.Plan, error) {
@@ -177,9 +183,13 @@ func buildPlan(cfg *config.Config) (*watcher.Plan, error) {
 	return watcher.NewPlan(cfg, lex)
 }
 
-func fetcher(cfg *config.Config) *sources.Fetcher {
+// fetcher is the config's fetcher, with a browser for the pages to render.
+func fetcher(cfg *config.Config) *sources.Fetcher { return fetcherWith(cfg, newBrowser()) }
+
+func fetcherWith(cfg *config.Config, r sources.PageRenderer) *sources.Fetcher {
 	robots := cfg.Fetch.Robots == nil || *cfg.Fetch.Robots
 	return sources.NewFetcher(sources.Options{
+		Renderer:        r,
 		Timeout:         cfg.Fetch.Timeout.D(),
 		MaxBody:         int64(cfg.Fetch.MaxBody),
 		Concurrency:     cfg.Fetch.Concurrency,

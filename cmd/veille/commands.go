@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -81,6 +82,7 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 		warnings = append(warnings, p.Error())
 	}
 	warnings = append(warnings, signals.NameWarnings(companies)...)
+	warnings = append(warnings, renderWarnings(cfg)...)
 	for _, w := range warnings {
 		fmt.Fprintf(e.stdout, "  warning: %s\n", w)
 	}
@@ -109,10 +111,18 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: %d polled, %d not modified, %d failed (%d blocked), %d in backoff; %s, %s in %s\n",
 		plural(stats.Sources, "source", "sources"), stats.Polled, stats.NotModified, stats.Failed, stats.Blocked, stats.Deferred,
 		plural(stats.NewItems, "new item", "new items"), plural(stats.NewSignals, "new signal", "new signals"), stats.Duration.Round(time.Millisecond))
-	if *noSend {
-		return nil
+	// Every source failing is a broken setup (network, proxy, DNS), not
+	// news: a scheduled `once` must not look like it worked.
+	allFailed := stats.Polled > 0 && stats.Failed == stats.Polled
+	if !*noSend {
+		if err := drain(ctx, e, a); err != nil {
+			return err
+		}
 	}
-	return drain(ctx, e, a)
+	if allFailed {
+		return fmt.Errorf("every source polled failed (%d of %d): see 'veille sources --failing' and the log", stats.Failed, stats.Polled)
+	}
+	return nil
 }
 
 // drain sends what the outbox holds and says what stays there.
@@ -337,6 +347,7 @@ func cmdSignals(ctx context.Context, e *env, args []string) error {
 func cmdSources(ctx context.Context, e *env, args []string) error {
 	fs, c := commandFlags(e, "sources")
 	failing := fs.Bool("failing", false, "only sources whose last fetch failed")
+	silent := fs.Bool("silent", false, "only sources that fetch fine and yield nothing (selectors matching nothing, no items any more)")
 	format := fs.String("format", "table", "table or json")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -346,9 +357,14 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sess.Close()
-	srcs, err := sess.Sources(ctx, *failing)
+	srcs, err := sess.Sources(ctx, *failing && !*silent)
 	if err != nil {
 		return err
+	}
+	if *silent {
+		srcs = slices.DeleteFunc(srcs, func(s watcher.SourceView) bool {
+			return !(s.State.Silence != "" && s.State.Failures == 0) && !(*failing && s.State.Failures > 0)
+		})
 	}
 	return printSources(e.stdout, srcs, *format)
 }

@@ -50,7 +50,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "demo corpus at %s: %s polled, %s, %s\n\n", srv.URL, plural(stats.Polled, "source", "sources"), plural(stats.NewItems, "item", "items"), plural(stats.NewSignals, "signal", "signals"))
+	fmt.Fprintf(e.stdout, "demo corpus at %s: %s polled, %s, %s\n", srv.URL, plural(stats.Polled, "source", "sources"), plural(stats.NewItems, "item", "items"), plural(stats.NewSignals, "signal", "signals"))
+	if err := printSourceErrors(e, a); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout)
 	msgs, err := a.w.RenderDigests(a.w.Now(), "")
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ var operands = map[string]string{
 	"outbox retry": "[ID] ",
 	"outbox drop":  "ID ",
 	"store":        "backup|compact ",
+	"discover":     "URL ",
 }
 
 // summary is the one line -h prints for a command or subcommand.

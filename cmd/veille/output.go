@@ -225,13 +225,22 @@ func printSources(w io.Writer, srcs []watcher.SourceView, format string) error {
 		return writeJSON(w, redacted)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tURL\tLAST SUCCESS\tFAILURES\tNEXT TRY\tLAST ERROR")
+	fmt.Fprintln(tw, "KIND\tURL\tLAST SUCCESS\tFAILURES\tNEXT TRY\tSILENT SINCE\tLAST ERROR")
 	for _, s := range redacted {
 		errText := "-"
-		if s.State.Failures > 0 {
+		switch {
+		case s.State.Failures > 0:
 			errText = fmt.Sprintf("[%s] %s", s.State.ErrorKind, s.State.LastError)
+		case s.State.Silence == signals.SilenceSelector:
+			errText = "[silent] selectors match nothing: " + s.State.SilentWhat
+		case s.State.Silence == signals.SilenceEmpty:
+			errText = "[silent] no items any more (last on " + dateText(s.State.LastYield) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", s.Kind, s.URL, dateText(s.State.LastSuccess), s.State.Failures, dateText(s.State.NextTry), errText)
+		silent := "-"
+		if s.State.Silence != "" && s.State.Failures == 0 {
+			silent = dateText(s.State.SilentSince)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", s.Kind, s.URL, dateText(s.State.LastSuccess), s.State.Failures, dateText(s.State.NextTry), silent, errText)
 	}
 	return tw.Flush()
 }

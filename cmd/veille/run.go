@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -87,7 +88,7 @@ type env struct {
 }
 
 func commands() map[string]command {
-	return map[string]command{
+	m := map[string]command{
 		"run":      {"the daemon: poll on schedule, send digests, serve /healthz", cmdRun},
 		"once":     {"one poll cycle, queue and send alerts, drain the outbox, exit", cmdOnce},
 		"check":    {"validate the config and print what it holds", cmdCheck},
@@ -95,15 +96,18 @@ func commands() map[string]command {
 		"feedback": {"reps' feedback from their links: which sources and phrases mislead", cmdFeedback},
 		"leads":    {"leads with score, tier, trend, why", cmdLeads},
 		"signals":  {"signals with labels, evidence and sources", cmdSignals},
-		"sources":  {"each source's state: last success, backoff, last error", cmdSources},
+		"sources":  {"each source's state: last success, backoff, last error, silent since", cmdSources},
 		"outbox":   {"messages waiting or failed: list, retry [ID|--all], drop ID", cmdOutbox},
 		"store":    {"store backup --out FILE | store compact", cmdStore},
 		"classify": {"classify stdin (text: one item a line; jsonl)", cmdClassify},
 		"rescan":   {"match and classify stored items again after a config edit; print what changed", cmdRescan},
 		"demo":     {"run the built-in demo: no config, no network, no SMTP", cmdDemo},
+		"discover": {"find a site's feeds, or propose selectors for its news page", cmdDiscover},
 		"version":  {"build information", cmdVersion},
 		"health":   {"exit 0 if the daemon's /healthz says ok, else 1", cmdHealth},
 	}
+	maps.Copy(m, sourceCommands())
+	return m
 }
 
 // run is the whole program; main only wires the process to it.
@@ -133,7 +137,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands()[n].summary)
+		fmt.Fprintf(w, "  %-11s %s\n", n, commands()[n].summary)
 	}
 }
 

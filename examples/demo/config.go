@@ -128,7 +128,9 @@ func prospectConfig(co *company, listOwner, base string) config.Prospect {
 		// Exercises feed autodiscovery: the home page advertises the feed.
 		p.Site = base + co.homePath()
 	case co.Source.Kind == "page":
-		p.Pages = append(p.Pages, newsroomPage(base+co.feedPath()))
+		pg := newsroomPage(base + co.feedPath())
+		pg.Render = co.Source.Render
+		p.Pages = append(p.Pages, pg)
 	default:
 		p.Feeds = []string{base + co.feedPath()}
 	}

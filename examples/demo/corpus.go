@@ -61,6 +61,7 @@ type source struct {
 	HTML     string `yaml:"html"` // "" | cdata | escaped
 	Relative bool   `yaml:"relative"`
 	Path     string `yaml:"path"`
+	Render   string `yaml:"render"` // "" | chromium: a page whose script writes the items
 }
 
 type jobOffer struct {
@@ -139,6 +140,9 @@ func (c *corpus) check() error {
 		case "rss", "atom", "page":
 		default:
 			return fmt.Errorf("%s: unknown source kind %q", o.Slug, o.Source.Kind)
+		}
+		if o.Source.Render != "" && (o.Source.Render != "chromium" || o.Source.Kind != "page") {
+			return fmt.Errorf("%s: render %q: only chromium, on a page", o.Slug, o.Source.Render)
 		}
 		if o.Lang != "fr" && o.Lang != "en" {
 			return fmt.Errorf("%s: lang %q (want fr or en)", o.Slug, o.Lang)
@@ -255,6 +259,9 @@ func parseAge(s string) (time.Duration, error) {
 	}
 	return days + d, nil
 }
+
+// scriptPath is where the script of a JavaScript-only newsroom is served.
+func (o *outlet) scriptPath() string { return o.feedPath() + ".js" }
 
 // feedPath is where an outlet's feed or newsroom page is served.
 func (o *outlet) feedPath() string {

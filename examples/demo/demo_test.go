@@ -97,7 +97,7 @@ func TestCorpusShape(t *testing.T) {
 	tiers := map[string]int{}
 	owners := map[string]int{}
 	kinds := map[string]int{}
-	var relative, html, pages, careers int
+	var relative, html, pages, jsPages, careers int
 	for _, co := range c.Companies {
 		if n := len(co.Items); n < 2 || n > 6 {
 			t.Errorf("%s: %d items, want 2-6", co.Slug, n)
@@ -111,7 +111,10 @@ func TestCorpusShape(t *testing.T) {
 		if co.Source.HTML != "" {
 			html++
 		}
-		if co.Source.Kind == "page" {
+		switch {
+		case co.Source.Kind == "page" && co.Source.Render != "":
+			jsPages++
+		case co.Source.Kind == "page":
 			pages++
 		}
 		if len(co.Careers) > 0 {
@@ -132,8 +135,9 @@ func TestCorpusShape(t *testing.T) {
 	if len(owners) != len(demoReps) {
 		t.Errorf("owners = %v, want only the demo reps", owners)
 	}
-	if kinds["rss"] == 0 || kinds["atom"] == 0 || pages < 2 || pages > 3 || relative == 0 || html == 0 || careers != 1 {
-		t.Errorf("sources: kinds %v, %d relative, %d html, %d careers; want rss, atom, 2-3 pages, relative links, html, one careers page", kinds, relative, html, careers)
+	if kinds["rss"] == 0 || kinds["atom"] == 0 || pages < 2 || pages > 3 || jsPages != 1 || relative == 0 || html == 0 || careers != 1 {
+		t.Errorf("sources: kinds %v, %d relative, %d html, %d careers, %d JavaScript-only pages; want rss, atom, 2-3 pages, one JavaScript-only, relative links, html, one careers page",
+			kinds, relative, html, careers, jsPages)
 	}
 	var mentions, none int
 	for _, it := range c.Regional.Items {
@@ -376,6 +380,10 @@ func TestNewsroomPages(t *testing.T) {
 			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 				t.Fatalf("%s: %s %q", page.URL, resp.Status, resp.Header.Get("Content-Type"))
 			}
+			if o.Source.Render != "" {
+				checkScriptNewsroom(t, s, o, body, now)
+				continue
+			}
 			doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
@@ -409,6 +417,29 @@ func TestNewsroomPages(t *testing.T) {
 				t.Errorf("%s: %d items read, want %d", page.URL, len(got), len(o.Items))
 			}
 		}
+	}
+}
+
+// checkScriptNewsroom checks a JavaScript-only newsroom: a shell with no
+// item, whose script carries every item with its date and link (the
+// browser that runs it is tested with the rendering, in cmd/veille).
+func checkScriptNewsroom(t *testing.T, s *Server, o *outlet, shell []byte, now time.Time) {
+	t.Helper()
+	if bytes.Contains(shell, []byte(`class="news"`)) || !bytes.Contains(shell, []byte(`<script src="`+o.scriptPath()+`">`)) {
+		t.Errorf("%s: not an empty shell loading %s:\n%s", o.feedPath(), o.scriptPath(), shell)
+	}
+	resp, js := get(t, s.URL+o.scriptPath())
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Fatalf("%s: %s %q", o.scriptPath(), resp.Status, resp.Header.Get("Content-Type"))
+	}
+	for i := range o.Items {
+		it := &o.Items[i]
+		title, _ := json.Marshal(it.Title)
+		date := now.Add(-it.age).UTC().Format(time.DateOnly)
+		if !bytes.Contains(js, title) || !bytes.Contains(js, []byte(`"iso":"`+date+`"`)) || !bytes.Contains(js, []byte(`"href":"`+o.articlePath(it)+`"`)) {
+			t.Errorf("%s: the script lacks %s with its date %s and link", o.scriptPath(), title, date)
+		}
+		checkArticle(t, s.URL+o.articlePath(it), it.Title)
 	}
 }
 

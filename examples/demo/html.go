@@ -2,6 +2,7 @@ package demo
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"time"
@@ -63,6 +64,10 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 </article>
 {{end}}</section>
 {{template "foot" .}}{{end}}
+{{define "jsnewsroom"}}{{template "head" .}}<h1>{{if eq .Lang "fr"}}Actualités{{else}}News{{end}}</h1>
+<section class="news-list" id="news"><p class="loading">{{if eq .Lang "fr"}}Chargement…{{else}}Loading…{{end}}</p></section>
+<script src="{{.ScriptHref}}"></script>
+{{template "foot" .}}{{end}}
 {{define "home"}}{{template "head" .}}<h1>{{.Name}}</h1>
 <p>{{.Description}}</p>
 <ul>
@@ -100,6 +105,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`{{define "head"}}<!doct
 type pageView struct {
 	*outlet
 	PageTitle, FeedHref, FeedKind, NewsHref, CareersHref string
+	ScriptHref                                           string
 	Items                                                []pageItem
 	Item                                                 pageItem
 	Offers                                               []jobOffer
@@ -115,8 +121,13 @@ func execPage(name string, v any) ([]byte, error) {
 
 // renderNewsroom is the page of a company without a feed: the list the
 // config reads in selector mode (article.news, h2, a@href, time@datetime, p).
+// A JavaScript-only newsroom is an empty shell: its script writes the list.
 func renderNewsroom(o *outlet, now time.Time) ([]byte, error) {
 	v := pageView{outlet: o, PageTitle: "Actualités — " + o.Name}
+	if o.Source.Render != "" {
+		v.ScriptHref = o.scriptPath()
+		return execPage("jsnewsroom", v)
+	}
 	for _, it := range sortedByAge(o) {
 		iso, human := pageDate(now, it, o.Lang)
 		v.Items = append(v.Items, pageItem{Title: it.Title, Href: o.articlePath(it), ISODate: iso, Human: human, Summary: summaryHTML(o, it)})
@@ -163,4 +174,49 @@ func renderIndex(c *corpus) ([]byte, error) {
 		entries = append(entries, indexEntry{co.Name, co.homePath()})
 	}
 	return execPage("index", entries)
+}
+
+// newsroomScript writes a JavaScript-only newsroom's list into its shell,
+// after the load event, with the markup of renderNewsroom; text goes in as
+// text, never as markup.
+const newsroomScript = `window.addEventListener("load", () => setTimeout(() => {
+  const box = document.getElementById("news");
+  box.textContent = "";
+  for (const n of NEWS) {
+    const art = document.createElement("article");
+    art.className = "news";
+    const h2 = document.createElement("h2");
+    const a = document.createElement("a");
+    a.href = n.href;
+    a.textContent = n.title;
+    h2.appendChild(a);
+    const time = document.createElement("time");
+    time.dateTime = n.iso;
+    time.textContent = n.human;
+    const p = document.createElement("p");
+    p.textContent = n.summary;
+    art.append(h2, time, p);
+    box.appendChild(art);
+  }
+}, 100));
+`
+
+func renderNewsroomScript(o *outlet, now time.Time) ([]byte, error) {
+	type entry struct {
+		Href    string `json:"href"`
+		Title   string `json:"title"`
+		ISO     string `json:"iso"`
+		Human   string `json:"human"`
+		Summary string `json:"summary"`
+	}
+	var list []entry
+	for _, it := range sortedByAge(o) {
+		iso, human := pageDate(now, it, o.Lang)
+		list = append(list, entry{Href: o.articlePath(it), Title: it.Title, ISO: iso, Human: human, Summary: it.Summary})
+	}
+	j, err := json.Marshal(list) // escapes <, > and &: safe inside a script
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", o.scriptPath(), err)
+	}
+	return []byte("const NEWS = " + string(j) + ";\n" + newsroomScript), nil
 }

@@ -35,6 +35,7 @@ const (
 	ctAtom = "application/atom+xml; charset=utf-8"
 	ctHTML = "text/html; charset=utf-8"
 	ctJSON = "application/json; charset=utf-8"
+	ctJS   = "text/javascript; charset=utf-8"
 )
 
 // defaultOffers is how many of the careers page's offers are shown until
@@ -129,6 +130,9 @@ func (s *Server) buildRoutes(c *corpus, now time.Time) map[string]route {
 			static(o.feedPath(), ctAtom, func() ([]byte, error) { return renderAtom(o, s.URL, now) })
 		case "page":
 			static(o.feedPath(), ctHTML, func() ([]byte, error) { return renderNewsroom(o, now) })
+			if o.Source.Render != "" {
+				static(o.scriptPath(), ctJS, func() ([]byte, error) { return renderNewsroomScript(o, now) })
+			}
 		}
 		co := c.company(o.Slug)
 		careers := co != nil && len(co.Careers) > 0

@@ -121,13 +121,19 @@ func Digest(lang string) signals.Digest {
 }
 
 // SourceReport is an admins' notice with one source that never worked, one that
-// stopped two days ago, and one message the server refused for good.
+// stopped two days ago, a newsroom whose selectors match nothing since a
+// redesign, a feed that no longer yields items, and one message the server
+// refused for good.
 func SourceReport() signals.SourceReport {
 	return signals.SourceReport{
 		At: At, Admins: []string{"ops@example.com", "it@example.com"}, Timezone: "Europe/Paris",
 		Sources: []signals.FailingSource{
 			{ID: "feed:1a2b", Kind: "feed", URL: "https://news.example/eco.rss", Failures: 9, LastSuccess: At.Add(-50 * time.Hour), LastAttempt: At.Add(-time.Hour), LastError: "GET https://news.example/eco.rss: 403 Forbidden", ErrorKind: "blocked"},
 			{ID: "site:3c4d", Kind: "site", URL: "https://armor-logistique.example/", Failures: 4, LastAttempt: At.Add(-2 * time.Hour), LastError: "no feed found on https://armor-logistique.example/", ErrorKind: "not_a_feed"},
+		},
+		Silent: []signals.SilentSource{
+			{ID: "page:5e6f", Kind: "page", URL: "https://penfret.example/actualites", Silence: signals.SilenceSelector, Since: At.Add(-30 * time.Hour), What: `item "article.news", date "time@datetime"`, LastYield: At.Add(-31 * time.Hour)},
+			{ID: "feed:7a8b", Kind: "feed", URL: "https://kerloc.example/feed", Silence: signals.SilenceEmpty, Since: At.Add(-72 * time.Hour), LastYield: At.Add(-73 * time.Hour)},
 		},
 		Failed: []signals.FailedMessage{
 			{ID: 17, Kind: "digest", Rep: "bob", To: []string{"bob@example.com"}, Subject: "veille — 1 lead chaud, 3 nouveaux signaux — dim. 22 nov.", Attempts: 1, Created: At.Add(-24 * time.Hour), LastError: "550 5.1.1 mailbox unavailable"},

@@ -1,0 +1,97 @@
+package watcher
+
+import (
+	"strings"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+)
+
+// TrialSignal is what a cycle would make of an item for one prospect.
+type TrialSignal struct {
+	LeadKey  string                               `json:"lead"`
+	Company  string                               `json:"company"`
+	Strength signals.Strength                     `json:"strength"`
+	Term     string                               `json:"term,omitempty"` // the name or alias found, for a shared source
+	Labels   []signals.Label                      `json:"labels"`         // none: about the company, no signal
+	Evidence map[signals.Label][]signals.Evidence `json:"evidence,omitempty"`
+	// Backlog: published before the source's first fetch; stored, it
+	// neither alerts nor counts as new.
+	Backlog bool `json:"backlog,omitempty"`
+}
+
+// TrialSource is a source a trial fetches, with who it belongs to.
+type TrialSource struct {
+	signals.Source
+	Owners []string // lead keys of the prospects whose own source it is
+	Shared bool     // a watch list's feed: items count for the prospects they mention
+}
+
+// ProspectSources lists the plan's sources that concern the prospect
+// named name (in any watch list, case and accents as written): its own
+// sources, and the feeds of its watch lists. It reports false when no
+// prospect has that name.
+func (p *Plan) ProspectSources(name string) ([]TrialSource, bool) {
+	keys := map[string]bool{}
+	lists := map[string]bool{}
+	for _, lk := range p.order {
+		if pr := p.prospects[lk]; strings.EqualFold(pr.Name, name) {
+			keys[lk] = true
+			lists[pr.Watchlist] = true
+		}
+	}
+	if len(keys) == 0 {
+		return nil, false
+	}
+	sharedOf := map[string]bool{}
+	for _, wl := range p.cfg.Watchlists {
+		if lists[wl.ID] {
+			for _, u := range wl.Feeds {
+				sharedOf[u] = true
+			}
+		}
+	}
+	var out []TrialSource
+	for _, ps := range p.sources {
+		own := false
+		for _, o := range ps.Owners {
+			own = own || keys[o]
+		}
+		if own || (ps.Shared && sharedOf[ps.URL]) {
+			out = append(out, TrialSource{Source: ps.Source, Owners: ps.Owners, Shared: ps.Shared})
+		}
+	}
+	return out, true
+}
+
+// LeadKeys lists the lead keys of the prospects named name.
+func (p *Plan) LeadKeys(name string) []string {
+	var out []string
+	for _, lk := range p.order {
+		if strings.EqualFold(p.prospects[lk].Name, name) {
+			out = append(out, lk)
+		}
+	}
+	return out
+}
+
+// Trial says what a cycle would store of an item src brought, fetched for
+// the first time at firstFetched, without a store: the prospects it is
+// about (its owners, or those a shared source's item mentions) and the
+// signals their watch lists' classifiers find in it.
+func (p *Plan) Trial(src TrialSource, it signals.Item, firstFetched time.Time) []TrialSignal {
+	var out []TrialSignal
+	backlog := signals.Backlogged(it.Published, firstFetched)
+	for _, m := range signals.Matches(p.matcher, src.Owners, src.Shared, it) {
+		pr, ok := p.prospects[m.Key]
+		if !ok {
+			continue
+		}
+		cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
+		out = append(out, TrialSignal{
+			LeadKey: m.Key, Company: pr.Name, Strength: m.Strength, Term: m.Term,
+			Labels: cls.Labels, Evidence: cls.Evidence, Backlog: backlog,
+		})
+	}
+	return out
+}
