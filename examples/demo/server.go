@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -45,14 +46,25 @@ const defaultOffers = 3
 
 // Start serves the corpus on 127.0.0.1 on a free port, rendering item dates
 // relative to now so tiers don't drift with the calendar.
-func Start(now time.Time) (*Server, error) {
+func Start(now time.Time) (*Server, error) { return StartOn("127.0.0.1:0", now) }
+
+// StartOn serves the corpus on addr, which must be a loopback address: the
+// corpus is invented news about invented companies, for this machine only.
+func StartOn(addr string, now time.Time) (*Server, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("demo: listen address %q: %w (give host:port, e.g. 127.0.0.1:8089)", addr, err)
+	}
+	if ip, perr := netip.ParseAddr(host); perr != nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("demo: listen address %q is not a loopback address: give 127.0.0.1:PORT or [::1]:PORT", addr)
+	}
 	c, err := loadCorpus()
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("demo: listen on loopback: %w", err)
+		return nil, fmt.Errorf("demo: listen on %s: %w", addr, err)
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
 	s.offers.Store(defaultOffers)
