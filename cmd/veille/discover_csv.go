@@ -216,7 +216,7 @@ func writeProspectsYAML(w io.Writer, csvPath string, rows []csvRow) {
 		case len(r.dis.Feeds) > 0:
 			fmt.Fprintln(w, "    feeds:")
 			for _, f := range r.dis.Feeds {
-				fmt.Fprintf(w, "      - %s   # %d items\n", q(f.URL), f.Items)
+				fmt.Fprintf(w, "      - %s   # %s\n", q(f.URL), plural(f.Items, "item", "items"))
 			}
 		case len(r.dis.Pages) > 0:
 			fmt.Fprintln(w, "    pages:")

@@ -90,7 +90,7 @@ func TestDiscoverCSV(t *testing.T) {
     crm_id: "C2"
     siren: "552100554"
     feeds:
-      - "` + sites["feed"] + `feed.xml"   # 1 items
+      - "` + sites["feed"] + `feed.xml"   # 1 item
 `, "Armor Feeds: 1 feed"},
 		{"Vide SA", `  - name: "Vide SA"
     crm_id: "C3"
