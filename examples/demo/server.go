@@ -154,10 +154,12 @@ func (s *Server) buildRoutes(c *corpus, now time.Time) map[string]route {
 			static(o.articlePath(it), ctHTML, func() ([]byte, error) { return renderArticle(o, it, now) })
 		}
 	}
+	// Every company's search is answered, not only the searched watch
+	// list's: an admin trying news_search on a whole CRM export gets an
+	// empty result for a company no article names, as from a real engine.
 	for i := range c.Companies {
-		if co := &c.Companies[i]; co.Watchlist == searchWatchlist {
-			static(searchPath(co), ctRSS, func() ([]byte, error) { return renderRSS(searchResults(c, co), s.URL, now) })
-		}
+		co := &c.Companies[i]
+		static(searchPath(co), ctRSS, func() ([]byte, error) { return renderRSS(searchResults(c, co), s.URL, now) })
 	}
 	for i := range c.Companies {
 		if co := &c.Companies[i]; co.SIREN != "" {
