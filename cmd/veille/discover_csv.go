@@ -139,7 +139,7 @@ func discoverRow(ctx context.Context, f *sources.Fetcher, r *csvRow, o sources.D
 	}
 	dis, err := f.Discover(ctx, r.site, o)
 	if err != nil {
-		r.why = shortErr(fmt.Errorf("%s: %w", signals.RedactURL(r.site), err))
+		r.why = shortErr(err) // it names the URL
 		return
 	}
 	r.dis = dis
