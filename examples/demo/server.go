@@ -23,6 +23,7 @@ type Server struct {
 	done   chan error
 	routes map[string]route
 	offers atomic.Int64 // job offers shown on the careers page
+	now    time.Time    // item dates are ages before it
 }
 
 type route struct {
@@ -66,7 +67,7 @@ func StartOn(addr string, now time.Time) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1), now: now}
 	s.offers.Store(defaultOffers)
 	s.routes = s.buildRoutes(c, now)
 	s.srv = &http.Server{
@@ -108,6 +109,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, ok := s.routes[r.URL.Path]
 	if !ok && r.URL.RawQuery != "" {
 		rt, ok = s.routes[r.URL.Path+"?"+r.URL.RawQuery] // the news search
+	}
+	if !ok && r.URL.Path == searchRoute {
+		rt, ok = s.search(r.URL.Query().Get("q")), true
 	}
 	if !ok {
 		http.NotFound(w, r)
