@@ -202,3 +202,10 @@ func csvErrMsg(err error) string {
 	}
 	return "invalid CSV: " + err.Error()
 }
+
+// ParseProspectsCSV reads a CRM export as prospects_csv does (BOM, ';' or
+// ',', the same columns), for tools that turn one into a prospects list.
+// file is used in messages only.
+func ParseProspectsCSV(file string, data []byte) ([]Prospect, []Problem) {
+	return parseProspectsCSV(file, data)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
 	"github.com/veille-hq/veille/signals"
@@ -19,10 +20,15 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	out := fs.String("out", "veille-demo", "folder for the digest previews (<rep>.eml, <rep>.html)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	keep := fs.Bool("keep", false, "keep the temporary config and store (their folder is printed)")
+	serve := fs.Bool("serve", false, "only serve the corpus, until interrupted, and print a CSV of its companies to try discover --csv, check, once and digest on")
+	listen := fs.String("listen", "127.0.0.1:8089", "with --serve: the loopback address to serve on")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	now := e.now()
+	if *serve {
+		return serveDemo(ctx, e, *listen, now)
+	}
 	srv, err := demo.Start(now)
 	if err != nil {
 		return fmt.Errorf("demo: start the corpus server: %w", err)
@@ -77,5 +83,26 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	fmt.Fprintf(e.stdout, "\n%s, %d hot. Open %s in a browser to see the digests.\n", plural(len(leads), "lead", "leads"), hot, filepath.Join(*out, "*.html"))
+	return nil
+}
+
+// serveDemo serves the corpus on listen until ctx ends, after printing what
+// an admin needs to set veille up against it: a CRM export of its companies
+// and the news search and BODACC templates that reach it.
+func serveDemo(ctx context.Context, e *env, listen string, now time.Time) error {
+	srv, err := demo.StartOn(listen, now)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	fmt.Fprintf(e.stdout, "demo corpus served at %s (loopback only) until interrupted (Ctrl-C).\n\n", srv.URL)
+	fmt.Fprintln(e.stdout, "Its companies, as a CRM export (save as crm.csv, then: veille discover --csv crm.csv --out prospects.yaml):")
+	fmt.Fprintln(e.stdout)
+	e.stdout.Write(demo.SampleCSV(srv.URL))
+	fmt.Fprintln(e.stdout)
+	fmt.Fprintln(e.stdout, "Its news search and BODACC, for veille.yaml:")
+	fmt.Fprintf(e.stdout, "  news_search: [%q]   # under the watch list\n", demo.NewsSearchTemplate(srv.URL))
+	fmt.Fprintf(e.stdout, "  registries: {bodacc: %q}\n", demo.BODACCTemplate(srv.URL))
+	<-ctx.Done()
 	return nil
 }

@@ -30,9 +30,28 @@ func cmdDiscover(ctx context.Context, e *env, args []string) error {
 	timeout := fs.Duration("timeout", 20*time.Second, "per request (without -c)")
 	contact := fs.String("contact", "", "URL or email put in the User-Agent (without -c)")
 	render := fs.Bool("render", true, "when the HTML holds no news blocks, render the pages with Chromium (if installed) and look again")
-	site, err := parseWithArg(fs, args, "URL")
-	if err != nil {
-		return err
+	csvPath := fs.String("csv", "", "a CRM export (name, site or domain, siren…): discover every row's site and write a prospects: list")
+	out := fs.String("out", "", "with --csv: write the prospects list to this file rather than stdout")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	var site string
+	if fs.NArg() > 0 {
+		site = fs.Arg(0)
+		if err := parse(fs, fs.Args()[1:]); err != nil {
+			return err
+		}
+	}
+	switch {
+	case *csvPath != "" && site != "":
+		return usageError{"discover: give a URL or --csv FILE, not both"}
+	case *csvPath == "" && site == "":
+		return usageError{"discover: missing URL (or --csv FILE)"}
+	case *out != "" && *csvPath == "":
+		return usageError{"discover: --out goes with --csv"}
 	}
 	var f *sources.Fetcher
 	if *cfgPath != "" {
@@ -46,6 +65,9 @@ func cmdDiscover(ctx context.Context, e *env, args []string) error {
 			Version: buildVersion(), Concurrency: 1, Renderer: newBrowser()})
 	}
 	defer f.EndCycle()
+	if *csvPath != "" {
+		return discoverCSV(ctx, e, f, *csvPath, *out, sources.DiscoverOptions{Render: *render})
+	}
 	dis, err := f.Discover(ctx, site, sources.DiscoverOptions{Render: *render})
 	if err != nil {
 		return fmt.Errorf("discover %s: %w", signals.RedactURL(site), err)

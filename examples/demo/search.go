@@ -48,3 +48,24 @@ func searchResults(c *corpus, co *company) *outlet {
 	}
 	return &o
 }
+
+// searchRoute is the path of the demo's search engine.
+const searchRoute = "/recherche"
+
+// search answers a query the prepared routes do not hold (a prospect list
+// without the corpus's aliases): the results of the first company whose
+// name the query quotes, else an empty result, as a real engine gives.
+func (s *Server) search(q string) route {
+	c := mustCorpus()
+	lq := strings.ToLower(q)
+	o := c.Regional
+	o.Name, o.Items = "Recherche : "+q, nil
+	res := &o
+	for i := range c.Companies {
+		if co := &c.Companies[i]; strings.Contains(lq, `"`+strings.ToLower(co.Name)+`"`) {
+			res = searchResults(c, co)
+			break
+		}
+	}
+	return route{ctRSS, func() ([]byte, error) { return renderRSS(res, s.URL, s.now) }}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -22,6 +23,7 @@ type Server struct {
 	done   chan error
 	routes map[string]route
 	offers atomic.Int64 // job offers shown on the careers page
+	now    time.Time    // item dates are ages before it
 }
 
 type route struct {
@@ -45,16 +47,27 @@ const defaultOffers = 3
 
 // Start serves the corpus on 127.0.0.1 on a free port, rendering item dates
 // relative to now so tiers don't drift with the calendar.
-func Start(now time.Time) (*Server, error) {
+func Start(now time.Time) (*Server, error) { return StartOn("127.0.0.1:0", now) }
+
+// StartOn serves the corpus on addr, which must be a loopback address: the
+// corpus is invented news about invented companies, for this machine only.
+func StartOn(addr string, now time.Time) (*Server, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("demo: listen address %q: %w (give host:port, e.g. 127.0.0.1:8089)", addr, err)
+	}
+	if ip, perr := netip.ParseAddr(host); perr != nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("demo: listen address %q is not a loopback address: give 127.0.0.1:PORT or [::1]:PORT", addr)
+	}
 	c, err := loadCorpus()
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("demo: listen on loopback: %w", err)
+		return nil, fmt.Errorf("demo: listen on %s: %w", addr, err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1)}
+	s := &Server{URL: "http://" + ln.Addr().String(), done: make(chan error, 1), now: now}
 	s.offers.Store(defaultOffers)
 	s.routes = s.buildRoutes(c, now)
 	s.srv = &http.Server{
@@ -96,6 +109,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, ok := s.routes[r.URL.Path]
 	if !ok && r.URL.RawQuery != "" {
 		rt, ok = s.routes[r.URL.Path+"?"+r.URL.RawQuery] // the news search
+	}
+	if !ok && r.URL.Path == searchRoute {
+		rt, ok = s.search(r.URL.Query().Get("q")), true
 	}
 	if !ok {
 		http.NotFound(w, r)
@@ -142,10 +158,12 @@ func (s *Server) buildRoutes(c *corpus, now time.Time) map[string]route {
 			static(o.articlePath(it), ctHTML, func() ([]byte, error) { return renderArticle(o, it, now) })
 		}
 	}
+	// Every company's search is answered, not only the searched watch
+	// list's: an admin trying news_search on a whole CRM export gets an
+	// empty result for a company no article names, as from a real engine.
 	for i := range c.Companies {
-		if co := &c.Companies[i]; co.Watchlist == searchWatchlist {
-			static(searchPath(co), ctRSS, func() ([]byte, error) { return renderRSS(searchResults(c, co), s.URL, now) })
-		}
+		co := &c.Companies[i]
+		static(searchPath(co), ctRSS, func() ([]byte, error) { return renderRSS(searchResults(c, co), s.URL, now) })
 	}
 	for i := range c.Companies {
 		if co := &c.Companies[i]; co.SIREN != "" {
