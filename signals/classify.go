@@ -401,8 +401,12 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // features lists the model's features of an item the lexicon's pass has
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
-	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company)
-	feats = ledeFeatures(feats, sc.fields[fieldSummary].text, sc.company)
+	var at []uint16
+	if c.model != nil {
+		at = c.model.at
+	}
+	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company, at)
+	feats = ledeFeatures(feats, sc.fields[fieldSummary].text, sc.company, at)
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 
