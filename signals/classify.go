@@ -343,9 +343,18 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
-			hits = slices.DeleteFunc(hits, func(h hit) bool {
-				return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
-			})
+			// Every form holds the shortest one, the last: a field that
+			// does not hold it names the company nowhere, and its hits
+			// need no test.
+			var named [2]bool
+			for fi := range fields {
+				named[fi] = bytes.Contains(fields[fi].text, forms[len(forms)-1])
+			}
+			if named[fieldTitle] || named[fieldSummary] {
+				hits = slices.DeleteFunc(hits, func(h hit) bool {
+					return named[h.field] && (c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0]))
+				})
+			}
 		}
 	}
 	sc.hits = hits
