@@ -343,9 +343,18 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
-			hits = slices.DeleteFunc(hits, func(h hit) bool {
-				return c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0])
-			})
+			// Every form holds the shortest one, the last: a field that
+			// does not hold it names the company nowhere, and its hits
+			// need no test.
+			var named [2]bool
+			for fi := range fields {
+				named[fi] = bytes.Contains(fields[fi].text, forms[len(forms)-1])
+			}
+			if named[fieldTitle] || named[fieldSummary] {
+				hits = slices.DeleteFunc(hits, func(h hit) bool {
+					return named[h.field] && (c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0]))
+				})
+			}
 		}
 	}
 	sc.hits = hits
@@ -401,8 +410,12 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // features lists the model's features of an item the lexicon's pass has
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
-	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company)
-	feats = ledeFeatures(feats, sc.fields[fieldSummary].text, sc.company)
+	var at []uint16
+	if c.model != nil {
+		at = c.model.at
+	}
+	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company, at)
+	feats = ledeFeatures(feats, sc.fields[fieldSummary].text, sc.company, at)
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 

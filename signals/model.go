@@ -323,8 +323,10 @@ func wordHashes(w []byte) (h, stem uint32) {
 }
 
 // wordFeatures appends the features of the prepared title to feats: each
-// word, each pair of adjacent words and each word's stem.
-func wordFeatures(feats []feat, text, company []byte) []feat {
+// word, each pair of adjacent words and each word's stem. Given a model's
+// row index at, it leaves out the features whose row is all zeros: they
+// change no score and explain no label.
+func wordFeatures(feats []feat, text, company []byte, at []uint16) []feat {
 	const fi = fieldTitle
 	v := fieldValue[fi]
 	prev, prevStart := hashStart(nsWord), int32(-1) // the title's start reads as a word of its own
@@ -339,11 +341,14 @@ func wordFeatures(feats []feat, text, company []byte) []feat {
 			w, name, e = companyWord, true, s+len(company)
 		}
 		h, stem := wordHashes(w)
-		feats = append(feats,
-			feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name},
-			feat{key: bucket(bigramKey(prev, h)), val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
-		if len(w) > stemLen+1 {
-			feats = append(feats, feat{key: bucket(stem), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		if k := bucket(h); weighs(at, k) {
+			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		}
+		if k := bucket(bigramKey(prev, h)); weighs(at, k) {
+			feats = append(feats, feat{key: k, val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
+		}
+		if k := bucket(stem); len(w) > stemLen+1 && weighs(at, k) {
+			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
 		prev, prevStart, i = h, int32(s), e
 	}
@@ -354,8 +359,9 @@ func wordFeatures(feats []feat, text, company []byte) []feat {
 // word and each word's stem, at half a title word's value, the company's
 // name as one placeholder word as in the title. The lede often says in
 // plain words what the title only names ("the site will employ 70
-// people"); its word pairs are too many and too rare to learn from.
-func ledeFeatures(feats []feat, text, company []byte) []feat {
+// people"); its word pairs are too many and too rare to learn from. at
+// leaves out features as in wordFeatures.
+func ledeFeatures(feats []feat, text, company []byte, at []uint16) []feat {
 	const fi = fieldSummary
 	v := fieldValue[fi]
 	for i := 0; ; {
@@ -369,14 +375,20 @@ func ledeFeatures(feats []feat, text, company []byte) []feat {
 			w, name, e = companyWord, true, s+len(company)
 		}
 		h, stem := wordHashes(w)
-		feats = append(feats, feat{key: bucket(h), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-		if len(w) > stemLen+1 {
-			feats = append(feats, feat{key: bucket(stem), val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		if k := bucket(h); weighs(at, k) {
+			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		}
+		if k := bucket(stem); len(w) > stemLen+1 && weighs(at, k) {
+			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
 		i = e
 	}
 	return feats
 }
+
+// weighs reports whether bucket k has a non-zero row in a model's row
+// index at; with no model (at nil, as in training) every bucket does.
+func weighs(at []uint16, k uint32) bool { return at == nil || at[k] != 0 }
 
 // lexScoreCap bounds a label's lexicon score as a feature: beyond it, more
 // terms say nothing more.
