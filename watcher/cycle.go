@@ -162,9 +162,12 @@ type signalRef struct {
 	Labels  []signals.Label
 }
 
-// writeBatch bounds how many fetch results share one write transaction:
-// as many as the workers can have waiting.
-const writeBatch = 64
+// writeBatch bounds how many fetch results share one write transaction.
+// Its commit maps the old page of every node it rewrites (a source's
+// state, its items, its lead's signals, record and history), each with
+// 64 KB around it: at 64 results a commit mapped up to 20 MB of the store,
+// more than the rest of a cycle's peak memory; at 16, about 5 MB.
+const writeBatch = 16
 
 // A batch of fewer than fullBatch results waits up to batchLinger for more
 // while fetches are under way. Committing the two or three results that
@@ -173,7 +176,7 @@ const writeBatch = 64
 // and spent 5 % more CPU. A wait never outlasts the fetches: a closed
 // results channel ends it.
 const (
-	fullBatch   = 32
+	fullBatch   = 8
 	batchLinger = 10 * time.Millisecond
 )
 
