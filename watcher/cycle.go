@@ -166,8 +166,9 @@ type signalRef struct {
 // Its commit maps the old page of every node it rewrites (a source's
 // state, its items, its lead's signals, record and history), each with
 // 64 KB around it: at 64 results a commit mapped up to 20 MB of the store,
-// more than the rest of a cycle's peak memory; at 16, about 5 MB.
-const writeBatch = 16
+// more than the rest of a cycle's peak memory. At 16, a 2,000-feed poll
+// wrote 40 % more to the store, with more page faults and system time.
+const writeBatch = 32
 
 // A batch of fewer than fullBatch results waits up to batchLinger for more
 // while fetches are under way. Committing the two or three results that
@@ -176,7 +177,7 @@ const writeBatch = 16
 // and spent 5 % more CPU. A wait never outlasts the fetches: a closed
 // results channel ends it.
 const (
-	fullBatch   = 8
+	fullBatch   = 16
 	batchLinger = 10 * time.Millisecond
 )
 

@@ -59,7 +59,7 @@ watchlists: [{id: wl, owner: alice, prospects: [
 		sources, workers int
 		minMiB, maxMiB   int64
 	}{
-		{100, 16, 24, 32},
+		{100, 16, 28, 36},
 		{2000, 64, 30, 40},
 		{20000, 64, 95, 120},
 	} {
