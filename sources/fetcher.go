@@ -28,10 +28,12 @@ type Fetcher struct {
 	robots *robotsCache
 	feeds  *feedDecoder
 	guard  guard
-	// decoding bounds the feeds decoded at once to the CPUs: fetches
-	// wait on the network, decoding on the CPU, so more decodes than CPUs
-	// only interleave, each holding its document's parse tree and garbage
-	// (64 of them at once were a third of a cycle's live heap).
+	// decoding bounds the feeds decoded at once to a few per CPU:
+	// fetches wait on the network, decoding on the CPU, so many more
+	// decodes than CPUs only interleave, each holding its document's parse
+	// tree and garbage (64 of them at once were a third of a cycle's live
+	// heap). One per CPU made a cycle slower: a decoder the scheduler
+	// preempted held its slot while the others waited.
 	decoding chan struct{}
 }
 
@@ -50,9 +52,12 @@ func NewFetcher(o Options) *Fetcher {
 		feeds:  newFeedDecoder(o.MaxItems),
 		guard:  g,
 
-		decoding: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		decoding: make(chan struct{}, decodesPerCPU*runtime.GOMAXPROCS(0)),
 	}
 }
+
+// decodesPerCPU is how many feeds each CPU may be decoding at once.
+const decodesPerCPU = 4
 
 // Fetch polls src once. It does not check st.Due: the caller decides when.
 //
