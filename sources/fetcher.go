@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"time"
 
 	"github.com/veille-hq/veille/signals"
@@ -29,6 +30,13 @@ type Fetcher struct {
 	guard  guard
 	// renderTurn lets one page at a time wait for the renderer.
 	renderTurn chan struct{}
+	// decoding bounds the feeds decoded at once to a few per CPU:
+	// fetches wait on the network, decoding on the CPU, so many more
+	// decodes than CPUs only interleave, each holding its document's parse
+	// tree and garbage (64 of them at once were a third of a cycle's live
+	// heap). One per CPU made a cycle slower: a decoder the scheduler
+	// preempted held its slot while the others waited.
+	decoding chan struct{}
 }
 
 // NewFetcher builds a Fetcher from o, defaults filled in.
@@ -47,8 +55,12 @@ func NewFetcher(o Options) *Fetcher {
 		guard:  g,
 
 		renderTurn: make(chan struct{}, 1),
+		decoding:   make(chan struct{}, decodesPerCPU*runtime.GOMAXPROCS(0)),
 	}
 }
+
+// decodesPerCPU is how many feeds each CPU may be decoding at once.
+const decodesPerCPU = 4
 
 // Fetch polls src once. It does not check st.Due: the caller decides when.
 //
@@ -186,7 +198,13 @@ func unchanged(st *signals.SourceState, d *document) bool {
 // st.Known and recording the new known list in st; a challenge page is
 // blocked, other non-feeds are not_a_feed with the status and content type.
 func (f *Fetcher) decodeFeed(ctx context.Context, feedURL string, d *document, st *signals.SourceState) ([]signals.Item, error) {
+	select {
+	case f.decoding <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctxError(feedURL, ctx)
+	}
 	items, carried, err := f.feeds.decode(ctx, d.body, d.contentType(), d.url.String(), f.now(), st.Known)
+	<-f.decoding
 	switch {
 	case err == nil:
 		st.Known = carried

@@ -35,9 +35,9 @@ type fetched struct {
 
 // Cycle polls every due source once: fetches fan out over a bounded pool,
 // results funnel to this goroutine, which writes one transaction per source
-// (or per batch of waiting sources). The leads whose signals it wrote are
-// rescored along the way, rescoreBatch at a time, and the rest at the end,
-// with every lead on the day's first cycle.
+// (or per batch of waiting sources). The leads whose signals a transaction
+// wrote are rescored in it; on the day's first cycle, the leads no write
+// rescored are rescored at the end.
 func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	start := w.now()
 	w.health.set(func(h *health) { h.cycleStart = start })
@@ -107,7 +107,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	go func() { wg.Wait(); close(results) }()
 
 	var writeErr error
-	touched := map[string]bool{}
+	rescored := map[string]bool{}
 	for f := range results {
 		batch := append(make([]fetched, 0, writeBatch), f)
 		batch = gatherBatch(results, batch)
@@ -136,7 +136,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		n, refs, err := w.applyBatch(ctx, p, batch, w.now(), touched, !fullRescore)
+		n, refs, err := w.applyBatch(ctx, p, batch, w.now(), rescored)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		for _, r := range refs {
@@ -154,7 +154,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		}
 		return stats, writeErr
 	}
-	err = w.rescoreAfterCycle(p, w.now(), touched, fullRescore, scoredMark)
+	err = w.rescoreAfterCycle(p, w.now(), rescored, fullRescore, scoredMark)
 	stats.Duration = w.now().Sub(start)
 	w.opts.Metrics.Cycle(stats.Duration, stats.NewItems, err)
 	if err != nil {
@@ -176,9 +176,13 @@ type signalRef struct {
 	Labels  []signals.Label
 }
 
-// writeBatch bounds how many fetch results share one write transaction:
-// as many as the workers can have waiting.
-const writeBatch = 64
+// writeBatch bounds how many fetch results share one write transaction.
+// Its commit maps the old page of every node it rewrites (a source's
+// state, its items, its lead's signals, record and history), each with
+// 64 KB around it: at 64 results a commit mapped up to 20 MB of the store,
+// more than the rest of a cycle's peak memory. At 16, a 2,000-feed poll
+// wrote 40 % more to the store, with more page faults and system time.
+const writeBatch = 32
 
 // A batch of fewer than fullBatch results waits up to batchLinger for more
 // while fetches are under way. Committing the two or three results that
@@ -187,15 +191,13 @@ const writeBatch = 64
 // and spent 5 % more CPU. A wait never outlasts the fetches: a closed
 // results channel ends it.
 const (
-	fullBatch   = 32
+	fullBatch   = 16
 	batchLinger = 10 * time.Millisecond
 )
 
-// rescoreBatch is how many touched leads a write transaction rescores at
-// once. Rescoring them after the fetches made the end of a cycle wait (a
-// tenth of its time when every lead is touched); rescoring each in the
-// transaction that touched it rewrote the leads' and history's branch pages
-// in every small transaction, which cost more than it saved.
+// rescoreBatch is how many leads a write transaction of the end-of-day
+// full rescore recomputes: one transaction for every lead held all their
+// rewritten pages in memory at once.
 const rescoreBatch = 128
 
 // gatherBatch appends to batch the results waiting on results and, while
@@ -243,16 +245,21 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // gatherBatch says how long a batch waits to fill. When the shared
 // transaction fails, the results are written one transaction each, so one
 // bad source loses only its own result; the first failure stops the
-// writing. The leads whose signals were written are added to touched, the
-// leads not rescored yet; with rescore, once they are rescoreBatch or
-// more, the transaction rescores them and they leave touched.
-func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now time.Time, touched map[string]bool, rescore bool) (int, []signalRef, error) {
+// writing.
+//
+// The transaction also rescores the leads whose signals it wrote, and adds
+// them to rescored. Their signals' pages are the ones the writes and the
+// same-story test just read: rescoring them later, in transactions of
+// their own, read those scattered pages again, and the kernel maps 64 KB
+// around each page read, which was most of the store's share of a cycle's
+// peak memory. A lead fed by several sources is rescored by each
+// transaction that writes to it, the last one with all its signals.
+func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now time.Time, rescored map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
 	var wrote map[string]bool
-	var rescored []string
 	err := w.update(func(tx *store.Tx) error {
-		newItems, refs, rescored = 0, nil, nil
+		newItems, refs = 0, nil
 		wrote = map[string]bool{}
 		for _, f := range batch {
 			n, r, err := applyTx(ctx, tx, wrote, w, p, f, now)
@@ -265,31 +272,19 @@ func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now 
 		if err := w.queueAlertsTx(tx, p, refs, now); err != nil {
 			return err
 		}
-		if !rescore || len(touched)+len(wrote) < rescoreBatch {
-			return nil
-		}
-		due := maps.Clone(touched)
-		maps.Copy(due, wrote)
-		if len(due) < rescoreBatch {
-			return nil
-		}
-		rescored = slices.Sorted(maps.Keys(due))
-		return rescoreTx(tx, p, rescored, now)
+		return rescoreTx(tx, p, slices.Sorted(maps.Keys(wrote)), now)
 	})
 	// After a stop, writing the results one by one would only fail again.
 	if err == nil || len(batch) == 1 || ctx.Err() != nil {
 		if err != nil {
 			return 0, nil, fmt.Errorf("store results of %s: %w", signals.RedactURL(batch[0].src.URL), err)
 		}
-		maps.Copy(touched, wrote)
-		for _, lk := range rescored {
-			delete(touched, lk)
-		}
+		maps.Copy(rescored, wrote)
 		return newItems, refs, nil
 	}
 	newItems, refs = 0, nil
 	for i := range batch {
-		n, r, err := w.applyBatch(ctx, p, batch[i:i+1], now, touched, false)
+		n, r, err := w.applyBatch(ctx, p, batch[i:i+1], now, rescored)
 		if err != nil {
 			return newItems, refs, err
 		}

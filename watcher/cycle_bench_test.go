@@ -134,7 +134,8 @@ func benchItems(b *testing.B, body []byte, url string) []signals.Item {
 }
 
 // BenchmarkStoreApply is the store write per fetched source: one write
-// transaction with the source state, the new items and their signals.
+// transaction with the source state, the new items, their signals and the
+// rescore of the lead they belong to.
 // "prime" stores all 20 items of a feed seen for the first time; "poll"
 // a feed of which 2 items are new (the feed server's -rotate 2).
 func BenchmarkStoreApply(b *testing.B) {
@@ -164,7 +165,7 @@ func BenchmarkStoreApply(b *testing.B) {
 					items[j].SourceID = ps.ID
 				}
 				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: now, LastSuccess: now}}
-				if _, _, err := w.applyBatch(context.Background(), p, []fetched{f}, now, map[string]bool{}, false); err != nil {
+				if _, _, err := w.applyBatch(context.Background(), p, []fetched{f}, now, map[string]bool{}); err != nil {
 					b.Fatal(err)
 				}
 				i++

@@ -47,7 +47,7 @@ func BenchmarkApplyManyItems(b *testing.B) {
 				items := manyItems(n, p.prospects[ps.Owners[0]].Name)
 				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: t0, LastSuccess: t0}}
 				b.StartTimer()
-				_, refs, err := w.applyBatch(context.Background(), p, []fetched{f}, t0, map[string]bool{}, false)
+				_, refs, err := w.applyBatch(context.Background(), p, []fetched{f}, t0, map[string]bool{})
 				if err != nil {
 					b.Fatal(err)
 				}

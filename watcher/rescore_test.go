@@ -80,10 +80,10 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 	}
 }
 
-// With more touched leads than rescoreBatch, the writes rescore them along
-// the way and the cycle's end rescores the rest: each one once its last
-// signal is stored. On the day's first cycle, every lead is rescored,
-// whether it had news or not.
+// With more leads than a write transaction or a rescore transaction
+// holds, each write rescores the leads it brought signals to, each one
+// once its last signal is stored. On the day's first cycle, every lead is
+// rescored, whether it had news or not.
 func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	const n = 3*rescoreBatch + 10
 	w := testWatcher(t, benchConfig(n))

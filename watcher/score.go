@@ -20,22 +20,30 @@ func (w *Watcher) Rescore(now time.Time) error {
 	return w.rescore(w.Plan(), now, nil)
 }
 
-// rescoreAfterCycle rescores, at the end of a cycle, the leads whose
-// signals the cycle wrote, and every lead on the first cycle of a day or
-// when the plan's scoring differs from the last full rescore's (a reload,
-// or a `veille once` with an edited config). Rescoring every lead each
-// cycle decoded every stored signal: the whole cost of a cycle where all
-// sources answer 304. Between full rescores, an untouched lead's stored
-// score misses only the fading of its signals since the day began (under
-// 2% of its points with a 30-day half-life).
+// rescoreAfterCycle completes, at the end of a cycle, the rescore its
+// writes began (they rescored the leads whose signals they wrote, listed in
+// rescored): on the first cycle of a day, or when the plan's scoring
+// differs from the last full rescore's (a reload, or a `veille once` with
+// an edited config), it rescores every other lead, so every lead's score
+// fades by the day. Rescoring every lead each cycle decoded every stored
+// signal: the whole cost of a cycle where all sources answer 304. Between
+// full rescores, an untouched lead's stored score misses only the fading
+// of its signals since the day began (under 2% of its points with a 30-day
+// half-life).
 //
 // full and mark are what fullRescoreDue said at the cycle's start: a cycle
 // that crosses midnight leaves the new day's full rescore to the next one.
-func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, touched map[string]bool, full bool, mark string) error {
+func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, rescored map[string]bool, full bool, mark string) error {
 	if !full {
-		return w.rescore(p, now, touched) // touched is never nil: nil would rescore every lead
+		return nil
 	}
-	if err := w.rescore(p, now, nil); err != nil {
+	rest := map[string]bool{}
+	for _, lk := range p.order {
+		if !rescored[lk] {
+			rest[lk] = true
+		}
+	}
+	if err := w.rescore(p, now, rest); err != nil {
 		return err
 	}
 	if err := w.update(func(tx *store.Tx) error { return tx.SetScoredMark(mark) }); err != nil {

@@ -135,6 +135,7 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	setMemoryLimit(plan, log)
 	r, err := renderer(cfg)
 	if err != nil {
 		return nil, err

@@ -122,6 +122,7 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 		}
 		select {
 		case reload <- plan:
+			setMemoryLimit(plan, a.log)
 		case <-ctx.Done():
 			return
 		}
