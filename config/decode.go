@@ -345,7 +345,7 @@ func suggest(name string, known []string) string {
 	// More than two edits, or half the name, away is another word.
 	best, bestDist := "", 3
 	for _, k := range known {
-		if d := editDistance(strings.ToLower(name), k); d < bestDist && 2*d < len(name) {
+		if d := EditDistance(strings.ToLower(name), k); d < bestDist && 2*d < len(name) {
 			best, bestDist = k, d
 		}
 	}
@@ -355,9 +355,10 @@ func suggest(name string, known []string) string {
 	return "known: " + strings.Join(known, ", ")
 }
 
-// editDistance is the Levenshtein distance between two strings, or 3 when
-// their lengths alone put them more than two edits apart.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between two strings, in bytes,
+// or 3 when their lengths alone put them more than two edits apart: the
+// "did you mean" of keys and of commands never suggests a word that far.
+func EditDistance(a, b string) int {
 	if len(a) > len(b)+2 || len(b) > len(a)+2 {
 		return 3 // more than two edits apart: not worth comparing
 	}
