@@ -414,8 +414,8 @@ func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input
 	if c.model != nil {
 		at = c.model.at
 	}
-	feats = wordFeatures(feats, sc.fields[fieldTitle].text, sc.company, at)
-	feats = ledeFeatures(feats, sc.fields[fieldSummary].text, sc.company, at)
+	feats = fieldFeatures(feats, fieldTitle, true, sc.fields[fieldTitle].text, sc.company, at)
+	feats = fieldFeatures(feats, fieldSummary, false, sc.fields[fieldSummary].text, sc.company, at)
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 

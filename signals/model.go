@@ -322,14 +322,17 @@ func wordHashes(w []byte) (h, stem uint32) {
 	return h, stem
 }
 
-// wordFeatures appends the features of the prepared title to feats: each
-// word, each pair of adjacent words and each word's stem. Given a model's
-// row index at, it leaves out the features whose row is all zeros: they
+// fieldFeatures appends the features of a prepared field to feats: each
+// word, each word's stem and, with pairs, each pair of adjacent words, at
+// the field's value; the company's name reads as one placeholder word.
+// The title gets pairs; the lede does not: it often says in plain words
+// what the title only names ("the site will employ 70 people"), but its
+// word pairs are too many and too rare to learn from. Given a model's row
+// index at, it leaves out the features whose row is all zeros: they
 // change no score and explain no label.
-func wordFeatures(feats []feat, text, company []byte, at []uint16) []feat {
-	const fi = fieldTitle
+func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at []uint16) []feat {
 	v := fieldValue[fi]
-	prev, prevStart := hashStart(nsWord), int32(-1) // the title's start reads as a word of its own
+	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
 	for i := 0; ; {
 		s, e := nextWord(text, i)
 		if s == len(text) {
@@ -344,44 +347,15 @@ func wordFeatures(feats []feat, text, company []byte, at []uint16) []feat {
 		if k := bucket(h); weighs(at, k) {
 			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
-		if k := bucket(bigramKey(prev, h)); weighs(at, k) {
-			feats = append(feats, feat{key: k, val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
+		if pairs {
+			if k := bucket(bigramKey(prev, h)); weighs(at, k) {
+				feats = append(feats, feat{key: k, val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
+			}
 		}
 		if k := bucket(stem); len(w) > stemLen+1 && weighs(at, k) {
 			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
 		prev, prevStart, i = h, int32(s), e
-	}
-	return feats
-}
-
-// ledeFeatures appends the features of the prepared lede to feats: each
-// word and each word's stem, at half a title word's value, the company's
-// name as one placeholder word as in the title. The lede often says in
-// plain words what the title only names ("the site will employ 70
-// people"); its word pairs are too many and too rare to learn from. at
-// leaves out features as in wordFeatures.
-func ledeFeatures(feats []feat, text, company []byte, at []uint16) []feat {
-	const fi = fieldSummary
-	v := fieldValue[fi]
-	for i := 0; ; {
-		s, e := nextWord(text, i)
-		if s == len(text) {
-			break
-		}
-		w := text[s:e]
-		name := false
-		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
-			w, name, e = companyWord, true, s+len(company)
-		}
-		h, stem := wordHashes(w)
-		if k := bucket(h); weighs(at, k) {
-			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-		}
-		if k := bucket(stem); len(w) > stemLen+1 && weighs(at, k) {
-			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-		}
-		i = e
 	}
 	return feats
 }
