@@ -6,24 +6,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
-
-// Rep is the plan's rep with id.
-func (p *Plan) Rep(id string) (signals.Rep, bool) {
-	i := slices.IndexFunc(p.reps, func(r signals.Rep) bool { return r.ID == id })
-	if i < 0 {
-		return signals.Rep{}, false
-	}
-	return p.reps[i], true
-}
-
-// Prospect is the plan's prospect of the lead key.
-func (p *Plan) Prospect(leadKey string) (Prospect, bool) {
-	pr, ok := p.prospects[leadKey]
-	return pr, ok
-}
 
 // heededSignals reads a lead's stored signals and feedback, and returns
 // the signals its feedback did not dismiss, with the feedback.
@@ -106,8 +92,8 @@ func (w *Watcher) UndoFeedback(kind signals.LinkKind, leadKey, story string, now
 }
 
 // rescoreOne rescores one lead in tx and reads it back.
-func rescoreOne(tx *store.Tx, p *Plan, leadKey string, now time.Time) (signals.Lead, error) {
-	if _, ok := p.prospects[leadKey]; !ok {
+func rescoreOne(tx *store.Tx, p *plan.Plan, leadKey string, now time.Time) (signals.Lead, error) {
+	if _, ok := p.Prospect(leadKey); !ok {
 		return signals.Lead{}, fmt.Errorf("lead %q is no longer in the config: %w", leadKey, store.ErrNotFound)
 	}
 	if err := rescoreTx(tx, p, []string{leadKey}, now); err != nil {
@@ -207,11 +193,11 @@ type LeadDetail struct {
 // plan or the store does not hold.
 func (w *Watcher) LeadDetail(leadKey string, now time.Time) (d LeadDetail, found bool, err error) {
 	p := w.Plan()
-	pr, ok := p.prospects[leadKey]
+	pr, ok := p.Prospect(leadKey)
 	if !ok {
 		return d, false, nil
 	}
-	pol := p.policies[pr.Watchlist]
+	pol := p.Policy(pr.Watchlist)
 	err = w.Store.View(func(tx *store.Tx) error {
 		l, ok, err := tx.Lead(leadKey)
 		if err != nil || !ok {
@@ -251,18 +237,3 @@ func (w *Watcher) LeadDetail(leadKey string, now time.Time) (d LeadDetail, found
 	slices.SortStableFunc(d.Signals, func(a, b SignalState) int { return when(b).Compare(when(a)) })
 	return d, found, nil
 }
-
-// Watchlists lists the watch lists that hold leads of rep, in config order.
-func (p *Plan) Watchlists(rep string) []string {
-	var out []string
-	for _, lk := range p.order {
-		pr := p.prospects[lk]
-		if pr.Owner == rep && !slices.Contains(out, pr.Watchlist) {
-			out = append(out, pr.Watchlist)
-		}
-	}
-	return out
-}
-
-// Policy is a watch list's scoring.
-func (p *Plan) Policy(watchlist string) signals.Policy { return p.policies[watchlist] }

@@ -43,8 +43,8 @@ func BenchmarkApplyManyItems(b *testing.B) {
 				b.StopTimer()
 				w := benchWatcher(b, 1)
 				p := w.Plan()
-				ps := p.sources[0]
-				items := manyItems(n, p.prospects[ps.Owners[0]].Name)
+				ps := p.Sources()[0]
+				items := manyItems(n, companyOf(p, ps.Owners[0]))
 				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: t0, LastSuccess: t0}}
 				b.StartTimer()
 				_, refs, err := w.applyBatch(context.Background(), p, []fetched{f}, t0, map[string]bool{})

@@ -20,7 +20,7 @@ type LeadFilter struct {
 // Leads lists the plan's leads, best first.
 func (w *Watcher) Leads(f LeadFilter) ([]signals.Lead, error) {
 	out, err := view(w, "leads", func(tx *store.Tx) (out []signals.Lead, err error) {
-		for _, lk := range w.Plan().order {
+		for _, lk := range w.Plan().LeadKeys() {
 			l, found, err := tx.Lead(lk)
 			if err != nil {
 				return nil, err
@@ -52,8 +52,8 @@ type SignalView struct {
 func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 	p := w.Plan()
 	out, err := view(w, "signals", func(tx *store.Tx) (out []SignalView, err error) {
-		for _, lk := range p.order {
-			pr := p.prospects[lk]
+		for _, lk := range p.LeadKeys() {
+			pr, _ := p.Prospect(lk)
 			if f.Watchlist != "" && pr.Watchlist != f.Watchlist || f.Company != "" && !strings.Contains(strings.ToLower(pr.Name), strings.ToLower(f.Company)) {
 				continue
 			}
@@ -65,7 +65,7 @@ func (w *Watcher) Signals(f SignalFilter, now time.Time) ([]SignalView, error) {
 			if err != nil {
 				return nil, err
 			}
-			pol := p.policies[pr.Watchlist]
+			pol := p.Policy(pr.Watchlist)
 			for _, s := range sigs {
 				if s.FirstSeen.Before(f.Since) {
 					continue
@@ -96,7 +96,7 @@ func (w *Watcher) Sources(failingOnly bool) ([]SourceView, error) {
 		return nil, err
 	}
 	var out []SourceView
-	for _, ps := range w.Plan().sources {
+	for _, ps := range w.Plan().Sources() {
 		if st := states[ps.ID]; !failingOnly || st.Failures > 0 {
 			out = append(out, SourceView{Source: ps.Source, State: st})
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/internal/logbuf"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -33,7 +34,7 @@ func rescanItems() map[string][]signals.Item {
 }
 
 // editedPlan is the fixture's plan after an admin's edit of its config.
-func editedPlan(t *testing.T, edit func(wl *config.Watchlist)) *Plan {
+func editedPlan(t *testing.T, edit func(wl *config.Watchlist)) *plan.Plan {
 	t.Helper()
 	cfg := testConfig(t)
 	edit(&cfg.Watchlists[0])
@@ -41,7 +42,7 @@ func editedPlan(t *testing.T, edit func(wl *config.Watchlist)) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(cfg, lex)
+	p, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,39 +237,6 @@ func TestRescanKeepsStatedLabels(t *testing.T) {
 	}
 }
 
-// The matching fingerprint moves with what matching and classifying read,
-// and only with it: scoring edits are the rescore's business.
-func TestMatchingFingerprint(t *testing.T) {
-	base := editedPlan(t, func(*config.Watchlist) {}).matching
-	for _, tc := range []struct {
-		name    string
-		edit    func(wl *config.Watchlist)
-		changes bool
-	}{
-		{"alias", func(wl *config.Watchlist) { wl.Prospects[0].Aliases = []string{"BZH"} }, true},
-		{"exclude", func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} }, true},
-		{"keyword", func(wl *config.Watchlist) { wl.Keywords = map[string]int{"usine": 5} }, true},
-		{"terms", func(wl *config.Watchlist) { wl.Terms = map[string][]string{"new_sites": {"entrepôt"}} }, true},
-		{"an owned feed", func(wl *config.Watchlist) { wl.Prospects[1].Feeds = []string{"https://armor.example/feed"} }, true},
-		{"a shared feed", func(wl *config.Watchlist) { wl.Feeds = append(wl.Feeds, "https://other.example/rss") }, true},
-		{"points", func(wl *config.Watchlist) { wl.Points = map[string]int{"hr_moves": 30} }, false},
-		{"fit", func(wl *config.Watchlist) { wl.Fit = nil }, false},
-		{"fields", func(wl *config.Watchlist) { wl.Prospects[0].Fields = map[string]string{"sector": "x"} }, false},
-	} {
-		if got := editedPlan(t, tc.edit).matching != base; got != tc.changes {
-			t.Errorf("%s: fingerprint changed %v, want %v", tc.name, got, tc.changes)
-		}
-	}
-	lex, err := signals.NewLexicon(map[string][]byte{"development.local.txt": []byte("usine flambant neuve\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(testConfig(t), lex)
-	if err != nil || p.matching == base {
-		t.Errorf("a lexicon_dir file: fingerprint unchanged (%v)", err)
-	}
-}
-
 // A config edited while the daemon was stopped: it rescans at start,
 // before its first poll.
 func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
@@ -280,13 +248,13 @@ func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := editedPlan(t, func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} })
-	p.cfg.Poll, p.cfg.Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
+	p.Config().Poll, p.Config().Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
 	fx.w.SetPlan(p)
 	var logs logbuf.Buffer
 	fx.w.log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- fx.w.Run(ctx, make(chan *Plan), nil) }()
+	go func() { done <- fx.w.Run(ctx, make(chan *plan.Plan), nil) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(logs.String(), "cycle done") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)

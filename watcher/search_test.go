@@ -58,7 +58,7 @@ func TestSearchAndRegistrySources(t *testing.T) {
 	if got := p.SearchSources(); got != 2 {
 		t.Errorf("%d news searches planned, want 2 (one per prospect)", got)
 	}
-	for _, ps := range p.sources {
+	for _, ps := range p.Sources() {
 		switch ps.URL {
 		case searchBreizh, searchArmor:
 			if !ps.Shared || !ps.Search || len(ps.Owners) != 0 {

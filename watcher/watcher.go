@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -69,7 +70,7 @@ type Watcher struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	plan   atomic.Pointer[Plan]
+	plan   atomic.Pointer[plan.Plan]
 	cycles atomic.Int64 // numbers cycles in logs
 	health health
 
@@ -83,7 +84,7 @@ type Watcher struct {
 
 // New builds a watcher on a compiled plan. Send without a Sender, or
 // Alerts without a Renderer, is turned off.
-func New(st *store.Store, p *Plan, o Options) *Watcher {
+func New(st *store.Store, p *plan.Plan, o Options) *Watcher {
 	o.Send = o.Send && (o.Sender != nil || o.Webhooks != nil)
 	o.Alerts = o.Alerts && o.Renderer != nil
 	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
@@ -104,10 +105,10 @@ func (w *Watcher) Now() time.Time { return w.now() }
 func (w *Watcher) Sends() bool { return w.opts.Send }
 
 // Plan is the plan in force.
-func (w *Watcher) Plan() *Plan { return w.plan.Load() }
+func (w *Watcher) Plan() *plan.Plan { return w.plan.Load() }
 
 // SetPlan replaces the plan between cycles (reload).
-func (w *Watcher) SetPlan(p *Plan) { w.plan.Store(p) }
+func (w *Watcher) SetPlan(p *plan.Plan) { w.plan.Store(p) }
 
 func isPermanent(err error) bool {
 	var t interface{ Temporary() bool }

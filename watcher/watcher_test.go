@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -89,11 +90,17 @@ func testWatcher(t *testing.T, cfg *config.Config) *Watcher {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := NewPlan(cfg, lex)
+	p, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(st, plan, Options{})
+	return New(st, p, Options{})
+}
+
+// companyOf is the name of the prospect of a lead key.
+func companyOf(p *plan.Plan, leadKey string) string {
+	pr, _ := p.Prospect(leadKey)
+	return pr.Name
 }
 
 func newFixture(t *testing.T, items map[string][]signals.Item) *fixture {

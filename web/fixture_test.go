@@ -15,6 +15,7 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -110,7 +111,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := watcher.NewPlan(testConfig(), lex)
+	plan, err := plan.New(testConfig(), lex)
 	if err != nil {
 		t.Fatal(err)
 	}

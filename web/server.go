@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -37,7 +38,7 @@ var staticFS embed.FS
 // Backend is what the pages read and write (a *watcher.Watcher).
 type Backend interface {
 	Now() time.Time
-	Plan() *watcher.Plan
+	Plan() *plan.Plan
 	RepLeads(rep string, f watcher.LeadFilter, now time.Time) ([]watcher.LeadState, error)
 	LeadDetail(leadKey string, now time.Time) (watcher.LeadDetail, bool, error)
 	FeedbackOn(kind signals.LinkKind, leadKey, story string) (signals.Feedback, bool, error)
