@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -33,7 +34,7 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if !found {
 					continue
 				}
-				sigs, fbs, err := heededSignals(tx, lk)
+				sigs, fbs, err := query.HeededSignals(tx, lk)
 				if err != nil {
 					return nil, err
 				}

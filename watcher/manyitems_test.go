@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -78,7 +79,7 @@ func TestOutletsAreBounded(t *testing.T) {
 	fx := newFixture(t, items)
 	check := func(more int) {
 		t.Helper()
-		sigs, err := fx.w.Signals(SignalFilter{Company: "breizh"}, fx.now)
+		sigs, err := fx.w.Signals(query.SignalFilter{Company: "breizh"}, fx.now)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -42,7 +43,7 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 	}
 	scores := func() map[string]float64 {
 		t.Helper()
-		leads, err := fx.w.Leads(LeadFilter{})
+		leads, err := fx.w.Leads(query.LeadFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +113,7 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	ctx := context.Background()
 	signalCounts := func(want int) {
 		t.Helper()
-		leads, err := w.Leads(LeadFilter{})
+		leads, err := w.Leads(query.LeadFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +155,7 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	if _, err := w.Cycle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	leads, err := w.Leads(LeadFilter{})
+	leads, err := w.Leads(query.LeadFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

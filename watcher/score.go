@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -86,7 +87,7 @@ func rescoreTx(tx *store.Tx, p *plan.Plan, leadKeys []string, now time.Time) err
 			continue // dropped from the config since
 		}
 		// The news a rep dismissed (wrong company, not relevant) stops counting.
-		sigs, _, err := heededSignals(tx, lk)
+		sigs, _, err := query.HeededSignals(tx, lk)
 		if err != nil {
 			return err
 		}

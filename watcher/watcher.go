@@ -16,6 +16,7 @@ import (
 
 	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -66,9 +67,12 @@ type Options struct {
 // Watcher runs cycles, digests and the outbox over one store.
 type Watcher struct {
 	Store *store.Store
-	opts  Options
-	log   *slog.Logger
-	now   func() time.Time
+	// Reader serves the reads of the plan in force (the CLI, the admin
+	// API and the web view read through the watcher that owns the store).
+	query.Reader
+	opts Options
+	log  *slog.Logger
+	now  func() time.Time
 
 	plan   atomic.Pointer[plan.Plan]
 	cycles atomic.Int64 // numbers cycles in logs
@@ -95,6 +99,7 @@ func New(st *store.Store, p *plan.Plan, o Options) *Watcher {
 		w.now = time.Now
 	}
 	w.plan.Store(p)
+	w.Reader = query.New(st, w.Plan)
 	return w
 }
 
