@@ -64,7 +64,7 @@ func (w *Watcher) Rescan(now, since time.Time) (RescanReport, error) {
 }
 
 // rescanIfChanged rescans the last DefaultRescanWindow when what matching
-// and classifying read changed since the last rescan (matchingFingerprint).
+// and classifying read changed since the last rescan (plan.MatchingFingerprint).
 // A store that has no mark yet (new, or from before rescans) gets one:
 // its signals were made by a config this one cannot be compared with.
 func (w *Watcher) rescanIfChanged(p *plan.Plan, now time.Time) (RescanReport, bool, error) {

@@ -1,8 +1,9 @@
-// Package watcher is the daemon's work: the poll cycle, dedup across
-// sources, rescoring, digests and alerts as data, the outbox's sender
-// loop, the schedules. The store keeps the data (package store); the
-// fetcher, renderer and sender are interfaces declared here and wired in
-// by cmd/veille.
+// Package watcher is the daemon's work, the side that writes: the poll
+// cycle, dedup across sources, rescoring, rescans, reps' feedback, digests
+// and alerts as data, the outbox's sender loop, the schedules. The plan it
+// works from is package plan's, the reads it offers package query's; the
+// store keeps the data (package store); the fetcher, renderer and sender
+// are interfaces declared here and wired in by cmd/veille.
 package watcher
 
 import (
