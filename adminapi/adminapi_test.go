@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -33,15 +34,15 @@ type fakeBackend struct {
 
 func (f *fakeBackend) Now() time.Time         { return t0 }
 func (f *fakeBackend) Health() watcher.Health { return f.health }
-func (f *fakeBackend) Leads(lf watcher.LeadFilter) ([]signals.Lead, error) {
+func (f *fakeBackend) Leads(lf query.LeadFilter) ([]signals.Lead, error) {
 	f.asked = append(f.asked, fmt.Sprintf("leads rep=%s tier=%s", lf.Rep, lf.Tier))
 	return f.leads, nil
 }
-func (f *fakeBackend) Signals(sf watcher.SignalFilter, now time.Time) ([]watcher.SignalView, error) {
+func (f *fakeBackend) Signals(sf query.SignalFilter, now time.Time) ([]query.SignalView, error) {
 	f.asked = append(f.asked, fmt.Sprintf("signals company=%s since=%s now=%s", sf.Company, sf.Since.Format(time.RFC3339), now.Format(time.RFC3339)))
-	return []watcher.SignalView{{Signal: signals.Signal{ID: "s1", Title: "news"}, Points: 12.5}}, nil
+	return []query.SignalView{{Signal: signals.Signal{ID: "s1", Title: "news"}, Points: 12.5}}, nil
 }
-func (f *fakeBackend) Sources(failing bool) ([]watcher.SourceView, error) { return nil, nil }
+func (f *fakeBackend) Sources(failing bool) ([]query.SourceView, error) { return nil, nil }
 func (f *fakeBackend) AllFeedback() ([]signals.Feedback, error) {
 	return []signals.Feedback{{Kind: signals.LinkNotRelevant, Rep: "alice", At: t0, Watchlist: "agro", Company: "Kerlann", Signal: "s1", Title: "news"}}, nil
 }
@@ -129,11 +130,11 @@ func TestClientRoundTrip(t *testing.T) {
 	b := &fakeBackend{leads: []signals.Lead{{Company: "Breizh", Score: 72, Tier: signals.Hot}}, outbox: []store.OutboxEntry{{ID: 7, Status: store.StatusFailed}}}
 	c := serve(t, b)
 	ctx := context.Background()
-	leads, err := c.Leads(ctx, watcher.LeadFilter{Rep: "alice", Tier: signals.Hot})
+	leads, err := c.Leads(ctx, query.LeadFilter{Rep: "alice", Tier: signals.Hot})
 	if err != nil || len(leads) != 1 || leads[0].Score != 72 {
 		t.Fatalf("leads %+v, %v", leads, err)
 	}
-	sigs, err := c.Signals(ctx, watcher.SignalFilter{Company: "breizh", Since: t0.Add(-time.Hour)})
+	sigs, err := c.Signals(ctx, query.SignalFilter{Company: "breizh", Since: t0.Add(-time.Hour)})
 	if err != nil || len(sigs) != 1 || sigs[0].Points != 12.5 {
 		t.Fatalf("signals %+v, %v", sigs, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/watcher"
 )
 
@@ -176,7 +177,7 @@ func TestMetricsAuth(t *testing.T) {
 func TestClientTokenMismatch(t *testing.T) {
 	c := serve(t, &fakeBackend{})
 	c.token = "not-the-daemons"
-	if _, err := c.Leads(t.Context(), watcher.LeadFilter{}); err == nil || !strings.Contains(err.Error(), "admin_token_file") {
+	if _, err := c.Leads(t.Context(), query.LeadFilter{}); err == nil || !strings.Contains(err.Error(), "admin_token_file") {
 		t.Errorf("Leads with a wrong token: %v, want an error naming admin_token_file", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -77,7 +78,7 @@ func (c *Client) call(ctx context.Context, method, path string, q url.Values, v 
 	return nil
 }
 
-func (c *Client) Leads(ctx context.Context, f watcher.LeadFilter) ([]signals.Lead, error) {
+func (c *Client) Leads(ctx context.Context, f query.LeadFilter) ([]signals.Lead, error) {
 	var out []signals.Lead
 	q := url.Values{}
 	setIf(q, "rep", f.Rep)
@@ -86,8 +87,8 @@ func (c *Client) Leads(ctx context.Context, f watcher.LeadFilter) ([]signals.Lea
 	return out, c.call(ctx, http.MethodGet, "/api/leads", q, &out)
 }
 
-func (c *Client) Signals(ctx context.Context, f watcher.SignalFilter) ([]watcher.SignalView, error) {
-	var out []watcher.SignalView
+func (c *Client) Signals(ctx context.Context, f query.SignalFilter) ([]query.SignalView, error) {
+	var out []query.SignalView
 	q := url.Values{}
 	setIf(q, "company", f.Company)
 	setIf(q, "watchlist", f.Watchlist)
@@ -97,8 +98,8 @@ func (c *Client) Signals(ctx context.Context, f watcher.SignalFilter) ([]watcher
 	return out, c.call(ctx, http.MethodGet, "/api/signals", q, &out)
 }
 
-func (c *Client) Sources(ctx context.Context, failing bool) ([]watcher.SourceView, error) {
-	var out []watcher.SourceView
+func (c *Client) Sources(ctx context.Context, failing bool) ([]query.SourceView, error) {
+	var out []query.SourceView
 	q := url.Values{}
 	if failing {
 		q.Set("failing", "1")

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -28,9 +29,9 @@ import (
 type Backend interface {
 	Now() time.Time
 	Health() watcher.Health
-	Leads(watcher.LeadFilter) ([]signals.Lead, error)
-	Signals(f watcher.SignalFilter, now time.Time) ([]watcher.SignalView, error)
-	Sources(failingOnly bool) ([]watcher.SourceView, error)
+	Leads(query.LeadFilter) ([]signals.Lead, error)
+	Signals(f query.SignalFilter, now time.Time) ([]query.SignalView, error)
+	Sources(failingOnly bool) ([]query.SourceView, error)
 	Outbox() ([]store.OutboxEntry, error)
 	RetryOutbox(id uint64) (int, error)
 	DropOutbox(id uint64) error
@@ -115,7 +116,7 @@ func Handler(b Backend, o Options) http.Handler {
 	api := http.NewServeMux()
 	api.HandleFunc("GET /api/leads", func(rw http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
-		reply(rw)(b.Leads(watcher.LeadFilter{Rep: q.Get("rep"), Watchlist: q.Get("watchlist"), Tier: signals.Tier(q.Get("tier"))}))
+		reply(rw)(b.Leads(query.LeadFilter{Rep: q.Get("rep"), Watchlist: q.Get("watchlist"), Tier: signals.Tier(q.Get("tier"))}))
 	})
 	api.HandleFunc("GET /api/signals", func(rw http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -124,7 +125,7 @@ func Handler(b Backend, o Options) http.Handler {
 			http.Error(rw, err.Error(), http.StatusBadRequest)
 			return
 		}
-		reply(rw)(b.Signals(watcher.SignalFilter{Company: q.Get("company"), Watchlist: q.Get("watchlist"), Since: since}, b.Now()))
+		reply(rw)(b.Signals(query.SignalFilter{Company: q.Get("company"), Watchlist: q.Get("watchlist"), Since: since}, b.Now()))
 	})
 	api.HandleFunc("GET /api/sources", func(rw http.ResponseWriter, r *http.Request) {
 		reply(rw)(b.Sources(r.URL.Query().Get("failing") == "1"))

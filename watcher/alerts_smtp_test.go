@@ -12,6 +12,7 @@ import (
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/notify/smtptest"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -54,7 +55,15 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := watcher.New(st, watcher.PlanWithoutClassifier(cfg), watcher.Options{
+	lex, err := signals.NewLexicon(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.New(cfg, lex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := watcher.New(st, p, watcher.Options{
 		Renderer: r, Sender: s, Alerts: true, Send: true, Now: func() time.Time { return now },
 	})
 

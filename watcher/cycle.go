@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -27,7 +28,7 @@ type CycleStats struct {
 }
 
 type fetched struct {
-	src   *plannedSource
+	src   *plan.Source
 	res   signals.FetchResult
 	state signals.SourceState
 	err   error
@@ -53,7 +54,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	}
 	p := w.Plan()
 	log := w.log.With("cycle", w.cycles.Add(1))
-	stats = CycleStats{Sources: len(p.sources)}
+	stats = CycleStats{Sources: len(p.Sources())}
 	states, err := w.sourceStates()
 	if err != nil {
 		return stats, err
@@ -63,8 +64,8 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	if err != nil {
 		return stats, err
 	}
-	var due []*plannedSource
-	for _, ps := range p.sources {
+	var due []*plan.Source
+	for _, ps := range p.Sources() {
 		if states[ps.ID].Due(start) {
 			due = append(due, ps)
 		} else {
@@ -72,8 +73,8 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		}
 	}
 
-	workers := max(1, min(p.cfg.Fetch.Concurrency, len(due)))
-	jobs := make(chan *plannedSource)
+	workers := max(1, min(p.Config().Fetch.Concurrency, len(due)))
+	jobs := make(chan *plan.Source)
 	// A worker hands its result over and fetches on while the writer
 	// commits: unbuffered, every worker that finished during a commit sat
 	// idle until the writer came back, and fewer fetches were in flight.
@@ -254,7 +255,7 @@ func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 // around each page read, which was most of the store's share of a cycle's
 // peak memory. A lead fed by several sources is rescored by each
 // transaction that writes to it, the last one with all its signals.
-func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now time.Time, rescored map[string]bool) (int, []signalRef, error) {
+func (w *Watcher) applyBatch(ctx context.Context, p *plan.Plan, batch []fetched, now time.Time, rescored map[string]bool) (int, []signalRef, error) {
 	var newItems int
 	var refs []signalRef
 	var wrote map[string]bool
@@ -299,7 +300,7 @@ func (w *Watcher) applyBatch(ctx context.Context, p *Plan, batch []fetched, now 
 // were created (backlog excluded). A cancelled ctx stops it between two
 // items, and the transaction is rolled back: a stop does not wait for the
 // rest of a feed of thousands of items, whose source is fetched again.
-func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watcher, p *Plan, f fetched, now time.Time) (int, []signalRef, error) {
+func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watcher, p *plan.Plan, f fetched, now time.Time) (int, []signalRef, error) {
 	newItems := 0
 	var refs []signalRef
 	if err := tx.PutSourceState(f.src.Source, f.state); err != nil {
@@ -331,7 +332,7 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 			// long the search has been polled.
 			backlog = signals.Backlogged(it.Published, now)
 		}
-		for _, m := range signals.Matches(p.matcher, f.src.Owners, f.src.Shared, it) {
+		for _, m := range signals.Matches(p.Matcher(), f.src.Owners, f.src.Shared, it) {
 			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
 			if err != nil {
 				return 0, nil, err
@@ -344,8 +345,8 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	return newItems, refs, nil
 }
 
-func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSource, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
-	pr, ok := p.prospects[m.Key]
+func storeSignal(tx *store.Tx, wrote map[string]bool, p *plan.Plan, src *plan.Source, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+	pr, ok := p.Prospect(m.Key)
 	if !ok {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
 	}
@@ -353,7 +354,7 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *Plan, src *plannedSourc
 	if it.Stated {
 		cls = it.StatedClassification()
 	} else {
-		cls = p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
+		cls = p.Classifier(pr.Watchlist).Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
 	}
 	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores

@@ -12,6 +12,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/sources"
 	"github.com/veille-hq/veille/store"
@@ -49,13 +50,13 @@ func benchConfig(n int) *config.Config {
 	return cfg
 }
 
-func benchPlan(b *testing.B, n int) *Plan {
+func benchPlan(b *testing.B, n int) *plan.Plan {
 	b.Helper()
 	lex, err := signals.NewLexicon(nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := NewPlan(benchConfig(n), lex)
+	p, err := plan.New(benchConfig(n), lex)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func BenchmarkFeedPipeline(b *testing.B) {
 	})
 	b.Run("decode+extract+match+classify", func(b *testing.B) {
 		p := benchPlan(b, 10000)
-		cls := p.classifiers["bench"]
+		cls := p.Classifier("bench")
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
@@ -99,12 +100,12 @@ func BenchmarkFeedPipeline(b *testing.B) {
 				b.Fatal(err)
 			}
 			for _, it := range items {
-				ms := p.matcher.Match(it)
+				ms := p.Matcher().Match(it)
 				// An owned feed's items are about its owner even when no
 				// company is named: classify once per item at least.
 				company := "Prospect 1"
 				if len(ms) > 0 {
-					company = p.prospects[ms[0].Key].Name
+					company = companyOf(p, ms[0].Key)
 				}
 				cls.Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: company, Hints: it.Hints})
 			}
@@ -153,7 +154,7 @@ func BenchmarkStoreApply(b *testing.B) {
 			i := 0
 			b.ReportAllocs()
 			for b.Loop() {
-				ps := p.sources[i%n]
+				ps := p.Sources()[i%n]
 				items := make([]signals.Item, len(base))
 				copy(items, base)
 				// Make tc.new of the items unseen by this source.

@@ -15,6 +15,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
 )
 
 // DefaultStopTimeout is how long in-flight work may run after a stop
@@ -102,7 +103,7 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // plans received on reload between cycles. It returns when ctx
 // is cancelled, after in-flight work ends (or is cancelled after
 // Options.StopTimeout, DefaultStopTimeout when zero).
-func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler) error {
+func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Handler) error {
 	stopTimeout := cmp.Or(w.opts.StopTimeout, DefaultStopTimeout)
 	h := &w.health
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
@@ -130,7 +131,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		wake()
 	})
 	prune := locked(func() {
-		cfg := w.Plan().cfg
+		cfg := w.Plan().Config()
 		p, err := w.Store.Prune(cfg.Retention.D(), w.now(), cfg.Location)
 		if err != nil {
 			w.log.Error("retention", "err", err)
@@ -159,16 +160,16 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 	}()
 	wake()
 	var c *cron.Cron
-	schedule := func(p *Plan) error {
-		nc := cron.New(cron.WithLocation(p.cfg.Location), cron.WithLogger(logger),
+	schedule := func(p *plan.Plan) error {
+		nc := cron.New(cron.WithLocation(p.Config().Location), cron.WithLogger(logger),
 			// SkipIfStillRunning first: outside Recover, a panicking job would keep its token forever (robfig/cron#366).
 			cron.WithChain(cron.SkipIfStillRunning(logger), cron.Recover(logger)))
-		pollID, err := nc.AddFunc(p.cfg.Poll, poll)
+		pollID, err := nc.AddFunc(p.Config().Poll, poll)
 		if err != nil {
-			return fmt.Errorf("poll %q: %w", p.cfg.Poll, err)
+			return fmt.Errorf("poll %q: %w", p.Config().Poll, err)
 		}
-		if _, err := nc.AddFunc(p.cfg.Digest.Schedule, digest); err != nil {
-			return fmt.Errorf("digest.schedule %q: %w", p.cfg.Digest.Schedule, err)
+		if _, err := nc.AddFunc(p.Config().Digest.Schedule, digest); err != nil {
+			return fmt.Errorf("digest.schedule %q: %w", p.Config().Digest.Schedule, err)
 		}
 		if _, err := nc.AddFunc("* * * * *", wake); err != nil {
 			return err
@@ -185,7 +186,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		return nil
 	}
 
-	listen := w.Plan().cfg.Listen
+	listen := w.Plan().Config().Listen
 	srv, err := w.serve(listen, api)
 	if err != nil {
 		return err
@@ -202,7 +203,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(locked(func() { w.rescanLogged(w.Plan(), "start") }))).Run()
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
 	}()
-	w.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().cfg.Poll, "digest", w.Plan().cfg.Digest.Schedule)
+	w.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().Config().Poll, "digest", w.Plan().Config().Digest.Schedule)
 
 	for {
 		select {
@@ -221,10 +222,10 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *Plan, api http.Handler
 			if err := schedule(p); err != nil {
 				w.log.Error("reload: schedule", "err", err)
 			}
-			if p.cfg.Listen != listen {
-				w.log.Warn("reload: listen changed: restart the daemon to serve there", "serving", listen, "new", p.cfg.Listen)
+			if p.Config().Listen != listen {
+				w.log.Warn("reload: listen changed: restart the daemon to serve there", "serving", listen, "new", p.Config().Listen)
 			}
-			w.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.sources))
+			w.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.Sources()))
 		case <-ctx.Done():
 			w.log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
 			// The server stops beside the jobs, within the same stop timeout:
@@ -280,7 +281,7 @@ func (w *Watcher) Health() Health {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := Health{Status: "ok", LastCycle: h.lastEnd, LastError: h.lastErr, LastStats: h.lastStats, SkippedRuns: h.skipped.Load()}
-	lastEnd := h.lastEnd.In(w.Plan().cfg.Location) // cron reads a schedule in the config's time zone
+	lastEnd := h.lastEnd.In(w.Plan().Config().Location) // cron reads a schedule in the config's time zone
 	start, now := h.cycleStart.In(lastEnd.Location()), w.now()
 	switch {
 	case h.writeErr != "":
@@ -323,7 +324,7 @@ func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
 // rescanLogged rescans when the plan's matching differs from the last
 // rescan's (rescanIfChanged) and logs what changed; a failure is logged
 // and leaves the signals as they were.
-func (w *Watcher) rescanLogged(p *Plan, when string) {
+func (w *Watcher) rescanLogged(p *plan.Plan, when string) {
 	r, done, err := w.rescanIfChanged(p, w.now())
 	if err != nil {
 		w.log.Error(when+": rescan stored items", "err", err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/internal/logbuf"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -24,19 +25,19 @@ func TestReloadThatChangesListenAsksForARestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p1, err := NewPlan(cfg, lex)
+	p1, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fx.w.SetPlan(p1)
 	cfg2 := *cfg
 	cfg2.Listen = "127.0.0.1:0"
-	p2, err := NewPlan(&cfg2, lex)
+	p2, err := plan.New(&cfg2, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	reload := make(chan *Plan)
+	reload := make(chan *plan.Plan)
 	done := make(chan error, 1)
 	go func() { done <- fx.w.Run(ctx, reload, nil) }()
 	reload <- p2
@@ -111,7 +112,7 @@ func TestStuckDrainDoesNotDelayPolls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(cfg, lex)
+	p, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -15,13 +17,14 @@ import (
 func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, error) {
 	p := w.Plan()
 	return view(w, "digests", func(tx *store.Tx) (out []signals.Digest, err error) {
-		for _, r := range p.reps {
+		for _, r := range p.Reps() {
 			if rep != "" && r.ID != rep {
 				continue
 			}
 			d := signals.Digest{Rep: r, At: now}
-			for _, lk := range p.order {
-				if p.prospects[lk].Owner != r.ID {
+			for _, lk := range p.LeadKeys() {
+				pr, _ := p.Prospect(lk)
+				if pr.Owner != r.ID {
 					continue
 				}
 				lead, found, err := tx.Lead(lk)
@@ -31,7 +34,7 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if !found {
 					continue
 				}
-				sigs, fbs, err := heededSignals(tx, lk)
+				sigs, fbs, err := query.HeededSignals(tx, lk)
 				if err != nil {
 					return nil, err
 				}
@@ -41,12 +44,12 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				n := len(d.Leads)
 				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
 				if len(d.Leads) > n {
-					d.Leads[n].Links = slices.Clone(p.prospects[lk].Links) // addLinks appends to it
+					d.Leads[n].Links = slices.Clone(pr.Links) // addLinks appends to it
 				}
 			}
 			d.Sort()
 			d.Links = w.addLinks(r, d.Leads, now)
-			if len(d.Leads) == 0 && !p.cfg.Digest.SendEmpty {
+			if len(d.Leads) == 0 && !p.Config().Digest.SendEmpty {
 				continue
 			}
 			out = append(out, d)
@@ -113,10 +116,10 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 // the signal being stored, send it twice. The leads are rescored first,
 // so the alert shows the score the news gave. Alerted signals are not
 // recorded as sent: they still appear in the next digest.
-func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now time.Time) error {
+func (w *Watcher) queueAlertsTx(tx *store.Tx, p *plan.Plan, refs []signalRef, now time.Time) error {
 	var leadKeys []string
 	for _, r := range refs {
-		if w.opts.Alerts && p.alerts(r) && !slices.Contains(leadKeys, r.LeadKey) {
+		if w.opts.Alerts && p.Alerts(r.LeadKey, r.Labels) && !slices.Contains(leadKeys, r.LeadKey) {
 			leadKeys = append(leadKeys, r.LeadKey)
 		}
 	}
@@ -126,10 +129,11 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 	if err := rescoreTx(tx, p, leadKeys, now); err != nil {
 		return err
 	}
-	for _, rep := range p.reps {
+	for _, rep := range p.Reps() {
 		a := signals.Alerts{Rep: rep, At: now}
 		for _, lk := range leadKeys {
-			if p.prospects[lk].Owner != rep.ID {
+			pr, _ := p.Prospect(lk)
+			if pr.Owner != rep.ID {
 				continue
 			}
 			lead, _, err := tx.Lead(lk)
@@ -143,9 +147,9 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 			if signals.Muted(fbs, now) {
 				continue // already a customer, or snoozed
 			}
-			dl := signals.DigestLead{Lead: lead, Links: slices.Clone(p.prospects[lk].Links)}
+			dl := signals.DigestLead{Lead: lead, Links: slices.Clone(pr.Links)}
 			for _, r := range refs {
-				if r.LeadKey == lk && p.alerts(r) && !signals.Dismissed(fbs, r.Story) && err == nil {
+				if r.LeadKey == lk && p.Alerts(r.LeadKey, r.Labels) && !signals.Dismissed(fbs, r.Story) && err == nil {
 					var s signals.Signal
 					s, _, err = tx.Signal(lk, r.Story)
 					dl.New = append(dl.New, s)
@@ -181,13 +185,6 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *Plan, refs []signalRef, now tim
 		w.log.Info("alert queued", "rep", rep.ID, "leads", len(a.Leads), "webhooks", len(hooks))
 	}
 	return nil
-}
-
-// alerts reports whether a new signal's lead's watch list asked to hear
-// of one of its labels at once.
-func (p *Plan) alerts(r signalRef) bool {
-	on := p.alertOn[p.prospects[r.LeadKey].Watchlist]
-	return slices.ContainsFunc(r.Labels, func(l signals.Label) bool { return slices.Contains(on, string(l)) })
 }
 
 // SendDigests queues the digests due now (one rep's when rep is set) and

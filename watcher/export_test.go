@@ -3,33 +3,12 @@ package watcher
 import (
 	"time"
 
-	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
 
 // Hooks for package watcher_test, whose tests drive the real notify
 // renderer and sender and so cannot live in package watcher.
-
-// PlanWithoutClassifier compiles what digests and alerts need from cfg
-// (reps, prospects, alert_on) and no classifier or matcher: those are not
-// what these tests are about.
-func PlanWithoutClassifier(cfg *config.Config) *Plan {
-	p := &Plan{cfg: cfg, prospects: map[string]Prospect{}, alertOn: map[string][]string{}, policies: map[string]signals.Policy{}}
-	for _, r := range cfg.Reps {
-		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
-	}
-	for _, wl := range cfg.Watchlists {
-		p.alertOn[wl.ID] = wl.AlertOn
-		p.policies[wl.ID] = policy(cfg.Scoring, wl)
-		for _, pr := range wl.Prospects {
-			lk := signals.LeadKey(wl.ID, pr.Name)
-			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, Owner: pr.Owner, Links: prospectLinks(cfg, pr)}
-			p.order = append(p.order, lk)
-		}
-	}
-	return p
-}
 
 // SignalRef is what a cycle hands to the alert step for each new signal.
 type SignalRef = signalRef

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 )
 
 func breizh(t *testing.T, w *Watcher) signals.Lead {
 	t.Helper()
-	leads, err := w.Leads(LeadFilter{})
+	leads, err := w.Leads(query.LeadFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

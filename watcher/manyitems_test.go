@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -43,8 +44,8 @@ func BenchmarkApplyManyItems(b *testing.B) {
 				b.StopTimer()
 				w := benchWatcher(b, 1)
 				p := w.Plan()
-				ps := p.sources[0]
-				items := manyItems(n, p.prospects[ps.Owners[0]].Name)
+				ps := p.Sources()[0]
+				items := manyItems(n, companyOf(p, ps.Owners[0]))
 				f := fetched{src: ps, res: signals.FetchResult{Items: items, Status: 200}, state: signals.SourceState{FirstFetched: t0, LastSuccess: t0}}
 				b.StartTimer()
 				_, refs, err := w.applyBatch(context.Background(), p, []fetched{f}, t0, map[string]bool{})
@@ -78,7 +79,7 @@ func TestOutletsAreBounded(t *testing.T) {
 	fx := newFixture(t, items)
 	check := func(more int) {
 		t.Helper()
-		sigs, err := fx.w.Signals(SignalFilter{Company: "breizh"}, fx.now)
+		sigs, err := fx.w.Signals(query.SignalFilter{Company: "breizh"}, fx.now)
 		if err != nil {
 			t.Fatal(err)
 		}

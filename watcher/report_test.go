@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -31,9 +32,9 @@ type permanent struct{ error }
 
 func (permanent) Temporary() bool { return false }
 
-// healthWatcher builds a watcher on a plan made by hand (NewPlan would
-// compile a classifier, which health does not need) over four sources in
-// the states the report must tell apart, plus one source the plan dropped.
+// healthWatcher builds a watcher over seven sources in the states the
+// report must tell apart; its plan holds all but "removed", which the
+// config dropped.
 func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.Source) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "veille.db"), time.Second)
@@ -60,12 +61,8 @@ func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.So
 			SilentSince: now.Add(-30 * time.Hour), SilentWhat: `item "article.news"`},
 		"quiet": {LastSuccess: now.Add(-time.Hour), LastYield: now.Add(-3 * time.Hour), Silence: signals.SilenceEmpty, SilentSince: now.Add(-2 * time.Hour)},
 	}
-	p := &Plan{cfg: &config.Config{Admins: []string{"ops@example.com"}, Timezone: "Europe/Paris", Location: time.UTC, Digest: config.Digest{Language: "fr"}}}
 	err = st.Update(func(tx *store.Tx) error {
 		for name, src := range srcs {
-			if name != "removed" {
-				p.sources = append(p.sources, &plannedSource{Source: src})
-			}
 			if err := tx.PutSourceState(src, states[name]); err != nil {
 				return err
 			}
@@ -75,9 +72,44 @@ func healthWatcher(t *testing.T, now time.Time) (*Watcher, map[string]signals.So
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := New(st, p, Options{})
+	w := New(st, reportPlan(t, srcs, "broken", "flaky", "fine", "never", "silent", "quiet"), Options{})
 	w.now = func() time.Time { return now }
 	return w, srcs
+}
+
+// reportPlan is the plan of a config that holds the sources of srcs named:
+// the feeds as a watch list's, the site and the page as a prospect's.
+func reportPlan(t *testing.T, srcs map[string]signals.Source, names ...string) *plan.Plan {
+	t.Helper()
+	cfg := &config.Config{Admins: []string{"ops@example.com"}, Timezone: "Europe/Paris", Location: time.UTC, Digest: config.Digest{Language: "fr"}}
+	wl := config.Watchlist{ID: "agro"}
+	pr := config.Prospect{Name: "Armor Logistique"}
+	for _, name := range names {
+		switch src := srcs[name]; src.Kind {
+		case signals.KindFeed:
+			wl.Feeds = append(wl.Feeds, src.URL)
+		case signals.KindSite:
+			pr.Site = src.URL
+		case signals.KindPage:
+			pr.Pages = append(pr.Pages, config.Page{URL: src.URL, Item: src.Page.Item})
+		}
+	}
+	if pr.Site != "" || len(pr.Pages) > 0 {
+		wl.Prospects = append(wl.Prospects, pr)
+	}
+	cfg.Watchlists = []config.Watchlist{wl}
+	lex, err := signals.NewLexicon(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.New(cfg, lex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(p.Sources()); got != len(names) {
+		t.Fatalf("plan holds %d sources, want %d", got, len(names))
+	}
+	return p
 }
 
 func TestHealthReport(t *testing.T) {
@@ -180,11 +212,7 @@ func TestQueueHealthOncePerDay(t *testing.T) {
 
 func TestQueueHealthNothingWrong(t *testing.T) {
 	w, srcs := healthWatcher(t, t0)
-	p := w.Plan()
-	p.sources = nil // the config no longer holds the broken ones
-	for _, name := range []string{"flaky", "fine"} {
-		p.sources = append(p.sources, &plannedSource{Source: srcs[name]})
-	}
+	w.SetPlan(reportPlan(t, srcs, "flaky", "fine")) // the config no longer holds the broken ones
 	w.opts.Renderer = reportRenderer{health: func(signals.SourceReport, string) (signals.Message, error) {
 		t.Fatal("rendered a notice with nothing to say")
 		return signals.Message{}, nil

@@ -1,14 +1,13 @@
 package watcher
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"reflect"
 	"slices"
 	"time"
 
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -65,12 +64,12 @@ func (w *Watcher) Rescan(now, since time.Time) (RescanReport, error) {
 }
 
 // rescanIfChanged rescans the last DefaultRescanWindow when what matching
-// and classifying read changed since the last rescan (matchingFingerprint).
+// and classifying read changed since the last rescan (plan.MatchingFingerprint).
 // A store that has no mark yet (new, or from before rescans) gets one:
 // its signals were made by a config this one cannot be compared with.
-func (w *Watcher) rescanIfChanged(p *Plan, now time.Time) (RescanReport, bool, error) {
+func (w *Watcher) rescanIfChanged(p *plan.Plan, now time.Time) (RescanReport, bool, error) {
 	last, err := view(w, "the last rescan's mark", func(tx *store.Tx) (string, error) { return tx.MatchedMark(), nil })
-	if err != nil || last == p.matching {
+	if err != nil || last == p.MatchingFingerprint() {
 		return RescanReport{}, false, err
 	}
 	if last == "" {
@@ -80,8 +79,8 @@ func (w *Watcher) rescanIfChanged(p *Plan, now time.Time) (RescanReport, bool, e
 	return r, err == nil, err
 }
 
-func (w *Watcher) setMatchedMark(p *Plan) error {
-	if err := w.update(func(tx *store.Tx) error { return tx.SetMatchedMark(p.matching) }); err != nil {
+func (w *Watcher) setMatchedMark(p *plan.Plan) error {
+	if err := w.update(func(tx *store.Tx) error { return tx.SetMatchedMark(p.MatchingFingerprint()) }); err != nil {
 		return fmt.Errorf("record the rescan in %s: %w", w.Store.Path(), err)
 	}
 	return nil
@@ -112,7 +111,7 @@ type rescanFind struct {
 type rescanAdd struct {
 	lead  string
 	item  store.StoredItem
-	src   *plannedSource
+	src   *plan.Source
 	match signals.Match
 }
 
@@ -135,7 +134,7 @@ type rescanAdd struct {
 // read (older, pruned, or its source gone from the config) are left as
 // they are. The leads changed are then rescored, and the plan's matching
 // fingerprint recorded.
-func (w *Watcher) rescan(p *Plan, now, since time.Time) (RescanReport, error) {
+func (w *Watcher) rescan(p *plan.Plan, now, since time.Time) (RescanReport, error) {
 	rep := RescanReport{Since: since}
 	states, err := w.sourceStates()
 	if err != nil {
@@ -234,7 +233,7 @@ func tierOrCold(t signals.Tier) signals.Tier {
 // rescanRead is a rescan's read pass, in one read transaction: the plan's
 // stored signals of the window, then the stored items, matched and
 // classified again.
-func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
+func rescanRead(tx *store.Tx, p *plan.Plan, since time.Time) (rescanFind, error) {
 	f := rescanFind{
 		stored:  map[string]map[string]signals.Signal{},
 		outlets: map[string]map[signals.SourceRef]string{},
@@ -242,7 +241,7 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 		want:    map[leadStory]*signals.Classification{},
 	}
 	storyLeads := map[string][]string{} // story → the leads that have it
-	for _, lk := range p.order {
+	for _, lk := range p.LeadKeys() {
 		sigs, err := tx.LeadSignals(lk)
 		if err != nil {
 			return f, err
@@ -267,8 +266,8 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 			storyLeads[s.ID] = append(storyLeads[s.ID], lk)
 		}
 	}
-	sources := map[string]*plannedSource{}
-	for _, ps := range p.sources {
+	sources := map[string]*plan.Source{}
+	for _, ps := range p.Sources() {
 		sources[ps.ID] = ps
 	}
 	err := tx.ScanItems(since, func(si store.StoredItem) error {
@@ -282,9 +281,9 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 		}
 		story := signals.StoryID(ps.ID, si.Item)
 		f.scanned[story] = true
-		matches := signals.Matches(p.matcher, ps.Owners, ps.Shared, si.Item)
+		matches := signals.Matches(p.Matcher(), ps.Owners, ps.Shared, si.Item)
 		for _, m := range matches {
-			pr := p.prospects[m.Key]
+			pr, _ := p.Prospect(m.Key)
 			ls := leadStory{m.Key, story}
 			_, stored := f.stored[m.Key][story]
 			if stored && !si.HasText {
@@ -293,7 +292,7 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 				}
 				continue
 			}
-			cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: si.Title, Summary: si.Summary, Lang: si.Lang, Company: pr.Name, Hints: si.Hints})
+			cls := p.Classifier(pr.Watchlist).Classify(signals.Input{Title: si.Title, Summary: si.Summary, Lang: si.Lang, Company: pr.Name, Hints: si.Hints})
 			switch {
 			case !cls.Classified():
 			case stored:
@@ -308,7 +307,7 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 		// Known by its title alone: a lead it no longer matches keeps its
 		// signal unless the title vetoes the company (the mention may have
 		// been in the summary).
-		excluded := p.matcher.Excluded(si.Item)
+		excluded := p.Matcher().Excluded(si.Item)
 		for _, lk := range storyLeads[story] {
 			matched := slices.ContainsFunc(matches, func(m signals.Match) bool { return m.Key == lk })
 			if _, ok := f.want[leadStory{lk, story}]; !matched && !ok && !slices.Contains(excluded, lk) {
@@ -324,7 +323,7 @@ func rescanRead(tx *store.Tx, p *Plan, since time.Time) (rescanFind, error) {
 // dropped stories, those relabelled, then the signals added (after the
 // drops, so an item that was an outlet of a dropped story makes its own).
 // It reports whether the lead's signals changed.
-func rescanLead(tx *store.Tx, p *Plan, rep *RescanReport, find *rescanFind, lk string, drops, relabels []string, adds []rescanAdd, states map[string]signals.SourceState) (bool, error) {
+func rescanLead(tx *store.Tx, p *plan.Plan, rep *RescanReport, find *rescanFind, lk string, drops, relabels []string, adds []rescanAdd, states map[string]signals.SourceState) (bool, error) {
 	changed := false
 	dropped := map[string]bool{}
 	for _, story := range drops {
@@ -385,44 +384,4 @@ func rescanLead(tx *store.Tx, p *Plan, rep *RescanReport, find *rescanFind, lk s
 
 func change(s signals.Signal, before []signals.Label) SignalChange {
 	return SignalChange{Watchlist: s.Watchlist, Company: s.Company, Story: s.ID, Title: s.Title, Labels: s.Labels, LabelsBefore: before}
-}
-
-// matchingFingerprint hashes what matching and classifying stored items
-// read besides the items: each prospect's names, domain and excludes, the
-// plan's sources with the leads that own them and whether they are matched
-// by mention, each watch list's keywords and extra terms, and the lexicon.
-// Rescans are keyed on it as full rescores are on the scoring fingerprint.
-func matchingFingerprint(p *Plan, lex *signals.Lexicon) string {
-	h := sha256.New()
-	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
-	list := func(ss []string) {
-		fmt.Fprintf(h, "[%d", len(ss))
-		for _, s := range ss {
-			field(s)
-		}
-	}
-	for _, wl := range p.cfg.Watchlists {
-		field(wl.ID)
-		for _, k := range slices.Sorted(maps.Keys(wl.Keywords)) {
-			field(k)
-			fmt.Fprintf(h, "=%d", wl.Keywords[k])
-		}
-		for _, l := range slices.Sorted(maps.Keys(wl.Terms)) {
-			field(l)
-			list(wl.Terms[l])
-		}
-		for _, pr := range wl.Prospects {
-			field(pr.Name)
-			list(pr.Aliases)
-			field(pr.Domain)
-			list(pr.Exclude)
-		}
-	}
-	for _, ps := range p.sources { // sorted by id
-		field(ps.ID)
-		list(ps.Owners)
-		fmt.Fprintf(h, "%t", ps.Shared)
-	}
-	lex.Fingerprint(h)
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/internal/logbuf"
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -33,7 +35,7 @@ func rescanItems() map[string][]signals.Item {
 }
 
 // editedPlan is the fixture's plan after an admin's edit of its config.
-func editedPlan(t *testing.T, edit func(wl *config.Watchlist)) *Plan {
+func editedPlan(t *testing.T, edit func(wl *config.Watchlist)) *plan.Plan {
 	t.Helper()
 	cfg := testConfig(t)
 	edit(&cfg.Watchlists[0])
@@ -41,7 +43,7 @@ func editedPlan(t *testing.T, edit func(wl *config.Watchlist)) *Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(cfg, lex)
+	p, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func TestRescanFollowsMatchingEdits(t *testing.T) {
 	if _, err := fx.w.Cycle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sigs, _ := fx.w.Signals(SignalFilter{}, fx.now)
+	sigs, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
 	var got []string
 	for _, s := range sigs {
 		got = append(got, s.Company+" "+s.URL)
@@ -71,7 +73,7 @@ func TestRescanFollowsMatchingEdits(t *testing.T) {
 	if want := []string{"Armor Logistique https://news.example/a/1", "Armor Logistique https://news.example/a/2"}; !slices.Equal(got, want) {
 		t.Fatalf("signals before the edit %v, want %v", got, want)
 	}
-	armorBefore, _ := fx.w.Leads(LeadFilter{})
+	armorBefore, _ := fx.w.Leads(query.LeadFilter{})
 
 	fx.now = fx.now.Add(72 * time.Hour)
 	p := editedPlan(t, func(wl *config.Watchlist) {
@@ -97,7 +99,7 @@ func TestRescanFollowsMatchingEdits(t *testing.T) {
 		t.Errorf("%d items read, %d scores changed (%+v); want 3 and 2", r.Items, len(r.Scores), r.Scores)
 	}
 
-	sigs, _ = fx.w.Signals(SignalFilter{}, fx.now)
+	sigs, _ = fx.w.Signals(query.SignalFilter{}, fx.now)
 	for _, s := range sigs {
 		switch s.URL {
 		case "https://news.example/a/1":
@@ -112,7 +114,7 @@ func TestRescanFollowsMatchingEdits(t *testing.T) {
 			t.Errorf("signal left after the rescan: %s %s", s.Company, s.URL)
 		}
 	}
-	leads, _ := fx.w.Leads(LeadFilter{})
+	leads, _ := fx.w.Leads(query.LeadFilter{})
 	for _, l := range leads {
 		for _, sc := range r.Scores {
 			if sc.Company == l.Company && sc.After != l.Score {
@@ -141,12 +143,12 @@ func TestRescanWithoutEditChangesNothing(t *testing.T) {
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := fx.w.Signals(SignalFilter{}, fx.now)
+	before, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
 	r, err := fx.w.Rescan(fx.now, fx.now.Add(-DefaultRescanWindow))
 	if err != nil || r.Changed() || r.Items != 6 || len(r.Scores) != 0 {
 		t.Fatalf("rescan: %+v, %v; want 6 items read and nothing changed", r, err)
 	}
-	after, _ := fx.w.Signals(SignalFilter{}, fx.now)
+	after, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
 	if len(after) != len(before) {
 		t.Errorf("%d signals after, %d before", len(after), len(before))
 	}
@@ -181,7 +183,7 @@ func TestRescanOfItemsKnownByTheirTitle(t *testing.T) {
 		wl.Keywords = map[string]int{"usine": 10}
 	})
 	w := New(st, p, Options{})
-	before, _ := w.Signals(SignalFilter{}, t0)
+	before, _ := w.Signals(query.SignalFilter{}, t0)
 	r, err := w.Rescan(t0.Add(48*time.Hour), t0.Add(-24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +191,7 @@ func TestRescanOfItemsKnownByTheirTitle(t *testing.T) {
 	if len(r.Dropped) != 1 || r.Dropped[0].Title != "Armor Logistique nomme un nouveau directeur général" || len(r.Added)+len(r.Relabelled) != 0 {
 		t.Errorf("rescan %+v: want the signal whose title holds the exclude term dropped, nothing else", r)
 	}
-	after, _ := w.Signals(SignalFilter{}, t0)
+	after, _ := w.Signals(query.SignalFilter{}, t0)
 	if len(after) != len(before)-1 {
 		t.Fatalf("%d signals after, %d before", len(after), len(before))
 	}
@@ -225,47 +227,14 @@ func TestRescanKeepsStatedLabels(t *testing.T) {
 	if _, err := w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := w.Signals(SignalFilter{}, t0)
+	before, _ := w.Signals(query.SignalFilter{}, t0)
 	r, err := w.Rescan(t0, t0.Add(-DefaultRescanWindow))
 	if err != nil || r.Changed() {
 		t.Fatalf("rescan %+v, %v: want the register's signals left as they are", r, err)
 	}
-	after, _ := w.Signals(SignalFilter{}, t0)
+	after, _ := w.Signals(query.SignalFilter{}, t0)
 	if len(after) != 1 || len(before) != 1 || !reflect.DeepEqual(after[0].Evidence, before[0].Evidence) {
 		t.Errorf("signals %+v after the rescan, %+v before", after, before)
-	}
-}
-
-// The matching fingerprint moves with what matching and classifying read,
-// and only with it: scoring edits are the rescore's business.
-func TestMatchingFingerprint(t *testing.T) {
-	base := editedPlan(t, func(*config.Watchlist) {}).matching
-	for _, tc := range []struct {
-		name    string
-		edit    func(wl *config.Watchlist)
-		changes bool
-	}{
-		{"alias", func(wl *config.Watchlist) { wl.Prospects[0].Aliases = []string{"BZH"} }, true},
-		{"exclude", func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} }, true},
-		{"keyword", func(wl *config.Watchlist) { wl.Keywords = map[string]int{"usine": 5} }, true},
-		{"terms", func(wl *config.Watchlist) { wl.Terms = map[string][]string{"new_sites": {"entrepôt"}} }, true},
-		{"an owned feed", func(wl *config.Watchlist) { wl.Prospects[1].Feeds = []string{"https://armor.example/feed"} }, true},
-		{"a shared feed", func(wl *config.Watchlist) { wl.Feeds = append(wl.Feeds, "https://other.example/rss") }, true},
-		{"points", func(wl *config.Watchlist) { wl.Points = map[string]int{"hr_moves": 30} }, false},
-		{"fit", func(wl *config.Watchlist) { wl.Fit = nil }, false},
-		{"fields", func(wl *config.Watchlist) { wl.Prospects[0].Fields = map[string]string{"sector": "x"} }, false},
-	} {
-		if got := editedPlan(t, tc.edit).matching != base; got != tc.changes {
-			t.Errorf("%s: fingerprint changed %v, want %v", tc.name, got, tc.changes)
-		}
-	}
-	lex, err := signals.NewLexicon(map[string][]byte{"development.local.txt": []byte("usine flambant neuve\n")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewPlan(testConfig(t), lex)
-	if err != nil || p.matching == base {
-		t.Errorf("a lexicon_dir file: fingerprint unchanged (%v)", err)
 	}
 }
 
@@ -280,13 +249,13 @@ func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := editedPlan(t, func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} })
-	p.cfg.Poll, p.cfg.Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
+	p.Config().Poll, p.Config().Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
 	fx.w.SetPlan(p)
 	var logs logbuf.Buffer
 	fx.w.log = slog.New(slog.NewTextHandler(&logs, nil))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- fx.w.Run(ctx, make(chan *Plan), nil) }()
+	go func() { done <- fx.w.Run(ctx, make(chan *plan.Plan), nil) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(logs.String(), "cycle done") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -298,7 +267,7 @@ func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
 	if !strings.Contains(logs.String(), "start: matching or classifying changed: stored items rescanned") {
 		t.Errorf("no rescan at start:\n%s", logs.String())
 	}
-	sigs, _ := fx.w.Signals(SignalFilter{Company: "armor"}, fx.now)
+	sigs, _ := fx.w.Signals(query.SignalFilter{Company: "armor"}, fx.now)
 	if len(sigs) != 1 || sigs[0].URL != "https://news.example/a/1" {
 		t.Errorf("Armor Logistique's signals after the start: %+v, want the warehouse's alone", sigs)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -24,7 +25,7 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 	setScores := func() {
 		t.Helper()
 		err := fx.w.Store.Update(func(tx *store.Tx) error {
-			for _, lk := range fx.w.Plan().order {
+			for _, lk := range fx.w.Plan().LeadKeys() {
 				l, _, err := tx.Lead(lk)
 				if err != nil {
 					return err
@@ -42,7 +43,7 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 	}
 	scores := func() map[string]float64 {
 		t.Helper()
-		leads, err := fx.w.Leads(LeadFilter{})
+		leads, err := fx.w.Leads(query.LeadFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,11 +88,11 @@ func TestCycleRescoresTouchedLeadsAndAllOnANewDay(t *testing.T) {
 func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	const n = 3*rescoreBatch + 10
 	w := testWatcher(t, benchConfig(n))
-	plan := w.Plan()
+	pl := w.Plan()
 	now := t0
 	w.now = func() time.Time { return now }
 	owner := map[string]string{}
-	for _, ps := range plan.sources {
+	for _, ps := range pl.Sources() {
 		owner[ps.ID] = ps.Owners[0]
 	}
 	news := []string{"%s inaugure une nouvelle usine à Lyon", "%s lève 12 millions d'euros auprès de ses actionnaires", "%s nomme un nouveau directeur général"}
@@ -106,13 +107,13 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 			return signals.FetchResult{NotModified: true, Status: 304}, st, nil
 		}
 		it := signals.Item{SourceID: src.ID, GUID: fmt.Sprintf("%s#%d", src.ID, round), Published: now,
-			Title: fmt.Sprintf(news[round], plan.prospects[lk].Name)}
+			Title: fmt.Sprintf(news[round], companyOf(pl, lk))}
 		return signals.FetchResult{Items: []signals.Item{it}, Status: 200}, st, nil
 	}}
 	ctx := context.Background()
 	signalCounts := func(want int) {
 		t.Helper()
-		leads, err := w.Leads(LeadFilter{})
+		leads, err := w.Leads(query.LeadFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,10 +139,10 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	// The next day's first cycle, with news for half the leads: every lead
 	// is rescored, whether its news was or not.
 	now = now.Add(24 * time.Hour)
-	quiet = func(lk string) bool { return plan.prospects[lk].Name < "Prospect 2" }
+	quiet = func(lk string) bool { return companyOf(pl, lk) < "Prospect 2" }
 	err := w.Store.Update(func(tx *store.Tx) error {
-		for _, lk := range plan.order {
-			pr := plan.prospects[lk]
+		for _, lk := range pl.LeadKeys() {
+			pr, _ := pl.Prospect(lk)
 			if err := tx.PutLead(signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name}, nil, store.Day(now, time.UTC)); err != nil {
 				return err
 			}
@@ -154,7 +155,7 @@ func TestCycleRescoresManyTouchedLeads(t *testing.T) {
 	if _, err := w.Cycle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	leads, err := w.Leads(LeadFilter{})
+	leads, err := w.Leads(query.LeadFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,13 @@
 package watcher
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
 
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -33,12 +33,12 @@ func (w *Watcher) Rescore(now time.Time) error {
 //
 // full and mark are what fullRescoreDue said at the cycle's start: a cycle
 // that crosses midnight leaves the new day's full rescore to the next one.
-func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, rescored map[string]bool, full bool, mark string) error {
+func (w *Watcher) rescoreAfterCycle(p *plan.Plan, now time.Time, rescored map[string]bool, full bool, mark string) error {
 	if !full {
 		return nil
 	}
 	rest := map[string]bool{}
-	for _, lk := range p.order {
+	for _, lk := range p.LeadKeys() {
 		if !rescored[lk] {
 			rest[lk] = true
 		}
@@ -54,43 +54,18 @@ func (w *Watcher) rescoreAfterCycle(p *Plan, now time.Time, rescored map[string]
 
 // fullRescoreDue reports whether the last full rescore was not of p's
 // scoring on now's day, and gives the mark such a rescore records.
-func (w *Watcher) fullRescoreDue(p *Plan, now time.Time) (bool, string, error) {
-	mark := p.fingerprint + "\x00" + store.Day(now, p.cfg.Location)
+func (w *Watcher) fullRescoreDue(p *plan.Plan, now time.Time) (bool, string, error) {
+	mark := p.ScoringFingerprint() + "\x00" + store.Day(now, p.Config().Location)
 	last, err := view(w, "the last full rescore", func(tx *store.Tx) (string, error) { return tx.ScoredMark(), nil })
 	return last != mark, mark, err
-}
-
-// scoringFingerprint hashes what a lead's score depends on besides its
-// signals and the clock: the watch lists' policies, the prospects and the
-// zone. It is computed once per plan, streaming into the hash, so no copy
-// of the watch list is built.
-func scoringFingerprint(p *Plan) string {
-	h := sha256.New()
-	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
-	field(p.cfg.Location.String())
-	for _, wl := range slices.Sorted(maps.Keys(p.policies)) {
-		field(wl)
-		p.policies[wl].Fingerprint(h)
-	}
-	for _, lk := range p.order {
-		pr := p.prospects[lk]
-		field(lk)
-		field(pr.CRMID)
-		field(pr.Owner)
-		for _, k := range slices.Sorted(maps.Keys(pr.Fields)) {
-			field(k)
-			field(pr.Fields[k])
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // rescore recomputes the leads in only, or every lead of the plan when
 // only is nil, rescoreBatch leads per write transaction: one transaction
 // for every lead held all their rewritten pages in memory at once, and
 // mapped every signal of the store before it committed.
-func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
-	leadKeys := p.order
+func (w *Watcher) rescore(p *plan.Plan, now time.Time, only map[string]bool) error {
+	leadKeys := p.LeadKeys()
 	if only != nil {
 		leadKeys = slices.Sorted(maps.Keys(only))
 	}
@@ -104,20 +79,20 @@ func (w *Watcher) rescore(p *Plan, now time.Time, only map[string]bool) error {
 
 // rescoreTx recomputes, in tx, the records of the leads leadKeys and their
 // history point for now's day.
-func rescoreTx(tx *store.Tx, p *Plan, leadKeys []string, now time.Time) error {
-	day := store.Day(now, p.cfg.Location)
+func rescoreTx(tx *store.Tx, p *plan.Plan, leadKeys []string, now time.Time) error {
+	day := store.Day(now, p.Config().Location)
 	for _, lk := range leadKeys {
-		pr, ok := p.prospects[lk]
+		pr, ok := p.Prospect(lk)
 		if !ok {
 			continue // dropped from the config since
 		}
 		// The news a rep dismissed (wrong company, not relevant) stops counting.
-		sigs, _, err := heededSignals(tx, lk)
+		sigs, _, err := query.HeededSignals(tx, lk)
 		if err != nil {
 			return err
 		}
 		lead := signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner}
-		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.policies[pr.Watchlist], now), sigs, day); err != nil {
+		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.Policy(pr.Watchlist), now), sigs, day); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 )
 
@@ -58,7 +59,7 @@ func TestSearchAndRegistrySources(t *testing.T) {
 	if got := p.SearchSources(); got != 2 {
 		t.Errorf("%d news searches planned, want 2 (one per prospect)", got)
 	}
-	for _, ps := range p.sources {
+	for _, ps := range p.Sources() {
 		switch ps.URL {
 		case searchBreizh, searchArmor:
 			if !ps.Shared || !ps.Search || len(ps.Owners) != 0 {
@@ -78,7 +79,7 @@ func TestSearchAndRegistrySources(t *testing.T) {
 			t.Errorf("%s fetched %d times, want once (calls %v)", u, f.calls[u], slices.Sorted(maps.Keys(f.calls)))
 		}
 	}
-	sigs, err := w.Signals(SignalFilter{}, t0)
+	sigs, err := w.Signals(query.SignalFilter{}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestSearchOldResultIsHistory(t *testing.T) {
 	if _, err := w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	sigs, err := w.Signals(SignalFilter{}, now)
+	sigs, err := w.Signals(query.SignalFilter{}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

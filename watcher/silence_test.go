@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/veille-hq/veille/internal/logbuf"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 )
 
@@ -50,7 +51,7 @@ func TestCycleSearchesAreNeverSilent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := NewPlan(cfg, lex)
+	p, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 )
 
@@ -25,7 +26,7 @@ func TestSameStoryByContentAcrossCycles(t *testing.T) {
 	if _, err := fx.w.Cycle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	one, _ := fx.w.Leads(LeadFilter{})
+	one, _ := fx.w.Leads(query.LeadFilter{})
 
 	fx.now = fx.now.Add(26 * time.Hour)
 	items[regional] = []signals.Item{
@@ -39,7 +40,7 @@ func TestSameStoryByContentAcrossCycles(t *testing.T) {
 	if _, err := fx.w.Cycle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	sigs, err := fx.w.Signals(SignalFilter{Company: "breizh"}, fx.now)
+	sigs, err := fx.w.Signals(query.SignalFilter{Company: "breizh"}, fx.now)
 	if err != nil {
 		t.Fatal(err)
 	}

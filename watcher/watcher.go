@@ -1,8 +1,9 @@
-// Package watcher is the daemon's work: the poll cycle, dedup across
-// sources, rescoring, digests and alerts as data, the outbox's sender
-// loop, the schedules. The store keeps the data (package store); the
-// fetcher, renderer and sender are interfaces declared here and wired in
-// by cmd/veille.
+// Package watcher is the daemon's work, the side that writes: the poll
+// cycle, dedup across sources, rescoring, rescans, reps' feedback, digests
+// and alerts as data, the outbox's sender loop, the schedules. The plan it
+// works from is package plan's, the reads it offers package query's; the
+// store keeps the data (package store); the fetcher, renderer and sender
+// are interfaces declared here and wired in by cmd/veille.
 package watcher
 
 import (
@@ -15,6 +16,8 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -65,11 +68,14 @@ type Options struct {
 // Watcher runs cycles, digests and the outbox over one store.
 type Watcher struct {
 	Store *store.Store
-	opts  Options
-	log   *slog.Logger
-	now   func() time.Time
+	// Reader serves the reads of the plan in force (the CLI, the admin
+	// API and the web view read through the watcher that owns the store).
+	query.Reader
+	opts Options
+	log  *slog.Logger
+	now  func() time.Time
 
-	plan   atomic.Pointer[Plan]
+	plan   atomic.Pointer[plan.Plan]
 	cycles atomic.Int64 // numbers cycles in logs
 	health health
 
@@ -83,7 +89,7 @@ type Watcher struct {
 
 // New builds a watcher on a compiled plan. Send without a Sender, or
 // Alerts without a Renderer, is turned off.
-func New(st *store.Store, p *Plan, o Options) *Watcher {
+func New(st *store.Store, p *plan.Plan, o Options) *Watcher {
 	o.Send = o.Send && (o.Sender != nil || o.Webhooks != nil)
 	o.Alerts = o.Alerts && o.Renderer != nil
 	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
@@ -94,6 +100,7 @@ func New(st *store.Store, p *Plan, o Options) *Watcher {
 		w.now = time.Now
 	}
 	w.plan.Store(p)
+	w.Reader = query.New(st, w.Plan)
 	return w
 }
 
@@ -104,10 +111,10 @@ func (w *Watcher) Now() time.Time { return w.now() }
 func (w *Watcher) Sends() bool { return w.opts.Send }
 
 // Plan is the plan in force.
-func (w *Watcher) Plan() *Plan { return w.plan.Load() }
+func (w *Watcher) Plan() *plan.Plan { return w.plan.Load() }
 
 // SetPlan replaces the plan between cycles (reload).
-func (w *Watcher) SetPlan(p *Plan) { w.plan.Store(p) }
+func (w *Watcher) SetPlan(p *plan.Plan) { w.plan.Store(p) }
 
 func isPermanent(err error) bool {
 	var t interface{ Temporary() bool }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -89,11 +91,17 @@ func testWatcher(t *testing.T, cfg *config.Config) *Watcher {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := NewPlan(cfg, lex)
+	p, err := plan.New(cfg, lex)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(st, plan, Options{})
+	return New(st, p, Options{})
+}
+
+// companyOf is the name of the prospect of a lead key.
+func companyOf(p *plan.Plan, leadKey string) string {
+	pr, _ := p.Prospect(leadKey)
+	return pr.Name
 }
 
 func newFixture(t *testing.T, items map[string][]signals.Item) *fixture {
@@ -132,11 +140,11 @@ func TestCycleStoresOnceAndDedupsStories(t *testing.T) {
 	if stats.Polled != 2 || stats.NewItems != 6 {
 		t.Fatalf("first cycle: %+v, want 2 sources polled and 6 new items", stats)
 	}
-	sigs, err := fx.w.Signals(SignalFilter{}, fx.now)
+	sigs, err := fx.w.Signals(query.SignalFilter{}, fx.now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byTitle := map[string]SignalView{}
+	byTitle := map[string]query.SignalView{}
 	for _, s := range sigs {
 		byTitle[s.Company+"|"+s.Title] = s
 	}
@@ -159,12 +167,12 @@ func TestCycleStoresOnceAndDedupsStories(t *testing.T) {
 	if stats.NewItems != 0 || stats.NewSignals != 0 {
 		t.Errorf("second cycle on the same items: %+v, want nothing new", stats)
 	}
-	again, _ := fx.w.Signals(SignalFilter{}, fx.now)
+	again, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
 	if len(again) != len(sigs) {
 		t.Errorf("signals after second cycle: %d, want %d", len(again), len(sigs))
 	}
 
-	leads, err := fx.w.Leads(LeadFilter{})
+	leads, err := fx.w.Leads(query.LeadFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +336,7 @@ func TestOutboxRetriesTemporaryAndKeepsPermanent(t *testing.T) {
 func TestBackupHoldsTheSameData(t *testing.T) {
 	fx := newFixture(t, corpus())
 	fx.w.Cycle(context.Background())
-	want, _ := fx.w.Leads(LeadFilter{})
+	want, _ := fx.w.Leads(query.LeadFilter{})
 	copyPath := filepath.Join(t.TempDir(), "copy.db")
 	if _, err := fx.w.Store.BackupFile(copyPath); err != nil {
 		t.Fatal(err)
@@ -339,7 +347,7 @@ func TestBackupHoldsTheSameData(t *testing.T) {
 	}
 	defer st.Close()
 	w2 := New(st, fx.w.Plan(), Options{})
-	got, err := w2.Leads(LeadFilter{})
+	got, err := w2.Leads(query.LeadFilter{})
 	if err != nil || len(got) != len(want) || got[0].Score != want[0].Score {
 		t.Fatalf("backup leads %+v (%v), want %+v", got, err, want)
 	}
@@ -355,7 +363,7 @@ func TestSameStoryFromAnotherOutletScoresOnce(t *testing.T) {
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	sigs, _ := fx.w.Signals(SignalFilter{Company: "breizh"}, fx.now)
+	sigs, _ := fx.w.Signals(query.SignalFilter{Company: "breizh"}, fx.now)
 	n := 0
 	for _, s := range sigs {
 		if strings.EqualFold(s.Title, "Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production") {
@@ -375,7 +383,7 @@ func TestPruneRemovesOnlyOldData(t *testing.T) {
 	fx.w.opts.Renderer, fx.w.opts.Alerts = fakeRenderer{}, true
 	fx.w.Cycle(context.Background())
 	fx.w.QueueDigests(fx.now, "")
-	before, _ := fx.w.Signals(SignalFilter{}, fx.now)
+	before, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
 
 	// Nothing is older than the retention yet.
 	if p, err := fx.w.Store.Prune(400*24*time.Hour, fx.now, time.UTC); err != nil || p != (store.Pruned{}) {
@@ -390,7 +398,7 @@ func TestPruneRemovesOnlyOldData(t *testing.T) {
 	if p.Items != 6 || p.Signals != len(before) || p.History == 0 || p.DigestLog == 0 {
 		t.Errorf("pruned %+v, want 6 items, %d signals and the history and digest log", p, len(before))
 	}
-	if after, _ := fx.w.Signals(SignalFilter{}, later); len(after) != 0 {
+	if after, _ := fx.w.Signals(query.SignalFilter{}, later); len(after) != 0 {
 		t.Errorf("%d signals left", len(after))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 )
 
@@ -27,14 +28,14 @@ type hookFor struct {
 }
 
 // hooksOf lists the webhooks a rep's digests and alerts go to.
-func (p *Plan) hooksOf(rep string) []hookFor {
+func hooksOf(cfg *config.Config, rep string) []hookFor {
 	var out []hookFor
-	for _, r := range p.cfg.Reps {
+	for _, r := range cfg.Reps {
 		if r.ID == rep && r.Webhook != nil {
 			out = append(out, hookFor{hook: *r.Webhook})
 		}
 	}
-	for _, wl := range p.cfg.Watchlists {
+	for _, wl := range cfg.Watchlists {
 		if wl.Webhook != nil {
 			out = append(out, hookFor{hook: *wl.Webhook, watchlist: wl.ID})
 		}
@@ -62,12 +63,12 @@ func leadList(l signals.Lead) string              { return l.Watchlist }
 // webhookDigests formats a rep's digest for each webhook that gets part of
 // it; a watch list's webhook gets nothing when the digest has no news of
 // that list.
-func (w *Watcher) webhookDigests(p *Plan, d signals.Digest) ([]signals.Message, error) {
+func (w *Watcher) webhookDigests(p *plan.Plan, d signals.Digest) ([]signals.Message, error) {
 	if w.opts.Webhooks == nil {
 		return nil, nil
 	}
 	var out []signals.Message
-	for _, h := range p.hooksOf(d.Rep.ID) {
+	for _, h := range hooksOf(p.Config(), d.Rep.ID) {
 		part := d
 		part.Leads = only(d.Leads, h.watchlist, digestLeadList)
 		part.StillHot = only(d.StillHot, h.watchlist, leadList)
@@ -85,12 +86,12 @@ func (w *Watcher) webhookDigests(p *Plan, d signals.Digest) ([]signals.Message, 
 
 // webhookAlerts formats a rep's alerts for each webhook that gets part of
 // them.
-func (w *Watcher) webhookAlerts(p *Plan, a signals.Alerts) ([]signals.Message, error) {
+func (w *Watcher) webhookAlerts(p *plan.Plan, a signals.Alerts) ([]signals.Message, error) {
 	if w.opts.Webhooks == nil {
 		return nil, nil
 	}
 	var out []signals.Message
-	for _, h := range p.hooksOf(a.Rep.ID) {
+	for _, h := range hooksOf(p.Config(), a.Rep.ID) {
 		part := a
 		part.Leads = only(a.Leads, h.watchlist, digestLeadList)
 		if len(part.Leads) == 0 {
@@ -129,7 +130,7 @@ func (e hookGone) Unwrap() error { return e.error }
 // postWebhook posts a webhook message with the secret header the config in
 // force gives its URL: secrets are never stored in the outbox.
 func (w *Watcher) postWebhook(ctx context.Context, m signals.Message) error {
-	cfg := w.Plan().cfg
+	cfg := w.Plan().Config()
 	var hook *config.Webhook
 	for _, r := range cfg.Reps {
 		if r.Webhook != nil && r.Webhook.URL == m.URL {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -110,7 +112,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := watcher.NewPlan(testConfig(), lex)
+	plan, err := plan.New(testConfig(), lex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +136,7 @@ func newFixture(t *testing.T) *fixture {
 // lead reads a lead's record.
 func (fx *fixture) lead(t *testing.T, company string) signals.Lead {
 	t.Helper()
-	leads, err := fx.w.Leads(watcher.LeadFilter{})
+	leads, err := fx.w.Leads(query.LeadFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +152,7 @@ func (fx *fixture) lead(t *testing.T, company string) signals.Lead {
 // signal reads one of a lead's stored signals by title prefix.
 func (fx *fixture) signal(t *testing.T, company, title string) signals.Signal {
 	t.Helper()
-	sigs, err := fx.w.Signals(watcher.SignalFilter{Company: company}, fx.now)
+	sigs, err := fx.w.Signals(query.SignalFilter{Company: company}, fx.now)
 	if err != nil {
 		t.Fatal(err)
 	}

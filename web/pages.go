@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/watcher"
 )
 
 type leadRow struct {
@@ -20,7 +20,7 @@ type leadRow struct {
 }
 
 // status words what the rep said of a lead: customer, snoozed until.
-func status(c catalog, st watcher.LeadState, rep signals.Rep) string {
+func status(c catalog, st query.LeadState, rep signals.Rep) string {
 	var parts []string
 	if st.Customer {
 		parts = append(parts, c.Customer)
@@ -51,7 +51,7 @@ func (h *handler) leadsPage(rw http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(lists, list) {
 		list = ""
 	}
-	leads, err := h.b.RepLeads(cl.Rep, watcher.LeadFilter{Tier: tier, Watchlist: list}, now)
+	leads, err := h.b.RepLeads(cl.Rep, query.LeadFilter{Tier: tier, Watchlist: list}, now)
 	if err != nil {
 		h.serverError(rw, r, c, err)
 		return
@@ -148,7 +148,7 @@ func (h *handler) leadPage(rw http.ResponseWriter, r *http.Request) {
 	h.render(rw, http.StatusOK, "lead", page{T: c, Title: d.Company, Root: rootOf(r), ViewURL: "./", Rep: rep, Lead: v})
 }
 
-func (h *handler) signalRow(r *http.Request, c catalog, rep signals.Rep, l signals.Lead, s watcher.SignalState, loc *time.Location) signalRow {
+func (h *handler) signalRow(r *http.Request, c catalog, rep signals.Rep, l signals.Lead, s query.SignalState, loc *time.Location) signalRow {
 	when := s.Published
 	if when.IsZero() {
 		when = s.FirstSeen
@@ -242,7 +242,7 @@ func (h *handler) feedbackPage(rw http.ResponseWriter, r *http.Request) {
 		v.Flash = c.Undone
 	}
 	if cl.Kind.OnSignal() {
-		i := slices.IndexFunc(d.Signals, func(s watcher.SignalState) bool { return s.ID == cl.Signal })
+		i := slices.IndexFunc(d.Signals, func(s query.SignalState) bool { return s.ID == cl.Signal })
 		if i < 0 {
 			h.fail(rw, r, c, http.StatusNotFound, "", c.NotFoundText)
 			return

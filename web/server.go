@@ -23,9 +23,10 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/metrics"
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 //go:embed templates/*.html
@@ -37,9 +38,9 @@ var staticFS embed.FS
 // Backend is what the pages read and write (a *watcher.Watcher).
 type Backend interface {
 	Now() time.Time
-	Plan() *watcher.Plan
-	RepLeads(rep string, f watcher.LeadFilter, now time.Time) ([]watcher.LeadState, error)
-	LeadDetail(leadKey string, now time.Time) (watcher.LeadDetail, bool, error)
+	Plan() *plan.Plan
+	RepLeads(rep string, f query.LeadFilter, now time.Time) ([]query.LeadState, error)
+	LeadDetail(leadKey string, now time.Time) (query.LeadDetail, bool, error)
 	FeedbackOn(kind signals.LinkKind, leadKey, story string) (signals.Feedback, bool, error)
 	RecordFeedback(kind signals.LinkKind, rep, leadKey, story string, now time.Time) (signals.Lead, error)
 	UndoFeedback(kind signals.LinkKind, leadKey, story string, now time.Time) (signals.Lead, error)

@@ -14,6 +14,7 @@ import (
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/notify"
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/sources"
 	"github.com/veille-hq/veille/store"
@@ -176,12 +177,12 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	return &app{cfg: cfg, log: log, w: watcher.New(st, plan, o), signer: signer, fetch: f}, nil
 }
 
-func buildPlan(cfg *config.Config) (*watcher.Plan, error) {
+func buildPlan(cfg *config.Config) (*plan.Plan, error) {
 	lex, err := lexicon(cfg.LexiconDir)
 	if err != nil {
 		return nil, err
 	}
-	return watcher.NewPlan(cfg, lex)
+	return plan.New(cfg, lex)
 }
 
 // fetcher is the config's fetcher, with a browser for the pages to render.

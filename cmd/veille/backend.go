@@ -8,6 +8,7 @@ import (
 
 	"github.com/veille-hq/veille/adminapi"
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 	"github.com/veille-hq/veille/watcher"
@@ -16,9 +17,9 @@ import (
 // backend is what the read and admin commands need: the store opened
 // here, or the running daemon's admin API when the daemon holds the file.
 type backend interface {
-	Leads(context.Context, watcher.LeadFilter) ([]signals.Lead, error)
-	Signals(context.Context, watcher.SignalFilter) ([]watcher.SignalView, error)
-	Sources(ctx context.Context, failing bool) ([]watcher.SourceView, error)
+	Leads(context.Context, query.LeadFilter) ([]signals.Lead, error)
+	Signals(context.Context, query.SignalFilter) ([]query.SignalView, error)
+	Sources(ctx context.Context, failing bool) ([]query.SourceView, error)
 	Outbox(context.Context) ([]store.OutboxEntry, error)
 	RetryOutbox(ctx context.Context, id uint64) (int, error)
 	DropOutbox(ctx context.Context, id uint64) error
@@ -32,13 +33,13 @@ type backend interface {
 // local serves the commands from a store opened by this process.
 type local struct{ a *app }
 
-func (l local) Leads(_ context.Context, f watcher.LeadFilter) ([]signals.Lead, error) {
+func (l local) Leads(_ context.Context, f query.LeadFilter) ([]signals.Lead, error) {
 	return l.a.w.Leads(f)
 }
-func (l local) Signals(_ context.Context, f watcher.SignalFilter) ([]watcher.SignalView, error) {
+func (l local) Signals(_ context.Context, f query.SignalFilter) ([]query.SignalView, error) {
 	return l.a.w.Signals(f, l.a.w.Now())
 }
-func (l local) Sources(_ context.Context, failing bool) ([]watcher.SourceView, error) {
+func (l local) Sources(_ context.Context, failing bool) ([]query.SourceView, error) {
 	return l.a.w.Sources(failing)
 }
 func (l local) Outbox(context.Context) ([]store.OutboxEntry, error) { return l.a.w.Outbox() }

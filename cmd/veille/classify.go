@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // classifyIn is one line of `veille classify --format jsonl` input.
@@ -52,7 +52,7 @@ func cmdClassify(_ context.Context, e *env, args []string) error {
 		}
 		for _, wl := range cfg.Watchlists {
 			if wl.ID == *wlID {
-				extra = watcher.ExtraTerms(wl)
+				extra = plan.ExtraTerms(wl)
 			}
 		}
 	}

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 func cmdCheck(_ context.Context, e *env, args []string) error {
@@ -284,7 +284,7 @@ func writePrivate(p string, data []byte) error {
 
 func cmdLeads(ctx context.Context, e *env, args []string) error {
 	fs, c := commandFlags(e, "leads")
-	var f watcher.LeadFilter
+	var f query.LeadFilter
 	fs.StringVar(&f.Rep, "rep", "", "only this rep's leads")
 	fs.StringVar(&f.Watchlist, "watchlist", "", "only this watch list")
 	tier := fs.String("tier", "", "only this tier: hot, potential or cold")
@@ -316,7 +316,7 @@ func cmdLeads(ctx context.Context, e *env, args []string) error {
 
 func cmdSignals(ctx context.Context, e *env, args []string) error {
 	fs, c := commandFlags(e, "signals")
-	var f watcher.SignalFilter
+	var f query.SignalFilter
 	fs.StringVar(&f.Company, "company", "", "only companies whose name contains this")
 	fs.StringVar(&f.Watchlist, "watchlist", "", "only this watch list")
 	since := fs.String("since", "7d", "only signals first seen within this duration (e.g. 24h, 7d)")
@@ -362,7 +362,7 @@ func cmdSources(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *silent {
-		srcs = slices.DeleteFunc(srcs, func(s watcher.SourceView) bool {
+		srcs = slices.DeleteFunc(srcs, func(s query.SourceView) bool {
 			return !(s.State.Silence != "" && s.State.Failures == 0) && !(*failing && s.State.Failures > 0)
 		})
 	}

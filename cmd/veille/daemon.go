@@ -15,7 +15,7 @@ import (
 	"github.com/veille-hq/veille/adminapi"
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/metrics"
-	"github.com/veille-hq/veille/watcher"
+	"github.com/veille-hq/veille/plan"
 )
 
 // configPollInterval is how often the daemon looks for an edited config.
@@ -33,7 +33,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer a.Close()
 
-	reload := make(chan *watcher.Plan)
+	reload := make(chan *plan.Plan)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -77,7 +77,7 @@ func adminToken(a *app) (string, error) {
 // watchConfig reloads on SIGHUP and when the config file, a watch list's
 // prospects CSV or a file of lexicon_dir changes. An invalid config is
 // logged with all its problems and the old one stays.
-func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Signal, reload chan<- *watcher.Plan) {
+func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Signal, reload chan<- *plan.Plan) {
 	// The files come from the config in force: a refused reload keeps
 	// watching them, so fixing the mistake in any of them reloads.
 	files := watchedFiles(c.config, a.cfg)
@@ -104,7 +104,7 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 			a.log.Error("reload refused: keeping the running config", "file", c.config, "err", err)
 			continue
 		}
-		plan, err := buildPlan(cfg)
+		pl, err := buildPlan(cfg)
 		if err != nil {
 			a.log.Error("reload refused: keeping the running config", "file", c.config, "err", err)
 			continue
@@ -121,8 +121,8 @@ func watchConfig(ctx context.Context, e *env, a *app, c common, hup <-chan os.Si
 			a.log.Warn("public_url, public_listen, public_secret_file or public_link_ttl changed: restart the daemon to apply it")
 		}
 		select {
-		case reload <- plan:
-			setMemoryLimit(plan, a.log)
+		case reload <- pl:
+			setMemoryLimit(pl, a.log)
 		case <-ctx.Done():
 			return
 		}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // cmdDemo runs veille's main job on the bundled corpus: serve it on
@@ -68,7 +68,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := writePreviews(e, *out, msgs); err != nil {
 		return err
 	}
-	leads, err := a.w.Leads(watcher.LeadFilter{})
+	leads, err := a.w.Leads(query.LeadFilter{})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/veille-hq/veille/watcher"
+	"github.com/veille-hq/veille/plan"
 )
 
 // The Go runtime's soft memory limit, sized from the watch list: a base
@@ -32,7 +32,7 @@ func memoryLimit(sources, concurrency int) int64 {
 
 // setMemoryLimit applies p's memory limit, unless GOMEMLIMIT in the
 // environment set one: the operator's choice stands.
-func setMemoryLimit(p *watcher.Plan, log *slog.Logger) {
+func setMemoryLimit(p *plan.Plan, log *slog.Logger) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}

@@ -12,9 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 func checkFormat(format string, allowed ...string) error {
@@ -167,7 +167,7 @@ type signalJSON struct {
 	Points      float64                              `json:"points"`
 }
 
-func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
+func printSignals(w io.Writer, sigs []query.SignalView, format string) error {
 	if err := checkFormat(format, "table", "csv", "json"); err != nil {
 		return err
 	}
@@ -208,13 +208,13 @@ func printSignals(w io.Writer, sigs []watcher.SignalView, format string) error {
 	return tw.Flush()
 }
 
-func printSources(w io.Writer, srcs []watcher.SourceView, format string) error {
+func printSources(w io.Writer, srcs []query.SourceView, format string) error {
 	if err := checkFormat(format, "table", "json"); err != nil {
 		return err
 	}
 	// A source URL may carry credentials (user:password@, ?token=): they
 	// are redacted, in the errors stored before redaction existed too.
-	redacted := make([]watcher.SourceView, len(srcs))
+	redacted := make([]query.SourceView, len(srcs))
 	for i, s := range srcs {
 		s.URL = signals.RedactURL(s.URL)
 		s.State.FeedURL = signals.RedactURL(s.State.FeedURL)

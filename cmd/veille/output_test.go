@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // TestCSVFormulaInjection checks that scraped text starting like a formula
@@ -35,7 +35,7 @@ func TestCSVFormulaInjection(t *testing.T) {
 				t.Fatal(err)
 			}
 			at := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
-			if err := printSignals(&sigs, []watcher.SignalView{{Signal: signals.Signal{Title: in, Company: "ACME", FirstSeen: at}, Points: -3}}, "csv"); err != nil {
+			if err := printSignals(&sigs, []query.SignalView{{Signal: signals.Signal{Title: in, Company: "ACME", FirstSeen: at}, Points: -3}}, "csv"); err != nil {
 				t.Fatal(err)
 			}
 			lr := rows(t, leads.Bytes())
@@ -70,14 +70,14 @@ func rows(t *testing.T, b []byte) [][]string {
 // also from a last error stored unredacted.
 func TestSourcesRedactCredentials(t *testing.T) {
 	const url = "https://bob:s3cretpw@feeds.example.com/news.xml?token=tok123&lang=fr"
-	var v watcher.SourceView
+	var v query.SourceView
 	v.Kind, v.URL = "feed", url
 	v.State.Failures, v.State.ErrorKind = 1, "http"
 	v.State.LastError = `fetch ` + url + `: Get "` + url + `": status 500`
 	v.State.FeedURL = url
 	for _, format := range []string{"table", "json"} {
 		var b bytes.Buffer
-		if err := printSources(&b, []watcher.SourceView{v}, format); err != nil {
+		if err := printSources(&b, []query.SourceView{v}, format); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -86,8 +86,8 @@ func TestSourcesRedactCredentials(t *testing.T) {
 		}
 	}
 	var b bytes.Buffer
-	sig := watcher.SignalView{Signal: signals.Signal{Title: "t", Source: url, Sources: []signals.SourceRef{{Source: url, URL: "https://feeds.example.com/a"}}}}
-	if err := printSignals(&b, []watcher.SignalView{sig}, "json"); err != nil {
+	sig := query.SignalView{Signal: signals.Signal{Title: "t", Source: url, Sources: []signals.SourceRef{{Source: url, URL: "https://feeds.example.com/a"}}}}
+	if err := printSignals(&b, []query.SignalView{sig}, "json"); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(b.String(), "s3cretpw") || strings.Contains(b.String(), "tok123") {
@@ -123,11 +123,11 @@ func TestPreviewsArePrivate(t *testing.T) {
 // A story carried by more outlets than a signal lists counts them all.
 func TestSignalsCountEveryOutlet(t *testing.T) {
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	sig := watcher.SignalView{Signal: signals.Signal{Title: "t", Company: "ACME", FirstSeen: at,
+	sig := query.SignalView{Signal: signals.Signal{Title: "t", Company: "ACME", FirstSeen: at,
 		Sources: []signals.SourceRef{{Source: "https://a.example/feed"}, {Source: "https://b.example/feed"}}, MoreOutlets: 7}}
 	for format, want := range map[string]string{"csv": ",9\n", "table": "  9  "} {
 		var b bytes.Buffer
-		if err := printSignals(&b, []watcher.SignalView{sig}, format); err != nil {
+		if err := printSignals(&b, []query.SignalView{sig}, format); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), want) {

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/sources"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // cmdTestSource fetches a prospect's sources, or one URL with selectors,
@@ -44,7 +44,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 	if spec.Render != "" && spec.Render != signals.RenderChromium {
 		return usageError{fmt.Sprintf("test-source: --render %q: only chromium", spec.Render)}
 	}
-	var plan *watcher.Plan
+	var pl *plan.Plan
 	var f *sources.Fetcher
 	var closeFetcher func()
 	if *cfgPath != "" {
@@ -52,7 +52,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if plan, err = buildPlan(cfg); err != nil {
+		if pl, err = buildPlan(cfg); err != nil {
 			return err
 		}
 		f, closeFetcher = pageFetcher(cfg)
@@ -61,7 +61,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 	}
 	defer closeFetcher()
 
-	var srcs []watcher.TrialSource
+	var srcs []plan.Source
 	switch {
 	case *rawURL != "":
 		kind := signals.KindSite
@@ -71,9 +71,9 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 		case spec.Item != "":
 			kind = signals.KindPage
 		}
-		src := watcher.TrialSource{Source: signals.NewSource(kind, *rawURL, spec), Shared: true}
+		src := plan.Source{Source: signals.NewSource(kind, *rawURL, spec), Shared: true}
 		if *prospect != "" {
-			src.Owners, src.Shared = plan.LeadKeys(*prospect), false
+			src.Owners, src.Shared = pl.LeadKeysNamed(*prospect), false
 			if len(src.Owners) == 0 {
 				return fmt.Errorf("no prospect named %q in %s", *prospect, *cfgPath)
 			}
@@ -81,7 +81,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 		srcs = append(srcs, src)
 	default:
 		var ok bool
-		srcs, ok = plan.ProspectSources(*prospect)
+		srcs, ok = pl.ProspectSources(*prospect)
 		if !ok {
 			return fmt.Errorf("no prospect named %q in %s", *prospect, *cfgPath)
 		}
@@ -94,7 +94,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		if !trySource(ctx, e.stdout, f, plan, src, *limit, e.now()) {
+		if !trySource(ctx, e.stdout, f, pl, src, *limit, e.now()) {
 			failed++
 		}
 	}
@@ -106,9 +106,9 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 
 // trySource fetches src once from a blank state and prints what came of
 // it; it reports whether the fetch succeeded.
-func trySource(ctx context.Context, w io.Writer, f *sources.Fetcher, plan *watcher.Plan, src watcher.TrialSource, limit int, now time.Time) bool {
+func trySource(ctx context.Context, w io.Writer, f *sources.Fetcher, pl *plan.Plan, src plan.Source, limit int, now time.Time) bool {
 	fmt.Fprintf(w, "%s %s", src.Kind, signals.RedactURL(src.URL))
-	if src.Shared && plan != nil {
+	if src.Shared && pl != nil {
 		fmt.Fprint(w, " (shared: items count for the prospects they name)")
 	}
 	fmt.Fprintln(w)
@@ -138,10 +138,10 @@ func trySource(ctx context.Context, w io.Writer, f *sources.Fetcher, plan *watch
 			date = it.Published.Format("2006-01-02") + "  "
 		}
 		fmt.Fprintf(w, "  %s%s\n  %12s%s\n", date, cmp.Or(it.Title, "(no title)"), "", cmp.Or(it.URL, "(no link)"))
-		if plan == nil {
+		if pl == nil {
 			continue
 		}
-		for _, s := range plan.Trial(src, it, now) {
+		for _, s := range pl.Trial(src, it, now) {
 			fmt.Fprintf(w, "  %12s→ %s: %s\n", "", s.Company, trialText(s))
 		}
 	}
@@ -152,7 +152,7 @@ func trySource(ctx context.Context, w io.Writer, f *sources.Fetcher, plan *watch
 }
 
 // trialText is a signal's labels with their evidence, or why there is none.
-func trialText(s watcher.TrialSignal) string {
+func trialText(s plan.TrialSignal) string {
 	var parts []string
 	labels := s.Labels
 	if len(labels) == 0 {

@@ -1,8 +1,14 @@
-package watcher
+// Package plan compiles a validated config into what the daemon works
+// from: the sources to fetch and whom each belongs to, the prospects (one
+// lead each), the company matcher, one classifier and one scoring policy
+// per watch list, and the fingerprints that say when a reload changed
+// matching or scoring. It is pure: no store, no network, no clock.
+package plan
 
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/veille-hq/veille/config"
@@ -20,9 +26,9 @@ type Prospect struct {
 	Links     []signals.Link // its CRM record and site, for digests and alerts
 }
 
-// plannedSource is a source with who it belongs to. A source configured in
+// Source is a source with who it belongs to. A source configured in
 // several places is fetched once.
-type plannedSource struct {
+type Source struct {
 	signals.Source
 	Owners []string // lead keys of the prospects whose own source it is
 	Shared bool     // a watch list's news feed: items are matched by mention
@@ -37,7 +43,7 @@ type plannedSource struct {
 // policy per watch list. It is immutable once built.
 type Plan struct {
 	cfg         *config.Config
-	sources     []*plannedSource
+	sources     []*Source
 	prospects   map[string]Prospect // by lead key
 	order       []string            // lead keys in config order
 	matcher     *signals.Matcher
@@ -49,8 +55,8 @@ type Plan struct {
 	matching    string // matchingFingerprint
 }
 
-// NewPlan compiles a validated config.
-func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
+// New compiles a validated config.
+func New(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 	p := &Plan{
 		cfg:         cfg,
 		prospects:   map[string]Prospect{},
@@ -61,12 +67,12 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 	for _, r := range cfg.Reps {
 		p.reps = append(p.reps, signals.Rep{ID: r.ID, Name: r.Name, Email: r.Email, Language: r.Language, Timezone: r.Timezone})
 	}
-	byID := map[string]*plannedSource{}
-	add := func(kind signals.SourceKind, url string, spec signals.PageSpec) *plannedSource {
+	byID := map[string]*Source{}
+	add := func(kind signals.SourceKind, url string, spec signals.PageSpec) *Source {
 		src := signals.NewSource(kind, url, spec)
 		ps, ok := byID[src.ID]
 		if !ok {
-			ps = &plannedSource{Source: src}
+			ps = &Source{Source: src}
 			byID[src.ID] = ps
 			p.sources = append(p.sources, ps)
 		}
@@ -89,7 +95,7 @@ func NewPlan(cfg *config.Config, lex *signals.Lexicon) (*Plan, error) {
 			p.prospects[lk] = Prospect{LeadKey: lk, Watchlist: wl.ID, Name: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner, Fields: pr.Fields, Links: prospectLinks(cfg, pr)}
 			p.order = append(p.order, lk)
 			companies = append(companies, signals.Company{Key: lk, Name: pr.Name, Aliases: pr.Aliases, Domain: pr.Domain, Exclude: pr.Exclude})
-			own := func(ps *plannedSource) { ps.Owners = append(ps.Owners, lk) }
+			own := func(ps *Source) { ps.Owners = append(ps.Owners, lk) }
 			for _, u := range pr.Feeds {
 				own(add(signals.KindFeed, u, signals.PageSpec{}))
 			}
@@ -176,3 +182,77 @@ func (p *Plan) SearchSources() int {
 
 // Prospects counts the plan's leads.
 func (p *Plan) Prospects() int { return len(p.order) }
+
+// Sources lists the plan's sources, sorted by id.
+func (p *Plan) Sources() []*Source { return p.sources }
+
+// LeadKeys lists the plan's lead keys in config order.
+func (p *Plan) LeadKeys() []string { return p.order }
+
+// Prospect is the plan's prospect of the lead key.
+func (p *Plan) Prospect(leadKey string) (Prospect, bool) {
+	pr, ok := p.prospects[leadKey]
+	return pr, ok
+}
+
+// Rep is the plan's rep with id.
+func (p *Plan) Rep(id string) (signals.Rep, bool) {
+	i := slices.IndexFunc(p.reps, func(r signals.Rep) bool { return r.ID == id })
+	if i < 0 {
+		return signals.Rep{}, false
+	}
+	return p.reps[i], true
+}
+
+// Matcher finds the prospects an item is about.
+func (p *Plan) Matcher() *signals.Matcher { return p.matcher }
+
+// Classifier is a watch list's classifier (its keywords and terms included).
+func (p *Plan) Classifier(watchlist string) *signals.Classifier { return p.classifiers[watchlist] }
+
+// Policy is a watch list's scoring.
+func (p *Plan) Policy(watchlist string) signals.Policy { return p.policies[watchlist] }
+
+// Alerts reports whether the watch list of a lead asked to hear at once
+// of a new signal with one of labels (alert_on).
+func (p *Plan) Alerts(leadKey string, labels []signals.Label) bool {
+	on := p.alertOn[p.prospects[leadKey].Watchlist]
+	return slices.ContainsFunc(labels, func(l signals.Label) bool { return slices.Contains(on, string(l)) })
+}
+
+// Watchlists lists the watch lists that hold leads of rep, in config order.
+func (p *Plan) Watchlists(rep string) []string {
+	var out []string
+	for _, lk := range p.order {
+		pr := p.prospects[lk]
+		if pr.Owner == rep && !slices.Contains(out, pr.Watchlist) {
+			out = append(out, pr.Watchlist)
+		}
+	}
+	return out
+}
+
+// ScoringFingerprint changes when what a lead's score depends on besides
+// its signals and the clock changes: a full rescore is keyed on it.
+func (p *Plan) ScoringFingerprint() string { return p.fingerprint }
+
+// MatchingFingerprint changes when what matching and classifying stored
+// items read besides the items changes: a rescan is keyed on it.
+func (p *Plan) MatchingFingerprint() string { return p.matching }
+
+// prospectLinks is what a lead links to in a message: its CRM record when
+// crm_url and its crm_id are set, and its site (the configured one, else
+// its domain's home page).
+func prospectLinks(cfg *config.Config, pr config.Prospect) []signals.Link {
+	var out []signals.Link
+	if u := cfg.CRMLink(pr.CRMID); u != "" {
+		out = append(out, signals.Link{Kind: signals.LinkCRM, URL: u})
+	}
+	switch {
+	case pr.Site != "":
+		out = append(out, signals.Link{Kind: signals.LinkSite, URL: pr.Site})
+	case pr.Domain != "":
+		out = append(out, signals.Link{Kind: signals.LinkSite, URL: "https://" + pr.Domain})
+	}
+	return out
+}

@@ -1,4 +1,4 @@
-package watcher
+package plan
 
 import (
 	"strings"
@@ -20,18 +20,11 @@ type TrialSignal struct {
 	Backlog bool `json:"backlog,omitempty"`
 }
 
-// TrialSource is a source a trial fetches, with who it belongs to.
-type TrialSource struct {
-	signals.Source
-	Owners []string // lead keys of the prospects whose own source it is
-	Shared bool     // a watch list's feed: items count for the prospects they mention
-}
-
 // ProspectSources lists the plan's sources that concern the prospect
 // named name (in any watch list, case and accents as written): its own
 // sources, and the feeds of its watch lists. It reports false when no
 // prospect has that name.
-func (p *Plan) ProspectSources(name string) ([]TrialSource, bool) {
+func (p *Plan) ProspectSources(name string) ([]Source, bool) {
 	keys := map[string]bool{}
 	lists := map[string]bool{}
 	for _, lk := range p.order {
@@ -51,21 +44,21 @@ func (p *Plan) ProspectSources(name string) ([]TrialSource, bool) {
 			}
 		}
 	}
-	var out []TrialSource
+	var out []Source
 	for _, ps := range p.sources {
 		own := false
 		for _, o := range ps.Owners {
 			own = own || keys[o]
 		}
 		if own || (ps.Shared && sharedOf[ps.URL]) {
-			out = append(out, TrialSource{Source: ps.Source, Owners: ps.Owners, Shared: ps.Shared})
+			out = append(out, *ps)
 		}
 	}
 	return out, true
 }
 
-// LeadKeys lists the lead keys of the prospects named name.
-func (p *Plan) LeadKeys(name string) []string {
+// LeadKeysNamed lists the lead keys of the prospects named name.
+func (p *Plan) LeadKeysNamed(name string) []string {
 	var out []string
 	for _, lk := range p.order {
 		if strings.EqualFold(p.prospects[lk].Name, name) {
@@ -79,7 +72,7 @@ func (p *Plan) LeadKeys(name string) []string {
 // the first time at firstFetched, without a store: the prospects it is
 // about (its owners, or those a shared source's item mentions) and the
 // signals their watch lists' classifiers find in it.
-func (p *Plan) Trial(src TrialSource, it signals.Item, firstFetched time.Time) []TrialSignal {
+func (p *Plan) Trial(src Source, it signals.Item, firstFetched time.Time) []TrialSignal {
 	var out []TrialSignal
 	backlog := signals.Backlogged(it.Published, firstFetched)
 	for _, m := range signals.Matches(p.matcher, src.Owners, src.Shared, it) {
