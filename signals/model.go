@@ -296,6 +296,23 @@ var isWordByte = func() (t [256]bool) {
 // ones.
 var companyWord = []byte("\x00company")
 
+// nextWord finds the next word of text at or after i, as [start, end),
+// with start == len(text) when there is none, and hashes it in the same
+// pass. Kept out of fieldFeatures, whose many variables would push the
+// loop's own out of registers: it runs once per byte of every field.
+//
+//go:noinline
+func nextWord(text []byte, i int) (start, end int, h uint32) {
+	for i < len(text) && !isWordByte[text[i]] {
+		i++
+	}
+	start, h = i, hashStart(nsWord)
+	for ; i < len(text) && isWordByte[text[i]]; i++ {
+		h = (h ^ uint32(text[i])) * fnvPrime
+	}
+	return start, i, h
+}
+
 // stemHash is the hash of the stem of word w (its first stemLen bytes),
 // asked only of a word longer than stemLen+1.
 func stemHash(w []byte) uint32 { return hashBytes(hashStart(nsStem), w[:stemLen]) }
@@ -312,18 +329,11 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at 
 	v := fieldValue[fi]
 	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
 	for i := 0; ; {
-		for i < len(text) && !isWordByte[text[i]] {
-			i++
-		}
-		if i == len(text) {
+		s, e, h := nextWord(text, i)
+		if s == len(text) {
 			break
 		}
-		// The word is found and hashed in one pass over its bytes.
-		s, h := i, hashStart(nsWord)
-		for ; i < len(text) && isWordByte[text[i]]; i++ {
-			h = (h ^ uint32(text[i])) * fnvPrime
-		}
-		e, w := i, text[s:i]
+		w := text[s:e]
 		name := false
 		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
 			w, name, e = companyWord, true, s+len(company)
