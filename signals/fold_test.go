@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/runes"
@@ -195,6 +196,22 @@ func TestFoldPlainBlocks(t *testing.T) {
 		check(string(b), 0, len(b)+8)
 		if len(b) > 0 {
 			check(string(b), rng.IntN(len(b)), len(b)+8)
+		}
+	}
+}
+
+// TestWholeWordASCIITable checks wholeWord's table for ASCII bytes against
+// glued, which decides on runes, for every pair of bytes on either edge.
+func TestWholeWordASCIITable(t *testing.T) {
+	for a := range utf8.RuneSelf {
+		for b := range utf8.RuneSelf {
+			text := []byte{byte(a), byte(b)}
+			if got, want := wholeWord(text, 1, 2), !glued(rune(b), rune(a)); got != want {
+				t.Errorf("wholeWord(%q, 1, 2) = %v, want %v", text, got, want)
+			}
+			if got, want := wholeWord(text, 0, 1), !glued(rune(a), rune(b)); got != want {
+				t.Errorf("wholeWord(%q, 0, 1) = %v, want %v", text, got, want)
+			}
 		}
 	}
 }

@@ -291,36 +291,31 @@ var isWordByte = func() (t [256]bool) {
 	return t
 }()
 
-// nextWord returns the next word of text at or after i, as [start, end),
-// with start == len(text) when there is none.
-func nextWord(text []byte, i int) (int, int) {
-	for i < len(text) && !isWordByte[text[i]] {
-		i++
-	}
-	j := i
-	for j < len(text) && isWordByte[text[j]] {
-		j++
-	}
-	return i, j
-}
-
 // companyWord stands for the company's name wherever the item gives it, so
 // that the model learns how news speaks of a company, not of particular
 // ones.
 var companyWord = []byte("\x00company")
 
-// wordHashes returns the hashes of word w and of its stem (its first
-// stemLen bytes) in one pass.
-func wordHashes(w []byte) (h, stem uint32) {
-	h, stem = hashStart(nsWord), hashStart(nsStem)
-	for k, c := range w {
-		h = (h ^ uint32(c)) * fnvPrime
-		if k < stemLen {
-			stem = (stem ^ uint32(c)) * fnvPrime
-		}
+// nextWord finds the next word of text at or after i, as [start, end),
+// with start == len(text) when there is none, and hashes it in the same
+// pass. Kept out of fieldFeatures, whose many variables would push the
+// loop's own out of registers: it runs once per byte of every field.
+//
+//go:noinline
+func nextWord(text []byte, i int) (start, end int, h uint32) {
+	for i < len(text) && !isWordByte[text[i]] {
+		i++
 	}
-	return h, stem
+	start, h = i, hashStart(nsWord)
+	for ; i < len(text) && isWordByte[text[i]]; i++ {
+		h = (h ^ uint32(text[i])) * fnvPrime
+	}
+	return start, i, h
 }
+
+// stemHash is the hash of the stem of word w (its first stemLen bytes),
+// asked only of a word longer than stemLen+1.
+func stemHash(w []byte) uint32 { return hashBytes(hashStart(nsStem), w[:stemLen]) }
 
 // fieldFeatures appends the features of a prepared field to feats: each
 // word, each word's stem and, with pairs, each pair of adjacent words, at
@@ -334,7 +329,7 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at 
 	v := fieldValue[fi]
 	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
 	for i := 0; ; {
-		s, e := nextWord(text, i)
+		s, e, h := nextWord(text, i)
 		if s == len(text) {
 			break
 		}
@@ -342,8 +337,8 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at 
 		name := false
 		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
 			w, name, e = companyWord, true, s+len(company)
+			h = hashBytes(hashStart(nsWord), w)
 		}
-		h, stem := wordHashes(w)
 		if k := bucket(h); weighs(at, k) {
 			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
 		}
@@ -352,8 +347,10 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at 
 				feats = append(feats, feat{key: k, val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
 			}
 		}
-		if k := bucket(stem); len(w) > stemLen+1 && weighs(at, k) {
-			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+		if len(w) > stemLen+1 {
+			if k := bucket(stemHash(w)); weighs(at, k) {
+				feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
+			}
 		}
 		prev, prevStart, i = h, int32(s), e
 	}

@@ -273,11 +273,45 @@ func (f *field) origOffset(k int) int {
 // "election" whatever the accents were. A number next to a letter is a
 // boundary ("0m" is a number then a unit).
 func wholeWord(text []byte, start, end int) bool {
-	if start > 0 && glued(runeAt(text, start), runeBefore(text, start)) {
-		return false
+	if start > 0 {
+		// Two ASCII bytes, as nearly always, are told apart by table.
+		if e, o := text[start], text[start-1]; e|o < utf8.RuneSelf {
+			if asciiGlue[e]&asciiKind[o] != 0 {
+				return false
+			}
+		} else if glued(runeAt(text, start), runeBefore(text, start)) {
+			return false
+		}
 	}
-	return end == len(text) || !glued(runeBefore(text, end), runeAt(text, end))
+	if end == len(text) {
+		return true
+	}
+	if e, o := text[end-1], text[end]; e|o < utf8.RuneSelf {
+		return asciiGlue[e]&asciiKind[o] == 0
+	}
+	return !glued(runeBefore(text, end), runeAt(text, end))
 }
+
+// asciiKind and asciiGlue are glued for ASCII bytes: asciiKind has a bit
+// for a letter and one for a digit, asciiGlue the bits of the kinds a byte
+// is glued to as a word's edge (a letter to letters and digits, a digit to
+// digits). The bytes of non-ASCII runes are not in them.
+const (
+	glueLetter = 1 << iota
+	glueDigit
+)
+
+var asciiKind, asciiGlue = func() (kind, glue [256]uint8) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case isLetter(rune(c)):
+			kind[c], glue[c] = glueLetter, glueLetter|glueDigit
+		case isDigit(rune(c)):
+			kind[c], glue[c] = glueDigit, glueDigit
+		}
+	}
+	return kind, glue
+}()
 
 // runeAt is the rune that starts at text[i], decoded only when not ASCII.
 func runeAt(text []byte, i int) rune {
