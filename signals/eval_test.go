@@ -259,6 +259,7 @@ func crossValidate(t testing.TB, items []devItem) [][]Label {
 // TestDevSetQuality reports the 5-fold cross-validated figures on the dev
 // set: the model never scores an item it was trained on.
 func TestDevSetQuality(t *testing.T) {
+	t.Parallel()
 	items := devSet(t)
 	var logf func(string)
 	if os.Getenv("SIGNALS_EVAL_VERBOSE") != "" {

@@ -12,6 +12,7 @@ import (
 // weights shipped are the ones go generate makes, and training is
 // deterministic.
 func TestEmbeddedModelIsReproducible(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("trains the model")
 	}
@@ -125,6 +126,7 @@ func TestLearnedEvidence(t *testing.T) {
 // int8 rows, on the corpus's features and on lists long enough to take
 // several chunks at the largest feature value.
 func TestPackedScores(t *testing.T) {
+	t.Parallel()
 	c := testClassifier(t)
 	m := c.model
 	plain := func(feats []feat) (s [nLabels]float32) {

@@ -119,6 +119,7 @@ func TestGatheredOutOfSample(t *testing.T) {
 // grouped by source domain: each fold is scored by a model trained on the
 // dev set and the other folds, so no outlet is both trained on and scored.
 func TestGatheredGroupedCV(t *testing.T) {
+	t.Parallel()
 	dev, gathered := corpusSplit(t)
 	base := lexOnly(t)
 	preds := make([][]Label, len(gathered))

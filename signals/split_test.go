@@ -48,6 +48,7 @@ func countDomains(items []devItem) int {
 // and the tune half's other folds, never on the holdout half), beside the
 // lexicon alone. SIGNALS_EVAL_VERBOSE=1 lists every item whose labels differ.
 func TestSplitTune(t *testing.T) {
+	t.Parallel()
 	dev, tune, _ := gatheredHalves(t)
 	base := lexOnly(t)
 	preds := make([][]Label, len(tune))
@@ -83,6 +84,7 @@ func TestSplitTune(t *testing.T) {
 // set and the tune half only, beside the lexicon alone. It prints no item:
 // reading holdout misses would turn it into a second tune half.
 func TestSplitHoldout(t *testing.T) {
+	t.Parallel()
 	dev, tune, holdout := gatheredHalves(t)
 	base := lexOnly(t)
 	c := base.withModel(base.train(append(trainItems(dev), trainItems(tune)...), defaultTraining))

@@ -407,6 +407,7 @@ func TestFetchPrivateAddressBlocked(t *testing.T) {
 }
 
 func TestFetchRobots(t *testing.T) {
+	t.Parallel()
 	var pageHits atomic.Int32
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {

@@ -72,6 +72,7 @@ func jsNewsroomServer(t *testing.T) string {
 // items a script writes: fetched, the page has none; rendered, it has
 // them. CI installs Chromium; elsewhere the test skips without it.
 func TestRenderJSNewsroom(t *testing.T) {
+	t.Parallel()
 	if _, err := chromium.Find(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal(err)

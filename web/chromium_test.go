@@ -23,6 +23,7 @@ import (
 // Chromium; elsewhere the test skips without it. Screenshots go to
 // $VEILLE_SCREENSHOTS when set, else to the test's temp folder.
 func TestBrowserWrongCompanyAndUndo(t *testing.T) {
+	t.Parallel()
 	path, err := chromium.Find()
 	if err != nil {
 		if os.Getenv("CI") != "" {

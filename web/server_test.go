@@ -12,6 +12,7 @@ import (
 )
 
 func TestFeedbackConfirmUndo(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	before := fx.lead(t, "Kerlann")
 	sig := fx.signal(t, "Kerlann", "Kerlann lève")
@@ -108,6 +109,7 @@ func TestLeadFeedbackKinds(t *testing.T) {
 }
 
 func TestRefusedLinks(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	kerlann, legoff := fx.lead(t, "Kerlann"), fx.lead(t, "Le Goff")
 	story := fx.signal(t, "Kerlann", "Kerlann lève").ID

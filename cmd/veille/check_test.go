@@ -11,6 +11,7 @@ import (
 // TestCheckCatchesWhatWillFail: check reports, with FILE:LINE, what loads
 // but fails or never matches later; warnings keep exit 0 unless --strict.
 func TestCheckCatchesWhatWillFail(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "data"), nil, 0o600)
 	head := "store: STORE\nlisten: \"\"\nsmtp: {host: smtp.example.com, port: PORT, tls: starttls, from: v@example.com}\n" +

@@ -18,6 +18,7 @@ func runWithStdin(t *testing.T, stdin string, args ...string) (string, string, e
 }
 
 func TestClassifyJSONL(t *testing.T) {
+	t.Parallel()
 	in := `{"id": "a", "title": "Breizh Conserves lève 12 millions d'euros", "summary": "", "lang": "fr"}
 {"id": 7, "title": "Acme appoints a new chief financial officer", "summary": "The company named Jane Doe CFO.", "company": "Acme"}
 {"id": "c", "title": "Météo : un week-end pluvieux en Bretagne"}
@@ -72,6 +73,7 @@ func contains(ss []string, s string) bool {
 }
 
 func TestClassifyTextWithWatchlistTerms(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
 	os.WriteFile(cfg, []byte(`smtp: {host: 127.0.0.1, port: 2525, tls: none, from: veille@example.com}
@@ -104,6 +106,7 @@ watchlists:
 }
 
 func TestClassifyIssueExamples(t *testing.T) {
+	t.Parallel()
 	in := "Northgate Composites closes £12m Series B\nHarlow Castings falls into administration, 140 jobs at risk; administrators appointed\nNouveau site internet\n"
 	out, stderr, err := runWithStdin(t, in, "classify")
 	if err != nil {

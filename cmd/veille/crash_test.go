@@ -101,6 +101,7 @@ func crashConfig(t *testing.T, dir, base string) string {
 // feed requests, 0 to all of a cycle's: a kill lands mid-cycle however
 // fast or loaded the machine is.
 func TestCrashKeepsStoreConsistent(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and kills a subprocess")
 	}

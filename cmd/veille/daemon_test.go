@@ -93,6 +93,7 @@ func countTier(t *testing.T, leadsJSON, tier string) int {
 // it holds the store, a second writer refused, a live backup, a valid and an
 // invalid reload, and a graceful stop.
 func TestDaemonLifecycle(t *testing.T) {
+	t.Parallel()
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -200,6 +201,7 @@ func TestDaemonLifecycle(t *testing.T) {
 // for minutes ends the daemon once its stop timeout has passed, by
 // cancelling the fetch.
 func TestStopCancelsHungWork(t *testing.T) {
+	t.Parallel()
 	arrived := make(chan struct{}, 1)
 	release := make(chan struct{})
 	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

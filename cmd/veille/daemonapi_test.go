@@ -20,6 +20,7 @@ import (
 // `digest --send` and `outbox` go through its admin API; the daemon sends
 // the queued digests at once.
 func TestDigestSendAndOutboxBesideTheDaemon(t *testing.T) {
+	t.Parallel()
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // companies, a "call today" block naming each hot or rising lead, every
 // news item once in its lead's card, each lead linked to its CRM record.
 func TestDemoDigestLeadsWithAction(t *testing.T) {
+	t.Parallel()
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)

@@ -31,6 +31,7 @@ func (l *lockedBuffer) String() string {
 }
 
 func TestDemoServe(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errOut lockedBuffer
@@ -88,6 +89,7 @@ func TestDemoServe(t *testing.T) {
 }
 
 func TestDemoServeRefusesNonLoopback(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{"0.0.0.0:8089", ":8089", "192.168.1.10:8089", "nonsense"} {
 		_, _, err := runCmd(t, "demo", "--serve", "--listen", addr)
 		if err == nil || !strings.Contains(err.Error(), "listen address") {

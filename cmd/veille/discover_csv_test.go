@@ -51,6 +51,7 @@ func discoverSites(t *testing.T) map[string]string {
 }
 
 func TestDiscoverCSV(t *testing.T) {
+	t.Parallel()
 	sites := discoverSites(t)
 	raw, err := os.ReadFile(filepath.Join("testdata", "crm_bom.csv"))
 	if err != nil {
@@ -143,6 +144,7 @@ watchlists:
 }
 
 func TestDiscoverCSVUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"discover", "--csv", "a.csv", "https://example.com/"},
 		{"discover", "--out", "p.yaml", "https://example.com/"},

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDiscoverCommand(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<html><body><a href="/presse">Espace presse</a></body></html>`)

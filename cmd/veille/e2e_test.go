@@ -26,6 +26,7 @@ func runCmd(t *testing.T, args ...string) (string, string, error) {
 }
 
 func TestDemoCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	stdout, stderr, err := runCmd(t, "demo", "--out", dir)
 	if err != nil {
@@ -184,6 +185,7 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 }
 
 func TestCheckReportsLocatedErrors(t *testing.T) {
+	t.Parallel()
 	if _, stderr, err := runCmd(t, "check", "-c", "../../examples/veille.yaml"); err != nil {
 		t.Fatalf("examples/veille.yaml: %v\n%s", err, stderr)
 	}
@@ -199,6 +201,7 @@ func TestCheckReportsLocatedErrors(t *testing.T) {
 }
 
 func TestCheckWarnsAboutOneWordAliases(t *testing.T) {
+	t.Parallel()
 	out, stderr, err := runCmd(t, "check", "-c", "../../examples/veille.yaml")
 	if err != nil {
 		t.Fatalf("examples/veille.yaml: %v\n%s", err, stderr)
@@ -209,6 +212,7 @@ func TestCheckWarnsAboutOneWordAliases(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{}, {"nope"}, {"leads", "--bogus"}, {"digest", "-c", "x.yaml"}} {
 		_, _, err := runCmd(t, args...)
 		if code := exitCode(err, &bytes.Buffer{}); code != exitUsage {

@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 // line (64, never retried) differs from a crash, whether main recovers it
 // (70) or the runtime ends the process (2); both must be restarted.
 func TestExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		crash  string
 		code   int
@@ -68,6 +69,7 @@ func TestExitCodes(t *testing.T) {
 
 // TestPanicIsReported checks that a recovered panic prints its stack.
 func TestPanicIsReported(t *testing.T) {
+	t.Parallel()
 	var stderr bytes.Buffer
 	code := exitCode(guarded(func() error { var m map[string]int; m["x"] = 1; return nil }), &stderr)
 	if code != exitSoftware || !strings.Contains(stderr.String(), "assignment to entry in nil map") || !strings.Contains(stderr.String(), "exit_test.go") {

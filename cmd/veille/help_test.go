@@ -9,6 +9,7 @@ import (
 // TestEveryCommandHasHelp: -h on every command and subcommand exits 0 and
 // starts with the command's name and a one-line description.
 func TestEveryCommandHasHelp(t *testing.T) {
+	t.Parallel()
 	var names []string
 	for n := range commands() {
 		names = append(names, n)
@@ -35,6 +36,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 }
 
 func TestUnknownCommandSuggests(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ arg, want string }{
 		{"leds", `unknown command "leds" (did you mean leads?)`},
 		{"sigals", `(did you mean signals?)`},

@@ -18,6 +18,7 @@ import (
 // smtp.ca_file, the password from smtp.password_file, reply_to, and a
 // digest.templates directory overriding one template.
 func TestMailWiring(t *testing.T) {
+	t.Parallel()
 	serverTLS, caFile := smtptest.Cert(t)
 	srv := smtptest.Start(t, "veille", "s3cret", smtptest.WithSTARTTLS(serverTLS))
 	dir := t.TempDir()

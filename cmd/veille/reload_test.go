@@ -15,6 +15,7 @@ import (
 // TestReloadOnCSVAndLexiconEdit: the daemon reloads when a watch list's
 // prospects CSV or a file of lexicon_dir changes, not only veille.yaml.
 func TestReloadOnCSVAndLexiconEdit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	csvPath := filepath.Join(dir, "prospects.csv")
 	lexDir := filepath.Join(dir, "lexicon")

@@ -81,6 +81,7 @@ func signalsOf(t *testing.T, out string) map[string]string {
 // `veille rescan` after an edit that adds an alias: the stored item the
 // alias names becomes the prospect's signal, and the command says so.
 func TestRescanCommandBringsInAStoredItem(t *testing.T) {
+	t.Parallel()
 	srv := newsServer(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
@@ -122,6 +123,7 @@ func TestRescanCommandBringsInAStoredItem(t *testing.T) {
 // signal of the homonym and its points; `veille rescan` reaches it through
 // the admin API meanwhile.
 func TestReloadWithExcludeDropsStoredSignal(t *testing.T) {
+	t.Parallel()
 	srv := newsServer(t)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "veille.yaml")

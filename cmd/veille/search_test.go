@@ -12,6 +12,7 @@ import (
 // check counts one news search per prospect and one BODACC query per
 // SIREN, and locates a template's unknown placeholder at its line.
 func TestCheckNewsSearchAndSIREN(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)

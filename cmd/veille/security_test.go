@@ -110,6 +110,7 @@ func status(t *testing.T, method, url string, headers map[string]string) int {
 // or under a rebinding name), the CLI finds it beside the store, and a
 // backup through the daemon cannot overwrite the live store.
 func TestDaemonAdminAPISecurity(t *testing.T) {
+	t.Parallel()
 	d := startDaemon(t, env{}, nil)
 	tokenFile := filepath.Join(filepath.Dir(d.store), "admin.token")
 	st, err := os.Stat(tokenFile)
@@ -181,6 +182,7 @@ func TestDaemonAdminAPISecurity(t *testing.T) {
 // TestCheckWarnsOnOpenListen: a listen beyond loopback gets a warning that
 // asks for TLS in front; the exit status stays 0.
 func TestCheckWarnsOnOpenListen(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		listen string
 		warn   bool
@@ -211,6 +213,7 @@ func TestCheckWarnsOnOpenListen(t *testing.T) {
 // 48 MiB store and stopped reading neither blocks the store nor the stop:
 // the daemon returns within its stop timeout (and the store closes).
 func TestStopWinsOverStalledBackup(t *testing.T) {
+	t.Parallel()
 	const stopTimeout = time.Second
 	d := startDaemon(t, env{stopTimeout: stopTimeout}, func(path string) {
 		s, err := store.Open(path, time.Second)

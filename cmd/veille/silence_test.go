@@ -40,6 +40,7 @@ watchlists:
 // A newsroom redesign that breaks the selectors shows in `veille sources`;
 // a cycle where every source fails makes `once` fail.
 func TestSilentAndFailingSources(t *testing.T) {
+	t.Parallel()
 	var visit atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -20,6 +20,7 @@ import (
 // process exits 1 with the one line that names the file and how to
 // restore it, no panic, no stack, and the file is left as it was.
 func TestDamagedStoreCommand(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}

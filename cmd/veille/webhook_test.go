@@ -20,6 +20,7 @@ import (
 // TestDigestToWebhook: a rep's webhook gets the digest `digest --send`
 // queues, as a Slack message, once, beside the email.
 func TestDigestToWebhook(t *testing.T) {
+	t.Parallel()
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)

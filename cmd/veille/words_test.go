@@ -9,6 +9,7 @@ import (
 )
 
 func TestPlural(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		n    int
 		want string
@@ -20,6 +21,7 @@ func TestPlural(t *testing.T) {
 }
 
 func TestClosest(t *testing.T) {
+	t.Parallel()
 	names := []string{"leads", "signals", "sources", "store", "outbox", "once", "run"}
 	for _, tt := range []struct{ in, want string }{
 		{"leads", "leads"}, {"lead", "leads"}, {"sotre", "store"}, {"soruces", "sources"},
@@ -35,6 +37,7 @@ func TestClosest(t *testing.T) {
 // TestUnknownIDsAreErrors: a --watchlist or --rep the config does not
 // define fails naming the known ones, instead of printing an empty table.
 func TestUnknownIDsAreErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
 	os.WriteFile(cfg, []byte(`store: veille.db

@@ -19,6 +19,7 @@ var errRefused = errors.New("refused by the test")
 // script fetches a URL the guard refuses, then a page the guard refuses.
 // CI installs Chromium; elsewhere the test skips.
 func TestBrowserAsksAboutEveryRequest(t *testing.T) {
+	t.Parallel()
 	if _, err := Find(); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal(err)

@@ -31,6 +31,7 @@ func TestFindNamesThePackageWhenAbsent(t *testing.T) {
 // TestRendersScript runs the real browser on a page whose text only
 // JavaScript writes. CI installs Chromium; elsewhere the test skips.
 func TestRendersScript(t *testing.T) {
+	t.Parallel()
 	path, err := Find()
 	if err != nil {
 		if os.Getenv("CI") != "" {
