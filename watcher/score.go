@@ -111,11 +111,16 @@ func rescoreTx(tx *store.Tx, p *Plan, leadKeys []string, now time.Time) error {
 		if !ok {
 			continue // dropped from the config since
 		}
-		// The news a rep dismissed (wrong company, not relevant) stops counting.
-		sigs, _, err := heededSignals(tx, lk)
+		sigs, err := tx.ScoredSignals(lk)
 		if err != nil {
 			return err
 		}
+		fbs, err := tx.LeadFeedback(lk)
+		if err != nil {
+			return err
+		}
+		// The news a rep dismissed (wrong company, not relevant) stops counting.
+		sigs = signals.Heeded(sigs, fbs)
 		lead := signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner}
 		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.policies[pr.Watchlist], now), sigs, day); err != nil {
 			return err
