@@ -150,6 +150,87 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 	return nil
 }
 
+// decodeScoredSignal decodes of the record v stored under k what scoring
+// reads (signals.RateLead): the signal without its outlets, and of its
+// evidence only the watch list's keywords. A rescore decodes every signal
+// of each lead a write touched; the outlets' URLs and the labels' evidence
+// were most of what that allocated.
+func decodeScoredSignal(k, v []byte, s *signals.Signal) error {
+	*s = signals.Signal{}
+	lead, story, ok := splitSignalKey(k)
+	if !ok {
+		return fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
+	}
+	s.ID = story
+	s.Watchlist, s.Company, _ = strings.Cut(lead, "\x00")
+	d := decoder{b: v}
+	s.Title = d.string()
+	s.FirstSeen = d.time()
+	s.Published = d.time()
+	s.Strength = signals.Strength(d.uvarint())
+	s.Backlog = d.byte()&flagBacklog != 0
+	for range 2 * d.count() {
+		d.skip()
+	}
+	s.Labels = make([]signals.Label, d.count())
+	for i := range s.Labels {
+		s.Labels[i] = signals.Label(d.string())
+	}
+	// Terms are written once per record and referred to after: every
+	// label's evidence is walked to keep the table, as bytes of v.
+	var terms [][]byte
+	for range d.count() {
+		var l signals.Label
+		if i := d.uvarint(); i == 0 {
+			l = signals.Label(d.bytes())
+		} else if i <= uint64(len(s.Labels)) {
+			l = s.Labels[i-1]
+		} else {
+			d.fail()
+		}
+		n := d.count()
+		var ev []signals.Evidence
+		if l == signals.Keyword {
+			ev = make([]signals.Evidence, n)
+		}
+		for i := range n {
+			var term []byte
+			if t := d.uvarint(); t == 0 {
+				term = d.bytes()
+				terms = append(terms, term)
+			} else if t <= uint64(len(terms)) {
+				term = terms[t-1]
+			} else {
+				d.fail()
+			}
+			var field string
+			if f := d.uvarint(); f == 0 {
+				field = string(d.bytes())
+			} else if f <= uint64(len(evidenceFields)) {
+				field = evidenceFields[f-1]
+			} else {
+				d.fail()
+			}
+			offset, points := int(d.uvarint()), int(d.varint())
+			if ev != nil && d.err == nil {
+				ev[i] = signals.Evidence{Term: string(term), Field: field, Offset: offset, Points: points}
+			}
+		}
+		if ev != nil {
+			s.Evidence = map[signals.Label][]signals.Evidence{signals.Keyword: ev}
+		}
+	}
+	if len(d.b) > 0 {
+		if s.MoreOutlets = int(d.uvarint()); s.MoreOutlets == 0 {
+			d.fail()
+		}
+	}
+	if err := d.end(); err != nil {
+		return fmt.Errorf("decode signal %q: %w", k, err)
+	}
+	return nil
+}
+
 // storyBrief is what the same-story test reads of a stored signal.
 type storyBrief struct {
 	ID        string
@@ -584,6 +665,17 @@ func (d *decoder) string() string {
 	d.b = d.b[n:]
 	return s
 }
+
+// bytes reads a string as a slice of the record, without a copy.
+func (d *decoder) bytes() []byte {
+	n := d.count()
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
+}
+
+// skip passes over a string.
+func (d *decoder) skip() { d.b = d.b[d.count():] }
 
 // ref reads a string written as k, table[k-1], or as 0 then the string,
 // which is then added to *grow when grow is not nil.

@@ -70,6 +70,59 @@ func TestSignalCodecRoundTrip(t *testing.T) {
 	}
 }
 
+// scoredView is what decodeScoredSignal keeps of s: no outlets, and of
+// the evidence only the keywords'.
+func scoredView(s signals.Signal) signals.Signal {
+	s.Sources, s.Source, s.URL = nil, "", ""
+	kw, ok := s.Evidence[signals.Keyword]
+	s.Evidence = nil
+	if ok {
+		s.Evidence = map[signals.Label][]signals.Evidence{signals.Keyword: kw}
+	}
+	return s
+}
+
+func TestScoredSignalDecode(t *testing.T) {
+	sigs := codecSignals()
+	// A keyword whose term an earlier label's evidence wrote first: the
+	// record refers to it.
+	shared := sigs[0]
+	shared.ID = "shared-term"
+	shared.Evidence = map[signals.Label][]signals.Evidence{
+		signals.HRMoves: {{Term: "recrute", Field: "title", Offset: 3}},
+		signals.Keyword: {{Term: "recrute", Field: "title", Offset: 3, Points: 7}, {Term: "custom", Field: "body", Points: 2}},
+	}
+	sigs = append(sigs, shared)
+	now := sigs[0].FirstSeen.Add(48 * time.Hour)
+	for _, s := range sigs {
+		t.Run(s.ID, func(t *testing.T) {
+			k := key(signals.LeadKey(s.Watchlist, s.Company), s.ID)
+			v := encodeSignal(s)
+			var got signals.Signal
+			if err := decodeScoredSignal(k, v, &got); err != nil {
+				t.Fatal(err)
+			}
+			if want := scoredView(s); !reflect.DeepEqual(got, want) {
+				t.Errorf("scored decode:\n got %+v\nwant %+v", got, want)
+			}
+			p := signals.Policy{HalfLife: 30 * 24 * time.Hour, Hot: 50, Potential: 20}
+			l := signals.Lead{Watchlist: s.Watchlist, Company: s.Company}
+			full, scored := signals.RateLead(l, nil, []signals.Signal{s}, p, now), signals.RateLead(l, nil, []signals.Signal{got}, p, now)
+			if !reflect.DeepEqual(full, scored) {
+				t.Errorf("rated from the scored decode:\n got %+v\nwant %+v", scored, full)
+			}
+			if s.MoreOutlets > 0 {
+				return // the record without its count of more outlets is a record too
+			}
+			for n := range len(v) {
+				if err := decodeScoredSignal(k, v[:n], &got); err == nil {
+					t.Errorf("decode of the first %d of %d bytes succeeded", n, len(v))
+				}
+			}
+		})
+	}
+}
+
 // Schema 1's signal records, JSON or binary behind a version byte, read
 // as the signal they hold.
 func TestSignalV1RecordsDecode(t *testing.T) {
@@ -134,6 +187,13 @@ func FuzzDecodeSignal(f *testing.F) {
 		}
 		if !reflect.DeepEqual(again, s) {
 			t.Fatalf("re-encoding changed the signal:\n%+v\n%+v", s, again)
+		}
+		var scored signals.Signal
+		if err := decodeScoredSignal(k, v, &scored); err != nil {
+			t.Fatalf("the scored decode fails where the full one does not: %v", err)
+		}
+		if want := scoredView(s); !reflect.DeepEqual(scored, want) {
+			t.Fatalf("scored decode:\n%+v\nwant %+v", scored, want)
 		}
 	})
 }

@@ -83,6 +83,18 @@ func (t *Tx) LeadSignals(leadKey string) ([]signals.Signal, error) {
 	return out, err
 }
 
+// ScoredSignals reads a lead's stored signals as scoring needs them, in
+// story id order: without their outlets, and of the evidence only the
+// keywords' (decodeScoredSignal). A signal read so is not written back.
+func (t *Tx) ScoredSignals(leadKey string) ([]signals.Signal, error) {
+	var out []signals.Signal
+	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
+		out = append(out, signals.Signal{})
+		return decodeScoredSignal(k, v, &out[len(out)-1])
+	})
+	return out, err
+}
+
 // storyBriefs reads what the same-story test needs of a lead's stored
 // signals, in story id order: it decodes only a prefix of each record.
 func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {

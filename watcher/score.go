@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/plan"
-	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
@@ -86,11 +85,16 @@ func rescoreTx(tx *store.Tx, p *plan.Plan, leadKeys []string, now time.Time) err
 		if !ok {
 			continue // dropped from the config since
 		}
-		// The news a rep dismissed (wrong company, not relevant) stops counting.
-		sigs, _, err := query.HeededSignals(tx, lk)
+		sigs, err := tx.ScoredSignals(lk)
 		if err != nil {
 			return err
 		}
+		fbs, err := tx.LeadFeedback(lk)
+		if err != nil {
+			return err
+		}
+		// The news a rep dismissed (wrong company, not relevant) stops counting.
+		sigs = signals.Heeded(sigs, fbs)
 		lead := signals.Lead{Watchlist: pr.Watchlist, Company: pr.Name, CRMID: pr.CRMID, Owner: pr.Owner}
 		if err := tx.PutLead(signals.RateLead(lead, pr.Fields, sigs, p.Policy(pr.Watchlist), now), sigs, day); err != nil {
 			return err

@@ -96,8 +96,16 @@ func cmdCheck(_ context.Context, e *env, args []string) error {
 func cmdOnce(ctx context.Context, e *env, args []string) error {
 	fs, c := commandFlags(e, "once")
 	noSend := fs.Bool("no-send", false, "only store: queue and send nothing (first runs, benchmarks)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof reads it)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	a, err := openApp(e, *c, appMode{noSend: *noSend})
 	if err != nil {
