@@ -58,9 +58,9 @@ func (f *fakeBackend) DropOutbox(id uint64) error {
 func (f *fakeBackend) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
 	return []signals.Message{{Kind: "digest", Rep: rep, Subject: "s", HTML: "<p>hi</p>"}}, nil
 }
-func (f *fakeBackend) Rescan(now, since time.Time) (watcher.RescanReport, error) {
+func (f *fakeBackend) Rescan(now, since time.Time) (query.RescanReport, error) {
 	f.asked = append(f.asked, fmt.Sprintf("rescan since=%s now=%s", since.Format(time.RFC3339), now.Format(time.RFC3339)))
-	return watcher.RescanReport{Since: since, Items: 3, Dropped: []watcher.SignalChange{{Company: "Breizh", Story: "s1"}}}, nil
+	return query.RescanReport{Since: since, Items: 3, Dropped: []query.SignalChange{{Company: "Breizh", Story: "s1"}}}, nil
 }
 func (f *fakeBackend) SendDigests(rep string) (int, error) {
 	f.asked = append(f.asked, "send digests rep="+rep)

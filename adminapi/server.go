@@ -39,7 +39,7 @@ type Backend interface {
 	SendDigests(rep string) (int, error) // queue the digests due now and wake the sender
 	Backup(w io.Writer) (int64, error)
 	AllFeedback() ([]signals.Feedback, error)
-	Rescan(now, since time.Time) (watcher.RescanReport, error)
+	Rescan(now, since time.Time) (query.RescanReport, error)
 }
 
 // preview is a rendered digest as the API carries it (Message.HTML is not

@@ -144,7 +144,7 @@ func TestRescanWithoutEditChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
-	r, err := fx.w.Rescan(fx.now, fx.now.Add(-DefaultRescanWindow))
+	r, err := fx.w.Rescan(fx.now, fx.now.Add(-query.DefaultRescanWindow))
 	if err != nil || r.Changed() || r.Items != 6 || len(r.Scores) != 0 {
 		t.Fatalf("rescan: %+v, %v; want 6 items read and nothing changed", r, err)
 	}
@@ -228,7 +228,7 @@ func TestRescanKeepsStatedLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := w.Signals(query.SignalFilter{}, t0)
-	r, err := w.Rescan(t0, t0.Add(-DefaultRescanWindow))
+	r, err := w.Rescan(t0, t0.Add(-query.DefaultRescanWindow))
 	if err != nil || r.Changed() {
 		t.Fatalf("rescan %+v, %v: want the register's signals left as they are", r, err)
 	}
