@@ -19,16 +19,17 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/daemon"
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
-// Backend is what the API serves from (a *watcher.Watcher).
+// Backend is what the API serves from (a *watcher.Watcher beside the
+// *daemon.Daemon that runs it).
 type Backend interface {
 	Now() time.Time
-	Health() watcher.Health
+	Health() daemon.Health
 	Leads(query.LeadFilter) ([]signals.Lead, error)
 	Signals(f query.SignalFilter, now time.Time) ([]query.SignalView, error)
 	Sources(failingOnly bool) ([]query.SourceView, error)

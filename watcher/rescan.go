@@ -23,12 +23,13 @@ func (w *Watcher) Rescan(now, since time.Time) (query.RescanReport, error) {
 	return w.rescan(w.Plan(), now, since)
 }
 
-// rescanIfChanged rescans the last query.DefaultRescanWindow when what
+// RescanIfChanged rescans the last query.DefaultRescanWindow when what
 // matching and classifying read changed since the last rescan
-// (plan.MatchingFingerprint).
-// A store that has no mark yet (new, or from before rescans) gets one:
-// its signals were made by a config this one cannot be compared with.
-func (w *Watcher) rescanIfChanged(p *plan.Plan, now time.Time) (query.RescanReport, bool, error) {
+// (plan.MatchingFingerprint), and reports whether it did. A store that has
+// no mark yet (new, or from before rescans) gets one: its signals were
+// made by a config this one cannot be compared with. The caller holds
+// Exclusive.
+func (w *Watcher) RescanIfChanged(p *plan.Plan, now time.Time) (query.RescanReport, bool, error) {
 	last, err := view(w, "the last rescan's mark", func(tx *store.Tx) (string, error) { return tx.MatchedMark(), nil })
 	if err != nil || last == p.MatchingFingerprint() {
 		return query.RescanReport{}, false, err
