@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/veille-hq/veille/internal/testbin"
 	"github.com/veille-hq/veille/daemon"
+	"github.com/veille-hq/veille/internal/testbin"
 )
 
 // stopGrace is the longest a SIGTERM'd veille may take: the HTTP listener's
