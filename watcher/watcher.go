@@ -1,9 +1,10 @@
 // Package watcher is the daemon's work, the side that writes: the poll
 // cycle, dedup across sources, rescoring, rescans, reps' feedback, digests
-// and alerts as data, the outbox's sender loop, the schedules. The plan it
-// works from is package plan's, the reads it offers package query's; the
-// store keeps the data (package store); the fetcher, renderer and sender
-// are interfaces declared here and wired in by cmd/veille.
+// and alerts queued in the outbox. The plan it works from is package
+// plan's, the reads it offers package query's; the store keeps the data
+// (package store); package deliver sends what it queues and package
+// daemon runs it on its schedules. The fetcher and renderer are interfaces
+// declared here and wired in by cmd/veille.
 package watcher
 
 import (
@@ -50,7 +51,7 @@ type Options struct {
 	Links LinkMaker
 }
 
-// Watcher runs cycles, digests and the outbox over one store.
+// Watcher runs cycles, digests and alerts over one store.
 type Watcher struct {
 	Store *store.Store
 	// Reader serves the reads of the plan in force (the CLI, the admin
