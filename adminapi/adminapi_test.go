@@ -15,25 +15,25 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/daemon"
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 var t0 = time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 
 // fakeBackend answers from fixed data and records what it was asked.
 type fakeBackend struct {
-	health  watcher.Health
+	health  daemon.Health
 	leads   []signals.Lead
 	outbox  []store.OutboxEntry
 	asked   []string
 	dropped []uint64
 }
 
-func (f *fakeBackend) Now() time.Time         { return t0 }
-func (f *fakeBackend) Health() watcher.Health { return f.health }
+func (f *fakeBackend) Now() time.Time        { return t0 }
+func (f *fakeBackend) Health() daemon.Health { return f.health }
 func (f *fakeBackend) Leads(lf query.LeadFilter) ([]signals.Lead, error) {
 	f.asked = append(f.asked, fmt.Sprintf("leads rep=%s tier=%s", lf.Rep, lf.Tier))
 	return f.leads, nil
@@ -58,9 +58,9 @@ func (f *fakeBackend) DropOutbox(id uint64) error {
 func (f *fakeBackend) RenderDigests(now time.Time, rep string) ([]signals.Message, error) {
 	return []signals.Message{{Kind: "digest", Rep: rep, Subject: "s", HTML: "<p>hi</p>"}}, nil
 }
-func (f *fakeBackend) Rescan(now, since time.Time) (watcher.RescanReport, error) {
+func (f *fakeBackend) Rescan(now, since time.Time) (query.RescanReport, error) {
 	f.asked = append(f.asked, fmt.Sprintf("rescan since=%s now=%s", since.Format(time.RFC3339), now.Format(time.RFC3339)))
-	return watcher.RescanReport{Since: since, Items: 3, Dropped: []watcher.SignalChange{{Company: "Breizh", Story: "s1"}}}, nil
+	return query.RescanReport{Since: since, Items: 3, Dropped: []query.SignalChange{{Company: "Breizh", Story: "s1"}}}, nil
 }
 func (f *fakeBackend) SendDigests(rep string) (int, error) {
 	f.asked = append(f.asked, "send digests rep="+rep)
@@ -92,15 +92,15 @@ func serve(t *testing.T, b Backend, edit ...func(*Options)) *Client {
 func TestHealthz(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		health watcher.Health
+		health daemon.Health
 		code   int
 		want   map[string]any
 	}{
-		{"starting", watcher.Health{Status: "starting", Reason: "no poll cycle has completed yet"}, 503,
+		{"starting", daemon.Health{Status: "starting", Reason: "no poll cycle has completed yet"}, 503,
 			map[string]any{"status": "starting", "reason": "no poll cycle has completed yet", "skipped_runs": 0.0}},
-		{"ok after a failed cycle", watcher.Health{Status: "ok", LastCycle: t0, LastError: "disk full", SkippedRuns: 2}, 200,
+		{"ok after a failed cycle", daemon.Health{Status: "ok", LastCycle: t0, LastError: "disk full", SkippedRuns: 2}, 200,
 			map[string]any{"status": "ok", "skipped_runs": 2.0, "last_cycle": "2026-11-23T08:00:00Z", "last_outcome": "error", "last_error": "disk full"}},
-		{"late", watcher.Health{Status: "late", Reason: "the cycle due at x has not completed", LastCycle: t0}, 503,
+		{"late", daemon.Health{Status: "late", Reason: "the cycle due at x has not completed", LastCycle: t0}, 503,
 			map[string]any{"status": "late", "last_outcome": "ok"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/daemon"
 	"github.com/veille-hq/veille/query"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // request sends method url with headers (Host sets the Host header) and
@@ -40,7 +40,7 @@ func request(t *testing.T, method, url string, headers map[string]string) int {
 	return resp.StatusCode
 }
 
-var healthy = watcher.Health{Status: "ok", LastCycle: t0}
+var healthy = daemon.Health{Status: "ok", LastCycle: t0}
 
 var bearer = map[string]string{"Authorization": "Bearer " + testToken}
 

@@ -13,7 +13,6 @@ import (
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // Client talks to a running daemon's admin API; its methods mirror the
@@ -138,8 +137,8 @@ func (c *Client) RenderDigests(ctx context.Context, rep string) ([]signals.Messa
 
 // Rescan has the daemon match and classify again the items first seen
 // since then (watcher.Watcher.Rescan).
-func (c *Client) Rescan(ctx context.Context, since time.Time) (watcher.RescanReport, error) {
-	var out watcher.RescanReport
+func (c *Client) Rescan(ctx context.Context, since time.Time) (query.RescanReport, error) {
+	var out query.RescanReport
 	return out, c.call(ctx, http.MethodPost, "/api/rescan", url.Values{"since": {since.Format(time.RFC3339Nano)}}, &out)
 }
 

@@ -19,16 +19,17 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/daemon"
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
-// Backend is what the API serves from (a *watcher.Watcher).
+// Backend is what the API serves from (a *watcher.Watcher beside the
+// *daemon.Daemon that runs it).
 type Backend interface {
 	Now() time.Time
-	Health() watcher.Health
+	Health() daemon.Health
 	Leads(query.LeadFilter) ([]signals.Lead, error)
 	Signals(f query.SignalFilter, now time.Time) ([]query.SignalView, error)
 	Sources(failingOnly bool) ([]query.SourceView, error)
@@ -39,7 +40,7 @@ type Backend interface {
 	SendDigests(rep string) (int, error) // queue the digests due now and wake the sender
 	Backup(w io.Writer) (int64, error)
 	AllFeedback() ([]signals.Feedback, error)
-	Rescan(now, since time.Time) (watcher.RescanReport, error)
+	Rescan(now, since time.Time) (query.RescanReport, error)
 }
 
 // preview is a rendered digest as the API carries it (Message.HTML is not

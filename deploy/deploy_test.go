@@ -16,15 +16,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/daemon"
 	"github.com/veille-hq/veille/internal/testbin"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // stopGrace is the longest a SIGTERM'd veille may take: the HTTP listener's
-// 5 s shutdown, then watcher.DefaultStopTimeout for in-flight work. The unit's and
+// 5 s shutdown, then daemon.DefaultStopTimeout for in-flight work. The unit's and
 // the container's stop timeouts must exceed it, or the service manager
 // SIGKILLs veille mid-cycle.
-const stopGrace = 5*time.Second + watcher.DefaultStopTimeout
+const stopGrace = 5*time.Second + daemon.DefaultStopTimeout
 
 // maxExposure is the `systemd-analyze security` score the unit must stay
 // under: 1.1 when written, the rest being the network access veille needs.

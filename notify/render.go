@@ -1,7 +1,7 @@
 // Package notify turns a Digest or an Alerts batch into a MIME message (HTML
 // and text, French or English) and sends one message with go-mail, saying
 // whether a failure is temporary. It never touches the store and never
-// decides when to retry: the watcher's outbox does.
+// decides when to retry: package deliver does, over the store's outbox.
 package notify
 
 import (

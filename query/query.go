@@ -1,7 +1,8 @@
 // Package query is the read side: the leads, signals and sources the CLI,
-// the admin API and the web view show, the admins' source report, and the
-// feedback reps gave, read from the store with the plan in force. It
-// writes nothing.
+// the admin API and the web view show, the admins' source report, the
+// feedback reps gave, and a rescan's read pass (the stored items matched
+// and classified again) with the report the watcher fills as it writes,
+// read from the store with the plan in force. It writes nothing.
 package query
 
 import (

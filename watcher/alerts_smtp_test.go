@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/deliver"
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/notify/smtptest"
 	"github.com/veille-hq/veille/plan"
@@ -24,7 +25,7 @@ import (
 // cycle, through the outbox; they still appear in the next digest. Both
 // link each lead to its CRM record and its site.
 func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
-	now := start
+	now := time.Date(2026, 11, 23, 6, 30, 0, 0, time.UTC)
 	cfg := &config.Config{
 		Timezone: "Europe/Paris", Location: time.UTC,
 		CRMURL: "https://crm.example.com/accounts/{crm_id}",
@@ -64,7 +65,7 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := watcher.New(st, p, watcher.Options{
-		Renderer: r, Sender: s, Alerts: true, Send: true, Now: func() time.Time { return now },
+		Renderer: r, Alerts: true, Now: func() time.Time { return now },
 	})
 
 	lead := func(company, owner string) signals.Lead {
@@ -88,7 +89,7 @@ func TestAlertsBatchedPerRepAndStillInDigest(t *testing.T) {
 	if err := w.QueueAlerts(refs, now); err != nil {
 		t.Fatal(err)
 	}
-	if sent, failed, err := w.DrainOutbox(context.Background()); err != nil || sent != 2 || failed != 0 {
+	if sent, failed, err := deliver.New(w, deliver.Options{Sender: s, Send: true, Now: func() time.Time { return now }}).Drain(context.Background()); err != nil || sent != 2 || failed != 0 {
 		t.Fatalf("drain: sent %d, failed %d, err %v; want one alert per rep", sent, failed, err)
 	}
 

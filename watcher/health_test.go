@@ -29,16 +29,16 @@ func (c *clock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// TestHealthReportsAFailingStore closes the store under a cycle, after its
-// fetches, as a full disk fails the writes: health says store_failing with
-// the error until a write succeeds again.
-func TestHealthReportsAFailingStore(t *testing.T) {
+// TestStatusReportsAFailingStore closes the store under a cycle, after its
+// fetches, as a full disk fails the writes: the status holds the error
+// until a write succeeds again.
+func TestStatusReportsAFailingStore(t *testing.T) {
 	fx := newFixture(t, corpus())
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if h := fx.w.Health(); h.Status != "ok" {
-		t.Fatalf("after a good cycle: %+v, want ok", h)
+	if s := fx.w.Status(); s.WriteErr != "" || s.LastEnd.IsZero() || s.LastErr != "" {
+		t.Fatalf("after a good cycle: %+v, want a cycle ended, no error", s)
 	}
 	serve := fx.f.fetch
 	fx.f.fetch = func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
@@ -49,9 +49,9 @@ func TestHealthReportsAFailingStore(t *testing.T) {
 	if _, err := fx.w.Cycle(context.Background()); err == nil {
 		t.Fatal("a cycle whose writes fail succeeded")
 	}
-	h := fx.w.Health()
-	if h.Status != "store_failing" || !strings.Contains(h.Reason, "database not open") {
-		t.Errorf("after a failed write: %+v, want store_failing with the error", h)
+	s := fx.w.Status()
+	if !strings.Contains(s.WriteErr, "database not open") || !s.WriteAt.Equal(fx.now) {
+		t.Errorf("after a failed write: %+v, want the write's error and time", s)
 	}
 
 	st, err := store.Open(fx.w.Store.Path(), time.Second)
@@ -63,15 +63,14 @@ func TestHealthReportsAFailingStore(t *testing.T) {
 	if _, err := fx.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if h := fx.w.Health(); h.Status != "ok" {
-		t.Errorf("after the store took writes again: %+v, want ok", h)
+	if s := fx.w.Status(); s.WriteErr != "" {
+		t.Errorf("after the store took writes again: %+v, want no write error", s)
 	}
 }
 
-// TestHealthReportsAStuckCycle holds a cycle in a fetch: health stays ok
-// within the cycle's budget (30 minutes when there is no poll schedule)
-// and says stuck past it, until the cycle ends.
-func TestHealthReportsAStuckCycle(t *testing.T) {
+// TestStatusReportsTheCycleUnderWay holds a cycle in a fetch: the status
+// gives its start until it ends, and then its end.
+func TestStatusReportsTheCycleUnderWay(t *testing.T) {
 	fx := newFixture(t, corpus())
 	clk := &clock{t: t0}
 	fx.w.now = clk.Now
@@ -89,19 +88,16 @@ func TestHealthReportsAStuckCycle(t *testing.T) {
 	done := make(chan error)
 	go func() { _, err := fx.w.Cycle(context.Background()); done <- err }()
 	<-entered
-	clk.Add(29 * time.Minute)
-	if h := fx.w.Health(); h.Status != "ok" {
-		t.Errorf("a cycle 29 minutes in: %+v, want ok", h)
-	}
-	clk.Add(2 * time.Minute)
-	if h := fx.w.Health(); h.Status != "stuck" || !strings.Contains(h.Reason, "31m0s") {
-		t.Errorf("a cycle 31 minutes in: %+v, want stuck", h)
+	start := clk.Now()
+	clk.Add(31 * time.Minute)
+	if s := fx.w.Status(); !s.CycleStart.Equal(start) || !s.LastEnd.Before(start) {
+		t.Errorf("a cycle 31 minutes in: %+v, want it started at %s", s, start)
 	}
 	close(release)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if h := fx.w.Health(); h.Status != "ok" {
-		t.Errorf("after the cycle ended: %+v, want ok", h)
+	if s := fx.w.Status(); !s.CycleStart.IsZero() || !s.LastEnd.Equal(clk.Now()) {
+		t.Errorf("after the cycle ended: %+v, want no cycle under way, the last ended at %s", s, clk.Now())
 	}
 }

@@ -1,11 +1,8 @@
 package watcher
 
 import (
-	"context"
-	"fmt"
-	"strings"
+	"time"
 
-	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
 )
 
@@ -14,70 +11,19 @@ func (w *Watcher) Outbox() ([]store.OutboxEntry, error) {
 	return view(w, "outbox", (*store.Tx).Outbox)
 }
 
-// DrainOutbox sends every due pending message, one at a time. A message
-// leaves the outbox only once the server accepted it; a temporary failure
-// is retried later, a permanent one is marked failed. A failure of the
-// server itself (no reply, 421) ends the drain: each message left would
-// wait out the same timeout.
-func (w *Watcher) DrainOutbox(ctx context.Context) (sent, failed int, err error) {
-	if !w.opts.Send {
-		return 0, 0, nil
-	}
-	entries, err := w.Outbox()
-	if err != nil {
-		return 0, 0, err
-	}
-	defer w.countOutbox()
-	for _, e := range entries {
-		if e.Status != store.StatusPending || e.NextTry.After(w.now()) {
-			continue
-		}
-		webhook := e.Message.Transport == signals.TransportWebhook
-		if (webhook && w.opts.Webhooks == nil) || (!webhook && w.opts.Sender == nil) {
-			continue // its transport is not configured here: it waits
-		}
-		if ctx.Err() != nil {
-			return sent, failed, ctx.Err()
-		}
-		var sendErr error
-		if webhook {
-			sendErr = w.postWebhook(ctx, e.Message)
-		} else {
-			sendErr = w.opts.Sender.Send(ctx, e.Message)
-		}
-		now := w.now()
-		err := w.update(func(tx *store.Tx) error {
-			if sendErr == nil {
-				return tx.MarkSent(e.ID)
-			}
-			var err error
-			e, err = tx.MarkFailed(e.ID, sendErr, isPermanent(sendErr), now)
-			return err
-		})
-		if err != nil {
-			return sent, failed, fmt.Errorf("update outbox %d: %w", e.ID, err)
-		}
-		if sendErr == nil {
-			sent++
-			w.opts.Metrics.Message(e.Message.Kind, "sent")
-			w.log.Info("message sent", "rep", e.Message.Rep, "kind", e.Message.Kind, "to", to(e.Message), "message_id", e.Message.MessageID)
-			continue
-		}
-		failed++
-		outcome := "retry"
-		if e.Status == store.StatusFailed {
-			outcome = "failed"
-		}
-		w.opts.Metrics.Message(e.Message.Kind, outcome)
-		// A mail server that does not answer fails every message after
-		// this one the same way; a webhook's host concerns its messages only.
-		down := !webhook && unreachable(sendErr)
-		w.log.Warn("send failed", "rep", e.Message.Rep, "kind", e.Message.Kind, "to", to(e.Message), "attempts", e.Attempts, "status", e.Status, "server_unreachable", down, "err", sendErr)
-		if down {
-			break
-		}
-	}
-	return sent, failed, nil
+// MarkSent takes a message the server accepted out of the outbox.
+func (w *Watcher) MarkSent(id uint64) error {
+	return w.update(func(tx *store.Tx) error { return tx.MarkSent(id) })
+}
+
+// MarkFailed records a failed send of a message: due again later, or
+// failed for good when permanent. It returns the message as it stands.
+func (w *Watcher) MarkFailed(id uint64, sendErr error, permanent bool, now time.Time) (e store.OutboxEntry, err error) {
+	err = w.update(func(tx *store.Tx) error {
+		e, err = tx.MarkFailed(id, sendErr, permanent, now)
+		return err
+	})
+	return e, err
 }
 
 // RetryOutbox makes a failed or waiting message due now (id 0: all of them).
@@ -92,14 +38,8 @@ func (w *Watcher) RetryOutbox(id uint64) (n int, err error) {
 	return n, err
 }
 
-// to names a message's destination for logs: the webhook's host, or the
-// addresses.
-func to(m signals.Message) string {
-	return strings.Join(m.To, ", ")
-}
-
-// wakeOutbox asks the daemon's outbox loop (Run) to drain now; without a
-// running loop it does nothing.
+// wakeOutbox tells a running daemon's outbox loop (Queued) to drain now;
+// without one it does nothing.
 func (w *Watcher) wakeOutbox() {
 	select {
 	case w.kick <- struct{}{}:
@@ -110,20 +50,4 @@ func (w *Watcher) wakeOutbox() {
 // DropOutbox deletes one message for good.
 func (w *Watcher) DropOutbox(id uint64) error {
 	return w.update(func(tx *store.Tx) error { return tx.Drop(id) })
-}
-
-// countOutbox refreshes the outbox gauge.
-func (w *Watcher) countOutbox() {
-	if w.opts.Metrics == nil {
-		return
-	}
-	if entries, err := w.Outbox(); err == nil {
-		failed := 0
-		for _, e := range entries {
-			if e.Status == store.StatusFailed {
-				failed++
-			}
-		}
-		w.opts.Metrics.Outbox(len(entries)-failed, failed)
-	}
 }

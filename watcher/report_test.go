@@ -124,14 +124,13 @@ func TestHealthReport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w.opts.Send = true
-	w.opts.Sender = senderFunc(func(_ context.Context, m signals.Message) error {
+	d := deliverer(w, senderFunc(func(_ context.Context, m signals.Message) error {
 		if m.Rep == "bob" {
 			return permanent{errors.New("550 5.1.1 mailbox unavailable")}
 		}
 		return errors.New("451 4.3.0 try later")
-	})
-	if _, _, err := w.DrainOutbox(context.Background()); err != nil {
+	}), nil)
+	if _, _, err := d.Drain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 

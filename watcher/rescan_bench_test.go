@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 )
 
@@ -37,7 +38,7 @@ func BenchmarkRescan(b *testing.B) {
 			var items int
 			b.ReportAllocs()
 			for b.Loop() {
-				r, err := w.Rescan(t0, t0.Add(-DefaultRescanWindow))
+				r, err := w.Rescan(t0, t0.Add(-query.DefaultRescanWindow))
 				if err != nil || r.Changed() {
 					b.Fatalf("rescan: %+v, %v", r, err)
 				}

@@ -2,17 +2,14 @@ package watcher
 
 import (
 	"context"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/veille-hq/veille/config"
-	"github.com/veille-hq/veille/internal/logbuf"
 	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
@@ -58,7 +55,7 @@ func storyOf(url string) string { return signals.StoryID("", signals.Item{URL: u
 func TestRescanFollowsMatchingEdits(t *testing.T) {
 	fx := newFixture(t, rescanItems())
 	ctx := context.Background()
-	if _, r, err := fx.w.rescanIfChanged(fx.w.Plan(), fx.now); err != nil || r {
+	if _, r, err := fx.w.RescanIfChanged(fx.w.Plan(), fx.now); err != nil || r {
 		t.Fatalf("a store without a mark: rescanned %v, %v; want the mark recorded only", r, err)
 	}
 	if _, err := fx.w.Cycle(ctx); err != nil {
@@ -82,7 +79,7 @@ func TestRescanFollowsMatchingEdits(t *testing.T) {
 		wl.Keywords = map[string]int{"entrepôt": 10}
 	})
 	fx.w.SetPlan(p)
-	r, done, err := fx.w.rescanIfChanged(p, fx.now)
+	r, done, err := fx.w.RescanIfChanged(p, fx.now)
 	if err != nil || !done {
 		t.Fatalf("rescan after the edit: %v, %v", done, err)
 	}
@@ -127,7 +124,7 @@ func TestRescanFollowsMatchingEdits(t *testing.T) {
 	}
 
 	// Nothing changed since: no rescan.
-	if _, done, err := fx.w.rescanIfChanged(p, fx.now); err != nil || done {
+	if _, done, err := fx.w.RescanIfChanged(p, fx.now); err != nil || done {
 		t.Errorf("second rescan with the same config: %v, %v", done, err)
 	}
 	// The next cycle finds the items known and brings nothing back.
@@ -144,7 +141,7 @@ func TestRescanWithoutEditChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := fx.w.Signals(query.SignalFilter{}, fx.now)
-	r, err := fx.w.Rescan(fx.now, fx.now.Add(-DefaultRescanWindow))
+	r, err := fx.w.Rescan(fx.now, fx.now.Add(-query.DefaultRescanWindow))
 	if err != nil || r.Changed() || r.Items != 6 || len(r.Scores) != 0 {
 		t.Fatalf("rescan: %+v, %v; want 6 items read and nothing changed", r, err)
 	}
@@ -228,47 +225,12 @@ func TestRescanKeepsStatedLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := w.Signals(query.SignalFilter{}, t0)
-	r, err := w.Rescan(t0, t0.Add(-DefaultRescanWindow))
+	r, err := w.Rescan(t0, t0.Add(-query.DefaultRescanWindow))
 	if err != nil || r.Changed() {
 		t.Fatalf("rescan %+v, %v: want the register's signals left as they are", r, err)
 	}
 	after, _ := w.Signals(query.SignalFilter{}, t0)
 	if len(after) != 1 || len(before) != 1 || !reflect.DeepEqual(after[0].Evidence, before[0].Evidence) {
 		t.Errorf("signals %+v after the rescan, %+v before", after, before)
-	}
-}
-
-// A config edited while the daemon was stopped: it rescans at start,
-// before its first poll.
-func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
-	fx := newFixture(t, rescanItems())
-	if _, _, err := fx.w.rescanIfChanged(fx.w.Plan(), fx.now); err != nil { // the mark of the config in force
-		t.Fatal(err)
-	}
-	if _, err := fx.w.Cycle(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	p := editedPlan(t, func(wl *config.Watchlist) { wl.Prospects[1].Exclude = []string{"handball"} })
-	p.Config().Poll, p.Config().Digest.Schedule = "0 0 1 1 *", "0 0 1 1 *"
-	fx.w.SetPlan(p)
-	var logs logbuf.Buffer
-	fx.w.log = slog.New(slog.NewTextHandler(&logs, nil))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- fx.w.Run(ctx, make(chan *plan.Plan), nil) }()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(logs.String(), "cycle done") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(logs.String(), "start: matching or classifying changed: stored items rescanned") {
-		t.Errorf("no rescan at start:\n%s", logs.String())
-	}
-	sigs, _ := fx.w.Signals(query.SignalFilter{Company: "armor"}, fx.now)
-	if len(sigs) != 1 || sigs[0].URL != "https://news.example/a/1" {
-		t.Errorf("Armor Logistique's signals after the start: %+v, want the warehouse's alone", sigs)
 	}
 }

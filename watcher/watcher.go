@@ -1,14 +1,14 @@
 // Package watcher is the daemon's work, the side that writes: the poll
 // cycle, dedup across sources, rescoring, rescans, reps' feedback, digests
-// and alerts as data, the outbox's sender loop, the schedules. The plan it
-// works from is package plan's, the reads it offers package query's; the
-// store keeps the data (package store); the fetcher, renderer and sender
-// are interfaces declared here and wired in by cmd/veille.
+// and alerts queued in the outbox. The plan it works from is package
+// plan's, the reads it offers package query's; the store keeps the data
+// (package store); package deliver sends what it queues and package
+// daemon runs it on its schedules. The fetcher and renderer are interfaces
+// declared here and wired in by cmd/veille.
 package watcher
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -36,36 +36,22 @@ type Renderer interface {
 	SourceReport(r signals.SourceReport, lang string) (signals.Message, error)
 }
 
-// Sender delivers one message (notify.Sender). A failure whose error has a
-// Temporary() method returning false is permanent; any other is retried.
-// One whose Unreachable() returns true ends the drain: the server is down.
-type Sender interface {
-	Send(ctx context.Context, m signals.Message) error
-}
-
 // Options are what a watcher works with, and what it does with it.
 type Options struct {
 	Fetcher  Fetcher
 	Renderer Renderer
-	Sender   Sender
-	Webhooks Webhooks // nil: no webhook is queued or posted
+	Webhooks Webhooks // nil: no webhook is queued
 	// Alerts queues each cycle's alerts in the outbox.
-	Alerts bool
-	// Send delivers the outbox through Sender; without it, messages stay
-	// queued (no SMTP server configured, `veille once --no-send`, the demo).
-	Send    bool
+	Alerts  bool
 	Log     *slog.Logger     // nil: no logs
 	Now     func() time.Time // nil: time.Now
 	Metrics *metrics.Metrics // nil: no metrics
-	// StopTimeout bounds Run's wait for in-flight work after a stop
-	// request; zero means DefaultStopTimeout.
-	StopTimeout time.Duration
 	// Links signs the web view and feedback links digests and alerts
 	// carry (web.Links); nil when there is no public_url: no links.
 	Links LinkMaker
 }
 
-// Watcher runs cycles, digests and the outbox over one store.
+// Watcher runs cycles, digests and alerts over one store.
 type Watcher struct {
 	Store *store.Store
 	// Reader serves the reads of the plan in force (the CLI, the admin
@@ -81,16 +67,15 @@ type Watcher struct {
 
 	// jobs lets one cycle, digest, prune, reload or rescan run at a time
 	// (plans change between them), also when the admin API asks for
-	// digests or a rescan; kick
-	// wakes the daemon's outbox loop.
+	// digests or a rescan (Exclusive); kick says messages were queued out
+	// of the daemon's schedule (Queued).
 	jobs sync.Mutex
 	kick chan struct{}
 }
 
-// New builds a watcher on a compiled plan. Send without a Sender, or
-// Alerts without a Renderer, is turned off.
+// New builds a watcher on a compiled plan. Alerts without a Renderer is
+// turned off.
 func New(st *store.Store, p *plan.Plan, o Options) *Watcher {
-	o.Send = o.Send && (o.Sender != nil || o.Webhooks != nil)
 	o.Alerts = o.Alerts && o.Renderer != nil
 	w := &Watcher{Store: st, opts: o, log: o.Log, now: o.Now, kick: make(chan struct{}, 1)}
 	if w.log == nil {
@@ -107,26 +92,24 @@ func New(st *store.Store, p *plan.Plan, o Options) *Watcher {
 // Now is the watcher's clock.
 func (w *Watcher) Now() time.Time { return w.now() }
 
-// Sends reports whether the watcher delivers the outbox.
-func (w *Watcher) Sends() bool { return w.opts.Send }
-
 // Plan is the plan in force.
 func (w *Watcher) Plan() *plan.Plan { return w.plan.Load() }
 
 // SetPlan replaces the plan between cycles (reload).
 func (w *Watcher) SetPlan(p *plan.Plan) { w.plan.Store(p) }
 
-func isPermanent(err error) bool {
-	var t interface{ Temporary() bool }
-	return errors.As(err, &t) && !t.Temporary()
+// Exclusive runs job when no other cycle, digest, reload or rescan runs:
+// the daemon's jobs go through it.
+func (w *Watcher) Exclusive(job func()) {
+	w.jobs.Lock()
+	defer w.jobs.Unlock()
+	job()
 }
 
-// unreachable reports a send failure of the server rather than of the
-// message (notify.Error.Unreachable).
-func unreachable(err error) bool {
-	var u interface{ Unreachable() bool }
-	return errors.As(err, &u) && u.Unreachable()
-}
+// Queued receives when messages were queued, or made due, outside the
+// daemon's jobs (digests sent on demand, a retry): a running daemon
+// sends them then, not within a minute.
+func (w *Watcher) Queued() <-chan struct{} { return w.kick }
 
 // view runs read in a read transaction and returns what it read; what
 // names it in the error.

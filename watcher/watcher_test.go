@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/deliver"
 	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
@@ -237,6 +238,12 @@ func (fakeRenderer) SourceReport(r signals.SourceReport, _ string) (signals.Mess
 
 type fakeSender struct{ send func(signals.Message) error }
 
+// deliverer drains w's outbox through s and p (either may be nil), on w's
+// clock and with its config's webhooks.
+func deliverer(w *Watcher, s deliver.Sender, p deliver.Poster) *deliver.Deliverer {
+	return deliver.New(w, deliver.Options{Sender: s, Webhooks: p, Send: true, Now: w.Now, Config: func() *config.Config { return w.Plan().Config() }})
+}
+
 func (f fakeSender) Send(_ context.Context, m signals.Message) error { return f.send(m) }
 
 // tempErr is a send failure: temporary or not, of the server (down) or
@@ -285,28 +292,27 @@ func TestOutboxRetriesTemporaryAndKeepsPermanent(t *testing.T) {
 	}
 	var sent []signals.Message
 	reply := error(tempErr{temp: true})
-	fx.w.opts.Send = true
-	fx.w.opts.Sender = fakeSender{func(m signals.Message) error {
+	d := deliverer(fx.w, fakeSender{func(m signals.Message) error {
 		if reply != nil {
 			return reply
 		}
 		sent = append(sent, m)
 		return nil
-	}}
+	}}, nil)
 	ctx := context.Background()
-	if s, f, err := fx.w.DrainOutbox(ctx); s != 0 || f != 1 || err != nil {
+	if s, f, err := d.Drain(ctx); s != 0 || f != 1 || err != nil {
 		t.Fatalf("451: sent %d failed %d err %v", s, f, err)
 	}
 	entries, _ := fx.w.Outbox()
 	if len(entries) != 1 || entries[0].Status != store.StatusPending || entries[0].Attempts != 1 || !entries[0].NextTry.After(fx.now) {
 		t.Fatalf("after a temporary failure: %+v", entries)
 	}
-	if s, f, _ := fx.w.DrainOutbox(ctx); s+f != 0 {
+	if s, f, _ := d.Drain(ctx); s+f != 0 {
 		t.Errorf("message retried before its next try")
 	}
 	fx.now = fx.now.Add(2 * time.Minute)
 	reply = nil
-	if s, _, _ := fx.w.DrainOutbox(ctx); s != 1 || len(sent) != 1 {
+	if s, _, _ := d.Drain(ctx); s != 1 || len(sent) != 1 {
 		t.Fatalf("retry did not deliver: sent %d", s)
 	}
 	if entries, _ := fx.w.Outbox(); len(entries) != 0 {
@@ -315,20 +321,20 @@ func TestOutboxRetriesTemporaryAndKeepsPermanent(t *testing.T) {
 
 	fx.w.Store.Update(func(tx *store.Tx) error { _, err := tx.Enqueue(signals.Message{Rep: "alice"}, fx.now); return err })
 	reply = tempErr{temp: false}
-	fx.w.DrainOutbox(ctx)
+	d.Drain(ctx)
 	entries, _ = fx.w.Outbox()
 	if len(entries) != 1 || entries[0].Status != store.StatusFailed {
 		t.Fatalf("after a permanent failure: %+v, want kept as failed", entries)
 	}
 	fx.now = fx.now.Add(24 * time.Hour)
-	if s, f, _ := fx.w.DrainOutbox(ctx); s+f != 0 {
+	if s, f, _ := d.Drain(ctx); s+f != 0 {
 		t.Errorf("a failed message was retried on its own")
 	}
 	if n, err := fx.w.RetryOutbox(entries[0].ID); n != 1 || err != nil {
 		t.Fatalf("retry: %d %v", n, err)
 	}
 	reply = nil
-	if s, _, _ := fx.w.DrainOutbox(ctx); s != 1 {
+	if s, _, _ := d.Drain(ctx); s != 1 {
 		t.Errorf("retried message not delivered")
 	}
 }

@@ -1,23 +1,18 @@
 package watcher
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/signals"
 )
 
-// Webhooks formats digests and alerts for webhooks and posts them
-// (notify.Webhooks). Post's error says temporary or permanent as Sender's
-// does.
+// Webhooks formats digests and alerts for webhooks (notify.Webhooks);
+// package deliver posts them.
 type Webhooks interface {
 	Digest(d signals.Digest, format string) ([]byte, error)
 	Alerts(a signals.Alerts, format string) ([]byte, error)
-	Post(ctx context.Context, url string, body []byte, header http.Header) error
 }
 
 // hookFor is one webhook and the part of a digest or alert batch it gets:
@@ -116,34 +111,4 @@ func webhookMessage(kind string, rep signals.Rep, h hookFor, body []byte) signal
 		Kind: kind, Rep: rep.ID, To: []string{h.hook.Name()}, Subject: subject,
 		Transport: signals.TransportWebhook, URL: h.hook.URL, Body: body,
 	}
-}
-
-// errHookGone: the message's webhook is no longer in the config.
-var errHookGone = hookGone{errors.New("this webhook is no longer in the config: drop the message, or put the webhook back and retry it")}
-
-// hookGone is a failure not worth retrying: the webhook left the config.
-type hookGone struct{ error }
-
-func (hookGone) Temporary() bool { return false }
-func (e hookGone) Unwrap() error { return e.error }
-
-// postWebhook posts a webhook message with the secret header the config in
-// force gives its URL: secrets are never stored in the outbox.
-func (w *Watcher) postWebhook(ctx context.Context, m signals.Message) error {
-	cfg := w.Plan().Config()
-	var hook *config.Webhook
-	for _, r := range cfg.Reps {
-		if r.Webhook != nil && r.Webhook.URL == m.URL {
-			hook = r.Webhook
-		}
-	}
-	for _, wl := range cfg.Watchlists {
-		if wl.Webhook != nil && wl.Webhook.URL == m.URL {
-			hook = wl.Webhook
-		}
-	}
-	if hook == nil {
-		return errHookGone
-	}
-	return w.opts.Webhooks.Post(ctx, m.URL, m.Body, hook.Header())
 }

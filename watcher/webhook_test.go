@@ -72,9 +72,8 @@ func TestWebhooksThroughTheOutbox(t *testing.T) {
 	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, corpus())}
 	w.opts.Renderer = fakeRenderer{}
 	var mails int
-	w.opts.Sender = fakeSender{func(signals.Message) error { mails++; return nil }}
 	w.opts.Webhooks = notify.NewWebhooks(notify.WebhookOptions{Timeout: 5 * time.Second})
-	w.opts.Send = true
+	d := deliverer(w, fakeSender{func(signals.Message) error { mails++; return nil }}, notify.NewWebhooks(notify.WebhookOptions{Timeout: 5 * time.Second}))
 	ctx := context.Background()
 	if _, err := w.Cycle(ctx); err != nil {
 		t.Fatal(err)
@@ -93,7 +92,7 @@ func TestWebhooksThroughTheOutbox(t *testing.T) {
 	}
 
 	hooks.set("/list", http.StatusInternalServerError)
-	if s, f, err := w.DrainOutbox(ctx); s != 2 || f != 1 || err != nil {
+	if s, f, err := d.Drain(ctx); s != 2 || f != 1 || err != nil {
 		t.Fatalf("first drain: sent %d failed %d, %v; want the email and the rep's post sent, the list's 500 failed", s, f, err)
 	}
 	if mails != 1 || hooks.count("/rep/T0/secret-path") != 1 {
@@ -114,19 +113,19 @@ func TestWebhooksThroughTheOutbox(t *testing.T) {
 	if len(entries) != 1 || entries[0].Status != store.StatusPending || entries[0].Attempts != 1 || !strings.Contains(entries[0].LastError, "500") {
 		t.Fatalf("after a 500: %+v, want the list's post pending for a retry", entries)
 	}
-	if s, f, _ := w.DrainOutbox(ctx); s+f != 0 {
+	if s, f, _ := d.Drain(ctx); s+f != 0 {
 		t.Error("the post was retried before its backoff ended")
 	}
 
 	now = now.Add(2 * time.Minute)
 	hooks.set("/list", http.StatusNotFound)
-	w.DrainOutbox(ctx)
+	d.Drain(ctx)
 	entries, _ = w.Outbox()
 	if len(entries) != 1 || entries[0].Status != store.StatusFailed || !strings.Contains(entries[0].LastError, "404") {
 		t.Fatalf("after a 404: %+v, want failed", entries)
 	}
 	now = now.Add(24 * time.Hour)
-	if s, f, _ := w.DrainOutbox(ctx); s+f != 0 {
+	if s, f, _ := d.Drain(ctx); s+f != 0 {
 		t.Error("a failed post was retried on its own")
 	}
 
@@ -134,13 +133,13 @@ func TestWebhooksThroughTheOutbox(t *testing.T) {
 	if n, _ := w.RetryOutbox(0); n != 1 {
 		t.Fatal("retry made nothing due")
 	}
-	if s, _, _ := w.DrainOutbox(ctx); s != 1 {
+	if s, _, _ := d.Drain(ctx); s != 1 {
 		t.Fatal("the retried post was not sent")
 	}
 	if entries, _ := w.Outbox(); len(entries) != 0 {
 		t.Errorf("outbox after delivery: %+v", entries)
 	}
-	if w.DrainOutbox(ctx); hooks.count("/list") != 3 || hooks.count("/rep/T0/secret-path") != 1 || mails != 1 {
+	if d.Drain(ctx); hooks.count("/list") != 3 || hooks.count("/rep/T0/secret-path") != 1 || mails != 1 {
 		t.Errorf("posts: list %d, rep %d, mails %d; want 3 tries, exactly one rep post and one mail", hooks.count("/list"), hooks.count("/rep/T0/secret-path"), mails)
 	}
 	var slack struct {
@@ -159,11 +158,10 @@ func TestWebhookGoneFromConfigFails(t *testing.T) {
 	hooks := newHookServer(t)
 	cfg := testConfig(t)
 	w := testWatcher(t, cfg)
-	w.opts.Webhooks = notify.NewWebhooks(notify.WebhookOptions{Timeout: 5 * time.Second})
-	w.opts.Send = true
+	d := deliverer(w, nil, notify.NewWebhooks(notify.WebhookOptions{Timeout: 5 * time.Second}))
 	m := signals.Message{Kind: "alert", Rep: "alice", To: []string{"webhook x"}, Transport: signals.TransportWebhook, URL: hooks.URL + "/old", Body: []byte("{}")}
 	w.Store.Update(func(tx *store.Tx) error { _, err := tx.Enqueue(m, w.Now()); return err })
-	w.DrainOutbox(context.Background())
+	d.Drain(context.Background())
 	entries, _ := w.Outbox()
 	if len(entries) != 1 || entries[0].Status != store.StatusFailed || !strings.Contains(entries[0].LastError, "no longer in the config") || hooks.count("/old") != 0 {
 		t.Errorf("%+v, %d posts: want failed without a post", entries, hooks.count("/old"))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/deliver"
 	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/plan"
@@ -101,7 +102,8 @@ type app struct {
 	cfg    *config.Config
 	log    *slog.Logger
 	w      *watcher.Watcher
-	signer *web.Signer // the public links' signer; nil without public_url
+	out    *deliver.Deliverer // sends the watcher's outbox
+	signer *web.Signer        // the public links' signer; nil without public_url
 	fetch  *sources.Fetcher
 }
 
@@ -117,8 +119,9 @@ type appMode struct {
 	metrics *metrics.Metrics // the daemon's series; nil: none
 }
 
-// openApp loads the config, opens the store and wires the real fetcher,
-// renderer and (when smtp.host is set) sender into a watcher.
+// openApp loads the config, opens the store and wires the real fetcher and
+// renderer into a watcher, and (when smtp.host is set) the sender into
+// its deliverer.
 func openApp(e *env, c common, m appMode) (*app, error) {
 	cfg, err := loadConfig(e, c.config)
 	if err != nil {
@@ -141,7 +144,7 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sender watcher.Sender
+	var sender deliver.Sender
 	if cfg.SMTP.Host != "" {
 		s, err := newSender(cfg)
 		if err != nil {
@@ -167,14 +170,18 @@ func newApp(e *env, c common, cfg *config.Config, m appMode) (*app, error) {
 	})
 	f := fetcher(cfg)
 	o := watcher.Options{
-		Fetcher: f, Renderer: r, Sender: sender, Webhooks: hooks,
-		Alerts: !m.noSend, Send: !m.noSend,
-		Log: log, Now: e.now, Metrics: m.metrics, StopTimeout: e.stopTimeout,
+		Fetcher: f, Renderer: r, Webhooks: hooks, Alerts: !m.noSend,
+		Log: log, Now: e.now, Metrics: m.metrics,
 	}
 	if signer != nil {
 		o.Links = web.NewLinks(cfg.PublicURL, signer)
 	}
-	return &app{cfg: cfg, log: log, w: watcher.New(st, plan, o), signer: signer, fetch: f}, nil
+	w := watcher.New(st, plan, o)
+	out := deliver.New(w, deliver.Options{
+		Sender: sender, Webhooks: hooks, Config: func() *config.Config { return w.Plan().Config() },
+		Send: !m.noSend, Log: log, Now: e.now, Metrics: m.metrics,
+	})
+	return &app{cfg: cfg, log: log, w: w, out: out, signer: signer, fetch: f}, nil
 }
 
 func buildPlan(cfg *config.Config) (*plan.Plan, error) {

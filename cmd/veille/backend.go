@@ -11,7 +11,6 @@ import (
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // backend is what the read and admin commands need: the store opened
@@ -27,7 +26,7 @@ type backend interface {
 	SendDigests(ctx context.Context, rep string) (int, error)
 	BackupFile(ctx context.Context, path string) (int64, error)
 	Feedback(context.Context) ([]signals.Feedback, error)
-	Rescan(ctx context.Context, since time.Time) (watcher.RescanReport, error)
+	Rescan(ctx context.Context, since time.Time) (query.RescanReport, error)
 }
 
 // local serves the commands from a store opened by this process.
@@ -56,7 +55,7 @@ func (l local) SendDigests(_ context.Context, rep string) (int, error) {
 func (l local) BackupFile(_ context.Context, path string) (int64, error) {
 	return l.a.w.Store.BackupFile(path)
 }
-func (l local) Rescan(_ context.Context, since time.Time) (watcher.RescanReport, error) {
+func (l local) Rescan(_ context.Context, since time.Time) (query.RescanReport, error) {
 	return l.a.w.Rescan(l.a.w.Now(), since)
 }
 

@@ -135,7 +135,7 @@ func cmdOnce(ctx context.Context, e *env, args []string) error {
 
 // drain sends what the outbox holds and says what stays there.
 func drain(ctx context.Context, e *env, a *app) error {
-	if !a.w.Sends() {
+	if !a.out.Sends() {
 		return nil
 	}
 	if a.cfg.SMTP.Host == "" {
@@ -153,7 +153,7 @@ func drain(ctx context.Context, e *env, a *app) error {
 			fmt.Fprintf(e.stdout, "%s in the outbox: smtp.host is not set\n", plural(emails, "message waits", "messages wait"))
 		}
 	}
-	sent, failed, err := a.w.DrainOutbox(ctx)
+	sent, failed, err := a.out.Drain(ctx)
 	if err != nil {
 		return err
 	}

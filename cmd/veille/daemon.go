@@ -14,8 +14,10 @@ import (
 
 	"github.com/veille-hq/veille/adminapi"
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/daemon"
 	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/watcher"
 )
 
 // configPollInterval is how often the daemon looks for an edited config.
@@ -33,6 +35,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer a.Close()
 
+	d := daemon.New(a.w, a.out, daemon.Options{Log: a.log, Metrics: m, StopTimeout: e.stopTimeout})
 	reload := make(chan *plan.Plan)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -44,7 +47,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		api = adminapi.Handler(a.w, adminapi.Options{
+		api = adminapi.Handler(apiBackend{a.w, d}, adminapi.Options{
 			Token: token, Listen: a.cfg.Listen,
 			Metrics: m.Handler(), MetricsAuth: a.cfg.MetricsAuth,
 			Log: a.log, BackupDir: filepath.Dir(a.cfg.Store),
@@ -55,7 +58,14 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer stopPublic()
-	return a.w.Run(ctx, reload, api)
+	return d.Run(ctx, reload, api)
+}
+
+// apiBackend is what the admin API serves: the watcher's reads and
+// writes, the daemon's health.
+type apiBackend struct {
+	*watcher.Watcher
+	*daemon.Daemon
 }
 
 // adminToken reads the admin API's token, creating its file on the first

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/config"
+	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
 	"github.com/veille-hq/veille/store"
-	"github.com/veille-hq/veille/watcher"
 )
 
 // cmdRescan matches and classifies the stored items again with the config
@@ -55,7 +55,7 @@ func cmdRescan(ctx context.Context, e *env, args []string) error {
 
 // printRescan says what a rescan changed: the signals dropped, added and
 // relabelled, then the scores that moved.
-func printRescan(w io.Writer, r watcher.RescanReport) error {
+func printRescan(w io.Writer, r query.RescanReport) error {
 	fmt.Fprintf(w, "%d stored items first seen since %s matched and classified again\n", r.Items, r.Since.Format(time.DateOnly))
 	if !r.Changed() {
 		_, err := fmt.Fprintln(w, "no signal changed")
@@ -65,7 +65,7 @@ func printRescan(w io.Writer, r watcher.RescanReport) error {
 	fmt.Fprintln(tw, "CHANGE\tCOMPANY\tWATCHLIST\tLABELS\tTITLE")
 	for _, g := range []struct {
 		what string
-		list []watcher.SignalChange
+		list []query.SignalChange
 	}{{"dropped", r.Dropped}, {"added", r.Added}, {"relabelled", r.Relabelled}} {
 		for _, sc := range g.list {
 			labels := labelList(sc.Labels)

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/veille-hq/veille/internal/logbuf"
-	"github.com/veille-hq/veille/watcher"
+	"github.com/veille-hq/veille/query"
 )
 
 // newsServer serves one regional news feed: a warehouse opening by Armor
@@ -110,7 +110,7 @@ func TestRescanCommandBringsInAStoredItem(t *testing.T) {
 		t.Errorf("signals after the rescan: %v, want a3 as Breizh Conserves's", got)
 	}
 	out, _, err = runCmd(t, "rescan", "-c", cfg, "--format", "json")
-	var r watcher.RescanReport
+	var r query.RescanReport
 	if err != nil || json.Unmarshal([]byte(out), &r) != nil || r.Changed() || r.Items != 3 {
 		t.Errorf("a second rescan: %v, %s; want 3 items read and nothing changed", err, out)
 	}

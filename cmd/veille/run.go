@@ -83,7 +83,7 @@ type env struct {
 	now            func() time.Time
 
 	// Timings tests shorten; zero means configPollInterval,
-	// watcher.DefaultStopTimeout and storeOpenTimeout.
+	// daemon.DefaultStopTimeout and storeOpenTimeout.
 	configPoll, stopTimeout, storeWait time.Duration
 }
 

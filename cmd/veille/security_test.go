@@ -26,8 +26,8 @@ const oneItemFeed = `<?xml version="1.0"?><rss version="2.0"><channel><title>Acm
 <item><title>Acme opens a new plant in Rennes</title><link>https://acme.example/news/1</link><guid>n1</guid><pubDate>Mon, 23 Nov 2026 08:00:00 GMT</pubDate></item>
 </channel></rss>`
 
-// daemon is a `veille run` started by a test on a one-feed config.
-type daemon struct {
+// testDaemon is a `veille run` started by a test on a one-feed config.
+type testDaemon struct {
 	dir, cfg, store, listen, base string
 	logs                          *logbuf.Buffer
 	cancel                        context.CancelFunc
@@ -36,14 +36,14 @@ type daemon struct {
 
 // startDaemon runs the daemon on a fresh folder with listen on a free
 // loopback port; prepare may fill the store before it starts.
-func startDaemon(t *testing.T, e env, prepare func(storePath string)) *daemon {
+func startDaemon(t *testing.T, e env, prepare func(storePath string)) *testDaemon {
 	t.Helper()
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		io.WriteString(w, oneItemFeed)
 	}))
 	t.Cleanup(feed.Close)
-	d := &daemon{dir: t.TempDir(), listen: freeAddr(t), logs: &logbuf.Buffer{}, done: make(chan error, 1)}
+	d := &testDaemon{dir: t.TempDir(), listen: freeAddr(t), logs: &logbuf.Buffer{}, done: make(chan error, 1)}
 	d.base = "http://" + d.listen
 	d.store = filepath.Join(d.dir, "state", "veille.db")
 	d.cfg = filepath.Join(d.dir, "veille.yaml")
@@ -71,7 +71,7 @@ watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+feed.URL
 }
 
 // stop cancels the daemon and returns how long it took to return.
-func (d *daemon) stop(t *testing.T, wait time.Duration) time.Duration {
+func (d *testDaemon) stop(t *testing.T, wait time.Duration) time.Duration {
 	t.Helper()
 	start := time.Now()
 	d.cancel()

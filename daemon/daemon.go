@@ -1,4 +1,9 @@
-package watcher
+// Package daemon runs a watcher as the long-running service of `veille
+// run`: the cron schedules (poll, digests, retention), the outbox's sender
+// loop, the admin listener, reloads between jobs, a stop that waits for
+// the work in flight, and the state /healthz reports. It drives the
+// watcher and the deliverer; neither knows of it.
+package daemon
 
 import (
 	"cmp"
@@ -14,8 +19,10 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"github.com/veille-hq/veille/deliver"
 	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/watcher"
 )
 
 // DefaultStopTimeout is how long in-flight work may run after a stop
@@ -41,40 +48,55 @@ const lateAfter = 10 * time.Minute
 // slow cycle that cron skips a run for is not reported.
 const minCycleBudget = 30 * time.Minute
 
-// health is the daemon's state behind Health.
-type health struct {
-	mu         sync.Mutex
-	lastEnd    time.Time
-	lastErr    string
-	lastStats  CycleStats
-	cycleStart time.Time // of the cycle running, zero between cycles
-	writeErr   string    // the last store write's failure, "" once one succeeds
-	writeAt    time.Time
-	poll       cron.Schedule // the poll schedule in force
-	skipped    atomic.Int64
+// Options are what a daemon runs with besides its watcher and deliverer.
+type Options struct {
+	Log     *slog.Logger     // nil: no logs
+	Metrics *metrics.Metrics // nil: no metrics
+	// StopTimeout bounds Run's wait for in-flight work after a stop
+	// request; zero means DefaultStopTimeout.
+	StopTimeout time.Duration
 }
 
-// set changes the state under its lock.
-func (h *health) set(f func(h *health)) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	f(h)
+// Daemon runs a watcher's jobs on its plan's schedules and a deliverer's
+// drains.
+type Daemon struct {
+	w   *watcher.Watcher
+	out *deliver.Deliverer
+	o   Options
+	log *slog.Logger
+
+	mu      sync.Mutex
+	poll    cron.Schedule // the poll schedule in force
+	skipped atomic.Int64
+	// kick wakes the outbox loop, as the watcher's Queued does.
+	kick chan struct{}
 }
 
-func errText(err error) string {
-	if err == nil {
-		return ""
+// New is a daemon of w delivering through out.
+func New(w *watcher.Watcher, out *deliver.Deliverer, o Options) *Daemon {
+	d := &Daemon{w: w, out: out, o: o, log: o.Log, kick: make(chan struct{}, 1)}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
 	}
-	return err.Error()
+	return d
 }
 
-// budget is how long the cycle started at start may run (minCycleBudget).
-func (h *health) budget(start time.Time) time.Duration {
-	if h.poll == nil {
+// wakeOutbox asks the outbox loop to drain now.
+func (d *Daemon) wakeOutbox() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// budget is how long the cycle started at start may run (minCycleBudget)
+// under the poll schedule poll.
+func budget(poll cron.Schedule, start time.Time) time.Duration {
+	if poll == nil {
 		return minCycleBudget
 	}
-	next := h.poll.Next(start)
-	return max(minCycleBudget, 2*h.poll.Next(next).Sub(next))
+	next := poll.Next(start)
+	return max(minCycleBudget, 2*poll.Next(next).Sub(next))
 }
 
 // cronLogger adapts slog to cron's logger and counts skipped runs, which
@@ -103,55 +125,58 @@ func (l cronLogger) Error(err error, msg string, kv ...any) {
 // plans received on reload between cycles. It returns when ctx
 // is cancelled, after in-flight work ends (or is cancelled after
 // Options.StopTimeout, DefaultStopTimeout when zero).
-func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Handler) error {
-	stopTimeout := cmp.Or(w.opts.StopTimeout, DefaultStopTimeout)
-	h := &w.health
+func (d *Daemon) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Handler) error {
+	w := d.w
+	stopTimeout := cmp.Or(d.o.StopTimeout, DefaultStopTimeout)
 	jobCtx, cancelJobs := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelJobs()
 
 	// The outbox drains in a goroutine of its own, woken at start, after
-	// each cycle and digest and every minute: a hung mail server never delays a poll.
-	kick, wake := w.kick, w.wakeOutbox
+	// each cycle and digest, when the watcher queues messages out of
+	// schedule, and every minute: a hung mail server never delays a poll.
+	wake := d.wakeOutbox
 	locked := func(job func()) func() {
-		return func() { w.jobs.Lock(); defer w.jobs.Unlock(); job() }
+		return func() { w.Exclusive(job) }
 	}
 	poll := locked(func() {
 		if _, err := w.Cycle(jobCtx); err != nil {
-			w.log.Error("cycle failed", "err", err)
+			d.log.Error("cycle failed", "err", err)
 		}
 		wake()
 	})
 	digest := locked(func() {
-		if _, err := w.QueueDigests(w.now(), ""); err != nil {
-			w.log.Error("digests failed", "err", err)
+		if _, err := w.QueueDigests(w.Now(), ""); err != nil {
+			d.log.Error("digests failed", "err", err)
 		}
-		if _, err := w.QueueSourceReport(w.now()); err != nil {
-			w.log.Error("queue source report", "err", err)
+		if _, err := w.QueueSourceReport(w.Now()); err != nil {
+			d.log.Error("queue source report", "err", err)
 		}
 		wake()
 	})
 	prune := locked(func() {
 		cfg := w.Plan().Config()
-		p, err := w.Store.Prune(cfg.Retention.D(), w.now(), cfg.Location)
+		p, err := w.Store.Prune(cfg.Retention.D(), w.Now(), cfg.Location)
 		if err != nil {
-			w.log.Error("retention", "err", err)
+			d.log.Error("retention", "err", err)
 			return
 		}
-		w.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
+		d.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
 	})
 
-	logger := cronLogger{log: w.log, skip: &h.skipped, metrics: w.opts.Metrics}
+	logger := cronLogger{log: d.log, skip: &d.skipped, metrics: d.o.Metrics}
 	sendDone := make(chan struct{})
 	go func() {
 		defer close(sendDone)
 		drain := cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(func() {
-			if _, _, err := w.DrainOutbox(jobCtx); err != nil && !errors.Is(err, context.Canceled) {
-				w.log.Error("outbox", "err", err)
+			if _, _, err := d.out.Drain(jobCtx); err != nil && !errors.Is(err, context.Canceled) {
+				d.log.Error("outbox", "err", err)
 			}
 		}))
 		for {
 			select {
-			case <-kick:
+			case <-d.kick:
+				drain.Run()
+			case <-w.Queued():
 				drain.Run()
 			case <-ctx.Done():
 				return
@@ -181,13 +206,15 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Ha
 			<-c.Stop().Done()
 		}
 		c = nc
-		h.set(func(h *health) { h.poll = c.Entry(pollID).Schedule })
+		d.mu.Lock()
+		d.poll = c.Entry(pollID).Schedule
+		d.mu.Unlock()
 		c.Start()
 		return nil
 	}
 
 	listen := w.Plan().Config().Listen
-	srv, err := w.serve(listen, api)
+	srv, err := d.serve(listen, api)
 	if err != nil {
 		return err
 	}
@@ -200,34 +227,35 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Ha
 	go func() {
 		defer close(firstDone)
 		// The config may have changed while the daemon was stopped.
-		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(locked(func() { w.rescanLogged(w.Plan(), "start") }))).Run()
+		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(locked(func() { d.rescanLogged(w.Plan(), "start") }))).Run()
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
 	}()
-	w.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().Config().Poll, "digest", w.Plan().Config().Digest.Schedule)
+	d.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().Config().Poll, "digest", w.Plan().Config().Digest.Schedule)
 
 	for {
 		select {
 		case p := <-reload:
-			w.jobs.Lock()
-			w.SetPlan(p)
-			// Matching or classifying may have changed: the stored items say
-			// what the signals are now. Then scoring may have: scores are
-			// computed, never stale.
-			w.rescanLogged(p, "reload")
-			err := w.Rescore(w.now())
-			w.jobs.Unlock()
+			var err error
+			w.Exclusive(func() {
+				w.SetPlan(p)
+				// Matching or classifying may have changed: the stored items
+				// say what the signals are now. Then scoring may have: scores
+				// are computed, never stale.
+				d.rescanLogged(p, "reload")
+				err = w.Rescore(w.Now())
+			})
 			if err != nil {
-				w.log.Error("reload: rescore", "err", err)
+				d.log.Error("reload: rescore", "err", err)
 			}
 			if err := schedule(p); err != nil {
-				w.log.Error("reload: schedule", "err", err)
+				d.log.Error("reload: schedule", "err", err)
 			}
 			if p.Config().Listen != listen {
-				w.log.Warn("reload: listen changed: restart the daemon to serve there", "serving", listen, "new", p.Config().Listen)
+				d.log.Warn("reload: listen changed: restart the daemon to serve there", "serving", listen, "new", p.Config().Listen)
 			}
-			w.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.Sources()))
+			d.log.Info("config reloaded", "prospects", p.Prospects(), "sources", len(p.Sources()))
 		case <-ctx.Done():
-			w.log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
+			d.log.Info("stopping: waiting for in-flight work", "timeout", stopTimeout)
 			// The server stops beside the jobs, within the same stop timeout:
 			// API requests still running then (a client that stopped reading)
 			// have their connections closed.
@@ -240,7 +268,7 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Ha
 				shutCtx, cancel := context.WithTimeout(context.Background(), min(apiShutdownTimeout, stopTimeout))
 				defer cancel()
 				if srv.Shutdown(shutCtx) != nil {
-					w.log.Warn("admin API requests did not finish in time: closing their connections")
+					d.log.Warn("admin API requests did not finish in time: closing their connections")
 					srv.Close()
 				}
 			}()
@@ -250,12 +278,12 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Ha
 			select {
 			case <-idle:
 			case <-time.After(stopTimeout):
-				w.log.Warn("in-flight work did not finish in time: cancelling it")
+				d.log.Warn("in-flight work did not finish in time: cancelling it")
 				cancelJobs()
 				<-idle
 			}
 			<-httpDone
-			w.log.Info("stopped")
+			d.log.Info("stopped")
 			return nil
 		}
 	}
@@ -264,40 +292,46 @@ func (w *Watcher) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Ha
 // Health is the daemon's state as /healthz reports it.
 type Health struct {
 	// ok; store_failing: the last store write failed (disk full); stuck: the
-	// running cycle is over its budget (health.budget); starting: no cycle
-	// has completed; late: a scheduled one has not.
+	// running cycle is over its budget (budget); starting: no cycle has
+	// completed; late: a scheduled one has not.
 	Status      string
 	Reason      string // why it is not ok, with the error
 	LastCycle   time.Time
 	LastError   string // the last cycle's, if it failed
-	LastStats   CycleStats
+	LastStats   watcher.CycleStats
 	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
 }
 
 // Health says whether the store takes writes and the daemon's cycles end,
 // and run on schedule.
-func (w *Watcher) Health() Health {
-	h := &w.health
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := Health{Status: "ok", LastCycle: h.lastEnd, LastError: h.lastErr, LastStats: h.lastStats, SkippedRuns: h.skipped.Load()}
-	lastEnd := h.lastEnd.In(w.Plan().Config().Location) // cron reads a schedule in the config's time zone
-	start, now := h.cycleStart.In(lastEnd.Location()), w.now()
+func (d *Daemon) Health() Health {
+	d.mu.Lock()
+	poll := d.poll
+	d.mu.Unlock()
+	return health(d.w.Status(), poll, d.skipped.Load(), d.w.Now(), d.w.Plan().Config().Location)
+}
+
+// health is the state /healthz reports of a watcher in status s at now,
+// polling on poll in the zone loc after skipped runs were skipped.
+func health(s watcher.Status, poll cron.Schedule, skipped int64, now time.Time, loc *time.Location) Health {
+	out := Health{Status: "ok", LastCycle: s.LastEnd, LastError: s.LastErr, LastStats: s.LastStats, SkippedRuns: skipped}
+	lastEnd := s.LastEnd.In(loc) // cron reads a schedule in the config's time zone
+	start := s.CycleStart.In(loc)
 	switch {
-	case h.writeErr != "":
-		out.Status, out.Reason = "store_failing", fmt.Sprintf("the last write to the store failed at %s: %s", h.writeAt.Format(time.RFC3339), h.writeErr)
-	case !start.IsZero() && now.Sub(start) > h.budget(start):
-		out.Status, out.Reason = "stuck", fmt.Sprintf("the cycle started at %s has run %s, over its budget of %s", start.Format(time.RFC3339), now.Sub(start).Round(time.Second), h.budget(start))
-	case h.lastEnd.IsZero():
+	case s.WriteErr != "":
+		out.Status, out.Reason = "store_failing", fmt.Sprintf("the last write to the store failed at %s: %s", s.WriteAt.Format(time.RFC3339), s.WriteErr)
+	case !start.IsZero() && now.Sub(start) > budget(poll, start):
+		out.Status, out.Reason = "stuck", fmt.Sprintf("the cycle started at %s has run %s, over its budget of %s", start.Format(time.RFC3339), now.Sub(start).Round(time.Second), budget(poll, start))
+	case s.LastEnd.IsZero():
 		out.Status, out.Reason = "starting", "no poll cycle has completed yet"
-	case h.poll != nil && now.Sub(h.poll.Next(lastEnd)) > lateAfter:
-		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", h.poll.Next(lastEnd).Format(time.RFC3339))
+	case poll != nil && now.Sub(poll.Next(lastEnd)) > lateAfter:
+		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", poll.Next(lastEnd).Format(time.RFC3339))
 	}
 	return out
 }
 
 // serve serves h on addr (none when addr is empty or h nil).
-func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
+func (d *Daemon) serve(addr string, h http.Handler) (*http.Server, error) {
 	if addr == "" || h == nil {
 		return nil, nil
 	}
@@ -314,24 +348,24 @@ func (w *Watcher) serve(addr string, h http.Handler) (*http.Server, error) {
 	}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			w.log.Error("http server", "err", err)
+			d.log.Error("http server", "err", err)
 		}
 	}()
-	w.log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
+	d.log.Info("serving /healthz, /metrics and the admin API", "listen", l.Addr().String())
 	return srv, nil
 }
 
 // rescanLogged rescans when the plan's matching differs from the last
-// rescan's (rescanIfChanged) and logs what changed; a failure is logged
-// and leaves the signals as they were.
-func (w *Watcher) rescanLogged(p *plan.Plan, when string) {
-	r, done, err := w.rescanIfChanged(p, w.now())
+// rescan's (watcher.RescanIfChanged) and logs what changed; a failure is
+// logged and leaves the signals as they were.
+func (d *Daemon) rescanLogged(p *plan.Plan, when string) {
+	r, done, err := d.w.RescanIfChanged(p, d.w.Now())
 	if err != nil {
-		w.log.Error(when+": rescan stored items", "err", err)
+		d.log.Error(when+": rescan stored items", "err", err)
 		return
 	}
 	if done {
-		w.log.Info(when+": matching or classifying changed: stored items rescanned", "since", r.Since, "items", r.Items,
+		d.log.Info(when+": matching or classifying changed: stored items rescanned", "since", r.Since, "items", r.Items,
 			"dropped", len(r.Dropped), "added", len(r.Added), "relabelled", len(r.Relabelled), "scores_changed", len(r.Scores))
 	}
 }

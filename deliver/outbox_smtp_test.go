@@ -1,4 +1,4 @@
-package watcher_test
+package deliver_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/veille-hq/veille/deliver"
 	"github.com/veille-hq/veille/notify"
 	"github.com/veille-hq/veille/notify/smtptest"
 	"github.com/veille-hq/veille/signals"
@@ -29,6 +30,7 @@ type outboxRig struct {
 	now    time.Time
 	log    bytes.Buffer
 	w      *watcher.Watcher
+	d      *deliver.Deliverer
 }
 
 func newRig(t *testing.T, port int, caFile string) *outboxRig {
@@ -48,7 +50,9 @@ func (rg *outboxRig) open() {
 	if err != nil {
 		rg.t.Fatal(err)
 	}
-	rg.w = watcher.New(st, nil, watcher.Options{Sender: s, Send: true, Log: slog.New(slog.NewTextHandler(&rg.log, nil)), Now: func() time.Time { return rg.now }})
+	log, now := slog.New(slog.NewTextHandler(&rg.log, nil)), func() time.Time { return rg.now }
+	rg.w = watcher.New(st, nil, watcher.Options{Log: log, Now: now})
+	rg.d = deliver.New(rg.w, deliver.Options{Sender: s, Send: true, Log: log, Now: now})
 }
 
 func (rg *outboxRig) close() {
@@ -83,7 +87,7 @@ func (rg *outboxRig) queueDigest() signals.Message {
 
 func (rg *outboxRig) drain(wantSent, wantFailed int) {
 	rg.t.Helper()
-	sent, failed, err := rg.w.DrainOutbox(context.Background())
+	sent, failed, err := rg.d.Drain(context.Background())
 	if err != nil || sent != wantSent || failed != wantFailed {
 		rg.t.Fatalf("drain at %s: sent %d, failed %d, err %v; want %d sent, %d failed", rg.now.Format(time.TimeOnly), sent, failed, err, wantSent, wantFailed)
 	}
