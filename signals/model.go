@@ -43,26 +43,33 @@ type model struct {
 }
 
 // packedRow holds a row's weights, each plus packBias so that it is not
-// negative, two to a word in 32-bit lanes: scoring then adds a feature to
-// five words at once, and no lane carries into the next.
-type packedRow [(nLabels + 1) / 2]uint64
+// negative, four to a word in 16-bit lanes: scoring then adds a feature to
+// three words at once, and no lane carries into the next. Lane nLabels
+// holds 1, so that it sums the features' values, which the biases add.
+type packedRow [(nLabels + 1 + 3) / 4]uint64
 
 const packBias = 128
 
-// pack fills m.at and m.packed from m.rows.
+// pack fills m.at and m.packed from m.rows. Packed row 0, where at sends
+// every row of zeros, holds zeros too, so scoring adds every feature
+// without a test.
 func (m *model) pack() {
 	m.at = make([]uint16, modelBuckets)
-	m.packed = make([]packedRow, 1, 1+modelBuckets/4)
-	for b, r := range m.rows {
-		if r == ([nLabels]int8{}) {
-			continue
-		}
+	m.packed = make([]packedRow, 0, 1+modelBuckets/4)
+	packRow := func(r [nLabels]int8) {
 		var p packedRow
 		for l, w := range r {
-			p[l/2] |= uint64(int32(w)+packBias) << (32 * (l % 2))
+			p[l/4] |= uint64(int32(w)+packBias) << (16 * (l % 4))
 		}
-		m.at[b] = uint16(len(m.packed))
+		p[nLabels/4] |= 1 << (16 * (nLabels % 4))
 		m.packed = append(m.packed, p)
+	}
+	packRow([nLabels]int8{})
+	for b, r := range m.rows {
+		if r != ([nLabels]int8{}) {
+			m.at[b] = uint16(len(m.packed))
+			packRow(r)
+		}
 	}
 }
 
@@ -180,7 +187,7 @@ func decodeModel(b []byte) (*model, error) {
 // before the thresholds).
 func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	var acc [nLabels]int32
-	at, packed := m.at[:modelBuckets], m.packed
+	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
 	// A lane gains at most 255 × maxFeatVal per feature, so chunks of
 	// packChunk features cannot overflow it; the sums are exact modulo
 	// 2^32, as int32 arithmetic is.
@@ -188,22 +195,17 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 		chunk := feats[:min(len(feats), packChunk)]
 		feats = feats[len(chunk):]
 		var lanes packedRow
-		var vals uint32
-		for _, f := range chunk {
-			i := at[f.key&(modelBuckets-1)]
-			if i == 0 {
-				continue
-			}
-			r, v := &packed[i], uint64(f.val)
+		for i := range chunk {
+			f := &chunk[i]
+			r, v := &packed[at[f.key%modelBuckets]], uint64(uint32(f.val))
 			lanes[0] += r[0] * v
 			lanes[1] += r[1] * v
 			lanes[2] += r[2] * v
-			lanes[3] += r[3] * v
-			lanes[4] += r[4] * v
-			vals += uint32(f.val)
 		}
+		lane := func(l int) int32 { return int32(lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
+		vals := lane(nLabels)
 		for l := range nLabels {
-			acc[l] += int32(uint32(lanes[l/2]>>(32*(l%2))) - packBias*vals)
+			acc[l] += lane(l) - packBias*vals
 		}
 	}
 	for l := range nLabels {
@@ -215,11 +217,8 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 // weight is bucket key's weight for label l, read from the packed rows
 // that scoring has just brought into cache.
 func (m *model) weight(key uint32, l int) int32 {
-	i := m.at[key&(modelBuckets-1)]
-	if i == 0 {
-		return 0
-	}
-	return int32(m.packed[i][l/2]>>(32*(l%2))&0xffffffff) - packBias
+	r := &m.packed[m.at[key%modelBuckets]]
+	return int32(r[l/4]>>(16*(l%4))&0xffff) - packBias
 }
 
 // maxFeatVal bounds a feature's value (a lexicon score at lexScoreCap;
@@ -227,7 +226,7 @@ func (m *model) weight(key uint32, l int) int32 {
 // lane sums without overflow.
 const (
 	maxFeatVal = lexScoreCap * one / fireScore
-	packChunk  = (1 << 32) / (255 * maxFeatVal)
+	packChunk  = (1<<16 - 1) / (255 * maxFeatVal)
 )
 
 // feat is one feature of an item (its bucket) with its value and, for a
