@@ -200,7 +200,10 @@ type scratch struct {
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	company    []byte // the company's name, prepared, or nil
+	words      []word  // a field's words
+	nameWords  []word  // the same with the company's name as one word
+	named      [2]bool // per field: whether it may name the company
+	company    []byte  // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -339,14 +342,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
 		}
 	}
-	sc.company = nil
+	sc.company, sc.named = nil, [2]bool{}
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
 			// Every form holds the shortest one, the last: a field that
 			// does not hold it names the company nowhere, and its hits
 			// need no test.
-			var named [2]bool
+			named := &sc.named
 			for fi := range fields {
 				named[fi] = bytes.Contains(fields[fi].text, forms[len(forms)-1])
 			}
@@ -410,12 +413,20 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // features lists the model's features of an item the lexicon's pass has
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
-	var at []uint16
+	rows := &allRows
 	if c.model != nil {
-		at = c.model.at
+		rows = (*[modelBuckets]uint16)(c.model.at)
 	}
-	feats = fieldFeatures(feats, fieldTitle, true, sc.fields[fieldTitle].text, sc.company, at)
-	feats = fieldFeatures(feats, fieldSummary, false, sc.fields[fieldSummary].text, sc.company, at)
+	for fi, pairs := range [2]bool{fieldTitle: true} {
+		text := sc.fields[fi].text
+		ws := words(sc.words[:0], text)
+		sc.words = ws
+		if sc.named[fi] {
+			sc.nameWords = nameWords(sc.nameWords[:0], ws, text, sc.company)
+			ws = sc.nameWords
+		}
+		feats = fieldFeatures(feats, uint8(fi), pairs, text, ws, rows)
+	}
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 

@@ -295,70 +295,132 @@ var isWordByte = func() (t [256]bool) {
 // ones.
 var companyWord = []byte("\x00company")
 
-// nextWord finds the next word of text at or after i, as [start, end),
-// with start == len(text) when there is none, and hashes it in the same
-// pass. Kept out of fieldFeatures, whose many variables would push the
-// loop's own out of registers: it runs once per byte of every field.
-//
-//go:noinline
-func nextWord(text []byte, i int) (start, end int, h uint32) {
-	for i < len(text) && !isWordByte[text[i]] {
-		i++
-	}
-	start, h = i, hashStart(nsWord)
-	for ; i < len(text) && isWordByte[text[i]]; i++ {
-		h = (h ^ uint32(text[i])) * fnvPrime
-	}
-	return start, i, h
+// word is one word of a prepared field, text[start:end], and its hash;
+// name marks the company's name, which reads as the one word companyWord.
+type word struct {
+	start, end int32
+	h          uint32
+	name       bool
 }
+
+// words appends the words of a prepared field to ws, each hashed in the
+// same pass. A leaf loop apart from the features drawn from the words, so
+// that its few variables stay in registers: it runs once per byte of every
+// field.
+func words(ws []word, text []byte) []word {
+	i := 0
+	for {
+		for i < len(text) && !isWordByte[text[i]] {
+			i++
+		}
+		if i == len(text) {
+			return ws
+		}
+		s, h := i, hashStart(nsWord)
+		for ; i < len(text) && isWordByte[text[i]]; i++ {
+			h = (h ^ uint32(text[i])) * fnvPrime
+		}
+		ws = append(ws, word{start: int32(s), end: int32(i), h: h})
+	}
+}
+
+// nameWords appends ws to dst with each mention of the company's name, as
+// whole words at the start of a word, left to right, made one name word.
+// Should the name end inside a word ("x" of "x™"), the rest of that word is
+// a word of its own.
+func nameWords(dst, ws []word, text, company []byte) []word {
+	j := 0 // ws[:j] are in dst
+	for from := 0; ; {
+		k := bytes.Index(text[from:], company)
+		if k < 0 {
+			break
+		}
+		s := from + k
+		for j < len(ws) && int(ws[j].start) < s {
+			dst = append(dst, ws[j])
+			j++
+		}
+		if j == len(ws) || int(ws[j].start) != s || !wholeWord(text, s, s+len(company)) {
+			from = s + 1
+			continue
+		}
+		e := s + len(company)
+		dst = append(dst, word{start: int32(s), end: int32(e), h: companyHash, name: true})
+		for j < len(ws) && int(ws[j].end) <= e {
+			j++
+		}
+		if j < len(ws) && int(ws[j].start) < e {
+			ws[j] = word{start: int32(e), end: ws[j].end, h: hashBytes(hashStart(nsWord), text[e:ws[j].end])}
+		}
+		from = e
+	}
+	return append(dst, ws[j:]...)
+}
+
+// companyHash is companyWord's hash as a word.
+var companyHash = hashBytes(hashStart(nsWord), companyWord)
 
 // stemHash is the hash of the stem of word w (its first stemLen bytes),
 // asked only of a word longer than stemLen+1.
-func stemHash(w []byte) uint32 { return hashBytes(hashStart(nsStem), w[:stemLen]) }
-
-// fieldFeatures appends the features of a prepared field to feats: each
-// word, each word's stem and, with pairs, each pair of adjacent words, at
-// the field's value; the company's name reads as one placeholder word.
-// The title gets pairs; the lede does not: it often says in plain words
-// what the title only names ("the site will employ 70 people"), but its
-// word pairs are too many and too rare to learn from. Given a model's row
-// index at, it leaves out the features whose row is all zeros: they
-// change no score and explain no label.
-func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at []uint16) []feat {
-	v := fieldValue[fi]
-	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
-	for i := 0; ; {
-		s, e, h := nextWord(text, i)
-		if s == len(text) {
-			break
-		}
-		w := text[s:e]
-		name := false
-		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
-			w, name, e = companyWord, true, s+len(company)
-			h = hashBytes(hashStart(nsWord), w)
-		}
-		if k := bucket(h); weighs(at, k) {
-			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-		}
-		if pairs {
-			if k := bucket(bigramKey(prev, h)); weighs(at, k) {
-				feats = append(feats, feat{key: k, val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
-			}
-		}
-		if len(w) > stemLen+1 {
-			if k := bucket(stemHash(w)); weighs(at, k) {
-				feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-			}
-		}
-		prev, prevStart, i = h, int32(s), e
-	}
-	return feats
+func stemHash(w []byte) uint32 {
+	w = w[:stemLen]
+	h := hashStart(nsStem)
+	h = (h ^ uint32(w[0])) * fnvPrime
+	h = (h ^ uint32(w[1])) * fnvPrime
+	h = (h ^ uint32(w[2])) * fnvPrime
+	h = (h ^ uint32(w[3])) * fnvPrime
+	return (h ^ uint32(w[4])) * fnvPrime
 }
 
-// weighs reports whether bucket k has a non-zero row in a model's row
-// index at; with no model (at nil, as in training) every bucket does.
-func weighs(at []uint16, k uint32) bool { return at == nil || at[k] != 0 }
+// fieldFeatures appends the features of a prepared field, given as its
+// words ws, to feats: each word, each word's stem and, with pairs, each
+// pair of adjacent words, at the field's value. The title gets pairs; the
+// lede does not: it often says in plain words what the title only names
+// ("the site will employ 70 people"), but its word pairs are too many and
+// too rare to learn from. It leaves out the features whose bucket has row 0
+// in rows, a model's row index: they change no score and explain no label.
+//
+// Each feature is written whether kept or not, and the next written over
+// it when not: a test the branch predictor could not learn costs more.
+func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, rows *[modelBuckets]uint16) []feat {
+	n := len(feats)
+	feats = slices.Grow(feats, 3*len(ws))
+	out := feats[:cap(feats)]
+	v := fieldValue[fi]
+	put := func(k uint32, start, end int32, skip bool) {
+		f := &out[n]
+		f.key, f.val, f.start, f.end, f.field, f.skip = k, v, start, end, fi, skip
+		n += keep(rows[k])
+	}
+	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
+	for i := range ws {
+		w := &ws[i]
+		put(bucket(w.h), w.start, w.end, w.name)
+		if pairs {
+			put(bucket(bigramKey(prev, w.h)), max(prevStart, w.start), w.end, w.name || prevStart < 0)
+			prev, prevStart = w.h, w.start
+		}
+		if w.name || w.end-w.start > stemLen+1 { // companyWord is long enough
+			stem := companyWord
+			if !w.name {
+				stem = text[w.start:w.end]
+			}
+			put(bucket(stemHash(stem)), w.start, w.end, w.name)
+		}
+	}
+	return out[:n]
+}
+
+// keep is 1 for a non-zero row index, else 0.
+func keep(row uint16) int { return int((uint32(row) + 0xffff) >> 16) }
+
+// allRows is a row index that keeps every feature, as training wants.
+var allRows = func() (r [modelBuckets]uint16) {
+	for i := range r {
+		r[i] = 1
+	}
+	return r
+}()
 
 // lexScoreCap bounds a label's lexicon score as a feature: beyond it, more
 // terms say nothing more.
