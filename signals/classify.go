@@ -200,10 +200,10 @@ type scratch struct {
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	words      []word  // a field's words
-	nameWords  []word  // the same with the company's name as one word
-	named      [2]bool // per field: whether it may name the company
-	company    []byte  // the company's name, prepared, or nil
+	words      [2][]word // per field, its words
+	nameWords  []word    // the same with the company's name as one word
+	named      [2]bool   // per field: whether it may name the company
+	company    []byte    // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -320,8 +320,12 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// The fields are scanned as one text, a byte of class 0 between them
 	// (which no term holds), so no hit spans both, and one longer text
 	// scans faster than two.
-	title := fields[fieldTitle].text
-	joined := c.dfa.classes(append(c.dfa.classes(sc.joined[:0], title), 0), fields[fieldSummary].text)
+	title, summary := fields[fieldTitle].text, fields[fieldSummary].text
+	n := len(title) + 1 + len(summary)
+	joined := slices.Grow(sc.joined[:0], n)[:n]
+	sc.words[fieldTitle] = c.dfa.classesWords(joined, sc.words[fieldTitle][:0], title)
+	joined[len(title)] = 0
+	sc.words[fieldSummary] = c.dfa.classesWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
 	raw := c.dfa.scan(sc.raw[:0], joined)
 	sc.joined, sc.raw = joined, raw
 	hits := sc.hits[:0]
@@ -418,9 +422,7 @@ func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input
 		rows = (*[modelBuckets]uint16)(c.model.at)
 	}
 	for fi, pairs := range [2]bool{fieldTitle: true} {
-		text := sc.fields[fi].text
-		ws := words(sc.words[:0], text)
-		sc.words = ws
+		text, ws := sc.fields[fi].text, sc.words[fi]
 		if sc.named[fi] {
 			sc.nameWords = nameWords(sc.nameWords[:0], ws, text, sc.company)
 			ws = sc.nameWords

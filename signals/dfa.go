@@ -21,7 +21,9 @@ import (
 // still checks runes, and bytes of class 0 (digits but 0, non-ASCII) count
 // as not glued, so that nothing wholeWord would keep is lost.
 type dfa struct {
-	class  [256]uint8
+	class [256]uint8
+	// info is a byte's class, plus wordBit for the bytes of a word.
+	info   [256]uint16
 	nclass int
 	// The transitions, by class then state: entry c*states+s is the state
 	// that state s moves to on a byte of class c, with its top bit set
@@ -43,6 +45,9 @@ type dfa struct {
 	// bytes before a point is in the right state there.
 	overlap int
 }
+
+// wordBit marks a word byte in dfa.info.
+const wordBit = 1 << 8
 
 // maxNarrow is the most states a table of 16-bit entries holds: the top
 // bit is the report bit.
@@ -94,6 +99,12 @@ func buildDFA(patterns []string, narrowMax int) *dfa {
 				kinds = append(kinds, kindOf(p[i]))
 				d.nclass++
 			}
+		}
+	}
+	for c := range 256 {
+		d.info[c] = uint16(d.class[c])
+		if isWordByte[c] {
+			d.info[c] |= wordBit
 		}
 	}
 	n := d.nclass
@@ -252,16 +263,38 @@ type dfaHit struct {
 func (d *dfa) classes(dst, text []byte) []byte {
 	n := len(dst)
 	dst = slices.Grow(dst, len(text))[:n+len(text)]
-	out, class := dst[n:], &d.class
-	i := 0
-	for ; i+4 <= len(text); i += 4 { // unrolled: loop overhead was half the work
-		o, t := out[i:i+4:i+4], text[i:i+4:i+4]
-		o[0], o[1], o[2], o[3] = class[t[0]], class[t[1]], class[t[2]], class[t[3]]
-	}
-	for ; i < len(text); i++ {
-		out[i] = class[text[i]]
-	}
+	d.classesWords(dst[n:], nil, text)
 	return dst
+}
+
+// classesWords writes the class of each byte of text to out, as long, and
+// appends the words of text to ws, each hashed: one pass over the bytes
+// serves the automaton and the model.
+func (d *dfa) classesWords(out []byte, ws []word, text []byte) []word {
+	out, info := out[:len(text)], &d.info
+	for i := 0; ; {
+		for ; i < len(text); i++ {
+			t := info[text[i]]
+			out[i] = uint8(t)
+			if t&wordBit != 0 {
+				break
+			}
+		}
+		if i == len(text) {
+			return ws
+		}
+		s, h := i, hashStart(nsWord)
+		for ; i < len(text); i++ {
+			c := text[i]
+			t := info[c]
+			out[i] = uint8(t)
+			if t&wordBit == 0 {
+				break
+			}
+			h = (h ^ uint32(c)) * fnvPrime
+		}
+		ws = append(ws, word{start: int32(s), end: int32(i), h: h})
+	}
 }
 
 // scan appends every (overlapping) occurrence of every pattern in a text,

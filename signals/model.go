@@ -303,27 +303,6 @@ type word struct {
 	name       bool
 }
 
-// words appends the words of a prepared field to ws, each hashed in the
-// same pass. A leaf loop apart from the features drawn from the words, so
-// that its few variables stay in registers: it runs once per byte of every
-// field.
-func words(ws []word, text []byte) []word {
-	i := 0
-	for {
-		for i < len(text) && !isWordByte[text[i]] {
-			i++
-		}
-		if i == len(text) {
-			return ws
-		}
-		s, h := i, hashStart(nsWord)
-		for ; i < len(text) && isWordByte[text[i]]; i++ {
-			h = (h ^ uint32(text[i])) * fnvPrime
-		}
-		ws = append(ws, word{start: int32(s), end: int32(i), h: h})
-	}
-}
-
 // nameWords appends ws to dst with each mention of the company's name, as
 // whole words at the start of a word, left to right, made one name word.
 // Should the name end inside a word ("x" of "x™"), the rest of that word is

@@ -215,13 +215,15 @@ func TestNameWords(t *testing.T) {
 		{"  acme  ", "acme"},
 		{"no mention here", "acme"},
 	}
+	d := testClassifier(t).dfa
 	for _, tt := range tests {
 		var f field
 		f.prepare(tt.text, true)
 		text := f.text
 		var cf field
 		cf.prepare(tt.company, true)
-		got := nameWords(nil, words(nil, text), text, cf.text)
+		ws := d.classesWords(make([]byte, len(text)), nil, text)
+		got := nameWords(nil, ws, text, cf.text)
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)
 		}
