@@ -193,8 +193,8 @@ type hit struct {
 // stays immutable and safe for concurrent use.
 type scratch struct {
 	fields     [2]field
-	name       field  // the company name, prepared
-	joined     []byte // the classes of the fields' bytes, scanned as one
+	name       field    // the company name, prepared
+	joined     []uint32 // the automaton's offsets of the fields' bytes, scanned as one
 	hits, kept []hit
 	raw        []dfaHit
 	complete   []bool
@@ -323,9 +323,9 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	title, summary := fields[fieldTitle].text, fields[fieldSummary].text
 	n := len(title) + 1 + len(summary)
 	joined := slices.Grow(sc.joined[:0], n)[:n]
-	sc.words[fieldTitle] = c.dfa.classesWords(joined, sc.words[fieldTitle][:0], title)
+	sc.words[fieldTitle] = c.dfa.offsetsWords(joined, sc.words[fieldTitle][:0], title)
 	joined[len(title)] = 0
-	sc.words[fieldSummary] = c.dfa.classesWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
+	sc.words[fieldSummary] = c.dfa.offsetsWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
 	raw := c.dfa.scan(sc.raw[:0], joined)
 	sc.joined, sc.raw = joined, raw
 	hits := sc.hits[:0]

@@ -222,7 +222,7 @@ func TestNameWords(t *testing.T) {
 		text := f.text
 		var cf field
 		cf.prepare(tt.company, true)
-		ws := d.classesWords(make([]byte, len(text)), nil, text)
+		ws := d.offsetsWords(make([]uint32, len(text)), nil, text)
 		got := nameWords(nil, ws, text, cf.text)
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)
