@@ -18,8 +18,8 @@ import (
 // the scan then sits in one state until the word ends, instead of
 // wandering through the suffixes of the word, and hits that would be
 // thrown away are never made. The ASCII test is a prefilter: wholeWord
-// still checks runes, and bytes of class 0 (digits but 0, non-ASCII) count
-// as not glued, so that nothing wholeWord would keep is lost.
+// still checks runes, and bytes in no pattern (digits but 0, non-ASCII)
+// count as not glued, so that nothing wholeWord would keep is lost.
 type dfa struct {
 	class  [256]uint8
 	nclass int
