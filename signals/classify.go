@@ -323,9 +323,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	title, summary := fields[fieldTitle].text, fields[fieldSummary].text
 	n := len(title) + 1 + len(summary)
 	joined := slices.Grow(sc.joined[:0], n)[:n]
-	sc.words[fieldTitle] = c.dfa.offsetsWords(joined, sc.words[fieldTitle][:0], title)
+	if c.model != nil { // the model reads the fields' words: split them in the same pass
+		sc.words[fieldTitle] = c.dfa.offsetsWords(joined, sc.words[fieldTitle][:0], title)
+		sc.words[fieldSummary] = c.dfa.offsetsWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
+	} else {
+		c.dfa.offsets(joined[:0], title)
+		c.dfa.offsets(joined[:len(title)+1], summary)
+	}
 	joined[len(title)] = 0
-	sc.words[fieldSummary] = c.dfa.offsetsWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
 	raw := c.dfa.scan(sc.raw[:0], joined)
 	sc.joined, sc.raw = joined, raw
 	hits := sc.hits[:0]
@@ -423,6 +428,10 @@ func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input
 	}
 	for fi, pairs := range [2]bool{fieldTitle: true} {
 		text, ws := sc.fields[fi].text, sc.words[fi]
+		if c.model == nil { // the lexicon's pass, done with its offsets, left the words out
+			ws = c.dfa.offsetsWords(sc.joined[:len(text)], ws[:0], text)
+			sc.words[fi] = ws
+		}
 		if sc.named[fi] {
 			sc.nameWords = nameWords(sc.nameWords[:0], ws, text, sc.company)
 			ws = sc.nameWords
