@@ -193,14 +193,17 @@ type hit struct {
 // stays immutable and safe for concurrent use.
 type scratch struct {
 	fields     [2]field
-	name       field  // the company name, prepared
-	joined     []byte // the classes of the fields' bytes, scanned as one
+	name       field    // the company name, prepared
+	joined     []uint32 // the automaton's offsets of the fields' bytes, scanned as one
 	hits, kept []hit
 	raw        []dfaHit
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	company    []byte // the company's name, prepared, or nil
+	words      [2][]word // per field, its words
+	nameWords  []word    // the same with the company's name as one word
+	named      [2]bool   // per field: whether it may name the company
+	company    []byte    // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -317,8 +320,17 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// The fields are scanned as one text, a byte of class 0 between them
 	// (which no term holds), so no hit spans both, and one longer text
 	// scans faster than two.
-	title := fields[fieldTitle].text
-	joined := c.dfa.classes(append(c.dfa.classes(sc.joined[:0], title), 0), fields[fieldSummary].text)
+	title, summary := fields[fieldTitle].text, fields[fieldSummary].text
+	n := len(title) + 1 + len(summary)
+	joined := slices.Grow(sc.joined[:0], n)[:n]
+	if c.model != nil { // the model reads the fields' words: split them in the same pass
+		sc.words[fieldTitle] = c.dfa.offsetsWords(joined, sc.words[fieldTitle][:0], title)
+		sc.words[fieldSummary] = c.dfa.offsetsWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
+	} else {
+		c.dfa.offsets(joined[:0], title)
+		c.dfa.offsets(joined[:len(title)+1], summary)
+	}
+	joined[len(title)] = 0
 	raw := c.dfa.scan(sc.raw[:0], joined)
 	sc.joined, sc.raw = joined, raw
 	hits := sc.hits[:0]
@@ -339,14 +351,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
 		}
 	}
-	sc.company = nil
+	sc.company, sc.named = nil, [2]bool{}
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
 			// Every form holds the shortest one, the last: a field that
 			// does not hold it names the company nowhere, and its hits
 			// need no test.
-			var named [2]bool
+			named := &sc.named
 			for fi := range fields {
 				named[fi] = bytes.Contains(fields[fi].text, forms[len(forms)-1])
 			}
@@ -410,12 +422,22 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 // features lists the model's features of an item the lexicon's pass has
 // just read into sc.
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
-	var at []uint16
+	rows := &allRows
 	if c.model != nil {
-		at = c.model.at
+		rows = (*[modelBuckets]uint16)(c.model.at)
 	}
-	feats = fieldFeatures(feats, fieldTitle, true, sc.fields[fieldTitle].text, sc.company, at)
-	feats = fieldFeatures(feats, fieldSummary, false, sc.fields[fieldSummary].text, sc.company, at)
+	for fi, pairs := range [2]bool{fieldTitle: true} {
+		text, ws := sc.fields[fi].text, sc.words[fi]
+		if c.model == nil { // the lexicon's pass, done with its offsets, left the words out
+			ws = c.dfa.offsetsWords(sc.joined[:len(text)], ws[:0], text)
+			sc.words[fi] = ws
+		}
+		if sc.named[fi] {
+			sc.nameWords = nameWords(sc.nameWords[:0], ws, text, sc.company)
+			ws = sc.nameWords
+		}
+		feats = fieldFeatures(feats, uint8(fi), pairs, text, ws, rows)
+	}
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }
 

@@ -18,11 +18,17 @@ import (
 // the scan then sits in one state until the word ends, instead of
 // wandering through the suffixes of the word, and hits that would be
 // thrown away are never made. The ASCII test is a prefilter: wholeWord
-// still checks runes, and bytes of class 0 (digits but 0, non-ASCII) count
-// as not glued, so that nothing wholeWord would keep is lost.
+// still checks runes, and bytes in no pattern (digits but 0, non-ASCII)
+// count as not glued, so that nothing wholeWord would keep is lost.
 type dfa struct {
 	class  [256]uint8
 	nclass int
+	// offset is a byte's class times states: where its transitions start
+	// in the table, which is what scan reads per byte. Bytes of a word
+	// have the classes from wordClass on, so their offsets are from
+	// wordOffset on.
+	offset     [256]uint32
+	wordOffset uint32
 	// The transitions, by class then state: entry c*states+s is the state
 	// that state s moves to on a byte of class c, with its top bit set
 	// when the byte ends a whole-word hit of s, so the scan loop tests one
@@ -86,14 +92,30 @@ func newDFA(patterns []string) *dfa { return buildDFA(patterns, maxNarrow) }
 // buildDFA is newDFA with 16-bit entries only up to narrowMax states.
 func buildDFA(patterns []string, narrowMax int) *dfa {
 	d := &dfa{nclass: 1, length: make([]int32, len(patterns))}
-	kinds := []byteKind{kindOther} // per class; class 0 as not glued
-	for _, p := range patterns {
-		for i := 0; i < len(p); i++ {
-			if d.class[p[i]] == 0 {
-				d.class[p[i]] = uint8(d.nclass)
-				kinds = append(kinds, kindOf(p[i]))
-				d.nclass++
+	// Class 0 is the bytes in no pattern that are in no word; the bytes
+	// of a word come last, the first of their classes for those in no
+	// pattern (both count as not glued).
+	kinds := []byteKind{kindOther} // per class
+	wordClass := 0
+	for _, word := range []bool{false, true} {
+		if word {
+			wordClass = d.nclass
+			kinds = append(kinds, kindOther)
+			d.nclass++
+		}
+		for _, p := range patterns {
+			for i := 0; i < len(p); i++ {
+				if c := p[i]; isWordByte[c] == word && d.class[c] == 0 {
+					d.class[c] = uint8(d.nclass)
+					kinds = append(kinds, kindOf(c))
+					d.nclass++
+				}
 			}
+		}
+	}
+	for c := range 256 {
+		if isWordByte[c] && d.class[c] == 0 {
+			d.class[c] = uint8(wordClass)
 		}
 	}
 	n := d.nclass
@@ -216,6 +238,10 @@ func buildDFA(patterns []string, narrowMax int) *dfa {
 	}
 	d.outAt = append(d.outAt, int32(len(d.outs)))
 	d.states = uint32(len(numbered))
+	for c, k := range d.class {
+		d.offset[c] = uint32(k) * d.states
+	}
+	d.wordOffset = uint32(wordClass) * d.states
 	if len(numbered) <= narrowMax {
 		d.narrow = fillTable[uint16](numbered, rank, next, n, reports)
 	} else {
@@ -246,29 +272,59 @@ type dfaHit struct {
 	pattern, start, end int32
 }
 
-// classes appends to dst the class of each byte of text, which is what
-// scan reads: the scan loop then makes one load per byte, not two, and
-// keeps one more register for itself.
-func (d *dfa) classes(dst, text []byte) []byte {
+// offsets appends to dst the offset of each byte of text, which is what
+// scan reads: the scan loop then makes one load per byte, not two, and no
+// product.
+func (d *dfa) offsets(dst []uint32, text []byte) []uint32 {
 	n := len(dst)
 	dst = slices.Grow(dst, len(text))[:n+len(text)]
-	out, class := dst[n:], &d.class
+	out, offset := dst[n:], &d.offset
 	i := 0
 	for ; i+4 <= len(text); i += 4 { // unrolled: loop overhead was half the work
 		o, t := out[i:i+4:i+4], text[i:i+4:i+4]
-		o[0], o[1], o[2], o[3] = class[t[0]], class[t[1]], class[t[2]], class[t[3]]
+		o[0], o[1], o[2], o[3] = offset[t[0]], offset[t[1]], offset[t[2]], offset[t[3]]
 	}
 	for ; i < len(text); i++ {
-		out[i] = class[text[i]]
+		out[i] = offset[text[i]]
 	}
 	return dst
 }
 
+// offsetsWords writes the offset of each byte of text to out, as long,
+// and appends the words of text to ws, each hashed: one pass over the
+// bytes serves the automaton and the model.
+func (d *dfa) offsetsWords(out []uint32, ws []word, text []byte) []word {
+	out, offset, wordOffset := out[:len(text)], &d.offset, d.wordOffset
+	for i := 0; ; {
+		for ; i < len(text); i++ {
+			o := offset[text[i]]
+			out[i] = o
+			if o >= wordOffset {
+				break
+			}
+		}
+		if i == len(text) {
+			return ws
+		}
+		s, h := i, hashStart(nsWord)
+		for ; i < len(text); i++ {
+			c := text[i]
+			o := offset[c]
+			out[i] = o
+			if o < wordOffset {
+				break
+			}
+			h = (h ^ uint32(c)) * fnvPrime
+		}
+		ws = append(ws, word{start: int32(s), end: int32(i), h: h})
+	}
+}
+
 // scan appends every (overlapping) occurrence of every pattern in a text,
-// given as the classes of its bytes, that is not glued to an ASCII letter
+// given as the offsets of its bytes, that is not glued to an ASCII letter
 // or digit, by end then start; wholeWord still has to check non-ASCII
 // neighbours.
-func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
+func (d *dfa) scan(hits []dfaHit, text []uint32) []dfaHit {
 	if d.narrow != nil {
 		return scanTable(d, d.narrow, hits, text)
 	}
@@ -283,7 +339,7 @@ func (d *dfa) scan(hits []dfaHit, text []byte) []dfaHit {
 // A part after the first starts d.overlap bytes before the point it
 // reports from, so that it is in the right state there whatever came
 // before.
-func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []byte) []dfaHit {
+func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []uint32) []dfaHit {
 	n, m := len(text), (len(text)+2*d.overlap+2)/3
 	// Part i steps text[at[i]:from[i+1]] and reports from from[i] on.
 	at, from := [4]int{}, [4]int{0, min(m, n), 0, n}
@@ -299,7 +355,7 @@ func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []byte) 
 	hits1, hits2 := buf1[:0], buf2[:0]
 	var s0, s1, s2 uint32
 	for k := 0; ; k++ {
-		k, s0, s1, s2 = lockstep(next, d.states, p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
+		k, s0, s1, s2 = lockstep(next, p0[:k0], p1[:k0], p2[:k0], k, s0, s1, s2)
 		if k == k0 {
 			break
 		}
@@ -319,13 +375,13 @@ func scanTable[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, text []byte) 
 // loop, in a function without calls, so that its variables stay in
 // registers; for the same reason the states are tested one by one, as
 // or-ing them takes one register more than there are.
-func lockstep[T uint16 | uint32](next []T, states uint32, p0, p1, p2 []byte, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
+func lockstep[T uint16 | uint32](next []T, p0, p1, p2 []uint32, k int, s0, s1, s2 uint32) (int, uint32, uint32, uint32) {
 	top := ^T(0)>>1 + 1
 	p1, p2 = p1[:len(p0)], p2[:len(p0)]
 	for ; k < len(p0); k++ {
-		t0 := next[uint32(p0[k])*states+s0]
-		t1 := next[uint32(p1[k])*states+s1]
-		t2 := next[uint32(p2[k])*states+s2]
+		t0 := next[p0[k]+s0]
+		t1 := next[p1[k]+s1]
+		t2 := next[p2[k]+s2]
 		if t0&top != 0 || t1&top != 0 || t2&top != 0 {
 			break
 		}
@@ -334,14 +390,13 @@ func lockstep[T uint16 | uint32](next []T, states uint32, p0, p1, p2 []byte, k i
 	return k, s0, s1, s2
 }
 
-// run steps state s over text (classes), which starts at offset at of the
+// run steps state s over text (offsets), which starts at offset at of the
 // whole text, and appends the hits its bytes report from offset from on.
-func run[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, text []byte, at, from int) ([]dfaHit, uint32) {
+func run[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, text []uint32, at, from int) ([]dfaHit, uint32) {
 	top := ^T(0)>>1 + 1
-	states := d.states
 	for i := 0; i < len(text); i++ {
 		for ; i < len(text); i++ { // as lockstep, one chain
-			t := next[uint32(text[i])*states+s]
+			t := next[text[i]+s]
 			if t&top != 0 {
 				break
 			}
@@ -354,11 +409,11 @@ func run[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, text []by
 	return hits, s
 }
 
-// step moves state s over the byte of class c at offset at, and appends
-// the hits it reports if at is from offset from on.
-func step[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, c byte, at, from int) ([]dfaHit, uint32) {
+// step moves state s over the byte of table offset o at offset at of the
+// text, and appends the hits it reports if at is from offset from on.
+func step[T uint16 | uint32](d *dfa, next []T, hits []dfaHit, s uint32, o uint32, at, from int) ([]dfaHit, uint32) {
 	top := ^T(0)>>1 + 1
-	t := next[uint32(c)*d.states+s]
+	t := next[o+s]
 	if t&top != 0 && at >= from {
 		hits = d.report(hits, s, at)
 	}

@@ -31,7 +31,7 @@ func checkScan(t *testing.T, d *dfa, patterns []string, s string) {
 	var f field
 	f.prepare(s, true)
 	var got []dfaHit
-	for _, h := range d.scan(nil, d.classes(nil, f.text)) {
+	for _, h := range d.scan(nil, d.offsets(nil, f.text)) {
 		if wholeWord(f.text, int(h.start), int(h.end)) {
 			got = append(got, h)
 		}

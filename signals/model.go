@@ -43,26 +43,33 @@ type model struct {
 }
 
 // packedRow holds a row's weights, each plus packBias so that it is not
-// negative, two to a word in 32-bit lanes: scoring then adds a feature to
-// five words at once, and no lane carries into the next.
-type packedRow [(nLabels + 1) / 2]uint64
+// negative, four to a word in 16-bit lanes: scoring then adds a feature to
+// three words at once, and no lane carries into the next. Lane nLabels
+// holds 1, so that it sums the features' values, which the biases add.
+type packedRow [(nLabels + 1 + 3) / 4]uint64
 
 const packBias = 128
 
-// pack fills m.at and m.packed from m.rows.
+// pack fills m.at and m.packed from m.rows. Packed row 0, where at sends
+// every row of zeros, holds zeros too, so scoring adds every feature
+// without a test.
 func (m *model) pack() {
 	m.at = make([]uint16, modelBuckets)
-	m.packed = make([]packedRow, 1, 1+modelBuckets/4)
-	for b, r := range m.rows {
-		if r == ([nLabels]int8{}) {
-			continue
-		}
+	m.packed = make([]packedRow, 0, 1+modelBuckets/4)
+	packRow := func(r [nLabels]int8) {
 		var p packedRow
 		for l, w := range r {
-			p[l/2] |= uint64(int32(w)+packBias) << (32 * (l % 2))
+			p[l/4] |= uint64(int32(w)+packBias) << (16 * (l % 4))
 		}
-		m.at[b] = uint16(len(m.packed))
+		p[nLabels/4] |= 1 << (16 * (nLabels % 4))
 		m.packed = append(m.packed, p)
+	}
+	packRow([nLabels]int8{})
+	for b, r := range m.rows {
+		if r != ([nLabels]int8{}) {
+			m.at[b] = uint16(len(m.packed))
+			packRow(r)
+		}
 	}
 }
 
@@ -180,7 +187,7 @@ func decodeModel(b []byte) (*model, error) {
 // before the thresholds).
 func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	var acc [nLabels]int32
-	at, packed := m.at[:modelBuckets], m.packed
+	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
 	// A lane gains at most 255 × maxFeatVal per feature, so chunks of
 	// packChunk features cannot overflow it; the sums are exact modulo
 	// 2^32, as int32 arithmetic is.
@@ -188,22 +195,17 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 		chunk := feats[:min(len(feats), packChunk)]
 		feats = feats[len(chunk):]
 		var lanes packedRow
-		var vals uint32
-		for _, f := range chunk {
-			i := at[f.key&(modelBuckets-1)]
-			if i == 0 {
-				continue
-			}
-			r, v := &packed[i], uint64(f.val)
+		for i := range chunk {
+			f := &chunk[i]
+			r, v := &packed[at[f.key%modelBuckets]], uint64(uint32(f.val))
 			lanes[0] += r[0] * v
 			lanes[1] += r[1] * v
 			lanes[2] += r[2] * v
-			lanes[3] += r[3] * v
-			lanes[4] += r[4] * v
-			vals += uint32(f.val)
 		}
+		lane := func(l int) int32 { return int32(lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
+		vals := lane(nLabels)
 		for l := range nLabels {
-			acc[l] += int32(uint32(lanes[l/2]>>(32*(l%2))) - packBias*vals)
+			acc[l] += lane(l) - packBias*vals
 		}
 	}
 	for l := range nLabels {
@@ -215,11 +217,8 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 // weight is bucket key's weight for label l, read from the packed rows
 // that scoring has just brought into cache.
 func (m *model) weight(key uint32, l int) int32 {
-	i := m.at[key&(modelBuckets-1)]
-	if i == 0 {
-		return 0
-	}
-	return int32(m.packed[i][l/2]>>(32*(l%2))&0xffffffff) - packBias
+	r := &m.packed[m.at[key%modelBuckets]]
+	return int32(r[l/4]>>(16*(l%4))&0xffff) - packBias
 }
 
 // maxFeatVal bounds a feature's value (a lexicon score at lexScoreCap;
@@ -227,7 +226,7 @@ func (m *model) weight(key uint32, l int) int32 {
 // lane sums without overflow.
 const (
 	maxFeatVal = lexScoreCap * one / fireScore
-	packChunk  = (1 << 32) / (255 * maxFeatVal)
+	packChunk  = (1<<16 - 1) / (255 * maxFeatVal)
 )
 
 // feat is one feature of an item (its bucket) with its value and, for a
@@ -296,70 +295,111 @@ var isWordByte = func() (t [256]bool) {
 // ones.
 var companyWord = []byte("\x00company")
 
-// nextWord finds the next word of text at or after i, as [start, end),
-// with start == len(text) when there is none, and hashes it in the same
-// pass. Kept out of fieldFeatures, whose many variables would push the
-// loop's own out of registers: it runs once per byte of every field.
-//
-//go:noinline
-func nextWord(text []byte, i int) (start, end int, h uint32) {
-	for i < len(text) && !isWordByte[text[i]] {
-		i++
-	}
-	start, h = i, hashStart(nsWord)
-	for ; i < len(text) && isWordByte[text[i]]; i++ {
-		h = (h ^ uint32(text[i])) * fnvPrime
-	}
-	return start, i, h
+// word is one word of a prepared field, text[start:end], and its hash;
+// name marks the company's name, which reads as the one word companyWord.
+type word struct {
+	start, end int32
+	h          uint32
+	name       bool
 }
+
+// nameWords appends ws to dst with each mention of the company's name, as
+// whole words at the start of a word, left to right, made one name word.
+// Should the name end inside a word ("x" of "x™"), the rest of that word is
+// a word of its own.
+func nameWords(dst, ws []word, text, company []byte) []word {
+	j := 0 // ws[:j] are in dst
+	for from := 0; ; {
+		k := bytes.Index(text[from:], company)
+		if k < 0 {
+			break
+		}
+		s := from + k
+		for j < len(ws) && int(ws[j].start) < s {
+			dst = append(dst, ws[j])
+			j++
+		}
+		if j == len(ws) || int(ws[j].start) != s || !wholeWord(text, s, s+len(company)) {
+			from = s + 1
+			continue
+		}
+		e := s + len(company)
+		dst = append(dst, word{start: int32(s), end: int32(e), h: companyHash, name: true})
+		for j < len(ws) && int(ws[j].end) <= e {
+			j++
+		}
+		if j < len(ws) && int(ws[j].start) < e {
+			ws[j] = word{start: int32(e), end: ws[j].end, h: hashBytes(hashStart(nsWord), text[e:ws[j].end])}
+		}
+		from = e
+	}
+	return append(dst, ws[j:]...)
+}
+
+// companyHash is companyWord's hash as a word.
+var companyHash = hashBytes(hashStart(nsWord), companyWord)
 
 // stemHash is the hash of the stem of word w (its first stemLen bytes),
 // asked only of a word longer than stemLen+1.
-func stemHash(w []byte) uint32 { return hashBytes(hashStart(nsStem), w[:stemLen]) }
-
-// fieldFeatures appends the features of a prepared field to feats: each
-// word, each word's stem and, with pairs, each pair of adjacent words, at
-// the field's value; the company's name reads as one placeholder word.
-// The title gets pairs; the lede does not: it often says in plain words
-// what the title only names ("the site will employ 70 people"), but its
-// word pairs are too many and too rare to learn from. Given a model's row
-// index at, it leaves out the features whose row is all zeros: they
-// change no score and explain no label.
-func fieldFeatures(feats []feat, fi uint8, pairs bool, text, company []byte, at []uint16) []feat {
-	v := fieldValue[fi]
-	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
-	for i := 0; ; {
-		s, e, h := nextWord(text, i)
-		if s == len(text) {
-			break
-		}
-		w := text[s:e]
-		name := false
-		if len(company) > 0 && text[s] == company[0] && bytes.HasPrefix(text[s:], company) && wholeWord(text, s, s+len(company)) {
-			w, name, e = companyWord, true, s+len(company)
-			h = hashBytes(hashStart(nsWord), w)
-		}
-		if k := bucket(h); weighs(at, k) {
-			feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-		}
-		if pairs {
-			if k := bucket(bigramKey(prev, h)); weighs(at, k) {
-				feats = append(feats, feat{key: k, val: v, start: max(prevStart, int32(s)), end: int32(e), field: fi, skip: name || prevStart < 0})
-			}
-		}
-		if len(w) > stemLen+1 {
-			if k := bucket(stemHash(w)); weighs(at, k) {
-				feats = append(feats, feat{key: k, val: v, start: int32(s), end: int32(e), field: fi, skip: name})
-			}
-		}
-		prev, prevStart, i = h, int32(s), e
-	}
-	return feats
+func stemHash(w []byte) uint32 {
+	w = w[:stemLen]
+	h := hashStart(nsStem)
+	h = (h ^ uint32(w[0])) * fnvPrime
+	h = (h ^ uint32(w[1])) * fnvPrime
+	h = (h ^ uint32(w[2])) * fnvPrime
+	h = (h ^ uint32(w[3])) * fnvPrime
+	return (h ^ uint32(w[4])) * fnvPrime
 }
 
-// weighs reports whether bucket k has a non-zero row in a model's row
-// index at; with no model (at nil, as in training) every bucket does.
-func weighs(at []uint16, k uint32) bool { return at == nil || at[k] != 0 }
+// fieldFeatures appends the features of a prepared field, given as its
+// words ws, to feats: each word, each word's stem and, with pairs, each
+// pair of adjacent words, at the field's value. The title gets pairs; the
+// lede does not: it often says in plain words what the title only names
+// ("the site will employ 70 people"), but its word pairs are too many and
+// too rare to learn from. It leaves out the features whose bucket has row 0
+// in rows, a model's row index: they change no score and explain no label.
+//
+// Each feature is written whether kept or not, and the next written over
+// it when not: a test the branch predictor could not learn costs more.
+func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, rows *[modelBuckets]uint16) []feat {
+	n := len(feats)
+	feats = slices.Grow(feats, 3*len(ws))
+	out := feats[:cap(feats)]
+	v := fieldValue[fi]
+	put := func(k uint32, start, end int32, skip bool) {
+		f := &out[n]
+		f.key, f.val, f.start, f.end, f.field, f.skip = k, v, start, end, fi, skip
+		n += keep(rows[k])
+	}
+	prev, prevStart := hashStart(nsWord), int32(-1) // the field's start reads as a word of its own
+	for i := range ws {
+		w := &ws[i]
+		put(bucket(w.h), w.start, w.end, w.name)
+		if pairs {
+			put(bucket(bigramKey(prev, w.h)), max(prevStart, w.start), w.end, w.name || prevStart < 0)
+			prev, prevStart = w.h, w.start
+		}
+		if w.name || w.end-w.start > stemLen+1 { // companyWord is long enough
+			stem := companyWord
+			if !w.name {
+				stem = text[w.start:w.end]
+			}
+			put(bucket(stemHash(stem)), w.start, w.end, w.name)
+		}
+	}
+	return out[:n]
+}
+
+// keep is 1 for a non-zero row index, else 0.
+func keep(row uint16) int { return int((uint32(row) + 0xffff) >> 16) }
+
+// allRows is a row index that keeps every feature, as training wants.
+var allRows = func() (r [modelBuckets]uint16) {
+	for i := range r {
+		r[i] = 1
+	}
+	return r
+}()
 
 // lexScoreCap bounds a label's lexicon score as a feature: beyond it, more
 // terms say nothing more.

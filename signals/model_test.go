@@ -177,3 +177,55 @@ func TestPackedScores(t *testing.T) {
 		t.Errorf("%d features: packed scores %v, plain %v", len(long), got, want)
 	}
 }
+
+// TestNameWords checks the word pass against a plain reading of a field
+// word by word, the company's name read as one word wherever a word starts
+// with it: names of several words, a name repeated, a name inside a word,
+// and a name that ends inside a word of non-ASCII bytes ("acme•").
+func TestNameWords(t *testing.T) {
+	t.Parallel()
+	plain := func(text, company []byte) (ws []word) {
+		for i := 0; ; {
+			for i < len(text) && !isWordByte[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				return ws
+			}
+			s := i
+			if len(company) > 0 && bytes.HasPrefix(text[i:], company) && wholeWord(text, i, i+len(company)) {
+				i += len(company)
+				ws = append(ws, word{start: int32(s), end: int32(i), h: companyHash, name: true})
+				continue
+			}
+			for i < len(text) && isWordByte[text[i]] {
+				i++
+			}
+			ws = append(ws, word{start: int32(s), end: int32(i), h: hashBytes(hashStart(nsWord), text[s:i])})
+		}
+	}
+	tests := []struct{ text, company string }{
+		{"bank of america agrees to pay", "bank of america"},
+		{"acme buys acme, acme-acme and xacme acmes", "acme"},
+		{"acme•x and acme™ acme", "acme"},
+		{"l'acme acme'", "acme"},
+		{"aa aa aa aa", "aa aa"},
+		{"acme", "acme"},
+		{"", "acme"},
+		{"  acme  ", "acme"},
+		{"no mention here", "acme"},
+	}
+	d := testClassifier(t).dfa
+	for _, tt := range tests {
+		var f field
+		f.prepare(tt.text, true)
+		text := f.text
+		var cf field
+		cf.prepare(tt.company, true)
+		ws := d.offsetsWords(make([]uint32, len(text)), nil, text)
+		got := nameWords(nil, ws, text, cf.text)
+		if want := plain(text, cf.text); !slices.Equal(got, want) {
+			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)
+		}
+	}
+}
