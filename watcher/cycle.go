@@ -38,6 +38,7 @@ type fetched struct {
 }
 
 // Cycle polls every due source once: fetches fan out over a bounded pool,
+// whose workers also match and classify what they fetched (judgeItems);
 // results funnel to this goroutine, which writes one transaction per source
 // (or per batch of waiting sources). The leads whose signals a transaction
 // wrote are rescored in it; on the day's first cycle, the leads no write
@@ -361,9 +362,9 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 // verdict is what storing an item's match needs that reads nothing from
 // the store: the lead's prospect, the item's classification for it and,
 // for a signal, the story's print. The fetch workers work verdicts out for
-// the items they fetched, in parallel: in the single writer, classifying
-// and printing were a third of its time, and it was the bottleneck of a
-// large cycle.
+// the items they fetched, in parallel: in the single writer, which sets
+// the pace of a large cycle, classifying and printing would be a third of
+// its work.
 type verdict struct {
 	match signals.Match
 	pr    plan.Prospect
