@@ -32,9 +32,13 @@ type fetched struct {
 	res   signals.FetchResult
 	state signals.SourceState
 	err   error
+	// verdicts holds, per item of res, its verdicts (judgeItem), worked out
+	// by the fetch worker; nil when it did not (applyTx judges then).
+	verdicts [][]verdict
 }
 
 // Cycle polls every due source once: fetches fan out over a bounded pool,
+// whose workers also match and classify what they fetched (judgeItems);
 // results funnel to this goroutine, which writes one transaction per source
 // (or per batch of waiting sources). The leads whose signals a transaction
 // wrote are rescored in it; on the day's first cycle, the leads no write
@@ -91,7 +95,11 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 					// not a source gone silent.
 					st.Silence, st.SilentSince, st.SilentWhat = "", time.Time{}, ""
 				}
-				results <- fetched{src: ps, res: res, state: st, err: err}
+				f := fetched{src: ps, res: res, state: st, err: err}
+				if err == nil && !res.NotModified {
+					f.verdicts = judgeItems(p, ps, res.Items)
+				}
+				results <- f
 			}
 		}()
 	}
@@ -313,7 +321,7 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	if firstFetched.IsZero() {
 		firstFetched = now
 	}
-	for _, it := range f.res.Items {
+	for i, it := range f.res.Items {
 		if err := ctx.Err(); err != nil {
 			return 0, nil, err
 		}
@@ -332,8 +340,14 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 			// long the search has been polled.
 			backlog = signals.Backlogged(it.Published, now)
 		}
-		for _, m := range signals.Matches(p.Matcher(), f.src.Owners, f.src.Shared, it) {
-			ref, created, err := storeSignal(tx, wrote, p, f.src, it, m, backlog, now)
+		var vs []verdict
+		if f.verdicts != nil {
+			vs = f.verdicts[i]
+		} else {
+			vs = judgeItem(p, f.src, it)
+		}
+		for _, v := range vs {
+			ref, created, err := storeVerdict(tx, wrote, f.src, it, v, backlog, now)
 			if err != nil {
 				return 0, nil, err
 			}
@@ -345,16 +359,71 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	return newItems, refs, nil
 }
 
-func storeSignal(tx *store.Tx, wrote map[string]bool, p *plan.Plan, src *plan.Source, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
-	pr, ok := p.Prospect(m.Key)
-	if !ok {
-		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
+// verdict is what storing an item's match needs that reads nothing from
+// the store: the lead's prospect, the item's classification for it and,
+// for a signal, the story's print. The fetch workers work verdicts out for
+// the items they fetched, in parallel: in the single writer, which sets
+// the pace of a large cycle, classifying and printing would be a third of
+// its work.
+type verdict struct {
+	match signals.Match
+	pr    plan.Prospect
+	known bool // pr is the plan's: false for a lead the plan lacks
+	cls   signals.Classification
+	print *signals.StoryPrint // nil: worked out when needed
+}
+
+// judgeItems judges the items a source delivered (judgeItem); the item at
+// index i has the verdicts at index i.
+func judgeItems(p *plan.Plan, src *plan.Source, items []signals.Item) [][]verdict {
+	out := make([][]verdict, len(items))
+	for i, it := range items {
+		it.SourceID = src.ID
+		out[i] = judgeItem(p, src, it)
+		for j := range out[i] {
+			if v := &out[i][j]; v.cls.Classified() {
+				sp := signals.NewStoryPrint(it.Title, it.Summary, v.pr.Name)
+				v.print = &sp
+			}
+		}
 	}
-	var cls signals.Classification
+	return out
+}
+
+// judgeItem matches an item of src with the plan's leads and classifies
+// it for each lead it names.
+func judgeItem(p *plan.Plan, src *plan.Source, it signals.Item) []verdict {
+	var out []verdict
+	for _, m := range signals.Matches(p.Matcher(), src.Owners, src.Shared, it) {
+		out = append(out, judgeMatch(p, it, m))
+	}
+	return out
+}
+
+func judgeMatch(p *plan.Plan, it signals.Item, m signals.Match) verdict {
+	v := verdict{match: m}
+	if v.pr, v.known = p.Prospect(m.Key); !v.known {
+		return v
+	}
 	if it.Stated {
-		cls = it.StatedClassification()
+		v.cls = it.StatedClassification()
 	} else {
-		cls = p.Classifier(pr.Watchlist).Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
+		v.cls = p.Classifier(v.pr.Watchlist).Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: v.pr.Name, Hints: it.Hints})
+	}
+	return v
+}
+
+func storeSignal(tx *store.Tx, wrote map[string]bool, p *plan.Plan, src *plan.Source, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
+	return storeVerdict(tx, wrote, src, it, judgeMatch(p, it, m), backlog, now)
+}
+
+// storeVerdict stores the signal an item's match is, per its verdict v,
+// as a new story or as an outlet of one stored, and reports whether it
+// created a story.
+func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it signals.Item, v verdict, backlog bool, now time.Time) (signalRef, bool, error) {
+	m, pr, cls := v.match, v.pr, v.cls
+	if !v.known {
+		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
 	}
 	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
@@ -368,7 +437,11 @@ func storeSignal(tx *store.Tx, wrote map[string]bool, p *plan.Plan, src *plan.So
 	if !found {
 		// Another outlet's article on a story already stored: same company,
 		// same event (signals.SameStory), close in time.
-		sp = signals.NewStoryPrint(it.Title, it.Summary, pr.Name)
+		if v.print != nil {
+			sp = *v.print
+		} else {
+			sp = signals.NewStoryPrint(it.Title, it.Summary, pr.Name)
+		}
 		if story, ok, err := tx.SameStory(ref.LeadKey, pr.Name, sp, now); err != nil {
 			return ref, false, err
 		} else if ok {
