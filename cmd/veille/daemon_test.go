@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,22 @@ import (
 	"github.com/veille-hq/veille/examples/demo"
 	"github.com/veille-hq/veille/internal/logbuf"
 )
+
+// renderedPages is the pages: block of the demo config's one page read
+// through Chromium.
+var renderedPages = regexp.MustCompile(`(?m)^ +pages:\n +- url: .*\n(?: +[a-z_]+: .*\n)*? +render: chromium\n`)
+
+// demoConfig is the demo's config without its JavaScript-only newsroom:
+// the tests not about rendering start no browser, the slowest part of a
+// cycle. TestDemoCommand reads the demo through Chromium.
+func demoConfig(t *testing.T, baseURL, storePath string) string {
+	t.Helper()
+	text := string(demo.Config(baseURL, storePath))
+	if n := len(renderedPages.FindAllString(text, -1)); n != 1 {
+		t.Fatalf("the demo config has %d pages with render: chromium, want 1", n)
+	}
+	return renderedPages.ReplaceAllString(text, "")
+}
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
@@ -102,7 +119,7 @@ func TestDaemonLifecycle(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "veille.yaml")
 	listen := freeAddr(t)
-	cfgText := strings.Replace(string(demo.Config(srv.URL, filepath.Join(dir, "veille.db"))), `listen: ""`, "listen: "+listen, 1)
+	cfgText := strings.Replace(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db")), `listen: ""`, "listen: "+listen, 1)
 	if !strings.Contains(cfgText, "hot: 70") {
 		t.Fatal("demo config lacks scoring.hot: 70")
 	}
