@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,14 +38,41 @@ func demoConfig(t *testing.T, baseURL, storePath string) string {
 	return renderedPages.ReplaceAllString(text, "")
 }
 
+// The ports freeAddr hands out lie below the ephemeral range (32768 and up
+// on Linux, 49152 and up elsewhere) that ":0" listeners and outgoing
+// connections draw from: between freeAddr's check and the daemon's listen,
+// no connection of the test's own can take the port. Each is handed out
+// once per process.
+const freePortMin, freePortMax = 20000, 32767
+
+var freePorts struct {
+	sync.Mutex
+	given map[int]bool
+}
+
+// freeAddr returns a loopback address that nothing listens on.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	freePorts.Lock()
+	defer freePorts.Unlock()
+	if freePorts.given == nil {
+		freePorts.given = map[int]bool{}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	for range 100 {
+		port := freePortMin + rand.IntN(freePortMax-freePortMin+1)
+		if freePorts.given[port] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		freePorts.given[port] = true
+		return l.Addr().String()
+	}
+	t.Fatalf("no free loopback port in %d-%d", freePortMin, freePortMax)
+	return ""
 }
 
 // eventually polls cond until it holds or the wait ends.
