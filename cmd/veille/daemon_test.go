@@ -87,6 +87,16 @@ func eventually(t *testing.T, wait time.Duration, what string, cond func() bool)
 	}
 }
 
+// waitLogged waits until logs hold msg n times: a daemon's event, read
+// from its log instead of polling the store through commands, each of
+// which compiles the config's lexicon.
+func waitLogged(t *testing.T, logs *logbuf.Buffer, msg string, n int) {
+	t.Helper()
+	eventually(t, 30*time.Second, fmt.Sprintf("%d× %s in the logs", n, msg), func() bool {
+		return strings.Count(logs.String(), msg) >= n
+	})
+}
+
 // runBeside runs a command while the daemon holds the store: it waits
 // 50 ms, not a second, for the store's lock before it turns to the admin API.
 func runBeside(t *testing.T, args ...string) (string, string, error) {
@@ -195,13 +205,16 @@ func TestDaemonLifecycle(t *testing.T) {
 		t.Fatalf("live backup: %v\n%s", err, stderr)
 	}
 
-	// A valid reload that changes scoring rescores at once.
+	// A valid reload that changes scoring rescores before it is logged.
 	writeConfig(t, cfgPath, strings.Replace(cfgText, "hot: 70", "hot: 95", 1))
-	var afterReload string
-	eventually(t, 30*time.Second, "the reload to rescore leads", func() bool {
-		afterReload, _, _ = runBeside(t, "leads", "-c", cfgPath, "--format", "json")
-		return countTier(t, afterReload, "hot") < hot
-	})
+	waitLogged(t, &logs, `"msg":"config reloaded"`, 1)
+	afterReload, stderr, err := runBeside(t, "leads", "-c", cfgPath, "--format", "json")
+	if err != nil {
+		t.Fatalf("leads after the reload: %v\n%s", err, stderr)
+	}
+	if n := countTier(t, afterReload, "hot"); n >= hot {
+		t.Errorf("%d hot leads after a reload that raised scoring.hot from 70 to 95, want fewer than %d", n, hot)
+	}
 
 	// An invalid one is refused and the daemon keeps running on the old one.
 	writeConfig(t, cfgPath, cfgText+"bogus: 1\n")
