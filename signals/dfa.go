@@ -124,8 +124,8 @@ func buildDFA(patterns []string, narrowMax int) *dfa {
 	// a blank or a byte of class 0) is the trie's root, the others share
 	// its edges.
 	// The trie has at most a state per byte of the patterns besides the
-	// roots: the slices are made that large once, not copied as they grow
-	// (most of the time building the classifier went to those copies).
+	// roots: the slices are made that large once, since copying them as
+	// they grow would take most of the classifier's build.
 	most := int(nkinds)
 	for _, p := range patterns {
 		most += len(p)
