@@ -185,6 +185,21 @@ func BenchmarkClassifyLexicon(b *testing.B) {
 	}
 }
 
+// BenchmarkNewClassifier is what every command pays before its first
+// item: compiling the embedded lexicon into the automaton.
+func BenchmarkNewClassifier(b *testing.B) {
+	lex, err := NewLexicon(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewClassifier(lex, Extra{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // TestIssueExamples holds headlines a user saw mislabelled. Each stands for
 // a general rule: a round "closed" is raised, administrators appointed mean
 // insolvency, a website is no site, a temporary closure is still one, a

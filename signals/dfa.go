@@ -123,15 +123,21 @@ func buildDFA(patterns []string, narrowMax int) *dfa {
 	// that decides which terms may start: state 0 (start of text, or after
 	// a blank or a byte of class 0) is the trie's root, the others share
 	// its edges.
-	var next []int32    // state*n + class → state, -1 for a missing edge
-	var out [][]int32   // per state: the patterns that end there
-	var last []byteKind // per state: the kind of its last byte
-	var kids [][]int32  // per state: its children in the trie
-	var depth []int
+	// The trie has at most a state per byte of the patterns besides the
+	// roots: the slices are made that large once, since copying them as
+	// they grow would take most of the classifier's build.
+	most := int(nkinds)
+	for _, p := range patterns {
+		most += len(p)
+	}
+	next := make([]int32, 0, most*n)  // state*n + class → state, -1 for a missing edge
+	out := make([][]int32, 0, most)   // per state: the patterns that end there
+	last := make([]byteKind, 0, most) // per state: the kind of its last byte
+	kids := make([][]int32, 0, most)  // per state: its children in the trie
+	depth := make([]int, 0, most)
+	noEdges := slices.Repeat([]int32{-1}, n)
 	newState := func(k byteKind, d int) int32 {
-		for range n {
-			next = append(next, -1)
-		}
+		next = append(next, noEdges...)
 		out = append(out, nil)
 		last = append(last, k)
 		kids = append(kids, nil)

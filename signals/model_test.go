@@ -158,7 +158,7 @@ func TestPackedScores(t *testing.T) {
 	// Every row at the largest value, repeated past a chunk: the lanes of
 	// a chunk come close to overflowing and the int32 sums wrap as plain
 	// arithmetic does.
-	var long []feat
+	long := make([]feat, 0, 2*packChunk+3+modelBuckets)
 	for len(long) < 2*packChunk+3 {
 		for b := range uint32(modelBuckets) {
 			if m.at[b] != 0 {

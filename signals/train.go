@@ -202,45 +202,46 @@ func fitModel(ex []example, t training) *model {
 			w[k][l] = t.prior
 		}
 	}
+	// Each example's features, as weight rows and values, are looked up
+	// once rather than once an epoch; features below minDocs have no row.
+	type weighted struct {
+		k   int32
+		val float64
+	}
+	rows := make([][]weighted, len(ex))
+	for i, e := range ex {
+		for _, f := range e.x {
+			if k, ok := index[f.key]; ok {
+				rows[i] = append(rows[i], weighted{k, float64(f.val)})
+			}
+		}
+	}
 	order := make([]int, len(ex))
 	for i := range order {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(t.seed, t.seed^0x5eed))
-	idx := make([]int32, 0, 256)
 	for range t.epochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
-			e := ex[i]
-			idx = idx[:0]
 			var s [nLabels]float64
 			s = bias
-			for _, f := range e.x {
-				k, ok := index[f.key]
-				if !ok {
-					k = -1
-				}
-				idx = append(idx, k)
-				if k >= 0 {
-					for l := range nLabels {
-						s[l] += w[k][l] * float64(f.val) / one
-					}
+			for _, f := range rows[i] {
+				for l := range nLabels {
+					s[l] += w[f.k][l] * f.val / one
 				}
 			}
 			for l := range nLabels {
 				y := 0.0
-				if e.y&(1<<l) != 0 {
+				if ex[i].y&(1<<l) != 0 {
 					y = 1
 				}
 				grad := 1/(1+math.Exp(-s[l])) - y
 				gb[l] += grad * grad
 				bias[l] -= t.rate * grad / (math.Sqrt(gb[l]) + 1e-8)
-				for fi, f := range e.x {
-					k := idx[fi]
-					if k < 0 {
-						continue
-					}
-					gr := grad*float64(f.val)/one + t.l2*w[k][l]
+				for _, f := range rows[i] {
+					k := f.k
+					gr := grad*f.val/one + t.l2*w[k][l]
 					g[k][l] += gr * gr
 					w[k][l] -= t.rate * gr / (math.Sqrt(g[k][l]) + 1e-8)
 				}

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,14 +22,57 @@ import (
 	"github.com/veille-hq/veille/internal/logbuf"
 )
 
+// renderedPages is the pages: block of the demo config's one page read
+// through Chromium.
+var renderedPages = regexp.MustCompile(`(?m)^ +pages:\n +- url: .*\n(?: +[a-z_]+: .*\n)*? +render: chromium\n`)
+
+// demoConfig is the demo's config without its JavaScript-only newsroom:
+// the tests not about rendering start no browser, the slowest part of a
+// cycle. TestDemoCommand reads the demo through Chromium.
+func demoConfig(t *testing.T, baseURL, storePath string) string {
+	t.Helper()
+	text := string(demo.Config(baseURL, storePath))
+	if n := len(renderedPages.FindAllString(text, -1)); n != 1 {
+		t.Fatalf("the demo config has %d pages with render: chromium, want 1", n)
+	}
+	return renderedPages.ReplaceAllString(text, "")
+}
+
+// The ports freeAddr hands out lie below the ephemeral range (32768 and up
+// on Linux, 49152 and up elsewhere) that ":0" listeners and outgoing
+// connections draw from: between freeAddr's check and the daemon's listen,
+// no connection of the test's own can take the port. Each is handed out
+// once per process.
+const freePortMin, freePortMax = 20000, 32767
+
+var freePorts struct {
+	sync.Mutex
+	given map[int]bool
+}
+
+// freeAddr returns a loopback address that nothing listens on.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	freePorts.Lock()
+	defer freePorts.Unlock()
+	if freePorts.given == nil {
+		freePorts.given = map[int]bool{}
 	}
-	defer l.Close()
-	return l.Addr().String()
+	for range 100 {
+		port := freePortMin + rand.IntN(freePortMax-freePortMin+1)
+		if freePorts.given[port] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		freePorts.given[port] = true
+		return l.Addr().String()
+	}
+	t.Fatalf("no free loopback port in %d-%d", freePortMin, freePortMax)
+	return ""
 }
 
 // eventually polls cond until it holds or the wait ends.
@@ -38,6 +85,16 @@ func eventually(t *testing.T, wait time.Duration, what string, cond func() bool)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// waitLogged waits until logs hold msg n times: a daemon's event, read
+// from its log instead of polling the store through commands, each of
+// which compiles the config's lexicon.
+func waitLogged(t *testing.T, logs *logbuf.Buffer, msg string, n int) {
+	t.Helper()
+	eventually(t, 30*time.Second, fmt.Sprintf("%d× %s in the logs", n, msg), func() bool {
+		return strings.Count(logs.String(), msg) >= n
+	})
 }
 
 // runBeside runs a command while the daemon holds the store: it waits
@@ -102,7 +159,7 @@ func TestDaemonLifecycle(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "veille.yaml")
 	listen := freeAddr(t)
-	cfgText := strings.Replace(string(demo.Config(srv.URL, filepath.Join(dir, "veille.db"))), `listen: ""`, "listen: "+listen, 1)
+	cfgText := strings.Replace(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db")), `listen: ""`, "listen: "+listen, 1)
 	if !strings.Contains(cfgText, "hot: 70") {
 		t.Fatal("demo config lacks scoring.hot: 70")
 	}
@@ -148,13 +205,16 @@ func TestDaemonLifecycle(t *testing.T) {
 		t.Fatalf("live backup: %v\n%s", err, stderr)
 	}
 
-	// A valid reload that changes scoring rescores at once.
+	// A valid reload that changes scoring rescores before it is logged.
 	writeConfig(t, cfgPath, strings.Replace(cfgText, "hot: 70", "hot: 95", 1))
-	var afterReload string
-	eventually(t, 30*time.Second, "the reload to rescore leads", func() bool {
-		afterReload, _, _ = runBeside(t, "leads", "-c", cfgPath, "--format", "json")
-		return countTier(t, afterReload, "hot") < hot
-	})
+	waitLogged(t, &logs, `"msg":"config reloaded"`, 1)
+	afterReload, stderr, err := runBeside(t, "leads", "-c", cfgPath, "--format", "json")
+	if err != nil {
+		t.Fatalf("leads after the reload: %v\n%s", err, stderr)
+	}
+	if n := countTier(t, afterReload, "hot"); n >= hot {
+		t.Errorf("%d hot leads after a reload that raised scoring.hot from 70 to 95, want fewer than %d", n, hot)
+	}
 
 	// An invalid one is refused and the daemon keeps running on the old one.
 	writeConfig(t, cfgPath, cfgText+"bogus: 1\n")

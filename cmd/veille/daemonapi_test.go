@@ -30,7 +30,7 @@ func TestDigestSendAndOutboxBesideTheDaemon(t *testing.T) {
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "veille.yaml")
 	listen := freeAddr(t)
-	cfgText := string(demo.Config(srv.URL, filepath.Join(dir, "veille.db")))
+	cfgText := demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))
 	cfgText = strings.Replace(cfgText, `listen: ""`, "listen: "+listen, 1)
 	cfgText = strings.Replace(cfgText, "port: 2525", fmt.Sprintf("port: %d", mail.Port), 1)
 	if !strings.Contains(cfgText, fmt.Sprintf("port: %d", mail.Port)) {

@@ -27,7 +27,7 @@ func TestDemoDigestLeadsWithAction(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
-	if err := os.WriteFile(cfg, demo.Config(srv.URL, filepath.Join(dir, "veille.db")), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}

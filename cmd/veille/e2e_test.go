@@ -69,9 +69,7 @@ func TestDemoCommand(t *testing.T) {
 // TestDemoCorpusEndToEnd runs the real commands on the demo corpus served
 // for the whole test, so the digest's links can be followed.
 func TestDemoCorpusEndToEnd(t *testing.T) {
-	// The JavaScript-only newsroom fails here without a browser: starting
-	// one per cycle would add seconds, and TestDemoCommand renders it.
-	t.Setenv("VEILLE_CHROMIUM", filepath.Join(t.TempDir(), "no-chromium"))
+	t.Parallel()
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +77,7 @@ func TestDemoCorpusEndToEnd(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
-	if err := os.WriteFile(cfg, demo.Config(srv.URL, filepath.Join(dir, "veille.db")), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 

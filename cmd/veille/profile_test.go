@@ -12,7 +12,6 @@ import (
 )
 
 func TestOnceCPUProfile(t *testing.T) {
-	t.Setenv("VEILLE_CHROMIUM", filepath.Join(t.TempDir(), "no-chromium"))
 	srv, err := demo.Start(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -20,7 +19,7 @@ func TestOnceCPUProfile(t *testing.T) {
 	defer srv.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
-	if err := os.WriteFile(cfg, demo.Config(srv.URL, filepath.Join(dir, "veille.db")), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	prof := filepath.Join(dir, "cpu.pprof")

@@ -61,10 +61,10 @@ watchlists:
 	eventually(t, 30*time.Second, "a reload after the CSV edit", func() bool {
 		return strings.Contains(logs.String(), `"msg":"config changed: reloading","file":"`+csvPath+`"`)
 	})
-	eventually(t, 30*time.Second, "the CSV's new prospect in leads", func() bool {
-		out, _, _ := runBeside(t, "leads", "-c", cfgPath, "--format", "csv")
-		return strings.Contains(out, "Bolt Industries")
-	})
+	waitLogged(t, &logs, `"msg":"config reloaded"`, 1)
+	if out, stderr, err := runBeside(t, "leads", "-c", cfgPath, "--format", "csv"); err != nil || !strings.Contains(out, "Bolt Industries") {
+		t.Fatalf("leads after the CSV edit: %v, want the CSV's new prospect Bolt Industries\n%s%s", err, out, stderr)
+	}
 
 	lexFile := filepath.Join(lexDir, "development.txt")
 	writeConfig(t, lexFile, "usine flambant neuve\n")

@@ -167,11 +167,11 @@ func TestReloadWithExcludeDropsStoredSignal(t *testing.T) {
 	}
 
 	writeConfig(t, cfgPath, newsConfig(dir, srv.URL, listen, ", exclude: [handball]", ""))
-	eventually(t, 30*time.Second, "the reload to drop the homonym's signal", func() bool {
-		_, n := armor()
-		return n == 1
-	})
-	after, _ := armor()
+	waitLogged(t, &logs, `"msg":"config reloaded"`, 1)
+	after, n := armor()
+	if n != 1 {
+		t.Errorf("Armor Logistique after the exclude: %d signals, want 1 (the homonym's dropped)", n)
+	}
 	if after >= before {
 		t.Errorf("Armor Logistique's score %v after the exclude, want below %v", after, before)
 	}

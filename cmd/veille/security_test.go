@@ -70,10 +70,10 @@ watchlists: [{id: wl, owner: alice, prospects: [{name: Acme, feeds: ["`+feed.URL
 	return d
 }
 
-// stop cancels the daemon and returns how long it took to return.
-func (d *testDaemon) stop(t *testing.T, wait time.Duration) time.Duration {
+// stop cancels the daemon and waits for it to return: wait only tells a
+// daemon that hangs from a slow one.
+func (d *testDaemon) stop(t *testing.T, wait time.Duration) {
 	t.Helper()
-	start := time.Now()
 	d.cancel()
 	select {
 	case err := <-d.done:
@@ -83,7 +83,6 @@ func (d *testDaemon) stop(t *testing.T, wait time.Duration) time.Duration {
 	case <-time.After(wait):
 		t.Fatalf("the daemon did not stop within %s; logs:\n%s", wait, d.logs.String())
 	}
-	return time.Since(start)
 }
 
 func status(t *testing.T, method, url string, headers map[string]string) int {
@@ -210,12 +209,13 @@ func TestCheckWarnsOnOpenListen(t *testing.T) {
 }
 
 // TestStopWinsOverStalledBackup: a client that requested a backup of a
-// 48 MiB store and stopped reading neither blocks the store nor the stop:
-// the daemon returns within its stop timeout (and the store closes).
+// 48 MiB store (more than the socket buffers hold) and stopped reading
+// neither blocks the store nor the stop: once the stop timeout has passed
+// the daemon closes the connection, returns and closes the store. Left to
+// itself the backup would wait for its write deadline, minutes away.
 func TestStopWinsOverStalledBackup(t *testing.T) {
 	t.Parallel()
-	const stopTimeout = time.Second
-	d := startDaemon(t, env{stopTimeout: stopTimeout}, func(path string) {
+	d := startDaemon(t, env{stopTimeout: 100 * time.Millisecond}, func(path string) {
 		s, err := store.Open(path, time.Second)
 		if err != nil {
 			t.Fatal(err)
@@ -254,12 +254,10 @@ func TestStopWinsOverStalledBackup(t *testing.T) {
 		}
 		head.WriteByte(b)
 	}
-	// The client reads no further. The whole stop (server, jobs, store)
-	// stays within the stop timeout plus scheduling slack.
-	took := d.stop(t, 20*time.Second)
-	t.Logf("stop with a stalled backup client: %s (stop timeout %s)", took.Round(time.Millisecond), stopTimeout)
-	if took > stopTimeout+2*time.Second {
-		t.Errorf("stop took %s with a stop timeout of %s", took, stopTimeout)
+	// The client reads no further.
+	d.stop(t, 60*time.Second)
+	if !strings.Contains(d.logs.String(), "closing their connections") {
+		t.Errorf("the daemon stopped without closing the stalled backup's connection:\n%s", d.logs.String())
 	}
 	// The store is closed: a command opens it directly.
 	if _, stderr, err := runCmd(t, "sources", "-c", d.cfg); err != nil {

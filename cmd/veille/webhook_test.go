@@ -40,7 +40,7 @@ func TestDigestToWebhook(t *testing.T) {
 	defer hook.Close()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "veille.yaml")
-	text := string(demo.Config(srv.URL, filepath.Join(dir, "veille.db")))
+	text := demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))
 	text = strings.Replace(text, "port: 2525", fmt.Sprintf("port: %d", mail.Port), 1)
 	withHook := strings.Replace(text, "    timezone: Europe/London\n", "    timezone: Europe/London\n    webhook: {url: \""+hook.URL+"/services/T0/B0/secret\", format: slack}\n", 1)
 	if withHook == text {

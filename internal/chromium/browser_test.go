@@ -15,9 +15,11 @@ import (
 
 var errRefused = errors.New("refused by the test")
 
-// TestBrowserAsksAboutEveryRequest renders, in one browser, a page whose
-// script fetches a URL the guard refuses, then a page the guard refuses.
-// CI installs Chromium; elsewhere the test skips.
+// TestBrowserAsksAboutEveryRequest renders, in one browser started by
+// NewAllocator, a page whose script writes the text read back and fetches
+// a URL the guard refuses, then a page the guard refuses. It is the
+// package's one browser launch. CI installs Chromium; elsewhere the test
+// skips.
 func TestBrowserAsksAboutEveryRequest(t *testing.T) {
 	t.Parallel()
 	if _, err := Find(); err != nil {
