@@ -379,9 +379,19 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// occurrence of its first part, once all its parts are in the field.
 	// Rules of a "[with ...]" section count in a second round, when one of
 	// their labels fired in the first.
+	// A rule's parts share its label, and kept comes sorted by label then
+	// field: each hit is compared with its own label and field's only.
 	complete := sc.complete[:0]
-	for i, h := range kept {
-		complete = append(complete, c.complete(kept, h) && !firstOfPart(kept[:i], h))
+	for g := 0; g < len(kept); {
+		e := g + 1
+		for e < len(kept) && kept[e].label == kept[g].label && kept[e].field == kept[g].field {
+			e++
+		}
+		group := kept[g:e]
+		for i, h := range group {
+			complete = append(complete, c.complete(group, h) && !firstOfPart(group[:i], h))
+		}
+		g = e
 	}
 	sc.complete = complete
 	for _, l := range in.Hints {
