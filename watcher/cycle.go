@@ -278,10 +278,11 @@ func (w *Watcher) applyBatch(ctx context.Context, p *plan.Plan, batch []fetched,
 			newItems += n
 			refs = append(refs, r...)
 		}
-		if err := w.queueAlertsTx(tx, p, refs, now); err != nil {
+		// Once per lead: the alerts read the scores it records.
+		if err := rescoreTx(tx, p, slices.Sorted(maps.Keys(wrote)), now); err != nil {
 			return err
 		}
-		return rescoreTx(tx, p, slices.Sorted(maps.Keys(wrote)), now)
+		return w.queueAlertsTx(tx, p, refs, now)
 	})
 	// After a stop, writing the results one by one would only fail again.
 	if err == nil || len(batch) == 1 || ctx.Err() != nil {
