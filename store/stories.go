@@ -1,8 +1,6 @@
 package store
 
 import (
-	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -50,20 +48,26 @@ func (t *Tx) SameStory(leadKey, company string, p signals.StoryPrint, now time.T
 	best := ""
 	entries := ls.entries[max(0, len(ls.entries)-storyCandidates):]
 	oldest, newest := now.Add(-signals.StoryWindow), now.Add(signals.StoryWindow)
-	first := len(entries) // the oldest story in the window
-	for first > 0 && !entries[first-1].FirstSeen.Before(oldest) {
-		first--
-	}
-	if err := t.loadPrints(leadKey, company, len(ls.entries), entries[first:]); err != nil {
-		return "", false, err
-	}
-	for i := len(entries) - 1; i >= first; i-- {
+	for i := len(entries) - 1; i >= 0; i-- {
 		e := &entries[i]
+		if e.FirstSeen.Before(oldest) {
+			break // the older ones are older still
+		}
 		if e.FirstSeen.After(newest) {
 			continue // a rescan places an item seen before newer stories
 		}
 		if best != "" && e.ID > best {
 			continue
+		}
+		if e.print == nil {
+			sp, found, err := t.storyPrint(leadKey, e.ID)
+			if err != nil {
+				return "", false, err
+			}
+			if !found {
+				sp = signals.TitleStoryPrint(e.Title, company)
+			}
+			e.print = &sp
 		}
 		if signals.SameStory(*e.print, p) {
 			best = e.ID
@@ -71,72 +75,6 @@ func (t *Tx) SameStory(leadKey, company string, p signals.StoryPrint, now time.T
 	}
 	return best, best != "", nil
 }
-
-// loadPrints reads the prints entries lack, of a lead with total stories.
-// A lead's prints sit together in key order: when the ones wanted are a
-// good share of them, one cursor walks the lead's prints, where a lookup
-// each searched the bucket from its root, the costliest reads of a poll's
-// same-story tests (a lookup's path crosses pages scattered over the
-// file, and at 20,000 feeds most of them were mapped again). A story
-// stored before prints were kept is compared by its title.
-func (t *Tx) loadPrints(leadKey, company string, total int, entries []storyEntry) error {
-	want := map[string]*storyEntry{}
-	for i := range entries {
-		if entries[i].print == nil {
-			want[entries[i].ID] = &entries[i]
-		}
-	}
-	if len(want) == 0 {
-		return nil
-	}
-	if len(want)*printsWalk >= total {
-		prefix := key(leadKey, "")
-		left := len(want)
-		err := t.scan(nearPrints, bucketPrints, prefix, func(k, v []byte) error {
-			e := want[string(k[len(prefix):])]
-			if e == nil {
-				return nil
-			}
-			p, err := decodePrint(v)
-			if err != nil {
-				return fmt.Errorf("decode print %q: %w", k, err)
-			}
-			e.print = &p
-			if left--; left == 0 {
-				return errScanDone
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errScanDone) {
-			return err
-		}
-	} else {
-		for id, e := range want {
-			p, found, err := t.storyPrint(leadKey, id)
-			if err != nil {
-				return err
-			}
-			if found {
-				e.print = &p
-			}
-		}
-	}
-	for _, e := range want {
-		if e.print == nil {
-			p := signals.TitleStoryPrint(e.Title, company)
-			e.print = &p
-		}
-	}
-	return nil
-}
-
-// printsWalk: loadPrints walks a lead's prints when it wants at least one
-// in printsWalk of them, and looks each up otherwise (a lead with
-// thousands of stories, of which the same-story test compares the recent).
-const printsWalk = 8
-
-// errScanDone stops a scan that found what it wanted.
-var errScanDone = errors.New("scan done")
 
 func (t *Tx) leadStories(leadKey string) (*leadStories, error) {
 	if ls, ok := t.stories[leadKey]; ok {

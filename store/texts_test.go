@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -194,77 +193,5 @@ func TestPrintCodecRejectsTruncation(t *testing.T) {
 		if _, err := decodePrint(b[:n]); err == nil {
 			t.Errorf("a print cut to %d of %d bytes decoded", n, len(b))
 		}
-	}
-}
-
-// The same-story test reads the prints of a lead's candidates in one walk
-// of its prints, or one lookup each when they are few among its stories
-// (older ones): either way, each candidate gets its own print, or its
-// title when it has none, and never another lead's print under the same
-// story id.
-func TestSameStoryPrintsWalkedOrLookedUp(t *testing.T) {
-	newsroom := signals.NewStoryPrint("Kerlann accueille Bpifrance et Unigrains à son capital",
-		"La légumerie annonce une levée de fonds de 12 millions d'euros auprès de Bpifrance et Unigrains, et 80 recrutements.", "Kerlann")
-	article := signals.NewStoryPrint("Quimper : la légumerie Kerlann lève 12 M€ pour sa nouvelle usine",
-		"Kerlann boucle un tour de table de 12 M€ mené par Bpifrance. À la clé, 80 emplois.", "Kerlann")
-	other := signals.NewStoryPrint("Kerlann Bio ferme son site de Morlaix", "", "Kerlann Bio")
-	for _, tc := range []struct {
-		name string
-		old  int // stories first seen before the window
-	}{
-		{"walk", 0},
-		{"lookups", 10 * printsWalk},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := openTemp(t)
-			lk, nk := signals.LeadKey("w", "Kerlann"), signals.LeadKey("w", "Kerlann Bio")
-			err := s.Update(func(tx *Tx) error {
-				for i := range tc.old {
-					id := fmt.Sprintf("old%03d", i)
-					if err := tx.PutSignal(signals.Signal{ID: id, Watchlist: "w", Company: "Kerlann", Title: "Kerlann recrute", FirstSeen: t0.Add(-2 * signals.StoryWindow)}); err != nil {
-						return err
-					}
-					if err := tx.PutStoryPrint(lk, id, article); err != nil {
-						return err
-					}
-				}
-				for _, s := range []signals.Signal{
-					{ID: "news", Watchlist: "w", Company: "Kerlann", Title: "Kerlann, 40 ans de légumes", FirstSeen: t0},
-					{ID: "site", Watchlist: "w", Company: "Kerlann", Title: "Kerlann ouvre une usine à Brest", FirstSeen: t0},
-					{ID: "news", Watchlist: "w", Company: "Kerlann Bio", Title: "Kerlann Bio ferme son site de Morlaix", FirstSeen: t0},
-					{ID: "site", Watchlist: "w", Company: "Kerlann Bio", Title: "Kerlann Bio ferme son site de Morlaix", FirstSeen: t0},
-				} {
-					if err := tx.PutSignal(s); err != nil {
-						return err
-					}
-				}
-				if err := tx.PutStoryPrint(lk, "news", newsroom); err != nil {
-					return err
-				}
-				if err := tx.PutStoryPrint(nk, "news", other); err != nil {
-					return err
-				}
-				return tx.PutStoryPrint(nk, "site", article)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, c := range []struct {
-				p    signals.StoryPrint
-				want string
-			}{
-				{article, "news"}, // by its print: the titles differ
-				{signals.NewStoryPrint("Kerlann ouvre une usine à Brest, selon Ouest", "", "Kerlann"), "site"}, // no print: by its title
-				{other, ""}, // the other lead's print under the same id
-			} {
-				var id string
-				if err := s.Update(func(tx *Tx) (err error) { id, _, err = tx.SameStory(lk, "Kerlann", c.p, t0.Add(time.Hour)); return err }); err != nil {
-					t.Fatal(err)
-				}
-				if id != c.want {
-					t.Errorf("same story %q, want %q", id, c.want)
-				}
-			}
-		})
 	}
 }

@@ -72,7 +72,7 @@ func (t *Tx) PutSignal(s signals.Signal) error {
 // LeadSignals reads a lead's stored signals, in story id order.
 func (t *Tx) LeadSignals(leadKey string) ([]signals.Signal, error) {
 	var out []signals.Signal
-	err := t.scan(nearSignals, bucketSignals, key(leadKey, ""), func(k, v []byte) error {
+	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
 		var s signals.Signal
 		if err := decodeSignal(k, v, &s); err != nil {
 			return err
@@ -88,7 +88,7 @@ func (t *Tx) LeadSignals(leadKey string) ([]signals.Signal, error) {
 // keywords' (decodeScoredSignal). A signal read so is not written back.
 func (t *Tx) ScoredSignals(leadKey string) ([]signals.Signal, error) {
 	var out []signals.Signal
-	err := t.scan(nearSignals, bucketSignals, key(leadKey, ""), func(k, v []byte) error {
+	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
 		out = append(out, signals.Signal{})
 		return decodeScoredSignal(k, v, &out[len(out)-1])
 	})
@@ -99,7 +99,7 @@ func (t *Tx) ScoredSignals(leadKey string) ([]signals.Signal, error) {
 // signals, in story id order: it decodes only a prefix of each record.
 func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {
 	out := []storyBrief{}
-	err := t.scan(nearSignals, bucketSignals, key(leadKey, ""), func(k, v []byte) error {
+	err := t.scan(bucketSignals, key(leadKey, ""), func(k, v []byte) error {
 		sb, err := decodeStoryBrief(k, v)
 		out = append(out, sb)
 		return err
@@ -107,12 +107,11 @@ func (t *Tx) storyBriefs(leadKey string) ([]storyBrief, error) {
 	return out, err
 }
 
-// scan reads a lead's records of bucket (its signals, or prints: kind
-// says which), in key order: consecutive records share pages, so it
-// counts a read per scanPage records, not per record.
-func (t *Tx) scan(kind int, bucket, prefix []byte, fn func(k, v []byte) error) error {
+// scan reads a lead's signals, in key order: consecutive records share
+// pages, so it counts a read per scanPage records, not per record.
+func (t *Tx) scan(bucket, prefix []byte, fn func(k, v []byte) error) error {
 	c := t.tx.Bucket(bucket).Cursor()
-	t.readNear(kind, string(prefix[:len(prefix)-1]))
+	t.readNear(nearSignals, string(prefix[:len(prefix)-1]))
 	n := 0
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if n++; n%scanPage == 0 {
