@@ -2,6 +2,8 @@ package watcher
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +77,55 @@ func TestAlertSurvivesACrashAfterItsSignal(t *testing.T) {
 		if title := its[0].Title; n[title] != 1 {
 			t.Errorf("%q alerted %d times, want once (alerts: %v)", title, n[title], n)
 		}
+	}
+}
+
+// scoreRenderer names, in an alert's subject, each lead it carries with
+// the score the alert shows.
+type scoreRenderer struct{ fakeRenderer }
+
+func (scoreRenderer) Alerts(a signals.Alerts) (signals.Message, error) {
+	var lines []string
+	for _, dl := range a.Leads {
+		lines = append(lines, fmt.Sprintf("%s %.1f", dl.Lead.Company, dl.Lead.Score))
+	}
+	return signals.Message{Kind: "alert", Rep: a.Rep.ID, To: []string{a.Rep.Email}, Subject: strings.Join(lines, "\n")}, nil
+}
+
+// TestAlertShowsTheScoreTheNewsGave: the cycle's transaction rescores the
+// lead before it queues the alert, which carries the stored score.
+func TestAlertShowsTheScoreTheNewsGave(t *testing.T) {
+	items := map[string][]signals.Item{
+		"https://breizh.example/feed": {{GUID: "b1", URL: "https://breizh.example/n/1", Title: "Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production", Published: t0}},
+	}
+	cfg := testConfig(t)
+	cfg.Watchlists[0].AlertOn = []string{string(signals.FinancialGrowth)}
+	w := testWatcher(t, cfg)
+	w.now = func() time.Time { return t0 }
+	w.opts.Renderer, w.opts.Alerts = scoreRenderer{}, true
+	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, items)}
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var lead signals.Lead
+	err := w.Store.View(func(tx *store.Tx) (err error) {
+		lead, _, err = tx.Lead(signals.LeadKey(cfg.Watchlists[0].ID, "Breizh Conserves"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := w.Outbox()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subjects []string
+	for _, e := range entries {
+		if e.Message.Kind == "alert" {
+			subjects = append(subjects, e.Message.Subject)
+		}
+	}
+	if want := fmt.Sprintf("Breizh Conserves %.1f", lead.Score); lead.Score == 0 || !slices.Equal(subjects, []string{want}) {
+		t.Errorf("alerts %q, want one showing the stored score: %q", subjects, want)
 	}
 }

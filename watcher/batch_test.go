@@ -1,6 +1,16 @@
 package watcher
 
-import "testing"
+import (
+	"context"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/veille-hq/veille/plan"
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/store"
+)
 
 // gatherBatch takes what waits, up to writeBatch; a short batch waits for
 // more only while the channel is open, and ends with what it has.
@@ -31,6 +41,67 @@ func TestGatherBatch(t *testing.T) {
 			}
 			if left := len(results); left != max(0, tt.waiting-writeBatch) {
 				t.Errorf("%d results left waiting", left)
+			}
+		})
+	}
+}
+
+// A batch rescores a lead after the last of its results that writes to
+// it, whatever the order: the stored record counts every signal the batch
+// stored, as a full rescore does.
+func TestApplyBatchRescoresAfterTheLeadsLastWrite(t *testing.T) {
+	items := map[string][]signals.Item{
+		"https://breizh.example/feed": {{GUID: "b1", URL: "https://breizh.example/n/1", Title: "Breizh Conserves lève 12 millions d'euros pour doubler sa capacité de production", Published: t0}},
+		"https://news.example/eco.rss": {
+			{GUID: "n1", URL: "https://news.example/a/1", Title: "Breizh Conserves recrute 80 personnes pour sa nouvelle usine de Quimper", Published: t0},
+			{GUID: "n2", URL: "https://news.example/a/2", Title: "Armor Logistique lève 5 millions d'euros auprès de ses actionnaires", Published: t0},
+		},
+	}
+	for _, order := range [][]string{
+		{"https://breizh.example/feed", "https://news.example/eco.rss"},
+		{"https://news.example/eco.rss", "https://breizh.example/feed"},
+	} {
+		t.Run(order[0], func(t *testing.T) {
+			w := testWatcher(t, testConfig(t))
+			p := w.Plan()
+			serve := feedOf(func() time.Time { return t0 }, items)
+			var batch []fetched
+			for _, u := range order {
+				i := slices.IndexFunc(p.Sources(), func(ps *plan.Source) bool { return ps.URL == u })
+				ps := p.Sources()[i]
+				res, st, _ := serve(ps.Source, signals.SourceState{})
+				batch = append(batch, fetched{src: ps, res: res, state: st, verdicts: judgeItems(p, ps, res.Items)})
+			}
+			if _, _, err := w.applyBatch(context.Background(), p, batch, t0, map[string]bool{}); err != nil {
+				t.Fatal(err)
+			}
+			leads := func() []signals.Lead {
+				t.Helper()
+				var out []signals.Lead
+				err := w.Store.View(func(tx *store.Tx) error {
+					for _, lk := range p.LeadKeys() {
+						l, _, err := tx.Lead(lk)
+						if err != nil {
+							return err
+						}
+						out = append(out, l)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			got := leads()
+			if err := w.Rescore(t0); err != nil {
+				t.Fatal(err)
+			}
+			if want := leads(); !reflect.DeepEqual(got, want) {
+				t.Errorf("leads after the batch:\n%+v\nwant, as a full rescore gives:\n%+v", got, want)
+			}
+			if got[0].Signals+got[1].Signals != 3 {
+				t.Errorf("leads count %d and %d signals, want 3 in all", got[0].Signals, got[1].Signals)
 			}
 		})
 	}

@@ -113,9 +113,9 @@ func (w *Watcher) QueueDigests(now time.Time, rep string) (int, error) {
 // queueAlertsTx puts in the outbox, in the transaction that stores them,
 // the new signals refs whose labels their watch list asked to hear at
 // once: one message per rep. A crash can then lose neither the alert nor,
-// the signal being stored, send it twice. The leads are rescored first,
-// so the alert shows the score the news gave. Alerted signals are not
-// recorded as sent: they still appear in the next digest.
+// the signal being stored, send it twice. The caller rescores the leads
+// first (rescoreTx), so the alert shows the score the news gave. Alerted
+// signals are not recorded as sent: they still appear in the next digest.
 func (w *Watcher) queueAlertsTx(tx *store.Tx, p *plan.Plan, refs []signalRef, now time.Time) error {
 	var leadKeys []string
 	for _, r := range refs {
@@ -125,9 +125,6 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *plan.Plan, refs []signalRef, no
 	}
 	if len(leadKeys) == 0 {
 		return nil
-	}
-	if err := rescoreTx(tx, p, leadKeys, now); err != nil {
-		return err
 	}
 	for _, rep := range p.Reps() {
 		a := signals.Alerts{Rep: rep, At: now}

@@ -1,6 +1,7 @@
 package watcher
 
 import (
+	"slices"
 	"time"
 
 	"github.com/veille-hq/veille/signals"
@@ -35,8 +36,18 @@ func (w *Watcher) StoreSignals(leads []signals.Lead, sigs []signals.Signal) ([]S
 	return refs, err
 }
 
-// QueueAlerts runs the alert step of a cycle's write transaction on refs
-// from StoreSignals.
+// QueueAlerts runs the rescore and alert steps of a cycle's write
+// transaction on refs from StoreSignals.
 func (w *Watcher) QueueAlerts(refs []SignalRef, now time.Time) error {
-	return w.update(func(tx *store.Tx) error { return w.queueAlertsTx(tx, w.Plan(), refs, now) })
+	return w.update(func(tx *store.Tx) error {
+		var leadKeys []string
+		for _, r := range refs {
+			leadKeys = append(leadKeys, r.LeadKey)
+		}
+		slices.Sort(leadKeys)
+		if err := rescoreTx(tx, w.Plan(), slices.Compact(leadKeys), now); err != nil {
+			return err
+		}
+		return w.queueAlertsTx(tx, w.Plan(), refs, now)
+	})
 }
