@@ -82,7 +82,12 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	// A worker hands its result over and fetches on while the writer
 	// commits: unbuffered, every worker that finished during a commit sat
 	// idle until the writer came back, and fewer fetches were in flight.
-	results := make(chan fetched, workers)
+	// A full batch of room is enough: when the writer is the slower side,
+	// the workers blocked on the channel queue up anyway, and each waiting
+	// result holds its items and their verdicts live: with room for one
+	// result per worker, a 2,000-feed first cycle held more of them and,
+	// under the memory limit (cmd/veille), collected half as often again.
+	results := make(chan fetched, min(workers, fullBatch))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
