@@ -2,7 +2,8 @@
 // from: the sources to fetch and whom each belongs to, the prospects (one
 // lead each), the company matcher, one classifier and one scoring policy
 // per watch list, and the fingerprints that say when a reload changed
-// matching or scoring. It is pure: no store, no network, no clock.
+// matching or scoring, and judges fetched items against them (Judge).
+// It is pure: no store, no network, no clock.
 package plan
 
 import (

@@ -70,7 +70,7 @@ func TestApplyBatchRescoresAfterTheLeadsLastWrite(t *testing.T) {
 				i := slices.IndexFunc(p.Sources(), func(ps *plan.Source) bool { return ps.URL == u })
 				ps := p.Sources()[i]
 				res, st, _ := serve(ps.Source, signals.SourceState{})
-				batch = append(batch, fetched{src: ps, res: res, state: st, verdicts: judgeItems(p, ps, res.Items)})
+				batch = append(batch, fetched{src: ps, res: res, state: st, verdicts: p.JudgeItems(ps, res.Items)})
 			}
 			if _, _, err := w.applyBatch(context.Background(), p, batch, t0, map[string]bool{}); err != nil {
 				t.Fatal(err)

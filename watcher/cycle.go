@@ -32,13 +32,13 @@ type fetched struct {
 	res   signals.FetchResult
 	state signals.SourceState
 	err   error
-	// verdicts holds, per item of res, its verdicts (judgeItem), worked out
+	// verdicts holds, per item of res, its verdicts (plan.Judge), worked out
 	// by the fetch worker; nil when it did not (applyTx judges then).
-	verdicts [][]verdict
+	verdicts [][]plan.Verdict
 }
 
 // Cycle polls every due source once: fetches fan out over a bounded pool,
-// whose workers also match and classify what they fetched (judgeItems);
+// whose workers also match and classify what they fetched (plan.JudgeItems);
 // results funnel to this goroutine, which writes one transaction per source
 // (or per batch of waiting sources). The leads whose signals a transaction
 // wrote are rescored in it; on the day's first cycle, the leads no write
@@ -102,7 +102,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 				}
 				f := fetched{src: ps, res: res, state: st, err: err}
 				if err == nil && !res.NotModified {
-					f.verdicts = judgeItems(p, ps, res.Items)
+					f.verdicts = p.JudgeItems(ps, res.Items)
 				}
 				results <- f
 			}
@@ -352,7 +352,7 @@ func lastWriters(batch []fetched) map[string]int {
 		}
 		for _, vs := range f.verdicts {
 			for _, v := range vs {
-				last[v.match.Key] = i
+				last[v.Match.Key] = i
 			}
 		}
 	}
@@ -396,11 +396,11 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 			// long the search has been polled.
 			backlog = signals.Backlogged(it.Published, now)
 		}
-		var vs []verdict
+		var vs []plan.Verdict
 		if f.verdicts != nil {
 			vs = f.verdicts[i]
 		} else {
-			vs = judgeItem(p, f.src, it)
+			vs = p.Judge(f.src, it)
 		}
 		for _, v := range vs {
 			ref, created, err := storeVerdict(tx, wrote, f.src, it, v, backlog, now)
@@ -415,70 +415,16 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	return newItems, refs, nil
 }
 
-// verdict is what storing an item's match needs that reads nothing from
-// the store: the lead's prospect, the item's classification for it and,
-// for a signal, the story's print. The fetch workers work verdicts out for
-// the items they fetched, in parallel: in the single writer, which sets
-// the pace of a large cycle, classifying and printing would be a third of
-// its work.
-type verdict struct {
-	match signals.Match
-	pr    plan.Prospect
-	known bool // pr is the plan's: false for a lead the plan lacks
-	cls   signals.Classification
-	print *signals.StoryPrint // nil: worked out when needed
-}
-
-// judgeItems judges the items a source delivered (judgeItem); the item at
-// index i has the verdicts at index i.
-func judgeItems(p *plan.Plan, src *plan.Source, items []signals.Item) [][]verdict {
-	out := make([][]verdict, len(items))
-	for i, it := range items {
-		it.SourceID = src.ID
-		out[i] = judgeItem(p, src, it)
-		for j := range out[i] {
-			if v := &out[i][j]; v.cls.Classified() {
-				sp := signals.NewStoryPrint(it.Title, it.Summary, v.pr.Name)
-				v.print = &sp
-			}
-		}
-	}
-	return out
-}
-
-// judgeItem matches an item of src with the plan's leads and classifies
-// it for each lead it names.
-func judgeItem(p *plan.Plan, src *plan.Source, it signals.Item) []verdict {
-	var out []verdict
-	for _, m := range signals.Matches(p.Matcher(), src.Owners, src.Shared, it) {
-		out = append(out, judgeMatch(p, it, m))
-	}
-	return out
-}
-
-func judgeMatch(p *plan.Plan, it signals.Item, m signals.Match) verdict {
-	v := verdict{match: m}
-	if v.pr, v.known = p.Prospect(m.Key); !v.known {
-		return v
-	}
-	if it.Stated {
-		v.cls = it.StatedClassification()
-	} else {
-		v.cls = p.Classifier(v.pr.Watchlist).Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: v.pr.Name, Hints: it.Hints})
-	}
-	return v
-}
-
 func storeSignal(tx *store.Tx, wrote map[string]bool, p *plan.Plan, src *plan.Source, it signals.Item, m signals.Match, backlog bool, now time.Time) (signalRef, bool, error) {
-	return storeVerdict(tx, wrote, src, it, judgeMatch(p, it, m), backlog, now)
+	return storeVerdict(tx, wrote, src, it, p.JudgeMatch(it, m), backlog, now)
 }
 
 // storeVerdict stores the signal an item's match is, per its verdict v,
 // as a new story or as an outlet of one stored, and reports whether it
 // created a story.
-func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it signals.Item, v verdict, backlog bool, now time.Time) (signalRef, bool, error) {
-	m, pr, cls := v.match, v.pr, v.cls
-	if !v.known {
+func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it signals.Item, v plan.Verdict, backlog bool, now time.Time) (signalRef, bool, error) {
+	m, pr, cls := v.Match, v.Prospect, v.Classification
+	if !v.Known {
 		return signalRef{}, false, fmt.Errorf("match for unknown lead %q", m.Key)
 	}
 	if !cls.Classified() {
@@ -493,8 +439,8 @@ func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it sign
 	if !found {
 		// Another outlet's article on a story already stored: same company,
 		// same event (signals.SameStory), close in time.
-		if v.print != nil {
-			sp = *v.print
+		if v.Print != nil {
+			sp = *v.Print
 		} else {
 			sp = signals.NewStoryPrint(it.Title, it.Summary, pr.Name)
 		}

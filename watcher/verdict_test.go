@@ -20,7 +20,7 @@ func TestJudgedItemsStoreAsTheWriterWould(t *testing.T) {
 		for _, ps := range p.Sources() {
 			f := fetched{src: ps, res: signals.FetchResult{Items: items[ps.URL], Status: 200}, state: signals.SourceState{FirstFetched: t0, LastSuccess: t0}}
 			if judged {
-				f.verdicts = judgeItems(p, ps, f.res.Items)
+				f.verdicts = p.JudgeItems(ps, f.res.Items)
 			}
 			batch = append(batch, f)
 		}
