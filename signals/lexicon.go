@@ -6,11 +6,12 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -61,50 +62,58 @@ const (
 // of the name before the first dot: "development.local.txt" adds to
 // development).
 func NewLexicon(files map[string][]byte) (*Lexicon, error) {
-	all := map[string][]byte{}
+	embeddedRules, err := parseEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	all := maps.Clone(embeddedRules)
+	lex := &Lexicon{}
+	// In order, so that of two faulty files the first is reported.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		b, base := files[name], path.Base(name)
+		if _, ok := embeddedRules[base]; ok {
+			if l := Label(strings.TrimSuffix(base, ".txt")); l.Valid() {
+				lex.replaced = append(lex.replaced, l)
+			}
+		}
+		rules, err := parseLexiconFile(base, b)
+		if err != nil {
+			return nil, err
+		}
+		for i := range rules {
+			rules[i].user = true
+		}
+		all[base] = rules
+	}
+	slices.Sort(lex.replaced)
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		lex.rules = append(lex.rules, all[name]...)
+	}
+	return lex, nil
+}
+
+// parseEmbedded parses the embedded lexicon's files (name → rules) once
+// per process: every lexicon starts from them, and no rule is written
+// after its parse.
+var parseEmbedded = sync.OnceValues(func() (map[string][]lexRule, error) {
 	entries, err := embedded.ReadDir("lexicon")
 	if err != nil {
 		return nil, fmt.Errorf("read embedded lexicon: %w", err)
 	}
+	all := map[string][]lexRule{}
 	for _, e := range entries {
 		b, err := embedded.ReadFile(path.Join("lexicon", e.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("read embedded lexicon %s: %w", e.Name(), err)
 		}
-		all[e.Name()] = b
-	}
-	userNames := map[string]bool{}
-	lex := &Lexicon{}
-	for name, b := range files {
-		base := path.Base(name)
-		if _, ok := all[base]; ok {
-			if l := Label(strings.TrimSuffix(base, ".txt")); l.Valid() {
-				lex.replaced = append(lex.replaced, l)
-			}
-		}
-		all[base] = b
-		userNames[base] = true
-	}
-	slices.Sort(lex.replaced)
-	names := make([]string, 0, len(all))
-	for name := range all {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		rules, err := parseLexiconFile(name, all[name])
+		rules, err := parseLexiconFile(e.Name(), b)
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := userNames[name]; ok {
-			for i := range rules {
-				rules[i].user = true
-			}
-		}
-		lex.rules = append(lex.rules, rules...)
+		all[e.Name()] = rules
 	}
-	return lex, nil
-}
+	return all, nil
+})
 
 // Fingerprint writes the lexicon in a canonical form: lexicons that
 // classify alike write the same bytes, so a hash of them says whether
