@@ -86,6 +86,11 @@ func NewLexicon(files map[string][]byte) (*Lexicon, error) {
 		all[base] = rules
 	}
 	slices.Sort(lex.replaced)
+	n := 0
+	for _, rules := range all {
+		n += len(rules)
+	}
+	lex.rules = make([]lexRule, 0, n)
 	for _, name := range slices.Sorted(maps.Keys(all)) {
 		lex.rules = append(lex.rules, all[name]...)
 	}
