@@ -97,7 +97,14 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	if lex == nil {
 		return nil, fmt.Errorf("new classifier: nil lexicon")
 	}
-	rules := slices.Clone(lex.rules)
+	// The slices and the index are made at their bound, or about: as
+	// they grow they would be copied a dozen times, most of a build that
+	// finds its automaton made.
+	n := len(lex.rules) + len(extra.Keywords)
+	for _, ts := range extra.Terms {
+		n += len(ts)
+	}
+	rules := append(make([]lexRule, 0, n), lex.rules...)
 	labels := make([]Label, 0, len(extra.Terms))
 	for l := range extra.Terms {
 		labels = append(labels, l)
@@ -132,9 +139,11 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	for _, l := range lex.replaced {
 		c.lexOnly |= 1 << slices.Index(c.labels, l)
 	}
-	index := map[string]int{}
-	var patterns []string
-	var refs [][]partRef // per pattern
+	c.info = make([]ruleInfo, 0, len(rules))
+	c.parts = make([]partRef, 0, len(rules))
+	index := make(map[string]int, len(rules))
+	patterns := make([]string, 0, len(rules))
+	refs := make([][]partRef, 0, len(rules)) // per pattern
 	for ri, r := range rules {
 		if len(r.parts) > maxParts {
 			return nil, fmt.Errorf("%s: more than %d parts", r.where, maxParts)
@@ -162,6 +171,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 			refs[id] = append(refs[id], partRef{rule: int32(ri), part: int8(pi), kind: r.kind, label: int8(label)})
 		}
 	}
+	c.partAt = make([]int32, 0, len(refs)+1)
 	for _, rs := range refs {
 		c.partAt = append(c.partAt, int32(len(c.parts)))
 		c.parts = append(c.parts, rs...)

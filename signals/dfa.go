@@ -1,7 +1,10 @@
 package signals
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"slices"
+	"sync"
 )
 
 // dfa is a dense Aho-Corasick automaton over folded bytes. The classifier
@@ -87,7 +90,77 @@ func gluedKinds(edge, other byteKind) bool {
 	return false
 }
 
-func newDFA(patterns []string) *dfa { return buildDFA(patterns, maxNarrow) }
+// newDFA returns the automaton of patterns, built once for the few
+// pattern sets a process uses lately: every watch list's classifier and
+// every reload compile the same lexicon again, with few or no terms of its
+// own, and the automaton is most of a classifier's build. A dfa is never
+// written after its build, so classifiers share it.
+func newDFA(patterns []string) *dfa {
+	key := dfaKey(patterns)
+	dfas.Lock()
+	d := dfas.get(key)
+	dfas.Unlock()
+	if d != nil {
+		return d
+	}
+	d = buildDFA(patterns, maxNarrow)
+	dfas.Lock()
+	dfas.put(key, d)
+	dfas.Unlock()
+	return d
+}
+
+// dfaCacheSize bounds the automata kept (1.5 MB each for the embedded
+// lexicon): more than the distinct watch lists of most configs.
+const dfaCacheSize = 8
+
+// dfaCache holds the automata built last, most recently used first.
+type dfaCache struct {
+	sync.Mutex
+	keys []([sha256.Size]byte)
+	dfas []*dfa
+}
+
+var dfas dfaCache
+
+func (c *dfaCache) get(key [sha256.Size]byte) *dfa {
+	for i, k := range c.keys {
+		if k == key {
+			d := c.dfas[i]
+			copy(c.keys[1:i+1], c.keys[:i])
+			copy(c.dfas[1:i+1], c.dfas[:i])
+			c.keys[0], c.dfas[0] = key, d
+			return d
+		}
+	}
+	return nil
+}
+
+func (c *dfaCache) put(key [sha256.Size]byte, d *dfa) {
+	if c.get(key) != nil {
+		return
+	}
+	if len(c.keys) < dfaCacheSize {
+		c.keys, c.dfas = append(c.keys, key), append(c.dfas, nil)
+	}
+	copy(c.keys[1:], c.keys)
+	copy(c.dfas[1:], c.dfas)
+	c.keys[0], c.dfas[0] = key, d
+}
+
+// dfaKey identifies a list of patterns: each is length-prefixed, so no
+// two lists write the same bytes.
+func dfaKey(patterns []string) [sha256.Size]byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, p := range patterns {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
+		h.Write([]byte(p))
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
 
 // buildDFA is newDFA with 16-bit entries only up to narrowMax states.
 func buildDFA(patterns []string, narrowMax int) *dfa {

@@ -84,3 +84,32 @@ func FuzzScan(f *testing.F) {
 		checkScan(t, d, scanPatterns, s)
 	})
 }
+
+// TestDFACache checks that equal pattern lists share one automaton, that
+// lists differing only in where one pattern ends do not, and that the
+// least recently used automaton goes first when the cache is full.
+func TestDFACache(t *testing.T) {
+	base := []string{"cache test a", "cache test b"}
+	d := newDFA(base)
+	if newDFA(slices.Clone(base)) != d {
+		t.Error("an equal pattern list builds a second automaton")
+	}
+	if other := newDFA([]string{"cache test ac", "ache test b"}); other == d {
+		t.Error("a different pattern list gets the first list's automaton")
+	} else {
+		checkScan(t, other, []string{"cache test ac", "ache test b"}, "la cache test ac ache test b")
+	}
+	newDFA(base)
+	for i := range dfaCacheSize - 1 {
+		newDFA([]string{"cache test filler", strings.Repeat("x", i+1)})
+	}
+	if newDFA(base) != d {
+		t.Errorf("the automaton used %d lists ago was dropped", dfaCacheSize)
+	}
+	for i := range dfaCacheSize {
+		newDFA([]string{"cache test evict", strings.Repeat("y", i+1)})
+	}
+	if newDFA(base) == d {
+		t.Errorf("the cache keeps more than %d automata", dfaCacheSize)
+	}
+}

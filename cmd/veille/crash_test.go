@@ -108,11 +108,13 @@ func TestCrashKeepsStoreConsistent(t *testing.T) {
 	bin := testbin.Veille(t)
 	srv, requests, served := crashServer(t)
 
-	// A clean run on a fresh store: the reference for scores.
+	// A clean run on a fresh store: the reference for scores. The runs
+	// not killed are in-process: the same code, without a process start
+	// and a lexicon compile each.
 	cleanCfg := crashConfig(t, t.TempDir(), srv.URL)
 	start := time.Now()
-	if out, err := exec.Command(bin, "once", "-c", cleanCfg, "--no-send").CombinedOutput(); err != nil {
-		t.Fatalf("clean run: %v\n%s", err, out)
+	if out, stderr, err := runCmd(t, "once", "-c", cleanCfg, "--no-send"); err != nil {
+		t.Fatalf("clean run: %v\n%s%s", err, out, stderr)
 	}
 	runTime := time.Since(start)
 
@@ -156,8 +158,8 @@ func TestCrashKeepsStoreConsistent(t *testing.T) {
 	if killed < crashKills/2 {
 		t.Fatalf("only %d runs were killed before finishing: the test no longer exercises crashes", killed)
 	}
-	if out, err := exec.Command(bin, "once", "-c", cfg, "--no-send").CombinedOutput(); err != nil {
-		t.Fatalf("clean run after the crashes: %v\n%s", err, out)
+	if out, stderr, err := runCmd(t, "once", "-c", cfg, "--no-send"); err != nil {
+		t.Fatalf("clean run after the crashes: %v\n%s%s", err, out, stderr)
 	}
 
 	st, err := store.Open(filepath.Join(dir, "veille.db"), time.Second)
@@ -186,15 +188,15 @@ func TestCrashKeepsStoreConsistent(t *testing.T) {
 	}
 
 	// Signals and tiers equal those of the clean run: nothing was counted twice.
-	crashed, _ := exec.Command(bin, "signals", "-c", cfg, "--format", "csv", "--since", "1d").Output()
-	clean, _ := exec.Command(bin, "signals", "-c", cleanCfg, "--format", "csv", "--since", "1d").Output()
-	if a, b := strings.Count(string(crashed), "\n"), strings.Count(string(clean), "\n"); a != b || a < crashFeeds {
+	crashed, _, _ := runCmd(t, "signals", "-c", cfg, "--format", "csv", "--since", "1d")
+	clean, _, _ := runCmd(t, "signals", "-c", cleanCfg, "--format", "csv", "--since", "1d")
+	if a, b := strings.Count(crashed, "\n"), strings.Count(clean, "\n"); a != b || a < crashFeeds {
 		t.Errorf("signals after crashes: %d lines, after a clean run: %d", a, b)
 	}
-	leadsCrashed, _ := exec.Command(bin, "leads", "-c", cfg, "--format", "csv").Output()
-	leadsClean, _ := exec.Command(bin, "leads", "-c", cleanCfg, "--format", "csv").Output()
-	if tierCounts(string(leadsCrashed)) != tierCounts(string(leadsClean)) {
-		t.Errorf("tiers after crashes %v, after a clean run %v", tierCounts(string(leadsCrashed)), tierCounts(string(leadsClean)))
+	leadsCrashed, _, _ := runCmd(t, "leads", "-c", cfg, "--format", "csv")
+	leadsClean, _, _ := runCmd(t, "leads", "-c", cleanCfg, "--format", "csv")
+	if tierCounts(leadsCrashed) != tierCounts(leadsClean) {
+		t.Errorf("tiers after crashes %v, after a clean run %v", tierCounts(leadsCrashed), tierCounts(leadsClean))
 	}
 }
 

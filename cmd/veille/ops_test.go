@@ -19,8 +19,9 @@ import (
 	"time"
 )
 
+// TestVersionCommand is not parallel: it sets the package's version, which
+// every command that opens a store reads.
 func TestVersionCommand(t *testing.T) {
-	t.Parallel()
 	t.Run("linker version wins", func(t *testing.T) {
 		old := version
 		version = "v1.4.0"

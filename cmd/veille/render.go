@@ -42,10 +42,10 @@ func pageFetcher(cfg *config.Config) (*sources.Fetcher, func()) {
 }
 
 // defaultFetcher is the fetcher of the commands that run without a
-// config: polite (a second between two requests to a host), robots.txt
+// config: polite (interval between two requests to a host), robots.txt
 // respected, with a browser for rendered pages.
-func defaultFetcher() (*sources.Fetcher, func()) {
-	f := sources.NewFetcher(sources.Options{Timeout: 20 * time.Second, PerHostInterval: time.Second, Robots: true,
+func defaultFetcher(interval time.Duration) (*sources.Fetcher, func()) {
+	f := sources.NewFetcher(sources.Options{Timeout: 20 * time.Second, PerHostInterval: interval, Robots: true,
 		Version: buildVersion(), Concurrency: 1, Renderer: newBrowser()})
 	return f, f.EndCycle
 }

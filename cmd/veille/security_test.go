@@ -221,17 +221,21 @@ func TestStopWinsOverStalledBackup(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
+		// Eight items a transaction: one transaction of all 48 copies
+		// them again each time the file's map grows.
 		title := strings.Repeat("x", 1<<20)
-		err = s.Update(func(tx *store.Tx) error {
-			for i := range 48 {
-				if err := tx.PutItem(signals.Item{SourceID: "big", GUID: fmt.Sprint(i), Title: title}, time.Now()); err != nil {
-					return err
+		for first := 0; first < 48; first += 8 {
+			err = s.Update(func(tx *store.Tx) error {
+				for i := first; i < first+8; i++ {
+					if err := tx.PutItem(signals.Item{SourceID: "big", GUID: fmt.Sprint(i), Title: title}, time.Now()); err != nil {
+						return err
+					}
 				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	})
 	raw, err := os.ReadFile(filepath.Join(filepath.Dir(d.store), "admin.token"))

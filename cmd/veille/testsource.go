@@ -32,6 +32,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&spec.Select, "select", "", "--url: change mode: selector of the elements compared between visits")
 	fs.StringVar(&spec.Render, "render", "", "--url: chromium to render the page with a headless browser first")
 	limit := fs.Int("limit", 20, "items shown per source")
+	interval := fs.Duration("interval", time.Second, "spacing between two requests to a host (without -c)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,7 +58,7 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 		}
 		f, closeFetcher = pageFetcher(cfg)
 	} else {
-		f, closeFetcher = defaultFetcher()
+		f, closeFetcher = defaultFetcher(*interval)
 	}
 	defer closeFetcher()
 

@@ -42,7 +42,7 @@ func TestTestSourceCommand(t *testing.T) {
 		t.Errorf("test-source touched the store: %v", err)
 	}
 
-	out, _, err = runCmd(t, "test-source", "--url", srv.URL+"/news", "--item", "article.news", "--title", "h3")
+	out, _, err = runCmd(t, "test-source", "--url", srv.URL+"/news", "--item", "article.news", "--title", "h3", "--interval", "0")
 	if err != nil || !strings.Contains(out, `warning: selectors match nothing: title "h3"`) || !strings.Contains(out, "(no title)") {
 		t.Errorf("test-source --url with a title selector that matches nothing: %v\n%s", err, out)
 	}
