@@ -97,12 +97,14 @@ func encodeSignal(s signals.Signal) []byte {
 	return b
 }
 
-// decodeSignal decodes the record v stored under k (lead key \x00 story).
-func decodeSignal(k, v []byte, s *signals.Signal) error {
+// decodeSignalHead resets s, fills it from the key k (lead key \x00 story)
+// and from the fields every decode of a signal record reads (title to
+// backlog), and returns the decoder placed after them.
+func decodeSignalHead(k, v []byte, s *signals.Signal) (decoder, error) {
 	*s = signals.Signal{}
 	lead, story, ok := splitSignalKey(k)
 	if !ok {
-		return fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
+		return decoder{}, fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
 	}
 	s.ID = story
 	s.Watchlist, s.Company, _ = strings.Cut(lead, "\x00")
@@ -112,6 +114,15 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 	s.Published = d.time()
 	s.Strength = signals.Strength(d.uvarint())
 	s.Backlog = d.byte()&flagBacklog != 0
+	return d, nil
+}
+
+// decodeSignal decodes the record v stored under k (lead key \x00 story).
+func decodeSignal(k, v []byte, s *signals.Signal) error {
+	d, err := decodeSignalHead(k, v, s)
+	if err != nil {
+		return err
+	}
 	s.Sources = make([]signals.SourceRef, d.count())
 	for i := range s.Sources {
 		s.Sources[i] = signals.SourceRef{Source: d.string(), URL: d.string()}
@@ -156,19 +167,10 @@ func decodeSignal(k, v []byte, s *signals.Signal) error {
 // of each lead a write touched; the outlets' URLs and the labels' evidence
 // were most of what that allocated.
 func decodeScoredSignal(k, v []byte, s *signals.Signal) error {
-	*s = signals.Signal{}
-	lead, story, ok := splitSignalKey(k)
-	if !ok {
-		return fmt.Errorf("decode signal %q: %w: bad key", k, errCorrupt)
+	d, err := decodeSignalHead(k, v, s)
+	if err != nil {
+		return err
 	}
-	s.ID = story
-	s.Watchlist, s.Company, _ = strings.Cut(lead, "\x00")
-	d := decoder{b: v}
-	s.Title = d.string()
-	s.FirstSeen = d.time()
-	s.Published = d.time()
-	s.Strength = signals.Strength(d.uvarint())
-	s.Backlog = d.byte()&flagBacklog != 0
 	for range 2 * d.count() {
 		d.skip()
 	}

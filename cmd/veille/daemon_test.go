@@ -38,6 +38,23 @@ func demoConfig(t *testing.T, baseURL, storePath string) string {
 	return renderedPages.ReplaceAllString(text, "")
 }
 
+// demoSetup starts the demo's sites for the test and writes, in a folder
+// of its own, a config that polls them (demoConfig) into a store there.
+func demoSetup(t *testing.T) (dir, cfg string) {
+	t.Helper()
+	srv, err := demo.Start(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dir = t.TempDir()
+	cfg = filepath.Join(dir, "veille.yaml")
+	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, cfg
+}
+
 // The ports freeAddr hands out lie below the ephemeral range (32768 and up
 // on Linux, 49152 and up elsewhere) that ":0" listeners and outgoing
 // connections draw from: between freeAddr's check and the daemon's listen,

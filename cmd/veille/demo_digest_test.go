@@ -4,13 +4,9 @@ import (
 	"context"
 	"html"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/veille-hq/veille/examples/demo"
 	"github.com/veille-hq/veille/signals"
 )
 
@@ -20,16 +16,7 @@ import (
 // news item once in its lead's card, each lead linked to its CRM record.
 func TestDemoDigestLeadsWithAction(t *testing.T) {
 	t.Parallel()
-	srv, err := demo.Start(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "veille.yaml")
-	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	_, cfg := demoSetup(t)
 	e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
 	a, err := openApp(e, common{config: cfg, logFormat: "text"}, appMode{noSend: true})
 	if err != nil {

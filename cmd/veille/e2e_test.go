@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/veille-hq/veille/examples/demo"
 	"github.com/veille-hq/veille/notify/smtptest"
@@ -70,16 +69,7 @@ func TestDemoCommand(t *testing.T) {
 // for the whole test, so the digest's links can be followed.
 func TestDemoCorpusEndToEnd(t *testing.T) {
 	t.Parallel()
-	srv, err := demo.Start(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "veille.yaml")
-	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfg := demoSetup(t)
 
 	itemsRe := regexp.MustCompile(`(\d+) new items?, (\d+) new signals?`)
 	out, stderr, err := runCmd(t, "once", "-c", cfg, "--no-send")

@@ -6,22 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
-
-	"github.com/veille-hq/veille/examples/demo"
 )
 
 func TestOnceCPUProfile(t *testing.T) {
-	srv, err := demo.Start(time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "veille.yaml")
-	if err := os.WriteFile(cfg, []byte(demoConfig(t, srv.URL, filepath.Join(dir, "veille.db"))), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfg := demoSetup(t)
 	prof := filepath.Join(dir, "cpu.pprof")
 	if _, stderr, err := runCmd(t, "once", "-c", cfg, "--no-send", "--cpuprofile", prof); err != nil {
 		t.Fatalf("once --cpuprofile: %v\n%s", err, stderr)
