@@ -25,8 +25,8 @@ type Input struct {
 
 // Classifier labels items. It is built once and is safe for concurrent use.
 type Classifier struct {
-	dfa *dfa
-	// parts[partAt[p]:partAt[p+1]] are the rule parts automaton pattern p
+	terms *terms
+	// parts[partAt[p]:partAt[p+1]] are the rule parts term pattern p
 	// stands for.
 	parts  []partRef
 	partAt []int32
@@ -76,7 +76,7 @@ const (
 	maxParts = 8
 )
 
-// NewClassifier compiles lex and a watch list's extras into one automaton
+// NewClassifier compiles lex and a watch list's extras into one term matcher
 // and joins it to the embedded model.
 func NewClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	m, err := loadDefaultModel()
@@ -99,7 +99,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 	}
 	// The slices and the index are made at their bound, or about: as
 	// they grow they would be copied a dozen times, most of a build that
-	// finds its automaton made.
+	// finds its matcher made.
 	n := len(lex.rules) + len(extra.Keywords)
 	for _, ts := range extra.Terms {
 		n += len(ts)
@@ -177,7 +177,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		c.parts = append(c.parts, rs...)
 	}
 	c.partAt = append(c.partAt, int32(len(c.parts)))
-	c.dfa = newDFA(patterns)
+	c.terms = newTerms(patterns)
 	return c, nil
 }
 
@@ -203,10 +203,10 @@ type hit struct {
 // stays immutable and safe for concurrent use.
 type scratch struct {
 	fields     [2]field
-	name       field    // the company name, prepared
-	joined     []uint32 // the automaton's offsets of the fields' bytes, scanned as one
+	name       field // the company name, prepared
+	walks      []walk
 	hits, kept []hit
-	raw        []dfaHit
+	raw        []termHit
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
@@ -327,40 +327,21 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	fields := &sc.fields
 	fields[fieldTitle].prepare(in.Title, true)
 	fields[fieldSummary].prepare(in.Summary, true)
-	// The fields are scanned as one text, a byte of class 0 between them
-	// (which no term holds), so no hit spans both, and one longer text
-	// scans faster than two.
-	title, summary := fields[fieldTitle].text, fields[fieldSummary].text
-	n := len(title) + 1 + len(summary)
-	joined := slices.Grow(sc.joined[:0], n)[:n]
-	if c.model != nil { // the model reads the fields' words: split them in the same pass
-		sc.words[fieldTitle] = c.dfa.offsetsWords(joined, sc.words[fieldTitle][:0], title)
-		sc.words[fieldSummary] = c.dfa.offsetsWords(joined[len(title)+1:], sc.words[fieldSummary][:0], summary)
-	} else {
-		c.dfa.offsets(joined[:0], title)
-		c.dfa.offsets(joined[:len(title)+1], summary)
-	}
-	joined[len(title)] = 0
-	raw := c.dfa.scan(sc.raw[:0], joined)
-	sc.joined, sc.raw = joined, raw
-	hits := sc.hits[:0]
-	for _, m := range raw {
-		fi := fieldTitle
-		if int(m.start) > len(title) {
-			fi = fieldSummary
-			m.start -= int32(len(title) + 1)
-			m.end -= int32(len(title) + 1)
-		}
-		if !wholeWord(fields[fi].text, int(m.start), int(m.end)) {
-			continue
-		}
-		for _, ref := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
-			if ref.kind == kindVeto {
-				lx.veto = true
+	raw, hits := sc.raw[:0], sc.hits[:0]
+	for fi := range fields {
+		text := fields[fi].text
+		from := len(raw)
+		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		for _, m := range raw[from:] {
+			for _, ref := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
+				if ref.kind == kindVeto {
+					lx.veto = true
+				}
+				hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
 			}
-			hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
 		}
 	}
+	sc.raw = raw
 	sc.company, sc.named = nil, [2]bool{}
 	if in.Company != "" {
 		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
@@ -448,10 +429,6 @@ func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input
 	}
 	for fi, pairs := range [2]bool{fieldTitle: true} {
 		text, ws := sc.fields[fi].text, sc.words[fi]
-		if c.model == nil { // the lexicon's pass, done with its offsets, left the words out
-			ws = c.dfa.offsetsWords(sc.joined[:len(text)], ws[:0], text)
-			sc.words[fi] = ws
-		}
 		if sc.named[fi] {
 			sc.nameWords = nameWords(sc.nameWords[:0], ws, text, sc.company)
 			ws = sc.nameWords

@@ -186,8 +186,8 @@ func BenchmarkClassifyLexicon(b *testing.B) {
 }
 
 // BenchmarkNewClassifier is what every command pays before its first
-// item: compiling the embedded lexicon into the automaton. The cache of
-// automata is emptied each time, so that each builds one.
+// item: compiling the embedded lexicon into the term matcher. The cache of
+// matchers is emptied each time, so that each builds one.
 func BenchmarkNewClassifier(b *testing.B) {
 	lex, err := NewLexicon(nil)
 	if err != nil {
@@ -195,9 +195,9 @@ func BenchmarkNewClassifier(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		dfas.Lock()
-		dfas.keys, dfas.dfas = nil, nil
-		dfas.Unlock()
+		termsCache.Lock()
+		termsCache.keys, termsCache.terms = nil, nil
+		termsCache.Unlock()
 		if _, err := NewClassifier(lex, Extra{}); err != nil {
 			b.Fatal(err)
 		}

@@ -215,14 +215,13 @@ func TestNameWords(t *testing.T) {
 		{"  acme  ", "acme"},
 		{"no mention here", "acme"},
 	}
-	d := testClassifier(t).dfa
 	for _, tt := range tests {
 		var f field
 		f.prepare(tt.text, true)
 		text := f.text
 		var cf field
 		cf.prepare(tt.company, true)
-		ws := d.offsetsWords(make([]uint32, len(text)), nil, text)
+		ws, _, _ := newTerms(nil).scan(text, nil, nil, nil)
 		got := nameWords(nil, ws, text, cf.text)
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)

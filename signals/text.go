@@ -9,7 +9,7 @@ import (
 // field is one item field prepared for matching: folded, whitespace runs
 // collapsed to one space, currency signs dropped and, for the classifier,
 // every number written "0", so "lève 12,5 M€" and "raises $40m" reach the
-// automaton as "leve 0 m" and "raises 0m".
+// term matcher as "leve 0 m" and "raises 0m".
 type field struct {
 	orig string
 	text []byte

@@ -1,0 +1,433 @@
+package signals
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
+
+// terms finds the lexicon's terms in prepared text word by word. The text
+// is cut once into tokens: runs of letters, runs of digits, and every
+// other character (punctuation, symbols) on its own, with the spaces
+// between them noted. A term is cut the same way, so it occurs as a whole
+// word exactly where its tokens follow each other with the same spaces
+// between them, the first not glued to what precedes it and the last not
+// to what follows (see wholeWord: only a letter right after or before a
+// digit is glued to a token edge). The terms' token sequences form a trie
+// whose edges live in one hash table keyed by (node, spacing, token hash):
+// a word that starts no term costs one lookup, not a pass of an automaton
+// over each of its bytes, and the words' hashes are the ones the model
+// reads. A found sequence is compared with the term's bytes before it is
+// reported, so hash collisions cost time, never a wrong hit.
+type terms struct {
+	patterns []string
+	starts   startSet
+	// edges is the trie's edges, open addressing, at most half full: val is
+	// the child of the edge key times 2, plus 1 when some pattern ends
+	// there, 0 for an empty slot (node 0 is the root, no one's child).
+	edges []edge
+	mask  uint64
+	shift uint8 // 64 minus the table's bits: a slot is the top bits of a product
+	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node n.
+	outs, outAt []int32
+}
+
+// token is one token of prepared text, text[start:end], with its hash and
+// the spaces before it.
+type token struct {
+	start, end int32
+	h          uint32
+	gap        uint8 // spaces between the previous token and this one, up to 2
+	// A letter run right after a digit ("0m") starts no term that starts
+	// with a letter, and one right before a digit ends none.
+	noStart, noEnd bool
+}
+
+// walk is a term being read: the trie node its tokens so far reach, and
+// where its first token starts.
+type walk struct {
+	node  uint32
+	start int32
+}
+
+// Byte classes for tokenising.
+const (
+	tokSpace = iota
+	tokLetter
+	tokDigit
+	tokOther // ASCII punctuation and controls: a token of its own
+	tokNonASCII
+)
+
+var tokClass = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c == ' ':
+			t[c] = tokSpace
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			t[c] = tokLetter
+		case '0' <= c && c <= '9':
+			t[c] = tokDigit
+		case c < utf8.RuneSelf:
+			t[c] = tokOther
+		default:
+			t[c] = tokNonASCII
+		}
+	}
+	return t
+}()
+
+// wordBits is, per byte, a bit of its class when it belongs to a model word
+// (letters, digits, non-ASCII), 0 otherwise.
+var wordBits = func() (t [256]uint8) {
+	for c := range 256 {
+		if isWordByte[c] {
+			t[c] = 1 << tokClass[c]
+		}
+	}
+	return t
+}()
+
+// scan appends the model's words of text to ws and every whole-word
+// occurrence of every pattern to hits, by end then start, in one pass over
+// the bytes. Each token is fed to the terms being read and may start one;
+// a word of letters only or digits only is one token, with the word's
+// hash. ws must be empty; walks is a buffer.
+func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]word, []termHit, []walk) {
+	// ws grows to its bound first (a word per byte at most), so that adding
+	// one is a store, not an append's test.
+	ws = slices.Grow(ws[:0], len(text))[:len(text)]
+	nw := 0
+	r := reader{t: t, text: text, hits: hits, walks: walks[:0]}
+	gap := uint8(0)
+	for i := 0; i < len(text); {
+		c := text[i]
+		bits := wordBits[c]
+		if bits == 0 {
+			if c == ' ' {
+				gap = min(gap+1, 2)
+			} else {
+				if h := hashByte(c); len(r.walks) > 0 || t.starts.has(h) {
+					r.feed(int32(i), int32(i+1), h, gap, false, false)
+				}
+				gap = 0
+			}
+			i++
+			continue
+		}
+		s, h := i, hashStart(nsWord)
+		for ; i < len(text); i++ {
+			b := wordBits[text[i]]
+			if b == 0 {
+				break
+			}
+			bits |= b
+			h = (h ^ uint32(text[i])) * fnvPrime
+		}
+		w := &ws[nw]
+		w.start, w.end, w.h, w.name = int32(s), int32(i), h, false
+		nw++
+		if bits&(bits-1) == 0 && bits != 1<<tokNonASCII {
+			if len(r.walks) > 0 || t.starts.has(h) {
+				r.feed(int32(s), int32(i), h, gap, false, false)
+			}
+		} else {
+			r.splitWord(s, i, gap)
+		}
+		gap = 0
+	}
+	return ws[:nw], r.hits, r.walks
+}
+
+// startSet has a bit per hash of a token that starts some term: most
+// words start none, and are passed over with one test.
+type startSet [1 << startBits / 64]uint64
+
+// startBits is the size of a startSet: 8 KB, a few thousand first tokens
+// set a bit in twenty.
+const startBits = 16
+
+// has reports whether token hash h may start a term: FNV's low bits are
+// weak, so the top bits of a product are taken.
+func (s *startSet) has(h uint32) bool {
+	b := h * 0x9e3779b1 >> (32 - startBits)
+	return s[b/64]&(1<<(b%64)) != 0
+}
+
+func (s *startSet) add(h uint32) {
+	b := h * 0x9e3779b1 >> (32 - startBits)
+	s[b/64] |= 1 << (b % 64)
+}
+
+// reader is one scan's state: the terms being read and the hits found.
+type reader struct {
+	t     *terms
+	text  []byte
+	hits  []termHit
+	walks []walk
+}
+
+// feed moves the terms being read over the token text[start:end] of hash
+// h, after gap spaces, drops those it does not continue, reports those it
+// ends, and starts one when the token starts a term. Walks stay in the
+// order of their start, so hits come by end then start.
+func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool) {
+	t, n := r.t, 0
+	for _, w := range r.walks {
+		if v := t.edges[t.slot(edgeKey(w.node, gap, h))].val; v != 0 {
+			if v&1 != 0 && !noEnd {
+				r.report(v>>1, w.start, end)
+			}
+			r.walks[n] = walk{node: v >> 1, start: w.start}
+			n++
+		}
+	}
+	r.walks = r.walks[:n]
+	if noStart || !t.starts.has(h) {
+		return
+	}
+	if v := t.edges[t.slot(edgeKey(0, 0, h))].val; v != 0 {
+		if v&1 != 0 && !noEnd {
+			r.report(v>>1, start, end)
+		}
+		r.walks = append(r.walks, walk{node: v >> 1, start: start})
+	}
+}
+
+// report appends the patterns that end at trie node n, read from start to
+// end, if they are what the text holds there.
+func (r *reader) report(n uint32, start, end int32) {
+	t := r.t
+	for _, p := range t.outs[t.outAt[n]:t.outAt[n+1]] {
+		if string(r.text[start:end]) == t.patterns[p] {
+			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
+		}
+	}
+}
+
+// splitWord feeds the tokens of the model word text[s:e], which mixes
+// letters, digits or non-ASCII runes, telling runes apart as wholeWord
+// does. A token is fed once the next is known, which may end it.
+func (r *reader) splitWord(s, e int, gap uint8) {
+	text := r.text
+	var prev token
+	prevKind := tokOther // the kind of prev, tokOther before the first
+	for i := s; i < e; {
+		c, n := rune(text[i]), 1
+		if c >= utf8.RuneSelf {
+			c, n = utf8.DecodeRune(text[i:e])
+		}
+		kind := runeKind(c)
+		j := i + n
+		for kind != tokOther && j < e {
+			c, n := rune(text[j]), 1
+			if c >= utf8.RuneSelf {
+				c, n = utf8.DecodeRune(text[j:e])
+			}
+			if runeKind(c) != kind {
+				break
+			}
+			j += n
+		}
+		tok := token{start: int32(i), end: int32(j), h: hashBytes(hashStart(nsWord), text[i:j]), gap: gap}
+		tok.noStart = kind == tokLetter && prevKind == tokDigit
+		if i > s {
+			prev.noEnd = kind == tokDigit && prevKind == tokLetter
+			r.feed(prev.start, prev.end, prev.h, prev.gap, prev.noStart, prev.noEnd)
+		}
+		prev, prevKind, gap, i = tok, kind, 0, j
+	}
+	r.feed(prev.start, prev.end, prev.h, prev.gap, prev.noStart, prev.noEnd)
+}
+
+// runeKind is tokLetter, tokDigit or tokOther, as isLetter and isDigit say.
+func runeKind(r rune) int {
+	switch {
+	case isDigit(r):
+		return tokDigit
+	case isLetter(r):
+		return tokLetter
+	}
+	return tokOther
+}
+
+// termHit is one pattern found at text[start:end].
+type termHit struct {
+	pattern, start, end int32
+}
+
+// newTerms returns the matcher of patterns, built once for the few
+// pattern sets a process uses lately: every watch list's classifier and
+// every reload compile the same lexicon again, with few or no terms of its
+// own. A terms is never written after its build, so classifiers share it.
+func newTerms(patterns []string) *terms {
+	key := termsKey(patterns)
+	termsCache.Lock()
+	t := termsCache.get(key)
+	termsCache.Unlock()
+	if t != nil {
+		return t
+	}
+	t = buildTerms(patterns)
+	termsCache.Lock()
+	termsCache.put(key, t)
+	termsCache.Unlock()
+	return t
+}
+
+// termsCacheSize bounds the matchers kept: more than the distinct watch
+// lists of most configs.
+const termsCacheSize = 8
+
+// termsLRU holds the matchers built last, most recently used first.
+type termsLRU struct {
+	sync.Mutex
+	keys  []([sha256.Size]byte)
+	terms []*terms
+}
+
+var termsCache termsLRU
+
+func (c *termsLRU) get(key [sha256.Size]byte) *terms {
+	for i, k := range c.keys {
+		if k == key {
+			t := c.terms[i]
+			copy(c.keys[1:i+1], c.keys[:i])
+			copy(c.terms[1:i+1], c.terms[:i])
+			c.keys[0], c.terms[0] = key, t
+			return t
+		}
+	}
+	return nil
+}
+
+func (c *termsLRU) put(key [sha256.Size]byte, t *terms) {
+	if c.get(key) != nil {
+		return
+	}
+	if len(c.keys) < termsCacheSize {
+		c.keys, c.terms = append(c.keys, key), append(c.terms, nil)
+	}
+	copy(c.keys[1:], c.keys)
+	copy(c.terms[1:], c.terms)
+	c.keys[0], c.terms[0] = key, t
+}
+
+// termsKey identifies a list of patterns: each is length-prefixed, so no
+// two lists write the same bytes.
+func termsKey(patterns []string) [sha256.Size]byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, p := range patterns {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
+		h.Write([]byte(p))
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	return key
+}
+
+// edge is one edge of the trie, its key and value side by side, so that a
+// lookup reads one cache line.
+type edge struct {
+	key uint64
+	val uint32
+}
+
+// edgeKey is the trie edge from node n over a token of hash h after gap
+// spaces (0 for a term's first token).
+func edgeKey(n uint32, gap uint8, h uint32) uint64 {
+	return uint64(h)<<32 | uint64(n)<<2 | uint64(gap)
+}
+
+func buildTerms(patterns []string) *terms {
+	ntok := 0
+	toks := make([][]token, len(patterns))
+	for i, p := range patterns {
+		toks[i] = tokens([]byte(p))
+		ntok += len(toks[i])
+	}
+	bits := 4
+	for 1<<bits < 2*ntok {
+		bits++
+	}
+	size := 1 << bits
+	t := &terms{patterns: patterns, edges: make([]edge, size), mask: uint64(size - 1), shift: uint8(64 - bits)}
+	out := [][]int32{nil} // per node
+	for pi, ts := range toks {
+		n := uint32(0)
+		for k, tok := range ts {
+			gap := tok.gap
+			if k == 0 {
+				gap = 0
+			}
+			key := edgeKey(n, gap, tok.h)
+			i := t.slot(key)
+			e := &t.edges[i]
+			if e.val == 0 {
+				e.key, e.val = key, uint32(len(out))<<1
+				out = append(out, nil)
+			}
+			n = e.val >> 1
+			if k == 0 {
+				t.starts.add(tok.h)
+			}
+			if k == len(ts)-1 {
+				e.val |= 1
+				out[n] = append(out[n], int32(pi))
+			}
+		}
+	}
+	t.outAt = make([]int32, 0, len(out)+1)
+	for _, o := range out {
+		t.outAt = append(t.outAt, int32(len(t.outs)))
+		t.outs = append(t.outs, o...)
+	}
+	t.outAt = append(t.outAt, int32(len(t.outs)))
+	return t
+}
+
+// slot is where key is in the table, or the empty slot where it would go.
+func (t *terms) slot(key uint64) uint64 {
+	i := (key * 0x9e3779b97f4a7c15) >> t.shift
+	for t.edges[i].val != 0 && t.edges[i].key != key {
+		i = (i + 1) & t.mask
+	}
+	return i
+}
+
+// tokens lists the tokens of a term as scan cuts text, rune by rune:
+// spaces make gaps, letters and digits runs, every other rune a token.
+func tokens(text []byte) []token {
+	var ts []token
+	prevKind, gap := tokOther, uint8(0)
+	for i := 0; i < len(text); {
+		if text[i] == ' ' {
+			gap, prevKind = min(gap+1, 2), tokSpace
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(text[i:])
+		kind, j := runeKind(r), i+n
+		for kind != tokOther && j < len(text) {
+			r, n := utf8.DecodeRune(text[j:])
+			if runeKind(r) != kind {
+				break
+			}
+			j += n
+		}
+		tok := token{start: int32(i), end: int32(j), h: hashBytes(hashStart(nsWord), text[i:j]), gap: gap}
+		tok.noStart = kind == tokLetter && prevKind == tokDigit
+		if kind == tokDigit && prevKind == tokLetter {
+			ts[len(ts)-1].noEnd = true
+		}
+		ts = append(ts, tok)
+		prevKind, gap, i = kind, 0, j
+	}
+	return ts
+}
+
+// hashByte is the hash of a one-byte token.
+func hashByte(c byte) uint32 { return (hashStart(nsWord) ^ uint32(c)) * fnvPrime }

@@ -1,0 +1,106 @@
+package signals
+
+import (
+	"bytes"
+	"cmp"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// naiveHits is what terms.scan must find: every whole-word occurrence of
+// every pattern, by end then start.
+func naiveHits(patterns []string, text []byte) []termHit {
+	var hits []termHit
+	for start := range text {
+		for p, pat := range patterns {
+			if end := start + len(pat); bytes.HasPrefix(text[start:], []byte(pat)) && wholeWord(text, start, end) {
+				hits = append(hits, termHit{pattern: int32(p), start: int32(start), end: int32(end)})
+			}
+		}
+	}
+	slices.SortFunc(hits, func(x, y termHit) int {
+		return cmp.Or(cmp.Compare(x.end, y.end), cmp.Compare(x.start, y.start))
+	})
+	return hits
+}
+
+func checkFind(t *testing.T, m *terms, patterns []string, s string) {
+	t.Helper()
+	var f field
+	f.prepare(s, true)
+	_, got, _ := m.scan(f.text, nil, nil, nil)
+	if want := naiveHits(patterns, f.text); !slices.Equal(got, want) {
+		t.Fatalf("scan(%q) = %v, want %v", f.text, got, want)
+	}
+}
+
+// findPatterns are short terms that overlap, nest and share prefixes and
+// suffixes, with the digit, punctuation and non-ASCII edges of real terms
+// and keywords.
+var findPatterns = []string{"lance", "lance un plan", "un plan", "plan de", "plan", "an", "0 m", "leve 0", "0er trimestre", "+ 0", "r&d", "l'usine", "usine", "s", "e", "ss", "0m", "m", "co0", "u.k.", "outside the u.s.", "a", "ωx", "x™", "™"}
+
+func TestFind(t *testing.T) {
+	m := newTerms(findPatterns)
+	texts := []string{
+		"", "s", "e s", "Lance", "relance", "lancement", "il lance un plan de 12 M€", "lance un plan", "plan de plan de plan",
+		"Leve 12,5 M€ au 1er trimestre", "+ 3", "R&D, l'usine", "ss sss s-s", "élance", "usine\u00a0usine",
+		"raises $40m", "40m", "a0m", "m0 m", "CO2 co2x", "U.K.-based, outside the U.S.A.", "ΩX ωx xω x™ ™x a™a",
+		"lance  un plan", "lance\u2002un plan", "a\u0663a \u0663m", "bad \xff byte", "l’usine",
+		strings.Repeat("lance un plan de l'usine ", 20), strings.Repeat("a", 100) + " lance",
+	}
+	for _, it := range readJSONL(t, filepath.Join("testdata", "examples.jsonl")) {
+		texts = append(texts, it.Title, it.Summary, it.Title+" "+it.Summary)
+	}
+	for _, s := range texts {
+		checkFind(t, m, findPatterns, s)
+	}
+}
+
+// TestFindLexicon checks the embedded lexicon's terms on the corpus.
+func TestFindLexicon(t *testing.T) {
+	c := testClassifier(t)
+	for _, it := range readJSONL(t, filepath.Join("testdata", "train", "dev.jsonl"))[:60] {
+		checkFind(t, c.terms, c.terms.patterns, it.Title+" "+it.Summary)
+	}
+}
+
+func FuzzFind(f *testing.F) {
+	for _, s := range []string{"il lance un plan de 12 M€", "R&D, l'usine", "ss sss s-s", strings.Repeat("lance un plan ", 8), "raises $40m a0m", "ΩX x™"} {
+		f.Add(s)
+	}
+	m := newTerms(findPatterns)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkFind(t, m, findPatterns, s)
+	})
+}
+
+// TestTermsCache checks that equal pattern lists share one matcher, that
+// lists differing only in where one pattern ends do not, and that the
+// least recently used matcher goes first when the cache is full.
+func TestTermsCache(t *testing.T) {
+	base := []string{"cache test a", "cache test b"}
+	m := newTerms(base)
+	if newTerms(slices.Clone(base)) != m {
+		t.Error("an equal pattern list builds a second matcher")
+	}
+	if other := newTerms([]string{"cache test ac", "ache test b"}); other == m {
+		t.Error("a different pattern list gets the first list's matcher")
+	} else {
+		checkFind(t, other, []string{"cache test ac", "ache test b"}, "la cache test ac ache test b")
+	}
+	newTerms(base)
+	for i := range termsCacheSize - 1 {
+		newTerms([]string{"cache test filler", strings.Repeat("x", i+1)})
+	}
+	if newTerms(base) != m {
+		t.Errorf("the matcher used %d lists ago was dropped", termsCacheSize)
+	}
+	for i := range termsCacheSize {
+		newTerms([]string{"cache test evict", strings.Repeat("y", i+1)})
+	}
+	if newTerms(base) == m {
+		t.Errorf("the cache keeps more than %d matchers", termsCacheSize)
+	}
+}
