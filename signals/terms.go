@@ -23,7 +23,10 @@ import (
 // reported, so hash collisions cost time, never a wrong hit.
 type terms struct {
 	patterns []string
-	starts   startSet
+	// single has the hashes of the terms of one token, pairs those of the
+	// first two tokens of the others (see pairKey): a token that may end
+	// the first or start the others, seen with the token before it.
+	single, pairs startSet
 	// edges is the trie's edges, open addressing, at most half full: val is
 	// the child of the edge key times 2, plus 1 when some pattern ends
 	// there, 0 for an empty slot (node 0 is the root, no one's child).
@@ -100,7 +103,12 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	// one is a store, not an append's test.
 	ws = slices.Grow(ws[:0], len(text))[:len(text)]
 	nw := 0
-	r := reader{t: t, text: text, hits: hits, walks: walks[:0]}
+	r := reader{t: t, text: text, hits: hits, walks: walks[:0], prev: walk{start: -1}}
+	// A token is fed when it may continue a term being read, be a term, or
+	// start one with the token before it. A pair after no token (prev's
+	// start -1) is a false alarm, which feed ignores, as it does hash
+	// collisions.
+	single, pairs := &t.single, &t.pairs
 	gap := uint8(0)
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -109,8 +117,10 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			if c == ' ' {
 				gap = min(gap+1, 2)
 			} else {
-				if h := hashByte(c); len(r.walks) > 0 || t.starts.has(h) {
+				if h := hashByte(c); len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 					r.feed(int32(i), int32(i+1), h, gap, false, false)
+				} else {
+					r.prev = walk{node: h, start: int32(i)}
 				}
 				gap = 0
 			}
@@ -130,8 +140,10 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 		w.start, w.end, w.h, w.name = int32(s), int32(i), h, false
 		nw++
 		if bits&(bits-1) == 0 && bits != 1<<tokNonASCII {
-			if len(r.walks) > 0 || t.starts.has(h) {
+			if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 				r.feed(int32(s), int32(i), h, gap, false, false)
+			} else {
+				r.prev = walk{node: h, start: int32(s)}
 			}
 		} else {
 			r.splitWord(s, i, gap)
@@ -167,6 +179,15 @@ type reader struct {
 	text  []byte
 	hits  []termHit
 	walks []walk
+	// prev is the token before: its hash (in node) and start, -1 when
+	// there is none or it starts no term.
+	prev walk
+}
+
+// pairKey is the hash of a token of hash b after gap spaces after one of
+// hash a.
+func pairKey(a uint32, gap uint8, b uint32) uint32 {
+	return (a*0x9e3779b1 ^ b + uint32(gap)) * fnvPrime
 }
 
 // feed moves the terms being read over the token text[start:end] of hash
@@ -185,14 +206,25 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 		}
 	}
 	r.walks = r.walks[:n]
-	if noStart || !t.starts.has(h) {
+	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
+		if v := t.edges[t.slot(edgeKey(0, 0, p.node))].val; v != 0 {
+			if v := t.edges[t.slot(edgeKey(v>>1, gap, h))].val; v != 0 {
+				if v&1 != 0 && !noEnd {
+					r.report(v>>1, p.start, end)
+				}
+				r.walks = append(r.walks, walk{node: v >> 1, start: p.start})
+			}
+		}
+	}
+	r.prev = walk{node: h, start: start}
+	if noStart {
+		r.prev.start = -1
 		return
 	}
-	if v := t.edges[t.slot(edgeKey(0, 0, h))].val; v != 0 {
-		if v&1 != 0 && !noEnd {
+	if !noEnd && t.single.has(h) {
+		if v := t.edges[t.slot(edgeKey(0, 0, h))].val; v&1 != 0 {
 			r.report(v>>1, start, end)
 		}
-		r.walks = append(r.walks, walk{node: v >> 1, start: start})
 	}
 }
 
@@ -371,8 +403,11 @@ func buildTerms(patterns []string) *terms {
 				out = append(out, nil)
 			}
 			n = e.val >> 1
-			if k == 0 {
-				t.starts.add(tok.h)
+			switch {
+			case len(ts) == 1:
+				t.single.add(tok.h)
+			case k == 1:
+				t.pairs.add(pairKey(ts[0].h, tok.gap, tok.h))
 			}
 			if k == len(ts)-1 {
 				e.val |= 1
