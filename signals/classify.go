@@ -211,7 +211,8 @@ type scratch struct {
 	forms      [2][]byte
 	feats      []feat
 	words      [2][]word // per field, its words
-	nameWords  []word    // the same with the company's name as one word
+	nameWords  [2][]word // the same with the company's name as one word
+	modelWords [2][]word // per field, what the model reads: words or nameWords
 	named      [2]bool   // per field: whether it may name the company
 	company    []byte    // the company's name, prepared, or nil
 }
@@ -227,8 +228,7 @@ func (c *Classifier) Classify(in Input) Classification {
 	kept, complete := sc.kept, sc.complete
 	final := lx.fired | lx.hints
 	if c.model != nil {
-		sc.feats = c.features(sc.feats[:0], sc, &lx, in)
-		s := c.model.scores(sc.feats)
+		s := c.scores(sc, &lx, in)
 		final = lx.hints | lx.user | lx.fired&c.lexOnly
 		for l := range nLabels {
 			on := lx.fired >> l & 1
@@ -283,9 +283,14 @@ func (c *Classifier) Classify(in Input) Classification {
 	}
 	if c.model != nil {
 		// A label the model fired without a lexicon term to show for it
-		// is explained by the n-grams that raised its score the most.
+		// is explained by the n-grams that raised its score the most,
+		// found in the item's features, listed for that only.
+		listed := false
 		for l := range nLabels {
 			if final&(1<<l) != 0 && counts[l] == 0 {
+				if !listed {
+					sc.feats, listed = c.features(sc.feats[:0], sc, &lx, in), true
+				}
 				if ev := c.model.learnedEvidence(fields, sc.feats, l); len(ev) > 0 {
 					slots[l] = ev
 					nslots++
@@ -361,6 +366,13 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		}
 	}
 	sc.hits = hits
+	for fi := range fields {
+		sc.modelWords[fi] = sc.words[fi]
+		if sc.named[fi] {
+			sc.nameWords[fi] = nameWords(sc.nameWords[fi][:0], sc.words[fi], fields[fi].text, sc.company)
+			sc.modelWords[fi] = sc.nameWords[fi]
+		}
+	}
 	kept := sc.kept[:0]
 	if !lx.veto {
 		kept = c.resolve(kept, hits, fields)
@@ -428,12 +440,7 @@ func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input
 		rows = (*[modelBuckets]uint16)(c.model.at)
 	}
 	for fi, pairs := range [2]bool{fieldTitle: true} {
-		text, ws := sc.fields[fi].text, sc.words[fi]
-		if sc.named[fi] {
-			sc.nameWords = nameWords(sc.nameWords[:0], ws, text, sc.company)
-			ws = sc.nameWords
-		}
-		feats = fieldFeatures(feats, uint8(fi), pairs, text, ws, rows)
+		feats = fieldFeatures(feats, uint8(fi), pairs, sc.fields[fi].text, sc.modelWords[fi], rows)
 	}
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
 }

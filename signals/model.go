@@ -390,6 +390,91 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, r
 	return out[:n]
 }
 
+// scores is the model's score of each label for an item the lexicon's
+// pass has just read into sc: model.scores of c.features, without listing
+// the features of the fields' words. Each word's features are added as
+// fieldFeatures makes them, a row of zeros included (it adds nothing), so
+// that no test breaks the loop; the sums are exact, so their order does
+// not matter.
+func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float32 {
+	m := c.model
+	var a scoreSum
+	for fi, pairs := range [2]bool{fieldTitle: true} {
+		m.addWords(&a, pairs, fieldValue[fi], sc.fields[fi].text, sc.modelWords[fi])
+	}
+	sc.feats = c.lexFeatures(sc.feats[:0], sc, &lx.score, lx.fired, lx.veto, in.Lang)
+	for _, f := range sc.feats {
+		a.add(&m.packed[m.at[f.key%modelBuckets]], uint64(uint32(f.val)))
+	}
+	a.flush()
+	var s [nLabels]float32
+	for l := range nLabels {
+		s[l] = m.bias[l] + float32(a.acc[l])*m.scale/2
+	}
+	return s
+}
+
+// scoreSum sums packed rows, each times a feature's value: chunks of
+// packChunk rows in the lanes, then the chunk into acc.
+type scoreSum struct {
+	lanes packedRow
+	n     int
+	acc   [nLabels]int32
+}
+
+func (a *scoreSum) add(r *packedRow, v uint64) {
+	a.lanes[0] += r[0] * v
+	a.lanes[1] += r[1] * v
+	a.lanes[2] += r[2] * v
+	if a.n++; a.n == packChunk {
+		a.flush()
+	}
+}
+
+func (a *scoreSum) flush() {
+	lane := func(l int) int32 { return int32(a.lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
+	vals := lane(nLabels)
+	for l := range nLabels {
+		a.acc[l] += lane(l) - packBias*vals
+	}
+	a.lanes, a.n = packedRow{}, 0
+}
+
+// addWords adds to a the rows of the features fieldFeatures lists for a
+// field's words ws, each at value v. A word adds three rows at most: the
+// lanes are summed into a.acc before a word could take them past
+// packChunk rows.
+func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []word) {
+	at, packed, val := (*[modelBuckets]uint16)(m.at), m.packed, uint64(uint32(v))
+	// The lanes in locals, so that they stay in registers.
+	l0, l1, l2, n := a.lanes[0], a.lanes[1], a.lanes[2], a.n
+	prev := hashStart(nsWord)
+	for i := range ws {
+		if n > packChunk-3 {
+			a.lanes, a.n = packedRow{l0, l1, l2}, n
+			a.flush()
+			l0, l1, l2, n = 0, 0, 0, 0
+		}
+		w := &ws[i]
+		r := &packed[at[bucket(w.h)]]
+		l0, l1, l2, n = l0+r[0]*val, l1+r[1]*val, l2+r[2]*val, n+1
+		if pairs {
+			r := &packed[at[bucket(bigramKey(prev, w.h))]]
+			l0, l1, l2, n = l0+r[0]*val, l1+r[1]*val, l2+r[2]*val, n+1
+			prev = w.h
+		}
+		if w.name || w.end-w.start > stemLen+1 {
+			stem := companyWord
+			if !w.name {
+				stem = text[w.start:w.end]
+			}
+			r := &packed[at[bucket(stemHash(stem))]]
+			l0, l1, l2, n = l0+r[0]*val, l1+r[1]*val, l2+r[2]*val, n+1
+		}
+	}
+	a.lanes, a.n = packedRow{l0, l1, l2}, n
+}
+
 // keep is 1 for a non-zero row index, else 0.
 func keep(row uint16) int { return int((uint32(row) + 0xffff) >> 16) }
 

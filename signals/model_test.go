@@ -2,6 +2,7 @@ package signals
 
 import (
 	"bytes"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -225,6 +226,21 @@ func TestNameWords(t *testing.T) {
 		got := nameWords(nil, ws, text, cf.text)
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)
+		}
+	}
+}
+
+// TestScoresWithoutFeatures checks that Classify's scores, summed as the
+// words' features are made, are the model's scores of the listed features.
+func TestScoresWithoutFeatures(t *testing.T) {
+	c := testClassifier(t)
+	sc := new(scratch)
+	for _, it := range readJSONL(t, filepath.Join("testdata", "train", "gathered.jsonl")) {
+		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
+		lx := c.lexPass(sc, in)
+		got := c.scores(sc, &lx, in)
+		if want := c.model.scores(c.features(nil, sc, &lx, in)); got != want {
+			t.Fatalf("%s: scores %v, of the listed features %v", it.ID, got, want)
 		}
 	}
 }
