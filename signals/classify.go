@@ -213,8 +213,11 @@ type scratch struct {
 	words      [2][]word // per field, its words
 	nameWords  [2][]word // the same with the company's name as one word
 	modelWords [2][]word // per field, what the model reads: words or nameWords
-	named      [2]bool   // per field: whether it may name the company
-	company    []byte    // the company's name, prepared, or nil
+	// modelWordsSet tells whether modelWords is of the item: naming
+	// rewrites words, so it is done once per item.
+	modelWordsSet bool
+	named         [2]bool // per field: whether it may name the company
+	company       []byte  // the company's name, prepared, or nil
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -366,13 +369,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		}
 	}
 	sc.hits = hits
-	for fi := range fields {
-		sc.modelWords[fi] = sc.words[fi]
-		if sc.named[fi] {
-			sc.nameWords[fi] = nameWords(sc.nameWords[fi][:0], sc.words[fi], fields[fi].text, sc.company)
-			sc.modelWords[fi] = sc.nameWords[fi]
-		}
-	}
+	sc.modelWordsSet = false
 	kept := sc.kept[:0]
 	if !lx.veto {
 		kept = c.resolve(kept, hits, fields)
@@ -439,10 +436,28 @@ func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input
 	if c.model != nil {
 		rows = (*[modelBuckets]uint16)(c.model.at)
 	}
+	sc.setModelWords()
 	for fi, pairs := range [2]bool{fieldTitle: true} {
 		feats = fieldFeatures(feats, uint8(fi), pairs, sc.fields[fi].text, sc.modelWords[fi], rows)
 	}
 	return c.lexFeatures(feats, sc, &lx.score, lx.fired, lx.veto, in.Lang)
+}
+
+// setModelWords sets sc.modelWords, the words of each field with the
+// company's name made one word, once per item: the lexicon alone reads
+// none.
+func (sc *scratch) setModelWords() {
+	if sc.modelWordsSet {
+		return
+	}
+	for fi := range sc.fields {
+		sc.modelWords[fi] = sc.words[fi]
+		if sc.named[fi] {
+			sc.nameWords[fi] = nameWords(sc.nameWords[fi][:0], sc.words[fi], sc.fields[fi].text, sc.company)
+			sc.modelWords[fi] = sc.nameWords[fi]
+		}
+	}
+	sc.modelWordsSet = true
 }
 
 // roleWindow is how far (in folded bytes) from a term the company is

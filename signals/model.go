@@ -399,6 +399,7 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, r
 func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float32 {
 	m := c.model
 	var a scoreSum
+	sc.setModelWords()
 	for fi, pairs := range [2]bool{fieldTitle: true} {
 		m.addWords(&a, pairs, fieldValue[fi], sc.fields[fi].text, sc.modelWords[fi])
 	}
