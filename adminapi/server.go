@@ -110,6 +110,9 @@ func Handler(b Backend, o Options) http.Handler {
 			}
 			body["last_stats"] = h.LastStats
 		}
+		if !h.Retention.LastRun.IsZero() {
+			body["last_retention"] = h.Retention.LastRun.Format(time.RFC3339)
+		}
 		rw.Header().Set("Content-Type", "application/json")
 		rw.WriteHeader(code)
 		json.NewEncoder(rw).Encode(body)

@@ -65,9 +65,10 @@ type Daemon struct {
 	o   Options
 	log *slog.Logger
 
-	mu      sync.Mutex
-	poll    cron.Schedule // the poll schedule in force
-	skipped atomic.Int64
+	mu        sync.Mutex
+	poll      cron.Schedule // the poll schedule in force
+	retention Retention     // the last prune's outcome
+	skipped   atomic.Int64
 	// kick wakes the outbox loop, as the watcher's Queued does.
 	kick chan struct{}
 }
@@ -153,15 +154,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Han
 		}
 		wake()
 	})
-	prune := locked(func() {
-		cfg := w.Plan().Config()
-		p, err := w.Store.Prune(cfg.Retention.D(), w.Now(), cfg.Location)
-		if err != nil {
-			d.log.Error("retention", "err", err)
-			return
-		}
-		d.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
-	})
+	prune := locked(d.prune)
 
 	logger := cronLogger{log: d.log, skip: &d.skipped, metrics: d.o.Metrics}
 	sendDone := make(chan struct{})
@@ -289,32 +282,61 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Han
 	}
 }
 
+// prune applies retention to the store and keeps its outcome for Health.
+func (d *Daemon) prune() {
+	w := d.w
+	cfg := w.Plan().Config()
+	p, err := w.Store.Prune(cfg.Retention.D(), w.Now(), cfg.Location)
+	d.mu.Lock()
+	d.retention = Retention{LastRun: w.Now()}
+	if err != nil {
+		d.retention.Err = err.Error()
+	}
+	d.mu.Unlock()
+	if err != nil {
+		d.log.Error("retention", "err", err)
+		return
+	}
+	d.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
+}
+
 // Health is the daemon's state as /healthz reports it.
 type Health struct {
 	// ok; store_failing: the last store write failed (disk full); stuck: the
 	// running cycle is over its budget (budget); starting: no cycle has
-	// completed; late: a scheduled one has not.
+	// completed; late: a scheduled one has not; retention_failing: the last
+	// daily prune failed.
 	Status      string
 	Reason      string // why it is not ok, with the error
 	LastCycle   time.Time
 	LastError   string // the last cycle's, if it failed
 	LastStats   watcher.CycleStats
 	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
+	Retention   Retention
+}
+
+// Retention is the outcome of the last daily prune (zero before the
+// first). A failed prune leaves the store growing past the configured
+// retention, which no cycle would show.
+type Retention struct {
+	LastRun time.Time
+	Err     string
 }
 
 // Health says whether the store takes writes and the daemon's cycles end,
 // and run on schedule.
 func (d *Daemon) Health() Health {
 	d.mu.Lock()
-	poll := d.poll
+	poll, retention := d.poll, d.retention
 	d.mu.Unlock()
-	return health(d.w.Status(), poll, d.skipped.Load(), d.w.Now(), d.w.Plan().Config().Location)
+	return health(d.w.Status(), poll, d.skipped.Load(), retention, d.w.Now(), d.w.Plan().Config().Location)
 }
 
 // health is the state /healthz reports of a watcher in status s at now,
-// polling on poll in the zone loc after skipped runs were skipped.
-func health(s watcher.Status, poll cron.Schedule, skipped int64, now time.Time, loc *time.Location) Health {
-	out := Health{Status: "ok", LastCycle: s.LastEnd, LastError: s.LastErr, LastStats: s.LastStats, SkippedRuns: skipped}
+// polling on poll in the zone loc after skipped runs were skipped, its
+// last prune's outcome being r.
+func health(s watcher.Status, poll cron.Schedule, skipped int64, r Retention, now time.Time, loc *time.Location) Health {
+	out := Health{Status: "ok", LastCycle: s.LastEnd, LastError: s.LastErr, LastStats: s.LastStats, SkippedRuns: skipped, Retention: r}
 	lastEnd := s.LastEnd.In(loc) // cron reads a schedule in the config's time zone
 	start := s.CycleStart.In(loc)
 	switch {
@@ -326,6 +348,8 @@ func health(s watcher.Status, poll cron.Schedule, skipped int64, now time.Time, 
 		out.Status, out.Reason = "starting", "no poll cycle has completed yet"
 	case poll != nil && now.Sub(poll.Next(lastEnd)) > lateAfter:
 		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", poll.Next(lastEnd).Format(time.RFC3339))
+	case r.Err != "":
+		out.Status, out.Reason = "retention_failing", fmt.Sprintf("the retention prune at %s failed: %s (the store keeps what retention would drop until a daily prune succeeds)", r.LastRun.In(loc).Format(time.RFC3339), r.Err)
 	}
 	return out
 }

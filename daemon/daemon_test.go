@@ -210,6 +210,28 @@ func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
 // TestHealth: a failed write says store_failing, a cycle past its budget
 // (twice the poll interval, 30 minutes at least) stuck, no cycle ended
 // starting, a scheduled cycle 10 minutes overdue late.
+// A failed daily prune turns /healthz's verdict to retention_failing until
+// one succeeds.
+func TestFailedPruneIsReported(t *testing.T) {
+	r := newRig(t, testConfig(), nil, nil)
+	if _, err := r.w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.d.prune()
+	if h := r.d.Health(); h.Status != "ok" || h.Retention.LastRun.IsZero() || h.Retention.Err != "" {
+		t.Fatalf("after a prune: %+v, want ok with its time", h)
+	}
+	r.w.Store.Close()
+	r.d.prune()
+	h := r.d.Health()
+	if h.Status != "retention_failing" || !strings.Contains(h.Reason, "the retention prune at") || h.Retention.Err == "" {
+		t.Errorf("after a failed prune: %+v, want retention_failing with the error", h)
+	}
+	if !strings.Contains(r.logs.String(), "level=ERROR msg=retention") {
+		t.Errorf("the failed prune was not logged:\n%s", r.logs)
+	}
+}
+
 func TestHealth(t *testing.T) {
 	hourly, err := cron.ParseStandard("0 * * * *")
 	if err != nil {
@@ -227,18 +249,22 @@ func TestHealth(t *testing.T) {
 		now    time.Time
 		status string
 		reason string
+		prune  Retention
 	}{
-		{"ok", ended, hourly, t0.Add(time.Hour), "ok", ""},
-		{"store failing", watcher.Status{LastEnd: t0, WriteErr: "disk full", WriteAt: t0}, hourly, t0, "store_failing", "disk full"},
-		{"starting", watcher.Status{}, hourly, t0, "starting", "no poll cycle has completed yet"},
-		{"a cycle within 30 minutes", watcher.Status{CycleStart: t0}, every5, t0.Add(29 * time.Minute), "starting", ""},
-		{"a cycle past 30 minutes", watcher.Status{LastEnd: t0, CycleStart: t0}, every5, t0.Add(31 * time.Minute), "stuck", "31m0s"},
-		{"no schedule: 30 minutes", watcher.Status{LastEnd: t0, CycleStart: t0}, nil, t0.Add(31 * time.Minute), "stuck", "over its budget of 30m0s"},
-		{"hourly: two hours", watcher.Status{LastEnd: t0.Add(time.Hour), CycleStart: t0}, hourly, t0.Add(119 * time.Minute), "ok", ""},
-		{"hourly: past two hours", watcher.Status{LastEnd: t0.Add(time.Hour), CycleStart: t0}, hourly, t0.Add(121 * time.Minute), "stuck", "over its budget of 2h0m0s"},
-		{"late", ended, hourly, t0.Add(71 * time.Minute), "late", "the cycle due at 2026-11-23T09:00:00Z has not completed"},
+		{"ok", ended, hourly, t0.Add(time.Hour), "ok", "", Retention{}},
+		{"store failing", watcher.Status{LastEnd: t0, WriteErr: "disk full", WriteAt: t0}, hourly, t0, "store_failing", "disk full", Retention{}},
+		{"starting", watcher.Status{}, hourly, t0, "starting", "no poll cycle has completed yet", Retention{}},
+		{"a cycle within 30 minutes", watcher.Status{CycleStart: t0}, every5, t0.Add(29 * time.Minute), "starting", "", Retention{}},
+		{"a cycle past 30 minutes", watcher.Status{LastEnd: t0, CycleStart: t0}, every5, t0.Add(31 * time.Minute), "stuck", "31m0s", Retention{}},
+		{"no schedule: 30 minutes", watcher.Status{LastEnd: t0, CycleStart: t0}, nil, t0.Add(31 * time.Minute), "stuck", "over its budget of 30m0s", Retention{}},
+		{"hourly: two hours", watcher.Status{LastEnd: t0.Add(time.Hour), CycleStart: t0}, hourly, t0.Add(119 * time.Minute), "ok", "", Retention{}},
+		{"hourly: past two hours", watcher.Status{LastEnd: t0.Add(time.Hour), CycleStart: t0}, hourly, t0.Add(121 * time.Minute), "stuck", "over its budget of 2h0m0s", Retention{}},
+		{"late", ended, hourly, t0.Add(71 * time.Minute), "late", "the cycle due at 2026-11-23T09:00:00Z has not completed", Retention{}},
+		{"pruned", ended, hourly, t0.Add(time.Hour), "ok", "", Retention{LastRun: t0}},
+		{"prune failed", ended, hourly, t0.Add(time.Hour), "retention_failing", "the retention prune at 2026-11-23T08:00:00Z failed: disk full", Retention{LastRun: t0, Err: "disk full"}},
+		{"late beats a failed prune", ended, hourly, t0.Add(71 * time.Minute), "late", "has not completed", Retention{LastRun: t0, Err: "disk full"}},
 	} {
-		h := health(tc.s, tc.poll, 2, tc.now, time.UTC)
+		h := health(tc.s, tc.poll, 2, tc.prune, tc.now, time.UTC)
 		if h.Status != tc.status || !strings.Contains(h.Reason, tc.reason) || h.SkippedRuns != 2 || !h.LastCycle.Equal(tc.s.LastEnd) {
 			t.Errorf("%s: %+v, want %s with %q", tc.name, h, tc.status, tc.reason)
 		}

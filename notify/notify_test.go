@@ -27,7 +27,7 @@ func sampleDigest(lang, title, link string) signals.Digest {
 				FirstSeen: at.Add(-time.Hour),
 				Evidence:  map[signals.Label][]signals.Evidence{signals.FinancialGrowth: {{Term: "lève 12 M€", Field: "title"}}}}},
 		}},
-		StillHot: []signals.Lead{{Company: "Armor Logistique", Score: 75, Tier: signals.Hot}},
+		StillHot: []signals.DigestLead{{Lead: signals.Lead{Company: "Armor Logistique", Score: 75, Tier: signals.Hot}}},
 	}
 }
 

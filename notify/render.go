@@ -107,8 +107,8 @@ func (r *Renderer) Digest(d signals.Digest) (signals.Message, error) {
 			v.Leads = append(v.Leads, l)
 		}
 	}
-	for _, l := range d.StillHot {
-		v.StillHot = append(v.StillHot, leadView(c, loc, signals.DigestLead{Lead: l}))
+	for _, dl := range d.StillHot {
+		v.StillHot = append(v.StillHot, leadView(c, loc, dl))
 	}
 	if d.Quiet > 0 {
 		v.Quiet = c.quiet(d.Quiet)
@@ -143,8 +143,8 @@ func digestSubject(c catalog, d signals.Digest, date string) string {
 		}
 		news = append(news, name)
 	}
-	for _, l := range d.StillHot {
-		hot = append(hot, headerSafe(l.Company))
+	for _, dl := range d.StillHot {
+		hot = append(hot, headerSafe(dl.Lead.Company))
 	}
 	kind, names, n := subjectNothing, []string(nil), 0
 	switch {

@@ -77,11 +77,12 @@ func TestSendFaultMatrix(t *testing.T) {
 		temporary bool // when not sent
 		down      bool // when not sent: Unreachable, the next message would fail too
 		delivered int  // messages the server accepted
+		alone     bool // its free port must not go to another case's server
 	}{
 		{name: "server down", port: func(t *testing.T) (int, *smtptest.Server) {
 			_, port := smtptest.FreeAddr(t)
 			return port, nil
-		}, temporary: true, down: true},
+		}, temporary: true, down: true, alone: true},
 		{name: "no banner", port: func(t *testing.T) (int, *smtptest.Server) { return smtptest.Silent(t), nil }, temporary: true, down: true},
 		{name: "4xx to RCPT", port: func(t *testing.T) (int, *smtptest.Server) {
 			s := smtptest.Start(t, "", "")
@@ -99,6 +100,11 @@ func TestSendFaultMatrix(t *testing.T) {
 		{name: "well-behaved server", port: faulty(smtptest.FaultNone), sent: true, delivered: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			// Two cases wait out the timeout: the cases run side by side,
+			// but for those that must run alone.
+			if !tc.alone {
+				t.Parallel()
+			}
 			port, srv := tc.port(t)
 			s, err := NewSender(SMTPOptions{Host: "127.0.0.1", Port: port, TLS: "none", Timeout: timeout})
 			if err != nil {

@@ -31,14 +31,14 @@ func TestSubjects(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		leads    []signals.DigestLead
-		stillHot []signals.Lead
+		stillHot []signals.DigestLead
 		fr, en   string
 	}{
 		{"nothing new", nil, nil,
 			"Rien de nouveau — lun. 23 nov.", "Nothing new — Mon 23 Nov"},
 		{"one hot", append(hot("Kerlann"), cold), nil,
 			"1 lead chaud\u202f: Kerlann — lun. 23 nov.", "1 hot lead: Kerlann — Mon 23 Nov"},
-		{"three hot, one still hot", append(hot("Kerlann", "Le Goff"), cold), []signals.Lead{{Company: "Légumerie de l'Elorn", Tier: signals.Hot}},
+		{"three hot, one still hot", append(hot("Kerlann", "Le Goff"), cold), []signals.DigestLead{{Lead: signals.Lead{Company: "Légumerie de l'Elorn", Tier: signals.Hot}}},
 			"3 leads chauds\u202f: Kerlann, Le Goff, Légumerie de l'Elorn — lun. 23 nov.", "3 hot leads: Kerlann, Le Goff, Légumerie de l'Elorn — Mon 23 Nov"},
 		{"five hot", hot("A", "B", "C", "D", "E"), nil,
 			"5 leads chauds\u202f: A, B, C et 2 autres — lun. 23 nov.", "5 hot leads: A, B, C and 2 more — Mon 23 Nov"},

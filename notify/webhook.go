@@ -95,7 +95,7 @@ type slackBlock struct {
 // slackMessage is {"text": fallback, "blocks": [...]}: a header, one
 // section per lead (score, tier, trend, then its news as linked lines),
 // a count of the leads left out and the still-hot names.
-func slackMessage(title string, w slackWords, leads []signals.DigestLead, stillHot []signals.Lead) ([]byte, error) {
+func slackMessage(title string, w slackWords, leads, stillHot []signals.DigestLead) ([]byte, error) {
 	blocks := []slackBlock{{Type: "header", Text: &slackText{Type: "plain_text", Text: slackClip(title, slackTitleMax)}}}
 	for i, dl := range leads {
 		if i == slackLeads {
@@ -106,8 +106,8 @@ func slackMessage(title string, w slackWords, leads []signals.DigestLead, stillH
 	}
 	if len(stillHot) > 0 {
 		names := make([]string, len(stillHot))
-		for i, l := range stillHot {
-			names[i] = fmt.Sprintf("%s (%s)", slackEscape(l.Company), slackNum(l.Score))
+		for i, dl := range stillHot {
+			names[i] = fmt.Sprintf("%s (%s)", slackEscape(dl.Lead.Company), slackNum(dl.Lead.Score))
 		}
 		blocks = append(blocks, slackBlock{Type: "context", Elements: []slackText{{Type: "mrkdwn", Text: w.stillHot + strings.Join(names, ", ")}}})
 	}

@@ -28,7 +28,7 @@ func webhookDigest(leads int) signals.Digest {
 				Labels: []signals.Label{signals.FinancialGrowth}, FirstSeen: at}},
 		})
 	}
-	d.StillHot = []signals.Lead{{Company: "Ker Avel", Score: 75}}
+	d.StillHot = []signals.DigestLead{{Lead: signals.Lead{Company: "Ker Avel", Score: 75}}}
 	return d
 }
 

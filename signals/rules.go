@@ -61,7 +61,7 @@ func (d *Digest) Add(l Lead, sigs []Signal, sent func(story string) bool) {
 		slices.SortStableFunc(fresh, func(a, b Signal) int { return b.FirstSeen.Compare(a.FirstSeen) })
 		d.Leads = append(d.Leads, DigestLead{Lead: l, New: fresh})
 	case l.Tier == Hot:
-		d.StillHot = append(d.StillHot, l)
+		d.StillHot = append(d.StillHot, DigestLead{Lead: l})
 	default:
 		d.Quiet++
 	}
@@ -71,7 +71,7 @@ func (d *Digest) Add(l Lead, sigs []Signal, sent func(story string) bool) {
 // score.
 func (d *Digest) Sort() {
 	slices.SortStableFunc(d.Leads, func(a, b DigestLead) int { return CompareLeads(a.Lead, b.Lead) })
-	slices.SortStableFunc(d.StillHot, func(a, b Lead) int { return cmp.Compare(b.Score, a.Score) })
+	slices.SortStableFunc(d.StillHot, func(a, b DigestLead) int { return cmp.Compare(b.Lead.Score, a.Lead.Score) })
 }
 
 // Matches says which leads an item is about: its source's owners (lead

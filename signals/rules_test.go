@@ -55,7 +55,7 @@ func TestDigestAdd(t *testing.T) {
 		}
 	}
 	for _, l := range d.StillHot {
-		got = append(got, "still:"+l.Company)
+		got = append(got, "still:"+l.Lead.Company)
 	}
 	if want := []string{"B", "b", "A", "new", "old", "still:D", "still:C"}; !slices.Equal(got, want) {
 		t.Errorf("digest %v, want %v", got, want)

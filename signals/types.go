@@ -207,7 +207,7 @@ type Digest struct {
 	Rep      Rep          `json:"rep"`
 	At       time.Time    `json:"at"`
 	Leads    []DigestLead `json:"leads"`           // hot, then potential, then cold
-	StillHot []Lead       `json:"still_hot"`       // hot leads with nothing new
+	StillHot []DigestLead `json:"still_hot"`       // hot leads with nothing new: their links, no news
 	Links    []Link       `json:"links,omitempty"` // the rep's own: the web view of their leads
 	// Quiet counts the rep's other leads, not hot and with nothing new:
 	// the digest says how many were watched without listing them.

@@ -33,12 +33,13 @@ func bigFeed(n int, oldestFirst bool) []byte {
 }
 
 // TestFetchCapsItems checks that a fetch keeps the newest fetch.max_items
-// items of a 40k-item feed, in whichever order the feed lists them.
+// items of a feed four times longer, in whichever order the feed lists
+// them.
 func TestFetchCapsItems(t *testing.T) {
 	t.Parallel()
 	for _, oldestFirst := range []bool{false, true} {
 		t.Run(fmt.Sprintf("oldest first %v", oldestFirst), func(t *testing.T) {
-			body := bigFeed(40000, oldestFirst)
+			body := bigFeed(4*defaultMaxItems, oldestFirst)
 			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "application/rss+xml")
 				w.Write(body)

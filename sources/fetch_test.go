@@ -412,7 +412,7 @@ func TestFetchRobots(t *testing.T) {
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/robots.txt":
-			fmt.Fprint(w, "User-agent: *\nDisallow:\n\nUser-agent: veillebot\nDisallow: /prive/\nCrawl-delay: 1\n")
+			fmt.Fprint(w, "User-agent: *\nDisallow:\n\nUser-agent: veillebot\nDisallow: /prive/\nCrawl-delay: 0.2\n")
 		case "/feed":
 			w.Write(readFixture(t, "atom.xml"))
 		default:
@@ -430,7 +430,7 @@ func TestFetchRobots(t *testing.T) {
 	if pageHits.Load() != 0 {
 		t.Error("disallowed page was fetched")
 	}
-	if g := f.gates.gate(strings.TrimPrefix(srv.URL, "http://")); g.limiter.Limit() != every(time.Second) {
+	if g := f.gates.gate(strings.TrimPrefix(srv.URL, "http://")); g.limiter.Limit() != every(200*time.Millisecond) {
 		t.Errorf("crawl-delay not applied: limit %v", g.limiter.Limit())
 	}
 	res, _, err := f.Fetch(context.Background(), signals.NewSource(signals.KindPage, srv.URL+"/actualites", spec), signals.SourceState{})

@@ -41,14 +41,18 @@ func (w *Watcher) BuildDigests(now time.Time, rep string) ([]signals.Digest, err
 				if signals.Muted(fbs, now) {
 					continue // already a customer, or snoozed
 				}
-				n := len(d.Leads)
+				n, still := len(d.Leads), len(d.StillHot)
 				d.Add(lead, sigs, func(story string) bool { return tx.Digested(r.ID, lk, story) })
+				// addLinks appends to a lead's own links.
 				if len(d.Leads) > n {
-					d.Leads[n].Links = slices.Clone(pr.Links) // addLinks appends to it
+					d.Leads[n].Links = slices.Clone(pr.Links)
+				}
+				if len(d.StillHot) > still {
+					d.StillHot[still].Links = slices.Clone(pr.Links)
 				}
 			}
 			d.Sort()
-			d.Links = w.addLinks(r, d.Leads, now)
+			d.Links = w.addLinks(r, now, d.Leads, d.StillHot)
 			if len(d.Leads) == 0 && !p.Config().Digest.SendEmpty {
 				continue
 			}
@@ -162,7 +166,7 @@ func (w *Watcher) queueAlertsTx(tx *store.Tx, p *plan.Plan, refs []signalRef, no
 		if len(a.Leads) == 0 {
 			continue
 		}
-		a.Links = w.addLinks(rep, a.Leads, now)
+		a.Links = w.addLinks(rep, now, a.Leads)
 		m, err := w.opts.Renderer.Alerts(a)
 		if err != nil {
 			return fmt.Errorf("render alert for %s: %w", rep.ID, err)

@@ -122,7 +122,7 @@ func TestCustomerAndSnoozeMuteDigests(t *testing.T) {
 						}
 					}
 					for _, l := range d.StillHot {
-						if l.Company == lead.Company {
+						if l.Lead.Company == lead.Company {
 							return true
 						}
 					}
@@ -185,6 +185,34 @@ func TestDigestsCarryLinks(t *testing.T) {
 			if l := dl.SignalLinks[s.ID]; len(l) != 1 || l[0].URL != "https://w/"+s.ID {
 				t.Errorf("%s: signal %q links = %+v", dl.Lead.Company, s.Title, l)
 			}
+		}
+	}
+}
+
+// Once sent, a hot lead with nothing new is "still hot" in the next
+// digest, with its links: the rep can still open the CRM or say it is a
+// customer.
+func TestStillHotLeadsCarryLinks(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.Scoring.Hot, cfg.Scoring.Potential = 10, 5
+	cfg.Digest.SendEmpty = true
+	w := testWatcher(t, cfg)
+	w.now = func() time.Time { return t0 }
+	w.opts.Fetcher = &fakeFetcher{fetch: feedOf(w.Now, corpus())}
+	w.opts.Renderer, w.opts.Links = fakeRenderer{}, fakeLinks{}
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.QueueDigests(t0, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := w.BuildDigests(t0.Add(time.Hour), "alice")
+	if err != nil || len(ds) != 1 || len(ds[0].Leads) != 0 || len(ds[0].StillHot) == 0 {
+		t.Fatalf("the digest after the first: %+v, %v; want still-hot leads only", ds, err)
+	}
+	for _, dl := range ds[0].StillHot {
+		if len(dl.Links) != 1 || dl.Links[0].URL != "https://c/alice/"+dl.Lead.Company {
+			t.Errorf("still hot %s: links %+v", dl.Lead.Company, dl.Links)
 		}
 	}
 }

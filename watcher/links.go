@@ -17,19 +17,21 @@ type LinkMaker interface {
 
 // addLinks gives the leads of a message to rep their links and returns
 // the rep's own; without a LinkMaker it does nothing.
-func (w *Watcher) addLinks(rep signals.Rep, leads []signals.DigestLead, now time.Time) []signals.Link {
+func (w *Watcher) addLinks(rep signals.Rep, now time.Time, lists ...[]signals.DigestLead) []signals.Link {
 	lm := w.opts.Links
 	if lm == nil {
 		return nil
 	}
-	for i := range leads {
-		dl := &leads[i]
-		dl.Links = append(dl.Links, lm.LeadLinks(rep, dl.Lead, now)...)
-		for _, s := range dl.New {
-			if dl.SignalLinks == nil {
-				dl.SignalLinks = map[string][]signals.Link{}
+	for _, leads := range lists {
+		for i := range leads {
+			dl := &leads[i]
+			dl.Links = append(dl.Links, lm.LeadLinks(rep, dl.Lead, now)...)
+			for _, s := range dl.New {
+				if dl.SignalLinks == nil {
+					dl.SignalLinks = map[string][]signals.Link{}
+				}
+				dl.SignalLinks[s.ID] = append(dl.SignalLinks[s.ID], lm.SignalLinks(rep, dl.Lead, s, now)...)
 			}
-			dl.SignalLinks[s.ID] = append(dl.SignalLinks[s.ID], lm.SignalLinks(rep, dl.Lead, s, now)...)
 		}
 	}
 	return lm.RepLinks(rep, now)

@@ -53,7 +53,6 @@ func only[L any](leads []L, watchlist string, of func(L) string) []L {
 }
 
 func digestLeadList(dl signals.DigestLead) string { return dl.Lead.Watchlist }
-func leadList(l signals.Lead) string              { return l.Watchlist }
 
 // webhookDigests formats a rep's digest for each webhook that gets part of
 // it; a watch list's webhook gets nothing when the digest has no news of
@@ -66,7 +65,7 @@ func (w *Watcher) webhookDigests(p *plan.Plan, d signals.Digest) ([]signals.Mess
 	for _, h := range hooksOf(p.Config(), d.Rep.ID) {
 		part := d
 		part.Leads = only(d.Leads, h.watchlist, digestLeadList)
-		part.StillHot = only(d.StillHot, h.watchlist, leadList)
+		part.StillHot = only(d.StillHot, h.watchlist, digestLeadList)
 		if h.watchlist != "" && len(part.Leads) == 0 {
 			continue
 		}

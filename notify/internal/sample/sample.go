@@ -113,9 +113,10 @@ func Digest(lang string) signals.Digest {
 				},
 			},
 		},
-		StillHot: []signals.Lead{
-			{Company: "Armor Logistique", Score: 75, Tier: signals.Hot, Trend7d: -2},
-			{Company: "Cidrerie de Cornouaille", Score: 71, Tier: signals.Hot},
+		StillHot: []signals.DigestLead{
+			{Lead: signals.Lead{Company: "Armor Logistique", Score: 75, Tier: signals.Hot, Trend7d: -2},
+				Links: []signals.Link{{Kind: signals.LinkCRM, URL: "https://crm.example.com/accounts/0016000000AbC"}}},
+			{Lead: signals.Lead{Company: "Cidrerie de Cornouaille", Score: 71, Tier: signals.Hot}},
 		},
 	}
 }
