@@ -50,6 +50,7 @@ func catalogFor(lang string) catalog {
 			Action: map[signals.LinkKind]string{
 				signals.LinkWrongCompany: "pas la bonne entreprise", signals.LinkNotRelevant: "pas pertinent",
 				signals.LinkCustomer: "déjà client", signals.LinkSnooze: "pause 30 jours",
+				signals.LinkCRM: "fiche CRM", signals.LinkSite: "site web",
 			},
 			Ask: map[signals.LinkKind]string{
 				signals.LinkWrongCompany: "Cette nouvelle ne parle pas de %s\u00a0?",
@@ -91,6 +92,7 @@ func catalogFor(lang string) catalog {
 		Action: map[signals.LinkKind]string{
 			signals.LinkWrongCompany: "wrong company", signals.LinkNotRelevant: "not relevant",
 			signals.LinkCustomer: "already a customer", signals.LinkSnooze: "snooze 30 days",
+			signals.LinkCRM: "CRM record", signals.LinkSite: "website",
 		},
 		Ask: map[signals.LinkKind]string{
 			signals.LinkWrongCompany: "Is this news not about %s?",

@@ -39,7 +39,7 @@ func (f feeds) Fetch(_ context.Context, src signals.Source, st signals.SourceSta
 
 func testConfig() *config.Config {
 	return &config.Config{
-		Location: time.UTC, Timezone: "UTC",
+		Location: time.UTC, Timezone: "UTC", CRMURL: "https://crm.example.com/accounts/{crm_id}",
 		Fetch:   config.Fetch{Concurrency: 2},
 		Digest:  config.Digest{Language: "fr"},
 		Scoring: config.Scoring{HalfLife: config.Duration(30 * 24 * time.Hour), ItemCap: 25, Hot: 70, Potential: 40},
@@ -51,7 +51,7 @@ func testConfig() *config.Config {
 			ID: "agro", Owner: "alice",
 			Fit: []config.FitRule{{Field: "sector", Equals: "agroalimentaire", Points: 30}},
 			Prospects: []config.Prospect{
-				{Name: "Kerlann", Owner: "alice", Feeds: []string{"https://kerlann.example/feed"}, Fields: map[string]string{"sector": "agroalimentaire"}},
+				{Name: "Kerlann", Owner: "alice", Feeds: []string{"https://kerlann.example/feed"}, Fields: map[string]string{"sector": "agroalimentaire"}, CRMID: "001K", Domain: "kerlann.example"},
 				{Name: "Armor Logistique", Owner: "alice", Feeds: []string{"https://armor.example/feed"}},
 				{Name: "Le Goff", Owner: "bob", Feeds: []string{"https://legoff.example/feed"}},
 			},

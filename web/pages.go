@@ -83,9 +83,15 @@ type leadView struct {
 	Company, Watchlist, Tier, TierName string
 	Score                              int
 	Trend, TrendClass, Status          string
+	Links                              []leadLink // its CRM record and site
 	Actions                            []action
 	Chart                              *chart
 	Signals                            []signalRow
+}
+
+type leadLink struct {
+	URL, Text string
+	Kind      signals.LinkKind
 }
 
 // action is a button that posts to a feedback link.
@@ -111,7 +117,8 @@ func (h *handler) leadPage(rw http.ResponseWriter, r *http.Request) {
 	c := catalogFor(h.lang(r, rep.ID))
 	q := r.URL.Query()
 	lk := signals.LeadKey(q.Get("w"), q.Get("c"))
-	if pr, ok := h.b.Plan().Prospect(lk); !ok || pr.Owner != cl.Rep {
+	pr, ok := h.b.Plan().Prospect(lk)
+	if !ok || pr.Owner != cl.Rep {
 		h.fail(rw, r, c, http.StatusNotFound, "", c.NotFoundText)
 		return
 	}
@@ -131,6 +138,11 @@ func (h *handler) leadPage(rw http.ResponseWriter, r *http.Request) {
 		Score: score(d.Score), Status: status(c, d.LeadState, rep),
 	}
 	v.Trend, v.TrendClass = trend(d.Trend7d)
+	for _, l := range pr.Links {
+		if u := safeURL(l.URL); u != "" {
+			v.Links = append(v.Links, leadLink{URL: u, Text: c.Action[l.Kind], Kind: l.Kind})
+		}
+	}
 	for _, k := range []signals.LinkKind{signals.LinkCustomer, signals.LinkSnooze} {
 		a := action{URL: h.feedbackURL(r, k, rep.ID, d.Lead, ""), Op: "apply", Label: c.Action[k], Class: "fb", Kind: k}
 		if k == signals.LinkCustomer && d.Customer || k == signals.LinkSnooze && !d.Snoozed.IsZero() {

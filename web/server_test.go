@@ -196,7 +196,8 @@ func TestLeadPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("%d\n%s", resp.StatusCode, body)
 	}
-	for _, w := range []string{`<svg class="chart"`, `<polyline class="line" points="`, "Kerlann lève 12 millions", `data-kind="wrong_company"`, `data-kind="customer"`, `rel="noreferrer noopener"`} {
+	for _, w := range []string{`<svg class="chart"`, `<polyline class="line" points="`, "Kerlann lève 12 millions", `data-kind="wrong_company"`, `data-kind="customer"`, `rel="noreferrer noopener"`,
+		`<a href="https://crm.example.com/accounts/001K" data-link="crm" rel="noreferrer noopener" target="_blank">fiche CRM</a> · <a href="https://kerlann.example" data-link="site"`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("lead page lacks %s", w)
 		}
