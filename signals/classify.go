@@ -218,6 +218,10 @@ type scratch struct {
 	modelWordsSet bool
 	named         [2]bool // per field: whether it may name the company
 	company       []byte  // the company's name, prepared, or nil
+	// at lists, per field and company form, where the form starts in the
+	// field's text, overlaps included, left to right: the name is looked
+	// for once per item, and the tests of hits and words read the lists.
+	at [2][2][]int32
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -357,13 +361,15 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			// Every form holds the shortest one, the last: a field that
 			// does not hold it names the company nowhere, and its hits
 			// need no test.
-			named := &sc.named
+			named, at := &sc.named, &sc.at
 			for fi := range fields {
-				named[fi] = bytes.Contains(fields[fi].text, forms[len(forms)-1])
+				at[fi] = formsAt(at[fi], fields[fi].text, forms)
+				named[fi] = len(at[fi][len(forms)-1]) > 0
 			}
 			if named[fieldTitle] || named[fieldSummary] {
 				hits = slices.DeleteFunc(hits, func(h hit) bool {
-					return named[h.field] && (c.misplaced(h, &fields[h.field], forms) || inName(h, &fields[h.field], forms[0]))
+					f, at := &fields[h.field], &at[h.field]
+					return named[h.field] && (c.misplaced(h, f, forms, at) || inName(h, f, len(forms[0]), at[0]))
 				})
 			}
 		}
@@ -453,7 +459,7 @@ func (sc *scratch) setModelWords() {
 	for fi := range sc.fields {
 		sc.modelWords[fi] = sc.words[fi]
 		if sc.named[fi] {
-			sc.nameWords[fi] = nameWords(sc.nameWords[fi][:0], sc.words[fi], sc.fields[fi].text, sc.company)
+			sc.nameWords[fi] = nameWords(sc.nameWords[fi][:0], sc.words[fi], sc.fields[fi].text, sc.at[fi][0], len(sc.company))
 			sc.modelWords[fi] = sc.nameWords[fi]
 		}
 	}
@@ -477,26 +483,57 @@ func (sc *scratch) companyForms(name string) [][]byte {
 	return forms
 }
 
+// formsAt sets, for each of the company's forms, where it starts in text.
+// Every form begins with the last, the shortest: its starts are found with
+// one scan, and a longer form's are those of its starts that begin it.
+func formsAt(at [2][]int32, text []byte, forms [][]byte) [2][]int32 {
+	last := len(forms) - 1
+	short := forms[last]
+	starts := at[last][:0]
+	for off := 0; ; {
+		i := bytes.Index(text[off:], short)
+		if i < 0 {
+			break
+		}
+		starts = append(starts, int32(off+i))
+		off += i + 1
+	}
+	at[last] = starts
+	for k := range last {
+		longer := at[k][:0]
+		for _, s := range starts {
+			if bytes.HasPrefix(text[s:], forms[k]) {
+				longer = append(longer, s)
+			}
+		}
+		at[k] = longer
+	}
+	return at
+}
+
 // misplaced reports whether the company stands where a role term says the
 // news is not about it: named right after an actor term ("rachète
 // <company>", unless "par <company>"), or right before a passive one.
-func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
+// at holds where each form starts in f's text.
+func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, at *[2][]int32) bool {
 	r := &c.info[h.rule]
 	switch {
 	case r.kind != kindLabel || r.role == roleAny:
 		return false
 	case r.role == roleActor:
-		w := f.text[h.end:min(int(h.end)+roleWindow, len(f.text))]
-		for _, form := range forms {
-			if i := wordIndex(w, form); i >= 0 {
+		lo := int(h.end)
+		w := f.text[lo:min(lo+roleWindow, len(f.text))]
+		for k, form := range forms {
+			if i := windowIndex(w, lo, at[k], len(form)); i >= 0 {
 				before := w[:i]
 				return !bytes.HasSuffix(before, []byte("par ")) && !bytes.HasSuffix(before, []byte("by "))
 			}
 		}
 	case r.role == rolePassive:
-		w := f.text[max(0, int(h.start)-roleWindow):h.start]
-		for _, form := range forms {
-			if wordIndex(w, form) >= 0 {
+		lo := max(0, int(h.start)-roleWindow)
+		w := f.text[lo:h.start]
+		for k, form := range forms {
+			if windowIndex(w, lo, at[k], len(form)) >= 0 {
 				return true
 			}
 		}
@@ -505,29 +542,35 @@ func (c *Classifier) misplaced(h hit, f *field, forms [][]byte) bool {
 }
 
 // inName reports whether a hit lies inside a mention of the company's own
-// name: "Mexican" in "Chipotle Mexican Grill" is no foreign move.
-func inName(h hit, f *field, name []byte) bool {
-	if len(name) <= int(h.end-h.start) {
+// name, n bytes long and starting at the offsets at: "Mexican" in
+// "Chipotle Mexican Grill" is no foreign move.
+func inName(h hit, f *field, n int, at []int32) bool {
+	if n <= int(h.end-h.start) {
 		return false
 	}
-	lo := max(0, int(h.end)-len(name))
-	hi := min(len(f.text), int(h.start)+len(name))
-	i := wordIndex(f.text[lo:hi], name)
-	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+len(name)
+	lo := max(0, int(h.end)-n)
+	hi := min(len(f.text), int(h.start)+n)
+	i := windowIndex(f.text[lo:hi], lo, at, n)
+	return i >= 0 && lo+i <= int(h.start) && int(h.end) <= lo+i+n
 }
 
-// wordIndex finds word as a whole word in text, or -1.
-func wordIndex(text, word []byte) int {
-	for off := 0; ; {
-		i := bytes.Index(text[off:], word)
+// windowIndex finds, in the window w of a text starting at offset lo, the
+// first of the n-byte form's starts at that lies whole in w and is a whole
+// word of w, or -1.
+func windowIndex(w []byte, lo int, at []int32, n int) int {
+	for _, s := range at {
+		i := int(s) - lo
 		if i < 0 {
-			return -1
+			continue
 		}
-		if wholeWord(text, off+i, off+i+len(word)) {
-			return off + i
+		if i+n > len(w) {
+			break
 		}
-		off += i + 1
+		if wholeWord(w, i, i+n) {
+			return i
+		}
 	}
+	return -1
 }
 
 // complete reports whether all parts of h's rule are in h's field.

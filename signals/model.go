@@ -305,25 +305,25 @@ type word struct {
 
 // nameWords appends ws to dst with each mention of the company's name, as
 // whole words at the start of a word, left to right, made one name word.
-// Should the name end inside a word ("x" of "x™"), the rest of that word is
-// a word of its own.
-func nameWords(dst, ws []word, text, company []byte) []word {
+// The name is n bytes long and starts in text at the offsets at, left to
+// right. Should the name end inside a word ("x" of "x™"), the rest of that
+// word is a word of its own.
+func nameWords(dst, ws []word, text []byte, at []int32, n int) []word {
 	j := 0 // ws[:j] are in dst
-	for from := 0; ; {
-		k := bytes.Index(text[from:], company)
-		if k < 0 {
-			break
+	from := 0
+	for _, s32 := range at {
+		s := int(s32)
+		if s < from {
+			continue
 		}
-		s := from + k
 		for j < len(ws) && int(ws[j].start) < s {
 			dst = append(dst, ws[j])
 			j++
 		}
-		if j == len(ws) || int(ws[j].start) != s || !wholeWord(text, s, s+len(company)) {
-			from = s + 1
+		if j == len(ws) || int(ws[j].start) != s || !wholeWord(text, s, s+n) {
 			continue
 		}
-		e := s + len(company)
+		e := s + n
 		dst = append(dst, word{start: int32(s), end: int32(e), h: companyHash, name: true})
 		for j < len(ws) && int(ws[j].end) <= e {
 			j++
