@@ -102,8 +102,10 @@ func TestHealthz(t *testing.T) {
 			map[string]any{"status": "ok", "skipped_runs": 2.0, "last_cycle": "2026-11-23T08:00:00Z", "last_outcome": "error", "last_error": "disk full"}},
 		{"late", daemon.Health{Status: "late", Reason: "the cycle due at x has not completed", LastCycle: t0}, 503,
 			map[string]any{"status": "late", "last_outcome": "ok"}},
-		{"retention failing", daemon.Health{Status: "retention_failing", Reason: "the retention prune at x failed: boom", LastCycle: t0, Retention: daemon.Retention{LastRun: t0, Err: "boom"}}, 503,
-			map[string]any{"status": "retention_failing", "reason": "the retention prune at x failed: boom", "last_retention": "2026-11-23T08:00:00Z", "last_outcome": "ok"}},
+		{"degraded: retention failing", daemon.Health{Status: "degraded", Reason: "the retention prune at x failed: boom", LastCycle: t0, Retention: daemon.Retention{LastRun: t0, Err: "boom"}}, 200,
+			map[string]any{"status": "degraded", "reason": "the retention prune at x failed: boom", "last_retention": "2026-11-23T08:00:00Z", "last_retention_error": "boom", "last_outcome": "ok"}},
+		{"late over a failing retention", daemon.Health{Status: "late", Reason: "the cycle due at x has not completed", LastCycle: t0, Retention: daemon.Retention{LastRun: t0, Err: "boom"}}, 503,
+			map[string]any{"status": "late", "last_retention_error": "boom"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := serve(t, &fakeBackend{health: tc.health})

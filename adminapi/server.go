@@ -99,7 +99,10 @@ func Handler(b Backend, o Options) http.Handler {
 		body := map[string]any{"status": h.Status, "skipped_runs": h.SkippedRuns}
 		code := http.StatusOK
 		if h.Status != "ok" {
-			code, body["reason"] = http.StatusServiceUnavailable, h.Reason
+			body["reason"] = h.Reason
+		}
+		if !h.Serving() {
+			code = http.StatusServiceUnavailable
 		}
 		if !h.LastCycle.IsZero() {
 			body["last_cycle"] = h.LastCycle.Format(time.RFC3339)
@@ -112,6 +115,10 @@ func Handler(b Backend, o Options) http.Handler {
 		}
 		if !h.Retention.LastRun.IsZero() {
 			body["last_retention"] = h.Retention.LastRun.Format(time.RFC3339)
+		}
+		// Said whatever the status, which a worse state may have taken.
+		if h.Retention.Err != "" {
+			body["last_retention_error"] = h.Retention.Err
 		}
 		rw.Header().Set("Content-Type", "application/json")
 		rw.WriteHeader(code)

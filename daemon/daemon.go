@@ -37,8 +37,13 @@ const (
 	apiShutdownTimeout = 5 * time.Second
 )
 
-// pruneSchedule runs retention daily, at an hour with no DST jump.
-const pruneSchedule = "17 4 * * *"
+// pruneSchedule runs retention daily, at an hour with no DST jump;
+// pruneRetrySchedule retries it hourly while the last one failed, away
+// from the daily run's minute.
+const (
+	pruneSchedule      = "17 4 * * *"
+	pruneRetrySchedule = "47 * * * *"
+)
 
 // lateAfter: a scheduled cycle this late makes /healthz fail.
 const lateAfter = 10 * time.Minute
@@ -155,6 +160,7 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Han
 		wake()
 	})
 	prune := locked(d.prune)
+	pruneRetry := locked(d.retryPrune)
 
 	logger := cronLogger{log: d.log, skip: &d.skipped, metrics: d.o.Metrics}
 	sendDone := make(chan struct{})
@@ -195,6 +201,9 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Han
 		if _, err := nc.AddFunc(pruneSchedule, prune); err != nil {
 			return err
 		}
+		if _, err := nc.AddFunc(pruneRetrySchedule, pruneRetry); err != nil {
+			return err
+		}
 		if c != nil {
 			<-c.Stop().Done()
 		}
@@ -222,6 +231,9 @@ func (d *Daemon) Run(ctx context.Context, reload <-chan *plan.Plan, api http.Han
 		// The config may have changed while the daemon was stopped.
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(locked(func() { d.rescanLogged(w.Plan(), "start") }))).Run()
 		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(poll)).Run()
+		// A prune at start finds a failing one again after a restart,
+		// which forgets the last outcome.
+		cron.NewChain(cron.Recover(logger)).Then(cron.FuncJob(prune)).Run()
 	}()
 	d.log.Info("daemon started", "store", w.Store.Path(), "poll", w.Plan().Config().Poll, "digest", w.Plan().Config().Digest.Schedule)
 
@@ -293,19 +305,30 @@ func (d *Daemon) prune() {
 		d.retention.Err = err.Error()
 	}
 	d.mu.Unlock()
+	d.o.Metrics.RetentionFailing(err != nil)
 	if err != nil {
-		d.log.Error("retention", "err", err)
+		d.log.Error("retention: prune failed, retrying hourly", "err", err)
 		return
 	}
 	d.log.Info("retention: pruned", "items", p.Items, "signals", p.Signals, "history", p.History, "digest_log", p.DigestLog)
+}
+
+// retryPrune prunes again when the last prune failed.
+func (d *Daemon) retryPrune() {
+	d.mu.Lock()
+	failed := d.retention.Err != ""
+	d.mu.Unlock()
+	if failed {
+		d.prune()
+	}
 }
 
 // Health is the daemon's state as /healthz reports it.
 type Health struct {
 	// ok; store_failing: the last store write failed (disk full); stuck: the
 	// running cycle is over its budget (budget); starting: no cycle has
-	// completed; late: a scheduled one has not; retention_failing: the last
-	// daily prune failed.
+	// completed; late: a scheduled one has not; degraded: the daemon polls
+	// and sends, but the last retention prune failed.
 	Status      string
 	Reason      string // why it is not ok, with the error
 	LastCycle   time.Time
@@ -314,6 +337,10 @@ type Health struct {
 	SkippedRuns int64 // scheduled runs skipped: the previous one was still running
 	Retention   Retention
 }
+
+// Serving says whether the daemon does its job: every status but ok and
+// degraded means leads or messages are not coming.
+func (h Health) Serving() bool { return h.Status == "ok" || h.Status == "degraded" }
 
 // Retention is the outcome of the last daily prune (zero before the
 // first). A failed prune leaves the store growing past the configured
@@ -349,7 +376,7 @@ func health(s watcher.Status, poll cron.Schedule, skipped int64, r Retention, no
 	case poll != nil && now.Sub(poll.Next(lastEnd)) > lateAfter:
 		out.Status, out.Reason = "late", fmt.Sprintf("the cycle due at %s has not completed", poll.Next(lastEnd).Format(time.RFC3339))
 	case r.Err != "":
-		out.Status, out.Reason = "retention_failing", fmt.Sprintf("the retention prune at %s failed: %s (the store keeps what retention would drop until a daily prune succeeds)", r.LastRun.In(loc).Format(time.RFC3339), r.Err)
+		out.Status, out.Reason = "degraded", fmt.Sprintf("the retention prune at %s failed: %s (the store keeps what retention would drop until a prune succeeds; it is retried hourly)", r.LastRun.In(loc).Format(time.RFC3339), r.Err)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"log/slog"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 	"github.com/veille-hq/veille/config"
 	"github.com/veille-hq/veille/deliver"
 	"github.com/veille-hq/veille/internal/logbuf"
+	"github.com/veille-hq/veille/metrics"
 	"github.com/veille-hq/veille/plan"
 	"github.com/veille-hq/veille/query"
 	"github.com/veille-hq/veille/signals"
@@ -29,7 +31,7 @@ func testConfig() *config.Config {
 	return &config.Config{
 		Location: time.UTC, Timezone: "UTC",
 		Poll: "0 0 1 1 *", Digest: config.Digest{Schedule: "0 0 1 1 *", Language: "fr"},
-		Fetch:   config.Fetch{Concurrency: 2},
+		Fetch: config.Fetch{Concurrency: 2}, Retention: config.Duration(config.DefaultRetention),
 		Scoring: config.Scoring{HalfLife: config.Duration(30 * 24 * time.Hour), ItemCap: 25, Hot: 70, Potential: 40},
 		Reps:    []config.Rep{{ID: "alice", Name: "Alice", Email: "alice@example.com", Language: "fr"}},
 		Watchlists: []config.Watchlist{{
@@ -207,31 +209,74 @@ func TestDaemonRescansAtStartAfterAnEdit(t *testing.T) {
 	}
 }
 
-// TestHealth: a failed write says store_failing, a cycle past its budget
-// (twice the poll interval, 30 minutes at least) stuck, no cycle ended
-// starting, a scheduled cycle 10 minutes overdue late.
-// A failed daily prune turns /healthz's verdict to retention_failing until
-// one succeeds.
+// A failed prune turns /healthz's verdict to degraded, still serving, and
+// sets the metric; the hourly retry prunes only after a failure.
 func TestFailedPruneIsReported(t *testing.T) {
 	r := newRig(t, testConfig(), nil, nil)
+	m := metrics.New()
+	r.d.o.Metrics = m
 	if _, err := r.w.Cycle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	r.d.prune()
-	if h := r.d.Health(); h.Status != "ok" || h.Retention.LastRun.IsZero() || h.Retention.Err != "" {
+	h := r.d.Health()
+	if h.Status != "ok" || h.Retention.LastRun.IsZero() || h.Retention.Err != "" {
 		t.Fatalf("after a prune: %+v, want ok with its time", h)
 	}
+	r.d.retryPrune()
+	if again := r.d.Health().Retention.LastRun; !again.Equal(h.Retention.LastRun) {
+		t.Errorf("the retry pruned at %s after a prune that succeeded", again)
+	}
+	if got := series(t, m, "veille_retention_failing"); got != "0" {
+		t.Errorf("veille_retention_failing = %s after a prune, want 0", got)
+	}
+
 	r.w.Store.Close()
 	r.d.prune()
-	h := r.d.Health()
-	if h.Status != "retention_failing" || !strings.Contains(h.Reason, "the retention prune at") || h.Retention.Err == "" {
-		t.Errorf("after a failed prune: %+v, want retention_failing with the error", h)
+	h = r.d.Health()
+	if h.Status != "degraded" || !h.Serving() || !strings.Contains(h.Reason, "the retention prune at") || h.Retention.Err == "" {
+		t.Errorf("after a failed prune: %+v, want degraded, serving, with the error", h)
 	}
-	if !strings.Contains(r.logs.String(), "level=ERROR msg=retention") {
+	if !strings.Contains(r.logs.String(), "level=ERROR msg=\"retention: prune failed, retrying hourly\"") {
 		t.Errorf("the failed prune was not logged:\n%s", r.logs)
+	}
+	if got := series(t, m, "veille_retention_failing"); got != "1" {
+		t.Errorf("veille_retention_failing = %s after a failed prune, want 1", got)
+	}
+	r.d.retryPrune()
+	if again := r.d.Health().Retention.LastRun; !again.After(h.Retention.LastRun) {
+		t.Errorf("the retry did not prune after a failure (last run %s)", again)
 	}
 }
 
+// series is the value m serves for the unlabelled series name.
+func series(t *testing.T, m *metrics.Metrics, name string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	for line := range strings.SplitSeq(rec.Body.String(), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			return v
+		}
+	}
+	t.Fatalf("no %s in:\n%s", name, rec.Body)
+	return ""
+}
+
+// The daemon prunes at start, so a restart finds a failing prune again.
+func TestDaemonPrunesAtStart(t *testing.T) {
+	r := newRig(t, testConfig(), nil, nil)
+	stop := r.run(t, nil)
+	r.waitLog("retention: pruned")
+	stop()
+	if !strings.Contains(r.logs.String(), "retention: pruned") {
+		t.Errorf("no prune at start:\n%s", r.logs)
+	}
+}
+
+// TestHealth: a failed write says store_failing, a cycle past its budget
+// (twice the poll interval, 30 minutes at least) stuck, no cycle ended
+// starting, a scheduled cycle 10 minutes overdue late.
 func TestHealth(t *testing.T) {
 	hourly, err := cron.ParseStandard("0 * * * *")
 	if err != nil {
@@ -261,7 +306,7 @@ func TestHealth(t *testing.T) {
 		{"hourly: past two hours", watcher.Status{LastEnd: t0.Add(time.Hour), CycleStart: t0}, hourly, t0.Add(121 * time.Minute), "stuck", "over its budget of 2h0m0s", Retention{}},
 		{"late", ended, hourly, t0.Add(71 * time.Minute), "late", "the cycle due at 2026-11-23T09:00:00Z has not completed", Retention{}},
 		{"pruned", ended, hourly, t0.Add(time.Hour), "ok", "", Retention{LastRun: t0}},
-		{"prune failed", ended, hourly, t0.Add(time.Hour), "retention_failing", "the retention prune at 2026-11-23T08:00:00Z failed: disk full", Retention{LastRun: t0, Err: "disk full"}},
+		{"prune failed", ended, hourly, t0.Add(time.Hour), "degraded", "the retention prune at 2026-11-23T08:00:00Z failed: disk full", Retention{LastRun: t0, Err: "disk full"}},
 		{"late beats a failed prune", ended, hourly, t0.Add(71 * time.Minute), "late", "has not completed", Retention{LastRun: t0, Err: "disk full"}},
 	} {
 		h := health(tc.s, tc.poll, 2, tc.prune, tc.now, time.UTC)

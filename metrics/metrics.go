@@ -29,6 +29,7 @@ type Metrics struct {
 	skipped          prometheus.Counter
 	feedback         *prometheus.CounterVec
 	refusedLinks     *prometheus.CounterVec
+	retentionFailing prometheus.Gauge
 }
 
 // New registers veille's series on a new registry.
@@ -56,9 +57,11 @@ func New() *Metrics {
 			Help: "Reps' feedback clicks, by action (wrong_company, not_relevant, customer, snooze) and outcome (recorded, undone)."}, []string{"action", "outcome"}),
 		refusedLinks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "veille_public_links_refused_total",
 			Help: "Links the public listener refused, by reason (forged, expired, not_owner)."}, []string{"reason"}),
+		retentionFailing: prometheus.NewGauge(prometheus.GaugeOpts{Name: "veille_retention_failing",
+			Help: "1 when the last retention prune failed (it is retried hourly), else 0."}),
 	}
 	m.reg.MustRegister(m.cycles, m.cycleDuration, m.fetches, m.items, m.signals, m.sourcesInBackoff, m.messages, m.outbox, m.skipped,
-		m.feedback, m.refusedLinks,
+		m.feedback, m.refusedLinks, m.retentionFailing,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -136,5 +139,16 @@ func (m *Metrics) Feedback(action, outcome string) {
 func (m *Metrics) RefusedLink(reason string) {
 	if m != nil {
 		m.refusedLinks.WithLabelValues(reason).Inc()
+	}
+}
+
+// RetentionFailing sets whether the last retention prune failed.
+func (m *Metrics) RetentionFailing(failed bool) {
+	if m != nil {
+		v := 0.0
+		if failed {
+			v = 1
+		}
+		m.retentionFailing.Set(v)
 	}
 }

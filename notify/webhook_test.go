@@ -78,6 +78,10 @@ func TestWebhookJSONFormat(t *testing.T) {
 	if err := json.Unmarshal(body, &got); err != nil || got.Kind != "digest" || !reflect.DeepEqual(got.Digest, d) {
 		t.Errorf("json digest: %v\n got %+v\nwant %+v", err, got.Digest, d)
 	}
+	// A still-hot lead has no news: its entry is {"lead", "links"}, no "new": null.
+	if !strings.Contains(string(body), `"still_hot":[{"lead":{`) || strings.Contains(string(body), `"new":null`) {
+		t.Errorf("json digest's still_hot: %s", body)
+	}
 	a := signals.Alerts{Rep: d.Rep, At: d.At, Leads: d.Leads[:1]}
 	body, err = WebhookAlerts(a, FormatJSON)
 	if err != nil || !strings.HasPrefix(string(body), `{"kind":"alert","alerts":{`) {

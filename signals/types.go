@@ -196,7 +196,7 @@ type Link struct {
 // DigestLead is a lead in a digest with the signals the rep was not sent yet.
 type DigestLead struct {
 	Lead  Lead     `json:"lead"`
-	New   []Signal `json:"new"`
+	New   []Signal `json:"new,omitempty"`   // empty for a still-hot lead
 	Links []Link   `json:"links,omitempty"` // about the lead: CRM, site, web view, feedback
 	// SignalLinks holds the feedback links on each news item, by Signal.ID.
 	SignalLinks map[string][]Link `json:"signal_links,omitempty"`

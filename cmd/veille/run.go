@@ -104,7 +104,7 @@ func commands() map[string]command {
 		"demo":     {"run the built-in demo: no config, no network, no SMTP", cmdDemo},
 		"discover": {"find a site's feeds, or propose selectors for its news page", cmdDiscover},
 		"version":  {"build information", cmdVersion},
-		"health":   {"exit 0 if the daemon's /healthz says ok, else 1", cmdHealth},
+		"health":   {"exit 0 if the daemon's /healthz says ok or degraded, else 1", cmdHealth},
 	}
 	maps.Copy(m, sourceCommands())
 	return m
