@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -201,22 +202,36 @@ func hash32(h uint32, s string) uint32 {
 // building a slice of them.
 func forWords(s string, fn func(w string)) {
 	start := -1
-	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		word, n := asciiWord[s[i]&0x7f], 1
+		if s[i] >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if word {
 			if start < 0 {
 				start = i
 			}
-			continue
-		}
-		if start >= 0 {
+		} else if start >= 0 {
 			fn(s[start:i])
 			start = -1
 		}
+		i += n
 	}
 	if start >= 0 {
 		fn(s[start:])
 	}
 }
+
+// asciiWord holds the ASCII letters and digits: unicode.IsLetter and
+// IsDigit for the bytes of most text, with no call.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // TruncateText cuts s to at most n bytes, at a rune boundary.
 func TruncateText(s string, n int) string {
@@ -281,6 +296,17 @@ var currencies = map[string]bool{
 	"gbp": true, "livres": true, "pounds": true, "chf": true,
 }
 
+// currencySymbols are the currencies that are no word, which may also
+// come before a number ("$12m").
+var currencySymbols = func() (syms []string) {
+	for sym := range currencies {
+		if r, _ := utf8.DecodeRuneInString(sym); !unicode.IsLetter(r) {
+			syms = append(syms, sym)
+		}
+	}
+	return syms
+}()
+
 // months and hour marks after a number make it a date or a time, not a figure.
 var notFigure = map[string]bool{
 	"janvier": true, "fevrier": true, "mars": true, "avril": true, "mai": true, "juin": true, "juillet": true, "aout": true,
@@ -306,8 +332,8 @@ func appendFigures(dst []uint64, s string) []uint64 {
 		value := float64(intPart) + frac
 		kind := figureCount
 		before := strings.TrimRight(s[:start], " ")
-		for sym := range currencies {
-			if r, _ := utf8.DecodeRuneInString(sym); !unicode.IsLetter(r) && strings.HasSuffix(before, sym) {
+		for _, sym := range currencySymbols {
+			if strings.HasSuffix(before, sym) {
 				kind = figureAmount
 			}
 		}
@@ -405,13 +431,19 @@ func firstToken(s string) string {
 // splitMultiplier reads a multiplier and a currency written as one word
 // ("meur", "mdeur", "kusd").
 func splitMultiplier(w string) (float64, bool) {
-	for m, v := range multipliers {
+	for _, m := range multiplierWords {
 		if c, ok := strings.CutPrefix(w, m); ok && c != "" && currencies[c] {
-			return v, true
+			return multipliers[m], true
 		}
 	}
 	return 0, false
 }
+
+// multiplierWords are the keys of multipliers, looked through in a slice:
+// ranging over the map cost more than the rest of a figure's reading. No
+// word is a multiplier and a currency glued together in two ways of
+// different values, so the order does not matter.
+var multiplierWords = slices.Sorted(maps.Keys(multipliers))
 
 func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 
