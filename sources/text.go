@@ -138,13 +138,92 @@ func tagText(s string) (string, bool) {
 }
 
 // writeText writes text between tags, its character references decoded
-// as the tokenizer decodes those of a text token. The tokenizer also turns
-// CR LF into LF first, which changes nothing once white space is folded.
+// as the tokenizer decodes those of a text token, one at a time: decoding
+// the whole text made two copies of it. The tokenizer also turns CR LF
+// into LF first, which changes nothing once white space is folded.
 func writeText(w *spaceFolder, s string) {
-	if strings.IndexByte(s, '&') >= 0 {
-		s = html.UnescapeString(s)
+	for {
+		i := strings.IndexByte(s, '&')
+		if i < 0 {
+			writeFolded(w, s)
+			return
+		}
+		writeFolded(w, s[:i])
+		s = s[i:]
+		n := refLen(s)
+		if r, ok := numericRef(s[:n]); ok {
+			var b [utf8.UTFMax]byte
+			writeFolded(w, utf8.AppendRune(b[:0], r))
+		} else {
+			// What a reference reads depends on its bytes alone, up to
+			// the end of refLen.
+			writeFolded(w, html.UnescapeString(s[:n]))
+		}
+		s = s[n:]
 	}
-	writeFolded(w, s)
+}
+
+// refLen is the length of the character reference s starts with ('&'):
+// '&', an optional '#', letters and digits, and an optional ';'. The
+// tokenizer reads no further to decode it.
+func refLen(s string) int {
+	n := 1
+	if n < len(s) && s[n] == '#' {
+		n++
+	}
+	for n < len(s) && asciiAlnum(s[n]) {
+		n++
+	}
+	if n < len(s) && s[n] == ';' {
+		n++
+	}
+	return n
+}
+
+func asciiAlnum(c byte) bool { return isLetter(c) || '0' <= c && c <= '9' }
+
+// numericRef decodes a decimal or hexadecimal reference ("&#39;",
+// "&#x2019;") whose digits take all of ref but its ';', as the tokenizer
+// does, and reports false for any other: a named one, one followed by
+// other letters or digits, and one in 0x80–0x9F, which the tokenizer
+// reads as Windows-1252.
+func numericRef(ref string) (rune, bool) {
+	ref = strings.TrimSuffix(ref, ";")
+	if len(ref) < 3 || ref[1] != '#' {
+		return 0, false
+	}
+	base, digits := int32(10), ref[2:]
+	if digits[0] == 'x' || digits[0] == 'X' {
+		base, digits = 16, digits[1:]
+	}
+	if digits == "" {
+		return 0, false
+	}
+	var x rune
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		var d rune
+		switch {
+		case '0' <= c && c <= '9':
+			d = rune(c - '0')
+		case base == 16 && 'a' <= c && c <= 'f':
+			d = rune(c-'a') + 10
+		case base == 16 && 'A' <= c && c <= 'F':
+			d = rune(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if x <= unicode.MaxRune {
+			x = base*x + d
+		}
+	}
+	switch {
+	case 0x80 <= x && x <= 0x9F:
+		return 0, false
+	case x == 0 || 0xD800 <= x && x <= 0xDFFF || x > unicode.MaxRune:
+		return utf8.RuneError, true
+	}
+	return x, true
 }
 
 // tagEnd reads the tag whose name starts at s[i] (a letter) as the

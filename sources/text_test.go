@@ -143,6 +143,7 @@ func TestTagTextMatchesTokenizer(t *testing.T) {
 		{"a < b et c <3 d <<p>e</p>", true},
 		{"texte final <", true},
 		{"<p>&#8364; &#x20AC; &euro &amp &notit; &#128; &#0;</p>", true},
+		{"<p>&#39abc; &#x27;&#X2019 &#150; &#xD800; &#99999999999; &#; &#x; &amp;&amp&ampx &#38;&#38;</p>", true},
 		{"<p>\r\nligne\ret\u00a0espace</p>", true},
 		{"<SCRIPT>x</SCRIPT>y", false},
 		{"<p>un<!-- commentaire -->deux</p>", false},
