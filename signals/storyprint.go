@@ -53,20 +53,26 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	// the pairs.
 	p := StoryPrint{Title: make([]uint32, 0, 16), Shingles: make([]uint32, 0, maxShingles), Entities: make([]uint32, 0, 16)}
 	ftitle, fsummary := Fold(title), Fold(summary)
-	forWords(ftitle, func(w string) {
+	forWords(ftitle, func(w string) bool {
 		if utf8.RuneCountInString(w) > 2 {
 			p.Title = append(p.Title, hash32(fnvOffset, w))
 		}
+		return true
 	})
-	prev := ""
-	forWords(fsummary, func(w string) {
+	// A pair hashes the word before, a space, then the word: the hash of
+	// the first two is carried on from word to word. The pairs past
+	// maxShingles are not kept, so the words past them are not read.
+	var prev uint32
+	first := true
+	forWords(fsummary, func(w string) bool {
 		if utf8.RuneCountInString(w) <= 2 {
-			return // articles, prepositions: they pair with anything
+			return true // articles, prepositions: they pair with anything
 		}
-		if prev != "" && len(p.Shingles) < maxShingles {
-			p.Shingles = append(p.Shingles, hash32(hash32(hash32(fnvOffset, prev), " "), w))
+		if !first {
+			p.Shingles = append(p.Shingles, hash32(prev, w))
 		}
-		prev = w
+		prev, first = hash32(hash32(fnvOffset, w), " "), false
+		return len(p.Shingles) < maxShingles
 	})
 	p.Figures = appendFigures(appendFigures(p.Figures, ftitle), fsummary)
 	fcompany := Fold(company)
@@ -199,8 +205,8 @@ func hash32(h uint32, s string) uint32 {
 }
 
 // forWords calls fn with each run of letters and digits of s, without
-// building a slice of them.
-func forWords(s string, fn func(w string)) {
+// building a slice of them, until fn returns false.
+func forWords(s string, fn func(w string) bool) {
 	start := -1
 	for i := 0; i < len(s); {
 		word, n := asciiWord[s[i]&0x7f], 1
@@ -214,7 +220,9 @@ func forWords(s string, fn func(w string)) {
 				start = i
 			}
 		} else if start >= 0 {
-			fn(s[start:i])
+			if !fn(s[start:i]) {
+				return
+			}
 			start = -1
 		}
 		i += n
@@ -251,16 +259,17 @@ func TruncateText(s string, n int) string {
 func appendEntities(dst []uint32, text, fcompany string) []uint32 {
 	common := commonWords()
 	var buf [64]byte
-	forWords(text, func(w string) {
+	forWords(text, func(w string) bool {
 		r, _ := utf8.DecodeRuneInString(w)
 		if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 3 {
-			return
+			return true
 		}
 		f := foldAppend(buf[:0], w)
 		if common[string(f)] || stopNames[string(f)] || inWords(fcompany, f) {
-			return
+			return true
 		}
 		dst = append(dst, hash32(fnvOffset, string(f)))
+		return true
 	})
 	return dst
 }
@@ -268,7 +277,7 @@ func appendEntities(dst []uint32, text, fcompany string) []uint32 {
 // inWords reports whether w is one of the words of s.
 func inWords(s string, w []byte) bool {
 	found := false
-	forWords(s, func(x string) { found = found || x == string(w) })
+	forWords(s, func(x string) bool { found = x == string(w); return !found })
 	return found
 }
 
