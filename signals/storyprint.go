@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -52,20 +53,26 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	// the pairs.
 	p := StoryPrint{Title: make([]uint32, 0, 16), Shingles: make([]uint32, 0, maxShingles), Entities: make([]uint32, 0, 16)}
 	ftitle, fsummary := Fold(title), Fold(summary)
-	forWords(ftitle, func(w string) {
+	forWords(ftitle, func(w string) bool {
 		if utf8.RuneCountInString(w) > 2 {
 			p.Title = append(p.Title, hash32(fnvOffset, w))
 		}
+		return true
 	})
-	prev := ""
-	forWords(fsummary, func(w string) {
+	// A pair hashes the word before, a space, then the word: the hash of
+	// the first two is carried on from word to word. The pairs past
+	// maxShingles are not kept, so the words past them are not read.
+	var prev uint32
+	first := true
+	forWords(fsummary, func(w string) bool {
 		if utf8.RuneCountInString(w) <= 2 {
-			return // articles, prepositions: they pair with anything
+			return true // articles, prepositions: they pair with anything
 		}
-		if prev != "" && len(p.Shingles) < maxShingles {
-			p.Shingles = append(p.Shingles, hash32(hash32(hash32(fnvOffset, prev), " "), w))
+		if !first {
+			p.Shingles = append(p.Shingles, hash32(prev, w))
 		}
-		prev = w
+		prev, first = hash32(hash32(fnvOffset, w), " "), false
+		return len(p.Shingles) < maxShingles
 	})
 	p.Figures = appendFigures(appendFigures(p.Figures, ftitle), fsummary)
 	fcompany := Fold(company)
@@ -198,25 +205,41 @@ func hash32(h uint32, s string) uint32 {
 }
 
 // forWords calls fn with each run of letters and digits of s, without
-// building a slice of them.
-func forWords(s string, fn func(w string)) {
+// building a slice of them, until fn returns false.
+func forWords(s string, fn func(w string) bool) {
 	start := -1
-	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		word, n := asciiWord[s[i]&0x7f], 1
+		if s[i] >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
+		if word {
 			if start < 0 {
 				start = i
 			}
-			continue
-		}
-		if start >= 0 {
-			fn(s[start:i])
+		} else if start >= 0 {
+			if !fn(s[start:i]) {
+				return
+			}
 			start = -1
 		}
+		i += n
 	}
 	if start >= 0 {
 		fn(s[start:])
 	}
 }
+
+// asciiWord holds the ASCII letters and digits: unicode.IsLetter and
+// IsDigit for the bytes of most text, with no call.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // TruncateText cuts s to at most n bytes, at a rune boundary.
 func TruncateText(s string, n int) string {
@@ -236,16 +259,17 @@ func TruncateText(s string, n int) string {
 func appendEntities(dst []uint32, text, fcompany string) []uint32 {
 	common := commonWords()
 	var buf [64]byte
-	forWords(text, func(w string) {
+	forWords(text, func(w string) bool {
 		r, _ := utf8.DecodeRuneInString(w)
 		if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 3 {
-			return
+			return true
 		}
 		f := foldAppend(buf[:0], w)
 		if common[string(f)] || stopNames[string(f)] || inWords(fcompany, f) {
-			return
+			return true
 		}
 		dst = append(dst, hash32(fnvOffset, string(f)))
+		return true
 	})
 	return dst
 }
@@ -253,7 +277,7 @@ func appendEntities(dst []uint32, text, fcompany string) []uint32 {
 // inWords reports whether w is one of the words of s.
 func inWords(s string, w []byte) bool {
 	found := false
-	forWords(s, func(x string) { found = found || x == string(w) })
+	forWords(s, func(x string) bool { found = x == string(w); return !found })
 	return found
 }
 
@@ -281,6 +305,17 @@ var currencies = map[string]bool{
 	"gbp": true, "livres": true, "pounds": true, "chf": true,
 }
 
+// currencySymbols are the currencies that are no word, which may also
+// come before a number ("$12m").
+var currencySymbols = func() (syms []string) {
+	for sym := range currencies {
+		if r, _ := utf8.DecodeRuneInString(sym); !unicode.IsLetter(r) {
+			syms = append(syms, sym)
+		}
+	}
+	return syms
+}()
+
 // months and hour marks after a number make it a date or a time, not a figure.
 var notFigure = map[string]bool{
 	"janvier": true, "fevrier": true, "mars": true, "avril": true, "mai": true, "juin": true, "juillet": true, "aout": true,
@@ -306,8 +341,8 @@ func appendFigures(dst []uint64, s string) []uint64 {
 		value := float64(intPart) + frac
 		kind := figureCount
 		before := strings.TrimRight(s[:start], " ")
-		for sym := range currencies {
-			if r, _ := utf8.DecodeRuneInString(sym); !unicode.IsLetter(r) && strings.HasSuffix(before, sym) {
+		for _, sym := range currencySymbols {
+			if strings.HasSuffix(before, sym) {
 				kind = figureAmount
 			}
 		}
@@ -405,13 +440,19 @@ func firstToken(s string) string {
 // splitMultiplier reads a multiplier and a currency written as one word
 // ("meur", "mdeur", "kusd").
 func splitMultiplier(w string) (float64, bool) {
-	for m, v := range multipliers {
+	for _, m := range multiplierWords {
 		if c, ok := strings.CutPrefix(w, m); ok && c != "" && currencies[c] {
-			return v, true
+			return multipliers[m], true
 		}
 	}
 	return 0, false
 }
+
+// multiplierWords are the keys of multipliers, looked through in a slice:
+// ranging over the map cost more than the rest of a figure's reading. No
+// word is a multiplier and a currency glued together in two ways of
+// different values, so the order does not matter.
+var multiplierWords = slices.Sorted(maps.Keys(multipliers))
 
 func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 

@@ -267,3 +267,21 @@ func TestSameStoryNearMissesOfTheCorpus(t *testing.T) {
 		t.Errorf("%d of %d pairs of one company's items read as one story, want at most 1%%", same, pairs)
 	}
 }
+
+// splitMultiplier tries the multipliers in any order: no word is a
+// multiplier and a currency glued together in two ways that differ in
+// value.
+func TestSplitMultiplierIsUnambiguous(t *testing.T) {
+	for m1, v1 := range multipliers {
+		for c1 := range currencies {
+			for m2, v2 := range multipliers {
+				if v1 != v2 && strings.HasPrefix(m1+c1, m2) && currencies[strings.TrimPrefix(m1+c1, m2)] {
+					t.Errorf("%q reads as %s×%s and %s×%s", m1+c1, m1, c1, m2, strings.TrimPrefix(m1+c1, m2))
+				}
+			}
+		}
+		if v, ok := splitMultiplier(m1 + "eur"); !ok || v != v1 {
+			t.Errorf("splitMultiplier(%q) = %v, %v, want %v", m1+"eur", v, ok, v1)
+		}
+	}
+}

@@ -124,3 +124,74 @@ func FuzzHTMLToText(f *testing.F) {
 		}
 	})
 }
+
+// tagText reads the fragments it takes as the tokenizer does: attributes
+// quoted, unquoted or bare, '>' inside quotes, stray '<', entities, and
+// punctuation after inline elements. It leaves to the tokenizer what it
+// does not read.
+func TestTagTextMatchesTokenizer(t *testing.T) {
+	for _, tc := range []struct {
+		s  string
+		ok bool
+	}{
+		{"<p>Kerloc <b>rachète</b> l&rsquo;atelier&nbsp;brestois.</p><p>180 salariés</p>", true},
+		{`<a href="/x?a=1&amp;b=2" title='a > b'>lien</a>, puis (<i>note</i>) fin`, true},
+		{`<img src=x.png alt=logo/>texte<br/>suite<br >fin`, true},
+		{`<p class = "a" data-x = 'y' hidden>un</p><P>DEUX</P>`, true},
+		{`<a ="x>y">z</a>`, true},
+		{"<a b=c\td=e>f</a>", true},
+		{"a < b et c <3 d <<p>e</p>", true},
+		{"texte final <", true},
+		{"<p>&#8364; &#x20AC; &euro &amp &notit; &#128; &#0;</p>", true},
+		{"<p>&#39abc; &#x27;&#X2019 &#150; &#xD800; &#99999999999; &#; &#x; &amp;&amp&ampx &#38;&#38;</p>", true},
+		{"<p>\r\nligne\ret\u00a0espace</p>", true},
+		{"<SCRIPT>x</SCRIPT>y", false},
+		{"<p>un<!-- commentaire -->deux</p>", false},
+		{"<p>un</p><?php x ?>", false},
+		{"<p>tag ouvert <b", false},
+		{`<a href="non fermé>texte</a>`, false},
+		{"fin </", false},
+		{"un </> deux", false},
+		{"<textarea><p>x</p></textarea>", false},
+		{"<svg><text>x</text></svg>y", false},
+	} {
+		got, ok := tagText(tc.s)
+		if ok != tc.ok {
+			t.Errorf("tagText(%q) ok = %v, want %v", tc.s, ok, tc.ok)
+		}
+		if want := tokenText(tc.s); ok && got != want {
+			t.Errorf("tagText(%q)\n got %q\nwant %q (tokenizer)", tc.s, got, want)
+		}
+		if got, want := htmlToText(tc.s), tokenText(tc.s); got != want {
+			t.Errorf("htmlToText(%q)\n got %q\nwant %q (tokenizer)", tc.s, got, want)
+		}
+	}
+}
+
+// FuzzTagText: whatever tagText reads, it reads as the tokenizer does.
+func FuzzTagText(f *testing.F) {
+	for _, name := range benchFeeds {
+		for _, s := range feedTexts(f, name) {
+			f.Add(s)
+		}
+	}
+	f.Add(`<a href="/x" title='a > b' c=d e>f</a>, (<i>g</i>) &amp;h < i <3`)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, ok := tagText(s); ok {
+			if want := tokenText(s); got != want {
+				t.Fatalf("tagText(%q)\n got %q\nwant %q (tokenizer)", s, got, want)
+			}
+		}
+	})
+}
+
+func TestFoldSpace(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "a", "a b", " a", "a ", "a  b", "a\tb", "a\nb", "a\u00a0b", "a\u0085b", "a \u2009b",
+		"Kerloc rachète l’atelier", "\xff \xfe", "a\x00b", "a\vb", "a\fb", "a\rb",
+	} {
+		if got, want := foldSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("foldSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

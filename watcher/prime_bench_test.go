@@ -1,0 +1,98 @@
+//go:build unix
+
+package watcher
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/veille-hq/veille/signals"
+	"github.com/veille-hq/veille/sources"
+	"github.com/veille-hq/veille/store"
+)
+
+// BenchmarkPrime is a first cycle of 2,000 owned feeds into an empty store,
+// as bench/run.sh's prime, without the network: each fetch decodes one of
+// the feed server's documents (sources.ParseFeed: parse and extract), Atom
+// and RSS in turn, its items made the source's own (ids and links), as the
+// feed server serves each feed its own articles. The Go memory limit is the
+// one cmd/veille sets for 2,000 sources and 64 workers: the collections it
+// paces are a fifth of the cycle's CPU. cpu-ms/op is the process's CPU
+// time (user and system), as bench/run.sh counts it.
+func BenchmarkPrime(b *testing.B) {
+	const n = 2000
+	var docs [][]byte
+	for _, name := range []string{"feedserver_atom.xml", "feedserver_rss_cdata.xml"} {
+		body, err := os.ReadFile(filepath.Join("..", "sources", "testdata", name))
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, body)
+	}
+	p := benchPlan(b, n)
+	index := map[string]int{}
+	for i, ps := range p.Sources() {
+		index[ps.ID] = i
+	}
+	fetcher := &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+		i := index[src.ID]
+		items, err := sources.ParseFeed(bytes.NewReader(docs[i%len(docs)]), "application/xml", src.URL)
+		if err != nil {
+			return signals.FetchResult{}, st, err
+		}
+		for j := range items {
+			items[j].GUID = fmt.Sprintf("%s-s%d", items[j].GUID, i)
+			items[j].URL = fmt.Sprintf("%s?s=%d", items[j].URL, i)
+		}
+		st.FirstFetched = benchNow
+		return signals.FetchResult{Items: items, Status: 200}, st, nil
+	}}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(28<<20 + n*4<<10 + 64*32<<10))
+	var cpu time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(filepath.Join(b.TempDir(), "prime.db"), time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w := New(st, p, Options{Fetcher: fetcher})
+		w.now = func() time.Time { return benchNow }
+		runtime.GC()
+		b.StartTimer()
+		c0 := cpuTime()
+		stats, err := w.Cycle(context.Background())
+		cpu += cpuTime() - c0
+		if err != nil {
+			b.Fatal(err)
+		}
+		if stats.NewItems != 20*n {
+			b.Fatalf("%d new items, want %d", stats.NewItems, 20*n)
+		}
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+}
+
+// benchNow is an hour after the newest item of the feed server's
+// documents in sources/testdata, as the feed server dates its items.
+var benchNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// cpuTime is the process's CPU time so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
