@@ -548,6 +548,21 @@ func inName(h hit, f *field, n int, at []int32) bool {
 	if n <= int(h.end-h.start) {
 		return false
 	}
+	// Most hits lie inside no mention at all: that is told from the starts
+	// alone, before any mention is checked for whole words.
+	inside := false
+	for _, s := range at {
+		if int(s) > int(h.start) {
+			break
+		}
+		if int(h.end) <= int(s)+n {
+			inside = true
+			break
+		}
+	}
+	if !inside {
+		return false
+	}
 	lo := max(0, int(h.end)-n)
 	hi := min(len(f.text), int(h.start)+n)
 	i := windowIndex(f.text[lo:hi], lo, at, n)

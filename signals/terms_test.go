@@ -76,6 +76,57 @@ func FuzzFind(f *testing.F) {
 	})
 }
 
+// indexHits is naiveHits by another road: each pattern's occurrences found
+// with bytes.Index, kept where they are whole words.
+func indexHits(patterns []string, text []byte) []termHit {
+	var hits []termHit
+	for p, pat := range patterns {
+		for off := 0; off < len(text); {
+			i := bytes.Index(text[off:], []byte(pat))
+			if i < 0 {
+				break
+			}
+			if start := off + i; wholeWord(text, start, start+len(pat)) {
+				hits = append(hits, termHit{pattern: int32(p), start: int32(start), end: int32(start + len(pat))})
+			}
+			off += i + 1
+		}
+	}
+	slices.SortFunc(hits, func(x, y termHit) int {
+		return cmp.Or(cmp.Compare(x.end, y.end), cmp.Compare(x.start, y.start), cmp.Compare(x.pattern, y.pattern))
+	})
+	return hits
+}
+
+// lexiconJoins are what FuzzFindLexicon puts between two lexicon phrases:
+// the spaces, punctuation, apostrophes, digits and letters that let
+// phrases follow, overlap, glue to a word or be cut by a clause.
+var lexiconJoins = []string{" ", " ", ", ", "", "-", "'", "’", ". ", "  ", "\u00a0", " 12 ", "x", "é", "0", " l'", " de ", " (", ") "}
+
+// FuzzFindLexicon checks the phrase trie against indexHits on text made
+// of the embedded lexicon's own phrases, chosen and joined by the fuzzer's
+// bytes, so that phrases meet, nest and share words as news has them.
+func FuzzFindLexicon(f *testing.F) {
+	for _, seed := range [][]byte{{0, 1, 2, 3}, {9, 9, 0, 7, 7, 1}, []byte("lance un plan de l'usine"), bytes.Repeat([]byte{1, 2, 3, 4, 5, 6, 7}, 6)} {
+		f.Add(seed)
+	}
+	c := testClassifier(f)
+	patterns := c.terms.patterns
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var b strings.Builder
+		for k := 0; k+3 <= len(data) && k < 90; k += 3 {
+			b.WriteString(patterns[(int(data[k])<<8|int(data[k+1]))%len(patterns)])
+			b.WriteString(lexiconJoins[int(data[k+2])%len(lexiconJoins)])
+		}
+		var fl field
+		fl.prepare(b.String(), true)
+		_, got, _ := c.terms.scan(fl.text, nil, nil, nil)
+		if want := indexHits(patterns, fl.text); !slices.Equal(got, want) {
+			t.Fatalf("scan(%q) = %v, want %v", fl.text, got, want)
+		}
+	})
+}
+
 // TestTermsCache checks that equal pattern lists share one matcher, that
 // lists differing only in where one pattern ends do not, and that the
 // least recently used matcher goes first when the cache is full.
