@@ -336,8 +336,12 @@ func nameWords(dst, ws []word, text []byte, at []int32, n int) []word {
 	return append(dst, ws[j:]...)
 }
 
-// companyHash is companyWord's hash as a word.
-var companyHash = hashBytes(hashStart(nsWord), companyWord)
+// companyHash is companyWord's hash as a word, companyStem that of its
+// stem.
+var (
+	companyHash = hashBytes(hashStart(nsWord), companyWord)
+	companyStem = stemHash(companyWord)
+)
 
 // stemHash is the hash of the stem of word w (its first stemLen bytes),
 // asked only of a word longer than stemLen+1.
@@ -442,38 +446,78 @@ func (a *scoreSum) flush() {
 }
 
 // addWords adds to a the rows of the features fieldFeatures lists for a
-// field's words ws, each at value v. A word adds three rows at most: the
-// lanes are summed into a.acc before a word could take them past
-// packChunk rows.
+// field's words ws, each at value v. The rows are summed as they are and
+// multiplied by v once per chunk (see addRaw): a word adds three rows at
+// most, so a chunk of rawChunk/3 words cannot carry a lane into the next.
 func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []word) {
-	at, packed, val := (*[modelBuckets]uint16)(m.at), m.packed, uint64(uint32(v))
-	// The lanes in locals, so that they stay in registers.
-	l0, l1, l2, n := a.lanes[0], a.lanes[1], a.lanes[2], a.n
+	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
 	prev := hashStart(nsWord)
-	for i := range ws {
-		if n > packChunk-3 {
-			a.lanes, a.n = packedRow{l0, l1, l2}, n
-			a.flush()
-			l0, l1, l2, n = 0, 0, 0, 0
-		}
-		w := &ws[i]
-		r := &packed[at[bucket(w.h)]]
-		l0, l1, l2, n = l0+r[0]*val, l1+r[1]*val, l2+r[2]*val, n+1
+	for len(ws) > 0 {
+		chunk := ws[:min(len(ws), rawChunk/3)]
+		ws = ws[len(chunk):]
+		lanes := sumWords(at, packed, chunk)
 		if pairs {
-			r := &packed[at[bucket(bigramKey(prev, w.h))]]
-			l0, l1, l2, n = l0+r[0]*val, l1+r[1]*val, l2+r[2]*val, n+1
-			prev = w.h
+			lanes, prev = sumPairs(lanes, at, packed, chunk, prev)
 		}
+		a.addRaw(sumStems(lanes, at, packed, text, chunk), v)
+	}
+}
+
+// sumWords, sumPairs and sumStems add to lanes the rows of the words, word
+// pairs and stems of ws. A function per kind of feature keeps each loop's
+// few variables in registers, where one loop over all three spills them;
+// inlined, they spill again.
+//
+//go:noinline
+func sumWords(at *[modelBuckets]uint16, packed []packedRow, ws []word) packedRow {
+	var l0, l1, l2 uint64
+	for i := range ws {
+		r := &packed[at[bucket(ws[i].h)]]
+		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
+	}
+	return packedRow{l0, l1, l2}
+}
+
+//go:noinline
+func sumPairs(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, ws []word, prev uint32) (packedRow, uint32) {
+	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
+	for i := range ws {
+		h := ws[i].h
+		r := &packed[at[bucket(bigramKey(prev, h))]]
+		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
+		prev = h
+	}
+	return packedRow{l0, l1, l2}, prev
+}
+
+//go:noinline
+func sumStems(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, text []byte, ws []word) packedRow {
+	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
+	for i := range ws {
+		w := &ws[i]
 		if w.name || w.end-w.start > stemLen+1 {
-			stem := companyWord
+			h := companyStem
 			if !w.name {
-				stem = text[w.start:w.end]
+				h = stemHash(text[w.start:])
 			}
-			r := &packed[at[bucket(stemHash(stem))]]
-			l0, l1, l2, n = l0+r[0]*val, l1+r[1]*val, l2+r[2]*val, n+1
+			r := &packed[at[bucket(h)]]
+			l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
 		}
 	}
-	a.lanes, a.n = packedRow{l0, l1, l2}, n
+	return packedRow{l0, l1, l2}
+}
+
+// rawChunk is how many packed rows a lane sums, each at value 1, without
+// overflow: each adds at most 255 to a lane of 16 bits.
+const rawChunk = (1<<16 - 1) / 255
+
+// addRaw adds to a.acc the lanes of a sum of packed rows, each times v.
+func (a *scoreSum) addRaw(lanes packedRow, v int32) {
+	lane := func(l int) int32 { return int32(lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
+	rows := lane(nLabels)
+	for l := range nLabels {
+		a.acc[l] += (lane(l) - packBias*rows) * v
+	}
 }
 
 // keep is 1 for a non-zero row index, else 0.
