@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,6 +37,11 @@ func (f *field) prepare(s string, numbers bool) {
 		case c != ' ' && plainFold[c] != 0: // where foldPlain stops short
 			b.t = append(b.t, plainFold[c])
 			i++
+		case c == 0xc3 && i+1 < len(s) && latinFold[s[i+1]] != 0: // no blank starts with 0xc3
+			b.mark(len(b.t), i)
+			b.t = append(b.t, latinFold[s[i+1]])
+			i += 2
+			b.mark(len(b.t), i)
 		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
 			b.t = append(b.t, ' ') // a lone space maps to itself
 			i++
@@ -54,11 +60,6 @@ func (f *field) prepare(s string, numbers bool) {
 		case c < utf8.RuneSelf:
 			b.t = append(b.t, c)
 			i++
-		case c == 0xc3 && i+1 < len(s) && latinFold[s[i+1]] != 0:
-			b.mark(len(b.t), i)
-			b.t = append(b.t, latinFold[s[i+1]])
-			i += 2
-			b.mark(len(b.t), i)
 		default:
 			folded, n := foldNext(s, i)
 			for k := range len(folded) {
@@ -76,11 +77,11 @@ func (f *field) prepare(s string, numbers bool) {
 }
 
 // foldPlain is prepare's fast path, eight bytes at a time, then a byte at
-// a time near where it stops: it appends the fold of the bytes of s from i on
+// a time near the end: it appends the fold of the bytes of s from i on
 // that fold to one byte whatever surrounds them, and of single spaces, as
-// far as t has room, and returns where it stopped. A function of its own so
-// that its few variables stay in registers, where prepare's loop keeps them
-// in memory.
+// far as t has room, and returns where it stopped. A function of its own
+// so that its few variables stay in registers, where prepare's loop keeps
+// them in memory.
 //
 // A space is copied as it is, after a byte that is no blank: should a blank
 // or currency sign follow, prepare's blank adds no second space, and the
@@ -92,31 +93,38 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	if n == 0 || src[0] == ' ' { // a space after what prepare made before
 		return t, i
 	}
-	k, prev := 0, byte(0)
-	// Eight bytes at a time while all are plain; the byte loop below then
-	// takes the block that holds the byte where folding stops. Each byte's
-	// test adds a constant that carries into its top bit exactly when the
-	// byte is at least some bound: no carry crosses into the next byte
-	// while all are ASCII, and a block with a byte that is not is refused
-	// whatever the other tests say.
+	k := 0
+	// Each byte's test adds a constant that carries into its top bit
+	// exactly when the byte is at least some bound. No carry crosses into
+	// the next byte while the bytes are ASCII; a byte that is not stops the
+	// block, and a carry out of it changes only the bytes after it, which
+	// are not kept. A block is written whole, lowered: dst has room for it,
+	// and the bytes from the one that stops folding on are written over by
+	// what prepare appends next.
 	var spaceBefore uint64 // the top bit of the first byte, if a space precedes the block
 	for ; k+8 <= len(src); k += 8 {
 		b := src[k : k+8]
 		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-		space := ^((x ^ ' '*ones8) + 0x7f*ones8) & high8
-		bad := x | ^(x + (0x80-' ')*ones8) | // not ASCII, or a control byte
-			^((x ^ '$'*ones8) + 0x7f*ones8) | // '$'
-			(x+(0x80-'0')*ones8)&^(x+(0x80-'9'-1)*ones8) // a digit
-		if bad&high8|space&(space<<8|spaceBefore) != 0 {
-			break
-		}
 		upper := (x + (0x80-'A')*ones8) &^ (x + (0x80-'Z'-1)*ones8) & high8
 		lower := x | upper>>2
 		d := dst[k : k+8 : k+8]
 		d[0], d[1], d[2], d[3] = byte(lower), byte(lower>>8), byte(lower>>16), byte(lower>>24)
 		d[4], d[5], d[6], d[7] = byte(lower>>32), byte(lower>>40), byte(lower>>48), byte(lower>>56)
-		prev, spaceBefore = b[7], space>>56
+		space := ^((x ^ ' '*ones8) + 0x7f*ones8) & high8
+		bad := x | ^(x + (0x80-' ')*ones8) | // not ASCII, or a control byte
+			^((x ^ '$'*ones8) + 0x7f*ones8) | // '$'
+			(x+(0x80-'0')*ones8)&^(x+(0x80-'9'-1)*ones8) // a digit
+		if stop := bad&high8 | space&(space<<8|spaceBefore); stop != 0 {
+			k += bits.TrailingZeros64(stop) / 8
+			return t[:len(t)+k], i + k
+		}
+		spaceBefore = space >> 56
+	}
+	// The last bytes, fewer than eight, one at a time.
+	prev := byte(0)
+	if k > 0 {
+		prev = src[k-1]
 	}
 	for ; k < len(src); k++ {
 		c := src[k]
