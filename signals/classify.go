@@ -367,10 +367,20 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 				named[fi] = len(at[fi][len(forms)-1]) > 0
 			}
 			if named[fieldTitle] || named[fieldSummary] {
-				hits = slices.DeleteFunc(hits, func(h hit) bool {
-					f, at := &fields[h.field], &at[h.field]
-					return named[h.field] && (c.misplaced(h, f, forms, at) || inName(h, f, len(forms[0]), at[0]))
-				})
+				// A loop, not slices.DeleteFunc: most hits are told apart by
+				// their field and their rule's role without a call.
+				n := 0
+				for _, h := range hits {
+					if named[h.field] {
+						f, at := &fields[h.field], &at[h.field]
+						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) || inName(h, f, len(forms[0]), at[0]) {
+							continue
+						}
+					}
+					hits[n] = h
+					n++
+				}
+				hits = hits[:n]
 			}
 		}
 	}
@@ -622,12 +632,29 @@ func firstOfPart(before []hit, h hit) bool {
 func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 	var cueBuf [16]hit
 	cues := cueBuf[:0]
+	// The label hits are placed by label and field, keeping their order,
+	// which within a field is by end, then start: sortHits then finds them
+	// nearly sorted, where in the order of the hits each label's sit
+	// among the others'.
+	var at [2*nLabels + 1]int32 // per label and field, where its hits go, once summed
 	for _, h := range hits {
 		switch h.kind {
 		case kindNegation:
 			cues = append(cues, h)
 		case kindLabel:
-			label = append(label, h)
+			at[2*int(h.label)+int(h.field)+1]++
+		}
+	}
+	for k := 1; k < len(at); k++ {
+		at[k] += at[k-1]
+	}
+	n := len(label)
+	label = slices.Grow(label, int(at[len(at)-1]))[:n+int(at[len(at)-1])]
+	for _, h := range hits {
+		if h.kind == kindLabel {
+			k := &at[2*int(h.label)+int(h.field)]
+			label[n+int(*k)] = h
+			*k++
 		}
 	}
 	if len(cues) > 0 {
