@@ -541,10 +541,10 @@ const lexScoreCap = 8
 func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int, fired uint16, veto bool, lang string) []feat {
 	for l := range nLabels {
 		if fired&(1<<l) != 0 {
-			feats = append(feats, feat{key: lexFiredKey(l), val: one})
+			feats = append(feats, feat{key: lexKeys.fired[l], val: one})
 		}
 		if score[l] > 0 {
-			feats = append(feats, feat{key: bucket(labelKey(nsLexScore, l)), val: int32(min(score[l], lexScoreCap)) * one / fireScore})
+			feats = append(feats, feat{key: lexKeys.score[l], val: int32(min(score[l], lexScoreCap)) * one / fireScore})
 		}
 	}
 	for i, h := range sc.kept {
@@ -555,13 +555,37 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 		feats = append(feats, feat{key: r.feat, val: fieldValue[h.field]})
 	}
 	if veto {
-		feats = append(feats, feat{key: bucket(hashStart(nsVeto)), val: one})
+		feats = append(feats, feat{key: lexKeys.veto, val: one})
 	}
-	if lang != "" {
-		feats = append(feats, feat{key: bucket(hashBytes(hashStart(nsLang), []byte(lang))), val: one})
+	switch lang {
+	case "":
+	case "fr":
+		feats = append(feats, feat{key: lexKeys.fr, val: one})
+	case "en":
+		feats = append(feats, feat{key: lexKeys.en, val: one})
+	default:
+		feats = append(feats, feat{key: langKey(lang), val: one})
 	}
 	return feats
 }
+
+// lexKeys are the buckets of the features lexFeatures may list but a
+// lexicon term's, hashed once.
+var lexKeys = func() (k struct {
+	fired, score [nLabels]uint32
+	veto, fr, en uint32
+}) {
+	for l := range nLabels {
+		k.fired[l] = lexFiredKey(l)
+		k.score[l] = bucket(labelKey(nsLexScore, l))
+	}
+	k.veto = bucket(hashStart(nsVeto))
+	k.fr, k.en = langKey("fr"), langKey("en")
+	return k
+}()
+
+// langKey is the bucket of an item's language.
+func langKey(lang string) uint32 { return bucket(hashBytes(hashStart(nsLang), []byte(lang))) }
 
 // lexTermKey is the bucket of a lexicon term of label l.
 func lexTermKey(l int, term string) uint32 {
