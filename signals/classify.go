@@ -37,6 +37,9 @@ type Classifier struct {
 	// lexOnly are the labels the lexicon alone decides (bits of their
 	// index): those whose embedded file lexicon_dir replaces.
 	lexOnly uint16
+	// keywords tells whether a watch list gave keywords, whose hits
+	// Classify looks for among all the others.
+	keywords bool
 }
 
 type partRef struct {
@@ -135,7 +138,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		}
 		rules = append(rules, lexRule{kind: kindKeyword, parts: []string{ft}, points: extra.Keywords[k], where: "keyword " + k})
 	}
-	c := &Classifier{rules: rules, labels: Labels()}
+	c := &Classifier{rules: rules, labels: Labels(), keywords: len(kws) > 0}
 	for _, l := range lex.replaced {
 		c.lexOnly |= 1 << slices.Index(c.labels, l)
 	}
@@ -260,20 +263,24 @@ func (c *Classifier) Classify(in Input) Classification {
 			total++
 		}
 	}
-	for _, h := range hits {
-		if h.kind == kindKeyword {
-			counts[nLabels]++
-			total++
+	if c.keywords {
+		for _, h := range hits {
+			if h.kind == kindKeyword {
+				counts[nLabels]++
+				total++
+			}
 		}
 	}
 	// Evidence is gathered per label in slots, so the map is written once
-	// per label, not read and written per term.
+	// per label, not read and written per term. present has a bit per
+	// slot that holds some.
 	var slots [len(counts)][]Evidence
-	all, nslots := make([]Evidence, total), 0
+	var present uint16
+	all := make([]Evidence, total)
 	for i, n := range counts {
-		slots[i], all = all[:0:n], all[n:]
 		if n > 0 {
-			nslots++
+			slots[i], all = all[:0:n], all[n:]
+			present |= 1 << i
 		}
 	}
 	for i, h := range kept {
@@ -281,11 +288,13 @@ func (c *Classifier) Classify(in Input) Classification {
 			slots[h.label] = append(slots[h.label], evidence(&fields[h.field], h))
 		}
 	}
-	for _, h := range hits {
-		if h.kind == kindKeyword {
-			e := evidence(&fields[h.field], h)
-			e.Points = c.rules[h.rule].points
-			slots[nLabels] = append(slots[nLabels], e)
+	if counts[nLabels] > 0 {
+		for _, h := range hits {
+			if h.kind == kindKeyword {
+				e := evidence(&fields[h.field], h)
+				e.Points = c.rules[h.rule].points
+				slots[nLabels] = append(slots[nLabels], e)
+			}
 		}
 	}
 	if c.model != nil {
@@ -300,25 +309,21 @@ func (c *Classifier) Classify(in Input) Classification {
 				}
 				if ev := c.model.learnedEvidence(fields, sc.feats, l); len(ev) > 0 {
 					slots[l] = ev
-					nslots++
+					present |= 1 << l
 				}
 			}
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final)), Evidence: make(map[Label][]Evidence, nslots)}
-	for i, e := range slots {
-		if len(e) > 0 {
-			l := Keyword
-			if i < nLabels {
-				l = c.labels[i]
-			}
-			out.Evidence[l] = e
+	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final)), Evidence: make(map[Label][]Evidence, bits.OnesCount16(present))}
+	for m := present; m != 0; m &= m - 1 {
+		i, l := bits.TrailingZeros16(m), Keyword
+		if i < nLabels {
+			l = c.labels[i]
 		}
+		out.Evidence[l] = slots[i]
 	}
-	for i, l := range c.labels {
-		if final&(1<<i) != 0 {
-			out.Labels = append(out.Labels, l)
-		}
+	for m := final; m != 0; m &= m - 1 {
+		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
 	}
 	return out
 }

@@ -495,14 +495,17 @@ func sumStems(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, tex
 	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		w := &ws[i]
-		if w.name || w.end-w.start > stemLen+1 {
-			h := companyStem
-			if !w.name {
-				h = stemHash(text[w.start:])
-			}
-			r := &packed[at[bucket(h)]]
-			l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
+		var h uint32
+		switch {
+		case w.name:
+			h = companyStem
+		case w.end-w.start > stemLen+1:
+			h = stemHash(text[w.start : w.start+stemLen])
+		default:
+			continue
 		}
+		r := &packed[at[bucket(h)]]
+		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
 	}
 	return packedRow{l0, l1, l2}
 }
