@@ -139,7 +139,7 @@ func TestPrepare(t *testing.T) {
 // eight-byte blocks.
 func foldPlainBytes(t []byte, s string, i int) ([]byte, int) {
 	n := min(len(s)-i, cap(t)-len(t))
-	if n == 0 || s[i] == ' ' {
+	if n == 0 || s[i] == ' ' && (len(t) == 0 || t[len(t)-1] == ' ') {
 		return t, i
 	}
 	k, prev := 0, byte(0)
@@ -157,12 +157,16 @@ func foldPlainBytes(t []byte, s string, i int) ([]byte, int) {
 // byte value at every place of a block, spaces before and after, and on
 // random texts of the bytes that stop it.
 func TestFoldPlainBlocks(t *testing.T) {
+	// Each text is folded after nothing, after a letter and after a
+	// space, as prepare may have made them.
 	check := func(s string, i, room int) {
 		t.Helper()
-		got, gi := foldPlain(make([]byte, 0, room), s, i)
-		want, wi := foldPlainBytes(make([]byte, 0, room), s, i)
-		if gi != wi || string(got) != string(want) {
-			t.Fatalf("foldPlain(%q, %d) = %q, %d; byte loop %q, %d", s, i, got, gi, want, wi)
+		for _, before := range []string{"", "a", " "} {
+			got, gi := foldPlain(append(make([]byte, 0, len(before)+room), before...), s, i)
+			want, wi := foldPlainBytes(append(make([]byte, 0, len(before)+room), before...), s, i)
+			if gi != wi || string(got) != string(want) {
+				t.Fatalf("foldPlain(%q after %q, %d) = %q, %d; byte loop %q, %d", s, before, i, got, gi, want, wi)
+			}
 		}
 	}
 	base := "Aa Zz.Bb-Yy,Mm'Nn/Oo"

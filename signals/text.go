@@ -83,14 +83,14 @@ func (f *field) prepare(s string, numbers bool) {
 // so that its few variables stay in registers, where prepare's loop keeps
 // them in memory.
 //
-// A space is copied as it is, after a byte that is no blank: should a blank
-// or currency sign follow, prepare's blank adds no second space, and the
-// anchors come out the same. It is tested with arithmetic, not a branch of
+// A space is copied as it is, after a byte that is no blank (in s, or in t
+// where the call starts): should a blank or currency sign follow, prepare's
+// blank adds no second space, and the anchors come out the same. It is tested with arithmetic, not a branch of
 // its own: spaces come every few bytes, too irregularly to be predicted.
 func foldPlain(t []byte, s string, i int) ([]byte, int) {
 	n := min(len(s)-i, cap(t)-len(t))
 	src, dst := s[i:i+n], t[len(t):len(t)+n]
-	if n == 0 || src[0] == ' ' { // a space after what prepare made before
+	if n == 0 || src[0] == ' ' && (len(t) == 0 || t[len(t)-1] == ' ') { // a space prepare drops
 		return t, i
 	}
 	k := 0
