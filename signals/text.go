@@ -33,30 +33,31 @@ func (f *field) prepare(s string, numbers bool) {
 		if i == len(s) {
 			break
 		}
+		// Each case leaves text offset len(b.t) mapped to orig offset i by
+		// the anchors' last delta: a case that shortens or lengthens the
+		// text marks where it ends, not where it starts.
 		switch c := s[i]; {
 		case c != ' ' && plainFold[c] != 0: // where foldPlain stops short
 			b.t = append(b.t, plainFold[c])
 			i++
 		case c == 0xc3 && i+1 < len(s) && latinFold[s[i+1]] != 0: // no blank starts with 0xc3
-			b.mark(len(b.t), i)
 			b.t = append(b.t, latinFold[s[i+1]])
 			i += 2
 			b.mark(len(b.t), i)
-		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
-			b.t = append(b.t, ' ') // a lone space maps to itself
-			i++
-		case separator(s, i) > 0:
-			i = b.blank(s, i)
 		case '0' <= c && c <= '9':
 			if !numbers {
 				b.t = append(b.t, c)
 				i++
 				continue
 			}
-			b.mark(len(b.t), i)
 			b.t = append(b.t, '0')
 			i = skipNumber(s, i)
 			b.mark(len(b.t), i)
+		case c == ' ' && i+1 < len(s) && separator(s, i+1) == 0 && len(b.t) > 0 && b.t[len(b.t)-1] != ' ':
+			b.t = append(b.t, ' ') // a lone space maps to itself
+			i++
+		case separator(s, i) > 0:
+			i = b.blank(s, i)
 		case c < utf8.RuneSelf:
 			b.t = append(b.t, c)
 			i++
