@@ -101,9 +101,7 @@ var wordBits = func() (t [256]uint8) {
 func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]word, []termHit, []walk) {
 	// ws grows to its bound first (a word per byte at most), so that adding
 	// one is a store, not an append's test.
-	ws = slices.Grow(ws[:0], len(text))[:len(text)]
-	nw := 0
-	r := reader{t: t, text: text, hits: hits, walks: walks[:0], prev: walk{start: -1}}
+	r := reader{t: t, text: text, hits: hits, walks: walks[:0], prev: walk{start: -1}, ws: slices.Grow(ws[:0], len(text))}
 	// A token is fed when it may continue a term being read, be a term, or
 	// start one with the token before it. A pair after no token (prev's
 	// start -1) is a false alarm, which feed ignores, as it does hash
@@ -136,9 +134,7 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			bits |= b
 			h = (h ^ uint32(text[i])) * fnvPrime
 		}
-		w := &ws[nw]
-		w.start, w.end, w.h, w.name = int32(s), int32(i), h, false
-		nw++
+		r.ws = append(r.ws, word{start: int32(s), end: int32(i), h: h})
 		if bits&(bits-1) == 0 && bits != 1<<tokNonASCII {
 			if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 				r.feed(int32(s), int32(i), h, gap, false, false)
@@ -150,7 +146,7 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 		}
 		gap = 0
 	}
-	return ws[:nw], r.hits, r.walks
+	return r.ws, r.hits, r.walks
 }
 
 // startSet has a bit per hash of a token that starts some term: most
@@ -182,6 +178,7 @@ type reader struct {
 	// prev is the token before: its hash (in node) and start, -1 when
 	// there is none or it starts no term.
 	prev walk
+	ws   []word // scan's words
 }
 
 // pairKey is the hash of a token of hash b after gap spaces after one of
