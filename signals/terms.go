@@ -99,8 +99,10 @@ var wordBits = func() (t [256]uint8) {
 // a word of letters only or digits only is one token, with the word's
 // hash. ws must be empty; walks is a buffer.
 func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]word, []termHit, []walk) {
-	// ws grows to its bound first (a word per byte at most), so that adding
-	// one is a store, not an append's test.
+	// ws grows to its bound first (a word per byte at most), so that no
+	// append copies it. It is kept in the reader, in memory, not in
+	// registers: the byte loop below needs them all, and would reload two
+	// on every byte.
 	r := reader{t: t, text: text, hits: hits, walks: walks[:0], prev: walk{start: -1}, ws: slices.Grow(ws[:0], len(text))}
 	// A token is fed when it may continue a term being read, be a term, or
 	// start one with the token before it. A pair after no token (prev's
