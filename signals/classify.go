@@ -422,10 +422,18 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	}
 	fired := lx.hints
 	var user [nLabels]int
+	late := false // whether the second round has a hit to count
 	for round := range 2 {
+		if round == 1 && !late {
+			break
+		}
 		for i, h := range kept {
+			if !complete[i] || h.part != 0 {
+				continue
+			}
 			r := &c.info[h.rule]
-			if !complete[i] || h.part != 0 || (r.with != 0) != (round == 1) || (round == 1 && fired&r.with == 0) {
+			if (r.with != 0) != (round == 1) || (round == 1 && fired&r.with == 0) {
+				late = late || r.with != 0
 				continue
 			}
 			factor := 1
@@ -620,9 +628,10 @@ func (c *Classifier) complete(kept []hit, h hit) bool {
 
 // firstOfPart reports whether an earlier hit is the same part of the same
 // rule at the same place (a term listed twice), so it is not counted twice.
+// before is sorted by start: only its last hits can start where h does.
 func firstOfPart(before []hit, h hit) bool {
-	for _, o := range before {
-		if o == h {
+	for j := len(before) - 1; j >= 0 && before[j].start == h.start; j-- {
+		if before[j] == h {
 			return true
 		}
 	}
