@@ -2,6 +2,7 @@ package signals
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -135,50 +136,31 @@ func TestPrepare(t *testing.T) {
 	}
 }
 
-// foldPlainBytes is foldPlain a byte at a time: the reference for its
-// eight-byte blocks.
-func foldPlainBytes(t []byte, s string, i int) ([]byte, int) {
-	n := min(len(s)-i, cap(t)-len(t))
-	if n == 0 || s[i] == ' ' && (len(t) == 0 || t[len(t)-1] == ' ') {
-		return t, i
-	}
-	k, prev := 0, byte(0)
-	for ; k < n; k++ {
-		c := s[i+k]
-		if plainFold[c] == 0 || c == ' ' && prev == ' ' {
-			break
-		}
-		t, prev = append(t, plainFold[c]), c
-	}
-	return t, i + k
-}
-
-// TestFoldPlainBlocks checks foldPlain against the byte loop on every
-// byte value at every place of a block, spaces before and after, and on
-// random texts of the bytes that stop it.
-func TestFoldPlainBlocks(t *testing.T) {
-	// Each text is folded after nothing, after a letter and after a
-	// space, as prepare may have made them.
-	check := func(s string, i, room int) {
+// TestPrepareBlocks checks prepare against itself a byte at a time, text
+// and anchors, on every byte value at every place of a block, spaces before
+// and after, and on random texts of the bytes that stop foldPlain and of
+// the accented letters it folds, with buffers of every room.
+func TestPrepareBlocks(t *testing.T) {
+	check := func(s string, room int) {
 		t.Helper()
-		for _, before := range []string{"", "a", " "} {
-			got, gi := foldPlain(append(make([]byte, 0, len(before)+room), before...), s, i)
-			want, wi := foldPlainBytes(append(make([]byte, 0, len(before)+room), before...), s, i)
-			if gi != wi || string(got) != string(want) {
-				t.Fatalf("foldPlain(%q after %q, %d) = %q, %d; byte loop %q, %d", s, before, i, got, gi, want, wi)
+		for _, numbers := range []bool{false, true} {
+			var want field
+			want.prepareBlocks(s, numbers, false)
+			got := field{text: make([]byte, 0, room)}
+			got.prepare(s, numbers)
+			if string(got.text) != string(want.text) || !slices.Equal(got.anchors, want.anchors) {
+				t.Fatalf("prepare(%q, %v) = %q %v; a byte at a time %q %v", s, numbers, got.text, got.anchors, want.text, want.anchors)
 			}
 		}
 	}
 	base := "Aa Zz.Bb-Yy,Mm'Nn/Oo"
 	for c := range 256 {
 		for at := range 17 {
-			for _, pre := range []string{"", "x", "x ", " x"} {
+			for _, pre := range []string{"", "x", "x ", " x", "\u00e9", "0 "} {
 				s := []byte(pre + base)
 				s[len(pre)+at] = byte(c)
-				for room := 0; room <= len(s)+1; room += 3 {
-					check(string(s), 0, room)
-					check(string(s), len(pre), room)
-				}
+				check(string(s), 0)
+				check(string(s), len(s)+8)
 			}
 		}
 	}
@@ -186,21 +168,20 @@ func TestFoldPlainBlocks(t *testing.T) {
 		for b := a; b < 18; b++ {
 			s := []byte(base)
 			s[a], s[b] = ' ', ' '
-			check(string(s), 0, len(s))
-			check(string(s), 1, len(s))
+			check(string(s), len(s))
+			s[a], s[b] = 0xc3, 0xa9
+			check(string(s), len(s))
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []byte("aZ  \t09$\xc3\xa9\x80\x7f\x1f@[`{Mm'.bcdefghijkl")
+	alphabet := []string{"a", "Z", " ", " ", "\t", "0", "9", "$", "\u00e9", "\u00c9", "\u00d7", "\u00ff", "\u00a0", "\u20ac", "\u2019", "\u0153", "\u00bd", "\ufb01", "\x80", "\xc3", "\x7f", "\x1f", "@", "[", "`", "{", "M", "m", "'", ".", ",", "b", "c", "d", "efgh", "ijkl"}
 	for range 20000 {
-		b := make([]byte, rng.IntN(40))
-		for j := range b {
-			b[j] = alphabet[rng.IntN(len(alphabet))]
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
-		check(string(b), 0, len(b)+8)
-		if len(b) > 0 {
-			check(string(b), rng.IntN(len(b)), len(b)+8)
-		}
+		check(b.String(), 0)
+		check(b.String(), b.Len()+8)
 	}
 }
 

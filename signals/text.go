@@ -23,15 +23,21 @@ type field struct {
 type anchor struct{ at, orig int32 }
 
 // prepare fills f from s, reusing its buffers.
-func (f *field) prepare(s string, numbers bool) {
+func (f *field) prepare(s string, numbers bool) { f.prepareBlocks(s, numbers, true) }
+
+// prepareBlocks is prepare, with foldPlain's fast path or, without blocks,
+// a byte at a time: the test of the fast path compares the two.
+func (f *field) prepareBlocks(s string, numbers, blocks bool) {
 	b := builder{t: f.text[:0], a: f.anchors[:0]}
 	if cap(b.t) < len(s)+8 {
 		b.t = make([]byte, 0, len(s)+len(s)/8+8)
 	}
 	for i := 0; i < len(s); {
-		b.t, i = foldPlain(b.t, s, i)
-		if i == len(s) {
-			break
+		if blocks {
+			b.t, i = foldPlain(b.t, s, i)
+			if i == len(s) {
+				break
+			}
 		}
 		// Each case leaves text offset len(b.t) mapped to orig offset i by
 		// the anchors' last delta: a case that shortens or lengthens the
