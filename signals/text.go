@@ -34,7 +34,8 @@ func (f *field) prepareBlocks(s string, numbers, blocks bool) {
 	}
 	for i := 0; i < len(s); {
 		if blocks {
-			b.t, i = foldPlain(b.t, s, i)
+			k := foldPlain(b.t[len(b.t):cap(b.t)], s[i:], len(b.t) == 0 || b.t[len(b.t)-1] == ' ')
+			b.t, i = b.t[:len(b.t)+k], i+k
 			if i == len(s) {
 				break
 			}
@@ -84,21 +85,23 @@ func (f *field) prepareBlocks(s string, numbers, blocks bool) {
 }
 
 // foldPlain is prepare's fast path, eight bytes at a time, then a byte at
-// a time near the end: it appends the fold of the bytes of s from i on
-// that fold to one byte whatever surrounds them, and of single spaces, as
-// far as t has room, and returns where it stopped. A function of its own
-// so that its few variables stay in registers, where prepare's loop keeps
-// them in memory.
+// a time near the end: it writes to dst the fold of the bytes at the start
+// of src that fold to one byte whatever surrounds them, and of single
+// spaces, as far as dst has room, and returns how many it folded. A
+// function of its own, told only what it reads and writes, so that its
+// few variables stay in registers, where prepare's loop keeps them in
+// memory.
 //
-// A space is copied as it is, after a byte that is no blank (in s, or in t
-// where the call starts): should a blank or currency sign follow, prepare's
-// blank adds no second space, and the anchors come out the same. It is tested with arithmetic, not a branch of
-// its own: spaces come every few bytes, too irregularly to be predicted.
-func foldPlain(t []byte, s string, i int) ([]byte, int) {
-	n := min(len(s)-i, cap(t)-len(t))
-	src, dst := s[i:i+n], t[len(t):len(t)+n]
-	if n == 0 || src[0] == ' ' && (len(t) == 0 || t[len(t)-1] == ' ') { // a space prepare drops
-		return t, i
+// A space is copied as it is, after a byte that is no blank (in src, or
+// before it when afterSpace is false): should a blank or currency sign
+// follow, prepare's blank adds no second space, and the anchors come out
+// the same. It is tested with arithmetic, not a branch of its own: spaces
+// come every few bytes, too irregularly to be predicted.
+func foldPlain(dst []byte, src string, afterSpace bool) int {
+	n := min(len(src), len(dst))
+	src, dst = src[:n], dst[:n]
+	if n == 0 || src[0] == ' ' && afterSpace { // a space prepare drops
+		return 0
 	}
 	k := 0
 	// Each byte's test adds a constant that carries into its top bit
@@ -123,8 +126,7 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 			^((x ^ '$'*ones8) + 0x7f*ones8) | // '$'
 			(x+(0x80-'0')*ones8)&^(x+(0x80-'9'-1)*ones8) // a digit
 		if stop := bad&high8 | space&(space<<8|spaceBefore); stop != 0 {
-			k += bits.TrailingZeros64(stop) / 8
-			return t[:len(t)+k], i + k
+			return k + bits.TrailingZeros64(stop)/8
 		}
 		spaceBefore = space >> 56
 	}
@@ -141,7 +143,7 @@ func foldPlain(t []byte, s string, i int) ([]byte, int) {
 		}
 		dst[k], prev = l, c
 	}
-	return t[:len(t)+k], i + k
+	return k
 }
 
 // ones8 and high8 are the low and top bits of each byte of a word.
