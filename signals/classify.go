@@ -27,8 +27,8 @@ type Input struct {
 type Classifier struct {
 	terms *terms
 	// parts[partAt[p]:partAt[p+1]] are the rule parts term pattern p
-	// stands for.
-	parts  []partRef
+	// stands for, as hits that lack their field and place.
+	parts  []hit
 	partAt []int32
 	rules  []lexRule
 	info   []ruleInfo // per rule
@@ -40,13 +40,6 @@ type Classifier struct {
 	// keywords tells whether a watch list gave keywords, whose hits
 	// Classify looks for among all the others.
 	keywords bool
-}
-
-type partRef struct {
-	rule  int32
-	part  int8
-	kind  ruleKind
-	label int8 // the rule's label index
 }
 
 // ruleInfo is what Classify reads of a rule for every hit, apart from the
@@ -143,10 +136,10 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		c.lexOnly |= 1 << slices.Index(c.labels, l)
 	}
 	c.info = make([]ruleInfo, 0, len(rules))
-	c.parts = make([]partRef, 0, len(rules))
+	c.parts = make([]hit, 0, len(rules))
 	index := make(map[string]int, len(rules))
 	patterns := make([]string, 0, len(rules))
-	refs := make([][]partRef, 0, len(rules)) // per pattern
+	refs := make([][]hit, 0, len(rules)) // per pattern
 	for ri, r := range rules {
 		if len(r.parts) > maxParts {
 			return nil, fmt.Errorf("%s: more than %d parts", r.where, maxParts)
@@ -171,7 +164,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 				patterns = append(patterns, p)
 				refs = append(refs, nil)
 			}
-			refs[id] = append(refs[id], partRef{rule: int32(ri), part: int8(pi), kind: r.kind, label: int8(label)})
+			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: int8(label)})
 		}
 	}
 	c.partAt = make([]int32, 0, len(refs)+1)
@@ -350,11 +343,12 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		from := len(raw)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
 		for _, m := range raw[from:] {
-			for _, ref := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
-				if ref.kind == kindVeto {
+			for _, h := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
+				if h.kind == kindVeto {
 					lx.veto = true
 				}
-				hits = append(hits, hit{rule: ref.rule, part: ref.part, field: uint8(fi), kind: ref.kind, label: ref.label, start: m.start, end: m.end})
+				h.field, h.start, h.end = uint8(fi), m.start, m.end
+				hits = append(hits, h)
 			}
 		}
 	}
