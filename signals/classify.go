@@ -206,9 +206,8 @@ type scratch struct {
 	complete   []bool
 	forms      [2][]byte
 	feats      []feat
-	words      [2][]word // per field, its words
-	nameWords  [2][]word // the same with the company's name as one word
-	modelWords [2][]word // per field, what the model reads: words or nameWords
+	words      [2][]word // per field, its words; setModelWords names the company in them
+	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
 	// modelWordsSet tells whether modelWords is of the item: naming
 	// rewrites words, so it is done once per item.
 	modelWordsSet bool
@@ -476,8 +475,7 @@ func (sc *scratch) setModelWords() {
 	for fi := range sc.fields {
 		sc.modelWords[fi] = sc.words[fi]
 		if sc.named[fi] {
-			sc.nameWords[fi] = nameWords(sc.nameWords[fi][:0], sc.words[fi], sc.fields[fi].text, sc.at[fi][0], len(sc.company))
-			sc.modelWords[fi] = sc.nameWords[fi]
+			sc.modelWords[fi] = nameWords(sc.words[fi], sc.fields[fi].text, sc.at[fi][0], len(sc.company))
 		}
 	}
 	sc.modelWordsSet = true

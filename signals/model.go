@@ -303,37 +303,53 @@ type word struct {
 	name       bool
 }
 
-// nameWords appends ws to dst with each mention of the company's name, as
-// whole words at the start of a word, left to right, made one name word.
-// The name is n bytes long and starts in text at the offsets at, left to
-// right. Should the name end inside a word ("x" of "x™"), the rest of that
-// word is a word of its own.
-func nameWords(dst, ws []word, text []byte, at []int32, n int) []word {
-	j := 0 // ws[:j] are in dst
+// nameWords rewrites ws, in place, with each mention of the company's
+// name, as whole words at the start of a word, left to right, made one
+// name word, and returns it. The name is n bytes long and starts in text
+// at the offsets at, left to right. Should the name end inside a word ("x"
+// of "x™"), the rest of that word is a word of its own.
+func nameWords(ws []word, text []byte, at []int32, n int) []word {
+	w, j := 0, 0 // ws[:w] are written, ws[j:] still to read: w <= j
 	from := 0
 	for _, s32 := range at {
 		s := int(s32)
 		if s < from {
 			continue
 		}
-		for j < len(ws) && int(ws[j].start) < s {
-			dst = append(dst, ws[j])
-			j++
+		if w == j { // nothing to move down yet
+			for j < len(ws) && int(ws[j].start) < s {
+				j++
+			}
+			w = j
+		} else {
+			for ; j < len(ws) && int(ws[j].start) < s; j++ {
+				ws[w] = ws[j]
+				w++
+			}
 		}
 		if j == len(ws) || int(ws[j].start) != s || !wholeWord(text, s, s+n) {
 			continue
 		}
 		e := s + n
-		dst = append(dst, word{start: int32(s), end: int32(e), h: companyHash, name: true})
-		for j < len(ws) && int(ws[j].end) <= e {
-			j++
+		k := j
+		for k < len(ws) && int(ws[k].end) <= e {
+			k++
 		}
+		if k == w { // the name ends inside its first word, with no room before it
+			ws = slices.Insert(ws, k, word{})
+			j, k = j+1, k+1
+		}
+		ws[w] = word{start: int32(s), end: int32(e), h: companyHash, name: true}
+		w, j = w+1, k
 		if j < len(ws) && int(ws[j].start) < e {
 			ws[j] = word{start: int32(e), end: ws[j].end, h: hashBytes(hashStart(nsWord), text[e:ws[j].end])}
 		}
 		from = e
 	}
-	return append(dst, ws[j:]...)
+	if w == j {
+		return ws
+	}
+	return ws[:w+copy(ws[w:], ws[j:])]
 }
 
 // companyHash is companyWord's hash as a word, companyStem that of its
