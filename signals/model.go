@@ -423,10 +423,7 @@ func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float
 	for fi, pairs := range [2]bool{fieldTitle: true} {
 		m.addWords(&a, pairs, fieldValue[fi], sc.fields[fi].text, sc.modelWords[fi])
 	}
-	sc.feats = c.lexFeatures(sc.feats[:0], sc, &lx.score, lx.fired, lx.veto, in.Lang)
-	for _, f := range sc.feats {
-		a.add(&m.packed[m.at[f.key%modelBuckets]], uint64(uint32(f.val)))
-	}
+	c.addLex(&a, sc, lx, in.Lang)
 	a.flush()
 	var s [nLabels]float32
 	for l := range nLabels {
@@ -586,6 +583,41 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 		feats = append(feats, feat{key: langKey(lang), val: one})
 	}
 	return feats
+}
+
+// addLex adds to a the rows of the features lexFeatures lists, as it lists
+// them, without the list.
+func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string) {
+	m := c.model
+	add := func(key uint32, val int32) { a.add(&m.packed[m.at[key%modelBuckets]], uint64(uint32(val))) }
+	for l := range nLabels {
+		if lx.fired&(1<<l) != 0 {
+			add(lexKeys.fired[l], one)
+		}
+		if s := lx.score[l]; s > 0 {
+			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
+		}
+	}
+	for i, h := range sc.kept {
+		if !sc.complete[i] || h.part != 0 {
+			continue
+		}
+		if r := &c.info[h.rule]; r.weight > 0 {
+			add(r.feat, fieldValue[h.field])
+		}
+	}
+	if lx.veto {
+		add(lexKeys.veto, one)
+	}
+	switch lang {
+	case "":
+	case "fr":
+		add(lexKeys.fr, one)
+	case "en":
+		add(lexKeys.en, one)
+	default:
+		add(langKey(lang), one)
+	}
 }
 
 // lexKeys are the buckets of the features lexFeatures may list but a
