@@ -90,8 +90,12 @@ func FuzzPrepare(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, numbers := range []bool{false, true} {
-			var fl field
+			var fl, bytewise field
 			fl.prepare(s, numbers)
+			bytewise.prepareBlocks(s, numbers, false)
+			if string(fl.text) != string(bytewise.text) || !slices.Equal(fl.anchors, bytewise.anchors) {
+				t.Fatalf("prepare(%q, %v) = %q %v; a byte at a time %q %v", s, numbers, fl.text, fl.anchors, bytewise.text, bytewise.anchors)
+			}
 			prev := 0
 			for k := 0; k <= len(fl.text); k++ {
 				o := fl.origOffset(k)
