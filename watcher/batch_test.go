@@ -106,3 +106,19 @@ func TestApplyBatchRescoresAfterTheLeadsLastWrite(t *testing.T) {
 		})
 	}
 }
+
+func TestKeepPages(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		batch []fetched
+		want  bool
+	}{
+		{"all first fetches", []fetched{{first: true}, {first: true}}, true},
+		{"one source fetched before", []fetched{{first: true}, {first: false}}, false},
+		{"no first fetch", []fetched{{}}, false},
+	} {
+		if got := keepPages(tc.batch); got != tc.want {
+			t.Errorf("%s: keepPages = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
