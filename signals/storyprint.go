@@ -57,7 +57,7 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	ftitle, fsummary := sc.fold(title, summary)
 	hs := sc.hashes[:0]
 	for w := range words(ftitle) {
-		if utf8.RuneCountInString(w) > 2 {
+		if !shortWord(w) {
 			hs = append(hs, hash32(fnvOffset, w))
 		}
 	}
@@ -68,7 +68,7 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	var prev uint32
 	first := true
 	for w := range words(fsummary) {
-		if utf8.RuneCountInString(w) <= 2 {
+		if shortWord(w) {
 			continue // articles, prepositions: they pair with anything
 		}
 		if !first {
@@ -123,8 +123,31 @@ func (sc *printScratch) foldInto(buf *[]byte, s string) string {
 	if plainASCII(s) {
 		return s
 	}
-	*buf = foldAppend((*buf)[:0], s)
+	*buf = foldRuns((*buf)[:0], s)
 	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
+}
+
+// foldRuns appends the fold of s to dst (foldAppend), its ASCII runs
+// copied at once and lower-cased in place.
+func foldRuns(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] < utf8.RuneSelf {
+			j++
+		}
+		n := len(dst)
+		dst = append(dst, s[i:j]...)
+		for k := n; k < len(dst); k++ {
+			dst[k] = lowerASCII(dst[k])
+		}
+		if j == len(s) {
+			break
+		}
+		f, size := foldNext(s, j)
+		dst = append(dst, f...)
+		i = j + size
+	}
+	return dst
 }
 
 // companyWords returns the words of company's fold, which no entity is.
@@ -309,15 +332,45 @@ func TruncateText(s string, n int) string {
 // appendEntities appends the hashes of text's capitalised words of three
 // letters or more that are neither common words (a sentence's first word,
 // an English headline's capitals) nor words of the company's own name
-// (folded: companyWords). word is where each is folded.
+// (folded: companyWords). word is where each is folded. Its words are
+// those of words(text); only the capitalised ones are read further.
 func appendEntities(dst []uint32, text string, companyWords []string, word *[]byte) []uint32 {
 	common := commonWords()
-	for w := range words(text) {
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 3 {
+	inWord := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				inWord = false
+				i++
+				continue
+			}
+			if inWord || c < 'A' || c > 'Z' {
+				inWord = true
+				i++
+				continue
+			}
+		} else {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				inWord = false
+				i += n
+				continue
+			}
+			if inWord || !unicode.IsUpper(r) {
+				inWord = true
+				i += n
+				continue
+			}
+		}
+		// A capitalised word starts at i: read it to its end.
+		w := wordAt(text, i)
+		i += len(w)
+		inWord = false // the byte after a word is none of its letters
+		if shortWord(w) {
 			continue
 		}
-		*word = foldAppend((*word)[:0], w)
+		*word = foldRuns((*word)[:0], w)
 		f := *word
 		if common[string(f)] || stopNames[string(f)] || isOneOf(f, companyWords) {
 			continue
@@ -325,6 +378,26 @@ func appendEntities(dst []uint32, text string, companyWords []string, word *[]by
 		dst = append(dst, hash32(fnvOffset, f))
 	}
 	return dst
+}
+
+// wordAt returns the run of letters and digits of s that starts at i.
+func wordAt(s string, i int) string {
+	for w := range words(s[i:]) {
+		return w
+	}
+	return ""
+}
+
+// shortWord reports whether w has two runes or fewer: most words tell
+// by their length alone.
+func shortWord(w string) bool {
+	switch {
+	case len(w) <= 2:
+		return true
+	case len(w) > 2*utf8.UTFMax:
+		return false
+	}
+	return utf8.RuneCountInString(w) <= 2
 }
 
 // isOneOf reports whether w is one of ws.
