@@ -1,13 +1,16 @@
 package signals
 
 import (
+	"iter"
 	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // StoryTextMax bounds how much of an item's summary the same-story test
@@ -49,38 +52,111 @@ type StoryPrint struct {
 // StoryTextMax bytes of summary are read.
 func NewStoryPrint(title, summary, company string) StoryPrint {
 	summary = TruncateText(summary, StoryTextMax)
-	// One allocation per list: a headline has a dozen words, a lede fills
-	// the pairs.
-	p := StoryPrint{Title: make([]uint32, 0, 16), Shingles: make([]uint32, 0, maxShingles), Entities: make([]uint32, 0, 16)}
-	ftitle, fsummary := Fold(title), Fold(summary)
-	forWords(ftitle, func(w string) bool {
-		if utf8.RuneCountInString(w) > 2 {
-			p.Title = append(p.Title, hash32(fnvOffset, w))
+	sc := printScratches.Get().(*printScratch)
+	defer printScratches.Put(sc)
+	ftitle, fsummary := sc.fold(title, summary)
+	hs := sc.hashes[:0]
+	for w := range words(ftitle) {
+		if !shortWord(w) {
+			hs = append(hs, hash32(fnvOffset, w))
 		}
-		return true
-	})
+	}
+	nTitle := len(hs)
 	// A pair hashes the word before, a space, then the word: the hash of
 	// the first two is carried on from word to word. The pairs past
 	// maxShingles are not kept, so the words past them are not read.
 	var prev uint32
 	first := true
-	forWords(fsummary, func(w string) bool {
-		if utf8.RuneCountInString(w) <= 2 {
-			return true // articles, prepositions: they pair with anything
+	for w := range words(fsummary) {
+		if shortWord(w) {
+			continue // articles, prepositions: they pair with anything
 		}
 		if !first {
-			p.Shingles = append(p.Shingles, hash32(prev, w))
+			hs = append(hs, hash32(prev, w))
+			if len(hs)-nTitle == maxShingles {
+				break
+			}
 		}
 		prev, first = hash32(hash32(fnvOffset, w), " "), false
-		return len(p.Shingles) < maxShingles
-	})
-	p.Figures = appendFigures(appendFigures(p.Figures, ftitle), fsummary)
-	fcompany := Fold(company)
-	p.Entities = appendEntities(appendEntities(p.Entities, title, fcompany), summary, fcompany)
-	p.Title, p.Shingles, p.Entities = sortedUnique(p.Title), sortedUnique(p.Shingles), sortedUnique(p.Entities)
-	slices.Sort(p.Figures)
-	p.Figures = slices.Compact(p.Figures)
+	}
+	nShingles := len(hs) - nTitle
+	companyWords := sc.companyWords(company)
+	hs = appendEntities(appendEntities(hs, title, companyWords, &sc.word), summary, companyWords, &sc.word)
+	sc.hashes = hs
+	figures := appendFigures(appendFigures(sc.figures[:0], ftitle), fsummary)
+	sc.figures = figures
+	// The three lists share one array, each capped at its length: a print
+	// is kept until the store writes it, and one allocation of its size
+	// holds less than three grown ones.
+	title32, shingles, entities := sortedUnique(hs[:nTitle]), sortedUnique(hs[nTitle:nTitle+nShingles]), sortedUnique(hs[nTitle+nShingles:])
+	all := make([]uint32, 0, len(title32)+len(shingles)+len(entities))
+	all = append(append(append(all, title32...), shingles...), entities...)
+	a, b := len(title32), len(title32)+len(shingles)
+	p := StoryPrint{Title: all[:a:a], Shingles: all[a:b:b], Entities: all[b:]}
+	if len(figures) > 0 {
+		slices.Sort(figures)
+		p.Figures = slices.Clone(slices.Compact(figures))
+	}
 	return p
+}
+
+// printScratch holds what a print is worked out in: the folded title and
+// summary, the hashes and figures before they are sorted, the company's
+// folded words and a word being folded. Prints are made in parallel by
+// the fetch workers, so each takes its own from printScratches.
+type printScratch struct {
+	ftitle, fsummary, fcompany, word []byte
+	hashes                           []uint32
+	figures                          []uint64
+	company                          []string
+}
+
+var printScratches = sync.Pool{New: func() any { return new(printScratch) }}
+
+// fold returns the folds of title and summary (Fold), in sc's buffers:
+// they are read while the print is made, and none of them is kept.
+func (sc *printScratch) fold(title, summary string) (string, string) {
+	return sc.foldInto(&sc.ftitle, title), sc.foldInto(&sc.fsummary, summary)
+}
+
+func (sc *printScratch) foldInto(buf *[]byte, s string) string {
+	if plainASCII(s) {
+		return s
+	}
+	*buf = foldRuns((*buf)[:0], s)
+	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
+}
+
+// foldRuns appends the fold of s to dst (foldAppend), its ASCII runs
+// copied at once and lower-cased in place.
+func foldRuns(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] < utf8.RuneSelf {
+			j++
+		}
+		n := len(dst)
+		dst = append(dst, s[i:j]...)
+		for k := n; k < len(dst); k++ {
+			dst[k] = lowerASCII(dst[k])
+		}
+		if j == len(s) {
+			break
+		}
+		f, size := foldNext(s, j)
+		dst = append(dst, f...)
+		i = j + size
+	}
+	return dst
+}
+
+// companyWords returns the words of company's fold, which no entity is.
+func (sc *printScratch) companyWords(company string) []string {
+	sc.company = sc.company[:0]
+	for w := range words(sc.foldInto(&sc.fcompany, company)) {
+		sc.company = append(sc.company, w)
+	}
+	return sc.company
 }
 
 // TitleStoryPrint prepares a stored story known by its title alone (one
@@ -196,7 +272,7 @@ func sortedUnique(s []uint32) []uint32 {
 
 // hash32 goes on hashing s from h with FNV-1a (the model's constants;
 // fnvOffset to start), without converting s.
-func hash32(h uint32, s string) uint32 {
+func hash32[T string | []byte](h uint32, s T) uint32 {
 	for i := 0; i < len(s); i++ {
 		h ^= uint32(s[i])
 		h *= fnvPrime
@@ -204,31 +280,32 @@ func hash32(h uint32, s string) uint32 {
 	return h
 }
 
-// forWords calls fn with each run of letters and digits of s, without
-// building a slice of them, until fn returns false.
-func forWords(s string, fn func(w string) bool) {
-	start := -1
-	for i := 0; i < len(s); {
-		word, n := asciiWord[s[i]&0x7f], 1
-		if s[i] >= utf8.RuneSelf {
-			var r rune
-			r, n = utf8.DecodeRuneInString(s[i:])
-			word = unicode.IsLetter(r) || unicode.IsDigit(r)
-		}
-		if word {
-			if start < 0 {
-				start = i
+// words yields each run of letters and digits of s.
+func words(s string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		start := -1
+		for i := 0; i < len(s); {
+			word, n := asciiWord[s[i]&0x7f], 1
+			if s[i] >= utf8.RuneSelf {
+				var r rune
+				r, n = utf8.DecodeRuneInString(s[i:])
+				word = unicode.IsLetter(r) || unicode.IsDigit(r)
 			}
-		} else if start >= 0 {
-			if !fn(s[start:i]) {
-				return
+			if word {
+				if start < 0 {
+					start = i
+				}
+			} else if start >= 0 {
+				if !yield(s[start:i]) {
+					return
+				}
+				start = -1
 			}
-			start = -1
+			i += n
 		}
-		i += n
-	}
-	if start >= 0 {
-		fn(s[start:])
+		if start >= 0 {
+			yield(s[start:])
+		}
 	}
 }
 
@@ -255,30 +332,82 @@ func TruncateText(s string, n int) string {
 // appendEntities appends the hashes of text's capitalised words of three
 // letters or more that are neither common words (a sentence's first word,
 // an English headline's capitals) nor words of the company's own name
-// (folded: fcompany).
-func appendEntities(dst []uint32, text, fcompany string) []uint32 {
+// (folded: companyWords). word is where each is folded. Its words are
+// those of words(text); only the capitalised ones are read further.
+func appendEntities(dst []uint32, text string, companyWords []string, word *[]byte) []uint32 {
 	common := commonWords()
-	var buf [64]byte
-	forWords(text, func(w string) bool {
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 3 {
-			return true
+	inWord := false
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				inWord = false
+				i++
+				continue
+			}
+			if inWord || c < 'A' || c > 'Z' {
+				inWord = true
+				i++
+				continue
+			}
+		} else {
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				inWord = false
+				i += n
+				continue
+			}
+			if inWord || !unicode.IsUpper(r) {
+				inWord = true
+				i += n
+				continue
+			}
 		}
-		f := foldAppend(buf[:0], w)
-		if common[string(f)] || stopNames[string(f)] || inWords(fcompany, f) {
-			return true
+		// A capitalised word starts at i: read it to its end.
+		w := wordAt(text, i)
+		i += len(w)
+		inWord = false // the byte after a word is none of its letters
+		if shortWord(w) {
+			continue
 		}
-		dst = append(dst, hash32(fnvOffset, string(f)))
-		return true
-	})
+		*word = foldRuns((*word)[:0], w)
+		f := *word
+		if common[string(f)] || stopNames[string(f)] || isOneOf(f, companyWords) {
+			continue
+		}
+		dst = append(dst, hash32(fnvOffset, f))
+	}
 	return dst
 }
 
-// inWords reports whether w is one of the words of s.
-func inWords(s string, w []byte) bool {
-	found := false
-	forWords(s, func(x string) bool { found = x == string(w); return !found })
-	return found
+// wordAt returns the run of letters and digits of s that starts at i.
+func wordAt(s string, i int) string {
+	for w := range words(s[i:]) {
+		return w
+	}
+	return ""
+}
+
+// shortWord reports whether w has two runes or fewer: most words tell
+// by their length alone.
+func shortWord(w string) bool {
+	switch {
+	case len(w) <= 2:
+		return true
+	case len(w) > 2*utf8.UTFMax:
+		return false
+	}
+	return utf8.RuneCountInString(w) <= 2
+}
+
+// isOneOf reports whether w is one of ws.
+func isOneOf(w []byte, ws []string) bool {
+	for _, x := range ws {
+		if x == string(w) {
+			return true
+		}
+	}
+	return false
 }
 
 // stopNames are capitalised words of news that name no party to an event:

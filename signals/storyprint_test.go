@@ -2,6 +2,10 @@ package signals
 
 import (
 	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -284,4 +288,42 @@ func TestSplitMultiplierIsUnambiguous(t *testing.T) {
 			t.Errorf("splitMultiplier(%q) = %v, %v, want %v", m1+"eur", v, ok, v1)
 		}
 	}
+}
+
+// BenchmarkNewStoryPrintFeedServer prints the items of the benchmark feed
+// server's documents (sources/testdata): the titles and summaries a first
+// cycle of bench/run.sh prints, tags stripped.
+func BenchmarkNewStoryPrintFeedServer(b *testing.B) {
+	items := feedServerItems(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, it := range items {
+			NewStoryPrint(it.title, it.summary, "Groupe Ménard")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/print")
+}
+
+// feedServerItems reads the titles and summaries of the feed server's
+// documents in sources/testdata, as text.
+func feedServerItems(tb testing.TB) []storyItem {
+	tb.Helper()
+	var items []storyItem
+	tag := regexp.MustCompile(`<[^>]*>`)
+	field := regexp.MustCompile(`(?s)<(?:item|entry)>.*?<title>(.*?)</title>.*?<(?:description|summary)[^>]*>(.*?)</(?:description|summary)>`)
+	for _, name := range []string{"feedserver_atom.xml", "feedserver_rss_cdata.xml"} {
+		body, err := os.ReadFile(filepath.Join("..", "sources", "testdata", name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, m := range field.FindAllStringSubmatch(string(body), -1) {
+			summary := strings.TrimSuffix(strings.TrimPrefix(m[2], "<![CDATA["), "]]>")
+			summary = html.UnescapeString(tag.ReplaceAllString(html.UnescapeString(summary), " "))
+			items = append(items, storyItem{html.UnescapeString(m[1]), summary})
+		}
+	}
+	if len(items) != 40 {
+		tb.Fatalf("%d items in the feed server's documents, want 40", len(items))
+	}
+	return items
 }

@@ -85,6 +85,15 @@ func canonicalQuery(raw string) string {
 // canonical form, or "" when it is empty or not a web URL.
 func resolveLink(base *url.URL, link string) string {
 	link = strings.TrimSpace(link)
+	if isCanonicalAbsolute(link) {
+		return link // most feeds' links: parsing and printing it gives it back
+	}
+	return resolveParsed(base, link)
+}
+
+// resolveParsed is resolveLink for any link: parsed, resolved and printed
+// in canonical form.
+func resolveParsed(base *url.URL, link string) string {
 	if link == "" {
 		return ""
 	}
@@ -102,3 +111,48 @@ func resolveLink(base *url.URL, link string) string {
 	}
 	return c
 }
+
+// isCanonicalAbsolute reports whether link is an http or https URL that
+// its canonical form leaves as it is: a lower-case host of letters, digits,
+// dots and dashes, no port or one that is not the scheme's default, a path
+// of unreserved characters with no dot segment, and no user, query or
+// fragment.
+func isCanonicalAbsolute(link string) bool {
+	rest, https := strings.CutPrefix(link, "https://")
+	if !https {
+		var ok bool
+		if rest, ok = strings.CutPrefix(link, "http://"); !ok {
+			return false
+		}
+	}
+	slash := strings.IndexByte(rest, '/')
+	if slash <= 0 {
+		return false
+	}
+	host, path := rest[:slash], rest[slash:]
+	name, port, hasPort := strings.Cut(host, ":")
+	if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789.-") != "" {
+		return false
+	}
+	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "" || port == "80" && !https || port == "443" && https) {
+		return false
+	}
+	if strings.Contains(path, "/.") {
+		return false
+	}
+	for i := 0; i < len(path); i++ {
+		if !unreservedPath[path[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// unreservedPath holds the bytes a URL's path prints as they are: RFC
+// 3986's unreserved characters and the slash.
+var unreservedPath = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/", byte(c)) >= 0
+	}
+	return t
+}()

@@ -128,3 +128,23 @@ func FuzzCanonical(f *testing.F) {
 		}
 	})
 }
+
+// resolveLink returns a link that is already canonical as it is, without
+// parsing it: it must give what parsing and printing it gives.
+func FuzzResolveLink(f *testing.F) {
+	for _, s := range []string{"http://127.0.1.1:18181/articles/f0/19.html", "https://example.com/a/b~c_d-e.html", "HTTP://example.com/",
+		"http://example.com:80/a", "https://example.com:443/", "https://example.com:8443/a/./b", "http://example.com/a/../b", "http://example.com/.well-known/x",
+		"http://Example.com/a", "http://example.com:/a", "http://example.com", "https://a-b.c/%41", "http://h/a b", "/relative/x.html", "x.html",
+		"http://h:0080/a", "https://h.example/a//b/", "http://-/a", "http://./a", "http://1.2.3.4:99999999/a"} {
+		f.Add(s)
+	}
+	base, err := url.Parse("https://feeds.example/news/rss.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, link string) {
+		if got, want := resolveLink(base, link), resolveParsed(base, strings.TrimSpace(link)); got != want {
+			t.Errorf("resolveLink(%q) = %q, want %q", link, got, want)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +27,9 @@ import (
 // feed server serves each feed its own articles. The Go memory limit is the
 // one cmd/veille sets for 2,000 sources and 64 workers: the collections it
 // paces are a fifth of the cycle's CPU. cpu-ms/op is the process's CPU
-// time (user and system), as bench/run.sh counts it.
+// time (user and system), as bench/run.sh counts it; gc-cpu-ms/op the
+// runtime's estimate of the collector's share of it, gcs/op the
+// collections.
 func BenchmarkPrime(b *testing.B) {
 	const n = 2000
 	var docs [][]byte
@@ -57,6 +60,7 @@ func BenchmarkPrime(b *testing.B) {
 	}}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(28<<20 + n*4<<10 + 64*32<<10))
 	var cpu time.Duration
+	var gcCPU, gcs float64
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
@@ -68,9 +72,12 @@ func BenchmarkPrime(b *testing.B) {
 		w.now = func() time.Time { return benchNow }
 		runtime.GC()
 		b.StartTimer()
-		c0 := cpuTime()
+		c0, g0 := cpuTime(), gcStats()
 		stats, err := w.Cycle(context.Background())
 		cpu += cpuTime() - c0
+		g1 := gcStats()
+		gcCPU += g1[0].Value.Float64() - g0[0].Value.Float64()
+		gcs += float64(g1[1].Value.Uint64() - g0[1].Value.Uint64())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -82,6 +89,16 @@ func BenchmarkPrime(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(gcCPU*1000/float64(b.N), "gc-cpu-ms/op")
+	b.ReportMetric(gcs/float64(b.N), "gcs/op")
+}
+
+// gcStats reads the runtime's estimate of the CPU time the collector has
+// used so far (its workers, assists and pauses) and the collections so far.
+func gcStats() []metrics.Sample {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s
 }
 
 // benchNow is an hour after the newest item of the feed server's

@@ -1,0 +1,132 @@
+package signals
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// referenceStoryPrint is the plain reading of a story print, word pass by
+// word pass over folded copies of the title and summary, that
+// NewStoryPrint must equal (TestStoryPrintMatchesReference,
+// FuzzStoryPrintMatchesReference).
+func referenceStoryPrint(title, summary, company string) StoryPrint {
+	summary = TruncateText(summary, StoryTextMax)
+	p := StoryPrint{Title: []uint32{}, Shingles: []uint32{}, Entities: []uint32{}}
+	ftitle, fsummary := Fold(title), Fold(summary)
+	refForWords(ftitle, func(w string) bool {
+		if utf8.RuneCountInString(w) > 2 {
+			p.Title = append(p.Title, hash32(fnvOffset, w))
+		}
+		return true
+	})
+	var prev uint32
+	first := true
+	refForWords(fsummary, func(w string) bool {
+		if utf8.RuneCountInString(w) <= 2 {
+			return true
+		}
+		if !first {
+			p.Shingles = append(p.Shingles, hash32(prev, w))
+		}
+		prev, first = hash32(hash32(fnvOffset, w), " "), false
+		return len(p.Shingles) < maxShingles
+	})
+	p.Figures = appendFigures(appendFigures(p.Figures, ftitle), fsummary)
+	fcompany := Fold(company)
+	p.Entities = refAppendEntities(refAppendEntities(p.Entities, title, fcompany), summary, fcompany)
+	p.Title, p.Shingles, p.Entities = sortedUnique(p.Title), sortedUnique(p.Shingles), sortedUnique(p.Entities)
+	slices.Sort(p.Figures)
+	p.Figures = slices.Compact(p.Figures)
+	return p
+}
+
+func refForWords(s string, fn func(w string) bool) {
+	start := -1
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			if !fn(s[start:i]) {
+				return
+			}
+			start = -1
+		}
+		i += n
+	}
+	if start >= 0 {
+		fn(s[start:])
+	}
+}
+
+func refAppendEntities(dst []uint32, text, fcompany string) []uint32 {
+	refForWords(text, func(w string) bool {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || utf8.RuneCountInString(w) < 3 {
+			return true
+		}
+		f := Fold(w)
+		if commonWords()[f] || stopNames[f] {
+			return true
+		}
+		inCompany := false
+		refForWords(fcompany, func(x string) bool { inCompany = x == f; return !inCompany })
+		if !inCompany {
+			dst = append(dst, hash32(fnvOffset, f))
+		}
+		return true
+	})
+	return dst
+}
+
+// storyPrintCases are texts where a print's reading may go wrong: case,
+// accents and ligatures that fold to more bytes, runes of other scripts,
+// decomposed accents, invalid bytes, figures at the folds' edges, the
+// company's name in capitals, more than maxShingles pairs.
+var storyPrintCases = []storyItem{
+	{"", ""},
+	{"Kerlann lève 12 M€ auprès de Bpifrance", "Le spécialiste des légumes surgelés Kerlann boucle un tour de table de 12 M€. À la clé, 80 emplois à Quimper."},
+	{"ŒUVRE Œuvre cœur ÆTHER Straße", "L’usine d’Orléans (Loiret) : 1 200 salariés, 12,5 % de hausse, 3.000.000 $, £28m, 20 000 m²."},
+	{"e\u0301cole E\u0301COLE ﬁnance Ｆｕｌｌ", "x\xc3\xa9\xa9 \xff\xfe Kerlann KERLANN Groupe GROUPE Ménard MÉNARD Bpifrance"},
+	{"Δελτα Ωμέγα 東京 Москва", "Δελτα Ωμέγα 東京 Москва 12 M€ ١٢٣ ٤٥٦ Zürich Düsseldorf São Paulo"},
+	{"Lundi FRANCE Europe", strings.Repeat("Grande annonce publique attendue demain matin pour Rennes Brest Nantes. ", 40)},
+	{"Cent mots", manyWords(150)},
+}
+
+// manyWords is a text of n different words of four letters or more.
+func manyWords(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "Mot%c%c ", 'a'+i/26, 'a'+i%26)
+	}
+	return b.String()
+}
+
+func TestStoryPrintMatchesReference(t *testing.T) {
+	items := append(slices.Clone(storyPrintCases), feedServerItems(t)...)
+	for _, company := range []string{"Kerlann", "Groupe Ménard", "", "ÉCOLE Straße"} {
+		for _, it := range items {
+			if got, want := NewStoryPrint(it.title, it.summary, company), referenceStoryPrint(it.title, it.summary, company); !reflect.DeepEqual(got, want) {
+				t.Errorf("NewStoryPrint(%.40q, %.40q, %q) =\n%+v, want\n%+v", it.title, it.summary, company, got, want)
+			}
+		}
+	}
+}
+
+func FuzzStoryPrintMatchesReference(f *testing.F) {
+	for _, it := range storyPrintCases {
+		f.Add(it.title, it.summary, "Kerlann")
+	}
+	f.Fuzz(func(t *testing.T, title, summary, company string) {
+		if got, want := NewStoryPrint(title, summary, company), referenceStoryPrint(title, summary, company); !reflect.DeepEqual(got, want) {
+			t.Fatalf("NewStoryPrint(%q, %q, %q) =\n%+v, want\n%+v", title, summary, company, got, want)
+		}
+	})
+}
