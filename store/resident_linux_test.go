@@ -106,29 +106,7 @@ func TestLongReadsStayMostlyNonResident(t *testing.T) {
 	}
 	defer s.Close()
 	const sources = 4000
-	filler := bytes.Repeat([]byte("y"), 2000)
-	// Small commits, each rewriting some source records while other
-	// buckets grow: the sources' pages end up spread over the file, as a
-	// cycle's batches leave them.
-	for round := range 4 {
-		for first := 0; first < sources; first += 100 {
-			err := s.Update(func(tx *Tx) error {
-				for i := first; i < first+100; i++ {
-					src := signals.Source{ID: fmt.Sprintf("feed:%06d", i), Kind: signals.KindFeed, URL: "https://example.com/feed"}
-					if err := tx.PutSourceState(src, signals.SourceState{Failures: round, Known: make([]uint64, 40)}); err != nil {
-						return err
-					}
-					if err := tx.tx.Bucket(bucketItems).Put(fmt.Appendf(nil, "%d-%06d", round, i), filler); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	scatterSources(t, s, sources)
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -153,5 +131,74 @@ func TestLongReadsStayMostlyNonResident(t *testing.T) {
 	t.Logf("store %d KiB, peak resident while reading %d source states: %d KiB", st.Size()>>10, sources, peak>>10)
 	if peak > st.Size()/8 {
 		t.Errorf("reading the source states kept %d KiB of the %d KiB store resident; want under an eighth", peak>>10, st.Size()>>10)
+	}
+}
+
+// scatterSources writes n source states in small commits, each rewriting
+// some of them while other buckets grow: the sources' pages end up spread
+// over the file, as a cycle's batches leave them.
+func scatterSources(t *testing.T, s *Store, n int) {
+	t.Helper()
+	sources := n
+	filler := bytes.Repeat([]byte("y"), 2000)
+	for round := range 4 {
+		for first := 0; first < sources; first += 100 {
+			err := s.Update(func(tx *Tx) error {
+				for i := first; i < first+100; i++ {
+					src := signals.Source{ID: fmt.Sprintf("feed:%06d", i), Kind: signals.KindFeed, URL: "https://example.com/feed"}
+					if err := tx.PutSourceState(src, signals.SourceState{Failures: round, Known: make([]uint64, 40)}); err != nil {
+						return err
+					}
+					if err := tx.tx.Bucket(bucketItems).Put(fmt.Appendf(nil, "%d-%06d", round, i), filler); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// A transaction told to keep its pages does not release them while it
+// reads (the release every releaseEvery reads is skipped), and its pages
+// are released all the same once it commits.
+func TestKeepPagesHoldsUntilCommit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "veille.db")
+	s, err := Open(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	scatterSources(t, s, 4000)
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held int64
+	err = s.Update(func(tx *Tx) error {
+		tx.KeepPages()
+		if err := tx.tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+			tx.read()
+			_, err := decodeSource(k, v)
+			return err
+		}); err != nil {
+			return err
+		}
+		held = mappingRSS(t, path)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := mappingRSS(t, path)
+	t.Logf("store %d KiB: %d KiB resident at the end of the kept transaction, %d KiB after its commit", st.Size()>>10, held>>10, after>>10)
+	if held <= st.Size()/8 {
+		t.Errorf("a transaction keeping its pages held %d KiB of the %d KiB store resident; want over an eighth (its reads were released)", held>>10, st.Size()>>10)
+	}
+	if after > st.Size()/8 {
+		t.Errorf("after the commit %d KiB of the %d KiB store stayed resident; want under an eighth", after>>10, st.Size()>>10)
 	}
 }

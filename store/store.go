@@ -150,7 +150,7 @@ func (t *Tx) readNear(kind int, prefix string) {
 // commits, for a bounded transaction that rewrites most of the records it
 // reads (a poll cycle's batch of first fetches: every item is new). Its
 // commit maps the old page of every node it rewrites, so releasing pages
-// in its middle lowered the peak resident set little, and made the
+// in its middle lowers the peak resident set little, and makes the
 // transaction fault its buckets' branch pages and leaves in again after
 // each release: over 40 % of a first cycle's page faults, and a third of
 // the store's CPU time in it (page faults are costly on a virtual

@@ -345,7 +345,7 @@ func (w *Watcher) applyBatch(ctx context.Context, p *plan.Plan, batch []fetched,
 // until its commit (store.Tx.KeepPages): when every result is a source's
 // first fetch, its items are all new and the transaction rewrites what it
 // reads. At a later cycle, a batch reads more than it rewrites, over pages
-// scattered in a larger file: kept, they added 2 to 3 MB to the peak
+// scattered in a larger file: kept, they add 2 to 3 MB to the peak
 // resident set of bench/run.sh's 2,000-feed poll (61–62 MB against 59–60).
 func keepPages(batch []fetched) bool {
 	for _, f := range batch {
