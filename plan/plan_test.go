@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -72,5 +73,37 @@ func TestMatchingFingerprint(t *testing.T) {
 	p, err := New(testConfig(t), lex)
 	if err != nil || p.MatchingFingerprint() == base {
 		t.Errorf("a lexicon_dir file: fingerprint unchanged (%v)", err)
+	}
+}
+
+// A prospect's sources are its own, its watch list's feeds and its own news
+// searches; another prospect's search is not among them.
+func TestProspectSources(t *testing.T) {
+	p := editedPlan(t, func(wl *config.Watchlist) {
+		wl.NewsSearch = []string{"https://search.example/rss?q={name}"}
+	})
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"breizh conserves", []string{"https://breizh.example/feed", "https://news.example/eco.rss", "https://search.example/rss?q=Breizh+Conserves"}},
+		{"Armor Logistique", []string{"https://news.example/eco.rss", "https://search.example/rss?q=Armor+Logistique"}},
+	}
+	for _, tt := range tests {
+		srcs, ok := p.ProspectSources(tt.name)
+		if !ok {
+			t.Fatalf("%s: no such prospect", tt.name)
+		}
+		var got []string
+		for _, s := range srcs {
+			got = append(got, s.URL)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: sources %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if _, ok := p.ProspectSources("Nobody"); ok {
+		t.Error("an unknown prospect has sources")
 	}
 }

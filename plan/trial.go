@@ -22,8 +22,9 @@ type TrialSignal struct {
 
 // ProspectSources lists the plan's sources that concern the prospect
 // named name (in any watch list, case and accents as written): its own
-// sources, and the feeds of its watch lists. It reports false when no
-// prospect has that name.
+// sources, its news searches, and the feeds of its watch lists. Other
+// prospects' searches are left out: they concern this one only by
+// chance. It reports false when no prospect has that name.
 func (p *Plan) ProspectSources(name string) ([]Source, bool) {
 	keys := map[string]bool{}
 	lists := map[string]bool{}
@@ -38,9 +39,17 @@ func (p *Plan) ProspectSources(name string) ([]Source, bool) {
 	}
 	sharedOf := map[string]bool{}
 	for _, wl := range p.cfg.Watchlists {
-		if lists[wl.ID] {
-			for _, u := range wl.Feeds {
-				sharedOf[u] = true
+		if !lists[wl.ID] {
+			continue
+		}
+		for _, u := range wl.Feeds {
+			sharedOf[u] = true
+		}
+		for _, pr := range wl.Prospects {
+			if keys[signals.LeadKey(wl.ID, pr.Name)] {
+				for _, u := range wl.SearchURLs(pr) {
+					sharedOf[u] = true
+				}
 			}
 		}
 	}

@@ -109,7 +109,10 @@ func cmdTestSource(ctx context.Context, e *env, args []string) error {
 // it; it reports whether the fetch succeeded.
 func trySource(ctx context.Context, w io.Writer, f *sources.Fetcher, pl *plan.Plan, src plan.Source, limit int, now time.Time) bool {
 	fmt.Fprintf(w, "%s %s", src.Kind, signals.RedactURL(src.URL))
-	if src.Shared && pl != nil {
+	switch {
+	case src.Search:
+		fmt.Fprint(w, " (news search: items count for the prospects they name)")
+	case src.Shared && pl != nil:
 		fmt.Fprint(w, " (shared: items count for the prospects they name)")
 	}
 	fmt.Fprintln(w)

@@ -53,3 +53,54 @@ func TestTestSourceCommand(t *testing.T) {
 		t.Errorf("test-source with nothing to fetch: %v, want a usage error", err)
 	}
 }
+
+// A prospect's news search is among the sources test-source tries, and its
+// items are matched by mention.
+func TestTestSourceNewsSearch(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("q") != "Kerloc Industries" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>search</title>
+<item><title>Kerloc Industries ouvre une usine à Brest</title><link>https://news.example/1</link></item>
+<item><title>La météo de la semaine</title><link>https://news.example/2</link></item>
+</channel></rss>`)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "veille.yaml")
+	body := fmt.Sprintf(`store: %s
+fetch: {robots: false, per_host_interval: 0s, timeout: 5s}
+smtp: {host: 127.0.0.1, port: 2525, tls: none, from: veille@example.com}
+reps:
+  - {id: alice, name: Alice, email: alice@example.com}
+watchlists:
+  - id: test
+    owner: alice
+    news_search: [%q]
+    prospects:
+      - {name: Kerloc Industries}
+`, filepath.Join(dir, "veille.db"), srv.URL+"/rss?q={name}")
+	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := runCmd(t, "test-source", "-c", cfg, "--prospect", "Kerloc Industries")
+	if err != nil {
+		t.Fatalf("test-source: %v\n%s%s", err, out, stderr)
+	}
+	for _, want := range []string{
+		"feed " + srv.URL + "/rss?q=Kerloc+Industries (news search: items count for the prospects they name)\n",
+		"status 200, 2 item(s)",
+		"→ Kerloc Industries: new_sites (",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "→") != 1 {
+		t.Errorf("an item that names no prospect has a signal:\n%s", out)
+	}
+}
