@@ -360,8 +360,9 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			// does not hold it names the company nowhere, and its hits
 			// need no test.
 			named, at := &sc.named, &sc.at
+			rare := rarest(forms[len(forms)-1])
 			for fi := range fields {
-				at[fi] = formsAt(at[fi], fields[fi].text, forms)
+				at[fi] = formsAt(at[fi], fields[fi].text, forms, rare)
 				named[fi] = len(at[fi][len(forms)-1]) > 0
 			}
 			if named[fieldTitle] || named[fieldSummary] {
@@ -500,19 +501,11 @@ func (sc *scratch) companyForms(name string) [][]byte {
 
 // formsAt sets, for each of the company's forms, where it starts in text.
 // Every form begins with the last, the shortest: its starts are found with
-// one scan, and a longer form's are those of its starts that begin it.
-func formsAt(at [2][]int32, text []byte, forms [][]byte) [2][]int32 {
+// one scan (for its byte rare, see indexAll), and a longer form's are those
+// of its starts that begin it.
+func formsAt(at [2][]int32, text []byte, forms [][]byte, rare int) [2][]int32 {
 	last := len(forms) - 1
-	short := forms[last]
-	starts := at[last][:0]
-	for off := 0; ; {
-		i := bytes.Index(text[off:], short)
-		if i < 0 {
-			break
-		}
-		starts = append(starts, int32(off+i))
-		off += i + 1
-	}
+	starts := indexAll(at[last][:0], text, forms[last], rare)
 	at[last] = starts
 	for k := range last {
 		longer := at[k][:0]
@@ -525,6 +518,59 @@ func formsAt(at [2][]int32, text []byte, forms [][]byte) [2][]int32 {
 	}
 	return at
 }
+
+// indexAll appends to starts every offset where needle (not empty) starts
+// in text, overlaps included, left to right. It looks for needle[rare], the
+// needle's byte news text holds least often (see rarest), with IndexByte's
+// vector search, and compares the needle only where that byte is: a
+// company's name mostly starts with a common letter, which bytes.Index
+// would stop at every few bytes.
+func indexAll(starts []int32, text, needle []byte, rare int) []int32 {
+	n, j := len(needle), rare
+	if n > len(text) {
+		return starts
+	}
+	c := needle[j]
+	for off := j; off < len(text); {
+		i := bytes.IndexByte(text[off:], c)
+		if i < 0 {
+			break
+		}
+		s := off + i - j
+		if s+n > len(text) {
+			break
+		}
+		if text[s] == needle[0] && string(text[s:s+n]) == string(needle) {
+			starts = append(starts, int32(s))
+		}
+		off += i + 1
+	}
+	return starts
+}
+
+// rarest is the index of the byte of b (not empty) that ranks lowest in
+// byteRank, the first of them on a tie.
+func rarest(b []byte) int {
+	j := 0
+	for k := 1; k < len(b); k++ {
+		if byteRank[b[k]] < byteRank[b[j]] {
+			j = k
+		}
+	}
+	return j
+}
+
+// byteRank orders the bytes of prepared text by how often the corpus's
+// titles and ledes hold them, most often last. Bytes it does not list
+// (other punctuation, the bytes of runes beyond ASCII) are rarer still and
+// rank 0.
+var byteRank = func() (r [256]uint8) {
+	const often = "zjxqk-'w.0,yvbgfhmpudclorstinae "
+	for i := range len(often) {
+		r[often[i]] = uint8(i + 1)
+	}
+	return r
+}()
 
 // misplaced reports whether the company stands where a role term says the
 // news is not about it: named right after an actor term ("rachète

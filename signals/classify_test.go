@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"bytes"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -252,4 +253,36 @@ func TestClassifyBlankCompany(t *testing.T) {
 			t.Errorf("company %q: labels %v, want %v as with no company", name, got.Labels, want.Labels)
 		}
 	}
+}
+
+// FuzzIndexAll compares indexAll, which looks for a needle's rarest byte,
+// with bytes.Index run from each start found on.
+func FuzzIndexAll(f *testing.F) {
+	for _, seed := range []struct{ text, needle string }{
+		{"total rachete totalenergies, total", "total"},
+		{"aaaa", "aa"},
+		{"zz", "zzz"},
+		{"chez kiabi et zara", "z"},
+		{"", "x"},
+		{"l'oreal l'oreal", "l'oreal"},
+	} {
+		f.Add(seed.text, seed.needle)
+	}
+	f.Fuzz(func(t *testing.T, text, needle string) {
+		if needle == "" {
+			return
+		}
+		var want []int32
+		for off := 0; ; {
+			i := bytes.Index([]byte(text[off:]), []byte(needle))
+			if i < 0 {
+				break
+			}
+			want = append(want, int32(off+i))
+			off += i + 1
+		}
+		if got := indexAll(nil, []byte(text), []byte(needle), rarest([]byte(needle))); !slices.Equal(got, want) {
+			t.Fatalf("indexAll(%q, %q) = %v, want %v", text, needle, got, want)
+		}
+	})
 }
