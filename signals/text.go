@@ -128,8 +128,8 @@ func foldPlain(dst []byte, src string, afterSpace bool) int {
 		// tests.
 		space := ^((x ^ ' '*ones8) + 0x7f*ones8)
 		stop := x | // not ASCII
-			^(x+(0x80-'%')*ones8)&^space | // below '%' but a space: a control byte, '$'
-			^((x ^ '0'*ones8) + 0x70*ones8) | // from '0' to '?': a digit
+			^((x + (0x80-'%')*ones8 | space) & // below '%' but a space: a control byte, '$'
+				((x ^ '0'*ones8) + 0x70*ones8)) | // from '0' to '?': a digit
 			space&(space<<8|spaceBefore)
 		if stop &= high8; stop != 0 {
 			return k + bits.TrailingZeros64(stop)/8
