@@ -205,7 +205,6 @@ type scratch struct {
 	raw        []termHit
 	complete   []bool
 	forms      [2][]byte
-	feats      []feat
 	words      [2][]word // per field, its words; setModelWords names the company in them
 	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
 	// modelWordsSet tells whether modelWords is of the item: naming
@@ -292,14 +291,11 @@ func (c *Classifier) Classify(in Input) Classification {
 	if c.model != nil {
 		// A label the model fired without a lexicon term to show for it
 		// is explained by the n-grams that raised its score the most,
-		// found in the item's features, listed for that only.
-		listed := false
+		// found among the features of the item's words, which scoring has
+		// just read.
 		for l := range nLabels {
 			if final&(1<<l) != 0 && counts[l] == 0 {
-				if !listed {
-					sc.feats, listed = c.features(sc.feats[:0], sc, &lx, in), true
-				}
-				if ev := c.model.learnedEvidence(fields, sc.feats, l); len(ev) > 0 {
+				if ev := c.model.learnedEvidence(fields, &sc.modelWords, l); len(ev) > 0 {
 					slots[l] = ev
 					present |= 1 << l
 				}

@@ -230,7 +230,8 @@ const (
 )
 
 // feat is one feature of an item (its bucket) with its value and, for a
-// word, stem or bigram, where it is: learned evidence points there.
+// word, stem or bigram, where it is: the evidence learnedEvidence finds
+// among the words is that of the listed features (its test compares them).
 type feat struct {
 	key        uint32
 	val        int32 // in halves: 2 is 1.0, so scoring adds integers
@@ -691,17 +692,35 @@ func (t *top) add(c candidate) {
 	t.c[i] = c
 }
 
-// learnedEvidence returns the n-grams of the item (its features feats)
-// that raised label l's score the most: the evidence of a label the
-// lexicon did not support.
-func (m *model) learnedEvidence(fields *[2]field, feats []feat, l int) []Evidence {
+// learnedEvidence returns the n-grams of the item (the model's words of
+// its fields, ws) that raised label l's score the most: the evidence of a
+// label the lexicon did not support. It reads the words' features in the
+// order fieldFeatures lists them, so that ties go the same way, without
+// listing them.
+func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
 	var best top
-	for _, f := range feats {
-		if f.end == 0 || f.skip {
-			continue
+	for fi := range fields {
+		v, text := float32(fieldValue[fi]), fields[fi].text
+		add := func(key uint32, start, end int32) {
+			if w := m.weight(key, l); w > 0 {
+				best.add(candidate{float32(w) * v, fi, int(start), int(end)})
+			}
 		}
-		if w := m.weight(f.key, l); w > 0 {
-			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
+		prev, first := hashStart(nsWord), true
+		for i := range ws[fi] {
+			w := &ws[fi][i]
+			if !w.name { // the company's name is no evidence
+				add(bucket(w.h), w.start, w.end)
+			}
+			if fi == fieldTitle {
+				if !w.name && !first {
+					add(bucket(bigramKey(prev, w.h)), w.start, w.end) // a pair points at its second word
+				}
+				prev, first = w.h, false
+			}
+			if !w.name && w.end-w.start > stemLen+1 {
+				add(bucket(stemHash(text[w.start:w.end])), w.start, w.end)
+			}
 		}
 	}
 	c := best.c[:best.n]
