@@ -222,8 +222,9 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // Classify labels one item. Labels come in taxonomy order.
 func (c *Classifier) Classify(in Input) Classification {
+	// The scratch goes back to the pool at the one return, not by a
+	// deferred call, which costs more; a panic leaves it to the collector.
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
 	lx := c.lexPass(sc, in)
 	fields := &sc.fields
 	kept, complete := sc.kept, sc.complete
@@ -313,6 +314,7 @@ func (c *Classifier) Classify(in Input) Classification {
 	for m := final; m != 0; m &= m - 1 {
 		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
 	}
+	scratchPool.Put(sc)
 	return out
 }
 
@@ -678,8 +680,7 @@ func firstOfPart(before []hit, h hit) bool {
 // shorter terms inside it: "lance un plan de" hides "lance".
 // The result is appended to label, a buffer from the caller.
 func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
-	var cueBuf [16]hit
-	cues := cueBuf[:0]
+	negations := false // whether some hit is a negation cue: few items have one
 	// The label hits are placed by label and field, keeping their order,
 	// which within a field is by end, then start: sortHits then finds them
 	// nearly sorted, where in the order of the hits each label's sit
@@ -688,7 +689,7 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 	for _, h := range hits {
 		switch h.kind {
 		case kindNegation:
-			cues = append(cues, h)
+			negations = true
 		case kindLabel:
 			at[2*int(h.label)+int(h.field)+1]++
 		}
@@ -705,10 +706,10 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 			*k++
 		}
 	}
-	if len(cues) > 0 {
+	if negations {
 		label = slices.DeleteFunc(label, func(h hit) bool {
-			for _, q := range cues {
-				if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
+			for _, q := range hits {
+				if q.kind == kindNegation && q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
 					return true
 				}
 			}
