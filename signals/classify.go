@@ -394,15 +394,17 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// their labels fired in the first.
 	// A rule's parts share its label, and kept comes sorted by label then
 	// field: each hit is compared with its own label and field's only.
-	complete := sc.complete[:0]
+	complete := slices.Grow(sc.complete[:0], len(kept))[:len(kept)]
 	for g := 0; g < len(kept); {
+		l, f := kept[g].label, kept[g].field
 		e := g + 1
-		for e < len(kept) && kept[e].label == kept[g].label && kept[e].field == kept[g].field {
+		for e < len(kept) && kept[e].label == l && kept[e].field == f {
 			e++
 		}
 		group := kept[g:e]
-		for i, h := range group {
-			complete = append(complete, c.complete(group, h) && !firstOfPart(group[:i], h))
+		for i := range group {
+			h := &group[i]
+			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, *h)) && !firstOfPart(group[:i], *h)
 		}
 		g = e
 	}
@@ -647,12 +649,10 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 	return -1
 }
 
-// complete reports whether all parts of h's rule are in h's field.
+// complete reports whether all parts of h's rule, one of several parts,
+// are in h's field.
 func (c *Classifier) complete(kept []hit, h hit) bool {
 	n := c.info[h.rule].parts
-	if n == 1 {
-		return true
-	}
 	var mask uint8
 	for _, o := range kept {
 		if o.rule == h.rule && o.field == h.field {
