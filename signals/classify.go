@@ -211,6 +211,7 @@ type scratch struct {
 	// rewrites words, so it is done once per item.
 	modelWordsSet bool
 	named         [2]bool // per field: whether it may name the company
+	evidence      []int32 // the kept hits that are evidence, as indices
 	company       []byte  // the company's name, prepared, or nil
 	// at lists, per field and company form, where the form starts in the
 	// field's text, overlaps included, left to right: the name is looked
@@ -239,22 +240,24 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	// Evidence is counted first so that all of it shares one allocation,
-	// each label's slice capped so that a caller appending to one never
-	// overwrites another.
+	// Evidence is listed first (as indices into kept) and counted, so
+	// that all of it shares one allocation, each label's slice capped so
+	// that a caller appending to one never overwrites another. kept comes
+	// by label: its evidence fills the allocation in order, each label's
+	// after the one before, then the keywords'.
 	hits := sc.hits
 	var counts [nLabels + 1]int // per label, then Keyword
-	evidenceOf := func(i int, h hit) bool {
+	ev := sc.evidence[:0]
+	for i := range kept {
+		h := &kept[i]
 		r := &c.info[h.rule]
-		return complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0)
-	}
-	total := 0
-	for i, h := range kept {
-		if evidenceOf(i, h) {
+		if complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0) {
 			counts[h.label]++
-			total++
+			ev = append(ev, int32(i))
 		}
 	}
+	sc.evidence = ev
+	total := len(ev)
 	if c.keywords {
 		for _, h := range hits {
 			if h.kind == kindKeyword {
@@ -263,30 +266,29 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
+	all := make([]Evidence, total)
+	for k, i := range ev {
+		all[k] = evidence(&fields[kept[i].field], kept[i])
+	}
+	if counts[nLabels] > 0 {
+		k := len(ev)
+		for _, h := range hits {
+			if h.kind == kindKeyword {
+				all[k] = evidence(&fields[h.field], h)
+				all[k].Points = c.rules[h.rule].points
+				k++
+			}
+		}
+	}
 	// Evidence is gathered per label in slots, so the map is written once
 	// per label, not read and written per term. present has a bit per
 	// slot that holds some.
 	var slots [len(counts)][]Evidence
 	var present uint16
-	all := make([]Evidence, total)
 	for i, n := range counts {
 		if n > 0 {
-			slots[i], all = all[:0:n], all[n:]
+			slots[i], all = all[:n:n], all[n:]
 			present |= 1 << i
-		}
-	}
-	for i, h := range kept {
-		if evidenceOf(i, h) {
-			slots[h.label] = append(slots[h.label], evidence(&fields[h.field], h))
-		}
-	}
-	if counts[nLabels] > 0 {
-		for _, h := range hits {
-			if h.kind == kindKeyword {
-				e := evidence(&fields[h.field], h)
-				e.Points = c.rules[h.rule].points
-				slots[nLabels] = append(slots[nLabels], e)
-			}
 		}
 	}
 	if c.model != nil {
