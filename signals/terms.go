@@ -425,7 +425,7 @@ func buildTerms(patterns []string) *terms {
 
 // slot is where key is in the table, or the empty slot where it would go.
 func (t *terms) slot(key uint64) uint64 {
-	i := (key * 0x9e3779b97f4a7c15) >> t.shift
+	i := (key * 0x9e3779b97f4a7c15) >> (t.shift & 63) // the mask spares the shift a test of its size
 	for t.edges[i].val != 0 && t.edges[i].key != key {
 		i = (i + 1) & t.mask
 	}
