@@ -232,13 +232,18 @@ func (c *Classifier) Classify(in Input) Classification {
 	final := lx.fired | lx.hints
 	if c.model != nil {
 		s := c.scores(sc, &lx, in)
-		final = lx.hints | lx.user | lx.fired&c.lexOnly
+		var model uint16 // the labels whose score passes their threshold
+		thr := &c.model.thr
 		for l := range nLabels {
-			on := lx.fired >> l & 1
-			if s[l] > c.model.thr[on][l] && c.lexOnly&(1<<l) == 0 {
-				final |= 1 << l
+			t := thr[0][l]
+			if lx.fired&(1<<l) != 0 {
+				t = thr[1][l]
+			}
+			if s[l] > t {
+				model |= 1 << l
 			}
 		}
+		final = lx.hints | lx.user | lx.fired&c.lexOnly | model&^c.lexOnly
 	}
 	// Evidence is listed first (as indices into kept) and counted, so
 	// that all of it shares one allocation, each label's slice capped so
