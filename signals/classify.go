@@ -285,9 +285,8 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	// Evidence is gathered per label in slots, so the map is written once
-	// per label, not read and written per term. present has a bit per
-	// slot that holds some.
+	// Evidence is gathered per label in slots, in taxonomy order, then
+	// Keyword. present has a bit per slot that holds some.
 	var slots [len(counts)][]Evidence
 	var present uint16
 	for i, n := range counts {
@@ -310,13 +309,16 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final)), Evidence: make(map[Label][]Evidence, bits.OnesCount16(present))}
+	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final))}
+	if present != 0 {
+		out.Evidence = make(EvidenceList, 0, bits.OnesCount16(present))
+	}
 	for m := present; m != 0; m &= m - 1 {
 		i, l := bits.TrailingZeros16(m), Keyword
 		if i < nLabels {
 			l = c.labels[i]
 		}
-		out.Evidence[l] = slots[i]
+		out.Evidence = append(out.Evidence, LabelEvidence{l, slots[i]})
 	}
 	for m := final; m != 0; m &= m - 1 {
 		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])

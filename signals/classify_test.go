@@ -2,6 +2,7 @@ package signals
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,8 +37,8 @@ func TestClassifyEvidence(t *testing.T) {
 		NewSites:        {Term: "nouvelle usine", Field: "summary", Offset: strings.Index(summary, "nouvelle usine")},
 	}
 	for l, w := range want {
-		if !slices.Contains(got.Evidence[l], w) {
-			t.Errorf("evidence[%s] = %v, want it to hold %v", l, got.Evidence[l], w)
+		if !slices.Contains(got.Evidence.Of(l), w) {
+			t.Errorf("evidence[%s] = %v, want it to hold %v", l, got.Evidence.Of(l), w)
 		}
 	}
 }
@@ -56,8 +57,8 @@ func TestClassifyEmptyAndHints(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := c.Classify(tt.in)
-			if got.Labels == nil || got.Evidence == nil {
-				t.Fatalf("nil labels or evidence: %#v", got)
+			if b, err := json.Marshal(got); err != nil || bytes.Contains(b, []byte("null")) {
+				t.Fatalf("labels or evidence written as null: %s (%v)", b, err)
 			}
 			if !slices.Equal(got.Labels, tt.want) {
 				t.Errorf("labels %v, want %v", got.Labels, tt.want)
@@ -85,7 +86,7 @@ func TestClassifyExtra(t *testing.T) {
 	if slices.Contains(got.Labels, Keyword) {
 		t.Errorf("labels %v hold keyword", got.Labels)
 	}
-	kw := got.Evidence[Keyword]
+	kw := got.Evidence.Of(Keyword)
 	if len(kw) != 1 || kw[0].Term != "ERP" || kw[0].Points != 8 || kw[0].Field != "summary" {
 		t.Errorf("keyword evidence %v", kw)
 	}
@@ -138,8 +139,9 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, title, summary string) {
 		got := c.Classify(Input{Title: title, Summary: summary})
-		for l, evs := range got.Evidence {
-			for _, e := range evs {
+		for _, le := range got.Evidence {
+			l := le.Label
+			for _, e := range le.Evidence {
 				text := title
 				if e.Field == "summary" {
 					text = summary
@@ -233,7 +235,7 @@ func TestIssueExamples(t *testing.T) {
 				t.Errorf("labels %v, want %v (evidence %v)", got.Labels, tt.want, got.Evidence)
 			}
 			for _, l := range got.Labels {
-				if len(got.Evidence[l]) == 0 {
+				if len(got.Evidence.Of(l)) == 0 {
 					t.Errorf("%s has no evidence", l)
 				}
 			}

@@ -101,13 +101,13 @@ func TestLearnedEvidence(t *testing.T) {
 		got := c.Classify(in)
 		lexOnly := c.withModel(nil).Classify(in)
 		for _, l := range got.Labels {
-			if len(got.Evidence[l]) == 0 {
+			if len(got.Evidence.Of(l)) == 0 {
 				t.Errorf("%s: %s has no evidence", it.ID, l)
 			}
 			if !slices.Contains(lexOnly.Labels, l) {
 				seen++
 			}
-			for _, e := range got.Evidence[l] {
+			for _, e := range got.Evidence.Of(l) {
 				text := it.Title
 				if e.Field == "summary" {
 					text = it.Summary
