@@ -375,11 +375,21 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			if named[fieldTitle] || named[fieldSummary] {
 				// A loop, not slices.DeleteFunc: most hits are told apart by
 				// their field and their rule's role without a call.
+				// A hit can lie inside a mention of the name only between
+				// where the first starts and the last ends: most hits are
+				// told apart from the mentions without a call.
+				var lo, hi [2]int32
+				for fi := range fields {
+					if a := at[fi][0]; len(a) > 0 {
+						lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
+					}
+				}
 				n := 0
 				for _, h := range hits {
 					if named[h.field] {
 						f, at := &fields[h.field], &at[h.field]
-						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) || inName(h, f, len(forms[0]), at[0]) {
+						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
+							lo[h.field] <= h.start && h.end <= hi[h.field] && inName(h, f, len(forms[0]), at[0]) {
 							continue
 						}
 					}
