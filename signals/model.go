@@ -451,13 +451,37 @@ func (a *scoreSum) add(r *packedRow, v uint64) {
 }
 
 func (a *scoreSum) flush() {
-	lane := func(l int) int32 { return int32(a.lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
-	vals := lane(nLabels)
+	u := unpack(&a.lanes)
 	for l := range nLabels {
-		a.acc[l] += lane(l) - packBias*vals
+		a.acc[l] += u[l]
 	}
 	a.lanes, a.n = packedRow{}, 0
 }
+
+// unpack is each label's lane of a sum of packed rows, less packBias for
+// each row summed (lane nLabels counts them, each at value 1). Written
+// lane by lane, for nine labels: a loop would shift by a variable amount,
+// which costs three times as much.
+func unpack(p *packedRow) (u [nLabels]int32) {
+	b := int32(p[nLabels/4]>>(16*(nLabels%4))&0xffff) * packBias
+	u[0] = int32(p[0]&0xffff) - b
+	u[1] = int32(p[0]>>16&0xffff) - b
+	u[2] = int32(p[0]>>32&0xffff) - b
+	u[3] = int32(p[0]>>48) - b
+	u[4] = int32(p[1]&0xffff) - b
+	u[5] = int32(p[1]>>16&0xffff) - b
+	u[6] = int32(p[1]>>32&0xffff) - b
+	u[7] = int32(p[1]>>48) - b
+	u[8] = int32(p[2]&0xffff) - b
+	return u
+}
+
+// unpack writes nine labels' lanes: these fail to compile should that
+// number change.
+const (
+	_ uint = nLabels - 9
+	_ uint = 9 - nLabels
+)
 
 // addWords adds to a the rows of the features fieldFeatures lists for a
 // field's words ws, each at value v. The rows are summed as they are and
@@ -530,10 +554,9 @@ const rawChunk = (1<<16 - 1) / 255
 
 // addRaw adds to a.acc the lanes of a sum of packed rows, each times v.
 func (a *scoreSum) addRaw(lanes packedRow, v int32) {
-	lane := func(l int) int32 { return int32(lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
-	rows := lane(nLabels)
+	u := unpack(&lanes)
 	for l := range nLabels {
-		a.acc[l] += (lane(l) - packBias*rows) * v
+		a.acc[l] += u[l] * v
 	}
 }
 
