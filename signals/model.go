@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -612,13 +613,13 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 // addLex adds to a the rows of the features lexFeatures lists, as it lists
 // them, without the list.
 func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string) {
-	m := c.model
-	add := func(key uint32, val int32) { a.add(&m.packed[m.at[key%modelBuckets]], uint64(uint32(val))) }
-	for l := range nLabels {
-		if lx.fired&(1<<l) != 0 {
-			add(lexKeys.fired[l], one)
-		}
-		if s := lx.score[l]; s > 0 {
+	at, packed := (*[modelBuckets]uint16)(c.model.at), c.model.packed
+	add := func(key uint32, val int32) { a.add(&packed[at[key%modelBuckets]], uint64(uint32(val))) }
+	for f := lx.fired; f != 0; f &= f - 1 {
+		add(lexKeys.fired[bits.TrailingZeros16(f)], one)
+	}
+	for l, s := range lx.score {
+		if s > 0 {
 			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
 		}
 	}
