@@ -164,7 +164,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 				patterns = append(patterns, p)
 				refs = append(refs, nil)
 			}
-			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: int8(label)})
+			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: uint8(label)})
 		}
 	}
 	c.partAt = make([]int32, 0, len(refs)+1)
@@ -190,7 +190,7 @@ type hit struct {
 	part       int8
 	field      uint8
 	kind       ruleKind
-	label      int8  // the rule's label index
+	label      uint8 // the rule's label index
 	start, end int32 // in the prepared field text
 }
 
