@@ -92,7 +92,7 @@ func (p *Plan) Trial(src Source, it signals.Item, firstFetched time.Time) []Tria
 		cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
 		out = append(out, TrialSignal{
 			LeadKey: m.Key, Company: pr.Name, Strength: m.Strength, Term: m.Term,
-			Labels: cls.Labels, Evidence: cls.Evidence, Backlog: backlog,
+			Labels: cls.Labels, Evidence: cls.Evidence.Map(), Backlog: backlog,
 		})
 	}
 	return out

@@ -214,7 +214,7 @@ func (f *RescanFind) Changes() RescanChanges {
 		}
 	}
 	for ls, cls := range f.Want {
-		if s := f.Stored[ls.Lead][ls.Story]; cls != nil && (!slices.Equal(s.Labels, cls.Labels) || !reflect.DeepEqual(s.Evidence, cls.Evidence)) {
+		if s := f.Stored[ls.Lead][ls.Story]; cls != nil && (!slices.Equal(s.Labels, cls.Labels) || !reflect.DeepEqual(s.Evidence, cls.Evidence.Map())) {
 			c.Relabels[ls.Lead] = append(c.Relabels[ls.Lead], ls.Story)
 		}
 	}

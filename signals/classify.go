@@ -164,7 +164,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 				patterns = append(patterns, p)
 				refs = append(refs, nil)
 			}
-			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: int8(label)})
+			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: uint8(label)})
 		}
 	}
 	c.partAt = make([]int32, 0, len(refs)+1)
@@ -190,7 +190,7 @@ type hit struct {
 	part       int8
 	field      uint8
 	kind       ruleKind
-	label      int8  // the rule's label index
+	label      uint8 // the rule's label index
 	start, end int32 // in the prepared field text
 }
 
@@ -205,13 +205,13 @@ type scratch struct {
 	raw        []termHit
 	complete   []bool
 	forms      [2][]byte
-	feats      []feat
 	words      [2][]word // per field, its words; setModelWords names the company in them
 	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
 	// modelWordsSet tells whether modelWords is of the item: naming
 	// rewrites words, so it is done once per item.
 	modelWordsSet bool
 	named         [2]bool // per field: whether it may name the company
+	evidence      []int32 // the kept hits that are evidence, as indices
 	company       []byte  // the company's name, prepared, or nil
 	// at lists, per field and company form, where the form starts in the
 	// field's text, overlaps included, left to right: the name is looked
@@ -223,38 +223,46 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 // Classify labels one item. Labels come in taxonomy order.
 func (c *Classifier) Classify(in Input) Classification {
+	// The scratch goes back to the pool at the one return, not by a
+	// deferred call, which costs more; a panic leaves it to the collector.
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
 	lx := c.lexPass(sc, in)
 	fields := &sc.fields
 	kept, complete := sc.kept, sc.complete
 	final := lx.fired | lx.hints
 	if c.model != nil {
 		s := c.scores(sc, &lx, in)
-		final = lx.hints | lx.user | lx.fired&c.lexOnly
+		var model uint16 // the labels whose score passes their threshold
+		thr := &c.model.thr
 		for l := range nLabels {
-			on := lx.fired >> l & 1
-			if s[l] > c.model.thr[on][l] && c.lexOnly&(1<<l) == 0 {
-				final |= 1 << l
+			t := thr[0][l]
+			if lx.fired&(1<<l) != 0 {
+				t = thr[1][l]
+			}
+			if s[l] > t {
+				model |= 1 << l
 			}
 		}
+		final = lx.hints | lx.user | lx.fired&c.lexOnly | model&^c.lexOnly
 	}
-	// Evidence is counted first so that all of it shares one allocation,
-	// each label's slice capped so that a caller appending to one never
-	// overwrites another.
+	// Evidence is listed first (as indices into kept) and counted, so
+	// that all of it shares one allocation, each label's slice capped so
+	// that a caller appending to one never overwrites another. kept comes
+	// by label: its evidence fills the allocation in order, each label's
+	// after the one before, then the keywords'.
 	hits := sc.hits
 	var counts [nLabels + 1]int // per label, then Keyword
-	evidenceOf := func(i int, h hit) bool {
+	ev := sc.evidence[:0]
+	for i := range kept {
+		h := &kept[i]
 		r := &c.info[h.rule]
-		return complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0)
-	}
-	total := 0
-	for i, h := range kept {
-		if evidenceOf(i, h) {
+		if complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0) {
 			counts[h.label]++
-			total++
+			ev = append(ev, int32(i))
 		}
 	}
+	sc.evidence = ev
+	total := len(ev)
 	if c.keywords {
 		for _, h := range hits {
 			if h.kind == kindKeyword {
@@ -263,60 +271,59 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	// Evidence is gathered per label in slots, so the map is written once
-	// per label, not read and written per term. present has a bit per
-	// slot that holds some.
-	var slots [len(counts)][]Evidence
-	var present uint16
 	all := make([]Evidence, total)
-	for i, n := range counts {
-		if n > 0 {
-			slots[i], all = all[:0:n], all[n:]
-			present |= 1 << i
-		}
-	}
-	for i, h := range kept {
-		if evidenceOf(i, h) {
-			slots[h.label] = append(slots[h.label], evidence(&fields[h.field], h))
-		}
+	for k, i := range ev {
+		all[k] = evidence(&fields[kept[i].field], kept[i])
 	}
 	if counts[nLabels] > 0 {
+		k := len(ev)
 		for _, h := range hits {
 			if h.kind == kindKeyword {
-				e := evidence(&fields[h.field], h)
-				e.Points = c.rules[h.rule].points
-				slots[nLabels] = append(slots[nLabels], e)
+				all[k] = evidence(&fields[h.field], h)
+				all[k].Points = c.rules[h.rule].points
+				k++
 			}
+		}
+	}
+	// Evidence is gathered per label in slots, in taxonomy order, then
+	// Keyword. present has a bit per slot that holds some.
+	var slots [len(counts)][]Evidence
+	var present uint16
+	for i, n := range counts {
+		if n > 0 {
+			slots[i], all = all[:n:n], all[n:]
+			present |= 1 << i
 		}
 	}
 	if c.model != nil {
 		// A label the model fired without a lexicon term to show for it
 		// is explained by the n-grams that raised its score the most,
-		// found in the item's features, listed for that only.
-		listed := false
+		// found among the features of the item's words, which scoring has
+		// just read.
 		for l := range nLabels {
 			if final&(1<<l) != 0 && counts[l] == 0 {
-				if !listed {
-					sc.feats, listed = c.features(sc.feats[:0], sc, &lx, in), true
-				}
-				if ev := c.model.learnedEvidence(fields, sc.feats, l); len(ev) > 0 {
+				if ev := c.model.learnedEvidence(fields, &sc.modelWords, l); len(ev) > 0 {
 					slots[l] = ev
 					present |= 1 << l
 				}
 			}
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final)), Evidence: make(map[Label][]Evidence, bits.OnesCount16(present))}
+	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final))}
+	if present != 0 {
+		out.Evidence = make(EvidenceList, 0, bits.OnesCount16(present))
+	}
 	for m := present; m != 0; m &= m - 1 {
 		i, l := bits.TrailingZeros16(m), Keyword
 		if i < nLabels {
 			l = c.labels[i]
 		}
-		out.Evidence[l] = slots[i]
+		out.Evidence = append(out.Evidence, LabelEvidence{l, slots[i]})
 	}
 	for m := final; m != 0; m &= m - 1 {
 		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
 	}
+	scratchPool.Put(sc)
 	return out
 }
 
@@ -360,18 +367,29 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			// does not hold it names the company nowhere, and its hits
 			// need no test.
 			named, at := &sc.named, &sc.at
+			rare := rarest(forms[len(forms)-1])
 			for fi := range fields {
-				at[fi] = formsAt(at[fi], fields[fi].text, forms)
+				at[fi] = formsAt(at[fi], fields[fi].text, forms, rare)
 				named[fi] = len(at[fi][len(forms)-1]) > 0
 			}
 			if named[fieldTitle] || named[fieldSummary] {
 				// A loop, not slices.DeleteFunc: most hits are told apart by
 				// their field and their rule's role without a call.
+				// A hit can lie inside a mention of the name only between
+				// where the first starts and the last ends: most hits are
+				// told apart from the mentions without a call.
+				var lo, hi [2]int32
+				for fi := range fields {
+					if a := at[fi][0]; len(a) > 0 {
+						lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
+					}
+				}
 				n := 0
 				for _, h := range hits {
 					if named[h.field] {
 						f, at := &fields[h.field], &at[h.field]
-						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) || inName(h, f, len(forms[0]), at[0]) {
+						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
+							lo[h.field] <= h.start && h.end <= hi[h.field] && inName(h, f, len(forms[0]), at[0]) {
 							continue
 						}
 					}
@@ -395,15 +413,17 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// their labels fired in the first.
 	// A rule's parts share its label, and kept comes sorted by label then
 	// field: each hit is compared with its own label and field's only.
-	complete := sc.complete[:0]
+	complete := slices.Grow(sc.complete[:0], len(kept))[:len(kept)]
 	for g := 0; g < len(kept); {
+		l, f := kept[g].label, kept[g].field
 		e := g + 1
-		for e < len(kept) && kept[e].label == kept[g].label && kept[e].field == kept[g].field {
+		for e < len(kept) && kept[e].label == l && kept[e].field == f {
 			e++
 		}
 		group := kept[g:e]
-		for i, h := range group {
-			complete = append(complete, c.complete(group, h) && !firstOfPart(group[:i], h))
+		for i := range group {
+			h := &group[i]
+			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, *h)) && !firstOfPart(group[:i], *h)
 		}
 		g = e
 	}
@@ -500,19 +520,11 @@ func (sc *scratch) companyForms(name string) [][]byte {
 
 // formsAt sets, for each of the company's forms, where it starts in text.
 // Every form begins with the last, the shortest: its starts are found with
-// one scan, and a longer form's are those of its starts that begin it.
-func formsAt(at [2][]int32, text []byte, forms [][]byte) [2][]int32 {
+// one scan (for its byte rare, see indexAll), and a longer form's are those
+// of its starts that begin it.
+func formsAt(at [2][]int32, text []byte, forms [][]byte, rare int) [2][]int32 {
 	last := len(forms) - 1
-	short := forms[last]
-	starts := at[last][:0]
-	for off := 0; ; {
-		i := bytes.Index(text[off:], short)
-		if i < 0 {
-			break
-		}
-		starts = append(starts, int32(off+i))
-		off += i + 1
-	}
+	starts := indexAll(at[last][:0], text, forms[last], rare)
 	at[last] = starts
 	for k := range last {
 		longer := at[k][:0]
@@ -525,6 +537,59 @@ func formsAt(at [2][]int32, text []byte, forms [][]byte) [2][]int32 {
 	}
 	return at
 }
+
+// indexAll appends to starts every offset where needle (not empty) starts
+// in text, overlaps included, left to right. It looks for needle[rare], the
+// needle's byte news text holds least often (see rarest), with IndexByte's
+// vector search, and compares the needle only where that byte is: a
+// company's name mostly starts with a common letter, which bytes.Index
+// would stop at every few bytes.
+func indexAll(starts []int32, text, needle []byte, rare int) []int32 {
+	n, j := len(needle), rare
+	if n > len(text) {
+		return starts
+	}
+	c := needle[j]
+	for off := j; off < len(text); {
+		i := bytes.IndexByte(text[off:], c)
+		if i < 0 {
+			break
+		}
+		s := off + i - j
+		if s+n > len(text) {
+			break
+		}
+		if text[s] == needle[0] && string(text[s:s+n]) == string(needle) {
+			starts = append(starts, int32(s))
+		}
+		off += i + 1
+	}
+	return starts
+}
+
+// rarest is the index of the byte of b (not empty) that ranks lowest in
+// byteRank, the first of them on a tie.
+func rarest(b []byte) int {
+	j := 0
+	for k := 1; k < len(b); k++ {
+		if byteRank[b[k]] < byteRank[b[j]] {
+			j = k
+		}
+	}
+	return j
+}
+
+// byteRank orders the bytes of prepared text by how often the corpus's
+// titles and ledes hold them, most often last. Bytes it does not list
+// (other punctuation, the bytes of runes beyond ASCII) are rarer still and
+// rank 0.
+var byteRank = func() (r [256]uint8) {
+	const often = "zjxqk-'w.0,yvbgfhmpudclorstinae "
+	for i := range len(often) {
+		r[often[i]] = uint8(i + 1)
+	}
+	return r
+}()
 
 // misplaced reports whether the company stands where a role term says the
 // news is not about it: named right after an actor term ("rachète
@@ -603,12 +668,10 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 	return -1
 }
 
-// complete reports whether all parts of h's rule are in h's field.
+// complete reports whether all parts of h's rule, one of several parts,
+// are in h's field.
 func (c *Classifier) complete(kept []hit, h hit) bool {
 	n := c.info[h.rule].parts
-	if n == 1 {
-		return true
-	}
 	var mask uint8
 	for _, o := range kept {
 		if o.rule == h.rule && o.field == h.field {
@@ -636,8 +699,7 @@ func firstOfPart(before []hit, h hit) bool {
 // shorter terms inside it: "lance un plan de" hides "lance".
 // The result is appended to label, a buffer from the caller.
 func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
-	var cueBuf [16]hit
-	cues := cueBuf[:0]
+	negations := false // whether some hit is a negation cue: few items have one
 	// The label hits are placed by label and field, keeping their order,
 	// which within a field is by end, then start: sortHits then finds them
 	// nearly sorted, where in the order of the hits each label's sit
@@ -646,7 +708,7 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 	for _, h := range hits {
 		switch h.kind {
 		case kindNegation:
-			cues = append(cues, h)
+			negations = true
 		case kindLabel:
 			at[2*int(h.label)+int(h.field)+1]++
 		}
@@ -663,10 +725,10 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 			*k++
 		}
 	}
-	if len(cues) > 0 {
+	if negations {
 		label = slices.DeleteFunc(label, func(h hit) bool {
-			for _, q := range cues {
-				if q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
+			for _, q := range hits {
+				if q.kind == kindNegation && q.field == h.field && q.start < h.start && h.start <= q.end+negationWindow && !clauseBreak(fields[h.field].text[min(q.end, h.start):h.start]) {
 					return true
 				}
 			}

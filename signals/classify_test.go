@@ -1,6 +1,8 @@
 package signals
 
 import (
+	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -35,8 +37,8 @@ func TestClassifyEvidence(t *testing.T) {
 		NewSites:        {Term: "nouvelle usine", Field: "summary", Offset: strings.Index(summary, "nouvelle usine")},
 	}
 	for l, w := range want {
-		if !slices.Contains(got.Evidence[l], w) {
-			t.Errorf("evidence[%s] = %v, want it to hold %v", l, got.Evidence[l], w)
+		if !slices.Contains(got.Evidence.Of(l), w) {
+			t.Errorf("evidence[%s] = %v, want it to hold %v", l, got.Evidence.Of(l), w)
 		}
 	}
 }
@@ -55,8 +57,8 @@ func TestClassifyEmptyAndHints(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := c.Classify(tt.in)
-			if got.Labels == nil || got.Evidence == nil {
-				t.Fatalf("nil labels or evidence: %#v", got)
+			if b, err := json.Marshal(got); err != nil || bytes.Contains(b, []byte("null")) {
+				t.Fatalf("labels or evidence written as null: %s (%v)", b, err)
 			}
 			if !slices.Equal(got.Labels, tt.want) {
 				t.Errorf("labels %v, want %v", got.Labels, tt.want)
@@ -84,7 +86,7 @@ func TestClassifyExtra(t *testing.T) {
 	if slices.Contains(got.Labels, Keyword) {
 		t.Errorf("labels %v hold keyword", got.Labels)
 	}
-	kw := got.Evidence[Keyword]
+	kw := got.Evidence.Of(Keyword)
 	if len(kw) != 1 || kw[0].Term != "ERP" || kw[0].Points != 8 || kw[0].Field != "summary" {
 		t.Errorf("keyword evidence %v", kw)
 	}
@@ -137,8 +139,9 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, title, summary string) {
 		got := c.Classify(Input{Title: title, Summary: summary})
-		for l, evs := range got.Evidence {
-			for _, e := range evs {
+		for _, le := range got.Evidence {
+			l := le.Label
+			for _, e := range le.Evidence {
 				text := title
 				if e.Field == "summary" {
 					text = summary
@@ -232,7 +235,7 @@ func TestIssueExamples(t *testing.T) {
 				t.Errorf("labels %v, want %v (evidence %v)", got.Labels, tt.want, got.Evidence)
 			}
 			for _, l := range got.Labels {
-				if len(got.Evidence[l]) == 0 {
+				if len(got.Evidence.Of(l)) == 0 {
 					t.Errorf("%s has no evidence", l)
 				}
 			}
@@ -252,4 +255,36 @@ func TestClassifyBlankCompany(t *testing.T) {
 			t.Errorf("company %q: labels %v, want %v as with no company", name, got.Labels, want.Labels)
 		}
 	}
+}
+
+// FuzzIndexAll compares indexAll, which looks for a needle's rarest byte,
+// with bytes.Index run from each start found on.
+func FuzzIndexAll(f *testing.F) {
+	for _, seed := range []struct{ text, needle string }{
+		{"total rachete totalenergies, total", "total"},
+		{"aaaa", "aa"},
+		{"zz", "zzz"},
+		{"chez kiabi et zara", "z"},
+		{"", "x"},
+		{"l'oreal l'oreal", "l'oreal"},
+	} {
+		f.Add(seed.text, seed.needle)
+	}
+	f.Fuzz(func(t *testing.T, text, needle string) {
+		if needle == "" {
+			return
+		}
+		var want []int32
+		for off := 0; ; {
+			i := bytes.Index([]byte(text[off:]), []byte(needle))
+			if i < 0 {
+				break
+			}
+			want = append(want, int32(off+i))
+			off += i + 1
+		}
+		if got := indexAll(nil, []byte(text), []byte(needle), rarest([]byte(needle))); !slices.Equal(got, want) {
+			t.Fatalf("indexAll(%q, %q) = %v, want %v", text, needle, got, want)
+		}
+	})
 }

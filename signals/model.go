@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -230,7 +231,8 @@ const (
 )
 
 // feat is one feature of an item (its bucket) with its value and, for a
-// word, stem or bigram, where it is: learned evidence points there.
+// word, stem or bigram, where it is: the evidence learnedEvidence finds
+// among the words is that of the listed features (its test compares them).
 type feat struct {
 	key        uint32
 	val        int32 // in halves: 2 is 1.0, so scoring adds integers
@@ -450,13 +452,37 @@ func (a *scoreSum) add(r *packedRow, v uint64) {
 }
 
 func (a *scoreSum) flush() {
-	lane := func(l int) int32 { return int32(a.lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
-	vals := lane(nLabels)
+	u := unpack(&a.lanes)
 	for l := range nLabels {
-		a.acc[l] += lane(l) - packBias*vals
+		a.acc[l] += u[l]
 	}
 	a.lanes, a.n = packedRow{}, 0
 }
+
+// unpack is each label's lane of a sum of packed rows, less packBias for
+// each row summed (lane nLabels counts them, each at value 1). Written
+// lane by lane, for nine labels: a loop would shift by a variable amount,
+// which costs three times as much.
+func unpack(p *packedRow) (u [nLabels]int32) {
+	b := int32(p[nLabels/4]>>(16*(nLabels%4))&0xffff) * packBias
+	u[0] = int32(p[0]&0xffff) - b
+	u[1] = int32(p[0]>>16&0xffff) - b
+	u[2] = int32(p[0]>>32&0xffff) - b
+	u[3] = int32(p[0]>>48) - b
+	u[4] = int32(p[1]&0xffff) - b
+	u[5] = int32(p[1]>>16&0xffff) - b
+	u[6] = int32(p[1]>>32&0xffff) - b
+	u[7] = int32(p[1]>>48) - b
+	u[8] = int32(p[2]&0xffff) - b
+	return u
+}
+
+// unpack writes nine labels' lanes: these fail to compile should that
+// number change.
+const (
+	_ uint = nLabels - 9
+	_ uint = 9 - nLabels
+)
 
 // addWords adds to a the rows of the features fieldFeatures lists for a
 // field's words ws, each at value v. The rows are summed as they are and
@@ -529,10 +555,9 @@ const rawChunk = (1<<16 - 1) / 255
 
 // addRaw adds to a.acc the lanes of a sum of packed rows, each times v.
 func (a *scoreSum) addRaw(lanes packedRow, v int32) {
-	lane := func(l int) int32 { return int32(lanes[l/4] >> (16 * (l % 4)) & 0xffff) }
-	rows := lane(nLabels)
+	u := unpack(&lanes)
 	for l := range nLabels {
-		a.acc[l] += (lane(l) - packBias*rows) * v
+		a.acc[l] += u[l] * v
 	}
 }
 
@@ -588,13 +613,13 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 // addLex adds to a the rows of the features lexFeatures lists, as it lists
 // them, without the list.
 func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string) {
-	m := c.model
-	add := func(key uint32, val int32) { a.add(&m.packed[m.at[key%modelBuckets]], uint64(uint32(val))) }
-	for l := range nLabels {
-		if lx.fired&(1<<l) != 0 {
-			add(lexKeys.fired[l], one)
-		}
-		if s := lx.score[l]; s > 0 {
+	at, packed := (*[modelBuckets]uint16)(c.model.at), c.model.packed
+	add := func(key uint32, val int32) { a.add(&packed[at[key%modelBuckets]], uint64(uint32(val))) }
+	for f := lx.fired; f != 0; f &= f - 1 {
+		add(lexKeys.fired[bits.TrailingZeros16(f)], one)
+	}
+	for l, s := range lx.score {
+		if s > 0 {
 			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
 		}
 	}
@@ -691,17 +716,35 @@ func (t *top) add(c candidate) {
 	t.c[i] = c
 }
 
-// learnedEvidence returns the n-grams of the item (its features feats)
-// that raised label l's score the most: the evidence of a label the
-// lexicon did not support.
-func (m *model) learnedEvidence(fields *[2]field, feats []feat, l int) []Evidence {
+// learnedEvidence returns the n-grams of the item (the model's words of
+// its fields, ws) that raised label l's score the most: the evidence of a
+// label the lexicon did not support. It reads the words' features in the
+// order fieldFeatures lists them, so that ties go the same way, without
+// listing them.
+func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
 	var best top
-	for _, f := range feats {
-		if f.end == 0 || f.skip {
-			continue
+	for fi := range fields {
+		v, text := float32(fieldValue[fi]), fields[fi].text
+		add := func(key uint32, start, end int32) {
+			if w := m.weight(key, l); w > 0 {
+				best.add(candidate{float32(w) * v, fi, int(start), int(end)})
+			}
 		}
-		if w := m.weight(f.key, l); w > 0 {
-			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
+		prev, first := hashStart(nsWord), true
+		for i := range ws[fi] {
+			w := &ws[fi][i]
+			if !w.name { // the company's name is no evidence
+				add(bucket(w.h), w.start, w.end)
+			}
+			if fi == fieldTitle {
+				if !w.name && !first {
+					add(bucket(bigramKey(prev, w.h)), w.start, w.end) // a pair points at its second word
+				}
+				prev, first = w.h, false
+			}
+			if !w.name && w.end-w.start > stemLen+1 {
+				add(bucket(stemHash(text[w.start:w.end])), w.start, w.end)
+			}
 		}
 	}
 	c := best.c[:best.n]

@@ -101,13 +101,13 @@ func TestLearnedEvidence(t *testing.T) {
 		got := c.Classify(in)
 		lexOnly := c.withModel(nil).Classify(in)
 		for _, l := range got.Labels {
-			if len(got.Evidence[l]) == 0 {
+			if len(got.Evidence.Of(l)) == 0 {
 				t.Errorf("%s: %s has no evidence", it.ID, l)
 			}
 			if !slices.Contains(lexOnly.Labels, l) {
 				seen++
 			}
-			for _, e := range got.Evidence[l] {
+			for _, e := range got.Evidence.Of(l) {
 				text := it.Title
 				if e.Field == "summary" {
 					text = it.Summary
@@ -223,7 +223,7 @@ func TestNameWords(t *testing.T) {
 		var cf field
 		cf.prepare(tt.company, true)
 		ws, _, _ := newTerms(nil).scan(text, nil, nil, nil)
-		at := formsAt([2][]int32{}, text, [][]byte{cf.text})
+		at := formsAt([2][]int32{}, text, [][]byte{cf.text}, rarest(cf.text))
 		got := nameWords(ws, text, at[0], len(cf.text))
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)
@@ -244,4 +244,62 @@ func TestScoresWithoutFeatures(t *testing.T) {
 			t.Fatalf("%s: scores %v, of the listed features %v", it.ID, got, want)
 		}
 	}
+}
+
+// TestLearnedEvidenceWithoutFeatures checks learnedEvidence, which reads
+// the features of the item's words as it makes them, against the n-grams
+// of largest weight among the listed features, for every label of every
+// corpus item.
+func TestLearnedEvidenceWithoutFeatures(t *testing.T) {
+	c := testClassifier(t)
+	sc := new(scratch)
+	var items []devItem
+	for _, name := range []string{"dev.jsonl", "gathered.jsonl"} {
+		items = append(items, readJSONL(t, filepath.Join("testdata", "train", name))...)
+	}
+	for _, it := range items {
+		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
+		lx := c.lexPass(sc, in)
+		c.scores(sc, &lx, in)
+		feats := c.features(nil, sc, &lx, in)
+		for l := range nLabels {
+			got := c.model.learnedEvidence(&sc.fields, &sc.modelWords, l)
+			if want := listedEvidence(c.model, &sc.fields, feats, l); !slices.Equal(got, want) {
+				t.Fatalf("%s, label %d: learned evidence %v, of the listed features %v", it.ID, l, got, want)
+			}
+		}
+	}
+}
+
+// listedEvidence is learnedEvidence read from a list of features: the
+// learnedEvidenceTerms n-grams of largest weight for label l, a word and
+// the features at its place (its stem, the pair it ends) counting as one.
+func listedEvidence(m *model, fields *[2]field, feats []feat, l int) []Evidence {
+	var best top
+	for _, f := range feats {
+		if f.end == 0 || f.skip {
+			continue
+		}
+		if w := m.weight(f.key, l); w > 0 {
+			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
+		}
+	}
+	c := best.c[:best.n]
+	slices.SortFunc(c, func(a, b candidate) int {
+		if a.fi != b.fi {
+			return a.fi - b.fi
+		}
+		return a.start - b.start
+	})
+	out := []Evidence{}
+	for _, b := range c {
+		f := &fields[b.fi]
+		start, end := f.origOffset(b.start), f.origOffset(b.end)
+		name := "title"
+		if b.fi == fieldSummary {
+			name = "summary"
+		}
+		out = append(out, Evidence{Term: f.orig[start:end], Field: name, Offset: start})
+	}
+	return out
 }

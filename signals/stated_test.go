@@ -12,21 +12,21 @@ func TestStatedClassification(t *testing.T) {
 		it   Item
 		want Classification
 	}{
-		{"none stated", Item{Stated: true}, Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}},
+		{"none stated", Item{Stated: true}, Classification{Labels: []Label{}}},
 		{
 			"taxonomy order, evidence kept",
 			Item{Stated: true, Hints: []Label{FinancialGrowth, HRMoves}, Evidence: map[Label][]Evidence{HRMoves: ev("Président"), FinancialGrowth: ev("capital")}},
-			Classification{Labels: []Label{HRMoves, FinancialGrowth}, Evidence: map[Label][]Evidence{HRMoves: ev("Président"), FinancialGrowth: ev("capital")}},
+			Classification{Labels: []Label{HRMoves, FinancialGrowth}, Evidence: EvidenceList{{HRMoves, ev("Président")}, {FinancialGrowth, ev("capital")}}},
 		},
 		{
 			"evidence of a label not stated is dropped",
 			Item{Stated: true, Hints: []Label{Difficulty}, Evidence: map[Label][]Evidence{Difficulty: ev("redressement"), Buzz: ev("x")}},
-			Classification{Labels: []Label{Difficulty}, Evidence: map[Label][]Evidence{Difficulty: ev("redressement")}},
+			Classification{Labels: []Label{Difficulty}, Evidence: EvidenceList{{Difficulty, ev("redressement")}}},
 		},
 		{
 			"unknown hint ignored",
 			Item{Stated: true, Hints: []Label{"nope", NewSites}},
-			Classification{Labels: []Label{NewSites}, Evidence: map[Label][]Evidence{}},
+			Classification{Labels: []Label{NewSites}},
 		},
 	}
 	for _, tt := range tests {

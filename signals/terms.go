@@ -196,7 +196,7 @@ func pairKey(a uint32, gap uint8, b uint32) uint32 {
 func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool) {
 	t, n := r.t, 0
 	for _, w := range r.walks {
-		if v := t.edges[t.slot(edgeKey(w.node, gap, h))].val; v != 0 {
+		if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
 			if v&1 != 0 && !noEnd {
 				r.report(v>>1, w.start, end)
 			}
@@ -206,8 +206,8 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	}
 	r.walks = r.walks[:n]
 	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
-		if v := t.edges[t.slot(edgeKey(0, 0, p.node))].val; v != 0 {
-			if v := t.edges[t.slot(edgeKey(v>>1, gap, h))].val; v != 0 {
+		if v := t.lookup(edgeKey(0, 0, p.node)); v != 0 {
+			if v := t.lookup(edgeKey(v>>1, gap, h)); v != 0 {
 				if v&1 != 0 && !noEnd {
 					r.report(v>>1, p.start, end)
 				}
@@ -221,7 +221,7 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 		return
 	}
 	if !noEnd && t.single.has(h) {
-		if v := t.edges[t.slot(edgeKey(0, 0, h))].val; v&1 != 0 {
+		if v := t.lookup(edgeKey(0, 0, h)); v&1 != 0 {
 			r.report(v>>1, start, end)
 		}
 	}
@@ -423,9 +423,18 @@ func buildTerms(patterns []string) *terms {
 	return t
 }
 
+// lookup is the value of the edge key, or 0 when the table has none.
+func (t *terms) lookup(key uint64) uint32 {
+	for i := (key * 0x9e3779b97f4a7c15) >> (t.shift & 63); ; i = (i + 1) & t.mask {
+		if e := &t.edges[i]; e.key == key || e.val == 0 {
+			return e.val
+		}
+	}
+}
+
 // slot is where key is in the table, or the empty slot where it would go.
 func (t *terms) slot(key uint64) uint64 {
-	i := (key * 0x9e3779b97f4a7c15) >> t.shift
+	i := (key * 0x9e3779b97f4a7c15) >> (t.shift & 63) // the mask spares the shift a test of its size
 	for t.edges[i].val != 0 && t.edges[i].key != key {
 		i = (i + 1) & t.mask
 	}

@@ -7,6 +7,7 @@ package signals
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -33,14 +34,14 @@ type Item struct {
 // StatedClassification is the classification a Stated item carries: its
 // Hints in taxonomy order, each with the evidence its source gave.
 func (it Item) StatedClassification() Classification {
-	out := Classification{Labels: []Label{}, Evidence: map[Label][]Evidence{}}
+	out := Classification{Labels: []Label{}}
 	for _, l := range Labels() {
 		if !slices.Contains(it.Hints, l) {
 			continue
 		}
 		out.Labels = append(out.Labels, l)
 		if ev := it.Evidence[l]; len(ev) > 0 {
-			out.Evidence[l] = slices.Clone(ev)
+			out.Evidence = append(out.Evidence, LabelEvidence{l, slices.Clone(ev)})
 		}
 	}
 	return out
@@ -69,9 +70,44 @@ type Evidence struct {
 
 // Classification is what the classifier says of one item.
 type Classification struct {
-	Labels   []Label              `json:"labels"`
-	Evidence map[Label][]Evidence `json:"evidence"`
+	Labels   []Label      `json:"labels"`
+	Evidence EvidenceList `json:"evidence"`
 }
+
+// LabelEvidence is the evidence of one label of a classification.
+type LabelEvidence struct {
+	Label    Label
+	Evidence []Evidence
+}
+
+// EvidenceList is a classification's evidence: per label that has some, in
+// taxonomy order, Keyword last. A list, not a map: the classifier makes
+// one for every item it reads, most carry one label or none, and only the
+// few that make a new signal are kept as a map (see Map).
+type EvidenceList []LabelEvidence
+
+// Of is the evidence of label l, or nil.
+func (e EvidenceList) Of(l Label) []Evidence {
+	for i := range e {
+		if e[i].Label == l {
+			return e[i].Evidence
+		}
+	}
+	return nil
+}
+
+// Map is the evidence per label, as a signal keeps it; never nil.
+func (e EvidenceList) Map() map[Label][]Evidence {
+	m := make(map[Label][]Evidence, len(e))
+	for _, le := range e {
+		m[le.Label] = le.Evidence
+	}
+	return m
+}
+
+// MarshalJSON writes the evidence as the object Map writes: keyed by
+// label, keys sorted, {} when there is none.
+func (e EvidenceList) MarshalJSON() ([]byte, error) { return json.Marshal(e.Map()) }
 
 // Strength is how strongly an item is about a company.
 type Strength int

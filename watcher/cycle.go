@@ -485,7 +485,7 @@ func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it sign
 	s = signals.Signal{
 		ID: ref.Story, Watchlist: pr.Watchlist, Company: pr.Name,
 		Title: it.Title, URL: it.URL, Source: src.URL, Sources: []signals.SourceRef{outlet},
-		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence,
+		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence.Map(),
 		Strength: m.Strength, Backlog: backlog,
 	}
 	wrote[ref.LeadKey] = true

@@ -82,7 +82,7 @@ func cmdClassify(_ context.Context, e *env, args []string) error {
 			return fmt.Errorf("stdin line %d: %w", n, err)
 		}
 		c := cls.Classify(signals.Input{Title: in.Title, Summary: in.Summary, Lang: in.Lang, Company: in.Company})
-		if err := enc.Encode(classifyOut{ID: in.ID, Labels: c.Labels, Evidence: c.Evidence}); err != nil {
+		if err := enc.Encode(classifyOut{ID: in.ID, Labels: c.Labels, Evidence: c.Evidence.Map()}); err != nil {
 			return err
 		}
 	}
@@ -92,7 +92,7 @@ func cmdClassify(_ context.Context, e *env, args []string) error {
 func printClassified(e *env, line string, c signals.Classification) {
 	fmt.Fprintf(e.stdout, "%s\t%s\n", labelText(c.Labels), line)
 	for _, l := range append(append([]signals.Label{}, c.Labels...), signals.Keyword) {
-		for _, ev := range c.Evidence[l] {
+		for _, ev := range c.Evidence.Of(l) {
 			fmt.Fprintf(e.stdout, "    %s: %q (%s@%d)\n", l, ev.Term, ev.Field, ev.Offset)
 		}
 	}
