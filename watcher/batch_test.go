@@ -2,6 +2,7 @@ package watcher
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -121,4 +122,49 @@ func TestKeepPages(t *testing.T) {
 			t.Errorf("%s: keepPages = %v, want %v", tc.name, got, tc.want)
 		}
 	}
+}
+
+// A fetch is a source's first when its state read from the store says it
+// was never fetched, whatever the fetch returns (a success sets
+// FirstFetched): before the first cycle, after a cycle whose fetch failed,
+// and not after one whose fetch succeeded.
+func TestFetchFirstFromStoredState(t *testing.T) {
+	w := testWatcher(t, testConfig(t))
+	p := w.Plan()
+	failing := true
+	serve := feedOf(func() time.Time { return t0 }, nil)
+	w.opts.Fetcher = &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+		if failing {
+			st.Failures++
+			st.LastError = "timeout"
+			return signals.FetchResult{}, st, errors.New("timeout")
+		}
+		return serve(src, st)
+	}}
+	ps := p.Sources()[0]
+	first := func(when string, want bool) {
+		t.Helper()
+		states, err := w.sourceStates()
+		if err != nil {
+			t.Fatal(err)
+		}
+		was := failing
+		failing = false
+		f := w.fetchOne(context.Background(), p, ps, states[ps.ID])
+		failing = was
+		if f.err != nil || f.state.FirstFetched.IsZero() {
+			t.Fatalf("%s: the fetch failed (%v) or set no FirstFetched", when, f.err)
+		}
+		if f.first != want {
+			t.Errorf("%s: first = %v, want %v (stored state %+v)", when, f.first, want, states[ps.ID])
+		}
+	}
+	first("before any cycle", true)
+	w.Cycle(context.Background()) // every fetch fails
+	first("after a failed fetch", true)
+	failing = false
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first("after a successful fetch", false)
 }

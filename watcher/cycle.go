@@ -97,17 +97,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		go func() {
 			defer wg.Done()
 			for ps := range jobs {
-				res, st, err := w.opts.Fetcher.Fetch(ctx, ps.Source, states[ps.ID])
-				if ps.Search {
-					// A news search with no result is a quiet prospect,
-					// not a source gone silent.
-					st.Silence, st.SilentSince, st.SilentWhat = "", time.Time{}, ""
-				}
-				f := fetched{src: ps, res: res, state: st, err: err, first: states[ps.ID].FirstFetched.IsZero()}
-				if err == nil && !res.NotModified {
-					f.verdicts = p.JudgeItems(ps, res.Items)
-				}
-				results <- f
+				results <- w.fetchOne(ctx, p, ps, states[ps.ID])
 			}
 		}()
 	}
@@ -184,6 +174,24 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		return stats, fmt.Errorf("cycle interrupted: %w", err)
 	}
 	return stats, nil
+}
+
+// fetchOne fetches ps, whose stored state is stored, and judges the
+// items it brought (plan.JudgeItems): a fetch worker's job. The fetch is
+// the source's first when the stored state says it was never fetched:
+// the state the fetch returns has FirstFetched set after any success.
+func (w *Watcher) fetchOne(ctx context.Context, p *plan.Plan, ps *plan.Source, stored signals.SourceState) fetched {
+	res, st, err := w.opts.Fetcher.Fetch(ctx, ps.Source, stored)
+	if ps.Search {
+		// A news search with no result is a quiet prospect, not a source
+		// gone silent.
+		st.Silence, st.SilentSince, st.SilentWhat = "", time.Time{}, ""
+	}
+	f := fetched{src: ps, res: res, state: st, err: err, first: stored.FirstFetched.IsZero()}
+	if err == nil && !res.NotModified {
+		f.verdicts = p.JudgeItems(ps, res.Items)
+	}
+	return f
 }
 
 // signalRef names a stored signal: its lead and story.
