@@ -13,26 +13,29 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// gatherBatch takes what waits, up to writeBatch; a short batch waits for
-// more only while the channel is open, and ends with what it has.
+// gatherBatch takes what waits, up to writeBatch (firstBatch when every
+// result is a source's first fetch); a short batch waits for more only
+// while the channel is open, and ends with what it has.
 func TestGatherBatch(t *testing.T) {
 	tests := []struct {
 		name    string
 		waiting int
+		first   bool
 		closed  bool
 		want    int
 	}{
-		{"many waiting: a full batch", writeBatch + 10, false, writeBatch},
-		{"fullBatch waiting: no wait for more", fullBatch, false, fullBatch},
-		{"a few, more to come: what came within the wait", 3, false, 3},
-		{"a few, fetches over", 3, true, 3},
-		{"none left, fetches over", 0, true, 0},
+		{"many waiting: a full batch", writeBatch + 20, false, false, writeBatch},
+		{"many first fetches waiting: a full batch of them", firstBatch + 10, true, false, firstBatch},
+		{"fullBatch waiting: no wait for more", fullBatch, false, false, fullBatch},
+		{"a few, more to come: what came within the wait", 3, false, false, 3},
+		{"a few, fetches over", 3, false, true, 3},
+		{"none left, fetches over", 0, false, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			results := make(chan fetched, tt.waiting)
 			for range tt.waiting {
-				results <- fetched{}
+				results <- fetched{first: tt.first}
 			}
 			if tt.closed {
 				close(results)
@@ -40,10 +43,22 @@ func TestGatherBatch(t *testing.T) {
 			if got := len(gatherBatch(results, nil)); got != tt.want {
 				t.Errorf("batch of %d, want %d", got, tt.want)
 			}
-			if left := len(results); left != max(0, tt.waiting-writeBatch) {
+			if left := len(results); left != max(0, tt.waiting-tt.want) {
 				t.Errorf("%d results left waiting", left)
 			}
 		})
+	}
+}
+
+// A batch of first fetches that a later source's result joins stops
+// growing at writeBatch.
+func TestGatherBatchFirstThenLater(t *testing.T) {
+	results := make(chan fetched, firstBatch)
+	for i := range firstBatch {
+		results <- fetched{first: i != writeBatch-1}
+	}
+	if got := len(gatherBatch(results, nil)); got != writeBatch {
+		t.Errorf("batch of %d, want %d", got, writeBatch)
 	}
 }
 

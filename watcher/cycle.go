@@ -121,7 +121,7 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 	var writing time.Duration
 	rescored := map[string]bool{}
 	for f := range results {
-		batch := append(make([]fetched, 0, writeBatch), f)
+		batch := append(make([]fetched, 0, firstBatch), f)
 		batch = gatherBatch(results, batch)
 		for _, f := range batch {
 			stats.Polled++
@@ -216,6 +216,23 @@ type signalRef struct {
 // written; at 16, a poll wrote 40 % more, with more page faults.
 const writeBatch = 20
 
+// firstBatch bounds a batch of sources' first fetches (keepPages), whose
+// commits map little that is not theirs: the store holds nothing else of
+// those sources yet. The writer sets a first cycle's pace, and each commit
+// rewrites the buckets' branch pages and syncs twice: at 32, bench/run.sh's
+// 2,000-feed prime had the same peak RSS (55–57 MB) as at 20, and
+// BenchmarkPrime 12 to 17 % fewer page faults and 50 to 120 ms less
+// system time.
+const firstBatch = 32
+
+// batchLimit is how many results batch may grow to.
+func batchLimit(batch []fetched) int {
+	if len(batch) > 0 && keepPages(batch) {
+		return firstBatch
+	}
+	return writeBatch
+}
+
 // A batch of fewer than fullBatch results waits up to batchLinger for more
 // while fetches are under way. Committing the two or three results that
 // were waiting each time wrote and synced the buckets' branch pages for
@@ -234,11 +251,11 @@ const rescoreBatch = 128
 
 // gatherBatch appends to batch the results waiting on results and, while
 // it holds fewer than fullBatch, those that arrive within batchLinger,
-// up to writeBatch. It returns at once when results is closed (the
+// up to batchLimit. It returns at once when results is closed (the
 // fetches are over).
 func gatherBatch(results <-chan fetched, batch []fetched) []fetched {
 	var linger <-chan time.Time
-	for len(batch) < writeBatch {
+	for len(batch) < batchLimit(batch) {
 		select {
 		case f, ok := <-results:
 			if !ok {
