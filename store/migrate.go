@@ -9,7 +9,7 @@ import (
 )
 
 // SchemaVersion is the store layout this build reads and writes.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrations[v] upgrades a store of schema v to v+1, inside the
 // transaction that then records the new version: a migration that fails
@@ -25,6 +25,40 @@ var migrations = map[uint64]func(*bolt.Tx) error{
 	// empty: items and stories stored before keep their titles alone. A
 	// build of schema 3 would neither fill nor prune them.
 	3: func(*bolt.Tx) error { return nil },
+	// Schema 5 keeps each story's print in the signals bucket, beside its
+	// signal (printKey), and drops the prints bucket.
+	4: migrateV4,
+}
+
+// bucketPrintsV4 is schema 4's bucket of story prints, under the signal's
+// key (lead key \x00 story id).
+var bucketPrintsV4 = []byte("prints")
+
+// migrateV4 moves every print of the prints bucket into the signals
+// bucket under its printKey, and deletes the prints bucket. A store
+// upgraded from schema 3 by this build has none.
+func migrateV4(tx *bolt.Tx) error {
+	prints := tx.Bucket(bucketPrintsV4)
+	if prints == nil {
+		return nil
+	}
+	sigs := tx.Bucket(bucketSignals)
+	sigs.FillPercent = denseFill
+	n := 0
+	err := prints.ForEach(func(k, v []byte) error {
+		lead, story, ok := splitSignalKey(k)
+		if !ok || v == nil {
+			return fmt.Errorf("print %q: %w: no story id, or a record marked as a bucket", k, errCorrupt)
+		}
+		if n++; n%rewriteBatch == 0 {
+			dropResident(tx)
+		}
+		return sigs.Put(printKey(lead, story), bytes.Clone(v))
+	})
+	if err != nil {
+		return err
+	}
+	return tx.DeleteBucket(bucketPrintsV4)
 }
 
 // migrate creates missing buckets, runs the migrations from the store's

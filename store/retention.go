@@ -26,15 +26,18 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 	day := Day(cutoff, loc)
 	steps := []struct {
 		bucket []byte
-		also   []byte // a bucket whose record under the same key goes too
+		also   func(tx *bolt.Tx, k []byte) error // deletes a record that goes with k's
 		n      *int
 		old    func(k, v []byte) bool
 	}{
-		{bucketItems, bucketTexts, &p.Items, func(_, v []byte) bool {
+		{bucketItems, func(tx *bolt.Tx, k []byte) error { return deleteRecord(tx.Bucket(bucketTexts), k) }, &p.Items, func(_, v []byte) bool {
 			seen, err := itemFirstSeen(v)
 			return err == nil && seen.Before(cutoff)
 		}},
-		{bucketSignals, bucketPrints, &p.Signals, func(k, v []byte) bool {
+		{bucketSignals, deletePrint, &p.Signals, func(k, v []byte) bool {
+			if isPrintKey(k) {
+				return false // goes with its signal
+			}
 			sb, err := decodeStoryBrief(k, v)
 			return err == nil && sb.FirstSeen.Before(cutoff)
 		}},
@@ -73,7 +76,7 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 							return err
 						}
 						if st.also != nil {
-							if err := deleteRecord(tx.Bucket(st.also), k); err != nil {
+							if err := st.also(tx, k); err != nil {
 								return err
 							}
 						}
@@ -91,6 +94,15 @@ func (s *Store) Prune(retention time.Duration, now time.Time, loc *time.Location
 		}
 	}
 	return p, nil
+}
+
+// deletePrint deletes the print of the signal whose key is k.
+func deletePrint(tx *bolt.Tx, k []byte) error {
+	lead, story, ok := splitSignalKey(k)
+	if !ok {
+		return nil
+	}
+	return deleteRecord(tx.Bucket(bucketSignals), printKey(lead, story))
 }
 
 // deleteRecord deletes k from b. A key that reads as a nested bucket is a

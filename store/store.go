@@ -20,14 +20,13 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketSources   = []byte("sources")   // source id → source record
 	bucketItems     = []byte("items")     // source id \x00 item id → item record
-	bucketSignals   = []byte("signals")   // lead key \x00 story id → signal record
+	bucketSignals   = []byte("signals")   // lead key \x00 story id → signal record; lead key \x01 story id → the story's print (printKey)
 	bucketLeads     = []byte("leads")     // lead key → lead record
 	bucketHistory   = []byte("history")   // lead key \x00 YYYY-MM-DD → score
 	bucketOutbox    = []byte("outbox")    // big-endian sequence → outbox record
 	bucketDigestLog = []byte("digestlog") // rep \x00 lead key \x00 story id → time sent
 	bucketTexts     = []byte("texts")     // source id \x00 item id → the item's summary, for a rescan
-	bucketPrints    = []byte("prints")    // lead key \x00 story id → the story's print, for the same-story test
-	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog, bucketFeedback, bucketTexts, bucketPrints}
+	allBuckets      = [][]byte{bucketMeta, bucketSources, bucketItems, bucketSignals, bucketLeads, bucketHistory, bucketOutbox, bucketDigestLog, bucketFeedback, bucketTexts}
 	keySchema       = []byte("schema")
 )
 

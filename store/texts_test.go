@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -142,7 +144,7 @@ func TestPruneTextsAndPrints(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.View(func(tx *Tx) error {
-		for _, b := range [][]byte{bucketItems, bucketTexts, bucketSignals, bucketPrints} {
+		for _, b := range [][]byte{bucketItems, bucketTexts, bucketSignals} {
 			if n := tx.tx.Bucket(b).Stats().KeyN; n != 0 {
 				t.Errorf("%s: %d records after pruning, want 0", b, n)
 			}
@@ -151,7 +153,7 @@ func TestPruneTextsAndPrints(t *testing.T) {
 	})
 }
 
-// A schema 3 store opens as schema 4 with empty texts and prints, its
+// A schema 3 store opens as schema 5 with an empty texts bucket, its
 // records as they were.
 func TestOpenUpgradesSchema3(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "veille.db")
@@ -164,7 +166,6 @@ func TestOpenUpgradesSchema3(t *testing.T) {
 	})
 	s.db.Update(func(tx *bolt.Tx) error {
 		tx.DeleteBucket(bucketTexts)
-		tx.DeleteBucket(bucketPrints)
 		return tx.Bucket(bucketMeta).Put(keySchema, u64(3))
 	})
 	s.Close()
@@ -174,14 +175,96 @@ func TestOpenUpgradesSchema3(t *testing.T) {
 	}
 	defer s.Close()
 	s.View(func(tx *Tx) error {
-		if v := binary.BigEndian.Uint64(tx.tx.Bucket(bucketMeta).Get(keySchema)); v != 4 {
-			t.Errorf("schema %d after open, want 4", v)
+		if v := binary.BigEndian.Uint64(tx.tx.Bucket(bucketMeta).Get(keySchema)); v != SchemaVersion {
+			t.Errorf("schema %d after open, want %d", v, SchemaVersion)
 		}
-		if tx.tx.Bucket(bucketTexts) == nil || tx.tx.Bucket(bucketPrints) == nil {
-			t.Error("texts or prints bucket missing")
+		if tx.tx.Bucket(bucketTexts) == nil {
+			t.Error("texts bucket missing")
+		}
+		if tx.tx.Bucket(bucketPrintsV4) != nil {
+			t.Error("a prints bucket after the upgrade")
 		}
 		if sigs, err := tx.LeadSignals(signals.LeadKey("w", "c")); err != nil || len(sigs) != 1 || sigs[0].Title != "Titre" {
 			t.Errorf("signals after the upgrade: %+v, %v", sigs, err)
+		}
+		return nil
+	})
+}
+
+// A store written by the schema-4 code (testdata/schema4.db: two leads'
+// signals, the prints of two of them in the prints bucket, and an item)
+// opens as schema 5: the prints read back from beside their signals and
+// serve the same-story test, the prints bucket is gone, a lead's signals
+// read as they were (no print among them), and retention prunes a signal
+// with its print.
+func TestOpenUpgradesSchema4(t *testing.T) {
+	data, err := os.ReadFile("testdata/schema4.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "veille.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t4 := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC) // the fixture's first-seen time
+	kerlann, marine := signals.LeadKey("w", "Kerlann"), signals.LeadKey("w", "Kerlann Marine")
+	s.View(func(tx *Tx) error {
+		if v := binary.BigEndian.Uint64(tx.tx.Bucket(bucketMeta).Get(keySchema)); v != SchemaVersion {
+			t.Errorf("schema %d after open, want %d", v, SchemaVersion)
+		}
+		if tx.tx.Bucket(bucketPrintsV4) != nil {
+			t.Error("the prints bucket is still there")
+		}
+		for _, c := range []struct {
+			lead, story, title, summary, company string
+			found                                bool
+		}{
+			{kerlann, "a1", "Kerlann ouvre une usine à Brest", "80 emplois à terme", "Kerlann", true},
+			{kerlann, "a2", "", "", "", false},
+			{marine, "b1", "Kerlann Marine recrute 40 personnes", "", "Kerlann Marine", true},
+		} {
+			p, found, err := tx.storyPrint(c.lead, c.story)
+			if err != nil || found != c.found {
+				t.Errorf("print of %s %s: found %v, %v; want found %v", c.lead, c.story, found, err, c.found)
+				continue
+			}
+			if want := signals.NewStoryPrint(c.title, c.summary, c.company); found && !reflect.DeepEqual(p, want) {
+				t.Errorf("print of %s %s: %+v, want %+v", c.lead, c.story, p, want)
+			}
+		}
+		for lead, want := range map[string][]string{kerlann: {"a1", "a2"}, marine: {"b1"}} {
+			sigs, err := tx.LeadSignals(lead)
+			var ids []string
+			for _, sg := range sigs {
+				ids = append(ids, sg.ID)
+			}
+			if err != nil || !reflect.DeepEqual(ids, want) {
+				t.Errorf("signals of %s: %v, %v; want %v", lead, ids, err, want)
+			}
+		}
+		if sigs, _ := tx.LeadSignals(kerlann); len(sigs) == 2 && (sigs[0].Title != "Kerlann ouvre une usine à Brest" || !reflect.DeepEqual(sigs[0].Labels, []signals.Label{"expansion"})) {
+			t.Errorf("signal a1 after the upgrade: %+v", sigs[0])
+		}
+		return nil
+	})
+	s.Update(func(tx *Tx) error {
+		rewrite := signals.NewStoryPrint("Kerlann ouvre une usine à Brest, selon Ouest", "80 emplois à terme", "Kerlann")
+		if id, ok, err := tx.SameStory(kerlann, "Kerlann", rewrite, t4.Add(time.Hour)); err != nil || !ok || id != "a1" {
+			t.Errorf("same story after the upgrade: %q, %v, %v; want a1", id, ok, err)
+		}
+		return nil
+	})
+	if p, err := s.Prune(24*time.Hour, t4.Add(48*time.Hour), time.UTC); err != nil || p.Signals != 3 {
+		t.Fatalf("prune: %+v, %v; want 3 signals", p, err)
+	}
+	s.View(func(tx *Tx) error {
+		if n := tx.tx.Bucket(bucketSignals).Stats().KeyN; n != 0 {
+			t.Errorf("%d records in signals after pruning every signal, want 0 (their prints go with them)", n)
 		}
 		return nil
 	})
@@ -192,6 +275,24 @@ func TestPrintCodecRejectsTruncation(t *testing.T) {
 	for n := range len(b) {
 		if _, err := decodePrint(b[:n]); err == nil {
 			t.Errorf("a print cut to %d of %d bytes decoded", n, len(b))
+		}
+	}
+}
+
+// A print's key sorts after its lead's signals and before the next lead's
+// records, and reads as a print's; a signal's key does not.
+func TestPrintKey(t *testing.T) {
+	lead, next := signals.LeadKey("w", "Kerlann"), signals.LeadKey("w", "Kerlann Marine")
+	sig, pk, nextSig := key(lead, "ffff"), printKey(lead, "0000"), key(next, "0000")
+	if !(bytes.Compare(sig, pk) < 0 && bytes.Compare(pk, nextSig) < 0) {
+		t.Errorf("keys out of order: %q, %q, %q", sig, pk, nextSig)
+	}
+	if bytes.HasPrefix(pk, key(lead, "")) {
+		t.Errorf("print key %q under the lead's signal prefix", pk)
+	}
+	for k, want := range map[string]bool{string(sig): false, string(pk): true, string(nextSig): false, "": false} {
+		if got := isPrintKey([]byte(k)); got != want {
+			t.Errorf("isPrintKey(%q) = %v, want %v", k, got, want)
 		}
 	}
 }

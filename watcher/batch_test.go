@@ -2,6 +2,7 @@ package watcher
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -12,26 +13,29 @@ import (
 	"github.com/veille-hq/veille/store"
 )
 
-// gatherBatch takes what waits, up to writeBatch; a short batch waits for
-// more only while the channel is open, and ends with what it has.
+// gatherBatch takes what waits, up to writeBatch (firstBatch when every
+// result is a source's first fetch); a short batch waits for more only
+// while the channel is open, and ends with what it has.
 func TestGatherBatch(t *testing.T) {
 	tests := []struct {
 		name    string
 		waiting int
+		first   bool
 		closed  bool
 		want    int
 	}{
-		{"many waiting: a full batch", writeBatch + 10, false, writeBatch},
-		{"fullBatch waiting: no wait for more", fullBatch, false, fullBatch},
-		{"a few, more to come: what came within the wait", 3, false, 3},
-		{"a few, fetches over", 3, true, 3},
-		{"none left, fetches over", 0, true, 0},
+		{"many waiting: a full batch", writeBatch + 20, false, false, writeBatch},
+		{"many first fetches waiting: a full batch of them", firstBatch + 10, true, false, firstBatch},
+		{"fullBatch waiting: no wait for more", fullBatch, false, false, fullBatch},
+		{"a few, more to come: what came within the wait", 3, false, false, 3},
+		{"a few, fetches over", 3, false, true, 3},
+		{"none left, fetches over", 0, false, true, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			results := make(chan fetched, tt.waiting)
 			for range tt.waiting {
-				results <- fetched{}
+				results <- fetched{first: tt.first}
 			}
 			if tt.closed {
 				close(results)
@@ -39,10 +43,22 @@ func TestGatherBatch(t *testing.T) {
 			if got := len(gatherBatch(results, nil)); got != tt.want {
 				t.Errorf("batch of %d, want %d", got, tt.want)
 			}
-			if left := len(results); left != max(0, tt.waiting-writeBatch) {
+			if left := len(results); left != max(0, tt.waiting-tt.want) {
 				t.Errorf("%d results left waiting", left)
 			}
 		})
+	}
+}
+
+// A batch of first fetches that a later source's result joins stops
+// growing at writeBatch.
+func TestGatherBatchFirstThenLater(t *testing.T) {
+	results := make(chan fetched, firstBatch)
+	for i := range firstBatch {
+		results <- fetched{first: i != writeBatch-1}
+	}
+	if got := len(gatherBatch(results, nil)); got != writeBatch {
+		t.Errorf("batch of %d, want %d", got, writeBatch)
 	}
 }
 
@@ -121,4 +137,49 @@ func TestKeepPages(t *testing.T) {
 			t.Errorf("%s: keepPages = %v, want %v", tc.name, got, tc.want)
 		}
 	}
+}
+
+// A fetch is a source's first when its state read from the store says it
+// was never fetched, whatever the fetch returns (a success sets
+// FirstFetched): before the first cycle, after a cycle whose fetch failed,
+// and not after one whose fetch succeeded.
+func TestFetchFirstFromStoredState(t *testing.T) {
+	w := testWatcher(t, testConfig(t))
+	p := w.Plan()
+	failing := true
+	serve := feedOf(func() time.Time { return t0 }, nil)
+	w.opts.Fetcher = &fakeFetcher{fetch: func(src signals.Source, st signals.SourceState) (signals.FetchResult, signals.SourceState, error) {
+		if failing {
+			st.Failures++
+			st.LastError = "timeout"
+			return signals.FetchResult{}, st, errors.New("timeout")
+		}
+		return serve(src, st)
+	}}
+	ps := p.Sources()[0]
+	first := func(when string, want bool) {
+		t.Helper()
+		states, err := w.sourceStates()
+		if err != nil {
+			t.Fatal(err)
+		}
+		was := failing
+		failing = false
+		f := w.fetchOne(context.Background(), p, ps, states[ps.ID])
+		failing = was
+		if f.err != nil || f.state.FirstFetched.IsZero() {
+			t.Fatalf("%s: the fetch failed (%v) or set no FirstFetched", when, f.err)
+		}
+		if f.first != want {
+			t.Errorf("%s: first = %v, want %v (stored state %+v)", when, f.first, want, states[ps.ID])
+		}
+	}
+	first("before any cycle", true)
+	w.Cycle(context.Background()) // every fetch fails
+	first("after a failed fetch", true)
+	failing = false
+	if _, err := w.Cycle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	first("after a successful fetch", false)
 }

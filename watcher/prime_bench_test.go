@@ -27,9 +27,10 @@ import (
 // feed server serves each feed its own articles. The Go memory limit is the
 // one cmd/veille sets for 2,000 sources and 64 workers: the collections it
 // paces are a fifth of the cycle's CPU. cpu-ms/op is the process's CPU
-// time (user and system), as bench/run.sh counts it; gc-cpu-ms/op the
-// runtime's estimate of the collector's share of it, gcs/op the
-// collections.
+// time (user and system), as bench/run.sh counts it; sys-ms/op its system
+// share and faults/op the process's page faults (the store's memory map
+// among them); gc-cpu-ms/op the runtime's estimate of the collector's
+// share, gcs/op the collections.
 func BenchmarkPrime(b *testing.B) {
 	const n = 2000
 	var docs [][]byte
@@ -59,8 +60,8 @@ func BenchmarkPrime(b *testing.B) {
 		return signals.FetchResult{Items: items, Status: 200}, st, nil
 	}}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(28<<20 + n*4<<10 + 64*32<<10))
-	var cpu time.Duration
-	var gcCPU, gcs float64
+	var cpu, sys time.Duration
+	var gcCPU, gcs, faults float64
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
@@ -72,9 +73,12 @@ func BenchmarkPrime(b *testing.B) {
 		w.now = func() time.Time { return benchNow }
 		runtime.GC()
 		b.StartTimer()
-		c0, g0 := cpuTime(), gcStats()
+		u0, g0 := usage(), gcStats()
 		stats, err := w.Cycle(context.Background())
-		cpu += cpuTime() - c0
+		u1 := usage()
+		cpu += u1.cpu - u0.cpu
+		sys += u1.sys - u0.sys
+		faults += float64(u1.faults - u0.faults)
 		g1 := gcStats()
 		gcCPU += g1[0].Value.Float64() - g0[0].Value.Float64()
 		gcs += float64(g1[1].Value.Uint64() - g0[1].Value.Uint64())
@@ -89,6 +93,8 @@ func BenchmarkPrime(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64(sys.Milliseconds())/float64(b.N), "sys-ms/op")
+	b.ReportMetric(faults/float64(b.N), "faults/op")
 	b.ReportMetric(gcCPU*1000/float64(b.N), "gc-cpu-ms/op")
 	b.ReportMetric(gcs/float64(b.N), "gcs/op")
 }
@@ -105,11 +111,21 @@ func gcStats() []metrics.Sample {
 // documents in sources/testdata, as the feed server dates its items.
 var benchNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-// cpuTime is the process's CPU time so far, user and system.
-func cpuTime() time.Duration {
+// rusage is what getrusage says of the process so far: its CPU time
+// (user and system), its system time and its page faults (minor and major).
+type rusage struct {
+	cpu, sys time.Duration
+	faults   int64
+}
+
+func usage() rusage {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
+		return rusage{}
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return rusage{
+		cpu:    time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		sys:    time.Duration(ru.Stime.Nano()),
+		faults: ru.Minflt + ru.Majflt,
+	}
 }
