@@ -618,8 +618,9 @@ func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string
 	for f := lx.fired; f != 0; f &= f - 1 {
 		add(lexKeys.fired[bits.TrailingZeros16(f)], one)
 	}
-	for l, s := range lx.score {
-		if s > 0 {
+	for m := lx.scored; m != 0; m &= m - 1 {
+		l := bits.TrailingZeros16(m)
+		if s := lx.score[l]; s > 0 {
 			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
 		}
 	}
