@@ -231,15 +231,11 @@ func (c *Classifier) Classify(in Input) Classification {
 	kept, complete := sc.kept, sc.complete
 	final := lx.fired | lx.hints
 	if c.model != nil {
-		s := c.scores(sc, &lx, in)
+		acc := c.sums(sc, &lx, in)
 		var model uint16 // the labels whose score passes their threshold
-		thr := &c.model.thr
+		fire := &c.model.fire
 		for l := range nLabels {
-			t := thr[0][l]
-			if lx.fired&(1<<l) != 0 {
-				t = thr[1][l]
-			}
-			if s[l] > t {
+			if int64(acc[l]) >= fire[lx.fired>>l&1][l] {
 				model |= 1 << l
 			}
 		}

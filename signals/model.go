@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sort"
 	"sync"
 )
 
@@ -35,7 +36,11 @@ type model struct {
 	// A label fires when its score (a logit) exceeds thr[0] if the lexicon
 	// did not fire it, thr[1] if it did: adding a label the lexicon's terms
 	// do not support takes more than keeping one they do.
-	thr  [2][nLabels]float32
+	thr [2][nLabels]float32
+	// fire[k][l] is the least sum of label l's weights whose score passes
+	// thr[k][l] (see setFire), past any int32 when none does: Classify
+	// compares the sums, without making the scores.
+	fire [2][nLabels]int64
 	rows [][nLabels]int8 // modelBuckets of them
 	// The rows again, packed for scoring (see pack): at maps a bucket to
 	// its row in packed, 0 for a row of zeros.
@@ -161,6 +166,10 @@ func decodeModel(b []byte) (*model, error) {
 		m.thr[0][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*nLabels+4*i:]))
 		m.thr[1][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+8*nLabels+4*i:]))
 	}
+	if !(m.scale >= 0) {
+		return nil, fmt.Errorf("decode model: scale %v is not a number of zero or more", m.scale)
+	}
+	m.setFire()
 	b = b[head:]
 	at := -1
 	for i := range n {
@@ -210,9 +219,26 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 		}
 	}
 	for l := range nLabels {
-		s[l] = m.bias[l] + float32(acc[l])*m.scale/2
+		s[l] = m.logit(l, acc[l])
 	}
 	return s
+}
+
+// logit is label l's score for the sum acc of its weights (times their
+// features' values, in halves).
+func (m *model) logit(l int, acc int32) float32 { return m.bias[l] + float32(acc)*m.scale/2 }
+
+// setFire sets m.fire from m.thr. A score does not fall as its sum grows
+// (the scale is not negative), so the sums whose score passes a threshold
+// are those from the least of them up, which a binary search over the
+// int32 sums finds with the very arithmetic of logit.
+func (m *model) setFire() {
+	for k := range m.thr {
+		for l := range nLabels {
+			n := sort.Search(1<<32, func(i int) bool { return m.logit(l, int32(int64(i)+math.MinInt32)) > m.thr[k][l] })
+			m.fire[k][l] = int64(n) + math.MinInt32
+		}
+	}
 }
 
 // weight is bucket key's weight for label l, read from the packed rows
@@ -412,13 +438,13 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, r
 	return out[:n]
 }
 
-// scores is the model's score of each label for an item the lexicon's
-// pass has just read into sc: model.scores of c.features, without listing
-// the features of the fields' words. Each word's features are added as
+// sums is the sum of each label's weights for an item the lexicon's pass
+// has just read into sc (see logit): model.scores of c.features, without
+// listing the features of the fields' words, nor making the scores. Each word's features are added as
 // fieldFeatures makes them, a row of zeros included (it adds nothing), so
 // that no test breaks the loop; the sums are exact, so their order does
 // not matter.
-func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float32 {
+func (c *Classifier) sums(sc *scratch, lx *lexResult, in Input) [nLabels]int32 {
 	m := c.model
 	var a scoreSum
 	sc.setModelWords()
@@ -427,11 +453,7 @@ func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float
 	}
 	c.addLex(&a, sc, lx, in.Lang)
 	a.flush()
-	var s [nLabels]float32
-	for l := range nLabels {
-		s[l] = m.bias[l] + float32(a.acc[l])*m.scale/2
-	}
-	return s
+	return a.acc
 }
 
 // scoreSum sums packed rows, each times a feature's value: chunks of
