@@ -456,8 +456,11 @@ func (c *Classifier) sums(sc *scratch, lx *lexResult, in Input) [nLabels]int32 {
 	return a.acc
 }
 
-// scoreSum sums packed rows, each times a feature's value: chunks of
-// packChunk rows in the lanes, then the chunk into acc.
+// scoreSum sums packed rows, each times a feature's value, in the lanes
+// while they cannot overflow, then into acc: the fields' words and the
+// lexicon's features of most items fill the lanes once, unpacked once.
+// n bounds what the lanes hold: the sum of their rows' values, each row
+// adding at most 255 times its value to a lane.
 type scoreSum struct {
 	lanes packedRow
 	n     int
@@ -465,12 +468,13 @@ type scoreSum struct {
 }
 
 func (a *scoreSum) add(r *packedRow, v uint64) {
+	if a.n+int(v) > rawChunk {
+		a.flush()
+	}
 	a.lanes[0] += r[0] * v
 	a.lanes[1] += r[1] * v
 	a.lanes[2] += r[2] * v
-	if a.n++; a.n == packChunk {
-		a.flush()
-	}
+	a.n += int(v)
 }
 
 func (a *scoreSum) flush() {
@@ -508,19 +512,34 @@ const (
 
 // addWords adds to a the rows of the features fieldFeatures lists for a
 // field's words ws, each at value v. The rows are summed as they are and
-// multiplied by v once per chunk (see addRaw): a word adds three rows at
-// most, so a chunk of rawChunk/3 words cannot carry a lane into the next.
+// multiplied by v once per chunk, of as many words as a's lanes have room
+// for: a word adds a row for itself and its stem, and one for its pair
+// with pairs.
 func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []word) {
 	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
+	per := 2 * int(v)
+	if pairs {
+		per = 3 * int(v)
+	}
 	prev := hashStart(nsWord)
 	for len(ws) > 0 {
-		chunk := ws[:min(len(ws), rawChunk/3)]
+		room := (rawChunk - a.n) / per
+		if room == 0 {
+			a.flush()
+			room = rawChunk / per
+		}
+		chunk := ws[:min(len(ws), room)]
 		ws = ws[len(chunk):]
 		lanes := sumWords(at, packed, chunk)
 		if pairs {
 			lanes, prev = sumPairs(lanes, at, packed, chunk, prev)
 		}
-		a.addRaw(sumStems(lanes, at, packed, text, chunk), v)
+		lanes = sumStems(lanes, at, packed, text, chunk)
+		x := uint64(v)
+		a.lanes[0] += lanes[0] * x
+		a.lanes[1] += lanes[1] * x
+		a.lanes[2] += lanes[2] * x
+		a.n += per * len(chunk)
 	}
 }
 
@@ -574,14 +593,6 @@ func sumStems(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, tex
 // rawChunk is how many packed rows a lane sums, each at value 1, without
 // overflow: each adds at most 255 to a lane of 16 bits.
 const rawChunk = (1<<16 - 1) / 255
-
-// addRaw adds to a.acc the lanes of a sum of packed rows, each times v.
-func (a *scoreSum) addRaw(lanes packedRow, v int32) {
-	u := unpack(&lanes)
-	for l := range nLabels {
-		a.acc[l] += u[l] * v
-	}
-}
 
 // keep is 1 for a non-zero row index, else 0.
 func keep(row uint16) int { return int((uint32(row) + 0xffff) >> 16) }

@@ -240,7 +240,16 @@ func TestScoresWithoutFeatures(t *testing.T) {
 	c := testClassifier(t)
 	m := c.model
 	sc := new(scratch)
-	for _, it := range readJSONL(t, filepath.Join("testdata", "train", "gathered.jsonl")) {
+	items := readJSONL(t, filepath.Join("testdata", "train", "gathered.jsonl"))
+	// Items of many words, which fill the sums' lanes many times over.
+	var title, summary strings.Builder
+	for _, it := range items[:200] {
+		title.WriteString(it.Title + " ")
+		summary.WriteString(it.Title + " " + it.Summary + " ")
+	}
+	items = append(items, devItem{ID: "long", Title: title.String(), Summary: summary.String(), Company: items[0].Company},
+		devItem{ID: "long title", Title: title.String()}, devItem{ID: "long summary", Summary: summary.String()})
+	for _, it := range items {
 		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
 		lx := c.lexPass(sc, in)
 		acc := c.sums(sc, &lx, in)
