@@ -440,10 +440,10 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, r
 
 // sums is the sum of each label's weights for an item the lexicon's pass
 // has just read into sc (see logit): model.scores of c.features, without
-// listing the features of the fields' words, nor making the scores. Each word's features are added as
-// fieldFeatures makes them, a row of zeros included (it adds nothing), so
-// that no test breaks the loop; the sums are exact, so their order does
-// not matter.
+// listing the features of the fields' words, nor making the scores. Each
+// word's features are added as fieldFeatures makes them, a row of zeros
+// included (it adds nothing), so that no test breaks the loop; the sums
+// are exact, so their order does not matter.
 func (c *Classifier) sums(sc *scratch, lx *lexResult, in Input) [nLabels]int32 {
 	m := c.model
 	var a scoreSum
