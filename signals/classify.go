@@ -231,15 +231,11 @@ func (c *Classifier) Classify(in Input) Classification {
 	kept, complete := sc.kept, sc.complete
 	final := lx.fired | lx.hints
 	if c.model != nil {
-		s := c.scores(sc, &lx, in)
+		acc := c.sums(sc, &lx, in)
 		var model uint16 // the labels whose score passes their threshold
-		thr := &c.model.thr
+		fire := &c.model.fire
 		for l := range nLabels {
-			t := thr[0][l]
-			if lx.fired&(1<<l) != 0 {
-				t = thr[1][l]
-			}
-			if s[l] > t {
+			if int64(acc[l]) >= fire[lx.fired>>l&1][l] {
 				model |= 1 << l
 			}
 		}
@@ -252,12 +248,14 @@ func (c *Classifier) Classify(in Input) Classification {
 	// after the one before, then the keywords'.
 	hits := sc.hits
 	var counts [nLabels + 1]int // per label, then Keyword
+	var present uint16          // the slots of counts that are not 0
 	ev := sc.evidence[:0]
 	for i := range kept {
 		h := &kept[i]
 		r := &c.info[h.rule]
 		if complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0) {
 			counts[h.label]++
+			present |= 1 << h.label
 			ev = append(ev, int32(i))
 		}
 	}
@@ -267,6 +265,7 @@ func (c *Classifier) Classify(in Input) Classification {
 		for _, h := range hits {
 			if h.kind == kindKeyword {
 				counts[nLabels]++
+				present |= 1 << nLabels
 				total++
 			}
 		}
@@ -288,24 +287,21 @@ func (c *Classifier) Classify(in Input) Classification {
 	// Evidence is gathered per label in slots, in taxonomy order, then
 	// Keyword. present has a bit per slot that holds some.
 	var slots [len(counts)][]Evidence
-	var present uint16
-	for i, n := range counts {
-		if n > 0 {
-			slots[i], all = all[:n:n], all[n:]
-			present |= 1 << i
-		}
+	for m := present; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros16(m)
+		n := counts[i]
+		slots[i], all = all[:n:n], all[n:]
 	}
 	if c.model != nil {
 		// A label the model fired without a lexicon term to show for it
 		// is explained by the n-grams that raised its score the most,
 		// found among the features of the item's words, which scoring has
 		// just read.
-		for l := range nLabels {
-			if final&(1<<l) != 0 && counts[l] == 0 {
-				if ev := c.model.learnedEvidence(fields, &sc.modelWords, l); len(ev) > 0 {
-					slots[l] = ev
-					present |= 1 << l
-				}
+		for m := final &^ present; m != 0; m &= m - 1 {
+			l := bits.TrailingZeros16(m)
+			if ev := c.model.learnedEvidence(fields, &sc.modelWords, l); len(ev) > 0 {
+				slots[l] = ev
+				present |= 1 << l
 			}
 		}
 	}
@@ -329,11 +325,12 @@ func (c *Classifier) Classify(in Input) Classification {
 
 // lexResult is what the lexicon's pass says of an item.
 type lexResult struct {
-	score [nLabels]int
-	fired uint16 // labels whose terms reached fireScore
-	user  uint16 // labels fired by terms of lexicon_dir or the watch list
-	hints uint16 // labels the source implies
-	veto  bool
+	score  [nLabels]int
+	scored uint16 // labels some counted term added to: the others score 0
+	fired  uint16 // labels whose terms reached fireScore
+	user   uint16 // labels fired by terms of lexicon_dir or the watch list
+	hints  uint16 // labels the source implies
+	veto   bool
 }
 
 // lexPass runs the lexicon over an item: it prepares the fields, finds the
@@ -454,12 +451,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 				factor = titleFactor
 			}
 			lx.score[h.label] += r.weight * factor
+			lx.scored |= 1 << h.label
 			if r.user {
 				user[h.label] += r.weight * factor
 			}
 		}
-		for i, s := range lx.score {
-			if s >= fireScore {
+		for m := lx.scored; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros16(m)
+			if lx.score[i] >= fireScore {
 				fired |= 1 << i
 			}
 			if user[i] >= fireScore {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sort"
 	"sync"
 )
 
@@ -35,7 +36,11 @@ type model struct {
 	// A label fires when its score (a logit) exceeds thr[0] if the lexicon
 	// did not fire it, thr[1] if it did: adding a label the lexicon's terms
 	// do not support takes more than keeping one they do.
-	thr  [2][nLabels]float32
+	thr [2][nLabels]float32
+	// fire[k][l] is the least sum of label l's weights whose score passes
+	// thr[k][l] (see setFire), past any int32 when none does: Classify
+	// compares the sums, without making the scores.
+	fire [2][nLabels]int64
 	rows [][nLabels]int8 // modelBuckets of them
 	// The rows again, packed for scoring (see pack): at maps a bucket to
 	// its row in packed, 0 for a row of zeros.
@@ -161,6 +166,10 @@ func decodeModel(b []byte) (*model, error) {
 		m.thr[0][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+4*nLabels+4*i:]))
 		m.thr[1][i] = math.Float32frombits(binary.LittleEndian.Uint32(b[8+8*nLabels+4*i:]))
 	}
+	if !(m.scale >= 0) {
+		return nil, fmt.Errorf("decode model: scale %v is not a number of zero or more", m.scale)
+	}
+	m.setFire()
 	b = b[head:]
 	at := -1
 	for i := range n {
@@ -210,9 +219,26 @@ func (m *model) scores(feats []feat) (s [nLabels]float32) {
 		}
 	}
 	for l := range nLabels {
-		s[l] = m.bias[l] + float32(acc[l])*m.scale/2
+		s[l] = m.logit(l, acc[l])
 	}
 	return s
+}
+
+// logit is label l's score for the sum acc of its weights (times their
+// features' values, in halves).
+func (m *model) logit(l int, acc int32) float32 { return m.bias[l] + float32(acc)*m.scale/2 }
+
+// setFire sets m.fire from m.thr. A score does not fall as its sum grows
+// (the scale is not negative), so the sums whose score passes a threshold
+// are those from the least of them up, which a binary search over the
+// int32 sums finds with the very arithmetic of logit.
+func (m *model) setFire() {
+	for k := range m.thr {
+		for l := range nLabels {
+			n := sort.Search(1<<32, func(i int) bool { return m.logit(l, int32(int64(i)+math.MinInt32)) > m.thr[k][l] })
+			m.fire[k][l] = int64(n) + math.MinInt32
+		}
+	}
 }
 
 // weight is bucket key's weight for label l, read from the packed rows
@@ -412,13 +438,13 @@ func fieldFeatures(feats []feat, fi uint8, pairs bool, text []byte, ws []word, r
 	return out[:n]
 }
 
-// scores is the model's score of each label for an item the lexicon's
-// pass has just read into sc: model.scores of c.features, without listing
-// the features of the fields' words. Each word's features are added as
-// fieldFeatures makes them, a row of zeros included (it adds nothing), so
-// that no test breaks the loop; the sums are exact, so their order does
-// not matter.
-func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float32 {
+// sums is the sum of each label's weights for an item the lexicon's pass
+// has just read into sc (see logit): model.scores of c.features, without
+// listing the features of the fields' words, nor making the scores. Each
+// word's features are added as fieldFeatures makes them, a row of zeros
+// included (it adds nothing), so that no test breaks the loop; the sums
+// are exact, so their order does not matter.
+func (c *Classifier) sums(sc *scratch, lx *lexResult, in Input) [nLabels]int32 {
 	m := c.model
 	var a scoreSum
 	sc.setModelWords()
@@ -427,15 +453,14 @@ func (c *Classifier) scores(sc *scratch, lx *lexResult, in Input) [nLabels]float
 	}
 	c.addLex(&a, sc, lx, in.Lang)
 	a.flush()
-	var s [nLabels]float32
-	for l := range nLabels {
-		s[l] = m.bias[l] + float32(a.acc[l])*m.scale/2
-	}
-	return s
+	return a.acc
 }
 
-// scoreSum sums packed rows, each times a feature's value: chunks of
-// packChunk rows in the lanes, then the chunk into acc.
+// scoreSum sums packed rows, each times a feature's value, in the lanes
+// while they cannot overflow, then into acc: the fields' words and the
+// lexicon's features of most items fill the lanes once, unpacked once.
+// n bounds what the lanes hold: the sum of their rows' values, each row
+// adding at most 255 times its value to a lane.
 type scoreSum struct {
 	lanes packedRow
 	n     int
@@ -443,12 +468,13 @@ type scoreSum struct {
 }
 
 func (a *scoreSum) add(r *packedRow, v uint64) {
+	if a.n+int(v) > rawChunk {
+		a.flush()
+	}
 	a.lanes[0] += r[0] * v
 	a.lanes[1] += r[1] * v
 	a.lanes[2] += r[2] * v
-	if a.n++; a.n == packChunk {
-		a.flush()
-	}
+	a.n += int(v)
 }
 
 func (a *scoreSum) flush() {
@@ -486,19 +512,34 @@ const (
 
 // addWords adds to a the rows of the features fieldFeatures lists for a
 // field's words ws, each at value v. The rows are summed as they are and
-// multiplied by v once per chunk (see addRaw): a word adds three rows at
-// most, so a chunk of rawChunk/3 words cannot carry a lane into the next.
+// multiplied by v once per chunk, of as many words as a's lanes have room
+// for: a word adds a row for itself and its stem, and one for its pair
+// with pairs.
 func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []word) {
 	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
+	per := 2 * int(v)
+	if pairs {
+		per = 3 * int(v)
+	}
 	prev := hashStart(nsWord)
 	for len(ws) > 0 {
-		chunk := ws[:min(len(ws), rawChunk/3)]
+		room := (rawChunk - a.n) / per
+		if room == 0 {
+			a.flush()
+			room = rawChunk / per
+		}
+		chunk := ws[:min(len(ws), room)]
 		ws = ws[len(chunk):]
 		lanes := sumWords(at, packed, chunk)
 		if pairs {
 			lanes, prev = sumPairs(lanes, at, packed, chunk, prev)
 		}
-		a.addRaw(sumStems(lanes, at, packed, text, chunk), v)
+		lanes = sumStems(lanes, at, packed, text, chunk)
+		x := uint64(v)
+		a.lanes[0] += lanes[0] * x
+		a.lanes[1] += lanes[1] * x
+		a.lanes[2] += lanes[2] * x
+		a.n += per * len(chunk)
 	}
 }
 
@@ -552,14 +593,6 @@ func sumStems(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, tex
 // rawChunk is how many packed rows a lane sums, each at value 1, without
 // overflow: each adds at most 255 to a lane of 16 bits.
 const rawChunk = (1<<16 - 1) / 255
-
-// addRaw adds to a.acc the lanes of a sum of packed rows, each times v.
-func (a *scoreSum) addRaw(lanes packedRow, v int32) {
-	u := unpack(&lanes)
-	for l := range nLabels {
-		a.acc[l] += u[l] * v
-	}
-}
 
 // keep is 1 for a non-zero row index, else 0.
 func keep(row uint16) int { return int((uint32(row) + 0xffff) >> 16) }
@@ -618,8 +651,9 @@ func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string
 	for f := lx.fired; f != 0; f &= f - 1 {
 		add(lexKeys.fired[bits.TrailingZeros16(f)], one)
 	}
-	for l, s := range lx.score {
-		if s > 0 {
+	for m := lx.scored; m != 0; m &= m - 1 {
+		l := bits.TrailingZeros16(m)
+		if s := lx.score[l]; s > 0 {
 			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
 		}
 	}

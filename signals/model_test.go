@@ -2,6 +2,7 @@ package signals
 
 import (
 	"bytes"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -231,17 +232,67 @@ func TestNameWords(t *testing.T) {
 	}
 }
 
-// TestScoresWithoutFeatures checks that Classify's scores, summed as the
-// words' features are made, are the model's scores of the listed features.
+// TestScoresWithoutFeatures checks that Classify's sums, made as the
+// words' features are, give the model's scores of the listed features, and
+// that comparing them with the fire thresholds tells what comparing the
+// scores with the thresholds does.
 func TestScoresWithoutFeatures(t *testing.T) {
 	c := testClassifier(t)
+	m := c.model
 	sc := new(scratch)
-	for _, it := range readJSONL(t, filepath.Join("testdata", "train", "gathered.jsonl")) {
+	items := readJSONL(t, filepath.Join("testdata", "train", "gathered.jsonl"))
+	// Items of many words, which fill the sums' lanes many times over.
+	var title, summary strings.Builder
+	for _, it := range items[:200] {
+		title.WriteString(it.Title + " ")
+		summary.WriteString(it.Title + " " + it.Summary + " ")
+	}
+	items = append(items, devItem{ID: "long", Title: title.String(), Summary: summary.String(), Company: items[0].Company},
+		devItem{ID: "long title", Title: title.String()}, devItem{ID: "long summary", Summary: summary.String()})
+	for _, it := range items {
 		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
 		lx := c.lexPass(sc, in)
-		got := c.scores(sc, &lx, in)
-		if want := c.model.scores(c.features(nil, sc, &lx, in)); got != want {
-			t.Fatalf("%s: scores %v, of the listed features %v", it.ID, got, want)
+		acc := c.sums(sc, &lx, in)
+		want := m.scores(c.features(nil, sc, &lx, in))
+		for l := range nLabels {
+			if got := m.logit(l, acc[l]); got != want[l] {
+				t.Fatalf("%s: label %d scores %v, of the listed features %v", it.ID, l, got, want[l])
+			}
+			for k := range m.thr {
+				if fires, passes := int64(acc[l]) >= m.fire[k][l], want[l] > m.thr[k][l]; fires != passes {
+					t.Fatalf("%s: label %d: sum %d passes fire threshold %d: %v; score %v passes %v: %v", it.ID, l, acc[l], m.fire[k][l], fires, want[l], m.thr[k][l], passes)
+				}
+			}
+		}
+	}
+}
+
+// TestFireThresholds checks that each fire threshold is the least sum
+// whose score passes its threshold, on the embedded model and on scales
+// and thresholds at the edges.
+func TestFireThresholds(t *testing.T) {
+	models := []*model{testClassifier(t).model}
+	for _, scale := range []float32{0, 1e-9, 0.0123, 3, float32(math.Inf(1))} {
+		m := &model{scale: scale}
+		for l := range nLabels {
+			m.bias[l] = float32(l) - 4
+			m.thr[0][l] = []float32{1.5, -1, 0, float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 1e12, -1e12, 2.5}[l]
+			m.thr[1][l] = float32(l) * 0.37
+		}
+		m.setFire()
+		models = append(models, m)
+	}
+	for _, m := range models {
+		for k := range m.thr {
+			for l := range nLabels {
+				f, thr := m.fire[k][l], m.thr[k][l]
+				if f <= math.MaxInt32 && !(m.logit(l, int32(f)) > thr) {
+					t.Errorf("scale %v, threshold %v: sum %d does not pass", m.scale, thr, f)
+				}
+				if f > math.MinInt32 && m.logit(l, int32(f-1)) > thr {
+					t.Errorf("scale %v, threshold %v: sum %d passes, below fire threshold %d", m.scale, thr, f-1, f)
+				}
+			}
 		}
 	}
 }
@@ -260,7 +311,7 @@ func TestLearnedEvidenceWithoutFeatures(t *testing.T) {
 	for _, it := range items {
 		in := Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: it.Company}
 		lx := c.lexPass(sc, in)
-		c.scores(sc, &lx, in)
+		c.sums(sc, &lx, in)
 		feats := c.features(nil, sc, &lx, in)
 		for l := range nLabels {
 			got := c.model.learnedEvidence(&sc.fields, &sc.modelWords, l)

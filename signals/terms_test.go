@@ -155,3 +155,38 @@ func TestTermsCache(t *testing.T) {
 		t.Errorf("the cache keeps more than %d matchers", termsCacheSize)
 	}
 }
+
+// plainWords is what scan's words must be: the runs of isWordByte bytes,
+// each with its hash, read a byte at a time.
+func plainWords(text []byte) (ws []word) {
+	for i := 0; i < len(text); {
+		if !isWordByte[text[i]] {
+			i++
+			continue
+		}
+		s := i
+		for i < len(text) && isWordByte[text[i]] {
+			i++
+		}
+		ws = append(ws, word{start: int32(s), end: int32(i), h: hashBytes(hashStart(nsWord), text[s:i])})
+	}
+	return ws
+}
+
+// FuzzScanWords checks scan's words, whose letters it reads eight at a
+// time, against plainWords, on raw bytes and on prepared text.
+func FuzzScanWords(f *testing.F) {
+	for _, s := range []string{"", "a", "abcdefgh", "abcdefghi jklmnopqrstuvw", "lancement0 0m abcdefg\u00e9h", "x\x7f\x80yz{`a", "ωxabcdefghijk™abcdefgh"} {
+		f.Add(s)
+	}
+	m := newTerms(findPatterns)
+	f.Fuzz(func(t *testing.T, s string) {
+		var fl field
+		fl.prepare(s, true)
+		for _, text := range [][]byte{[]byte(s), fl.text} {
+			if ws, _, _ := m.scan(text, nil, nil, nil); !slices.Equal(ws, plainWords(text)) {
+				t.Fatalf("scan(%q) words %v, want %v", text, ws, plainWords(text))
+			}
+		}
+	})
+}

@@ -118,6 +118,7 @@ func (c *Classifier) train(items []TrainItem, t training) *model {
 	}
 	m := fitModel(ex, t)
 	m.thr = thr
+	m.setFire()
 	return m
 }
 
