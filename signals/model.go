@@ -781,7 +781,12 @@ func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Eviden
 			}
 		}
 	}
-	c := best.c[:best.n]
+	return best.evidence(fields)
+}
+
+// evidence is the kept candidates as evidence, in the order of the text.
+func (t *top) evidence(fields *[2]field) []Evidence {
+	c := t.c[:t.n]
 	slices.SortFunc(c, func(a, b candidate) int {
 		if a.fi != b.fi {
 			return a.fi - b.fi

@@ -335,22 +335,5 @@ func listedEvidence(m *model, fields *[2]field, feats []feat, l int) []Evidence 
 			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
 		}
 	}
-	c := best.c[:best.n]
-	slices.SortFunc(c, func(a, b candidate) int {
-		if a.fi != b.fi {
-			return a.fi - b.fi
-		}
-		return a.start - b.start
-	})
-	out := []Evidence{}
-	for _, b := range c {
-		f := &fields[b.fi]
-		start, end := f.origOffset(b.start), f.origOffset(b.end)
-		name := "title"
-		if b.fi == fieldSummary {
-			name = "summary"
-		}
-		out = append(out, Evidence{Term: f.orig[start:end], Field: name, Offset: start})
-	}
-	return out
+	return best.evidence(fields)
 }

@@ -16,6 +16,18 @@ import (
 // selectors.
 func pageConfig(t *testing.T, pageURL string) string {
 	t.Helper()
+	return watchlistConfig(t, fmt.Sprintf(`    prospects:
+      - name: Kerloc Industries
+        pages:
+          - {url: %q, item: article.news, title: h2}
+`, pageURL))
+}
+
+// watchlistConfig writes a config in a new folder, with its store beside
+// it, fetches without politeness, one rep (alice) and one watch list
+// (test, owned by alice) whose further keys are watchlist, indented for it.
+func watchlistConfig(t *testing.T, watchlist string) string {
+	t.Helper()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "veille.yaml")
 	body := fmt.Sprintf(`store: %s
@@ -26,11 +38,7 @@ reps:
 watchlists:
   - id: test
     owner: alice
-    prospects:
-      - name: Kerloc Industries
-        pages:
-          - {url: %q, item: article.news, title: h2}
-`, filepath.Join(dir, "veille.db"), pageURL)
+`, filepath.Join(dir, "veille.db")) + watchlist
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -70,23 +70,10 @@ func TestTestSourceNewsSearch(t *testing.T) {
 </channel></rss>`)
 	}))
 	defer srv.Close()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "veille.yaml")
-	body := fmt.Sprintf(`store: %s
-fetch: {robots: false, per_host_interval: 0s, timeout: 5s}
-smtp: {host: 127.0.0.1, port: 2525, tls: none, from: veille@example.com}
-reps:
-  - {id: alice, name: Alice, email: alice@example.com}
-watchlists:
-  - id: test
-    owner: alice
-    news_search: [%q]
+	cfg := watchlistConfig(t, fmt.Sprintf(`    news_search: [%q]
     prospects:
       - {name: Kerloc Industries}
-`, filepath.Join(dir, "veille.db"), srv.URL+"/rss?q={name}")
-	if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`, srv.URL+"/rss?q={name}"))
 	out, stderr, err := runCmd(t, "test-source", "-c", cfg, "--prospect", "Kerloc Industries")
 	if err != nil {
 		t.Fatalf("test-source: %v\n%s%s", err, out, stderr)
