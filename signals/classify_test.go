@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -287,4 +288,36 @@ func FuzzIndexAll(f *testing.F) {
 			t.Fatalf("indexAll(%q, %q) = %v, want %v", text, needle, got, want)
 		}
 	})
+}
+
+// A classification reads back from its JSON as it was: the evidence list
+// in taxonomy order, Keyword last.
+func TestClassificationJSONRoundTrip(t *testing.T) {
+	c := testClassifier(t)
+	for _, in := range []Input{
+		{Title: "Kerloc Industries lève 8 millions d'euros et recrute 40 personnes pour son usine de Brest", Lang: "fr", Company: "Kerloc Industries"},
+		{Title: "Northgate Composites closes £12m Series B", Lang: "en", Company: "Northgate Composites"},
+		{Title: "Nos horaires d'été", Lang: "fr"},
+	} {
+		want := c.Classify(in)
+		b, err := json.Marshal(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got Classification
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if len(want.Evidence) == 0 {
+			want.Evidence = nil
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: read back %+v from %s, want %+v", in.Title, got, b, want)
+		}
+	}
+	var e EvidenceList
+	if err := json.Unmarshal([]byte(`{"zz":[{"term":"x","field":"title","offset":0}],"keyword":[],"hr_moves":[]}`), &e); err != nil ||
+		len(e) != 3 || e[0].Label != HRMoves || e[1].Label != Keyword || e[2].Label != "zz" {
+		t.Errorf("order of an evidence list read back: %+v, %v", e, err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"slices"
 	"time"
 )
@@ -108,6 +109,28 @@ func (e EvidenceList) Map() map[Label][]Evidence {
 // MarshalJSON writes the evidence as the object Map writes: keyed by
 // label, keys sorted, {} when there is none.
 func (e EvidenceList) MarshalJSON() ([]byte, error) { return json.Marshal(e.Map()) }
+
+// UnmarshalJSON reads the object MarshalJSON writes back into a list in
+// taxonomy order, Keyword last, then any other label in name order.
+func (e *EvidenceList) UnmarshalJSON(b []byte) error {
+	var m map[Label][]Evidence
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	order := append(Labels(), Keyword)
+	for _, l := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(order, l) {
+			order = append(order, l)
+		}
+	}
+	*e = nil
+	for _, l := range order {
+		if ev, ok := m[l]; ok {
+			*e = append(*e, LabelEvidence{Label: l, Evidence: ev})
+		}
+	}
+	return nil
+}
 
 // Strength is how strongly an item is about a company.
 type Strength int
