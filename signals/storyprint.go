@@ -1,9 +1,11 @@
 package signals
 
 import (
+	"encoding/binary"
 	"iter"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,35 +122,71 @@ func (sc *printScratch) fold(title, summary string) (string, string) {
 }
 
 func (sc *printScratch) foldInto(buf *[]byte, s string) string {
-	if plainASCII(s) {
-		return s
+	i := 0
+	for i+8 <= len(s) && byteMask(load8(s, i), 'A', 'Z')|load8(s, i)&highBits == 0 {
+		i += 8
 	}
-	*buf = foldRuns((*buf)[:0], s)
+	for i < len(s) && s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s // already folded (plainASCII)
+	}
+	*buf = foldRuns(append((*buf)[:0], s[:i]...), s[i:])
 	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
 
-// foldRuns appends the fold of s to dst (foldAppend), its ASCII runs
-// copied at once and lower-cased in place.
+// foldRuns appends the fold of s to dst (foldAppend), its ASCII text
+// lower-cased eight bytes at a time.
 func foldRuns(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && s[j] < utf8.RuneSelf {
-			j++
+		for i+8 <= len(s) {
+			x := load8(s, i)
+			if x&highBits != 0 {
+				break
+			}
+			dst = binary.LittleEndian.AppendUint64(dst, x|byteMask(x, 'A', 'Z')>>2)
+			i += 8
 		}
-		n := len(dst)
-		dst = append(dst, s[i:j]...)
-		for k := n; k < len(dst); k++ {
-			dst[k] = lowerASCII(dst[k])
-		}
-		if j == len(s) {
+		if i == len(s) {
 			break
 		}
-		f, size := foldNext(s, j)
+		if c := s[i]; c < utf8.RuneSelf {
+			dst = append(dst, lowerASCII(c))
+			i++
+			continue
+		}
+		f, size := foldNext(s, i)
 		dst = append(dst, f...)
-		i = j + size
+		i += size
 	}
 	return dst
 }
+
+// Eight bytes are read as one word where most of a text is skipped or
+// copied (ASCII letters, no capital, no digit): byteMask sets the top bit
+// of each byte of x that is an ASCII byte in lo..hi.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// load8 reads s[i:i+8] as a little-endian word: its first byte lowest.
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// byteMask has the top bit of each byte of x that is in lo..hi (both
+// ASCII) set, the other bits clear. Each byte's low seven bits plus
+// 0x80-lo carry into its top bit when they are lo or more, and never past
+// it.
+func byteMask(x uint64, lo, hi byte) uint64 {
+	t := x &^ highBits
+	return (t + lowBits*uint64(0x80-lo)) &^ (t + lowBits*uint64(0x80-hi-1)) &^ x & highBits
+}
+
+// firstByte is the index of the lowest byte of a mask byteMask returned.
+func firstByte(m uint64) int { return bits.TrailingZeros64(m) / 8 }
 
 // companyWords returns the words of company's fold, which no entity is.
 func (sc *printScratch) companyWords(company string) []string {
@@ -338,6 +376,22 @@ func appendEntities(dst []uint32, text string, companyWords []string, word *[]by
 	common := commonWords()
 	inWord := false
 	for i := 0; i < len(text); {
+		// Skip to the next capital or non-ASCII byte, eight bytes at a time.
+		for i+8 <= len(text) {
+			x := load8(text, i)
+			if m := byteMask(x, 'A', 'Z') | x&highBits; m != 0 {
+				if n := firstByte(m); n > 0 {
+					inWord = asciiWord[text[i+n-1]]
+					i += n
+				}
+				break
+			}
+			inWord = asciiWord[text[i+7]]
+			i += 8
+		}
+		if i == len(text) {
+			break
+		}
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if !asciiWord[c] {
@@ -460,6 +514,15 @@ var notFigure = map[string]bool{
 // out: they tell no event from another.
 func appendFigures(dst []uint64, s string) []uint64 {
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			// Skip to the next digit, eight bytes at a time.
+			m := byteMask(load8(s, i), '0', '9')
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += firstByte(m)
+		}
 		if !isASCIIDigit(s[i]) || gluedAfter(s[:i]) {
 			i++
 			continue

@@ -89,7 +89,8 @@ func refAppendEntities(dst []uint32, text, fcompany string) []uint32 {
 // storyPrintCases are texts where a print's reading may go wrong: case,
 // accents and ligatures that fold to more bytes, runes of other scripts,
 // decomposed accents, invalid bytes, figures at the folds' edges, the
-// company's name in capitals, more than maxShingles pairs.
+// company's name in capitals, more than maxShingles pairs, capitals and
+// digits on either side of the eight-byte words text is read by.
 var storyPrintCases = []storyItem{
 	{"", ""},
 	{"Kerlann lève 12 M€ auprès de Bpifrance", "Le spécialiste des légumes surgelés Kerlann boucle un tour de table de 12 M€. À la clé, 80 emplois à Quimper."},
@@ -98,6 +99,7 @@ var storyPrintCases = []storyItem{
 	{"Δελτα Ωμέγα 東京 Москва", "Δελτα Ωμέγα 東京 Москва 12 M€ ١٢٣ ٤٥٦ Zürich Düsseldorf São Paulo"},
 	{"Lundi FRANCE Europe", strings.Repeat("Grande annonce publique attendue demain matin pour Rennes Brest Nantes. ", 40)},
 	{"Cent mots", manyWords(150)},
+	{"abcdefgHIJKLMNOp Qrstuvwx 1234567 Yzabcdef", "abcdefg1 Kerlann12 000 salariés, 9ABCDEFGHIJ Zz 12 M€ abcdefghijklmno Capital 45 % seulementABCDEF 3.000.000 $"},
 }
 
 // manyWords is a text of n different words of four letters or more.
@@ -129,4 +131,32 @@ func FuzzStoryPrintMatchesReference(f *testing.F) {
 			t.Fatalf("NewStoryPrint(%q, %q, %q) =\n%+v, want\n%+v", title, summary, company, got, want)
 		}
 	})
+}
+
+// byteMask must mark exactly the bytes in lo..hi, whatever the other
+// bytes of the word: each byte value at each place, beside bytes that
+// carry (0x7f, 0xff) and bytes that do not (0x00).
+func TestByteMask(t *testing.T) {
+	for _, r := range [][2]byte{{'A', 'Z'}, {'0', '9'}} {
+		for _, fill := range []byte{0x00, 0x7f, 0xff, 'Z', '0'} {
+			for pos := range 8 {
+				for c := range 256 {
+					var b [8]byte
+					for k := range b {
+						b[k] = fill
+					}
+					b[pos] = byte(c)
+					want := uint64(0)
+					for k, x := range b {
+						if r[0] <= x && x <= r[1] {
+							want |= 0x80 << (8 * k)
+						}
+					}
+					if got := byteMask(load8(string(b[:]), 0), r[0], r[1]); got != want {
+						t.Fatalf("byteMask(%q, %q, %q) = %#x, want %#x", b, r[0], r[1], got, want)
+					}
+				}
+			}
+		}
+	}
 }
