@@ -58,10 +58,15 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	defer printScratches.Put(sc)
 	ftitle, fsummary := sc.fold(title, summary)
 	hs := sc.hashes[:0]
-	for w := range words(ftitle) {
-		if !shortWord(w) {
+	for i := 0; ; {
+		start, end := nextWord(ftitle, i)
+		if start == end {
+			break
+		}
+		if w := ftitle[start:end]; !shortWord(w) {
 			hs = append(hs, hash32(fnvOffset, w))
 		}
+		i = end
 	}
 	nTitle := len(hs)
 	// A pair hashes the word before, a space, then the word: the hash of
@@ -69,17 +74,24 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	// maxShingles are not kept, so the words past them are not read.
 	var prev uint32
 	first := true
-	for w := range words(fsummary) {
+	for i := 0; ; {
+		start, end := nextWord(fsummary, i)
+		if start == end {
+			break
+		}
+		i = end
+		w := fsummary[start:end]
 		if shortWord(w) {
 			continue // articles, prepositions: they pair with anything
 		}
+		pair, h := hash32Pair(prev, fnvOffset, w)
 		if !first {
-			hs = append(hs, hash32(prev, w))
+			hs = append(hs, pair)
 			if len(hs)-nTitle == maxShingles {
 				break
 			}
 		}
-		prev, first = hash32(hash32(fnvOffset, w), " "), false
+		prev, first = hash32(h, " "), false
 	}
 	nShingles := len(hs) - nTitle
 	companyWords := sc.companyWords(company)
@@ -318,34 +330,84 @@ func hash32[T string | []byte](h uint32, s T) uint32 {
 	return h
 }
 
-// words yields each run of letters and digits of s.
+// hash32Pair goes on hashing s from h1 and from h2 at once (hash32).
+func hash32Pair(h1, h2 uint32, s string) (uint32, uint32) {
+	for i := 0; i < len(s); i++ {
+		h1 = (h1 ^ uint32(s[i])) * fnvPrime
+		h2 = (h2 ^ uint32(s[i])) * fnvPrime
+	}
+	return h1, h2
+}
+
+// words yields each run of letters and digits of s (nextWord).
 func words(s string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		start := -1
-		for i := 0; i < len(s); {
-			word, n := asciiWord[s[i]&0x7f], 1
-			if s[i] >= utf8.RuneSelf {
-				var r rune
-				r, n = utf8.DecodeRuneInString(s[i:])
-				word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		for i := 0; ; {
+			start, end := nextWord(s, i)
+			if start == end || !yield(s[start:end]) {
+				return
 			}
-			if word {
-				if start < 0 {
-					start = i
-				}
-			} else if start >= 0 {
-				if !yield(s[start:i]) {
-					return
-				}
-				start = -1
-			}
-			i += n
-		}
-		if start >= 0 {
-			yield(s[start:])
+			i = end
 		}
 	}
 }
+
+// nextWord returns the bounds of the first run of letters and digits of
+// s from i on; start == end == len(s) when there is none. Its ASCII bytes
+// are told by a table, its other runes decoded.
+func nextWord(s string, i int) (start, end int) {
+	for i < len(s) {
+		c := wordClass[s[i]]
+		if c == wordByte {
+			break
+		}
+		if c == runeByte {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				break
+			}
+			i += n
+			continue
+		}
+		i++
+	}
+	start = i
+	for i < len(s) {
+		c := wordClass[s[i]]
+		if c == wordByte {
+			i++
+			continue
+		}
+		if c == runeByte {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				i += n
+				continue
+			}
+		}
+		break
+	}
+	return start, i
+}
+
+// wordClass tells each byte's part in a word: an ASCII letter or digit
+// (wordByte), a byte of a rune to decode (runeByte), or other ASCII.
+var wordClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = runeByte
+		case asciiWord[c]:
+			t[c] = wordByte
+		}
+	}
+	return t
+}()
+
+const (
+	wordByte = 1
+	runeByte = 2
+)
 
 // asciiWord holds the ASCII letters and digits: unicode.IsLetter and
 // IsDigit for the bytes of most text, with no call.
@@ -436,10 +498,8 @@ func appendEntities(dst []uint32, text string, companyWords []string, word *[]by
 
 // wordAt returns the run of letters and digits of s that starts at i.
 func wordAt(s string, i int) string {
-	for w := range words(s[i:]) {
-		return w
-	}
-	return ""
+	start, end := nextWord(s, i)
+	return s[start:end]
 }
 
 // shortWord reports whether w has two runes or fewer: most words tell
@@ -448,8 +508,8 @@ func shortWord(w string) bool {
 	switch {
 	case len(w) <= 2:
 		return true
-	case len(w) > 2*utf8.UTFMax:
-		return false
+	case len(w) > 2*utf8.UTFMax, w[0]|w[1]|w[2] < utf8.RuneSelf:
+		return false // three runes at least
 	}
 	return utf8.RuneCountInString(w) <= 2
 }
