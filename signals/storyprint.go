@@ -316,8 +316,25 @@ func intersect(a, b []uint32) int {
 }
 
 func sortedUnique(s []uint32) []uint32 {
-	slices.Sort(s)
+	if len(s) <= maxShingles {
+		insertionSort(s)
+	} else {
+		slices.Sort(s)
+	}
 	return slices.Compact(s)
+}
+
+// insertionSort sorts s. A print's lists are short (a title's words,
+// up to maxShingles pairs, a few names), where it costs less than
+// slices.Sort's partitions.
+func insertionSort(s []uint32) {
+	for i := 1; i < len(s); i++ {
+		v, j := s[i], i
+		for ; j > 0 && s[j-1] > v; j-- {
+			s[j] = s[j-1]
+		}
+		s[j] = v
+	}
 }
 
 // hash32 goes on hashing s from h with FNV-1a (the model's constants;

@@ -2,6 +2,7 @@ package signals
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -36,13 +37,70 @@ func referenceStoryPrint(title, summary, company string) StoryPrint {
 		prev, first = hash32(hash32(fnvOffset, w), " "), false
 		return len(p.Shingles) < maxShingles
 	})
-	p.Figures = appendFigures(appendFigures(p.Figures, ftitle), fsummary)
+	p.Figures = refAppendFigures(refAppendFigures(p.Figures, ftitle), fsummary)
 	fcompany := Fold(company)
 	p.Entities = refAppendEntities(refAppendEntities(p.Entities, title, fcompany), summary, fcompany)
-	p.Title, p.Shingles, p.Entities = sortedUnique(p.Title), sortedUnique(p.Shingles), sortedUnique(p.Entities)
+	for _, l := range []*[]uint32{&p.Title, &p.Shingles, &p.Entities} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
+	}
 	slices.Sort(p.Figures)
 	p.Figures = slices.Compact(p.Figures)
 	return p
+}
+
+// refAppendFigures is appendFigures read a byte at a time.
+func refAppendFigures(dst []uint64, s string) []uint64 {
+	for i := 0; i < len(s); {
+		if !isASCIIDigit(s[i]) || gluedAfter(s[:i]) {
+			i++
+			continue
+		}
+		start := i
+		intPart, frac, end, grouped := readNumber(s, i)
+		i = end
+		value := float64(intPart) + frac
+		kind := figureCount
+		before := strings.TrimRight(s[:start], " ")
+		for _, sym := range currencySymbols {
+			if strings.HasSuffix(before, sym) {
+				kind = figureAmount
+			}
+		}
+		rest := s[end:]
+		next, after := nextToken(rest)
+		if next == "/" || next == ":" || strings.HasSuffix(before, "/") || strings.HasSuffix(before, ":") {
+			continue // a date, a time, a ratio, a path: "12/03/2026", "14:30"
+		}
+		if next == "m" && (strings.HasPrefix(after, "²") || strings.HasPrefix(after, "2")) {
+			next, after = "", "" // a surface, "20 000 m²": a count
+		}
+		if mult, ok := multipliers[next]; ok {
+			value *= mult
+			kind = figureAmount
+			rest = after
+			next, after = nextToken(rest)
+		} else if m, ok := splitMultiplier(next); ok {
+			// "12m€", "28mn": the multiplier and the currency glued together.
+			value *= m
+			kind = figureAmount
+			rest = after
+			next, after = nextToken(rest)
+		}
+		switch {
+		case next == "%" || next == "percent" || (next == "pour" && strings.HasPrefix(strings.TrimLeft(after, " "), "cent")):
+			kind = figurePercent
+		case currencies[next] || next == "d" && currencies[firstToken(after)]:
+			kind = figureAmount
+		case kind == figureCount && (notFigure[next] || intPart < 10 || (!grouped && frac == 0 && intPart >= 1900 && intPart <= 2100)):
+			continue
+		}
+		if value <= 0 || value > 1e15 {
+			continue
+		}
+		dst = append(dst, kind|uint64(math.Round(value*100))&^figureKind)
+	}
+	return dst
 }
 
 func refForWords(s string, fn func(w string) bool) {
