@@ -168,12 +168,55 @@ func foldRuns(dst []byte, s string) []byte {
 			i++
 			continue
 		}
+		if f, ok := commonFold(s, i); ok {
+			dst = append(dst, f.fold...)
+			i += f.size
+			continue
+		}
 		f, size := foldNext(s, i)
 		dst = append(dst, f...)
 		i += size
 	}
 	return dst
 }
+
+// commonFold returns foldNext's fold of the rune at s[i] when it is one
+// of commonFolds, read from its bytes with no decoding.
+func commonFold(s string, i int) (*runeFold, bool) {
+	c := s[i]
+	switch {
+	case 0xc2 <= c && c <= 0xc5 && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
+		f := &commonFolds[int(c-0xc2)<<6|int(s[i+1]&0x3f)]
+		return f, f.size > 0
+	case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&0xc0 == 0x80:
+		f := &commonFolds[4<<6|int(s[i+2]&0x3f)]
+		return f, f.size > 0
+	}
+	return nil, false
+}
+
+// runeFold is a rune's fold and its size in bytes; a size of 0 is no
+// fold from the table (foldNext reads the rune).
+type runeFold struct {
+	fold string
+	size int
+}
+
+// commonFolds holds the table's folds (foldRune) of U+0080–U+017F, the
+// Latin-1 and Latin Extended-A runes of French and English news, then of
+// U+2000–U+203F, their punctuation (’ “ ” – …).
+var commonFolds = func() (t [5 << 6]runeFold) {
+	for k := range t {
+		r := rune(0x80 + k)
+		if k >= 4<<6 {
+			r = rune(0x2000 + k - 4<<6)
+		}
+		if f, ok := tableRune(r); ok {
+			t[k] = runeFold{f, utf8.RuneLen(r)}
+		}
+	}
+	return t
+}()
 
 // Eight bytes are read as one word where most of a text is skipped or
 // copied (ASCII letters, no capital, no digit): byteMask sets the top bit

@@ -218,3 +218,29 @@ func TestByteMask(t *testing.T) {
 		}
 	}
 }
+
+// commonFold must read each rune it knows as foldNext does, alone or
+// before other text, and know no cut or invalid sequence.
+func TestCommonFoldMatchesFoldNext(t *testing.T) {
+	for _, runes := range [][2]rune{{0x80, 0x17f}, {0x2000, 0x203f}} {
+		for r := runes[0]; r <= runes[1]; r++ {
+			for _, s := range []string{string(r), string(r) + "x", string(r) + "\u0301"} {
+				if f, ok := commonFold(s, 0); ok {
+					if want, size := foldNext(s, 0); f.fold != want || f.size != size {
+						t.Errorf("commonFold(%q) = %q, %d, want %q, %d", s, f.fold, f.size, want, size)
+					}
+				}
+			}
+			if s := string(r); len(s) > 1 {
+				if _, ok := commonFold(s[:len(s)-1], 0); ok {
+					t.Errorf("commonFold(%q) reads a cut rune", s[:len(s)-1])
+				}
+			}
+		}
+	}
+	for _, s := range []string{"\xc2", "\xc2x", "\xe2\x80", "\xe2\x80x", "\xe2\x81\x80", "\xc1\x80", "\xc6\x80"} {
+		if _, ok := commonFold(s, 0); ok {
+			t.Errorf("commonFold(%q) reads a rune out of its table", s)
+		}
+	}
+}
