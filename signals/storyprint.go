@@ -359,12 +359,35 @@ func intersect(a, b []uint32) int {
 }
 
 func sortedUnique(s []uint32) []uint32 {
-	if len(s) <= maxShingles {
+	switch {
+	case len(s) <= 16:
 		insertionSort(s)
-	} else {
+	case len(s) <= maxShingles:
+		bucketSort(s)
+	default:
 		slices.Sort(s)
 	}
 	return slices.Compact(s)
+}
+
+// bucketSort sorts up to maxShingles hashes: by their top six bits into
+// 64 buckets, then by insertion, which has little to move since hashes
+// spread evenly over the buckets.
+func bucketSort(s []uint32) {
+	var starts [65]uint8
+	var sorted [maxShingles]uint32
+	for _, v := range s {
+		starts[v>>26+1]++
+	}
+	for k := 1; k < len(starts); k++ {
+		starts[k] += starts[k-1]
+	}
+	for _, v := range s {
+		sorted[starts[v>>26]] = v
+		starts[v>>26]++
+	}
+	copy(s, sorted[:len(s)])
+	insertionSort(s)
 }
 
 // insertionSort sorts s. A print's lists are short (a title's words,

@@ -3,6 +3,7 @@ package signals
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -241,6 +242,30 @@ func TestCommonFoldMatchesFoldNext(t *testing.T) {
 	for _, s := range []string{"\xc2", "\xc2x", "\xe2\x80", "\xe2\x80x", "\xe2\x81\x80", "\xc1\x80", "\xc6\x80"} {
 		if _, ok := commonFold(s, 0); ok {
 			t.Errorf("commonFold(%q) reads a rune out of its table", s)
+		}
+	}
+}
+
+// sortedUnique must equal slices.Sort and slices.Compact at every length
+// its sorts divide (insertion, buckets, slices.Sort), with repeated
+// values and values that share a bucket.
+func TestSortedUniqueMatchesSlicesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := range 2*maxShingles + 1 {
+		for _, spread := range []uint32{1 << 26, 1 << 20, math.MaxUint32} {
+			s := make([]uint32, n)
+			for k := range s {
+				s[k] = r.Uint32N(spread)
+				if k > 0 && r.IntN(4) == 0 {
+					s[k] = s[r.IntN(k)]
+				}
+			}
+			want := slices.Clone(s)
+			slices.Sort(want)
+			want = slices.Compact(want)
+			if got := sortedUnique(slices.Clone(s)); !slices.Equal(got, want) {
+				t.Fatalf("sortedUnique(%v) = %v, want %v", s, got, want)
+			}
 		}
 	}
 }
