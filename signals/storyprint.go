@@ -94,8 +94,8 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 		prev, first = hash32(h, " "), false
 	}
 	nShingles := len(hs) - nTitle
-	companyWords := sc.companyWords(company)
-	hs = appendEntities(appendEntities(hs, title, companyWords, &sc.word), summary, companyWords, &sc.word)
+	sc.companyWords(company)
+	hs = sc.appendEntities(sc.appendEntities(hs, title), summary)
 	sc.hashes = hs
 	figures := appendFigures(appendFigures(sc.figures[:0], ftitle), fsummary)
 	sc.figures = figures
@@ -120,7 +120,7 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 // the fetch workers, so each takes its own from printScratches.
 type printScratch struct {
 	ftitle, fsummary, fcompany, word []byte
-	hashes                           []uint32
+	hashes, companyHashes            []uint32
 	figures                          []uint64
 	company                          []string
 }
@@ -243,13 +243,14 @@ func byteMask(x uint64, lo, hi byte) uint64 {
 // firstByte is the index of the lowest byte of a mask byteMask returned.
 func firstByte(m uint64) int { return bits.TrailingZeros64(m) / 8 }
 
-// companyWords returns the words of company's fold, which no entity is.
-func (sc *printScratch) companyWords(company string) []string {
-	sc.company = sc.company[:0]
+// companyWords sets sc.company to the words of company's fold, which no
+// entity is, and sc.companyHashes to their hashes.
+func (sc *printScratch) companyWords(company string) {
+	sc.company, sc.companyHashes = sc.company[:0], sc.companyHashes[:0]
 	for w := range words(sc.foldInto(&sc.fcompany, company)) {
 		sc.company = append(sc.company, w)
+		sc.companyHashes = append(sc.companyHashes, hash32(fnvOffset, w))
 	}
-	return sc.company
 }
 
 // TitleStoryPrint prepares a stored story known by its title alone (one
@@ -515,10 +516,12 @@ func TruncateText(s string, n int) string {
 // appendEntities appends the hashes of text's capitalised words of three
 // letters or more that are neither common words (a sentence's first word,
 // an English headline's capitals) nor words of the company's own name
-// (folded: companyWords). word is where each is folded. Its words are
-// those of words(text); only the capitalised ones are read further.
-func appendEntities(dst []uint32, text string, companyWords []string, word *[]byte) []uint32 {
-	common := commonWords()
+// (folded: sc.company). Its words are those of words(text); only the
+// capitalised ones are read further. A word's fold is hashed as it is
+// read, and written out (in sc.word) only when its hash is one of a
+// common word, a stop name or a company word.
+func (sc *printScratch) appendEntities(dst []uint32, text string) []uint32 {
+	common, filter := commonWords(), nameFilter()
 	inWord := false
 	for i := 0; i < len(text); {
 		// Skip to the next capital or non-ASCII byte, eight bytes at a time.
@@ -569,15 +572,59 @@ func appendEntities(dst []uint32, text string, companyWords []string, word *[]by
 		if shortWord(w) {
 			continue
 		}
-		*word = foldRuns((*word)[:0], w)
-		f := *word
-		if common[string(f)] || stopNames[string(f)] || isOneOf(f, companyWords) {
-			continue
+		h := foldHash(w)
+		if filter.has(h) || slices.Contains(sc.companyHashes, h) {
+			sc.word = foldRuns(sc.word[:0], w)
+			if f := sc.word; common[string(f)] || stopNames[string(f)] || isOneOf(f, sc.company) {
+				continue
+			}
 		}
-		dst = append(dst, hash32(fnvOffset, f))
+		dst = append(dst, h)
 	}
 	return dst
 }
+
+// foldHash returns the hash of w's fold (hash32 of foldRuns) without
+// writing the fold: it reads w as foldRuns does, a byte or a rune at a
+// time.
+func foldHash(w string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf {
+			h = (h ^ uint32(lowerASCII(c))) * fnvPrime
+			i++
+			continue
+		}
+		if f, ok := commonFold(w, i); ok {
+			h = hash32(h, f.fold)
+			i += f.size
+			continue
+		}
+		f, size := foldNext(w, i)
+		h = hash32(h, f)
+		i += size
+	}
+	return h
+}
+
+// hashFilter has the bit h%len of each hash h of a set of words: a word
+// whose hash's bit is clear is none of them.
+type hashFilter [1 << 10]uint64
+
+func (f *hashFilter) has(h uint32) bool { return f[h>>6%uint32(len(f))]&(1<<(h%64)) != 0 }
+
+// nameFilter holds the hashes of the common words and stop names, which
+// most capitalised words are not: those are kept with no map lookup.
+var nameFilter = sync.OnceValue(func() *hashFilter {
+	f := new(hashFilter)
+	for _, m := range []map[string]bool{commonWords(), stopNames} {
+		for w := range m {
+			h := hash32(fnvOffset, w)
+			f[h>>6%uint32(len(f))] |= 1 << (h % 64)
+		}
+	}
+	return f
+})
 
 // wordAt returns the run of letters and digits of s that starts at i.
 func wordAt(s string, i int) string {

@@ -269,3 +269,15 @@ func TestSortedUniqueMatchesSlicesSort(t *testing.T) {
 		}
 	}
 }
+
+// A capitalised word whose hash nameFilter lacks is kept with no lookup:
+// the filter must have every common word and stop name.
+func TestNameFilterHasEveryName(t *testing.T) {
+	for _, m := range []map[string]bool{commonWords(), stopNames} {
+		for w := range m {
+			if !nameFilter().has(hash32(fnvOffset, w)) || !nameFilter().has(foldHash(w)) {
+				t.Errorf("nameFilter lacks %q", w)
+			}
+		}
+	}
+}
