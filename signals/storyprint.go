@@ -153,12 +153,17 @@ func (sc *printScratch) foldInto(buf *[]byte, s string) string {
 func foldRuns(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		for i+8 <= len(s) {
-			x := load8(s, i)
-			if x&highBits != 0 {
+			// The eight bytes are lower-cased and written out, and those
+			// from the first non-ASCII one on taken back.
+			x, n, k := load8(s, i), 8, len(dst)
+			if m := x & highBits; m != 0 {
+				n = firstByte(m)
+			}
+			dst = binary.LittleEndian.AppendUint64(dst, x|byteMask(x, 'A', 'Z')>>2)[:k+n]
+			i += n
+			if n < 8 {
 				break
 			}
-			dst = binary.LittleEndian.AppendUint64(dst, x|byteMask(x, 'A', 'Z')>>2)
-			i += 8
 		}
 		if i == len(s) {
 			break
