@@ -694,6 +694,15 @@ var currencySymbols = func() (syms []string) {
 	return syms
 }()
 
+// currencySymbolEnds has the last byte of each of currencySymbols: a
+// number after another byte has none of them before it.
+var currencySymbolEnds = func() (t [256]bool) {
+	for _, sym := range currencySymbols {
+		t[sym[len(sym)-1]] = true
+	}
+	return t
+}()
+
 // months and hour marks after a number make it a date or a time, not a figure.
 var notFigure = map[string]bool{
 	"janvier": true, "fevrier": true, "mars": true, "avril": true, "mai": true, "juin": true, "juillet": true, "aout": true,
@@ -728,9 +737,11 @@ func appendFigures(dst []uint64, s string) []uint64 {
 		value := float64(intPart) + frac
 		kind := figureCount
 		before := strings.TrimRight(s[:start], " ")
-		for _, sym := range currencySymbols {
-			if strings.HasSuffix(before, sym) {
-				kind = figureAmount
+		if before != "" && currencySymbolEnds[before[len(before)-1]] {
+			for _, sym := range currencySymbols {
+				if strings.HasSuffix(before, sym) {
+					kind = figureAmount
+				}
 			}
 		}
 		rest := s[end:]
@@ -809,6 +820,13 @@ func nextToken(s string) (tok, rest string) {
 	}
 	j := 0
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if !asciiWord[c] || isASCIIDigit(c) {
+				break // the ASCII letters are unicode.IsLetter's
+			}
+			j++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[j:])
 		if !unicode.IsLetter(r) {
 			break

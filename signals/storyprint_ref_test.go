@@ -69,7 +69,7 @@ func refAppendFigures(dst []uint64, s string) []uint64 {
 			}
 		}
 		rest := s[end:]
-		next, after := nextToken(rest)
+		next, after := refNextToken(rest)
 		if next == "/" || next == ":" || strings.HasSuffix(before, "/") || strings.HasSuffix(before, ":") {
 			continue // a date, a time, a ratio, a path: "12/03/2026", "14:30"
 		}
@@ -80,18 +80,18 @@ func refAppendFigures(dst []uint64, s string) []uint64 {
 			value *= mult
 			kind = figureAmount
 			rest = after
-			next, after = nextToken(rest)
+			next, after = refNextToken(rest)
 		} else if m, ok := splitMultiplier(next); ok {
 			// "12m€", "28mn": the multiplier and the currency glued together.
 			value *= m
 			kind = figureAmount
 			rest = after
-			next, after = nextToken(rest)
+			next, after = refNextToken(rest)
 		}
 		switch {
 		case next == "%" || next == "percent" || (next == "pour" && strings.HasPrefix(strings.TrimLeft(after, " "), "cent")):
 			kind = figurePercent
-		case currencies[next] || next == "d" && currencies[firstToken(after)]:
+		case currencies[next] || next == "d" && currencies[refFirstToken(after)]:
 			kind = figureAmount
 		case kind == figureCount && (notFigure[next] || intPart < 10 || (!grouped && frac == 0 && intPart >= 1900 && intPart <= 2100)):
 			continue
@@ -102,6 +102,35 @@ func refAppendFigures(dst []uint64, s string) []uint64 {
 		dst = append(dst, kind|uint64(math.Round(value*100))&^figureKind)
 	}
 	return dst
+}
+
+// refNextToken is nextToken decoding every rune: the word or symbol
+// that follows s's spaces, and what follows it.
+func refNextToken(s string) (tok, rest string) {
+	s = strings.TrimLeft(s, " ")
+	if s == "" {
+		return "", ""
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	if !unicode.IsLetter(r) {
+		return s[:n], s[n:]
+	}
+	j := 0
+	for j < len(s) {
+		r, n := utf8.DecodeRuneInString(s[j:])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		j += n
+	}
+	return s[:j], s[j:]
+}
+
+// refFirstToken is firstToken of refNextToken.
+func refFirstToken(s string) string {
+	s = strings.TrimLeft(s, "' ")
+	t, _ := refNextToken(s)
+	return t
 }
 
 func refForWords(s string, fn func(w string) bool) {
