@@ -445,6 +445,21 @@ func words(s string) iter.Seq[string] {
 // s from i on; start == end == len(s) when there is none. Its ASCII bytes
 // are told by a table, its other runes decoded.
 func nextWord(s string, i int) (start, end int) {
+	for i < len(s) && wordClass[s[i]] == 0 {
+		i++
+	}
+	start = i
+	for i < len(s) && wordClass[s[i]] == wordByte {
+		i++
+	}
+	if i < len(s) && wordClass[s[i]] == runeByte {
+		return nextWordRunes(s, start) // the word or the text before it has other runes
+	}
+	return start, i
+}
+
+// nextWordRunes is nextWord decoding the runes past ASCII.
+func nextWordRunes(s string, i int) (start, end int) {
 	for i < len(s) {
 		c := wordClass[s[i]]
 		if c == wordByte {
