@@ -1,9 +1,11 @@
 package signals
 
 import (
+	"encoding/binary"
 	"iter"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,10 +58,15 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	defer printScratches.Put(sc)
 	ftitle, fsummary := sc.fold(title, summary)
 	hs := sc.hashes[:0]
-	for w := range words(ftitle) {
-		if !shortWord(w) {
+	for i := 0; ; {
+		start, end := nextWord(ftitle, i)
+		if start == end {
+			break
+		}
+		if w := ftitle[start:end]; !shortWord(w) {
 			hs = append(hs, hash32(fnvOffset, w))
 		}
+		i = end
 	}
 	nTitle := len(hs)
 	// A pair hashes the word before, a space, then the word: the hash of
@@ -67,21 +74,28 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 	// maxShingles are not kept, so the words past them are not read.
 	var prev uint32
 	first := true
-	for w := range words(fsummary) {
+	for i := 0; ; {
+		start, end := nextWord(fsummary, i)
+		if start == end {
+			break
+		}
+		i = end
+		w := fsummary[start:end]
 		if shortWord(w) {
 			continue // articles, prepositions: they pair with anything
 		}
+		pair, h := hash32Pair(prev, fnvOffset, w)
 		if !first {
-			hs = append(hs, hash32(prev, w))
+			hs = append(hs, pair)
 			if len(hs)-nTitle == maxShingles {
 				break
 			}
 		}
-		prev, first = hash32(hash32(fnvOffset, w), " "), false
+		prev, first = hash32(h, " "), false
 	}
 	nShingles := len(hs) - nTitle
-	companyWords := sc.companyWords(company)
-	hs = appendEntities(appendEntities(hs, title, companyWords, &sc.word), summary, companyWords, &sc.word)
+	sc.companyWords(company)
+	hs = sc.appendEntities(sc.appendEntities(hs, title), summary)
 	sc.hashes = hs
 	figures := appendFigures(appendFigures(sc.figures[:0], ftitle), fsummary)
 	sc.figures = figures
@@ -106,7 +120,7 @@ func NewStoryPrint(title, summary, company string) StoryPrint {
 // the fetch workers, so each takes its own from printScratches.
 type printScratch struct {
 	ftitle, fsummary, fcompany, word []byte
-	hashes                           []uint32
+	hashes, companyHashes            []uint32
 	figures                          []uint64
 	company                          []string
 }
@@ -120,43 +134,128 @@ func (sc *printScratch) fold(title, summary string) (string, string) {
 }
 
 func (sc *printScratch) foldInto(buf *[]byte, s string) string {
-	if plainASCII(s) {
-		return s
+	i := 0
+	for i+8 <= len(s) && byteMask(load8(s, i), 'A', 'Z')|load8(s, i)&highBits == 0 {
+		i += 8
 	}
-	*buf = foldRuns((*buf)[:0], s)
+	for i < len(s) && s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s // already folded (plainASCII)
+	}
+	*buf = foldRuns(append((*buf)[:0], s[:i]...), s[i:])
 	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
 
-// foldRuns appends the fold of s to dst (foldAppend), its ASCII runs
-// copied at once and lower-cased in place.
+// foldRuns appends the fold of s to dst (foldAppend), its ASCII text
+// lower-cased eight bytes at a time.
 func foldRuns(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
-		j := i
-		for j < len(s) && s[j] < utf8.RuneSelf {
-			j++
+		for i+8 <= len(s) {
+			// The eight bytes are lower-cased and written out, and those
+			// from the first non-ASCII one on taken back.
+			x, n, k := load8(s, i), 8, len(dst)
+			if m := x & highBits; m != 0 {
+				n = firstByte(m)
+			}
+			dst = binary.LittleEndian.AppendUint64(dst, x|byteMask(x, 'A', 'Z')>>2)[:k+n]
+			i += n
+			if n < 8 {
+				break
+			}
 		}
-		n := len(dst)
-		dst = append(dst, s[i:j]...)
-		for k := n; k < len(dst); k++ {
-			dst[k] = lowerASCII(dst[k])
-		}
-		if j == len(s) {
+		if i == len(s) {
 			break
 		}
-		f, size := foldNext(s, j)
+		if c := s[i]; c < utf8.RuneSelf {
+			dst = append(dst, lowerASCII(c))
+			i++
+			continue
+		}
+		if f, ok := commonFold(s, i); ok {
+			dst = append(dst, f.fold...)
+			i += f.size
+			continue
+		}
+		f, size := foldNext(s, i)
 		dst = append(dst, f...)
-		i = j + size
+		i += size
 	}
 	return dst
 }
 
-// companyWords returns the words of company's fold, which no entity is.
-func (sc *printScratch) companyWords(company string) []string {
-	sc.company = sc.company[:0]
+// commonFold returns foldNext's fold of the rune at s[i] when it is one
+// of commonFolds, read from its bytes with no decoding.
+func commonFold(s string, i int) (*runeFold, bool) {
+	c := s[i]
+	switch {
+	case 0xc2 <= c && c <= 0xc5 && i+1 < len(s) && s[i+1]&0xc0 == 0x80:
+		f := &commonFolds[int(c-0xc2)<<6|int(s[i+1]&0x3f)]
+		return f, f.size > 0
+	case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2]&0xc0 == 0x80:
+		f := &commonFolds[4<<6|int(s[i+2]&0x3f)]
+		return f, f.size > 0
+	}
+	return nil, false
+}
+
+// runeFold is a rune's fold and its size in bytes; a size of 0 is no
+// fold from the table (foldNext reads the rune).
+type runeFold struct {
+	fold string
+	size int
+}
+
+// commonFolds holds the table's folds (foldRune) of U+0080–U+017F, the
+// Latin-1 and Latin Extended-A runes of French and English news, then of
+// U+2000–U+203F, their punctuation (’ “ ” – …).
+var commonFolds = func() (t [5 << 6]runeFold) {
+	for k := range t {
+		r := rune(0x80 + k)
+		if k >= 4<<6 {
+			r = rune(0x2000 + k - 4<<6)
+		}
+		if f, ok := tableRune(r); ok {
+			t[k] = runeFold{f, utf8.RuneLen(r)}
+		}
+	}
+	return t
+}()
+
+// Eight bytes are read as one word where most of a text is skipped or
+// copied (ASCII letters, no capital, no digit): byteMask sets the top bit
+// of each byte of x that is an ASCII byte in lo..hi.
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// load8 reads s[i:i+8] as a little-endian word: its first byte lowest.
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
+// byteMask has the top bit of each byte of x that is in lo..hi (both
+// ASCII) set, the other bits clear. Each byte's low seven bits plus
+// 0x80-lo carry into its top bit when they are lo or more, and never past
+// it.
+func byteMask(x uint64, lo, hi byte) uint64 {
+	t := x &^ highBits
+	return (t + lowBits*uint64(0x80-lo)) &^ (t + lowBits*uint64(0x80-hi-1)) &^ x & highBits
+}
+
+// firstByte is the index of the lowest byte of a mask byteMask returned.
+func firstByte(m uint64) int { return bits.TrailingZeros64(m) / 8 }
+
+// companyWords sets sc.company to the words of company's fold, which no
+// entity is, and sc.companyHashes to their hashes.
+func (sc *printScratch) companyWords(company string) {
+	sc.company, sc.companyHashes = sc.company[:0], sc.companyHashes[:0]
 	for w := range words(sc.foldInto(&sc.fcompany, company)) {
 		sc.company = append(sc.company, w)
+		sc.companyHashes = append(sc.companyHashes, hash32(fnvOffset, w))
 	}
-	return sc.company
 }
 
 // TitleStoryPrint prepares a stored story known by its title alone (one
@@ -266,8 +365,48 @@ func intersect(a, b []uint32) int {
 }
 
 func sortedUnique(s []uint32) []uint32 {
-	slices.Sort(s)
+	switch {
+	case len(s) <= 16:
+		insertionSort(s)
+	case len(s) <= maxShingles:
+		bucketSort(s)
+	default:
+		slices.Sort(s)
+	}
 	return slices.Compact(s)
+}
+
+// bucketSort sorts up to maxShingles hashes: by their top six bits into
+// 64 buckets, then by insertion, which has little to move since hashes
+// spread evenly over the buckets.
+func bucketSort(s []uint32) {
+	var starts [65]uint8
+	var sorted [maxShingles]uint32
+	for _, v := range s {
+		starts[v>>26+1]++
+	}
+	for k := 1; k < len(starts); k++ {
+		starts[k] += starts[k-1]
+	}
+	for _, v := range s {
+		sorted[starts[v>>26]] = v
+		starts[v>>26]++
+	}
+	copy(s, sorted[:len(s)])
+	insertionSort(s)
+}
+
+// insertionSort sorts s. A print's lists are short (a title's words,
+// up to maxShingles pairs, a few names), where it costs less than
+// slices.Sort's partitions.
+func insertionSort(s []uint32) {
+	for i := 1; i < len(s); i++ {
+		v, j := s[i], i
+		for ; j > 0 && s[j-1] > v; j-- {
+			s[j] = s[j-1]
+		}
+		s[j] = v
+	}
 }
 
 // hash32 goes on hashing s from h with FNV-1a (the model's constants;
@@ -280,34 +419,99 @@ func hash32[T string | []byte](h uint32, s T) uint32 {
 	return h
 }
 
-// words yields each run of letters and digits of s.
+// hash32Pair goes on hashing s from h1 and from h2 at once (hash32).
+func hash32Pair(h1, h2 uint32, s string) (uint32, uint32) {
+	for i := 0; i < len(s); i++ {
+		h1 = (h1 ^ uint32(s[i])) * fnvPrime
+		h2 = (h2 ^ uint32(s[i])) * fnvPrime
+	}
+	return h1, h2
+}
+
+// words yields each run of letters and digits of s (nextWord).
 func words(s string) iter.Seq[string] {
 	return func(yield func(string) bool) {
-		start := -1
-		for i := 0; i < len(s); {
-			word, n := asciiWord[s[i]&0x7f], 1
-			if s[i] >= utf8.RuneSelf {
-				var r rune
-				r, n = utf8.DecodeRuneInString(s[i:])
-				word = unicode.IsLetter(r) || unicode.IsDigit(r)
+		for i := 0; ; {
+			start, end := nextWord(s, i)
+			if start == end || !yield(s[start:end]) {
+				return
 			}
-			if word {
-				if start < 0 {
-					start = i
-				}
-			} else if start >= 0 {
-				if !yield(s[start:i]) {
-					return
-				}
-				start = -1
-			}
-			i += n
-		}
-		if start >= 0 {
-			yield(s[start:])
+			i = end
 		}
 	}
 }
+
+// nextWord returns the bounds of the first run of letters and digits of
+// s from i on; start == end == len(s) when there is none. Its ASCII bytes
+// are told by a table, its other runes decoded.
+func nextWord(s string, i int) (start, end int) {
+	for i < len(s) && wordClass[s[i]] == 0 {
+		i++
+	}
+	start = i
+	for i < len(s) && wordClass[s[i]] == wordByte {
+		i++
+	}
+	if i < len(s) && wordClass[s[i]] == runeByte {
+		return nextWordRunes(s, start) // the word or the text before it has other runes
+	}
+	return start, i
+}
+
+// nextWordRunes is nextWord decoding the runes past ASCII.
+func nextWordRunes(s string, i int) (start, end int) {
+	for i < len(s) {
+		c := wordClass[s[i]]
+		if c == wordByte {
+			break
+		}
+		if c == runeByte {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				break
+			}
+			i += n
+			continue
+		}
+		i++
+	}
+	start = i
+	for i < len(s) {
+		c := wordClass[s[i]]
+		if c == wordByte {
+			i++
+			continue
+		}
+		if c == runeByte {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				i += n
+				continue
+			}
+		}
+		break
+	}
+	return start, i
+}
+
+// wordClass tells each byte's part in a word: an ASCII letter or digit
+// (wordByte), a byte of a rune to decode (runeByte), or other ASCII.
+var wordClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = runeByte
+		case asciiWord[c]:
+			t[c] = wordByte
+		}
+	}
+	return t
+}()
+
+const (
+	wordByte = 1
+	runeByte = 2
+)
 
 // asciiWord holds the ASCII letters and digits: unicode.IsLetter and
 // IsDigit for the bytes of most text, with no call.
@@ -332,12 +536,30 @@ func TruncateText(s string, n int) string {
 // appendEntities appends the hashes of text's capitalised words of three
 // letters or more that are neither common words (a sentence's first word,
 // an English headline's capitals) nor words of the company's own name
-// (folded: companyWords). word is where each is folded. Its words are
-// those of words(text); only the capitalised ones are read further.
-func appendEntities(dst []uint32, text string, companyWords []string, word *[]byte) []uint32 {
-	common := commonWords()
+// (folded: sc.company). Its words are those of words(text); only the
+// capitalised ones are read further. A word's fold is hashed as it is
+// read, and written out (in sc.word) only when its hash is one of a
+// common word, a stop name or a company word.
+func (sc *printScratch) appendEntities(dst []uint32, text string) []uint32 {
+	common, filter := commonWords(), nameFilter()
 	inWord := false
 	for i := 0; i < len(text); {
+		// Skip to the next capital or non-ASCII byte, eight bytes at a time.
+		for i+8 <= len(text) {
+			x := load8(text, i)
+			if m := byteMask(x, 'A', 'Z') | x&highBits; m != 0 {
+				if n := firstByte(m); n > 0 {
+					inWord = asciiWord[text[i+n-1]]
+					i += n
+				}
+				break
+			}
+			inWord = asciiWord[text[i+7]]
+			i += 8
+		}
+		if i == len(text) {
+			break
+		}
 		c := text[i]
 		if c < utf8.RuneSelf {
 			if !asciiWord[c] {
@@ -370,22 +592,64 @@ func appendEntities(dst []uint32, text string, companyWords []string, word *[]by
 		if shortWord(w) {
 			continue
 		}
-		*word = foldRuns((*word)[:0], w)
-		f := *word
-		if common[string(f)] || stopNames[string(f)] || isOneOf(f, companyWords) {
-			continue
+		h := foldHash(w)
+		if filter.has(h) || slices.Contains(sc.companyHashes, h) {
+			sc.word = foldRuns(sc.word[:0], w)
+			if f := sc.word; common[string(f)] || stopNames[string(f)] || isOneOf(f, sc.company) {
+				continue
+			}
 		}
-		dst = append(dst, hash32(fnvOffset, f))
+		dst = append(dst, h)
 	}
 	return dst
 }
 
+// foldHash returns the hash of w's fold (hash32 of foldRuns) without
+// writing the fold: it reads w as foldRuns does, a byte or a rune at a
+// time.
+func foldHash(w string) uint32 {
+	h := uint32(fnvOffset)
+	for i := 0; i < len(w); {
+		if c := w[i]; c < utf8.RuneSelf {
+			h = (h ^ uint32(lowerASCII(c))) * fnvPrime
+			i++
+			continue
+		}
+		if f, ok := commonFold(w, i); ok {
+			h = hash32(h, f.fold)
+			i += f.size
+			continue
+		}
+		f, size := foldNext(w, i)
+		h = hash32(h, f)
+		i += size
+	}
+	return h
+}
+
+// hashFilter has the bit h%len of each hash h of a set of words: a word
+// whose hash's bit is clear is none of them.
+type hashFilter [1 << 10]uint64
+
+func (f *hashFilter) has(h uint32) bool { return f[h>>6%uint32(len(f))]&(1<<(h%64)) != 0 }
+
+// nameFilter holds the hashes of the common words and stop names, which
+// most capitalised words are not: those are kept with no map lookup.
+var nameFilter = sync.OnceValue(func() *hashFilter {
+	f := new(hashFilter)
+	for _, m := range []map[string]bool{commonWords(), stopNames} {
+		for w := range m {
+			h := hash32(fnvOffset, w)
+			f[h>>6%uint32(len(f))] |= 1 << (h % 64)
+		}
+	}
+	return f
+})
+
 // wordAt returns the run of letters and digits of s that starts at i.
 func wordAt(s string, i int) string {
-	for w := range words(s[i:]) {
-		return w
-	}
-	return ""
+	start, end := nextWord(s, i)
+	return s[start:end]
 }
 
 // shortWord reports whether w has two runes or fewer: most words tell
@@ -394,8 +658,8 @@ func shortWord(w string) bool {
 	switch {
 	case len(w) <= 2:
 		return true
-	case len(w) > 2*utf8.UTFMax:
-		return false
+	case len(w) > 2*utf8.UTFMax, w[0]|w[1]|w[2] < utf8.RuneSelf:
+		return false // three runes at least
 	}
 	return utf8.RuneCountInString(w) <= 2
 }
@@ -445,6 +709,15 @@ var currencySymbols = func() (syms []string) {
 	return syms
 }()
 
+// currencySymbolEnds has the last byte of each of currencySymbols: a
+// number after another byte has none of them before it.
+var currencySymbolEnds = func() (t [256]bool) {
+	for _, sym := range currencySymbols {
+		t[sym[len(sym)-1]] = true
+	}
+	return t
+}()
+
 // months and hour marks after a number make it a date or a time, not a figure.
 var notFigure = map[string]bool{
 	"janvier": true, "fevrier": true, "mars": true, "avril": true, "mai": true, "juin": true, "juillet": true, "aout": true,
@@ -460,6 +733,15 @@ var notFigure = map[string]bool{
 // out: they tell no event from another.
 func appendFigures(dst []uint64, s string) []uint64 {
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			// Skip to the next digit, eight bytes at a time.
+			m := byteMask(load8(s, i), '0', '9')
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += firstByte(m)
+		}
 		if !isASCIIDigit(s[i]) || gluedAfter(s[:i]) {
 			i++
 			continue
@@ -470,9 +752,11 @@ func appendFigures(dst []uint64, s string) []uint64 {
 		value := float64(intPart) + frac
 		kind := figureCount
 		before := strings.TrimRight(s[:start], " ")
-		for _, sym := range currencySymbols {
-			if strings.HasSuffix(before, sym) {
-				kind = figureAmount
+		if before != "" && currencySymbolEnds[before[len(before)-1]] {
+			for _, sym := range currencySymbols {
+				if strings.HasSuffix(before, sym) {
+					kind = figureAmount
+				}
 			}
 		}
 		rest := s[end:]
@@ -551,6 +835,13 @@ func nextToken(s string) (tok, rest string) {
 	}
 	j := 0
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if !asciiWord[c] || isASCIIDigit(c) {
+				break // the ASCII letters are unicode.IsLetter's
+			}
+			j++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[j:])
 		if !unicode.IsLetter(r) {
 			break
