@@ -135,7 +135,7 @@ func (sc *printScratch) fold(title, summary string) (string, string) {
 
 func (sc *printScratch) foldInto(buf *[]byte, s string) string {
 	i := 0
-	for i+8 <= len(s) && byteMask(load8(s, i), 'A', 'Z')|load8(s, i)&highBits == 0 {
+	for i+8 <= len(s) && byteMask(load8(s, i), 'A', 'Z')|load8(s, i)&high8 == 0 {
 		i += 8
 	}
 	for i < len(s) && s[i] < utf8.RuneSelf && (s[i] < 'A' || s[i] > 'Z') {
@@ -156,7 +156,7 @@ func foldRuns(dst []byte, s string) []byte {
 			// The eight bytes are lower-cased and written out, and those
 			// from the first non-ASCII one on taken back.
 			x, n, k := load8(s, i), 8, len(dst)
-			if m := x & highBits; m != 0 {
+			if m := x & high8; m != 0 {
 				n = firstByte(m)
 			}
 			dst = binary.LittleEndian.AppendUint64(dst, x|byteMask(x, 'A', 'Z')>>2)[:k+n]
@@ -225,11 +225,8 @@ var commonFolds = func() (t [5 << 6]runeFold) {
 
 // Eight bytes are read as one word where most of a text is skipped or
 // copied (ASCII letters, no capital, no digit): byteMask sets the top bit
-// of each byte of x that is an ASCII byte in lo..hi.
-const (
-	lowBits  = 0x0101010101010101
-	highBits = 0x8080808080808080
-)
+// of each byte of x that is an ASCII byte in lo..hi (ones8 and high8 are
+// the classifier's fold's).
 
 // load8 reads s[i:i+8] as a little-endian word: its first byte lowest.
 func load8(s string, i int) uint64 {
@@ -241,8 +238,8 @@ func load8(s string, i int) uint64 {
 // 0x80-lo carry into its top bit when they are lo or more, and never past
 // it.
 func byteMask(x uint64, lo, hi byte) uint64 {
-	t := x &^ highBits
-	return (t + lowBits*uint64(0x80-lo)) &^ (t + lowBits*uint64(0x80-hi-1)) &^ x & highBits
+	t := x &^ high8
+	return (t + ones8*uint64(0x80-lo)) &^ (t + ones8*uint64(0x80-hi-1)) &^ x & high8
 }
 
 // firstByte is the index of the lowest byte of a mask byteMask returned.
@@ -547,7 +544,7 @@ func (sc *printScratch) appendEntities(dst []uint32, text string) []uint32 {
 		// Skip to the next capital or non-ASCII byte, eight bytes at a time.
 		for i+8 <= len(text) {
 			x := load8(text, i)
-			if m := byteMask(x, 'A', 'Z') | x&highBits; m != 0 {
+			if m := byteMask(x, 'A', 'Z') | x&high8; m != 0 {
 				if n := firstByte(m); n > 0 {
 					inWord = asciiWord[text[i+n-1]]
 					i += n
