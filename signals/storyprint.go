@@ -223,12 +223,9 @@ var commonFolds = func() (t [5 << 6]runeFold) {
 	return t
 }()
 
-// Eight bytes are read as one word where most of a text is skipped or
-// copied (ASCII letters, no capital, no digit): byteMask sets the top bit
-// of each byte of x that is an ASCII byte in lo..hi (ones8 and high8 are
-// the classifier's fold's).
-
-// load8 reads s[i:i+8] as a little-endian word: its first byte lowest.
+// load8 reads s[i:i+8] as a little-endian word, its first byte lowest:
+// eight bytes are read as one where most of a text is skipped or copied
+// (ASCII letters, no capital, no digit).
 func load8(s string, i int) uint64 {
 	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
 }
