@@ -621,20 +621,14 @@ func foldHash(w string) uint32 {
 	return h
 }
 
-// hashFilter has the bit h%len of each hash h of a set of words: a word
-// whose hash's bit is clear is none of them.
-type hashFilter [1 << 10]uint64
-
-func (f *hashFilter) has(h uint32) bool { return f[h>>6%uint32(len(f))]&(1<<(h%64)) != 0 }
-
 // nameFilter holds the hashes of the common words and stop names, which
-// most capitalised words are not: those are kept with no map lookup.
-var nameFilter = sync.OnceValue(func() *hashFilter {
-	f := new(hashFilter)
+// most capitalised words are not: those are kept with no map lookup. It
+// is a bit set of the shape the term matcher passes words over with.
+var nameFilter = sync.OnceValue(func() *startSet {
+	f := new(startSet)
 	for _, m := range []map[string]bool{commonWords(), stopNames} {
 		for w := range m {
-			h := hash32(fnvOffset, w)
-			f[h>>6%uint32(len(f))] |= 1 << (h % 64)
+			f.add(hash32(fnvOffset, w))
 		}
 	}
 	return f
