@@ -148,9 +148,9 @@ func (w *Watcher) Cycle(ctx context.Context) (stats CycleStats, err error) {
 		if writeErr != nil {
 			continue // drain the workers; the store is failing
 		}
-		began := time.Now()
-		n, refs, err := w.applyBatch(ctx, p, batch, w.now(), rescored)
-		writing += time.Since(began)
+		began := w.now()
+		n, refs, err := w.applyBatch(ctx, p, batch, began, rescored)
+		writing += w.now().Sub(began)
 		stats.NewItems += n
 		stats.NewSignals += len(refs)
 		for _, r := range refs {
