@@ -14,6 +14,7 @@
 #   PEERS_MAX_N=2000                   (peers are left out above this N)
 #   R2E_MAX_N=100                      (rss2email takes ~150 s at N=2000, 50 ms)
 #   START_WAIT=90                      (seconds a server may take to start)
+#   REPEAT=1                           (runs of each N; the table gives medians)
 #   OUT=$(mktemp -d /tmp/veillebench.XXXXXX)
 set -u
 
@@ -33,6 +34,7 @@ LATS=${LATS:-"0ms 50ms"}
 TOOLS=${TOOLS:-"floor urlwatch rss2email"}
 PEERS_MAX_N=${PEERS_MAX_N:-2000}
 R2E_MAX_N=${R2E_MAX_N:-100}
+REPEAT=${REPEAT:-1}
 OUT=${OUT:-$(mktemp -d /tmp/veillebench.XXXXXX)}
 export ROTATE=${ROTATE:-2} HOSTS=${HOSTS:-100} FLOOR_C=${FLOOR_C:-64}
 mkdir -p "$OUT/bin"
@@ -94,6 +96,7 @@ sed -e "s|^HERE=.*|HERE=$(cd "$SHARED" && pwd)|" -e "s|for _ in \$(seq 100); do|
 	"$SHARED/run-peers.sh" >"$PEERS" && chmod +x "$PEERS"
 grep -q "seq $((START_WAIT * 10))" "$PEERS" || { echo "bench/run.sh: could not lengthen run-peers.sh's start wait (its text changed?)" >&2; exit 2; }
 
+# One row per tool, cell, phase and run; the run number is the last column.
 RES=$OUT/results.tsv
 : >"$RES"
 for n in $NS; do
@@ -105,26 +108,52 @@ for n in $NS; do
 		*) [ "$n" -le "$PEERS_MAX_N" ] && tools="$tools $t" ;;
 		esac
 	done
-	PATH="$STUBS:$PATH" NS=$n LATS=$LATS TOOLS="$tools" OUT=$OUT/run.$n "$PEERS" >"$OUT/run.$n.log" 2>&1
-	if grep -q '^did not start' "$OUT/run.$n.log"; then
-		echo "bench/run.sh: N=$n: the feed server did not start within ${START_WAIT} s; no rows for this N (see $OUT/run.$n.log)" >&2
-	fi
-	tail -n +2 "$OUT/run.$n/results.tsv" 2>/dev/null | while IFS=$'\t' read -r tool N lat phase wall rss fps emails fetched errors rc; do
-		tf=$OUT/run.$n/time.$tool.$N.$lat.$phase
-		cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f", u+s}' "$tf" 2>/dev/null)
-		[ "$tool" = daemon ] && tool=veille
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$N" "$lat" "$phase" "$wall" "${cpu:-NA}" "$rss" "$fps" "$emails" "$fetched" "$errors" "$rc"
-	done >>"$RES"
+	for r in $(seq "$REPEAT"); do
+		run=$OUT/run.$n.$r
+		PATH="$STUBS:$PATH" NS=$n LATS=$LATS TOOLS="$tools" OUT=$run "$PEERS" >"$run.log" 2>&1
+		if grep -q '^did not start' "$run.log"; then
+			echo "bench/run.sh: N=$n: the feed server did not start within ${START_WAIT} s; no rows for this run (see $run.log)" >&2
+		fi
+		tail -n +2 "$run/results.tsv" 2>/dev/null | while IFS=$'\t' read -r tool N lat phase wall rss fps emails fetched errors rc; do
+			tf=$run/time.$tool.$N.$lat.$phase
+			cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f", u+s}' "$tf" 2>/dev/null)
+			[ "$tool" = daemon ] && tool=veille
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$N" "$lat" "$phase" "$wall" "${cpu:-NA}" "$rss" "$fps" "$emails" "$fetched" "$errors" "$rc" "$r"
+		done >>"$RES"
+	done
 done
 
-# Ratios to the floor of the same cell and phase: wall / floor wall and
-# CPU / floor CPU (1.0 = as cheap as fetch + gofeed alone).
+# Ratios to the floor of the same cell, phase and run: wall / floor wall and
+# CPU / floor CPU (1.0 = as cheap as fetch + gofeed alone). The floor moves
+# with the host's load as much as veille does, so each run is held against
+# its own floor; over several runs (REPEAT), each figure is the median of
+# the runs' (the peak RSS their highest), and `runs` says how many.
 {
-	printf 'tool\tN\tlatency\tphase\twall_s\tcpu_s\tpeak_rss_MB\tfeeds_per_s\twall/floor\tcpu/floor\temails\tfetched\terrors\trc\n'
-	awk -F'\t' '{k=$2"\t"$3"\t"$4; row[NR]=$0; key[NR]=k; if ($1=="floor") {fw[k]=$5; fc[k]=$6}}
-		END{for (i=1;i<=NR;i++) { split(row[i], f, "\t"); k=key[i]
-			w = (fw[k]>0 ? sprintf("%.2f", f[5]/fw[k]) : "NA"); c = (fc[k]>0 ? sprintf("%.2f", f[6]/fc[k]) : "NA")
-			printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f[1],f[2],f[3],f[4],f[5],f[6],f[7],f[8],w,c,f[9],f[10],f[11],f[12] } }' "$RES"
+	printf 'tool\tN\tlatency\tphase\truns\twall_s\tcpu_s\tpeak_rss_MB\tfeeds_per_s\twall/floor\tcpu/floor\temails\tfetched\terrors\trc\n'
+	awk -F'\t' '
+		function median(list,    v, n, i, j, t) {
+			n = split(list, v, " ")
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j-1]+0 > v[j]+0; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
+			return n % 2 ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2
+		}
+		function add(arr, k, x) { arr[k] = (k in arr) ? arr[k] " " x : x }
+		{ row[NR] = $0; if ($1 == "floor") { fw[$2,$3,$4,$13] = $5; fc[$2,$3,$4,$13] = $6 } }
+		END {
+			for (i = 1; i <= NR; i++) {
+				split(row[i], f, "\t"); k = f[1] "\t" f[2] "\t" f[3] "\t" f[4]; r = f[2] SUBSEP f[3] SUBSEP f[4] SUBSEP f[13]
+				if (!(k in runs)) order[++nk] = k
+				runs[k]++; add(wall, k, f[5]); add(cpu, k, f[6]); add(fps, k, f[8]); add(emails, k, f[9]); add(fetched, k, f[10]); add(errs, k, f[11])
+				if (f[7]+0 > rss[k]+0) rss[k] = f[7]
+				if (f[12] != 0) rc[k] = f[12]; else if (!(k in rc)) rc[k] = 0
+				if (fw[r] > 0) add(wr, k, f[5] / fw[r])
+				if (fc[r] > 0) add(cr, k, f[6] / fc[r])
+			}
+			for (i = 1; i <= nk; i++) { k = order[i]
+				w = (k in wr) ? sprintf("%.2f", median(wr[k])) : "NA"; c = (k in cr) ? sprintf("%.2f", median(cr[k])) : "NA"
+				printf "%s\t%d\t%.2f\t%.2f\t%s\t%.1f\t%s\t%s\t%d\t%d\t%d\t%s\n", k, runs[k], median(wall[k]), median(cpu[k]), rss[k], median(fps[k]), w, c,
+					median(emails[k]), median(fetched[k]), median(errs[k]), rc[k]
+			}
+		}' "$RES"
 } >"$OUT/table.tsv"
 column -t -s $'\t' "$OUT/table.tsv"
-echo "(raw: $OUT/table.tsv; per-run logs and /usr/bin/time -v output under $OUT/run.N/)"
+echo "(table: $OUT/table.tsv; every run's rows: $RES; per-run logs and /usr/bin/time -v output under $OUT/run.N.RUN/)"
