@@ -232,10 +232,21 @@ func (c *Classifier) Classify(in Input) Classification {
 	final := lx.fired | lx.hints
 	if c.model != nil {
 		acc := c.sums(sc, &lx, in)
-		var model uint16 // the labels whose score passes their threshold
+		// model is the labels whose score passes their threshold: each
+		// label's against the threshold of a label the lexicon did not
+		// fire, then the few the lexicon fired against their own. A bit
+		// that moves with the label spares the loop a shift by l.
+		var model uint16
 		fire := &c.model.fire
-		for l := range nLabels {
-			if int64(acc[l]) >= fire[lx.fired>>l&1][l] {
+		for l, bit := 0, uint16(1); l < nLabels; l, bit = l+1, bit<<1 {
+			if int64(acc[l]) >= fire[0][l] {
+				model |= bit
+			}
+		}
+		for m := lx.fired; m != 0; m &= m - 1 {
+			l := bits.TrailingZeros16(m)
+			model &^= 1 << l
+			if int64(acc[l]) >= fire[1][l] {
 				model |= 1 << l
 			}
 		}
@@ -305,10 +316,7 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final))}
-	if present != 0 {
-		out.Evidence = make(EvidenceList, 0, bits.OnesCount16(present))
-	}
+	out := newClassification(bits.OnesCount16(final), bits.OnesCount16(present))
 	for m := present; m != 0; m &= m - 1 {
 		i, l := bits.TrailingZeros16(m), Keyword
 		if i < nLabels {
@@ -320,6 +328,31 @@ func (c *Classifier) Classify(in Input) Classification {
 		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
 	}
 	scratchPool.Put(sc)
+	return out
+}
+
+// newClassification is a Classification with room for nl labels and ne
+// labels' evidence, Evidence nil when ne is 0. Most items carry one or two
+// labels, each with evidence: both lists then share one allocation.
+func newClassification(nl, ne int) Classification {
+	switch {
+	case nl == 1 && ne == 1:
+		p := new(struct {
+			l [1]Label
+			e [1]LabelEvidence
+		})
+		return Classification{Labels: p.l[:0:1], Evidence: p.e[:0:1]}
+	case nl == 2 && ne == 2:
+		p := new(struct {
+			l [2]Label
+			e [2]LabelEvidence
+		})
+		return Classification{Labels: p.l[:0:2], Evidence: p.e[:0:2]}
+	}
+	out := Classification{Labels: make([]Label, 0, nl)}
+	if ne > 0 {
+		out.Evidence = make(EvidenceList, 0, ne)
+	}
 	return out
 }
 
@@ -511,8 +544,8 @@ func (sc *scratch) companyForms(name string) [][]byte {
 	sc.name.prepare(name, true)
 	full := stripLegal(sc.name.text)
 	forms := append(sc.forms[:0], full)
-	if first, _, ok := bytes.Cut(full, []byte(" ")); ok && len(first) >= 4 {
-		forms = append(forms, first)
+	if i := bytes.IndexByte(full, ' '); i >= 4 {
+		forms = append(forms, full[:i])
 	}
 	return forms
 }
