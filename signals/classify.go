@@ -373,10 +373,33 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	fields := &sc.fields
 	fields[fieldTitle].prepare(in.Title, true)
 	fields[fieldSummary].prepare(in.Summary, true)
+	// The company's mentions are found first, so that each field's hits
+	// are told apart from them as they are made, in the field that names
+	// it only.
+	sc.company, sc.named = nil, [2]bool{}
+	var forms [][]byte
+	var lo, hi [2]int32 // per field, from the first mention's start to the last one's end
+	if in.Company != "" {
+		if forms = sc.companyForms(in.Company); len(forms[0]) > 0 {
+			sc.company = forms[0]
+			// Every form holds the shortest one, the last: a field that
+			// does not hold it names the company nowhere, and its hits
+			// need no test.
+			named, at := &sc.named, &sc.at
+			rare := rarest(forms[len(forms)-1])
+			for fi := range fields {
+				at[fi] = formsAt(at[fi], fields[fi].text, forms, rare)
+				named[fi] = len(at[fi][len(forms)-1]) > 0
+				if a := at[fi][0]; len(a) > 0 {
+					lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
+				}
+			}
+		}
+	}
 	raw, hits := sc.raw[:0], sc.hits[:0]
 	for fi := range fields {
 		text := fields[fi].text
-		from := len(raw)
+		from, first := len(raw), len(hits)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
 		for _, m := range raw[from:] {
 			for _, h := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
@@ -387,49 +410,26 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 				hits = append(hits, h)
 			}
 		}
-	}
-	sc.raw = raw
-	sc.company, sc.named = nil, [2]bool{}
-	if in.Company != "" {
-		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
-			sc.company = forms[0]
-			// Every form holds the shortest one, the last: a field that
-			// does not hold it names the company nowhere, and its hits
-			// need no test.
-			named, at := &sc.named, &sc.at
-			rare := rarest(forms[len(forms)-1])
-			for fi := range fields {
-				at[fi] = formsAt(at[fi], fields[fi].text, forms, rare)
-				named[fi] = len(at[fi][len(forms)-1]) > 0
-			}
-			if named[fieldTitle] || named[fieldSummary] {
-				// A loop, not slices.DeleteFunc: most hits are told apart by
-				// their field and their rule's role without a call.
-				// A hit can lie inside a mention of the name only between
-				// where the first starts and the last ends: most hits are
-				// told apart from the mentions without a call.
-				var lo, hi [2]int32
-				for fi := range fields {
-					if a := at[fi][0]; len(a) > 0 {
-						lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
-					}
+		if sc.named[fi] {
+			// A loop, not slices.DeleteFunc: most hits are told apart by
+			// their rule's role without a call. A hit can lie inside a
+			// mention of the name only between where the first starts and
+			// the last ends: most hits are told apart from the mentions
+			// without a call.
+			f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
+			n := first
+			for _, h := range hits[first:] {
+				if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
+					lo <= h.start && h.end <= hi && inName(h, f, len(forms[0]), at[0]) {
+					continue
 				}
-				n := 0
-				for _, h := range hits {
-					if named[h.field] {
-						f, at := &fields[h.field], &at[h.field]
-						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
-							lo[h.field] <= h.start && h.end <= hi[h.field] && inName(h, f, len(forms[0]), at[0]) {
-							continue
-						}
-					}
-					hits[n] = h
-					n++
-				}
-				hits = hits[:n]
+				hits[n] = h
+				n++
 			}
+			hits = hits[:n]
 		}
 	}
+	sc.raw = raw
 	sc.hits = hits
 	sc.modelWordsSet = false
 	kept := sc.kept[:0]
