@@ -26,14 +26,14 @@ type Input struct {
 // Classifier labels items. It is built once and is safe for concurrent use.
 type Classifier struct {
 	terms *terms
-	// parts[partAt[p]:partAt[p+1]] are the rule parts term pattern p
-	// stands for, as hits that lack their field and place.
-	parts  []hit
-	partAt []int32
-	rules  []lexRule
-	info   []ruleInfo // per rule
-	labels []Label    // taxonomy order; rule.label indexes it
-	model  *model     // nil: the lexicon alone decides
+	// partsOf[p] are the rule parts term pattern p stands for, as hits
+	// that lack their field and place, slices of one array: a found
+	// pattern's are read with one bounds check, not sliced from offsets.
+	partsOf [][]hit
+	rules   []lexRule
+	info    []ruleInfo // per rule
+	labels  []Label    // taxonomy order; rule.label indexes it
+	model   *model     // nil: the lexicon alone decides
 	// lexOnly are the labels the lexicon alone decides (bits of their
 	// index): those whose embedded file lexicon_dir replaces.
 	lexOnly uint16
@@ -136,7 +136,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		c.lexOnly |= 1 << slices.Index(c.labels, l)
 	}
 	c.info = make([]ruleInfo, 0, len(rules))
-	c.parts = make([]hit, 0, len(rules))
+	nparts := 0
 	index := make(map[string]int, len(rules))
 	patterns := make([]string, 0, len(rules))
 	refs := make([][]hit, 0, len(rules)) // per pattern
@@ -165,14 +165,16 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 				refs = append(refs, nil)
 			}
 			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: uint8(label)})
+			nparts++
 		}
 	}
-	c.partAt = make([]int32, 0, len(refs)+1)
-	for _, rs := range refs {
-		c.partAt = append(c.partAt, int32(len(c.parts)))
-		c.parts = append(c.parts, rs...)
+	parts := make([]hit, 0, nparts)
+	c.partsOf = make([][]hit, len(refs))
+	for p, rs := range refs {
+		n := len(parts)
+		parts = append(parts, rs...)
+		c.partsOf[p] = parts[n:len(parts):len(parts)]
 	}
-	c.partAt = append(c.partAt, int32(len(c.parts)))
 	c.terms = newTerms(patterns)
 	return c, nil
 }
@@ -402,7 +404,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		from, first := len(raw), len(hits)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
 		for _, m := range raw[from:] {
-			for _, h := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
+			for _, h := range c.partsOf[m.pattern] {
 				if h.kind == kindVeto {
 					lx.veto = true
 				}
