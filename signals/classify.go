@@ -455,7 +455,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		group := kept[g:e]
 		for i := range group {
 			h := &group[i]
-			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, *h)) && !firstOfPart(group[:i], *h)
+			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, h)) && !firstOfPart(group[:i], *h)
 		}
 		g = e
 	}
@@ -703,16 +703,21 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 }
 
 // complete reports whether all parts of h's rule, one of several parts,
-// are in h's field.
-func (c *Classifier) complete(kept []hit, h hit) bool {
-	n := c.info[h.rule].parts
-	var mask uint8
-	for _, o := range kept {
-		if o.rule == h.rule && o.field == h.field {
-			mask |= 1 << uint(o.part)
+// are in group, the hits of h's label and field. A function of its own,
+// kept from being inlined: in lexPass, whose many values take the
+// registers, its loop would keep its index and mask in memory and copy
+// each hit.
+//
+//go:noinline
+func (c *Classifier) complete(group []hit, h *hit) bool {
+	rule := h.rule
+	var mask uint
+	for i := range group {
+		if group[i].rule == rule {
+			mask |= 1 << (uint(group[i].part) % maxParts)
 		}
 	}
-	return mask == 1<<uint(n)-1
+	return mask == 1<<uint(c.info[rule].parts)-1
 }
 
 // firstOfPart reports whether an earlier hit is the same part of the same
