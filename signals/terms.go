@@ -105,7 +105,12 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	// append copies it. It is kept in the reader, in memory, not in
 	// registers: the byte loop below needs them all, and would reload two
 	// on every byte.
-	r := reader{t: t, text: text, hits: hits, walks: walks[:0], prev: walk{start: -1}, ws: slices.Grow(ws[:0], len(text))}
+	// The reader is set field by field: a composite literal is built in
+	// a temporary and copied whole.
+	var r reader
+	r.t, r.text, r.hits, r.walks = t, text, hits, walks[:0]
+	r.prev.start = -1
+	r.ws = slices.Grow(ws[:0], len(text))
 	// A token is fed when it may continue a term being read, be a term, or
 	// start one with the token before it. A pair after no token (prev's
 	// start -1) is a false alarm, which feed ignores, as it does hash
