@@ -390,7 +390,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			named, at := &sc.named, &sc.at
 			rare := rarest(forms[len(forms)-1])
 			for fi := range fields {
-				at[fi] = formsAt(at[fi], fields[fi].text, forms, rare)
+				formsAt(&at[fi], fields[fi].text, forms, rare)
 				named[fi] = len(at[fi][len(forms)-1]) > 0
 				if a := at[fi][0]; len(a) > 0 {
 					lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
@@ -555,8 +555,9 @@ func (sc *scratch) companyForms(name string) [][]byte {
 // formsAt sets, for each of the company's forms, where it starts in text.
 // Every form begins with the last, the shortest: its starts are found with
 // one scan (for its byte rare, see indexAll), and a longer form's are those
-// of its starts that begin it.
-func formsAt(at [2][]int32, text []byte, forms [][]byte, rare int) [2][]int32 {
+// of its starts that begin it. at is set in place, not passed and
+// returned: two slices by value are copied through the stack.
+func formsAt(at *[2][]int32, text []byte, forms [][]byte, rare int) {
 	last := len(forms) - 1
 	starts := indexAll(at[last][:0], text, forms[last], rare)
 	at[last] = starts
@@ -569,7 +570,6 @@ func formsAt(at [2][]int32, text []byte, forms [][]byte, rare int) [2][]int32 {
 		}
 		at[k] = longer
 	}
-	return at
 }
 
 // indexAll appends to starts every offset where needle (not empty) starts
