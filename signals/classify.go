@@ -285,13 +285,14 @@ func (c *Classifier) Classify(in Input) Classification {
 	}
 	all := make([]Evidence, total)
 	for k, i := range ev {
-		all[k] = evidence(&fields[kept[i].field], kept[i])
+		h := &kept[i]
+		evidence(&all[k], &fields[h.field], h)
 	}
 	if counts[nLabels] > 0 {
 		k := len(ev)
 		for _, h := range hits {
 			if h.kind == kindKeyword {
-				all[k] = evidence(&fields[h.field], h)
+				evidence(&all[k], &fields[h.field], &h)
 				all[k].Points = c.rules[h.rule].points
 				k++
 			}
@@ -842,11 +843,14 @@ func clauseBreak(b []byte) bool {
 	return false
 }
 
-func evidence(f *field, h hit) Evidence {
+// evidence sets e, zero but for its Points, to the evidence of hit h of
+// field f. It writes e in place: an Evidence returned by value is copied
+// through the stack twice.
+func evidence(e *Evidence, f *field, h *hit) {
 	start, end := f.origOffset(int(h.start)), f.origOffset(int(h.end))
-	name := "title"
+	e.Term, e.Offset = f.orig[start:end], start
+	e.Field = "title"
 	if h.field == fieldSummary {
-		name = "summary"
+		e.Field = "summary"
 	}
-	return Evidence{Term: f.orig[start:end], Field: name, Offset: start}
 }
