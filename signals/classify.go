@@ -421,12 +421,13 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			// without a call.
 			f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
 			n := first
-			for _, h := range hits[first:] {
+			for i := first; i < len(hits); i++ {
+				h := &hits[i]
 				if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
 					lo <= h.start && h.end <= hi && inName(h, f, len(forms[0]), at[0]) {
 					continue
 				}
-				hits[n] = h
+				hits[n] = *h
 				n++
 			}
 			hits = hits[:n]
@@ -456,7 +457,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		group := kept[g:e]
 		for i := range group {
 			h := &group[i]
-			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, h)) && !firstOfPart(group[:i], *h)
+			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, h)) && !firstOfPart(group[:i], h)
 		}
 		g = e
 	}
@@ -630,7 +631,7 @@ var byteRank = func() (r [256]uint8) {
 // news is not about it: named right after an actor term ("rachète
 // <company>", unless "par <company>"), or right before a passive one.
 // at holds where each form starts in f's text.
-func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, at *[2][]int32) bool {
+func (c *Classifier) misplaced(h *hit, f *field, forms [][]byte, at *[2][]int32) bool {
 	r := &c.info[h.rule]
 	switch {
 	case r.kind != kindLabel || r.role == roleAny:
@@ -659,7 +660,7 @@ func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, at *[2][]int32) 
 // inName reports whether a hit lies inside a mention of the company's own
 // name, n bytes long and starting at the offsets at: "Mexican" in
 // "Chipotle Mexican Grill" is no foreign move.
-func inName(h hit, f *field, n int, at []int32) bool {
+func inName(h *hit, f *field, n int, at []int32) bool {
 	if n <= int(h.end-h.start) {
 		return false
 	}
@@ -724,9 +725,9 @@ func (c *Classifier) complete(group []hit, h *hit) bool {
 // firstOfPart reports whether an earlier hit is the same part of the same
 // rule at the same place (a term listed twice), so it is not counted twice.
 // before is sorted by start: only its last hits can start where h does.
-func firstOfPart(before []hit, h hit) bool {
+func firstOfPart(before []hit, h *hit) bool {
 	for j := len(before) - 1; j >= 0 && before[j].start == h.start; j-- {
-		if before[j] == h {
+		if before[j] == *h {
 			return true
 		}
 	}
