@@ -801,9 +801,9 @@ func sortHits(hs []hit) {
 	if len(hs) > 64 {
 		slices.SortFunc(hs, func(a, b hit) int {
 			switch {
-			case hitBefore(a, b):
+			case hitBefore(&a, &b):
 				return -1
-			case hitBefore(b, a):
+			case hitBefore(&b, &a):
 				return 1
 			}
 			return 0
@@ -811,9 +811,14 @@ func sortHits(hs []hit) {
 		return
 	}
 	for i := 1; i < len(hs); i++ {
+		// Most hits are in place already: they are told so by pointer,
+		// without a copy of either.
+		if !hitBefore(&hs[i], &hs[i-1]) {
+			continue
+		}
 		h := hs[i]
 		j := i
-		for ; j > 0 && hitBefore(h, hs[j-1]); j-- {
+		for ; j > 0 && hitBefore(&h, &hs[j-1]); j-- {
 			hs[j] = hs[j-1]
 		}
 		hs[j] = h
@@ -821,7 +826,7 @@ func sortHits(hs []hit) {
 }
 
 // hitBefore is sortHits' order.
-func hitBefore(a, b hit) bool {
+func hitBefore(a, b *hit) bool {
 	if a.label != b.label {
 		return a.label < b.label
 	}
