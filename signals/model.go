@@ -759,16 +759,15 @@ func (t *top) add(c candidate) {
 // order fieldFeatures lists them, so that ties go the same way, without
 // listing them.
 //
-// Label l's lane and shift in a packed row are found once, and a candidate
-// no heavier than the lightest of a full top is passed over without a
-// call: top.add would keep nothing of it, at its place or another.
+// A candidate no heavier than the lightest of a full top is passed over
+// without a call: top.add would keep nothing of it, at its place or
+// another.
 func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
 	var best top
-	at, packed, lane, shift := (*[modelBuckets]uint16)(m.at), m.packed, l/4, uint(16*(l%4))
 	for fi := range fields {
 		v, text := float32(fieldValue[fi]), fields[fi].text
 		add := func(key uint32, start, end int32) {
-			if w := int32(packed[at[key%modelBuckets]][lane]>>shift&0xffff) - packBias; w > 0 {
+			if w := m.weight(key, l); w > 0 {
 				if c := float32(w) * v; best.n < len(best.c) || c > best.c[len(best.c)-1].w {
 					best.add(candidate{c, fi, int(start), int(end)})
 				}
