@@ -26,14 +26,14 @@ type Input struct {
 // Classifier labels items. It is built once and is safe for concurrent use.
 type Classifier struct {
 	terms *terms
-	// parts[partAt[p]:partAt[p+1]] are the rule parts term pattern p
-	// stands for, as hits that lack their field and place.
-	parts  []hit
-	partAt []int32
-	rules  []lexRule
-	info   []ruleInfo // per rule
-	labels []Label    // taxonomy order; rule.label indexes it
-	model  *model     // nil: the lexicon alone decides
+	// partsOf[p] are the rule parts term pattern p stands for, as hits
+	// that lack their field and place, slices of one array: a found
+	// pattern's are read with one bounds check, not sliced from offsets.
+	partsOf [][]hit
+	rules   []lexRule
+	info    []ruleInfo // per rule
+	labels  []Label    // taxonomy order; rule.label indexes it
+	model   *model     // nil: the lexicon alone decides
 	// lexOnly are the labels the lexicon alone decides (bits of their
 	// index): those whose embedded file lexicon_dir replaces.
 	lexOnly uint16
@@ -136,7 +136,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		c.lexOnly |= 1 << slices.Index(c.labels, l)
 	}
 	c.info = make([]ruleInfo, 0, len(rules))
-	c.parts = make([]hit, 0, len(rules))
+	nparts := 0
 	index := make(map[string]int, len(rules))
 	patterns := make([]string, 0, len(rules))
 	refs := make([][]hit, 0, len(rules)) // per pattern
@@ -165,14 +165,16 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 				refs = append(refs, nil)
 			}
 			refs[id] = append(refs[id], hit{rule: int32(ri), part: int8(pi), kind: r.kind, label: uint8(label)})
+			nparts++
 		}
 	}
-	c.partAt = make([]int32, 0, len(refs)+1)
-	for _, rs := range refs {
-		c.partAt = append(c.partAt, int32(len(c.parts)))
-		c.parts = append(c.parts, rs...)
+	parts := make([]hit, 0, nparts)
+	c.partsOf = make([][]hit, len(refs))
+	for p, rs := range refs {
+		n := len(parts)
+		parts = append(parts, rs...)
+		c.partsOf[p] = parts[n:len(parts):len(parts)]
 	}
-	c.partAt = append(c.partAt, int32(len(c.parts)))
 	c.terms = newTerms(patterns)
 	return c, nil
 }
@@ -232,10 +234,21 @@ func (c *Classifier) Classify(in Input) Classification {
 	final := lx.fired | lx.hints
 	if c.model != nil {
 		acc := c.sums(sc, &lx, in)
-		var model uint16 // the labels whose score passes their threshold
+		// model is the labels whose score passes their threshold: each
+		// label's against the threshold of a label the lexicon did not
+		// fire, then the few the lexicon fired against their own. A bit
+		// that moves with the label spares the loop a shift by l.
+		var model uint16
 		fire := &c.model.fire
-		for l := range nLabels {
-			if int64(acc[l]) >= fire[lx.fired>>l&1][l] {
+		for l, bit := 0, uint16(1); l < nLabels; l, bit = l+1, bit<<1 {
+			if int64(acc[l]) >= fire[0][l] {
+				model |= bit
+			}
+		}
+		for m := lx.fired; m != 0; m &= m - 1 {
+			l := bits.TrailingZeros16(m)
+			model &^= 1 << l
+			if int64(acc[l]) >= fire[1][l] {
 				model |= 1 << l
 			}
 		}
@@ -272,13 +285,14 @@ func (c *Classifier) Classify(in Input) Classification {
 	}
 	all := make([]Evidence, total)
 	for k, i := range ev {
-		all[k] = evidence(&fields[kept[i].field], kept[i])
+		h := &kept[i]
+		evidence(&all[k], &fields[h.field], h)
 	}
 	if counts[nLabels] > 0 {
 		k := len(ev)
 		for _, h := range hits {
 			if h.kind == kindKeyword {
-				all[k] = evidence(&fields[h.field], h)
+				evidence(&all[k], &fields[h.field], &h)
 				all[k].Points = c.rules[h.rule].points
 				k++
 			}
@@ -305,10 +319,7 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final))}
-	if present != 0 {
-		out.Evidence = make(EvidenceList, 0, bits.OnesCount16(present))
-	}
+	out := newClassification(bits.OnesCount16(final), bits.OnesCount16(present))
 	for m := present; m != 0; m &= m - 1 {
 		i, l := bits.TrailingZeros16(m), Keyword
 		if i < nLabels {
@@ -320,6 +331,31 @@ func (c *Classifier) Classify(in Input) Classification {
 		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
 	}
 	scratchPool.Put(sc)
+	return out
+}
+
+// newClassification is a Classification with room for nl labels and ne
+// labels' evidence, Evidence nil when ne is 0. Most items carry one or two
+// labels, each with evidence: both lists then share one allocation.
+func newClassification(nl, ne int) Classification {
+	switch {
+	case nl == 1 && ne == 1:
+		p := new(struct {
+			l [1]Label
+			e [1]LabelEvidence
+		})
+		return Classification{Labels: p.l[:0:1], Evidence: p.e[:0:1]}
+	case nl == 2 && ne == 2:
+		p := new(struct {
+			l [2]Label
+			e [2]LabelEvidence
+		})
+		return Classification{Labels: p.l[:0:2], Evidence: p.e[:0:2]}
+	}
+	out := Classification{Labels: make([]Label, 0, nl)}
+	if ne > 0 {
+		out.Evidence = make(EvidenceList, 0, ne)
+	}
 	return out
 }
 
@@ -340,25 +376,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	fields := &sc.fields
 	fields[fieldTitle].prepare(in.Title, true)
 	fields[fieldSummary].prepare(in.Summary, true)
-	raw, hits := sc.raw[:0], sc.hits[:0]
-	for fi := range fields {
-		text := fields[fi].text
-		from := len(raw)
-		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
-		for _, m := range raw[from:] {
-			for _, h := range c.parts[c.partAt[m.pattern]:c.partAt[m.pattern+1]] {
-				if h.kind == kindVeto {
-					lx.veto = true
-				}
-				h.field, h.start, h.end = uint8(fi), m.start, m.end
-				hits = append(hits, h)
-			}
-		}
-	}
-	sc.raw = raw
+	// The company's mentions are found first, so that each field's hits
+	// are told apart from them as they are made, in the field that names
+	// it only.
 	sc.company, sc.named = nil, [2]bool{}
+	var forms [][]byte
+	var lo, hi [2]int32 // per field, from the first mention's start to the last one's end
 	if in.Company != "" {
-		if forms := sc.companyForms(in.Company); len(forms[0]) > 0 {
+		if forms = sc.companyForms(in.Company); len(forms[0]) > 0 {
 			sc.company = forms[0]
 			// Every form holds the shortest one, the last: a field that
 			// does not hold it names the company nowhere, and its hits
@@ -366,37 +391,49 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			named, at := &sc.named, &sc.at
 			rare := rarest(forms[len(forms)-1])
 			for fi := range fields {
-				at[fi] = formsAt(at[fi], fields[fi].text, forms, rare)
+				formsAt(&at[fi], fields[fi].text, forms, rare)
 				named[fi] = len(at[fi][len(forms)-1]) > 0
-			}
-			if named[fieldTitle] || named[fieldSummary] {
-				// A loop, not slices.DeleteFunc: most hits are told apart by
-				// their field and their rule's role without a call.
-				// A hit can lie inside a mention of the name only between
-				// where the first starts and the last ends: most hits are
-				// told apart from the mentions without a call.
-				var lo, hi [2]int32
-				for fi := range fields {
-					if a := at[fi][0]; len(a) > 0 {
-						lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
-					}
+				if a := at[fi][0]; len(a) > 0 {
+					lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
 				}
-				n := 0
-				for _, h := range hits {
-					if named[h.field] {
-						f, at := &fields[h.field], &at[h.field]
-						if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
-							lo[h.field] <= h.start && h.end <= hi[h.field] && inName(h, f, len(forms[0]), at[0]) {
-							continue
-						}
-					}
-					hits[n] = h
-					n++
-				}
-				hits = hits[:n]
 			}
 		}
 	}
+	raw, hits := sc.raw[:0], sc.hits[:0]
+	for fi := range fields {
+		text := fields[fi].text
+		from, first := len(raw), len(hits)
+		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		for _, m := range raw[from:] {
+			for _, h := range c.partsOf[m.pattern] {
+				if h.kind == kindVeto {
+					lx.veto = true
+				}
+				h.field, h.start, h.end = uint8(fi), m.start, m.end
+				hits = append(hits, h)
+			}
+		}
+		if sc.named[fi] {
+			// A loop, not slices.DeleteFunc: most hits are told apart by
+			// their rule's role without a call. A hit can lie inside a
+			// mention of the name only between where the first starts and
+			// the last ends: most hits are told apart from the mentions
+			// without a call.
+			f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
+			n := first
+			for i := first; i < len(hits); i++ {
+				h := &hits[i]
+				if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
+					lo <= h.start && h.end <= hi && inName(h, f, len(forms[0]), at[0]) {
+					continue
+				}
+				hits[n] = *h
+				n++
+			}
+			hits = hits[:n]
+		}
+	}
+	sc.raw = raw
 	sc.hits = hits
 	sc.modelWordsSet = false
 	kept := sc.kept[:0]
@@ -420,7 +457,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		group := kept[g:e]
 		for i := range group {
 			h := &group[i]
-			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, *h)) && !firstOfPart(group[:i], *h)
+			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, h)) && !firstOfPart(group[:i], h)
 		}
 		g = e
 	}
@@ -511,8 +548,8 @@ func (sc *scratch) companyForms(name string) [][]byte {
 	sc.name.prepare(name, true)
 	full := stripLegal(sc.name.text)
 	forms := append(sc.forms[:0], full)
-	if first, _, ok := bytes.Cut(full, []byte(" ")); ok && len(first) >= 4 {
-		forms = append(forms, first)
+	if i := bytes.IndexByte(full, ' '); i >= 4 {
+		forms = append(forms, full[:i])
 	}
 	return forms
 }
@@ -520,8 +557,9 @@ func (sc *scratch) companyForms(name string) [][]byte {
 // formsAt sets, for each of the company's forms, where it starts in text.
 // Every form begins with the last, the shortest: its starts are found with
 // one scan (for its byte rare, see indexAll), and a longer form's are those
-// of its starts that begin it.
-func formsAt(at [2][]int32, text []byte, forms [][]byte, rare int) [2][]int32 {
+// of its starts that begin it. at is set in place, not passed and
+// returned: two slices by value are copied through the stack.
+func formsAt(at *[2][]int32, text []byte, forms [][]byte, rare int) {
 	last := len(forms) - 1
 	starts := indexAll(at[last][:0], text, forms[last], rare)
 	at[last] = starts
@@ -534,7 +572,6 @@ func formsAt(at [2][]int32, text []byte, forms [][]byte, rare int) [2][]int32 {
 		}
 		at[k] = longer
 	}
-	return at
 }
 
 // indexAll appends to starts every offset where needle (not empty) starts
@@ -594,7 +631,7 @@ var byteRank = func() (r [256]uint8) {
 // news is not about it: named right after an actor term ("rachète
 // <company>", unless "par <company>"), or right before a passive one.
 // at holds where each form starts in f's text.
-func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, at *[2][]int32) bool {
+func (c *Classifier) misplaced(h *hit, f *field, forms [][]byte, at *[2][]int32) bool {
 	r := &c.info[h.rule]
 	switch {
 	case r.kind != kindLabel || r.role == roleAny:
@@ -623,7 +660,7 @@ func (c *Classifier) misplaced(h hit, f *field, forms [][]byte, at *[2][]int32) 
 // inName reports whether a hit lies inside a mention of the company's own
 // name, n bytes long and starting at the offsets at: "Mexican" in
 // "Chipotle Mexican Grill" is no foreign move.
-func inName(h hit, f *field, n int, at []int32) bool {
+func inName(h *hit, f *field, n int, at []int32) bool {
 	if n <= int(h.end-h.start) {
 		return false
 	}
@@ -668,24 +705,29 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 }
 
 // complete reports whether all parts of h's rule, one of several parts,
-// are in h's field.
-func (c *Classifier) complete(kept []hit, h hit) bool {
-	n := c.info[h.rule].parts
-	var mask uint8
-	for _, o := range kept {
-		if o.rule == h.rule && o.field == h.field {
-			mask |= 1 << uint(o.part)
+// are in group, the hits of h's label and field. A function of its own,
+// kept from being inlined: in lexPass, whose many values take the
+// registers, its loop would keep its index and mask in memory and copy
+// each hit.
+//
+//go:noinline
+func (c *Classifier) complete(group []hit, h *hit) bool {
+	rule := h.rule
+	var mask uint
+	for i := range group {
+		if group[i].rule == rule {
+			mask |= 1 << (uint(group[i].part) % maxParts)
 		}
 	}
-	return mask == 1<<uint(n)-1
+	return mask == 1<<uint(c.info[rule].parts)-1
 }
 
 // firstOfPart reports whether an earlier hit is the same part of the same
 // rule at the same place (a term listed twice), so it is not counted twice.
 // before is sorted by start: only its last hits can start where h does.
-func firstOfPart(before []hit, h hit) bool {
+func firstOfPart(before []hit, h *hit) bool {
 	for j := len(before) - 1; j >= 0 && before[j].start == h.start; j-- {
-		if before[j] == h {
+		if before[j] == *h {
 			return true
 		}
 	}
@@ -759,9 +801,9 @@ func sortHits(hs []hit) {
 	if len(hs) > 64 {
 		slices.SortFunc(hs, func(a, b hit) int {
 			switch {
-			case hitBefore(a, b):
+			case hitBefore(&a, &b):
 				return -1
-			case hitBefore(b, a):
+			case hitBefore(&b, &a):
 				return 1
 			}
 			return 0
@@ -769,9 +811,14 @@ func sortHits(hs []hit) {
 		return
 	}
 	for i := 1; i < len(hs); i++ {
+		// Most hits are in place already: they are told so by pointer,
+		// without a copy of either.
+		if !hitBefore(&hs[i], &hs[i-1]) {
+			continue
+		}
 		h := hs[i]
 		j := i
-		for ; j > 0 && hitBefore(h, hs[j-1]); j-- {
+		for ; j > 0 && hitBefore(&h, &hs[j-1]); j-- {
 			hs[j] = hs[j-1]
 		}
 		hs[j] = h
@@ -779,7 +826,7 @@ func sortHits(hs []hit) {
 }
 
 // hitBefore is sortHits' order.
-func hitBefore(a, b hit) bool {
+func hitBefore(a, b *hit) bool {
 	if a.label != b.label {
 		return a.label < b.label
 	}
@@ -802,11 +849,14 @@ func clauseBreak(b []byte) bool {
 	return false
 }
 
-func evidence(f *field, h hit) Evidence {
+// evidence sets e, zero but for its Points, to the evidence of hit h of
+// field f. It writes e in place: an Evidence returned by value is copied
+// through the stack twice.
+func evidence(e *Evidence, f *field, h *hit) {
 	start, end := f.origOffset(int(h.start)), f.origOffset(int(h.end))
-	name := "title"
+	e.Term, e.Offset = f.orig[start:end], start
+	e.Field = "title"
 	if h.field == fieldSummary {
-		name = "summary"
+		e.Field = "summary"
 	}
-	return Evidence{Term: f.orig[start:end], Field: name, Offset: start}
 }

@@ -1,7 +1,6 @@
 package signals
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"slices"
@@ -72,17 +71,32 @@ func legalSuffix(word []byte) bool {
 
 // stripLegal drops trailing legal forms from a folded name
 // ("breizh conserves sas" → "breizh conserves"), keeping at least one word.
-// It works in place on bytes so the classifier strips without allocating.
+// It works in place on bytes so the classifier strips without allocating,
+// with loops of its own: a name is a few bytes, which bytes.Trim's
+// building of a set for its cutset costs more than.
 func stripLegal(name []byte) []byte {
 	for {
-		i := bytes.LastIndexByte(name, ' ')
+		i := len(name) - 1
+		for i >= 0 && name[i] != ' ' {
+			i--
+		}
 		if i < 0 {
 			return name
 		}
-		if !legalSuffix(bytes.Trim(name[i+1:], ".,")) {
+		w := name[i+1:]
+		for len(w) > 0 && (w[0] == '.' || w[0] == ',') {
+			w = w[1:]
+		}
+		for len(w) > 0 && (w[len(w)-1] == '.' || w[len(w)-1] == ',') {
+			w = w[:len(w)-1]
+		}
+		if !legalSuffix(w) {
 			return name
 		}
-		name = bytes.TrimRight(name[:i], " ,")
+		name = name[:i]
+		for len(name) > 0 && (name[len(name)-1] == ' ' || name[len(name)-1] == ',') {
+			name = name[:len(name)-1]
+		}
 	}
 }
 

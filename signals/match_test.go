@@ -1,6 +1,7 @@
 package signals
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -137,4 +138,30 @@ func TestNameWarnings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stripLegalRef is stripLegal written with the bytes package, as it was:
+// the reference its own loops must match.
+func stripLegalRef(name []byte) []byte {
+	for {
+		i := bytes.LastIndexByte(name, ' ')
+		if i < 0 {
+			return name
+		}
+		if !legalSuffix(bytes.Trim(name[i+1:], ".,")) {
+			return name
+		}
+		name = bytes.TrimRight(name[:i], " ,")
+	}
+}
+
+func FuzzStripLegal(f *testing.F) {
+	for _, s := range []string{"breizh conserves sas", "acme s.a.", "foo, inc.", "x  ltd", "sa", " sa", "a sa sa", "foo sa,", ",sa", "acme group holdings", "acme ,.co.,", "a ,, s.a.s."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := stripLegal([]byte(s)), stripLegalRef([]byte(s)); string(got) != string(want) {
+			t.Fatalf("stripLegal(%q) = %q, want %q", s, got, want)
+		}
+	})
 }

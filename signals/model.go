@@ -530,11 +530,12 @@ func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []wor
 		}
 		chunk := ws[:min(len(ws), room)]
 		ws = ws[len(chunk):]
-		lanes := sumWords(at, packed, chunk)
+		var lanes packedRow
+		sumWords(&lanes, at, packed, chunk)
 		if pairs {
-			lanes, prev = sumPairs(lanes, at, packed, chunk, prev)
+			prev = sumPairs(&lanes, at, packed, chunk, prev)
 		}
-		lanes = sumStems(lanes, at, packed, text, chunk)
+		sumStems(&lanes, at, packed, text, chunk)
 		x := uint64(v)
 		a.lanes[0] += lanes[0] * x
 		a.lanes[1] += lanes[1] * x
@@ -546,20 +547,21 @@ func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []wor
 // sumWords, sumPairs and sumStems add to lanes the rows of the words, word
 // pairs and stems of ws. A function per kind of feature keeps each loop's
 // few variables in registers, where one loop over all three spills them;
-// inlined, they spill again.
+// inlined, they spill again. The lanes are passed by pointer: an array
+// passed and returned by value is copied through the stack at each call.
 //
 //go:noinline
-func sumWords(at *[modelBuckets]uint16, packed []packedRow, ws []word) packedRow {
-	var l0, l1, l2 uint64
+func sumWords(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws []word) {
+	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		r := &packed[at[bucket(ws[i].h)]]
 		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
 	}
-	return packedRow{l0, l1, l2}
+	lanes[0], lanes[1], lanes[2] = l0, l1, l2
 }
 
 //go:noinline
-func sumPairs(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, ws []word, prev uint32) (packedRow, uint32) {
+func sumPairs(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws []word, prev uint32) uint32 {
 	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		h := ws[i].h
@@ -567,11 +569,12 @@ func sumPairs(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, ws 
 		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
 		prev = h
 	}
-	return packedRow{l0, l1, l2}, prev
+	lanes[0], lanes[1], lanes[2] = l0, l1, l2
+	return prev
 }
 
 //go:noinline
-func sumStems(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, text []byte, ws []word) packedRow {
+func sumStems(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, text []byte, ws []word) {
 	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		w := &ws[i]
@@ -587,7 +590,7 @@ func sumStems(lanes packedRow, at *[modelBuckets]uint16, packed []packedRow, tex
 		r := &packed[at[bucket(h)]]
 		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
 	}
-	return packedRow{l0, l1, l2}
+	lanes[0], lanes[1], lanes[2] = l0, l1, l2
 }
 
 // rawChunk is how many packed rows a lane sums, each at value 1, without
@@ -755,13 +758,19 @@ func (t *top) add(c candidate) {
 // label the lexicon did not support. It reads the words' features in the
 // order fieldFeatures lists them, so that ties go the same way, without
 // listing them.
+//
+// A candidate no heavier than the lightest of a full top is passed over
+// without a call: top.add would keep nothing of it, at its place or
+// another.
 func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
 	var best top
 	for fi := range fields {
 		v, text := float32(fieldValue[fi]), fields[fi].text
 		add := func(key uint32, start, end int32) {
 			if w := m.weight(key, l); w > 0 {
-				best.add(candidate{float32(w) * v, fi, int(start), int(end)})
+				if c := float32(w) * v; best.n < len(best.c) || c > best.c[len(best.c)-1].w {
+					best.add(candidate{c, fi, int(start), int(end)})
+				}
 			}
 		}
 		prev, first := hashStart(nsWord), true

@@ -224,7 +224,8 @@ func TestNameWords(t *testing.T) {
 		var cf field
 		cf.prepare(tt.company, true)
 		ws, _, _ := newTerms(nil).scan(text, nil, nil, nil)
-		at := formsAt([2][]int32{}, text, [][]byte{cf.text}, rarest(cf.text))
+		var at [2][]int32
+		formsAt(&at, text, [][]byte{cf.text}, rarest(cf.text))
 		got := nameWords(ws, text, at[0], len(cf.text))
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)

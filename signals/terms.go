@@ -33,8 +33,10 @@ type terms struct {
 	edges []edge
 	mask  uint64
 	shift uint8 // 64 minus the table's bits: a slot is the top bits of a product
-	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node n.
-	outs, outAt []int32
+	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node n,
+	// and one[n] that pattern when it is the only one, as it nearly always
+	// is, -1 otherwise: a hit then costs no slicing of outs.
+	outs, outAt, one []int32
 }
 
 // token is one token of prepared text, text[start:end], with its hash and
@@ -103,7 +105,12 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	// append copies it. It is kept in the reader, in memory, not in
 	// registers: the byte loop below needs them all, and would reload two
 	// on every byte.
-	r := reader{t: t, text: text, hits: hits, walks: walks[:0], prev: walk{start: -1}, ws: slices.Grow(ws[:0], len(text))}
+	// The reader is set field by field: a composite literal is built in
+	// a temporary and copied whole.
+	var r reader
+	r.t, r.text, r.hits, r.walks = t, text, hits, walks[:0]
+	r.prev.start = -1
+	r.ws = slices.Grow(ws[:0], len(text))
 	// A token is fed when it may continue a term being read, be a term, or
 	// start one with the token before it. A pair after no token (prev's
 	// start -1) is a false alarm, which feed ignores, as it does hash
@@ -231,6 +238,12 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 // end, if they are what the text holds there.
 func (r *reader) report(n uint32, start, end int32) {
 	t := r.t
+	if p := t.one[n]; p >= 0 {
+		if string(r.text[start:end]) == t.patterns[p] {
+			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
+		}
+		return
+	}
 	for _, p := range t.outs[t.outAt[n]:t.outAt[n+1]] {
 		if string(r.text[start:end]) == t.patterns[p] {
 			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
@@ -415,9 +428,14 @@ func buildTerms(patterns []string) *terms {
 		}
 	}
 	t.outAt = make([]int32, 0, len(out)+1)
-	for _, o := range out {
+	t.one = make([]int32, len(out))
+	for n, o := range out {
 		t.outAt = append(t.outAt, int32(len(t.outs)))
 		t.outs = append(t.outs, o...)
+		t.one[n] = -1
+		if len(o) == 1 {
+			t.one[n] = o[0]
+		}
 	}
 	t.outAt = append(t.outAt, int32(len(t.outs)))
 	return t

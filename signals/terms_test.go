@@ -58,6 +58,23 @@ func TestFind(t *testing.T) {
 	}
 }
 
+// TestFindSharedNode checks patterns whose tokens end at one trie node:
+// gaps of two spaces or more read the same, so both patterns below end at
+// one node, and report compares the text with each, not only with one.
+func TestFindSharedNode(t *testing.T) {
+	patterns := []string{"a  b", "a   b", "b"}
+	m := newTerms(patterns)
+	if m.one[m.lookup(edgeKey(m.lookup(edgeKey(0, 0, hashBytes(hashStart(nsWord), []byte("a"))))>>1, 2, hashBytes(hashStart(nsWord), []byte("b"))))>>1] >= 0 {
+		t.Fatalf("%q share no node", patterns[:2])
+	}
+	for _, s := range []string{"a  b", "a   b", "a b a  b x a   b", "a    b"} {
+		_, got, _ := m.scan([]byte(s), nil, nil, nil)
+		if want := naiveHits(patterns, []byte(s)); !slices.Equal(got, want) {
+			t.Fatalf("scan(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
 // TestFindLexicon checks the embedded lexicon's terms on the corpus.
 func TestFindLexicon(t *testing.T) {
 	c := testClassifier(t)
