@@ -87,14 +87,7 @@ func TestSplitHoldout(t *testing.T) {
 	t.Parallel()
 	dev, tune, holdout := gatheredHalves(t)
 	base := lexOnly(t)
-	c := base.withModel(base.train(append(trainItems(dev), trainItems(tune)...), defaultTraining))
-	t.Logf("holdout half: %d items from %d domains", len(holdout), countDomains(holdout))
-	macro := logByLang(t, "holdout half, model trained on dev + tune half", holdout, classifyAll(c, holdout))
-	lexMacro := logByLang(t, "holdout half, lexicon alone", holdout, classifyAll(base.withModel(nil), holdout))
-	t.Logf("holdout half: model+lexicon macro-F1 %.3f, lexicon alone %.3f", macro, lexMacro)
-	if macro < 0.5 {
-		t.Errorf("holdout half macro-F1 %.3f: the classifier no longer generalises", macro)
-	}
+	scoreOutOfSample(t, "holdout half, model trained on dev + tune half", base.withModel(base.train(append(trainItems(dev), trainItems(tune)...), defaultTraining)), holdout)
 }
 
 func TestHoldoutSplitKeepsOutlets(t *testing.T) {
