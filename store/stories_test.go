@@ -60,3 +60,42 @@ func TestSameStoryLooksAtRecentStories(t *testing.T) {
 		return nil
 	})
 }
+
+// TestSignalAfterSameStory checks Signal once the transaction has read the
+// lead's stories: a story stored before the transaction, one stored in it
+// after the read, and one never stored (which the read stories answer for)
+// are each found or not as the bucket says.
+func TestSignalAfterSameStory(t *testing.T) {
+	s := openTemp(t)
+	lk := signals.LeadKey("w", "c")
+	put := func(tx *Tx, id string) error {
+		return tx.PutSignal(signals.Signal{ID: id, Watchlist: "w", Company: "c", Title: "Conserverie Ker Avel " + id, FirstSeen: t0})
+	}
+	if err := s.Update(func(tx *Tx) error { return put(tx, "before") }); err != nil {
+		t.Fatal(err)
+	}
+	err := s.Update(func(tx *Tx) error {
+		if _, _, err := tx.SameStory(lk, "c", signals.TitleStoryPrint("Conserverie Ker Avel rachète un concurrent", "c"), t0); err != nil {
+			return err
+		}
+		if err := put(tx, "during"); err != nil {
+			return err
+		}
+		for _, tt := range []struct {
+			story string
+			found bool
+		}{{"before", true}, {"during", true}, {"never", false}} {
+			sig, found, err := tx.Signal(lk, tt.story)
+			if err != nil {
+				return err
+			}
+			if found != tt.found || found && sig.ID != tt.story {
+				t.Errorf("Signal(%q) = %q, found %v; want found %v", tt.story, sig.ID, found, tt.found)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -46,8 +46,13 @@ func (t *Tx) PutItem(it signals.Item, firstSeen time.Time) error {
 }
 
 // Signal reads a lead's stored signal for story; found is false when there
-// is none.
+// is none. Once the transaction has read the lead's stories (SameStory),
+// they say without a search of the bucket that a story is not stored: a
+// feed's first fetch asks so of each of its new stories.
 func (t *Tx) Signal(leadKey, story string) (s signals.Signal, found bool, err error) {
+	if ls, ok := t.stories[leadKey]; ok && !ls.ids[story] {
+		return s, false, nil
+	}
 	t.readNear(nearSignals, leadKey)
 	k := key(leadKey, story)
 	v := t.tx.Bucket(bucketSignals).Get(k)
