@@ -16,6 +16,7 @@
 #   START_WAIT=90                      (seconds a server may take to start)
 #   REPEAT=1                           (runs of each N; the table gives medians)
 #   OUT=$(mktemp -d /tmp/veillebench.XXXXXX)
+#   PROFILE_DIR=""                     (a folder: each veille run writes a CPU profile there)
 set -u
 
 TOP=$(git -C "$(dirname "$0")" rev-parse --show-toplevel) || exit 1
@@ -59,6 +60,8 @@ done
 # list; each prospect owns one feed. It is written during the prime run (a
 # few ms even at N=20,000), so the poll run is the cycle alone.
 export VEILLE_BIN=$OUT/bin/veille
+export PROFILE_DIR=${PROFILE_DIR:-}
+[ -z "$PROFILE_DIR" ] || mkdir -p "$PROFILE_DIR" || exit 1
 # shellcheck disable=SC2016 # expanded by run-peers.sh's bash -c
 DAEMON_CMD='
 cfg=$BENCH_STATE/veille.yaml
@@ -82,7 +85,8 @@ watchlists:
 YAML
 	awk '\''BEGIN{print "name,feeds"} {printf "Prospect %d,%s\n", NR, $0}'\'' "$BENCH_FEEDS_FILE" >"$BENCH_STATE/prospects.csv"
 fi
-"$VEILLE_BIN" once -c "$cfg" $([ "$BENCH_PHASE" = prime ] && echo --no-send)
+"$VEILLE_BIN" once -c "$cfg" $([ "$BENCH_PHASE" = prime ] && echo --no-send) \
+	$([ -n "$PROFILE_DIR" ] && echo --cpuprofile "$PROFILE_DIR/cpu.$BENCH_N.$BENCH_PHASE.$$.pprof")
 '
 export DAEMON_CMD
 
