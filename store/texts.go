@@ -131,7 +131,7 @@ func (t *Tx) PutStoryPrint(leadKey, story string, p signals.StoryPrint) error {
 // storyPrint reads a story's print; found is false for a story stored
 // before prints were kept.
 func (t *Tx) storyPrint(leadKey, story string) (signals.StoryPrint, bool, error) {
-	t.readNear(nearPrints, leadKey)
+	t.readNear(nearSignals, leadKey)
 	k := printKey(leadKey, story)
 	v := t.tx.Bucket(bucketSignals).Get(k)
 	if v == nil {
