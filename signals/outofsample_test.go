@@ -229,9 +229,9 @@ func TestSourceDomain(t *testing.T) {
 // lexicon alone, then all the files together. Like the holdout half, they
 // are looked at as tables only: reading their misses would make them more
 // sets the lexicon was written against. An item fails the test when its
-// title or its outlet is in the training corpus or in another file: it
-// would measure memory, not generalisation, and the files would not be
-// independent samples.
+// title or its outlet is in the training corpus, the tune file or another
+// eval file: it would measure memory, not generalisation, and the files
+// would not be independent samples.
 func TestNewOutlets(t *testing.T) {
 	files := evalFiles(t)
 	dev, gathered := corpusSplit(t)
