@@ -229,7 +229,7 @@ func TestSourceDomain(t *testing.T) {
 // lexicon alone, then all the files together. Like the holdout half, they
 // are looked at as tables only: reading their misses would make them more
 // sets the lexicon was written against. An item fails the test when its
-// title or its outlet is in the training corpus, the tune file or another
+// title or its outlet is in the training corpus, a tune file or another
 // eval file: it would measure memory, not generalisation, and the files
 // would not be independent samples.
 func TestNewOutlets(t *testing.T) {
@@ -241,8 +241,8 @@ func TestNewOutlets(t *testing.T) {
 		outlets[outlet(it.Source)] = "the training corpus"
 	}
 	for _, it := range tuneOutlets(t) {
-		titles[Fold(it.Title)] = tuneFile
-		outlets[outlet(it.Source)] = tuneFile
+		titles[Fold(it.Title)] = tuneDir
+		outlets[outlet(it.Source)] = tuneDir
 	}
 	c := testClassifier(t)
 	var all []devItem
@@ -279,15 +279,27 @@ func outlet(src string) string {
 	return sourceDomain(src)
 }
 
-// tuneFile holds items from outlets that neither the corpus nor the
-// eval files hold, whose misses lexicon phrasings are looked for in, as in
-// the gathered corpus's tune half: the eval files measure whether those
-// phrasings carry over to outlets nobody read while writing them.
-var tuneFile = filepath.Join("testdata", "tune", "new-outlets-3.jsonl")
+// The files of testdata/tune hold items from outlets that neither the
+// corpus nor the eval files hold, whose misses lexicon phrasings are looked
+// for in, as in the gathered corpus's tune half: the eval files measure
+// whether those phrasings carry over to outlets nobody read while writing
+// them.
+const tuneDir = "testdata/tune"
 
-func tuneOutlets(t testing.TB) []devItem { return readJSONL(t, tuneFile) }
+func tuneOutlets(t testing.TB) []devItem {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(tuneDir, "*.jsonl"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("testdata/tune: no *.jsonl file (%v)", err)
+	}
+	var items []devItem
+	for _, f := range files {
+		items = append(items, readJSONL(t, f)...)
+	}
+	return items
+}
 
-// TestTuneOutlets scores the tune file with the embedded classifier,
+// TestTuneOutlets scores the tune files with the embedded classifier,
 // beside the lexicon alone. SIGNALS_EVAL_VERBOSE=1 lists every item whose
 // labels differ.
 func TestTuneOutlets(t *testing.T) {
