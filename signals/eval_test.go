@@ -126,14 +126,14 @@ func evaluate(c *Classifier, items []devItem, verbose func(string)) (string, flo
 	return score(items, preds, verbose)
 }
 
-// score compares predicted labels with the items' own and returns the
-// table text, micro- and macro-F1.
 // sameLabels reports whether got and want hold the same labels, in any
 // order: the scores count labels, not their order.
 func sameLabels(got, want []Label) bool {
 	return len(got) == len(want) && !slices.ContainsFunc(got, func(l Label) bool { return !slices.Contains(want, l) })
 }
 
+// score compares predicted labels with the items' own and returns the
+// table text, micro- and macro-F1.
 func score(items []devItem, preds [][]Label, verbose func(string)) (string, float64, float64) {
 	per := map[Label]*counts{}
 	for _, l := range Labels() {
