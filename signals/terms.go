@@ -134,14 +134,28 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			i++
 			continue
 		}
-		s, h := i, hashStart(nsWord)
-		for ; i < len(text); i++ {
-			b := wordBits[text[i]]
-			if b == 0 {
+		// A word is read as a run of its first byte's class, then, should
+		// a byte of another class follow, to its end with its classes
+		// gathered: the loop of a word of one class, most words, tests a
+		// byte's class only.
+		s, h := i, (hashStart(nsWord)^uint32(c))*fnvPrime
+		for i++; i < len(text); i++ {
+			c = text[i]
+			if b := wordBits[c]; b != bits {
+				if b == 0 {
+					break
+				}
+				for ; i < len(text); i++ {
+					b := wordBits[text[i]]
+					if b == 0 {
+						break
+					}
+					bits |= b
+					h = (h ^ uint32(text[i])) * fnvPrime
+				}
 				break
 			}
-			bits |= b
-			h = (h ^ uint32(text[i])) * fnvPrime
+			h = (h ^ uint32(c)) * fnvPrime
 		}
 		r.ws = append(r.ws, word{start: int32(s), end: int32(i), h: h})
 		if bits&(bits-1) == 0 && bits != 1<<tokNonASCII {
