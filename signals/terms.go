@@ -135,9 +135,10 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			continue
 		}
 		// A word is read as a run of its first byte's class, then, should
-		// a byte of another class follow, to its end with its classes
-		// gathered: the loop of a word of one class, most words, tests a
-		// byte's class only.
+		// a byte of another class follow, to its end: the loop of a word of
+		// one class, most words, tests a byte's class only. A word that
+		// mixes classes is split into its tokens as one of non-ASCII runes
+		// is: its bits are set to theirs.
 		s, h := i, (hashStart(nsWord)^uint32(c))*fnvPrime
 		for i++; i < len(text); i++ {
 			c = text[i]
@@ -145,20 +146,16 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 				if b == 0 {
 					break
 				}
-				for ; i < len(text); i++ {
-					b := wordBits[text[i]]
-					if b == 0 {
-						break
-					}
-					bits |= b
+				for ; i < len(text) && wordBits[text[i]] != 0; i++ {
 					h = (h ^ uint32(text[i])) * fnvPrime
 				}
+				bits = 1 << tokNonASCII
 				break
 			}
 			h = (h ^ uint32(c)) * fnvPrime
 		}
 		r.ws = append(r.ws, word{start: int32(s), end: int32(i), h: h})
-		if bits&(bits-1) == 0 && bits != 1<<tokNonASCII {
+		if bits != 1<<tokNonASCII {
 			if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 				r.feed(int32(s), int32(i), h, gap, false, false)
 			} else {
