@@ -146,8 +146,11 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 				if b == 0 {
 					break
 				}
-				for ; i < len(text) && wordBits[text[i]] != 0; i++ {
-					h = (h ^ uint32(text[i])) * fnvPrime
+				for ; i < len(text); i++ {
+					if c = text[i]; wordBits[c] == 0 {
+						break
+					}
+					h = (h ^ uint32(c)) * fnvPrime
 				}
 				bits = 1 << tokNonASCII
 				break
@@ -164,7 +167,12 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 		} else {
 			r.splitWord(s, i, gap)
 		}
+		// c is the byte that ended the word, if any: the space that mostly
+		// follows a word is passed here, not read again.
 		gap = 0
+		if c == ' ' {
+			gap, i = 1, i+1
+		}
 	}
 	return r.ws, r.hits, r.walks
 }
