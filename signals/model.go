@@ -467,14 +467,15 @@ type scoreSum struct {
 	acc   [nLabels]int32
 }
 
-func (a *scoreSum) add(r *packedRow, v uint64) {
-	if a.n+int(v) > rawChunk {
+// addSum adds l, a sum of rows whose values total n, to a.
+func (a *scoreSum) addSum(l *packedRow, n int) {
+	if a.n+n > rawChunk {
 		a.flush()
 	}
-	a.lanes[0] += r[0] * v
-	a.lanes[1] += r[1] * v
-	a.lanes[2] += r[2] * v
-	a.n += int(v)
+	a.lanes[0] += l[0]
+	a.lanes[1] += l[1]
+	a.lanes[2] += l[2]
+	a.n += n
 }
 
 func (a *scoreSum) flush() {
@@ -646,11 +647,22 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 	return feats
 }
 
-// addLex adds to a the rows of the features lexFeatures lists, as it lists
-// them, without the list.
+// addLex adds to a the rows of the features lexFeatures lists, without
+// the list. The rows are summed in lanes of its own, added to a once: a
+// test of overflow and a call per feature cost more than the rows. Only
+// the lexicon's terms, as many as the item holds, are tested for overflow:
+// the other features fit in the lanes (see lexFixed).
 func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string) {
 	at, packed := (*[modelBuckets]uint16)(c.model.at), c.model.packed
-	add := func(key uint32, val int32) { a.add(&packed[at[key%modelBuckets]], uint64(uint32(val))) }
+	var lanes packedRow
+	n := 0 // the values summed in lanes
+	add := func(key uint32, val int32) {
+		r, v := &packed[at[key%modelBuckets]], uint64(uint32(val))
+		lanes[0] += r[0] * v
+		lanes[1] += r[1] * v
+		lanes[2] += r[2] * v
+		n += int(val)
+	}
 	for f := lx.fired; f != 0; f &= f - 1 {
 		add(lexKeys.fired[bits.TrailingZeros16(f)], one)
 	}
@@ -658,14 +670,6 @@ func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string
 		l := bits.TrailingZeros16(m)
 		if s := lx.score[l]; s > 0 {
 			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
-		}
-	}
-	for i, h := range sc.kept {
-		if !sc.complete[i] || h.part != 0 {
-			continue
-		}
-		if r := &c.info[h.rule]; r.weight > 0 {
-			add(r.feat, fieldValue[h.field])
 		}
 	}
 	if lx.veto {
@@ -680,7 +684,27 @@ func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string
 	default:
 		add(langKey(lang), one)
 	}
+	for i, h := range sc.kept {
+		if !sc.complete[i] || h.part != 0 {
+			continue
+		}
+		if r := &c.info[h.rule]; r.weight > 0 {
+			if n+one > rawChunk { // a field's value is at most one
+				a.addSum(&lanes, n)
+				lanes, n = packedRow{}, 0
+			}
+			add(r.feat, fieldValue[h.field])
+		}
+	}
+	a.addSum(&lanes, n)
 }
+
+// lexFixed is the most the features of addLex but its terms add, in
+// values: each label fired and scored, the veto and the language. The
+// constant fails to compile should they not fit in lanes of their own.
+const lexFixed = nLabels*one + nLabels*lexScoreCap*one/fireScore + 2*one
+
+const _ uint = rawChunk - lexFixed
 
 // lexKeys are the buckets of the features lexFeatures may list but a
 // lexicon term's, hashed once.
