@@ -241,13 +241,6 @@ func (m *model) setFire() {
 	}
 }
 
-// weight is bucket key's weight for label l, read from the packed rows
-// that scoring has just brought into cache.
-func (m *model) weight(key uint32, l int) int32 {
-	r := &m.packed[m.at[key%modelBuckets]]
-	return int32(r[l/4]>>(16*(l%4))&0xffff) - packBias
-}
-
 // maxFeatVal bounds a feature's value (a lexicon score at lexScoreCap;
 // values are never negative), and packChunk is how many features a packed
 // lane sums without overflow.
@@ -788,28 +781,34 @@ func (t *top) add(c candidate) {
 // another.
 func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
 	var best top
+	// A weight is read from the packed rows that scoring has just brought
+	// into cache, with l's lane and shift found once, not per feature.
+	at, lane, shift := (*[modelBuckets]uint16)(m.at), l/4, uint(16*(l%4))
 	for fi := range fields {
 		v, text := float32(fieldValue[fi]), fields[fi].text
 		add := func(key uint32, start, end int32) {
-			if w := m.weight(key, l); w > 0 {
+			if w := int32(m.packed[at[key%modelBuckets]][lane]>>shift&0xffff) - packBias; w > 0 {
 				if c := float32(w) * v; best.n < len(best.c) || c > best.c[len(best.c)-1].w {
 					best.add(candidate{c, fi, int(start), int(end)})
 				}
 			}
 		}
 		prev, first := hashStart(nsWord), true
-		for i := range ws[fi] {
-			w := &ws[fi][i]
-			if !w.name { // the company's name is no evidence
-				add(bucket(w.h), w.start, w.end)
+		words := ws[fi]
+		for i := range words {
+			w := &words[i]
+			if w.name { // the company's name is no evidence, but its pair's first word
+				prev, first = w.h, false
+				continue
 			}
+			add(bucket(w.h), w.start, w.end)
 			if fi == fieldTitle {
-				if !w.name && !first {
+				if !first {
 					add(bucket(bigramKey(prev, w.h)), w.start, w.end) // a pair points at its second word
 				}
 				prev, first = w.h, false
 			}
-			if !w.name && w.end-w.start > stemLen+1 {
+			if w.end-w.start > stemLen+1 {
 				add(bucket(stemHash(text[w.start:w.end])), w.start, w.end)
 			}
 		}
@@ -819,13 +818,14 @@ func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Eviden
 
 // evidence is the kept candidates as evidence, in the order of the text.
 func (t *top) evidence(fields *[2]field) []Evidence {
+	// An insertion sort of so few, inlined, not a sort calling a function
+	// per comparison. No two candidates share a place (see add).
 	c := t.c[:t.n]
-	slices.SortFunc(c, func(a, b candidate) int {
-		if a.fi != b.fi {
-			return a.fi - b.fi
+	for i := 1; i < len(c); i++ {
+		for j := i; j > 0 && (c[j].fi < c[j-1].fi || c[j].fi == c[j-1].fi && c[j].start < c[j-1].start); j-- {
+			c[j], c[j-1] = c[j-1], c[j]
 		}
-		return a.start - b.start
-	})
+	}
 	out := make([]Evidence, 0, len(c))
 	for _, b := range c {
 		f := &fields[b.fi]
