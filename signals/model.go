@@ -382,10 +382,20 @@ var (
 
 // stemHash is the hash of the stem of word w (its first stemLen bytes),
 // asked only of a word longer than stemLen+1.
-func stemHash(w []byte) uint32 {
-	w = w[:stemLen]
-	h := hashStart(nsStem)
-	h = (h ^ uint32(w[0])) * fnvPrime
+func stemHash(w []byte) uint32 { return stemHashAt(w, 0) }
+
+// stemSeed is hashStart(nsStem), found once: the call would make
+// stemHashAt cost too much to be inlined.
+var stemSeed = hashStart(nsStem)
+
+// stemHashAt is stemHash of the word at text[s:]. s comes in as a uint32,
+// so that the compiler knows it is not negative and that s+stemLen does not
+// overflow: the stem then costs one test of its end, no other bounds test
+// nor the masking of a slice's pointer.
+func stemHashAt(text []byte, s32 uint32) uint32 {
+	s := int(s32)
+	w := text[s : s+stemLen : s+stemLen]
+	h := (stemSeed ^ uint32(w[0])) * fnvPrime
 	h = (h ^ uint32(w[1])) * fnvPrime
 	h = (h ^ uint32(w[2])) * fnvPrime
 	h = (h ^ uint32(w[3])) * fnvPrime
@@ -580,7 +590,7 @@ func sumStems(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, te
 		case w.name:
 			h = companyStem
 		case w.end-w.start > stemLen+1:
-			h = stemHash(text[w.start : w.start+stemLen])
+			h = stemHashAt(text, uint32(w.start))
 		default:
 			continue
 		}
@@ -812,7 +822,7 @@ func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Eviden
 				prev, first = w.h, false
 			}
 			if w.end-w.start > stemLen+1 {
-				add(bucket(stemHash(text[w.start:w.end])), w.start, w.end)
+				add(bucket(stemHashAt(text, uint32(w.start))), w.start, w.end)
 			}
 		}
 	}
