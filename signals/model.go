@@ -810,7 +810,7 @@ func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Eviden
 		words := ws[fi]
 		for i := range words {
 			w := &words[i]
-			if w.name { // the company's name is no evidence, but its pair's first word
+			if w.name { // the company's name is no evidence, but starts the pair after it
 				prev, first = w.h, false
 				continue
 			}
