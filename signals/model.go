@@ -241,13 +241,6 @@ func (m *model) setFire() {
 	}
 }
 
-// weight is bucket key's weight for label l, read from the packed rows
-// that scoring has just brought into cache.
-func (m *model) weight(key uint32, l int) int32 {
-	r := &m.packed[m.at[key%modelBuckets]]
-	return int32(r[l/4]>>(16*(l%4))&0xffff) - packBias
-}
-
 // maxFeatVal bounds a feature's value (a lexicon score at lexScoreCap;
 // values are never negative), and packChunk is how many features a packed
 // lane sums without overflow.
@@ -389,10 +382,20 @@ var (
 
 // stemHash is the hash of the stem of word w (its first stemLen bytes),
 // asked only of a word longer than stemLen+1.
-func stemHash(w []byte) uint32 {
-	w = w[:stemLen]
-	h := hashStart(nsStem)
-	h = (h ^ uint32(w[0])) * fnvPrime
+func stemHash(w []byte) uint32 { return stemHashAt(w, 0) }
+
+// stemSeed is hashStart(nsStem), found once: the call would make
+// stemHashAt cost too much to be inlined.
+var stemSeed = hashStart(nsStem)
+
+// stemHashAt is stemHash of the word at text[s:]. s comes in as a uint32,
+// so that the compiler knows it is not negative and that s+stemLen does not
+// overflow: the stem then costs one test of its end, no other bounds test
+// nor the masking of a slice's pointer.
+func stemHashAt(text []byte, s32 uint32) uint32 {
+	s := int(s32)
+	w := text[s : s+stemLen : s+stemLen]
+	h := (stemSeed ^ uint32(w[0])) * fnvPrime
 	h = (h ^ uint32(w[1])) * fnvPrime
 	h = (h ^ uint32(w[2])) * fnvPrime
 	h = (h ^ uint32(w[3])) * fnvPrime
@@ -467,14 +470,15 @@ type scoreSum struct {
 	acc   [nLabels]int32
 }
 
-func (a *scoreSum) add(r *packedRow, v uint64) {
-	if a.n+int(v) > rawChunk {
+// addSum adds l, a sum of rows whose values total n, to a.
+func (a *scoreSum) addSum(l *packedRow, n int) {
+	if a.n+n > rawChunk {
 		a.flush()
 	}
-	a.lanes[0] += r[0] * v
-	a.lanes[1] += r[1] * v
-	a.lanes[2] += r[2] * v
-	a.n += int(v)
+	a.lanes[0] += l[0]
+	a.lanes[1] += l[1]
+	a.lanes[2] += l[2]
+	a.n += n
 }
 
 func (a *scoreSum) flush() {
@@ -552,6 +556,7 @@ func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []wor
 //
 //go:noinline
 func sumWords(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws []word) {
+	_ = at[0] // at is not nil: no test of it in the loop
 	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		r := &packed[at[bucket(ws[i].h)]]
@@ -562,6 +567,7 @@ func sumWords(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws
 
 //go:noinline
 func sumPairs(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws []word, prev uint32) uint32 {
+	_ = at[0] // at is not nil: no test of it in the loop
 	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		h := ws[i].h
@@ -575,6 +581,7 @@ func sumPairs(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws
 
 //go:noinline
 func sumStems(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, text []byte, ws []word) {
+	_ = at[0] // at is not nil: no test of it in the loop
 	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
 	for i := range ws {
 		w := &ws[i]
@@ -583,7 +590,7 @@ func sumStems(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, te
 		case w.name:
 			h = companyStem
 		case w.end-w.start > stemLen+1:
-			h = stemHash(text[w.start : w.start+stemLen])
+			h = stemHashAt(text, uint32(w.start))
 		default:
 			continue
 		}
@@ -646,11 +653,22 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 	return feats
 }
 
-// addLex adds to a the rows of the features lexFeatures lists, as it lists
-// them, without the list.
+// addLex adds to a the rows of the features lexFeatures lists, without
+// the list. The rows are summed in lanes of its own, added to a once: a
+// test of overflow and a call per feature cost more than the rows. Only
+// the lexicon's terms, as many as the item holds, are tested for overflow:
+// the other features fit in the lanes (see lexFixed).
 func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string) {
 	at, packed := (*[modelBuckets]uint16)(c.model.at), c.model.packed
-	add := func(key uint32, val int32) { a.add(&packed[at[key%modelBuckets]], uint64(uint32(val))) }
+	var lanes packedRow
+	n := 0 // the values summed in lanes
+	add := func(key uint32, val int32) {
+		r, v := &packed[at[key%modelBuckets]], uint64(uint32(val))
+		lanes[0] += r[0] * v
+		lanes[1] += r[1] * v
+		lanes[2] += r[2] * v
+		n += int(val)
+	}
 	for f := lx.fired; f != 0; f &= f - 1 {
 		add(lexKeys.fired[bits.TrailingZeros16(f)], one)
 	}
@@ -658,14 +676,6 @@ func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string
 		l := bits.TrailingZeros16(m)
 		if s := lx.score[l]; s > 0 {
 			add(lexKeys.score[l], int32(min(s, lexScoreCap))*one/fireScore)
-		}
-	}
-	for i, h := range sc.kept {
-		if !sc.complete[i] || h.part != 0 {
-			continue
-		}
-		if r := &c.info[h.rule]; r.weight > 0 {
-			add(r.feat, fieldValue[h.field])
 		}
 	}
 	if lx.veto {
@@ -680,7 +690,27 @@ func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string
 	default:
 		add(langKey(lang), one)
 	}
+	for i, h := range sc.kept {
+		if !sc.complete[i] || h.part != 0 {
+			continue
+		}
+		if r := &c.info[h.rule]; r.weight > 0 {
+			if n+one > rawChunk { // a field's value is at most one
+				a.addSum(&lanes, n)
+				lanes, n = packedRow{}, 0
+			}
+			add(r.feat, fieldValue[h.field])
+		}
+	}
+	a.addSum(&lanes, n)
 }
+
+// lexFixed is the most the features of addLex but its terms add, in
+// values: each label fired and scored, the veto and the language. The
+// constant fails to compile should they not fit in lanes of their own.
+const lexFixed = nLabels*one + nLabels*lexScoreCap*one/fireScore + 2*one
+
+const _ uint = rawChunk - lexFixed
 
 // lexKeys are the buckets of the features lexFeatures may list but a
 // lexicon term's, hashed once.
@@ -764,29 +794,35 @@ func (t *top) add(c candidate) {
 // another.
 func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
 	var best top
+	// A weight is read from the packed rows that scoring has just brought
+	// into cache, with l's lane and shift found once, not per feature.
+	at, lane, shift := (*[modelBuckets]uint16)(m.at), l/4, uint(16*(l%4))
 	for fi := range fields {
 		v, text := float32(fieldValue[fi]), fields[fi].text
 		add := func(key uint32, start, end int32) {
-			if w := m.weight(key, l); w > 0 {
+			if w := int32(m.packed[at[key%modelBuckets]][lane]>>shift&0xffff) - packBias; w > 0 {
 				if c := float32(w) * v; best.n < len(best.c) || c > best.c[len(best.c)-1].w {
 					best.add(candidate{c, fi, int(start), int(end)})
 				}
 			}
 		}
 		prev, first := hashStart(nsWord), true
-		for i := range ws[fi] {
-			w := &ws[fi][i]
-			if !w.name { // the company's name is no evidence
-				add(bucket(w.h), w.start, w.end)
+		words := ws[fi]
+		for i := range words {
+			w := &words[i]
+			if w.name { // the company's name is no evidence, but starts the pair after it
+				prev, first = w.h, false
+				continue
 			}
+			add(bucket(w.h), w.start, w.end)
 			if fi == fieldTitle {
-				if !w.name && !first {
+				if !first {
 					add(bucket(bigramKey(prev, w.h)), w.start, w.end) // a pair points at its second word
 				}
 				prev, first = w.h, false
 			}
-			if !w.name && w.end-w.start > stemLen+1 {
-				add(bucket(stemHash(text[w.start:w.end])), w.start, w.end)
+			if w.end-w.start > stemLen+1 {
+				add(bucket(stemHashAt(text, uint32(w.start))), w.start, w.end)
 			}
 		}
 	}
@@ -795,13 +831,14 @@ func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Eviden
 
 // evidence is the kept candidates as evidence, in the order of the text.
 func (t *top) evidence(fields *[2]field) []Evidence {
+	// An insertion sort of so few, inlined, not a sort calling a function
+	// per comparison. No two candidates share a place (see add).
 	c := t.c[:t.n]
-	slices.SortFunc(c, func(a, b candidate) int {
-		if a.fi != b.fi {
-			return a.fi - b.fi
+	for i := 1; i < len(c); i++ {
+		for j := i; j > 0 && (c[j].fi < c[j-1].fi || c[j].fi == c[j-1].fi && c[j].start < c[j-1].start); j-- {
+			c[j], c[j-1] = c[j-1], c[j]
 		}
-		return a.start - b.start
-	})
+	}
 	out := make([]Evidence, 0, len(c))
 	for _, b := range c {
 		f := &fields[b.fi]

@@ -338,3 +338,9 @@ func listedEvidence(m *model, fields *[2]field, feats []feat, l int) []Evidence 
 	}
 	return best.evidence(fields)
 }
+
+// weight is bucket key's weight for label l, read from the packed rows.
+func (m *model) weight(key uint32, l int) int32 {
+	r := &m.packed[m.at[key%modelBuckets]]
+	return int32(r[l/4]>>(16*(l%4))&0xffff) - packBias
+}

@@ -134,17 +134,31 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			i++
 			continue
 		}
-		s, h := i, hashStart(nsWord)
-		for ; i < len(text); i++ {
-			b := wordBits[text[i]]
-			if b == 0 {
+		// A word is read as a run of its first byte's class, then, should
+		// a byte of another class follow, to its end: the loop of a word of
+		// one class, most words, tests a byte's class only. A word that
+		// mixes classes is split into its tokens as one of non-ASCII runes
+		// is: its bits are set to theirs.
+		s, h := i, (hashStart(nsWord)^uint32(c))*fnvPrime
+		for i++; i < len(text); i++ {
+			c = text[i]
+			if b := wordBits[c]; b != bits {
+				if b == 0 {
+					break
+				}
+				for ; i < len(text); i++ {
+					if c = text[i]; wordBits[c] == 0 {
+						break
+					}
+					h = (h ^ uint32(c)) * fnvPrime
+				}
+				bits = 1 << tokNonASCII
 				break
 			}
-			bits |= b
-			h = (h ^ uint32(text[i])) * fnvPrime
+			h = (h ^ uint32(c)) * fnvPrime
 		}
 		r.ws = append(r.ws, word{start: int32(s), end: int32(i), h: h})
-		if bits&(bits-1) == 0 && bits != 1<<tokNonASCII {
+		if bits != 1<<tokNonASCII {
 			if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 				r.feed(int32(s), int32(i), h, gap, false, false)
 			} else {
@@ -153,7 +167,12 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 		} else {
 			r.splitWord(s, i, gap)
 		}
+		// c is the byte that ended the word, if any: the space that mostly
+		// follows a word is passed here, not read again.
 		gap = 0
+		if c == ' ' {
+			gap, i = 1, i+1
+		}
 	}
 	return r.ws, r.hits, r.walks
 }
