@@ -28,8 +28,11 @@ type terms struct {
 	// the first or start the others, seen with the token before it.
 	single, pairs startSet
 	// edges is the trie's edges, open addressing, at most half full: val is
-	// the child of the edge key times 2, plus 1 when some pattern ends
-	// there, 0 for an empty slot (node 0 is the root, no one's child).
+	// the child of the edge key times 4, plus 2 when the child has edges of
+	// its own and 1 when some pattern ends there, 0 for an empty slot (node
+	// 0 is the root, no one's child). A walk that reaches a child without
+	// edges ends there: most terms of two words end at one, and the word
+	// after them is then fed only if it may start a term.
 	edges []edge
 	mask  uint64
 	shift uint8 // 64 minus the table's bits: a slot is the top bits of a product
@@ -224,20 +227,24 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	for _, w := range r.walks {
 		if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
 			if v&1 != 0 && !noEnd {
-				r.report(v>>1, w.start, end)
+				r.report(v>>2, w.start, end)
 			}
-			r.walks[n] = walk{node: v >> 1, start: w.start}
-			n++
+			if v&2 != 0 {
+				r.walks[n] = walk{node: v >> 2, start: w.start}
+				n++
+			}
 		}
 	}
 	r.walks = r.walks[:n]
 	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
 		if v := t.lookup(edgeKey(0, 0, p.node)); v != 0 {
-			if v := t.lookup(edgeKey(v>>1, gap, h)); v != 0 {
+			if v := t.lookup(edgeKey(v>>2, gap, h)); v != 0 {
 				if v&1 != 0 && !noEnd {
-					r.report(v>>1, p.start, end)
+					r.report(v>>2, p.start, end)
 				}
-				r.walks = append(r.walks, walk{node: v >> 1, start: p.start})
+				if v&2 != 0 {
+					r.walks = append(r.walks, walk{node: v >> 2, start: p.start})
+				}
 			}
 		}
 	}
@@ -248,7 +255,7 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	}
 	if !noEnd && t.single.has(h) {
 		if v := t.lookup(edgeKey(0, 0, h)); v&1 != 0 {
-			r.report(v>>1, start, end)
+			r.report(v>>2, start, end)
 		}
 	}
 }
@@ -420,7 +427,7 @@ func buildTerms(patterns []string) *terms {
 	t := &terms{patterns: patterns, edges: make([]edge, size), mask: uint64(size - 1), shift: uint8(64 - bits)}
 	out := [][]int32{nil} // per node
 	for pi, ts := range toks {
-		n := uint32(0)
+		n, into := uint32(0), -1 // into is the slot of the edge to n
 		for k, tok := range ts {
 			gap := tok.gap
 			if k == 0 {
@@ -430,10 +437,13 @@ func buildTerms(patterns []string) *terms {
 			i := t.slot(key)
 			e := &t.edges[i]
 			if e.val == 0 {
-				e.key, e.val = key, uint32(len(out))<<1
+				e.key, e.val = key, uint32(len(out))<<2
 				out = append(out, nil)
 			}
-			n = e.val >> 1
+			if into >= 0 {
+				t.edges[into].val |= 2
+			}
+			n, into = e.val>>2, int(i)
 			switch {
 			case len(ts) == 1:
 				t.single.add(tok.h)
