@@ -237,14 +237,12 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	}
 	r.walks = r.walks[:n]
 	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
-		if v := t.lookup(edgeKey(0, 0, p.node)); v != 0 {
-			if v := t.lookup(edgeKey(v>>2, gap, h)); v != 0 {
-				if v&1 != 0 && !noEnd {
-					r.report(v>>2, p.start, end)
-				}
-				if v&2 != 0 {
-					r.walks = append(r.walks, walk{node: v >> 2, start: p.start})
-				}
+		if v := t.lookup(pairEdgeKey(p.node, gap, h)); v != 0 {
+			if v&1 != 0 && !noEnd {
+				r.report(v>>2, p.start, end)
+			}
+			if v&2 != 0 {
+				r.walks = append(r.walks, walk{node: v >> 2, start: p.start})
 			}
 		}
 	}
@@ -412,6 +410,16 @@ func edgeKey(n uint32, gap uint8, h uint32) uint64 {
 	return uint64(h)<<32 | uint64(n)<<2 | uint64(gap)
 }
 
+// pairEdgeKey is the trie edge from the root over the first two tokens of
+// a term, of hashes a then b after gap spaces: one lookup, where a token's
+// edge then the next one's took two. Its low bits are 3, which no gap is,
+// so it is no edgeKey. Two pairs may share a key, and their terms a node:
+// a walk then reaches more nodes than it should, but a hit is still only
+// reported where the text holds its term.
+func pairEdgeKey(a uint32, gap uint8, b uint32) uint64 {
+	return uint64(b)<<32 | uint64(a+uint32(gap)*0x9e3779b1|3)
+}
+
 func buildTerms(patterns []string) *terms {
 	ntok := 0
 	toks := make([][]token, len(patterns))
@@ -429,11 +437,17 @@ func buildTerms(patterns []string) *terms {
 	for pi, ts := range toks {
 		n, into := uint32(0), -1 // into is the slot of the edge to n
 		for k, tok := range ts {
-			gap := tok.gap
-			if k == 0 {
-				gap = 0
+			var key uint64
+			switch {
+			case len(ts) == 1:
+				key = edgeKey(0, 0, tok.h)
+			case k == 0: // a term of several tokens starts with its first two
+				continue
+			case k == 1:
+				key = pairEdgeKey(ts[0].h, tok.gap, tok.h)
+			default:
+				key = edgeKey(n, tok.gap, tok.h)
 			}
-			key := edgeKey(n, gap, tok.h)
 			i := t.slot(key)
 			e := &t.edges[i]
 			if e.val == 0 {
