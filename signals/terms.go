@@ -303,16 +303,54 @@ func (r *reader) splitWord(s, e int, gap uint8) {
 		tok.noStart = kind == tokLetter && prevKind == tokDigit
 		if i > s {
 			prev.noEnd = kind == tokDigit && prevKind == tokLetter
-			r.feed(prev.start, prev.end, prev.h, prev.gap, prev.noStart, prev.noEnd)
+			r.feedToken(&prev)
 		}
 		prev, prevKind, gap, i = tok, kind, 0, j
 	}
-	r.feed(prev.start, prev.end, prev.h, prev.gap, prev.noStart, prev.noEnd)
+	r.feedToken(&prev)
+}
+
+// feedToken feeds tok as scan feeds a word: only when it may continue a
+// term being read, be a term, or start one with the token before it.
+// Otherwise feed would only make it the token before the next, which is
+// done here, without the call.
+func (r *reader) feedToken(tok *token) {
+	t := r.t
+	if len(r.walks) > 0 || t.single.has(tok.h) || t.pairs.has(pairKey(r.prev.node, tok.gap, tok.h)) {
+		r.feed(tok.start, tok.end, tok.h, tok.gap, tok.noStart, tok.noEnd)
+		return
+	}
+	r.prev = walk{node: tok.h, start: tok.start}
+	if tok.noStart {
+		r.prev.start = -1
+	}
 }
 
 // runeKind is tokLetter, tokDigit or tokOther, as isLetter and isDigit say.
+// ASCII, most of the runes of the words split here, is read from a table,
+// inline, without a call.
 func runeKind(r rune) int {
+	if uint32(r) < utf8.RuneSelf {
+		return int(asciiRuneKind[r])
+	}
+	return wideRuneKind(r)
+}
+
+var asciiRuneKind = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		t[c] = uint8(wideRuneKind(rune(c)))
+	}
+	return t
+}()
+
+// wideRuneKind is runeKind, for any rune. The dashes and quotes of
+// General Punctuation (U+2000–U+206F), most of the other runes of news
+// text, are no letter or digit: they are told so without a search of the
+// unicode tables.
+func wideRuneKind(r rune) int {
 	switch {
+	case 0x2000 <= r && r < 0x2070:
+		return tokOther
 	case isDigit(r):
 		return tokDigit
 	case isLetter(r):

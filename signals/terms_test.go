@@ -207,3 +207,13 @@ func FuzzScanWords(f *testing.F) {
 		}
 	})
 }
+
+// TestGeneralPunctuation checks what wideRuneKind assumes: General
+// Punctuation holds no letter or digit.
+func TestGeneralPunctuation(t *testing.T) {
+	for r := rune(0x2000); r < 0x2070; r++ {
+		if isLetter(r) || isDigit(r) {
+			t.Fatalf("%U is a letter or digit", r)
+		}
+	}
+}
