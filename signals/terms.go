@@ -28,8 +28,11 @@ type terms struct {
 	// the first or start the others, seen with the token before it.
 	single, pairs startSet
 	// edges is the trie's edges, open addressing, at most half full: val is
-	// the child of the edge key times 2, plus 1 when some pattern ends
-	// there, 0 for an empty slot (node 0 is the root, no one's child).
+	// the child of the edge key times 4, plus 2 when the child has edges of
+	// its own and 1 when some pattern ends there, 0 for an empty slot (node
+	// 0 is the root, no one's child). A walk that reaches a child without
+	// edges ends there: most terms of two words end at one, and the word
+	// after them is then fed only if it may start a term.
 	edges []edge
 	mask  uint64
 	shift uint8 // 64 minus the table's bits: a slot is the top bits of a product
@@ -224,20 +227,22 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	for _, w := range r.walks {
 		if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
 			if v&1 != 0 && !noEnd {
-				r.report(v>>1, w.start, end)
+				r.report(v>>2, w.start, end)
 			}
-			r.walks[n] = walk{node: v >> 1, start: w.start}
-			n++
+			if v&2 != 0 {
+				r.walks[n] = walk{node: v >> 2, start: w.start}
+				n++
+			}
 		}
 	}
 	r.walks = r.walks[:n]
 	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
-		if v := t.lookup(edgeKey(0, 0, p.node)); v != 0 {
-			if v := t.lookup(edgeKey(v>>1, gap, h)); v != 0 {
-				if v&1 != 0 && !noEnd {
-					r.report(v>>1, p.start, end)
-				}
-				r.walks = append(r.walks, walk{node: v >> 1, start: p.start})
+		if v := t.lookup(pairEdgeKey(p.node, gap, h)); v != 0 {
+			if v&1 != 0 && !noEnd {
+				r.report(v>>2, p.start, end)
+			}
+			if v&2 != 0 {
+				r.walks = append(r.walks, walk{node: v >> 2, start: p.start})
 			}
 		}
 	}
@@ -248,7 +253,7 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	}
 	if !noEnd && t.single.has(h) {
 		if v := t.lookup(edgeKey(0, 0, h)); v&1 != 0 {
-			r.report(v>>1, start, end)
+			r.report(v>>2, start, end)
 		}
 	}
 }
@@ -298,16 +303,54 @@ func (r *reader) splitWord(s, e int, gap uint8) {
 		tok.noStart = kind == tokLetter && prevKind == tokDigit
 		if i > s {
 			prev.noEnd = kind == tokDigit && prevKind == tokLetter
-			r.feed(prev.start, prev.end, prev.h, prev.gap, prev.noStart, prev.noEnd)
+			r.feedToken(&prev)
 		}
 		prev, prevKind, gap, i = tok, kind, 0, j
 	}
-	r.feed(prev.start, prev.end, prev.h, prev.gap, prev.noStart, prev.noEnd)
+	r.feedToken(&prev)
+}
+
+// feedToken feeds tok as scan feeds a word: only when it may continue a
+// term being read, be a term, or start one with the token before it.
+// Otherwise feed would only make it the token before the next, which is
+// done here, without the call.
+func (r *reader) feedToken(tok *token) {
+	t := r.t
+	if len(r.walks) > 0 || t.single.has(tok.h) || t.pairs.has(pairKey(r.prev.node, tok.gap, tok.h)) {
+		r.feed(tok.start, tok.end, tok.h, tok.gap, tok.noStart, tok.noEnd)
+		return
+	}
+	r.prev = walk{node: tok.h, start: tok.start}
+	if tok.noStart {
+		r.prev.start = -1
+	}
 }
 
 // runeKind is tokLetter, tokDigit or tokOther, as isLetter and isDigit say.
+// ASCII, most of the runes of the words split here, is read from a table,
+// inline, without a call.
 func runeKind(r rune) int {
+	if uint32(r) < utf8.RuneSelf {
+		return int(asciiRuneKind[r])
+	}
+	return wideRuneKind(r)
+}
+
+var asciiRuneKind = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		t[c] = uint8(wideRuneKind(rune(c)))
+	}
+	return t
+}()
+
+// wideRuneKind is runeKind, for any rune. The dashes and quotes of
+// General Punctuation (U+2000–U+206F), most of the other runes of news
+// text, are no letter or digit: they are told so without a search of the
+// unicode tables.
+func wideRuneKind(r rune) int {
 	switch {
+	case 0x2000 <= r && r < 0x2070:
+		return tokOther
 	case isDigit(r):
 		return tokDigit
 	case isLetter(r):
@@ -405,6 +448,16 @@ func edgeKey(n uint32, gap uint8, h uint32) uint64 {
 	return uint64(h)<<32 | uint64(n)<<2 | uint64(gap)
 }
 
+// pairEdgeKey is the trie edge from the root over the first two tokens of
+// a term, of hashes a then b after gap spaces: one lookup, where a token's
+// edge then the next one's took two. Its low bits are 3, which no gap is,
+// so it is no edgeKey. Two pairs may share a key, and their terms a node:
+// a walk then reaches more nodes than it should, but a hit is still only
+// reported where the text holds its term.
+func pairEdgeKey(a uint32, gap uint8, b uint32) uint64 {
+	return uint64(b)<<32 | uint64(a+uint32(gap)*0x9e3779b1|3)
+}
+
 func buildTerms(patterns []string) *terms {
 	ntok := 0
 	toks := make([][]token, len(patterns))
@@ -420,20 +473,29 @@ func buildTerms(patterns []string) *terms {
 	t := &terms{patterns: patterns, edges: make([]edge, size), mask: uint64(size - 1), shift: uint8(64 - bits)}
 	out := [][]int32{nil} // per node
 	for pi, ts := range toks {
-		n := uint32(0)
+		n, into := uint32(0), -1 // into is the slot of the edge to n
 		for k, tok := range ts {
-			gap := tok.gap
-			if k == 0 {
-				gap = 0
+			var key uint64
+			switch {
+			case len(ts) == 1:
+				key = edgeKey(0, 0, tok.h)
+			case k == 0: // a term of several tokens starts with its first two
+				continue
+			case k == 1:
+				key = pairEdgeKey(ts[0].h, tok.gap, tok.h)
+			default:
+				key = edgeKey(n, tok.gap, tok.h)
 			}
-			key := edgeKey(n, gap, tok.h)
 			i := t.slot(key)
 			e := &t.edges[i]
 			if e.val == 0 {
-				e.key, e.val = key, uint32(len(out))<<1
+				e.key, e.val = key, uint32(len(out))<<2
 				out = append(out, nil)
 			}
-			n = e.val >> 1
+			if into >= 0 {
+				t.edges[into].val |= 2
+			}
+			n, into = e.val>>2, int(i)
 			switch {
 			case len(ts) == 1:
 				t.single.add(tok.h)

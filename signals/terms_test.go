@@ -64,7 +64,7 @@ func TestFind(t *testing.T) {
 func TestFindSharedNode(t *testing.T) {
 	patterns := []string{"a  b", "a   b", "b"}
 	m := newTerms(patterns)
-	if m.one[m.lookup(edgeKey(m.lookup(edgeKey(0, 0, hashBytes(hashStart(nsWord), []byte("a"))))>>1, 2, hashBytes(hashStart(nsWord), []byte("b"))))>>1] >= 0 {
+	if m.one[m.lookup(pairEdgeKey(hashBytes(hashStart(nsWord), []byte("a")), 2, hashBytes(hashStart(nsWord), []byte("b"))))>>2] >= 0 {
 		t.Fatalf("%q share no node", patterns[:2])
 	}
 	for _, s := range []string{"a  b", "a   b", "a b a  b x a   b", "a    b"} {
@@ -206,4 +206,14 @@ func FuzzScanWords(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGeneralPunctuation checks what wideRuneKind assumes: General
+// Punctuation holds no letter or digit.
+func TestGeneralPunctuation(t *testing.T) {
+	for r := rune(0x2000); r < 0x2070; r++ {
+		if isLetter(r) || isDigit(r) {
+			t.Fatalf("%U is a letter or digit", r)
+		}
+	}
 }
