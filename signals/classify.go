@@ -454,6 +454,11 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		for e < len(kept) && kept[e].label == l && kept[e].field == f {
 			e++
 		}
+		if e == g+1 { // most groups: a hit alone counts when its rule has one part
+			complete[g] = c.info[kept[g].rule].parts == 1
+			g = e
+			continue
+		}
 		group := kept[g:e]
 		for i := range group {
 			h := &group[i]
