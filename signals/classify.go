@@ -47,7 +47,7 @@ type Classifier struct {
 type ruleInfo struct {
 	kind   ruleKind
 	role   role
-	parts  int8
+	parts  uint8  // the bits of its parts' indices, all set: 1 for a rule of one part
 	user   bool   // from lexicon_dir or a watch list: fires its label whatever the model says
 	feat   uint32 // the model's feature bucket for the rule's term
 	with   uint16 // the labels (as bits of their index) the rule needs one of to count, or 0
@@ -148,7 +148,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		if r.kind == kindLabel {
 			label = slices.Index(c.labels, r.label)
 		}
-		meta := ruleInfo{kind: r.kind, role: r.role, parts: int8(len(r.parts)), weight: r.weight, user: r.user}
+		meta := ruleInfo{kind: r.kind, role: r.role, parts: uint8(1<<len(r.parts) - 1), weight: r.weight, user: r.user}
 		if r.kind == kindLabel {
 			meta.feat = lexTermKey(label, r.parts[0])
 		}
@@ -206,6 +206,7 @@ type scratch struct {
 	hits, kept []hit
 	raw        []termHit
 	complete   []bool
+	parts      []uint8 // per rule, zero but while lexPass reads a group of hits
 	forms      [2][]byte
 	words      [2][]word // per field, its words; setModelWords names the company in them
 	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
@@ -448,16 +449,33 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// A rule's parts share its label, and kept comes sorted by label then
 	// field: each hit is compared with its own label and field's only.
 	complete := slices.Grow(sc.complete[:0], len(kept))[:len(kept)]
+	if len(sc.parts) < len(c.info) {
+		sc.parts = make([]uint8, len(c.info))
+	}
+	parts := sc.parts
 	for g := 0; g < len(kept); {
 		l, f := kept[g].label, kept[g].field
 		e := g + 1
 		for e < len(kept) && kept[e].label == l && kept[e].field == f {
 			e++
 		}
+		if e == g+1 { // most groups: a hit alone counts when its rule has one part
+			complete[g] = c.info[kept[g].rule].parts == 1
+			g = e
+			continue
+		}
+		// A group's parts are gathered per rule in sc.parts, then read and
+		// cleared: a test of each hit against the whole group costs more.
 		group := kept[g:e]
 		for i := range group {
+			parts[group[i].rule] |= 1 << (uint(group[i].part) % maxParts)
+		}
+		for i := range group {
 			h := &group[i]
-			complete[g+i] = (c.info[h.rule].parts == 1 || c.complete(group, h)) && !firstOfPart(group[:i], h)
+			complete[g+i] = parts[h.rule] == c.info[h.rule].parts && !firstOfPart(group[:i], h)
+		}
+		for i := range group {
+			parts[group[i].rule] = 0
 		}
 		g = e
 	}
@@ -702,24 +720,6 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 		}
 	}
 	return -1
-}
-
-// complete reports whether all parts of h's rule, one of several parts,
-// are in group, the hits of h's label and field. A function of its own,
-// kept from being inlined: in lexPass, whose many values take the
-// registers, its loop would keep its index and mask in memory and copy
-// each hit.
-//
-//go:noinline
-func (c *Classifier) complete(group []hit, h *hit) bool {
-	rule := h.rule
-	var mask uint
-	for i := range group {
-		if group[i].rule == rule {
-			mask |= 1 << (uint(group[i].part) % maxParts)
-		}
-	}
-	return mask == 1<<uint(c.info[rule].parts)-1
 }
 
 // firstOfPart reports whether an earlier hit is the same part of the same
