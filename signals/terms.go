@@ -127,7 +127,7 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			if c == ' ' {
 				gap = min(gap+1, 2)
 			} else {
-				if h := hashByte(c); len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
+				if h := hashByte(c); r.mayFeed(single, pairs, h, gap) {
 					r.feed(int32(i), int32(i+1), h, gap, false, false)
 				} else {
 					r.prev = walk{node: h, start: int32(i)}
@@ -162,7 +162,7 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 		}
 		r.ws = append(r.ws, word{start: int32(s), end: int32(i), h: h})
 		if bits != 1<<tokNonASCII {
-			if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
+			if r.mayFeed(single, pairs, h, gap) {
 				r.feed(int32(s), int32(i), h, gap, false, false)
 			} else {
 				r.prev = walk{node: h, start: int32(s)}
@@ -310,13 +310,20 @@ func (r *reader) splitWord(s, e int, gap uint8) {
 	r.feedToken(&prev)
 }
 
+// mayFeed reports whether a token of hash h, after gap spaces, may
+// continue a term being read, be a term, or start one with the token
+// before it: only then is it fed. single and pairs are r.t's, passed in so
+// that scan's loop keeps them in registers.
+func (r *reader) mayFeed(single, pairs *startSet, h uint32, gap uint8) bool {
+	return len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h))
+}
+
 // feedToken feeds tok as scan feeds a word: only when it may continue a
 // term being read, be a term, or start one with the token before it.
 // Otherwise feed would only make it the token before the next, which is
 // done here, without the call.
 func (r *reader) feedToken(tok *token) {
-	t := r.t
-	if len(r.walks) > 0 || t.single.has(tok.h) || t.pairs.has(pairKey(r.prev.node, tok.gap, tok.h)) {
+	if r.mayFeed(&r.t.single, &r.t.pairs, tok.h, tok.gap) {
 		r.feed(tok.start, tok.end, tok.h, tok.gap, tok.noStart, tok.noEnd)
 		return
 	}
