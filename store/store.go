@@ -115,9 +115,9 @@ type Tx struct {
 const releaseEvery = 64
 
 // Kinds of accesses whose records sit together: a source's items, a
-// lead's signals and their prints (printKey). An access with the same prefix as the last of its kind
-// lands on a page already mapped, so it does not count toward
-// releaseEvery: counting each record released, and faulted in again,
+// lead's signals and their prints (printKey). An access with the same
+// prefix as the last of its kind lands on a page already mapped, so it
+// does not count toward releaseEvery: counting each record released, and faulted in again,
 // pages a cycle was still reading (a fifth of a cycle's page faults).
 const (
 	nearItems = iota
