@@ -123,12 +123,16 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	// collisions.
 	single, pairs := &t.single, &t.pairs
 	gap := uint8(0)
+outer:
 	for i := 0; i < len(text); {
 		c := text[i]
 		bits := wordBits[c]
-		if bits == 0 {
+		if bits&(1<<tokLetter|1<<tokDigit) == 0 {
 			if c == ' ' {
 				gap = min(gap+1, 2)
+			} else if bits != 0 { // a word that starts with a non-ASCII rune
+				i, gap = r.mixedWord(i, i, hashStart(nsWord), gap)
+				continue
 			} else {
 				if h := hashByte(c); r.mayFeed(single, pairs, h, gap) {
 					r.feed(int32(i), int32(i+1), h, gap, false, false)
@@ -140,11 +144,11 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			i++
 			continue
 		}
-		// A word is read as a run of its first byte's class, then, should
-		// a byte of another class follow, to its end: the loop of a word of
-		// one class, most words, tests a byte's class only. A word that
-		// mixes classes is split into its tokens as one of non-ASCII runes
-		// is: its bits are set to theirs.
+		// A word is read as a run of its first byte's class, letters or
+		// digits: the loop of a word of one class, most words, tests a
+		// byte's class only. Should a byte of another class follow, the
+		// word is read to its end and split into its tokens as one of
+		// non-ASCII runes is, by mixedWord.
 		s, h := i, (hashStart(nsWord)^uint32(c))*fnvPrime
 		for i++; i < len(text); i++ {
 			c = text[i]
@@ -152,27 +156,17 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 				if b == 0 {
 					break
 				}
-				for ; i < len(text); i++ {
-					if c = text[i]; wordBits[c] == 0 {
-						break
-					}
-					h = (h ^ uint32(c)) * fnvPrime
-				}
-				bits = 1 << tokNonASCII
-				break
+				i, gap = r.mixedWord(s, i, h, gap)
+				continue outer
 			}
 			h = (h ^ uint32(c)) * fnvPrime
 		}
 		*r.next = word{start: int32(s), end: int32(i), h: h}
 		r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
-		if bits != 1<<tokNonASCII {
-			if r.mayFeed(single, pairs, h, gap) {
-				r.feed(int32(s), int32(i), h, gap, false, false)
-			} else {
-				r.prev = walk{node: h * mix, start: int32(s)}
-			}
+		if r.mayFeed(single, pairs, h, gap) {
+			r.feed(int32(s), int32(i), h, gap, false, false)
 		} else {
-			r.splitWord(s, i, gap)
+			r.prev = walk{node: h * mix, start: int32(s)}
 		}
 		// c is the byte that ended the word, if any: the space that mostly
 		// follows a word is passed here, not read again.
@@ -183,6 +177,25 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	}
 	n := (uintptr(unsafe.Pointer(r.next)) - uintptr(unsafe.Pointer(unsafe.SliceData(r.ws)))) / unsafe.Sizeof(word{})
 	return r.ws[:n], r.hits, r.walks
+}
+
+// mixedWord reads on from text[i] the word that starts at text[s], of
+// hash h up to i, to its end, adds it to the words and feeds its tokens:
+// a word that mixes letters, digits or non-ASCII runes. It returns where
+// the word ends, past the space after it, if any, and the gap before the
+// next token.
+func (r *reader) mixedWord(s, i int, h uint32, gap uint8) (int, uint8) {
+	text := r.text
+	for ; i < len(text) && wordBits[text[i]] != 0; i++ {
+		h = (h ^ uint32(text[i])) * fnvPrime
+	}
+	*r.next = word{start: int32(s), end: int32(i), h: h}
+	r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
+	r.splitWord(s, i, gap)
+	if i < len(text) && text[i] == ' ' {
+		return i + 1, 1
+	}
+	return i, 0
 }
 
 // startSet has a bit per hash of a token that starts some term: most
