@@ -246,19 +246,23 @@ func pairKey(am uint32, gap uint8, b uint32) uint32 {
 // ends, and starts one when the token starts a term. Walks stay in the
 // order of their start, so hits come by end then start.
 func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool) {
-	t, n := r.t, 0
-	for _, w := range r.walks {
-		if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
-			if v&1 != 0 && !noEnd {
-				r.report(v>>2, w.start, end)
-			}
-			if v&2 != 0 {
-				r.walks[n] = walk{node: v >> 2, start: w.start}
-				n++
+	t := r.t
+	// Most tokens fed are read by no term: they are fed to start one.
+	if len(r.walks) > 0 {
+		n := 0
+		for _, w := range r.walks {
+			if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
+				if v&1 != 0 && !noEnd {
+					r.report(v>>2, w.start, end)
+				}
+				if v&2 != 0 {
+					r.walks[n] = walk{node: v >> 2, start: w.start}
+					n++
+				}
 			}
 		}
+		r.walks = r.walks[:n]
 	}
-	r.walks = r.walks[:n]
 	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
 		if v := t.lookup(pairEdgeKeyMixed(p.node, gap, h)); v != 0 {
 			if v&1 != 0 && !noEnd {
