@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // terms finds the lexicon's terms in prepared text word by word. The text
@@ -104,44 +105,50 @@ var wordBits = func() (t [256]uint8) {
 // a word of letters only or digits only is one token, with the word's
 // hash. ws must be empty; walks is a buffer.
 func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]word, []termHit, []walk) {
-	// ws grows to its bound first (a word per byte at most), so that no
-	// append copies it. It is kept in the reader, in memory, not in
-	// registers: the byte loop below needs them all, and would reload two
-	// on every byte.
+	// ws grows to its bound first (a word per byte at most) and one more,
+	// so that a word is written through a pointer with no test of room,
+	// and the pointer past the last word still points into ws. It is kept
+	// in the reader, in memory, not in registers: the byte loop below
+	// needs them all, and would reload two on every byte.
 	// The reader is set field by field: a composite literal is built in
 	// a temporary and copied whole.
 	var r reader
 	r.t, r.text, r.hits, r.walks = t, text, hits, walks[:0]
 	r.prev.start = -1
-	r.ws = slices.Grow(ws[:0], len(text))
+	r.ws = slices.Grow(ws[:0], len(text)+1)
+	r.next = unsafe.SliceData(r.ws)
 	// A token is fed when it may continue a term being read, be a term, or
 	// start one with the token before it. A pair after no token (prev's
 	// start -1) is a false alarm, which feed ignores, as it does hash
 	// collisions.
 	single, pairs := &t.single, &t.pairs
 	gap := uint8(0)
+outer:
 	for i := 0; i < len(text); {
 		c := text[i]
 		bits := wordBits[c]
-		if bits == 0 {
+		if bits&(1<<tokLetter|1<<tokDigit) == 0 {
 			if c == ' ' {
 				gap = min(gap+1, 2)
+			} else if bits != 0 { // a word that starts with a non-ASCII rune
+				i, gap = r.mixedWord(i, i, hashStart(nsWord), gap)
+				continue
 			} else {
 				if h := hashByte(c); r.mayFeed(single, pairs, h, gap) {
 					r.feed(int32(i), int32(i+1), h, gap, false, false)
 				} else {
-					r.prev = walk{node: h, start: int32(i)}
+					r.prev = walk{node: h * mix, start: int32(i)}
 				}
 				gap = 0
 			}
 			i++
 			continue
 		}
-		// A word is read as a run of its first byte's class, then, should
-		// a byte of another class follow, to its end: the loop of a word of
-		// one class, most words, tests a byte's class only. A word that
-		// mixes classes is split into its tokens as one of non-ASCII runes
-		// is: its bits are set to theirs.
+		// A word is read as a run of its first byte's class, letters or
+		// digits: the loop of a word of one class, most words, tests a
+		// byte's class only. Should a byte of another class follow, the
+		// word is read to its end and split into its tokens as one of
+		// non-ASCII runes is, by mixedWord.
 		s, h := i, (hashStart(nsWord)^uint32(c))*fnvPrime
 		for i++; i < len(text); i++ {
 			c = text[i]
@@ -149,26 +156,17 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 				if b == 0 {
 					break
 				}
-				for ; i < len(text); i++ {
-					if c = text[i]; wordBits[c] == 0 {
-						break
-					}
-					h = (h ^ uint32(c)) * fnvPrime
-				}
-				bits = 1 << tokNonASCII
-				break
+				i, gap = r.mixedWord(s, i, h, gap)
+				continue outer
 			}
 			h = (h ^ uint32(c)) * fnvPrime
 		}
-		r.ws = append(r.ws, word{start: int32(s), end: int32(i), h: h})
-		if bits != 1<<tokNonASCII {
-			if r.mayFeed(single, pairs, h, gap) {
-				r.feed(int32(s), int32(i), h, gap, false, false)
-			} else {
-				r.prev = walk{node: h, start: int32(s)}
-			}
+		*r.next = word{start: int32(s), end: int32(i), h: h}
+		r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
+		if r.mayFeed(single, pairs, h, gap) {
+			r.feed(int32(s), int32(i), h, gap, false, false)
 		} else {
-			r.splitWord(s, i, gap)
+			r.prev = walk{node: h * mix, start: int32(s)}
 		}
 		// c is the byte that ended the word, if any: the space that mostly
 		// follows a word is passed here, not read again.
@@ -177,7 +175,27 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 			gap, i = 1, i+1
 		}
 	}
-	return r.ws, r.hits, r.walks
+	n := (uintptr(unsafe.Pointer(r.next)) - uintptr(unsafe.Pointer(unsafe.SliceData(r.ws)))) / unsafe.Sizeof(word{})
+	return r.ws[:n], r.hits, r.walks
+}
+
+// mixedWord reads on from text[i] the word that starts at text[s], of
+// hash h up to i, to its end, adds it to the words and feeds its tokens:
+// a word that mixes letters, digits or non-ASCII runes. It returns where
+// the word ends, past the space after it, if any, and the gap before the
+// next token.
+func (r *reader) mixedWord(s, i int, h uint32, gap uint8) (int, uint8) {
+	text := r.text
+	for ; i < len(text) && wordBits[text[i]] != 0; i++ {
+		h = (h ^ uint32(text[i])) * fnvPrime
+	}
+	*r.next = word{start: int32(s), end: int32(i), h: h}
+	r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
+	r.splitWord(s, i, gap)
+	if i < len(text) && text[i] == ' ' {
+		return i + 1, 1
+	}
+	return i, 0
 }
 
 // startSet has a bit per hash of a token that starts some term: most
@@ -191,12 +209,12 @@ const startBits = 16
 // has reports whether token hash h may start a term: FNV's low bits are
 // weak, so the top bits of a product are taken.
 func (s *startSet) has(h uint32) bool {
-	b := h * 0x9e3779b1 >> (32 - startBits)
+	b := h * mix >> (32 - startBits)
 	return s[b/64]&(1<<(b%64)) != 0
 }
 
 func (s *startSet) add(h uint32) {
-	b := h * 0x9e3779b1 >> (32 - startBits)
+	b := h * mix >> (32 - startBits)
 	s[b/64] |= 1 << (b % 64)
 }
 
@@ -206,16 +224,21 @@ type reader struct {
 	text  []byte
 	hits  []termHit
 	walks []walk
-	// prev is the token before: its hash (in node) and start, -1 when
-	// there is none or it starts no term.
+	// prev is the token before: its hash times mix (in node), which the
+	// test of the start set of single tokens has made, and its start, -1
+	// when there is none or it starts no term.
 	prev walk
-	ws   []word // scan's words
+	ws   []word // scan's words, in ws[:cap(ws)] up to next
+	next *word
 }
 
+// mix is the odd constant the start sets' index multiplies a hash by.
+const mix = 0x9e3779b1
+
 // pairKey is the hash of a token of hash b after gap spaces after one of
-// hash a.
-func pairKey(a uint32, gap uint8, b uint32) uint32 {
-	return (a*0x9e3779b1 ^ b + uint32(gap)) * fnvPrime
+// hash a, given as am, a times mix.
+func pairKey(am uint32, gap uint8, b uint32) uint32 {
+	return (am ^ b + uint32(gap)) * fnvPrime
 }
 
 // feed moves the terms being read over the token text[start:end] of hash
@@ -223,21 +246,25 @@ func pairKey(a uint32, gap uint8, b uint32) uint32 {
 // ends, and starts one when the token starts a term. Walks stay in the
 // order of their start, so hits come by end then start.
 func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool) {
-	t, n := r.t, 0
-	for _, w := range r.walks {
-		if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
-			if v&1 != 0 && !noEnd {
-				r.report(v>>2, w.start, end)
-			}
-			if v&2 != 0 {
-				r.walks[n] = walk{node: v >> 2, start: w.start}
-				n++
+	t := r.t
+	// Most tokens fed are read by no term: they are fed to start one.
+	if len(r.walks) > 0 {
+		n := 0
+		for _, w := range r.walks {
+			if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
+				if v&1 != 0 && !noEnd {
+					r.report(v>>2, w.start, end)
+				}
+				if v&2 != 0 {
+					r.walks[n] = walk{node: v >> 2, start: w.start}
+					n++
+				}
 			}
 		}
+		r.walks = r.walks[:n]
 	}
-	r.walks = r.walks[:n]
 	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
-		if v := t.lookup(pairEdgeKey(p.node, gap, h)); v != 0 {
+		if v := t.lookup(pairEdgeKeyMixed(p.node, gap, h)); v != 0 {
 			if v&1 != 0 && !noEnd {
 				r.report(v>>2, p.start, end)
 			}
@@ -246,7 +273,7 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 			}
 		}
 	}
-	r.prev = walk{node: h, start: start}
+	r.prev = walk{node: h * mix, start: start}
 	if noStart {
 		r.prev.start = -1
 		return
@@ -327,7 +354,7 @@ func (r *reader) feedToken(tok *token) {
 		r.feed(tok.start, tok.end, tok.h, tok.gap, tok.noStart, tok.noEnd)
 		return
 	}
-	r.prev = walk{node: tok.h, start: tok.start}
+	r.prev = walk{node: tok.h * mix, start: tok.start}
 	if tok.noStart {
 		r.prev.start = -1
 	}
@@ -462,7 +489,12 @@ func edgeKey(n uint32, gap uint8, h uint32) uint64 {
 // a walk then reaches more nodes than it should, but a hit is still only
 // reported where the text holds its term.
 func pairEdgeKey(a uint32, gap uint8, b uint32) uint64 {
-	return uint64(b)<<32 | uint64(a+uint32(gap)*0x9e3779b1|3)
+	return pairEdgeKeyMixed(a*mix, gap, b)
+}
+
+// pairEdgeKeyMixed is pairEdgeKey, given a times mix.
+func pairEdgeKeyMixed(am uint32, gap uint8, b uint32) uint64 {
+	return uint64(b)<<32 | uint64(am+uint32(gap)*mix|3)
 }
 
 func buildTerms(patterns []string) *terms {
@@ -507,7 +539,7 @@ func buildTerms(patterns []string) *terms {
 			case len(ts) == 1:
 				t.single.add(tok.h)
 			case k == 1:
-				t.pairs.add(pairKey(ts[0].h, tok.gap, tok.h))
+				t.pairs.add(pairKey(ts[0].h*mix, tok.gap, tok.h))
 			}
 			if k == len(ts)-1 {
 				e.val |= 1
