@@ -408,35 +408,39 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	raw, hits := sc.raw[:0], sc.hits[:0]
 	for fi := range fields {
 		text := fields[fi].text
-		from, first := len(raw), len(hits)
+		from := len(raw)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		if !sc.named[fi] {
+			for _, m := range raw[from:] {
+				for _, h := range c.partsOf[m.pattern] {
+					if h.kind == kindVeto {
+						lx.veto = true
+					}
+					h.field, h.start, h.end = uint8(fi), m.start, m.end
+					hits = append(hits, h)
+				}
+			}
+			continue
+		}
+		// In a field that names the company, a hit is tested as it is
+		// made, before it is kept: a loop of its own over the kept hits
+		// copies each again. Most hits are told apart by their rule's role without a call. A
+		// hit can lie inside a mention of the name only between where the
+		// first starts and the last ends: most hits are told apart from
+		// the mentions without a call.
+		f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
 		for _, m := range raw[from:] {
 			for _, h := range c.partsOf[m.pattern] {
 				if h.kind == kindVeto {
 					lx.veto = true
 				}
 				h.field, h.start, h.end = uint8(fi), m.start, m.end
-				hits = append(hits, h)
-			}
-		}
-		if sc.named[fi] {
-			// A loop, not slices.DeleteFunc: most hits are told apart by
-			// their rule's role without a call. A hit can lie inside a
-			// mention of the name only between where the first starts and
-			// the last ends: most hits are told apart from the mentions
-			// without a call.
-			f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
-			n := first
-			for i := first; i < len(hits); i++ {
-				h := &hits[i]
-				if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
-					lo <= h.start && h.end <= hi && inName(h, f, len(forms[0]), at[0]) {
+				if c.info[h.rule].role != roleAny && c.misplaced(&h, f, forms, at) ||
+					lo <= h.start && h.end <= hi && inName(&h, f, len(forms[0]), at[0]) {
 					continue
 				}
-				hits[n] = *h
-				n++
+				hits = append(hits, h)
 			}
-			hits = hits[:n]
 		}
 	}
 	sc.raw = raw
