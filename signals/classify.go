@@ -2,11 +2,13 @@ package signals
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // Extra is what a watch list adds to the lexicon.
@@ -40,6 +42,9 @@ type Classifier struct {
 	// keywords tells whether a watch list gave keywords, whose hits
 	// Classify looks for among all the others.
 	keywords bool
+	// names keeps the forms of the companies' names items were given:
+	// a source's items name the same few companies again and again.
+	names *nameCache
 }
 
 // ruleInfo is what Classify reads of a rule for every hit, apart from the
@@ -131,7 +136,7 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		}
 		rules = append(rules, lexRule{kind: kindKeyword, parts: []string{ft}, points: extra.Keywords[k], where: "keyword " + k})
 	}
-	c := &Classifier{rules: rules, labels: Labels(), keywords: len(kws) > 0}
+	c := &Classifier{rules: rules, labels: Labels(), keywords: len(kws) > 0, names: new(nameCache)}
 	for _, l := range lex.replaced {
 		c.lexOnly |= 1 << slices.Index(c.labels, l)
 	}
@@ -206,8 +211,7 @@ type scratch struct {
 	hits, kept []hit
 	raw        []termHit
 	complete   []bool
-	parts      []uint8 // per rule, zero but while lexPass reads a group of hits
-	forms      [2][]byte
+	parts      []uint8   // per rule, zero but while lexPass reads a group of hits
 	words      [2][]word // per field, its words; setModelWords names the company in them
 	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
 	// modelWordsSet tells whether modelWords is of the item: naming
@@ -384,13 +388,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	var forms [][]byte
 	var lo, hi [2]int32 // per field, from the first mention's start to the last one's end
 	if in.Company != "" {
-		if forms = sc.companyForms(in.Company); len(forms[0]) > 0 {
+		cn := c.names.get(sc, in.Company)
+		if forms = cn.forms[:cn.n]; len(forms[0]) > 0 {
 			sc.company = forms[0]
 			// Every form holds the shortest one, the last: a field that
 			// does not hold it names the company nowhere, and its hits
 			// need no test.
 			named, at := &sc.named, &sc.at
-			rare := rarest(forms[len(forms)-1])
+			rare := cn.rare
 			for fi := range fields {
 				formsAt(&at[fi], fields[fi].text, forms, rare)
 				named[fi] = len(at[fi][len(forms)-1]) > 0
@@ -403,35 +408,39 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	raw, hits := sc.raw[:0], sc.hits[:0]
 	for fi := range fields {
 		text := fields[fi].text
-		from, first := len(raw), len(hits)
+		from := len(raw)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		if !sc.named[fi] {
+			for _, m := range raw[from:] {
+				for _, h := range c.partsOf[m.pattern] {
+					if h.kind == kindVeto {
+						lx.veto = true
+					}
+					h.field, h.start, h.end = uint8(fi), m.start, m.end
+					hits = append(hits, h)
+				}
+			}
+			continue
+		}
+		// In a field that names the company, a hit is tested as it is
+		// made, before it is kept: a loop of its own over the kept hits
+		// copies each again. Most hits are told apart by their rule's role without a call. A
+		// hit can lie inside a mention of the name only between where the
+		// first starts and the last ends: most hits are told apart from
+		// the mentions without a call.
+		f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
 		for _, m := range raw[from:] {
 			for _, h := range c.partsOf[m.pattern] {
 				if h.kind == kindVeto {
 					lx.veto = true
 				}
 				h.field, h.start, h.end = uint8(fi), m.start, m.end
-				hits = append(hits, h)
-			}
-		}
-		if sc.named[fi] {
-			// A loop, not slices.DeleteFunc: most hits are told apart by
-			// their rule's role without a call. A hit can lie inside a
-			// mention of the name only between where the first starts and
-			// the last ends: most hits are told apart from the mentions
-			// without a call.
-			f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
-			n := first
-			for i := first; i < len(hits); i++ {
-				h := &hits[i]
-				if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
-					lo <= h.start && h.end <= hi && inName(h, f, len(forms[0]), at[0]) {
+				if c.info[h.rule].role != roleAny && c.misplaced(&h, f, forms, at) ||
+					lo <= h.start && h.end <= hi && inName(&h, f, len(forms[0]), at[0]) {
 					continue
 				}
-				hits[n] = *h
-				n++
+				hits = append(hits, h)
 			}
-			hits = hits[:n]
 		}
 	}
 	sc.raw = raw
@@ -559,17 +568,71 @@ func (sc *scratch) setModelWords() {
 // looked for to tell who does what: "X rachète <company>".
 const roleWindow = 40
 
-// companyForms is how the company may be named in folded text: its name
-// without legal form, and its first word when that is distinctive. The
-// forms point into sc.name.
-func (sc *scratch) companyForms(name string) [][]byte {
-	sc.name.prepare(name, true)
-	full := stripLegal(sc.name.text)
-	forms := append(sc.forms[:0], full)
-	if i := bytes.IndexByte(full, ' '); i >= 4 {
-		forms = append(forms, full[:i])
+// companyName is how a company may be named in folded text: its name
+// without legal form, and its first word when that is distinctive, the
+// last, shortest form a prefix of the first.
+type companyName struct {
+	name  string
+	forms [2][]byte
+	n     int // the forms used
+	rare  int // rarest of the last form, when the forms are not empty
+}
+
+// nameCache keeps the forms of the company names it was asked for, in
+// sets of two slots found by a hash of the name: a third name of a set
+// takes its second slot, and the name it takes it from has its forms
+// made again when next asked for. A stored entry does not change: readers
+// load it atomically, without a lock.
+type nameCache [1 << nameBits]atomic.Pointer[companyName]
+
+// nameBits sets the slots, 1<<nameBits of them, two to a name's set:
+// a watch list of some hundreds of companies fits.
+const nameBits = 10
+
+// get returns the forms of the company name, which is not empty, with
+// sc.name as a buffer should it make them.
+func (nc *nameCache) get(sc *scratch, name string) *companyName {
+	// The set is found from the name's length and its first and last
+	// bytes, four of each where it has them: a hash of every byte costs
+	// more than the rare names that share a set.
+	n := len(name)
+	h := uint32(n)
+	if n >= 4 {
+		h ^= binary.LittleEndian.Uint32([]byte(name[:4])) ^ binary.LittleEndian.Uint32([]byte(name[n-4:]))*0x9e3779b1
+	} else {
+		h ^= uint32(name[0])<<8 ^ uint32(name[n-1])<<16
 	}
-	return forms
+	set := (h * 0x85ebca6b >> (32 - nameBits)) &^ 1
+	a, b := &nc[set], &nc[set+1]
+	if cn := a.Load(); cn != nil && cn.name == name {
+		return cn
+	}
+	if cn := b.Load(); cn != nil && cn.name == name {
+		return cn
+	}
+	cn := companyForms(sc, name)
+	if a.Load() == nil {
+		a.Store(cn)
+	} else {
+		b.Store(cn)
+	}
+	return cn
+}
+
+// companyForms makes the forms of the company name, with sc.name as its
+// buffer.
+func companyForms(sc *scratch, name string) *companyName {
+	sc.name.prepare(name, true)
+	full := bytes.Clone(stripLegal(sc.name.text))
+	cn := &companyName{name: name, n: 1}
+	cn.forms[0] = full
+	if i := bytes.IndexByte(full, ' '); i >= 4 {
+		cn.forms[1], cn.n = full[:i], 2
+	}
+	if len(full) > 0 {
+		cn.rare = rarest(cn.forms[cn.n-1])
+	}
+	return cn
 }
 
 // formsAt sets, for each of the company's forms, where it starts in text.

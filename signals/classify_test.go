@@ -3,10 +3,12 @@ package signals
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -320,4 +322,35 @@ func TestClassificationJSONRoundTrip(t *testing.T) {
 		len(e) != 3 || e[0].Label != HRMoves || e[1].Label != Keyword || e[2].Label != "zz" {
 		t.Errorf("order of an evidence list read back: %+v, %v", e, err)
 	}
+}
+
+// TestNameCache asks for more company names than the cache holds, from
+// several goroutines at once, so that names share sets and take each
+// other's slots: each must still get its own forms.
+func TestNameCache(t *testing.T) {
+	var nc nameCache
+	names := make([]string, 3<<nameBits)
+	for i := range names {
+		names[i] = fmt.Sprintf("Société %d Conserves SAS", i)
+	}
+	names = append(names, "A", "AB", "ABC", "Le Monde SA", "Groupe")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			sc := new(scratch)
+			for round := range 2 {
+				for i := range names {
+					name := names[(i*(2*g+1)+round)%len(names)]
+					got := nc.get(sc, name)
+					want := companyForms(new(scratch), name)
+					if got.name != name || got.n != want.n || got.rare != want.rare ||
+						!bytes.Equal(got.forms[0], want.forms[0]) || !bytes.Equal(got.forms[1], want.forms[1]) {
+						t.Errorf("%q: forms %q (of %q), want %q", name, got.forms[:got.n], got.name, want.forms[:want.n])
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
