@@ -38,7 +38,11 @@ var evidenceFields = []string{"title", "summary"}
 // outlets kept, the labels, the evidence per label, then, only when more
 // outlets carried the story than are kept, how many more (schema 3).
 func encodeSignal(s signals.Signal) []byte {
-	b := make([]byte, 0, 64+len(s.Title)+2*len(s.URL)+len(s.Source))
+	n := 64 + len(s.Title) + len(s.URL) // the URL's length for the labels and evidence
+	for _, sr := range s.Sources {
+		n += 4 + len(sr.Source) + len(sr.URL)
+	}
+	b := make([]byte, 0, n)
 	b = appendString(b, s.Title)
 	b = appendTime(b, s.FirstSeen)
 	b = appendTime(b, s.Published)
@@ -265,11 +269,10 @@ type storedItem struct {
 // the key does not already hold. The key is source id \x00 item id, and
 // the item id carries the GUID ("g:") or, without one, the link ("u:").
 func encodeItem(r storedItem) []byte {
-	id := r.ID()
 	b := make([]byte, 0, 32+len(r.Title)+len(r.URL))
 	b = appendTime(b, r.FirstSeen)
 	b = appendTime(b, r.Published)
-	if strings.HasPrefix(id, "g:") {
+	if r.GUID != "" { // the id is the GUID (signals.Item.ID)
 		b = appendString(b, r.URL)
 	} else {
 		b = appendString(b, "") // the key holds the link, or the item has none

@@ -17,10 +17,11 @@ import (
 // An item stored before schema 4 has no entry: a rescan reads its title
 // alone.
 
-// putText keeps the item's summary for a rescan. An entry, even empty,
-// says the item's text is known.
-func (t *Tx) putText(it signals.Item) error {
-	return t.dense(bucketTexts).Put(key(it.SourceID, it.ID()), appendString(nil, signals.TruncateText(it.Summary, signals.StoryTextMax)))
+// putText keeps the summary of the item whose key is k for a rescan. An
+// entry, even empty, says the item's text is known.
+func (t *Tx) putText(k []byte, summary string) error {
+	text := signals.TruncateText(summary, signals.StoryTextMax)
+	return t.dense(bucketTexts).Put(k, appendString(make([]byte, 0, binary.MaxVarintLen64+len(text)), text))
 }
 
 // StoredItem is an item as the store keeps it, for a rescan.

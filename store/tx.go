@@ -31,18 +31,30 @@ func (t *Tx) HasItem(sourceID, itemID string) bool {
 	return t.tx.Bucket(bucketItems).Get(key(sourceID, itemID)) != nil
 }
 
+// SourceHasItems reports whether any item of the source is stored: when
+// none is (its first fetch), every item it brings is new, and one search
+// of the bucket tells so instead of a HasItem for each.
+func (t *Tx) SourceHasItems(sourceID string) bool {
+	t.readNear(nearItems, sourceID)
+	prefix := key(sourceID, "")
+	k, _ := t.tx.Bucket(bucketItems).Cursor().Seek(prefix)
+	return bytes.HasPrefix(k, prefix)
+}
+
 // PutItem records an item of its source (it.SourceID) first seen at
 // firstSeen. Its summary goes to the texts bucket (putText), not in the
 // item record: the poll reads the items for every item a feed lists, and
 // summaries would make those records, hence the pages it maps, many times
 // larger.
 func (t *Tx) PutItem(it signals.Item, firstSeen time.Time) error {
-	if err := t.putText(it); err != nil {
+	// bbolt copies a key it stores: both buckets' puts share one.
+	k := key(it.SourceID, it.ID())
+	if err := t.putText(k, it.Summary); err != nil {
 		return err
 	}
 	it.Summary = ""
 	t.readNear(nearItems, it.SourceID)
-	return t.dense(bucketItems).Put(key(it.SourceID, it.ID()), encodeItem(storedItem{Item: it, FirstSeen: firstSeen}))
+	return t.dense(bucketItems).Put(k, encodeItem(storedItem{Item: it, FirstSeen: firstSeen}))
 }
 
 // Signal reads a lead's stored signal for story; found is false when there

@@ -430,12 +430,25 @@ func applyTx(ctx context.Context, tx *store.Tx, wrote map[string]bool, w *Watche
 	if firstFetched.IsZero() {
 		firstFetched = now
 	}
+	// When the store holds no item of a source at its first fetch (one
+	// search of the bucket tells), every item is new but for one its
+	// document repeats: no item needs a lookup of its own.
+	var repeats map[string]bool
+	if f.first && len(f.res.Items) > 0 && !tx.SourceHasItems(f.src.ID) {
+		repeats = make(map[string]bool, len(f.res.Items))
+	}
 	for i, it := range f.res.Items {
 		if err := ctx.Err(); err != nil {
 			return 0, nil, err
 		}
 		it.SourceID = f.src.ID
-		if tx.HasItem(f.src.ID, it.ID()) {
+		if repeats != nil {
+			id := it.ID()
+			if repeats[id] {
+				continue
+			}
+			repeats[id] = true
+		} else if tx.HasItem(f.src.ID, it.ID()) {
 			continue
 		}
 		if err := tx.PutItem(it, now); err != nil {
