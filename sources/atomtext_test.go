@@ -2,6 +2,8 @@ package sources
 
 import (
 	"bytes"
+	"encoding/xml"
+	"io"
 	"net/url"
 	"reflect"
 	"strings"
@@ -74,5 +76,63 @@ func TestEscapedAsTextOnlyTextConstructs(t *testing.T) {
 	want := strings.NewReplacer(`<summary type="html">`, `<summary type="text">`, "\ttype=\"html\">y", "\ttype=\"text\">y").Replace(string(orig))
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// FuzzEscapedAsText checks, on any well-formed document gofeed parses, that
+// marking the html text constructs as text changes none of the items
+// feedItem makes. A malformed document is only required to parse after the
+// rewrite too: gofeed's lenient parser reads broken tags as text, where the
+// rewrite may show.
+func FuzzEscapedAsText(f *testing.F) {
+	for _, doc := range htmlTextDocs {
+		f.Add([]byte(doc))
+	}
+	f.Add(readFixture(f, "atom.xml"))
+	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>a</title>` +
+		`<summary><![CDATA[<title type="html">x</title>]]></summary></entry></feed>`))
+	f.Add([]byte(`<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><!-- <title type="html"> -->` +
+		`<title type="html">&lt;b&gt;t&lt;/b&gt;</title></entry></feed>`))
+	d := newFeedDecoder(0)
+	base, _ := url.Parse("https://b.example/feed")
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	items := func(body []byte) ([]any, bool) {
+		feed, err := d.universal.Parse(bytes.NewReader(body))
+		if err != nil {
+			return nil, false
+		}
+		var out []any
+		for _, it := range feed.Items {
+			item, _, _ := feedItem(it, base, langTag(feed.Language), now, nil)
+			out = append(out, item)
+		}
+		return out, true
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		want, ok := items(body)
+		if !ok {
+			return
+		}
+		got, ok := items(escapedAsText(body))
+		if !ok {
+			t.Fatalf("the document parses, its rewrite does not:\n%s", escapedAsText(body))
+		}
+		if wellFormed(body) && !reflect.DeepEqual(got, want) {
+			t.Fatalf("items changed by the rewrite:\n got %+v\nwant %+v\nrewrite:\n%s", got, want, escapedAsText(body))
+		}
+	})
+}
+
+func wellFormed(body []byte) bool {
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for {
+		_, err := dec.Token()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
 	}
 }
