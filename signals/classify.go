@@ -232,6 +232,21 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
+// labelLists holds the list of each set of labels, a bit per label in
+// taxonomy order, capped: a classification's Labels is one of them, so
+// that classifying allocates nothing for it.
+var labelLists = func() (lists [1 << nLabels][]Label) {
+	all := make([]Label, 0, nLabels<<(nLabels-1))
+	for set := range lists {
+		from := len(all)
+		for m := uint16(set); m != 0; m &= m - 1 {
+			all = append(all, evidenceSlots[bits.TrailingZeros16(m)])
+		}
+		lists[set] = all[from:len(all):len(all)]
+	}
+	return lists
+}()
+
 // Classify labels one item. Labels come in taxonomy order.
 func (c *Classifier) Classify(in Input) Classification {
 	// The scratch goes back to the pool at the one return, not by a
@@ -299,10 +314,7 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	out := Classification{Labels: make([]Label, 0, bits.OnesCount16(final))}
-	for m := final; m != 0; m &= m - 1 {
-		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
-	}
+	out := Classification{Labels: labelLists[final]}
 	e := &out.Evidence
 	e.title, e.summary = in.Title, in.Summary
 	e.n = len(ev) + len(learned) + keywords

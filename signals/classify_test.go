@@ -353,3 +353,14 @@ func TestNameCache(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// The slots of quotes and the label lists name the labels in taxonomy
+// order, Keyword last.
+func TestEvidenceSlots(t *testing.T) {
+	if want := append(Labels(), Keyword); !slices.Equal(evidenceSlots[:], want) {
+		t.Errorf("evidence slots %v, want %v", evidenceSlots, want)
+	}
+	if got := labelLists[1<<nLabels-1]; !slices.Equal(got, Labels()) || cap(got) != len(got) || labelLists[0] == nil {
+		t.Errorf("label lists: all %v (cap %d), none %#v", got, cap(got), labelLists[0])
+	}
+}

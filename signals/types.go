@@ -69,7 +69,9 @@ type Evidence struct {
 	Points int    `json:"points,omitempty"` // watch-list keyword points (label "keyword" only)
 }
 
-// Classification is what the classifier says of one item.
+// Classification is what the classifier says of one item. Its Labels are
+// shared by the classifications of the same labels: a caller reads them,
+// or appends to them (they are capped), and never writes to them.
 type Classification struct {
 	Labels   []Label      `json:"labels"`
 	Evidence EvidenceList `json:"evidence"`
