@@ -248,7 +248,7 @@ var labelLists = func() (lists [1 << nLabels][]Label) {
 }()
 
 // Classify labels one item. Labels come in taxonomy order.
-func (c *Classifier) Classify(in Input) Classification {
+func (c *Classifier) Classify(in Input) (out Classification) {
 	// The scratch goes back to the pool at the one return, not by a
 	// deferred call, which costs more; a panic leaves it to the collector.
 	sc := scratchPool.Get().(*scratch)
@@ -314,7 +314,7 @@ func (c *Classifier) Classify(in Input) Classification {
 			}
 		}
 	}
-	out := Classification{Labels: labelLists[final]}
+	out.Labels = labelLists[final]
 	e := &out.Evidence
 	e.title, e.summary = in.Title, in.Summary
 	e.n = len(ev) + len(learned) + keywords
@@ -333,7 +333,9 @@ func (c *Classifier) Classify(in Input) Classification {
 		quoteHit(&qs[k], &fields[h.field], h)
 		k++
 	}
-	k += copy(qs[k:], learned)
+	if len(learned) > 0 {
+		k += copy(qs[k:], learned)
+	}
 	if keywords > 0 {
 		for _, h := range hits {
 			if h.kind == kindKeyword {
@@ -344,7 +346,7 @@ func (c *Classifier) Classify(in Input) Classification {
 		}
 	}
 	scratchPool.Put(sc)
-	return out
+	return
 }
 
 // lexResult is what the lexicon's pass says of an item.
