@@ -314,6 +314,8 @@ func (c *Classifier) Classify(in Input) (out Classification) {
 			}
 		}
 	}
+	// out, named, is built where the caller reads it, not in a local
+	// copied at the return.
 	out.Labels = labelLists[final]
 	e := &out.Evidence
 	e.title, e.summary = in.Title, in.Summary

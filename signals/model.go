@@ -789,9 +789,9 @@ func (t *top) add(c candidate) {
 
 // learnedEvidence appends to q, as quotes, the n-grams of the item (the
 // model's words of its fields, ws) that raised label l's score the most:
-// the evidence of a label the lexicon did not support. It reads the words' features in the
-// order fieldFeatures lists them, so that ties go the same way, without
-// listing them.
+// the evidence of a label the lexicon did not support. It reads the
+// words' features in the order fieldFeatures lists them, so that ties go
+// the same way, without listing them.
 //
 // A candidate no heavier than the lightest of a full top is passed over
 // without a call: top.add would keep nothing of it, at its place or

@@ -131,7 +131,7 @@ func (e *EvidenceList) evidence(q quote) Evidence {
 	return Evidence{Term: text[q.start:q.end], Field: field, Offset: int(q.start), Points: int(q.points)}
 }
 
-// Of is the evidence of label l, or nil.
+// Of is the evidence of label l, or nil; made at each call from quotes.
 func (e EvidenceList) Of(l Label) []Evidence {
 	for i := range e.given {
 		if e.given[i].Label == l {
@@ -165,7 +165,7 @@ func (e *EvidenceList) has(l Label) bool {
 // Map is the evidence per label, as a signal keeps it; never nil.
 func (e EvidenceList) Map() map[Label][]Evidence {
 	qs := e.quotes()
-	m := make(map[Label][]Evidence, len(e.given)+min(len(qs), 1))
+	m := make(map[Label][]Evidence, len(e.given)+len(qs)) // at most
 	for _, le := range e.given {
 		m[le.Label] = le.Evidence
 	}
