@@ -134,6 +134,9 @@ func newLexClassifier(lex *Lexicon, extra Extra) (*Classifier, error) {
 		if err != nil {
 			return nil, fmt.Errorf("keyword %q: %w", k, err)
 		}
+		if p := extra.Keywords[k]; p != int(int32(p)) { // a quote keeps them in 32 bits
+			return nil, fmt.Errorf("keyword %q: %d points is out of range", k, p)
+		}
 		rules = append(rules, lexRule{kind: kindKeyword, parts: []string{ft}, points: extra.Keywords[k], where: "keyword " + k})
 	}
 	c := &Classifier{rules: rules, labels: Labels(), keywords: len(kws) > 0, names: new(nameCache)}
@@ -219,6 +222,7 @@ type scratch struct {
 	modelWordsSet bool
 	named         [2]bool // per field: whether it may name the company
 	evidence      []int32 // the kept hits that are evidence, as indices
+	learned       []quote // the model's evidence, by label
 	company       []byte  // the company's name, prepared, or nil
 	// at lists, per field and company form, where the form starts in the
 	// field's text, overlaps included, left to right: the name is looked
@@ -228,8 +232,23 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
+// labelLists holds the list of each set of labels, a bit per label in
+// taxonomy order, capped: a classification's Labels is one of them, so
+// that classifying allocates nothing for it.
+var labelLists = func() (lists [1 << nLabels][]Label) {
+	all := make([]Label, 0, nLabels<<(nLabels-1))
+	for set := range lists {
+		from := len(all)
+		for m := uint16(set); m != 0; m &= m - 1 {
+			all = append(all, evidenceSlots[bits.TrailingZeros16(m)])
+		}
+		lists[set] = all[from:len(all):len(all)]
+	}
+	return lists
+}()
+
 // Classify labels one item. Labels come in taxonomy order.
-func (c *Classifier) Classify(in Input) Classification {
+func (c *Classifier) Classify(in Input) (out Classification) {
 	// The scratch goes back to the pool at the one return, not by a
 	// deferred call, which costs more; a panic leaves it to the collector.
 	sc := scratchPool.Get().(*scratch)
@@ -259,109 +278,77 @@ func (c *Classifier) Classify(in Input) Classification {
 		}
 		final = lx.hints | lx.user | lx.fired&c.lexOnly | model&^c.lexOnly
 	}
-	// Evidence is listed first (as indices into kept) and counted, so
-	// that all of it shares one allocation, each label's slice capped so
-	// that a caller appending to one never overwrites another. kept comes
-	// by label: its evidence fills the allocation in order, each label's
-	// after the one before, then the keywords'.
+	// Evidence is listed first (as indices into kept, then the model's
+	// quotes) and counted, so that the quotes fill the classification's
+	// own room when they fit it, or one allocation. kept comes by label:
+	// its evidence, merged with the model's by label, fills the quotes in
+	// taxonomy order, then the keywords'.
 	hits := sc.hits
-	var counts [nLabels + 1]int // per label, then Keyword
-	var present uint16          // the slots of counts that are not 0
+	var present uint16 // the labels with a lexicon term as evidence
 	ev := sc.evidence[:0]
 	for i := range kept {
 		h := &kept[i]
 		r := &c.info[h.rule]
 		if complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0) {
-			counts[h.label]++
 			present |= 1 << h.label
 			ev = append(ev, int32(i))
 		}
 	}
 	sc.evidence = ev
-	total := len(ev)
-	if c.keywords {
-		for _, h := range hits {
-			if h.kind == kindKeyword {
-				counts[nLabels]++
-				present |= 1 << nLabels
-				total++
-			}
-		}
-	}
-	all := make([]Evidence, total)
-	for k, i := range ev {
-		h := &kept[i]
-		evidence(&all[k], &fields[h.field], h)
-	}
-	if counts[nLabels] > 0 {
-		k := len(ev)
-		for _, h := range hits {
-			if h.kind == kindKeyword {
-				evidence(&all[k], &fields[h.field], &h)
-				all[k].Points = c.rules[h.rule].points
-				k++
-			}
-		}
-	}
-	// Evidence is gathered per label in slots, in taxonomy order, then
-	// Keyword. present has a bit per slot that holds some.
-	var slots [len(counts)][]Evidence
-	for m := present; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros16(m)
-		n := counts[i]
-		slots[i], all = all[:n:n], all[n:]
-	}
+	learned := sc.learned[:0]
 	if c.model != nil {
 		// A label the model fired without a lexicon term to show for it
 		// is explained by the n-grams that raised its score the most,
 		// found among the features of the item's words, which scoring has
 		// just read.
 		for m := final &^ present; m != 0; m &= m - 1 {
-			l := bits.TrailingZeros16(m)
-			if ev := c.model.learnedEvidence(fields, &sc.modelWords, l); len(ev) > 0 {
-				slots[l] = ev
-				present |= 1 << l
+			learned = c.model.learnedEvidence(learned, fields, &sc.modelWords, bits.TrailingZeros16(m))
+		}
+		sc.learned = learned
+	}
+	keywords := 0
+	if c.keywords {
+		for _, h := range hits {
+			if h.kind == kindKeyword {
+				keywords++
 			}
 		}
 	}
-	out := newClassification(bits.OnesCount16(final), bits.OnesCount16(present))
-	for m := present; m != 0; m &= m - 1 {
-		i, l := bits.TrailingZeros16(m), Keyword
-		if i < nLabels {
-			l = c.labels[i]
-		}
-		out.Evidence = append(out.Evidence, LabelEvidence{l, slots[i]})
+	// out, named, is built where the caller reads it, not in a local
+	// copied at the return.
+	out.Labels = labelLists[final]
+	e := &out.Evidence
+	e.title, e.summary = in.Title, in.Summary
+	e.n = len(ev) + len(learned) + keywords
+	qs := e.inline[:]
+	if e.n > len(qs) {
+		e.more = make([]quote, e.n)
+		qs = e.more
 	}
-	for m := final; m != 0; m &= m - 1 {
-		out.Labels = append(out.Labels, c.labels[bits.TrailingZeros16(m)])
+	k := 0
+	for _, i := range ev {
+		h := &kept[i]
+		for len(learned) > 0 && learned[0].slot < h.label {
+			qs[k], learned = learned[0], learned[1:]
+			k++
+		}
+		quoteHit(&qs[k], &fields[h.field], h)
+		k++
+	}
+	if len(learned) > 0 {
+		k += copy(qs[k:], learned)
+	}
+	if keywords > 0 {
+		for _, h := range hits {
+			if h.kind == kindKeyword {
+				quoteHit(&qs[k], &fields[h.field], &h)
+				qs[k].points, qs[k].slot = int32(c.rules[h.rule].points), nLabels
+				k++
+			}
+		}
 	}
 	scratchPool.Put(sc)
-	return out
-}
-
-// newClassification is a Classification with room for nl labels and ne
-// labels' evidence, Evidence nil when ne is 0. Most items carry one or two
-// labels, each with evidence: both lists then share one allocation.
-func newClassification(nl, ne int) Classification {
-	switch {
-	case nl == 1 && ne == 1:
-		p := new(struct {
-			l [1]Label
-			e [1]LabelEvidence
-		})
-		return Classification{Labels: p.l[:0:1], Evidence: p.e[:0:1]}
-	case nl == 2 && ne == 2:
-		p := new(struct {
-			l [2]Label
-			e [2]LabelEvidence
-		})
-		return Classification{Labels: p.l[:0:2], Evidence: p.e[:0:2]}
-	}
-	out := Classification{Labels: make([]Label, 0, nl)}
-	if ne > 0 {
-		out.Evidence = make(EvidenceList, 0, ne)
-	}
-	return out
+	return
 }
 
 // lexResult is what the lexicon's pass says of an item.
@@ -912,14 +899,10 @@ func clauseBreak(b []byte) bool {
 	return false
 }
 
-// evidence sets e, zero but for its Points, to the evidence of hit h of
-// field f. It writes e in place: an Evidence returned by value is copied
-// through the stack twice.
-func evidence(e *Evidence, f *field, h *hit) {
-	start, end := f.origOffset(int(h.start)), f.origOffset(int(h.end))
-	e.Term, e.Offset = f.orig[start:end], start
-	e.Field = "title"
-	if h.field == fieldSummary {
-		e.Field = "summary"
-	}
+// quoteHit sets q, zero but for its points, to the quote of hit h of
+// field f. It writes q in place: a quote returned by value is copied
+// through the stack.
+func quoteHit(q *quote, f *field, h *hit) {
+	q.start, q.end = int32(f.origOffset(int(h.start))), int32(f.origOffset(int(h.end)))
+	q.slot, q.field = h.label, h.field
 }

@@ -96,6 +96,9 @@ func TestClassifyExtra(t *testing.T) {
 	if _, err := NewClassifier(lex, Extra{Terms: map[Label][]string{"nope": {"x"}}}); err == nil {
 		t.Error("unknown label accepted")
 	}
+	if _, err := NewClassifier(lex, Extra{Keywords: map[string]int{"ERP": 1 << 40}}); err == nil {
+		t.Error("keyword points beyond 32 bits accepted")
+	}
 }
 
 func TestNewLexiconOverlay(t *testing.T) {
@@ -142,9 +145,8 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, title, summary string) {
 		got := c.Classify(Input{Title: title, Summary: summary})
-		for _, le := range got.Evidence {
-			l := le.Label
-			for _, e := range le.Evidence {
+		for l, ev := range got.Evidence.Map() {
+			for _, e := range ev {
 				text := title
 				if e.Field == "summary" {
 					text = summary
@@ -310,16 +312,13 @@ func TestClassificationJSONRoundTrip(t *testing.T) {
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatalf("%s: %v", b, err)
 		}
-		if len(want.Evidence) == 0 {
-			want.Evidence = nil
-		}
-		if !reflect.DeepEqual(got, want) {
+		if !slices.Equal(got.Labels, want.Labels) || !reflect.DeepEqual(got.Evidence.Map(), want.Evidence.Map()) {
 			t.Errorf("%q: read back %+v from %s, want %+v", in.Title, got, b, want)
 		}
 	}
 	var e EvidenceList
 	if err := json.Unmarshal([]byte(`{"zz":[{"term":"x","field":"title","offset":0}],"keyword":[],"hr_moves":[]}`), &e); err != nil ||
-		len(e) != 3 || e[0].Label != HRMoves || e[1].Label != Keyword || e[2].Label != "zz" {
+		len(e.given) != 3 || e.given[0].Label != HRMoves || e.given[1].Label != Keyword || e.given[2].Label != "zz" {
 		t.Errorf("order of an evidence list read back: %+v, %v", e, err)
 	}
 }
@@ -353,4 +352,15 @@ func TestNameCache(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// The slots of quotes and the label lists name the labels in taxonomy
+// order, Keyword last.
+func TestEvidenceSlots(t *testing.T) {
+	if want := append(Labels(), Keyword); !slices.Equal(evidenceSlots[:], want) {
+		t.Errorf("evidence slots %v, want %v", evidenceSlots, want)
+	}
+	if got := labelLists[1<<nLabels-1]; !slices.Equal(got, Labels()) || cap(got) != len(got) || labelLists[0] == nil {
+		t.Errorf("label lists: all %v (cap %d), none %#v", got, cap(got), labelLists[0])
+	}
 }

@@ -787,16 +787,16 @@ func (t *top) add(c candidate) {
 	t.c[i] = c
 }
 
-// learnedEvidence returns the n-grams of the item (the model's words of
-// its fields, ws) that raised label l's score the most: the evidence of a
-// label the lexicon did not support. It reads the words' features in the
-// order fieldFeatures lists them, so that ties go the same way, without
-// listing them.
+// learnedEvidence appends to q, as quotes, the n-grams of the item (the
+// model's words of its fields, ws) that raised label l's score the most:
+// the evidence of a label the lexicon did not support. It reads the
+// words' features in the order fieldFeatures lists them, so that ties go
+// the same way, without listing them.
 //
 // A candidate no heavier than the lightest of a full top is passed over
 // without a call: top.add would keep nothing of it, at its place or
 // another.
-func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Evidence {
+func (m *model) learnedEvidence(q []quote, fields *[2]field, ws *[2][]word, l int) []quote {
 	var best top
 	// A weight is read from the packed rows that scoring has just brought
 	// into cache, with l's lane and shift found once, not per feature.
@@ -830,11 +830,12 @@ func (m *model) learnedEvidence(fields *[2]field, ws *[2][]word, l int) []Eviden
 			}
 		}
 	}
-	return best.evidence(fields)
+	return best.quotes(q, fields, l)
 }
 
-// evidence is the kept candidates as evidence, in the order of the text.
-func (t *top) evidence(fields *[2]field) []Evidence {
+// quotes appends to q the kept candidates as quotes of label l, in the
+// order of the text.
+func (t *top) quotes(q []quote, fields *[2]field, l int) []quote {
 	// An insertion sort of so few, inlined, not a sort calling a function
 	// per comparison. No two candidates share a place (see add).
 	c := t.c[:t.n]
@@ -843,15 +844,10 @@ func (t *top) evidence(fields *[2]field) []Evidence {
 			c[j], c[j-1] = c[j-1], c[j]
 		}
 	}
-	out := make([]Evidence, 0, len(c))
 	for _, b := range c {
 		f := &fields[b.fi]
 		start, end := f.origOffset(b.start), f.origOffset(b.end)
-		name := "title"
-		if b.fi == fieldSummary {
-			name = "summary"
-		}
-		out = append(out, Evidence{Term: f.orig[start:end], Field: name, Offset: start})
+		q = append(q, quote{start: int32(start), end: int32(end), slot: uint8(l), field: uint8(b.fi)})
 	}
-	return out
+	return q
 }

@@ -315,7 +315,7 @@ func TestLearnedEvidenceWithoutFeatures(t *testing.T) {
 		c.sums(sc, &lx, in)
 		feats := c.features(nil, sc, &lx, in)
 		for l := range nLabels {
-			got := c.model.learnedEvidence(&sc.fields, &sc.modelWords, l)
+			got := c.model.learnedEvidence(nil, &sc.fields, &sc.modelWords, l)
 			if want := listedEvidence(c.model, &sc.fields, feats, l); !slices.Equal(got, want) {
 				t.Fatalf("%s, label %d: learned evidence %v, of the listed features %v", it.ID, l, got, want)
 			}
@@ -326,7 +326,7 @@ func TestLearnedEvidenceWithoutFeatures(t *testing.T) {
 // listedEvidence is learnedEvidence read from a list of features: the
 // learnedEvidenceTerms n-grams of largest weight for label l, a word and
 // the features at its place (its stem, the pair it ends) counting as one.
-func listedEvidence(m *model, fields *[2]field, feats []feat, l int) []Evidence {
+func listedEvidence(m *model, fields *[2]field, feats []feat, l int) []quote {
 	var best top
 	for _, f := range feats {
 		if f.end == 0 || f.skip {
@@ -336,7 +336,7 @@ func listedEvidence(m *model, fields *[2]field, feats []feat, l int) []Evidence 
 			best.add(candidate{float32(w) * float32(f.val), int(f.field), int(f.start), int(f.end)})
 		}
 	}
-	return best.evidence(fields)
+	return best.quotes(nil, fields, l)
 }
 
 // weight is bucket key's weight for label l, read from the packed rows.

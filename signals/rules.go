@@ -31,7 +31,7 @@ func (s Signal) Counts() bool {
 // label or a watch-list keyword. An item about a company without either is
 // kept, and nothing scores.
 func (c Classification) Classified() bool {
-	return len(c.Labels) > 0 || len(c.Evidence.Of(Keyword)) > 0
+	return len(c.Labels) > 0 || c.Evidence.has(Keyword)
 }
 
 // Backlogged reports whether an item published at published is history

@@ -16,12 +16,12 @@ func TestStatedClassification(t *testing.T) {
 		{
 			"taxonomy order, evidence kept",
 			Item{Stated: true, Hints: []Label{FinancialGrowth, HRMoves}, Evidence: map[Label][]Evidence{HRMoves: ev("Président"), FinancialGrowth: ev("capital")}},
-			Classification{Labels: []Label{HRMoves, FinancialGrowth}, Evidence: EvidenceList{{HRMoves, ev("Président")}, {FinancialGrowth, ev("capital")}}},
+			Classification{Labels: []Label{HRMoves, FinancialGrowth}, Evidence: EvidenceList{given: []LabelEvidence{{HRMoves, ev("Président")}, {FinancialGrowth, ev("capital")}}}},
 		},
 		{
 			"evidence of a label not stated is dropped",
 			Item{Stated: true, Hints: []Label{Difficulty}, Evidence: map[Label][]Evidence{Difficulty: ev("redressement"), Buzz: ev("x")}},
-			Classification{Labels: []Label{Difficulty}, Evidence: EvidenceList{{Difficulty, ev("redressement")}}},
+			Classification{Labels: []Label{Difficulty}, Evidence: EvidenceList{given: []LabelEvidence{{Difficulty, ev("redressement")}}}},
 		},
 		{
 			"unknown hint ignored",

@@ -42,7 +42,7 @@ func (it Item) StatedClassification() Classification {
 		}
 		out.Labels = append(out.Labels, l)
 		if ev := it.Evidence[l]; len(ev) > 0 {
-			out.Evidence = append(out.Evidence, LabelEvidence{l, slices.Clone(ev)})
+			out.Evidence.given = append(out.Evidence.given, LabelEvidence{l, slices.Clone(ev)})
 		}
 	}
 	return out
@@ -69,7 +69,9 @@ type Evidence struct {
 	Points int    `json:"points,omitempty"` // watch-list keyword points (label "keyword" only)
 }
 
-// Classification is what the classifier says of one item.
+// Classification is what the classifier says of one item. Its Labels are
+// shared by the classifications of the same labels: a caller reads them,
+// or appends to them (they are capped), and never writes to them.
 type Classification struct {
 	Labels   []Label      `json:"labels"`
 	Evidence EvidenceList `json:"evidence"`
@@ -81,27 +83,106 @@ type LabelEvidence struct {
 	Evidence []Evidence
 }
 
-// EvidenceList is a classification's evidence: per label that has some, in
-// taxonomy order, Keyword last. A list, not a map: the classifier makes
-// one for every item it reads, most carry one label or none, and only the
-// few that make a new signal are kept as a map (see Map).
-type EvidenceList []LabelEvidence
+// inlineQuotes is how many quotes an EvidenceList holds in itself: nine
+// items of ten carry no more.
+const inlineQuotes = 6
 
-// Of is the evidence of label l, or nil.
+// EvidenceList is a classification's evidence: per label that has some, in
+// taxonomy order, Keyword last. The classifier makes one for every item it
+// reads, and most make no signal: it keeps its terms as places in the
+// item's title and summary, in the list itself when they are few, so that
+// classifying allocates nothing for them, and Of and Map make the
+// Evidence. Evidence given as it is (a stated item's, or read from JSON)
+// is kept as it is, in given.
+type EvidenceList struct {
+	title, summary string // the texts the quotes point into
+	n              int    // how many quotes: inline's first n, or all of more
+	inline         [inlineQuotes]quote
+	more           []quote
+	given          []LabelEvidence
+}
+
+// quote is one term of a classification's evidence: where it is in the
+// item. Quotes come by slot, then in the order the classifier found them.
+type quote struct {
+	start, end int32 // byte offsets in the field's original text
+	points     int32 // Evidence.Points
+	slot       uint8 // the label's index in the taxonomy, nLabels for Keyword
+	field      uint8
+}
+
+// evidenceSlots are the labels of quote.slot.
+var evidenceSlots = [nLabels + 1]Label{Buzz, HRMoves, NewSites, FinancialPub, Development, FinancialGrowth, Difficulty, Innovation, International, Keyword}
+
+// quotes lists e's quotes.
+func (e *EvidenceList) quotes() []quote {
+	if e.n > len(e.inline) {
+		return e.more
+	}
+	return e.inline[:e.n]
+}
+
+// evidence is the Evidence that q quotes.
+func (e *EvidenceList) evidence(q quote) Evidence {
+	text, field := e.title, "title"
+	if q.field == fieldSummary {
+		text, field = e.summary, "summary"
+	}
+	return Evidence{Term: text[q.start:q.end], Field: field, Offset: int(q.start), Points: int(q.points)}
+}
+
+// Of is the evidence of label l, or nil; made at each call from quotes.
 func (e EvidenceList) Of(l Label) []Evidence {
-	for i := range e {
-		if e[i].Label == l {
-			return e[i].Evidence
+	for i := range e.given {
+		if e.given[i].Label == l {
+			return e.given[i].Evidence
 		}
 	}
-	return nil
+	var out []Evidence
+	for _, q := range e.quotes() {
+		if evidenceSlots[q.slot] == l {
+			out = append(out, e.evidence(q))
+		}
+	}
+	return out
+}
+
+// has reports whether label l has evidence, without making it.
+func (e *EvidenceList) has(l Label) bool {
+	for i := range e.given {
+		if e.given[i].Label == l {
+			return len(e.given[i].Evidence) > 0
+		}
+	}
+	for _, q := range e.quotes() {
+		if evidenceSlots[q.slot] == l {
+			return true
+		}
+	}
+	return false
 }
 
 // Map is the evidence per label, as a signal keeps it; never nil.
 func (e EvidenceList) Map() map[Label][]Evidence {
-	m := make(map[Label][]Evidence, len(e))
-	for _, le := range e {
+	qs := e.quotes()
+	m := make(map[Label][]Evidence, len(e.given)+len(qs)) // at most
+	for _, le := range e.given {
 		m[le.Label] = le.Evidence
+	}
+	// A label's quotes are next to each other: each label's evidence is
+	// a slice of one allocation, capped so that a caller appending to one
+	// never overwrites another.
+	all := make([]Evidence, len(qs))
+	for i, q := range qs {
+		all[i] = e.evidence(q)
+	}
+	for i := 0; i < len(qs); {
+		j := i + 1
+		for j < len(qs) && qs[j].slot == qs[i].slot {
+			j++
+		}
+		m[evidenceSlots[qs[i].slot]] = all[i:j:j]
+		i = j
 	}
 	return m
 }
@@ -123,10 +204,10 @@ func (e *EvidenceList) UnmarshalJSON(b []byte) error {
 			order = append(order, l)
 		}
 	}
-	*e = nil
+	*e = EvidenceList{}
 	for _, l := range order {
 		if ev, ok := m[l]; ok {
-			*e = append(*e, LabelEvidence{Label: l, Evidence: ev})
+			e.given = append(e.given, LabelEvidence{Label: l, Evidence: ev})
 		}
 	}
 	return nil
