@@ -118,9 +118,9 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	r.ws = slices.Grow(ws[:0], len(text)+1)
 	r.next = unsafe.SliceData(r.ws)
 	// A token is fed when it may continue a term being read, be a term, or
-	// start one with the token before it. A pair after no token (prev's
-	// start -1) is a false alarm, which feed ignores, as it does hash
-	// collisions.
+	// start one with the token before it: mayFeed, written out, as it is
+	// too large to be inlined. A pair after no token (prev's start -1) is a
+	// false alarm, which feed ignores, as it does hash collisions.
 	single, pairs := &t.single, &t.pairs
 	gap := uint8(0)
 outer:
@@ -134,7 +134,7 @@ outer:
 				i, gap = r.mixedWord(i, i, hashStart(nsWord), gap)
 				continue
 			} else {
-				if h := hashByte(c); r.mayFeed(single, pairs, h, gap) {
+				if h := hashByte(c); len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 					r.feed(int32(i), int32(i+1), h, gap, false, false)
 				} else {
 					r.prev = walk{node: h * mix, start: int32(i)}
@@ -163,7 +163,7 @@ outer:
 		}
 		*r.next = word{start: int32(s), end: int32(i), h: h}
 		r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
-		if r.mayFeed(single, pairs, h, gap) {
+		if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 			r.feed(int32(s), int32(i), h, gap, false, false)
 		} else {
 			r.prev = walk{node: h * mix, start: int32(s)}
@@ -202,20 +202,23 @@ func (r *reader) mixedWord(s, i int, h uint32, gap uint8) (int, uint8) {
 // words start none, and are passed over with one test.
 type startSet [1 << startBits / 64]uint64
 
-// startBits is the size of a startSet: 8 KB, a few thousand first tokens
-// set a bit in twenty.
+// startBits is the size of a startSet: 8 KB, where a thousand or two
+// first tokens set two bits each, one bit in thirty or in sixteen.
 const startBits = 16
 
-// has reports whether token hash h may start a term: FNV's low bits are
-// weak, so the top bits of a product are taken.
+// has reports whether token hash h may start a term. The top bits of a
+// product pick a word and two bits in it, both set by each hash added: a
+// false alarm, which costs a feed, needs both, and one load still answers.
+// FNV's low bits are weak, so the top bits of a product are taken.
 func (s *startSet) has(h uint32) bool {
-	b := h * mix >> (32 - startBits)
-	return s[b/64]&(1<<(b%64)) != 0
+	x := h * mix
+	w := s[x>>(32-startBits+6)]
+	return w>>(x>>16&63)&(w>>(x>>10&63))&1 != 0
 }
 
 func (s *startSet) add(h uint32) {
-	b := h * mix >> (32 - startBits)
-	s[b/64] |= 1 << (b % 64)
+	x := h * mix
+	s[x>>(32-startBits+6)] |= 1<<(x>>16&63) | 1<<(x>>10&63)
 }
 
 // reader is one scan's state: the terms being read and the hits found.
@@ -339,10 +342,9 @@ func (r *reader) splitWord(s, e int, gap uint8) {
 
 // mayFeed reports whether a token of hash h, after gap spaces, may
 // continue a term being read, be a term, or start one with the token
-// before it: only then is it fed. single and pairs are r.t's, passed in so
-// that scan's loop keeps them in registers.
-func (r *reader) mayFeed(single, pairs *startSet, h uint32, gap uint8) bool {
-	return len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h))
+// before it: only then is it fed.
+func (r *reader) mayFeed(h uint32, gap uint8) bool {
+	return len(r.walks) > 0 || r.t.single.has(h) || r.t.pairs.has(pairKey(r.prev.node, gap, h))
 }
 
 // feedToken feeds tok as scan feeds a word: only when it may continue a
@@ -350,7 +352,7 @@ func (r *reader) mayFeed(single, pairs *startSet, h uint32, gap uint8) bool {
 // Otherwise feed would only make it the token before the next, which is
 // done here, without the call.
 func (r *reader) feedToken(tok *token) {
-	if r.mayFeed(&r.t.single, &r.t.pairs, tok.h, tok.gap) {
+	if r.mayFeed(tok.h, tok.gap) {
 		r.feed(tok.start, tok.end, tok.h, tok.gap, tok.noStart, tok.noEnd)
 		return
 	}
