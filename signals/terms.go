@@ -37,10 +37,10 @@ type terms struct {
 	edges []edge
 	mask  uint64
 	shift uint8 // 64 minus the table's bits: a slot is the top bits of a product
-	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node n,
-	// and one[n] that pattern when it is the only one, as it nearly always
-	// is, -1 otherwise: a hit then costs no slicing of outs.
-	outs, outAt, one []int32
+	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node
+	// n; the edge to n holds that pattern when it is the only one (see
+	// edge).
+	outs, outAt []int32
 }
 
 // token is one token of prepared text, text[start:end], with its hash and
@@ -261,9 +261,10 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	if len(r.walks) > 0 {
 		n := 0
 		for _, w := range r.walks {
-			if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
+			if e := t.lookup(edgeKey(w.node, gap, h)); e.val != 0 {
+				v := e.val
 				if v&1 != 0 && !noEnd {
-					r.report(v>>2, w.start, end)
+					r.report(e, w.start, end)
 				}
 				if v&2 != 0 {
 					r.walks[n] = walk{node: v >> 2, start: w.start}
@@ -274,9 +275,10 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 		r.walks = r.walks[:n]
 	}
 	if p := r.prev; p.start >= 0 && t.pairs.hasFirst(pairKey(p.node, gap, h)) {
-		if v := t.lookup(pairEdgeKeyMixed(p.node, gap, h)); v != 0 {
+		if e := t.lookup(pairEdgeKeyMixed(p.node, gap, h)); e.val != 0 {
+			v := e.val
 			if v&1 != 0 && !noEnd {
-				r.report(v>>2, p.start, end)
+				r.report(e, p.start, end)
 			}
 			if v&2 != 0 {
 				r.walks = append(r.walks, walk{node: v >> 2, start: p.start})
@@ -289,22 +291,23 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 		return
 	}
 	if !noEnd && t.single.hasFirst(h) {
-		if v := t.lookup(edgeKey(0, 0, h)); v&1 != 0 {
-			r.report(v>>2, start, end)
+		if e := t.lookup(edgeKey(0, 0, h)); e.val&1 != 0 {
+			r.report(e, start, end)
 		}
 	}
 }
 
-// report appends the patterns that end at trie node n, read from start to
-// end, if they are what the text holds there.
-func (r *reader) report(n uint32, start, end int32) {
+// report appends the patterns that end at the child of edge e, read from
+// start to end, if they are what the text holds there.
+func (r *reader) report(e *edge, start, end int32) {
 	t := r.t
-	if p := t.one[n]; p >= 0 {
+	if p := e.one; p >= 0 {
 		if string(r.text[start:end]) == t.patterns[p] {
 			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
 		}
 		return
 	}
+	n := e.val >> 2
 	for _, p := range t.outs[t.outAt[n]:t.outAt[n+1]] {
 		if string(r.text[start:end]) == t.patterns[p] {
 			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
@@ -479,10 +482,13 @@ func termsKey(patterns []string) [sha256.Size]byte {
 }
 
 // edge is one edge of the trie, its key and value side by side, so that a
-// lookup reads one cache line.
+// lookup reads one cache line. one is the pattern that ends at the edge's
+// child when it is the only one, as it nearly always is, -1 otherwise: a
+// hit then costs no slicing of outs, nor a read of a table by node.
 type edge struct {
 	key uint64
 	val uint32
+	one int32
 }
 
 // edgeKey is the trie edge from node n over a token of hash h after gap
@@ -557,24 +563,27 @@ func buildTerms(patterns []string) *terms {
 		}
 	}
 	t.outAt = make([]int32, 0, len(out)+1)
-	t.one = make([]int32, len(out))
-	for n, o := range out {
+	for _, o := range out {
 		t.outAt = append(t.outAt, int32(len(t.outs)))
 		t.outs = append(t.outs, o...)
-		t.one[n] = -1
-		if len(o) == 1 {
-			t.one[n] = o[0]
-		}
 	}
 	t.outAt = append(t.outAt, int32(len(t.outs)))
+	for i := range t.edges {
+		e := &t.edges[i]
+		e.one = -1
+		if o := out[e.val>>2]; e.val != 0 && len(o) == 1 {
+			e.one = o[0]
+		}
+	}
 	return t
 }
 
-// lookup is the value of the edge key, or 0 when the table has none.
-func (t *terms) lookup(key uint64) uint32 {
+// lookup is the edge of key, or an empty slot, of value 0, when the table
+// has none.
+func (t *terms) lookup(key uint64) *edge {
 	for i := (key * 0x9e3779b97f4a7c15) >> (t.shift & 63); ; i = (i + 1) & t.mask {
 		if e := &t.edges[i]; e.key == key || e.val == 0 {
-			return e.val
+			return e
 		}
 	}
 }
