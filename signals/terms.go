@@ -37,10 +37,10 @@ type terms struct {
 	edges []edge
 	mask  uint64
 	shift uint8 // 64 minus the table's bits: a slot is the top bits of a product
-	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node n,
-	// and one[n] that pattern when it is the only one, as it nearly always
-	// is, -1 otherwise: a hit then costs no slicing of outs.
-	outs, outAt, one []int32
+	// outs[outAt[n]:outAt[n+1]] are the patterns whose tokens end at node
+	// n; the edge to n holds that pattern when it is the only one (see
+	// edge).
+	outs, outAt []int32
 }
 
 // token is one token of prepared text, text[start:end], with its hash and
@@ -118,9 +118,9 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	r.ws = slices.Grow(ws[:0], len(text)+1)
 	r.next = unsafe.SliceData(r.ws)
 	// A token is fed when it may continue a term being read, be a term, or
-	// start one with the token before it. A pair after no token (prev's
-	// start -1) is a false alarm, which feed ignores, as it does hash
-	// collisions.
+	// start one with the token before it: mayFeed, written out, as it is
+	// too large to be inlined. A pair after no token (prev's start -1) is a
+	// false alarm, which feed ignores, as it does hash collisions.
 	single, pairs := &t.single, &t.pairs
 	gap := uint8(0)
 outer:
@@ -134,7 +134,7 @@ outer:
 				i, gap = r.mixedWord(i, i, hashStart(nsWord), gap)
 				continue
 			} else {
-				if h := hashByte(c); r.mayFeed(single, pairs, h, gap) {
+				if h := hashByte(c); len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 					r.feed(int32(i), int32(i+1), h, gap, false, false)
 				} else {
 					r.prev = walk{node: h * mix, start: int32(i)}
@@ -163,7 +163,7 @@ outer:
 		}
 		*r.next = word{start: int32(s), end: int32(i), h: h}
 		r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
-		if r.mayFeed(single, pairs, h, gap) {
+		if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 			r.feed(int32(s), int32(i), h, gap, false, false)
 		} else {
 			r.prev = walk{node: h * mix, start: int32(s)}
@@ -202,20 +202,30 @@ func (r *reader) mixedWord(s, i int, h uint32, gap uint8) (int, uint8) {
 // words start none, and are passed over with one test.
 type startSet [1 << startBits / 64]uint64
 
-// startBits is the size of a startSet: 8 KB, a few thousand first tokens
-// set a bit in twenty.
+// startBits is the size of a startSet: 8 KB, where a thousand or two
+// first tokens set two bits each, one bit in thirty or in sixteen.
 const startBits = 16
 
-// has reports whether token hash h may start a term: FNV's low bits are
-// weak, so the top bits of a product are taken.
+// has reports whether token hash h may start a term. The top bits of a
+// product pick a word and two bits in it, both set by each hash added: a
+// false alarm, which costs a feed, needs both, and one load still answers.
+// FNV's low bits are weak, so the top bits of a product are taken.
 func (s *startSet) has(h uint32) bool {
-	b := h * mix >> (32 - startBits)
-	return s[b/64]&(1<<(b%64)) != 0
+	x := h * mix
+	w := s[x>>(32-startBits+6)]
+	return w>>(x>>16&63)&(w>>(x>>10&63))&1 != 0
+}
+
+// hasFirst is has with one of its two bits only: more false alarms for
+// fewer instructions, where a false alarm costs a lookup, not a feed.
+func (s *startSet) hasFirst(h uint32) bool {
+	x := h * mix
+	return s[x>>(32-startBits+6)]&(1<<(x>>16&63)) != 0
 }
 
 func (s *startSet) add(h uint32) {
-	b := h * mix >> (32 - startBits)
-	s[b/64] |= 1 << (b % 64)
+	x := h * mix
+	s[x>>(32-startBits+6)] |= 1<<(x>>16&63) | 1<<(x>>10&63)
 }
 
 // reader is one scan's state: the terms being read and the hits found.
@@ -251,9 +261,10 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 	if len(r.walks) > 0 {
 		n := 0
 		for _, w := range r.walks {
-			if v := t.lookup(edgeKey(w.node, gap, h)); v != 0 {
+			if e := t.lookup(edgeKey(w.node, gap, h)); e.val != 0 {
+				v := e.val
 				if v&1 != 0 && !noEnd {
-					r.report(v>>2, w.start, end)
+					r.report(e, w.start, end)
 				}
 				if v&2 != 0 {
 					r.walks[n] = walk{node: v >> 2, start: w.start}
@@ -263,10 +274,11 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 		}
 		r.walks = r.walks[:n]
 	}
-	if p := r.prev; p.start >= 0 && t.pairs.has(pairKey(p.node, gap, h)) {
-		if v := t.lookup(pairEdgeKeyMixed(p.node, gap, h)); v != 0 {
+	if p := r.prev; p.start >= 0 && t.pairs.hasFirst(pairKey(p.node, gap, h)) {
+		if e := t.lookup(pairEdgeKeyMixed(p.node, gap, h)); e.val != 0 {
+			v := e.val
 			if v&1 != 0 && !noEnd {
-				r.report(v>>2, p.start, end)
+				r.report(e, p.start, end)
 			}
 			if v&2 != 0 {
 				r.walks = append(r.walks, walk{node: v >> 2, start: p.start})
@@ -278,23 +290,24 @@ func (r *reader) feed(start, end int32, h uint32, gap uint8, noStart, noEnd bool
 		r.prev.start = -1
 		return
 	}
-	if !noEnd && t.single.has(h) {
-		if v := t.lookup(edgeKey(0, 0, h)); v&1 != 0 {
-			r.report(v>>2, start, end)
+	if !noEnd && t.single.hasFirst(h) {
+		if e := t.lookup(edgeKey(0, 0, h)); e.val&1 != 0 {
+			r.report(e, start, end)
 		}
 	}
 }
 
-// report appends the patterns that end at trie node n, read from start to
-// end, if they are what the text holds there.
-func (r *reader) report(n uint32, start, end int32) {
+// report appends the patterns that end at the child of edge e, read from
+// start to end, if they are what the text holds there.
+func (r *reader) report(e *edge, start, end int32) {
 	t := r.t
-	if p := t.one[n]; p >= 0 {
+	if p := e.one; p >= 0 {
 		if string(r.text[start:end]) == t.patterns[p] {
 			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
 		}
 		return
 	}
+	n := e.val >> 2
 	for _, p := range t.outs[t.outAt[n]:t.outAt[n+1]] {
 		if string(r.text[start:end]) == t.patterns[p] {
 			r.hits = append(r.hits, termHit{pattern: p, start: start, end: end})
@@ -339,10 +352,9 @@ func (r *reader) splitWord(s, e int, gap uint8) {
 
 // mayFeed reports whether a token of hash h, after gap spaces, may
 // continue a term being read, be a term, or start one with the token
-// before it: only then is it fed. single and pairs are r.t's, passed in so
-// that scan's loop keeps them in registers.
-func (r *reader) mayFeed(single, pairs *startSet, h uint32, gap uint8) bool {
-	return len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h))
+// before it: only then is it fed.
+func (r *reader) mayFeed(h uint32, gap uint8) bool {
+	return len(r.walks) > 0 || r.t.single.has(h) || r.t.pairs.has(pairKey(r.prev.node, gap, h))
 }
 
 // feedToken feeds tok as scan feeds a word: only when it may continue a
@@ -350,7 +362,7 @@ func (r *reader) mayFeed(single, pairs *startSet, h uint32, gap uint8) bool {
 // Otherwise feed would only make it the token before the next, which is
 // done here, without the call.
 func (r *reader) feedToken(tok *token) {
-	if r.mayFeed(&r.t.single, &r.t.pairs, tok.h, tok.gap) {
+	if r.mayFeed(tok.h, tok.gap) {
 		r.feed(tok.start, tok.end, tok.h, tok.gap, tok.noStart, tok.noEnd)
 		return
 	}
@@ -470,10 +482,13 @@ func termsKey(patterns []string) [sha256.Size]byte {
 }
 
 // edge is one edge of the trie, its key and value side by side, so that a
-// lookup reads one cache line.
+// lookup reads one cache line. one is the pattern that ends at the edge's
+// child when it is the only one, as it nearly always is, -1 otherwise: a
+// hit then costs no slicing of outs, nor a read of a table by node.
 type edge struct {
 	key uint64
 	val uint32
+	one int32
 }
 
 // edgeKey is the trie edge from node n over a token of hash h after gap
@@ -548,24 +563,27 @@ func buildTerms(patterns []string) *terms {
 		}
 	}
 	t.outAt = make([]int32, 0, len(out)+1)
-	t.one = make([]int32, len(out))
-	for n, o := range out {
+	for _, o := range out {
 		t.outAt = append(t.outAt, int32(len(t.outs)))
 		t.outs = append(t.outs, o...)
-		t.one[n] = -1
-		if len(o) == 1 {
-			t.one[n] = o[0]
-		}
 	}
 	t.outAt = append(t.outAt, int32(len(t.outs)))
+	for i := range t.edges {
+		e := &t.edges[i]
+		e.one = -1
+		if o := out[e.val>>2]; e.val != 0 && len(o) == 1 {
+			e.one = o[0]
+		}
+	}
 	return t
 }
 
-// lookup is the value of the edge key, or 0 when the table has none.
-func (t *terms) lookup(key uint64) uint32 {
+// lookup is the edge of key, or an empty slot, of value 0, when the table
+// has none.
+func (t *terms) lookup(key uint64) *edge {
 	for i := (key * 0x9e3779b97f4a7c15) >> (t.shift & 63); ; i = (i + 1) & t.mask {
 		if e := &t.edges[i]; e.key == key || e.val == 0 {
-			return e.val
+			return e
 		}
 	}
 }

@@ -64,7 +64,7 @@ func TestFind(t *testing.T) {
 func TestFindSharedNode(t *testing.T) {
 	patterns := []string{"a  b", "a   b", "b"}
 	m := newTerms(patterns)
-	if m.one[m.lookup(pairEdgeKey(hashBytes(hashStart(nsWord), []byte("a")), 2, hashBytes(hashStart(nsWord), []byte("b"))))>>2] >= 0 {
+	if m.lookup(pairEdgeKey(hashBytes(hashStart(nsWord), []byte("a")), 2, hashBytes(hashStart(nsWord), []byte("b")))).one >= 0 {
 		t.Fatalf("%q share no node", patterns[:2])
 	}
 	for _, s := range []string{"a  b", "a   b", "a b a  b x a   b", "a    b"} {
