@@ -284,16 +284,20 @@ func (c *Classifier) Classify(in Input) (out Classification) {
 	// its evidence, merged with the model's by label, fills the quotes in
 	// taxonomy order, then the keywords'.
 	hits := sc.hits
+	// Each hit is written to ev and kept or not by the count, without a
+	// branch: whether a hit is evidence is more than the predictor learns.
 	var present uint16 // the labels with a lexicon term as evidence
-	ev := sc.evidence[:0]
+	ev := slices.Grow(sc.evidence[:0], len(kept))[:len(kept)]
+	n, counted := 0, lx.fired|lx.hints
 	for i := range kept {
 		h := &kept[i]
 		r := &c.info[h.rule]
-		if complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0) {
-			present |= 1 << h.label
-			ev = append(ev, int32(i))
-		}
+		is := b2u(complete[i]) & b2u(final&(1<<h.label) != 0) & b2u(r.weight > 0) & (b2u(r.with == 0) | b2u(counted&r.with != 0))
+		present |= uint16(is) << h.label
+		ev[n] = int32(i)
+		n += int(is)
 	}
+	ev = ev[:n]
 	sc.evidence = ev
 	learned := sc.learned[:0]
 	if c.model != nil {
