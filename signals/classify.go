@@ -831,19 +831,23 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 		})
 	}
 	sortHits(label)
-	kept := label[:0]
-	var last hit
-	for i, h := range label {
-		if i > 0 && last.label == h.label && last.field == h.field && h.start < last.end {
-			if h.start == last.start && h.end == last.end {
-				kept = append(kept, h) // same phrase, another rule of the label
-			}
-			continue
-		}
-		kept = append(kept, h)
-		last = h
+	if len(label) == 0 {
+		return label
 	}
-	return kept
+	// The hits are kept in place, label[:n], each written and counted or
+	// not, without a branch: whether a hit overlaps the last one kept is
+	// more than the predictor learns. label[last] is the last hit that
+	// overlapped none before it.
+	n, last := 1, 0
+	for i := 1; i < len(label); i++ {
+		h, l := &label[i], &label[last]
+		inside := b2u(h.label == l.label) & b2u(h.field == l.field) & b2u(h.start < l.end)
+		same := b2u(h.start == l.start) & b2u(h.end == l.end) // the same phrase, another rule of the label
+		label[n] = *h
+		last += (n - last) & (int(inside) - 1)
+		n += int(same | (inside ^ 1))
+	}
+	return label[:n]
 }
 
 // sortHits sorts label hits by label, field, start, then longest first.
