@@ -214,7 +214,7 @@ type scratch struct {
 	hits, kept []hit
 	raw        []termHit
 	complete   []bool
-	parts      []uint8   // per rule, zero but while lexPass reads a group of hits
+	parts      []uint8   // per rule and field, zero but while lexPass reads the kept hits
 	words      [2][]word // per field, its words; setModelWords names the company in them
 	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
 	// modelWordsSet tells whether modelWords is of the item: naming
@@ -446,38 +446,26 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// occurrence of its first part, once all its parts are in the field.
 	// Rules of a "[with ...]" section count in a second round, when one of
 	// their labels fired in the first.
-	// A rule's parts share its label, and kept comes sorted by label then
-	// field: each hit is compared with its own label and field's only.
+	// The parts found are gathered per rule and field in sc.parts, then
+	// read and cleared, a loop each over all the kept hits: a loop per
+	// label and field would end at a branch the predictor misses, as most
+	// hold one hit.
 	complete := slices.Grow(sc.complete[:0], len(kept))[:len(kept)]
-	if len(sc.parts) < len(c.info) {
-		sc.parts = make([]uint8, len(c.info))
+	if len(sc.parts) < 2*len(c.info) {
+		sc.parts = make([]uint8, 2*len(c.info))
 	}
 	parts := sc.parts
-	for g := 0; g < len(kept); {
-		l, f := kept[g].label, kept[g].field
-		e := g + 1
-		for e < len(kept) && kept[e].label == l && kept[e].field == f {
-			e++
-		}
-		if e == g+1 { // most groups: a hit alone counts when its rule has one part
-			complete[g] = c.info[kept[g].rule].parts == 1
-			g = e
-			continue
-		}
-		// A group's parts are gathered per rule in sc.parts, then read and
-		// cleared: a test of each hit against the whole group costs more.
-		group := kept[g:e]
-		for i := range group {
-			parts[group[i].rule] |= 1 << (uint(group[i].part) % maxParts)
-		}
-		for i := range group {
-			h := &group[i]
-			complete[g+i] = parts[h.rule] == c.info[h.rule].parts && !firstOfPart(group[:i], h)
-		}
-		for i := range group {
-			parts[group[i].rule] = 0
-		}
-		g = e
+	for i := range kept {
+		h := &kept[i]
+		parts[2*int(h.rule)+int(h.field)] |= 1 << (uint(h.part) % maxParts)
+	}
+	for i := range kept {
+		h := &kept[i]
+		complete[i] = parts[2*int(h.rule)+int(h.field)] == c.info[h.rule].parts && !firstOfPart(kept[:i], h)
+	}
+	for i := range kept {
+		h := &kept[i]
+		parts[2*int(h.rule)+int(h.field)] = 0
 	}
 	sc.complete = complete
 	for _, l := range in.Hints {
@@ -778,7 +766,8 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 
 // firstOfPart reports whether an earlier hit is the same part of the same
 // rule at the same place (a term listed twice), so it is not counted twice.
-// before is sorted by start: only its last hits can start where h does.
+// before ends with the hits of h's label and field before h, sorted by
+// start: only its last hits can be h's equal.
 func firstOfPart(before []hit, h *hit) bool {
 	for j := len(before) - 1; j >= 0 && before[j].start == h.start; j-- {
 		if before[j] == *h {
