@@ -589,8 +589,11 @@ func sumStems(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, te
 	// The words that have a stem are listed first, without a branch, then
 	// their stems summed: a test of each word's length in the summing loop
 	// is a branch the predictor misses on about every third word. ws holds
-	// stemChunk words at most: the index's modulo only spares its bounds
-	// test.
+	// stemChunk words at most, as addWords makes its chunks: the index's
+	// modulo only spares its bounds test.
+	if len(ws) > stemChunk {
+		panic("signals: sumStems given more than stemChunk words")
+	}
 	var stemmed [stemChunk]uint8
 	n := uint(0)
 	for i := range ws {
