@@ -214,7 +214,7 @@ type scratch struct {
 	hits, kept []hit
 	raw        []termHit
 	complete   []bool
-	parts      []uint8   // per rule, zero but while lexPass reads a group of hits
+	parts      []uint8   // per rule and field, zero but while lexPass reads the kept hits
 	words      [2][]word // per field, its words; setModelWords names the company in them
 	modelWords [2][]word // per field, what the model reads: its words, with the company's name made one
 	// modelWordsSet tells whether modelWords is of the item: naming
@@ -284,16 +284,20 @@ func (c *Classifier) Classify(in Input) (out Classification) {
 	// its evidence, merged with the model's by label, fills the quotes in
 	// taxonomy order, then the keywords'.
 	hits := sc.hits
+	// Each hit is written to ev and kept or not by the count, without a
+	// branch: whether a hit is evidence is more than the predictor learns.
 	var present uint16 // the labels with a lexicon term as evidence
-	ev := sc.evidence[:0]
+	ev := slices.Grow(sc.evidence[:0], len(kept))[:len(kept)]
+	n, counted := 0, lx.fired|lx.hints
 	for i := range kept {
 		h := &kept[i]
 		r := &c.info[h.rule]
-		if complete[i] && final&(1<<h.label) != 0 && r.weight > 0 && (r.with == 0 || (lx.fired|lx.hints)&r.with != 0) {
-			present |= 1 << h.label
-			ev = append(ev, int32(i))
-		}
+		is := b2u(complete[i]) & b2u(final&(1<<h.label) != 0) & b2u(r.weight > 0) & (b2u(r.with == 0) | b2u(counted&r.with != 0))
+		present |= uint16(is) << h.label
+		ev[n] = int32(i)
+		n += int(is)
 	}
+	ev = ev[:n]
 	sc.evidence = ev
 	learned := sc.learned[:0]
 	if c.model != nil {
@@ -442,38 +446,26 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// occurrence of its first part, once all its parts are in the field.
 	// Rules of a "[with ...]" section count in a second round, when one of
 	// their labels fired in the first.
-	// A rule's parts share its label, and kept comes sorted by label then
-	// field: each hit is compared with its own label and field's only.
+	// The parts found are gathered per rule and field in sc.parts, then
+	// read and cleared, a loop each over all the kept hits: a loop per
+	// label and field would end at a branch the predictor misses, as most
+	// hold one hit.
 	complete := slices.Grow(sc.complete[:0], len(kept))[:len(kept)]
-	if len(sc.parts) < len(c.info) {
-		sc.parts = make([]uint8, len(c.info))
+	if len(sc.parts) < 2*len(c.info) {
+		sc.parts = make([]uint8, 2*len(c.info))
 	}
 	parts := sc.parts
-	for g := 0; g < len(kept); {
-		l, f := kept[g].label, kept[g].field
-		e := g + 1
-		for e < len(kept) && kept[e].label == l && kept[e].field == f {
-			e++
-		}
-		if e == g+1 { // most groups: a hit alone counts when its rule has one part
-			complete[g] = c.info[kept[g].rule].parts == 1
-			g = e
-			continue
-		}
-		// A group's parts are gathered per rule in sc.parts, then read and
-		// cleared: a test of each hit against the whole group costs more.
-		group := kept[g:e]
-		for i := range group {
-			parts[group[i].rule] |= 1 << (uint(group[i].part) % maxParts)
-		}
-		for i := range group {
-			h := &group[i]
-			complete[g+i] = parts[h.rule] == c.info[h.rule].parts && !firstOfPart(group[:i], h)
-		}
-		for i := range group {
-			parts[group[i].rule] = 0
-		}
-		g = e
+	for i := range kept {
+		h := &kept[i]
+		parts[2*int(h.rule)+int(h.field)] |= 1 << (uint(h.part) % maxParts)
+	}
+	for i := range kept {
+		h := &kept[i]
+		complete[i] = parts[2*int(h.rule)+int(h.field)] == c.info[h.rule].parts && !firstOfPart(kept[:i], h)
+	}
+	for i := range kept {
+		h := &kept[i]
+		parts[2*int(h.rule)+int(h.field)] = 0
 	}
 	sc.complete = complete
 	for _, l := range in.Hints {
@@ -774,7 +766,8 @@ func windowIndex(w []byte, lo int, at []int32, n int) int {
 
 // firstOfPart reports whether an earlier hit is the same part of the same
 // rule at the same place (a term listed twice), so it is not counted twice.
-// before is sorted by start: only its last hits can start where h does.
+// before ends with the hits of h's label and field before h, sorted by
+// start: only its last hits can be h's equal.
 func firstOfPart(before []hit, h *hit) bool {
 	for j := len(before) - 1; j >= 0 && before[j].start == h.start; j-- {
 		if before[j] == *h {
@@ -827,19 +820,23 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 		})
 	}
 	sortHits(label)
-	kept := label[:0]
-	var last hit
-	for i, h := range label {
-		if i > 0 && last.label == h.label && last.field == h.field && h.start < last.end {
-			if h.start == last.start && h.end == last.end {
-				kept = append(kept, h) // same phrase, another rule of the label
-			}
-			continue
-		}
-		kept = append(kept, h)
-		last = h
+	if len(label) == 0 {
+		return label
 	}
-	return kept
+	// The hits are kept in place, label[:n], each written and counted or
+	// not, without a branch: whether a hit overlaps the last one kept is
+	// more than the predictor learns. label[last] is the last hit that
+	// overlapped none before it.
+	n, last := 1, 0
+	for i := 1; i < len(label); i++ {
+		h, l := &label[i], &label[last]
+		inside := b2u(h.label == l.label) & b2u(h.field == l.field) & b2u(h.start < l.end)
+		same := b2u(h.start == l.start) & b2u(h.end == l.end) // the same phrase, another rule of the label
+		label[n] = *h
+		last += (n - last) & (int(inside) - 1)
+		n += int(same | (inside ^ 1))
+	}
+	return label[:n]
 }
 
 // sortHits sorts label hits by label, field, start, then longest first.
@@ -875,18 +872,13 @@ func sortHits(hs []hit) {
 	}
 }
 
-// hitBefore is sortHits' order.
+// hitBefore is sortHits' order. It compares two keys, without a branch
+// per field: which field tells two hits apart is more than the predictor
+// learns. A place is not negative, so its bits order it as unsigned.
 func hitBefore(a, b *hit) bool {
-	if a.label != b.label {
-		return a.label < b.label
-	}
-	if a.field != b.field {
-		return a.field < b.field
-	}
-	if a.start != b.start {
-		return a.start < b.start
-	}
-	return a.end > b.end
+	ka := uint64(a.label)<<40 | uint64(a.field)<<32 | uint64(uint32(a.start))
+	kb := uint64(b.label)<<40 | uint64(b.field)<<32 | uint64(uint32(b.start))
+	return b2u(ka < kb)|b2u(ka == kb)&b2u(a.end > b.end) != 0
 }
 
 func clauseBreak(b []byte) bool {

@@ -586,22 +586,45 @@ func sumPairs(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, ws
 //go:noinline
 func sumStems(lanes *packedRow, at *[modelBuckets]uint16, packed []packedRow, text []byte, ws []word) {
 	_ = at[0] // at is not nil: no test of it in the loop
-	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
+	// The words that have a stem are listed first, without a branch, then
+	// their stems summed: a test of each word's length in the summing loop
+	// is a branch the predictor misses on about every third word. ws holds
+	// stemChunk words at most, as addWords makes its chunks: the index's
+	// modulo only spares its bounds test.
+	if len(ws) > stemChunk {
+		panic("signals: sumStems given more than stemChunk words")
+	}
+	var stemmed [stemChunk]uint8
+	n := uint(0)
 	for i := range ws {
 		w := &ws[i]
-		var h uint32
-		switch {
-		case w.name:
-			h = companyStem
-		case w.end-w.start > stemLen+1:
+		stemmed[n%stemChunk] = uint8(i)
+		n += uint(b2u(w.name) | b2u(w.end-w.start > stemLen+1))
+	}
+	l0, l1, l2 := lanes[0], lanes[1], lanes[2]
+	for _, i := range stemmed[:n] {
+		w := &ws[i]
+		h := companyStem
+		if !w.name {
 			h = stemHashAt(text, uint32(w.start))
-		default:
-			continue
 		}
 		r := &packed[at[bucket(h)]]
 		l0, l1, l2 = l0+r[0], l1+r[1], l2+r[2]
 	}
 	lanes[0], lanes[1], lanes[2] = l0, l1, l2
+}
+
+// stemChunk bounds the words addWords passes to sumStems at once: each
+// adds two rows at least to a chunk of rawChunk rows.
+const stemChunk = rawChunk / 2
+
+// b2u is 1 for true, 0 for false.
+func b2u(b bool) uint8 {
+	var u uint8
+	if b {
+		u = 1
+	}
+	return u
 }
 
 // rawChunk is how many packed rows a lane sums, each at value 1, without
