@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func (p *Plan) Trial(src Source, it signals.Item, firstFetched time.Time) []Tria
 		cls := p.classifiers[pr.Watchlist].Classify(signals.Input{Title: it.Title, Summary: it.Summary, Lang: it.Lang, Company: pr.Name, Hints: it.Hints})
 		out = append(out, TrialSignal{
 			LeadKey: m.Key, Company: pr.Name, Strength: m.Strength, Term: m.Term,
-			Labels: cls.Labels, Evidence: cls.Evidence.Map(), Backlog: backlog,
+			Labels: slices.Clone(cls.Labels), Evidence: cls.Evidence.Map(), Backlog: backlog, // the classifier shares its label lists
 		})
 	}
 	return out

@@ -145,7 +145,20 @@ func FuzzClassify(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, title, summary string) {
 		got := c.Classify(Input{Title: title, Summary: summary})
-		for l, ev := range got.Evidence.Map() {
+		// Map reads each label's quotes as one run.
+		qs := got.Evidence.quotes()
+		for i := 1; i < len(qs); i++ {
+			if qs[i].slot < qs[i-1].slot {
+				t.Fatalf("quotes out of label order: %+v", qs)
+			}
+		}
+		m := got.Evidence.Map()
+		for _, l := range evidenceSlots {
+			if of := got.Evidence.Of(l); !slices.Equal(of, m[l]) {
+				t.Fatalf("%s: Of gives %+v, Map %+v", l, of, m[l])
+			}
+		}
+		for l, ev := range m {
 			for _, e := range ev {
 				text := title
 				if e.Field == "summary" {
@@ -356,11 +369,26 @@ func TestNameCache(t *testing.T) {
 
 // The slots of quotes and the label lists name the labels in taxonomy
 // order, Keyword last.
-func TestEvidenceSlots(t *testing.T) {
-	if want := append(Labels(), Keyword); !slices.Equal(evidenceSlots[:], want) {
-		t.Errorf("evidence slots %v, want %v", evidenceSlots, want)
-	}
+func TestLabelLists(t *testing.T) {
 	if got := labelLists[1<<nLabels-1]; !slices.Equal(got, Labels()) || cap(got) != len(got) || labelLists[0] == nil {
 		t.Errorf("label lists: all %v (cap %d), none %#v", got, cap(got), labelLists[0])
+	}
+}
+
+// A classification decoded over one the classifier made leaves the shared
+// label lists as they are.
+func TestDecodeOverSharedLabels(t *testing.T) {
+	c := testClassifier(t)
+	in := Input{Title: "Kerloc recrute 40 ingénieurs et lève 12 M€", Company: "Kerloc"}
+	cls := c.Classify(in)
+	want := slices.Clone(cls.Labels)
+	if len(want) < 2 {
+		t.Fatalf("labels %v: the item should carry two", want)
+	}
+	if err := json.Unmarshal([]byte(`{"labels":["x","x"],"evidence":{}}`), &cls); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Classify(in).Labels; !slices.Equal(got, want) {
+		t.Errorf("after a decode over a classification: %v, want %v", got, want)
 	}
 }

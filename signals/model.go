@@ -810,7 +810,7 @@ func (t *top) add(c candidate) {
 	t.c[i] = c
 }
 
-// learnedEvidence appends to q, as quotes, the n-grams of the item (the
+// learnedEvidence appends to dst, as quotes, the n-grams of the item (the
 // model's words of its fields, ws) that raised label l's score the most:
 // the evidence of a label the lexicon did not support. It reads the
 // words' features in the order fieldFeatures lists them, so that ties go
@@ -819,7 +819,7 @@ func (t *top) add(c candidate) {
 // A candidate no heavier than the lightest of a full top is passed over
 // without a call: top.add would keep nothing of it, at its place or
 // another.
-func (m *model) learnedEvidence(q []quote, fields *[2]field, ws *[2][]word, l int) []quote {
+func (m *model) learnedEvidence(dst []quote, fields *[2]field, ws *[2][]word, l int) []quote {
 	var best top
 	// A weight is read from the packed rows that scoring has just brought
 	// into cache, with l's lane and shift found once, not per feature.
@@ -853,12 +853,12 @@ func (m *model) learnedEvidence(q []quote, fields *[2]field, ws *[2][]word, l in
 			}
 		}
 	}
-	return best.quotes(q, fields, l)
+	return best.quotes(dst, fields, l)
 }
 
-// quotes appends to q the kept candidates as quotes of label l, in the
+// quotes appends to dst the kept candidates as quotes of label l, in the
 // order of the text.
-func (t *top) quotes(q []quote, fields *[2]field, l int) []quote {
+func (t *top) quotes(dst []quote, fields *[2]field, l int) []quote {
 	// An insertion sort of so few, inlined, not a sort calling a function
 	// per comparison. No two candidates share a place (see add).
 	c := t.c[:t.n]
@@ -870,7 +870,7 @@ func (t *top) quotes(q []quote, fields *[2]field, l int) []quote {
 	for _, b := range c {
 		f := &fields[b.fi]
 		start, end := f.origOffset(b.start), f.origOffset(b.end)
-		q = append(q, quote{start: int32(start), end: int32(end), slot: uint8(l), field: uint8(b.fi)})
+		dst = append(dst, quote{start: int32(start), end: int32(end), slot: uint8(l), field: uint8(b.fi)})
 	}
-	return q
+	return dst
 }

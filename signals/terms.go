@@ -484,7 +484,7 @@ func termsKey(patterns []string) [sha256.Size]byte {
 // edge is one edge of the trie, its key and value side by side, so that a
 // lookup reads one cache line. one is the pattern that ends at the edge's
 // child when it is the only one, as it nearly always is, -1 otherwise: a
-// hit then costs no slicing of outs, nor a read of a table by node.
+// hit then costs no slicing of outs.
 type edge struct {
 	key uint64
 	val uint32

@@ -77,6 +77,16 @@ type Classification struct {
 	Evidence EvidenceList `json:"evidence"`
 }
 
+// UnmarshalJSON decodes into new label and evidence lists: encoding/json
+// would write a shared label list's elements in place.
+func (c *Classification) UnmarshalJSON(b []byte) error {
+	type plain Classification
+	var p plain
+	err := json.Unmarshal(b, &p)
+	*c = Classification(p)
+	return err
+}
+
 // LabelEvidence is the evidence of one label of a classification.
 type LabelEvidence struct {
 	Label    Label
@@ -112,7 +122,7 @@ type quote struct {
 }
 
 // evidenceSlots are the labels of quote.slot.
-var evidenceSlots = [nLabels + 1]Label{Buzz, HRMoves, NewSites, FinancialPub, Development, FinancialGrowth, Difficulty, Innovation, International, Keyword}
+var evidenceSlots = [nLabels + 1]Label(append(Labels(), Keyword))
 
 // quotes lists e's quotes.
 func (e *EvidenceList) quotes() []quote {

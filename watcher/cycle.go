@@ -496,7 +496,8 @@ func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it sign
 	if !cls.Classified() {
 		return signalRef{}, false, nil // about the company but no signal: the item is kept, nothing scores
 	}
-	ref := signalRef{LeadKey: m.Key, Story: signals.StoryID(src.ID, it), Labels: cls.Labels}
+	// The classifier shares its label lists: a signal keeps a copy of its own.
+	ref := signalRef{LeadKey: m.Key, Story: signals.StoryID(src.ID, it), Labels: slices.Clone(cls.Labels)}
 	s, found, err := tx.Signal(ref.LeadKey, ref.Story)
 	if err != nil {
 		return ref, false, err
@@ -531,7 +532,7 @@ func storeVerdict(tx *store.Tx, wrote map[string]bool, src *plan.Source, it sign
 	s = signals.Signal{
 		ID: ref.Story, Watchlist: pr.Watchlist, Company: pr.Name,
 		Title: it.Title, URL: it.URL, Source: src.URL, Sources: []signals.SourceRef{outlet},
-		Published: it.Published, FirstSeen: now, Labels: cls.Labels, Evidence: cls.Evidence.Map(),
+		Published: it.Published, FirstSeen: now, Labels: ref.Labels, Evidence: cls.Evidence.Map(),
 		Strength: m.Strength, Backlog: backlog,
 	}
 	wrote[ref.LeadKey] = true

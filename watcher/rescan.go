@@ -149,7 +149,7 @@ func rescanLead(tx *store.Tx, p *plan.Plan, rep *query.RescanReport, find *query
 		}
 		cls := find.Want[query.LeadStory{Lead: lk, Story: story}]
 		old := s.Labels
-		s.Labels, s.Evidence = cls.Labels, cls.Evidence.Map()
+		s.Labels, s.Evidence = slices.Clone(cls.Labels), cls.Evidence.Map() // the classifier shares its label lists
 		if err := tx.PutSignal(s); err != nil {
 			return changed, err
 		}
