@@ -416,11 +416,11 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 			continue
 		}
 		// In a field that names the company, a hit is tested as it is
-		// made, before it is kept: a loop of its own over the kept hits
-		// copies each again. Most hits are told apart by their rule's role without a call. A
-		// hit can lie inside a mention of the name only between where the
-		// first starts and the last ends: most hits are told apart from
-		// the mentions without a call.
+		// made, not in a loop of its own after, which would copy each hit
+		// again; the other fields' loop above keeps this test out of
+		// theirs. Most hits are told apart by their rule's role without a
+		// call, and a hit can lie inside a mention of the name only
+		// between where the first starts and the last ends.
 		f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
 		for _, m := range raw[from:] {
 			for _, h := range c.partsOf[m.pattern] {

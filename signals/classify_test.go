@@ -367,8 +367,8 @@ func TestNameCache(t *testing.T) {
 	wg.Wait()
 }
 
-// The slots of quotes and the label lists name the labels in taxonomy
-// order, Keyword last.
+// The label lists name the labels in taxonomy order, each list capped,
+// and the list of no label is empty, not nil, so JSON writes [].
 func TestLabelLists(t *testing.T) {
 	if got := labelLists[1<<nLabels-1]; !slices.Equal(got, Labels()) || cap(got) != len(got) || labelLists[0] == nil {
 		t.Errorf("label lists: all %v (cap %d), none %#v", got, cap(got), labelLists[0])
