@@ -799,8 +799,11 @@ func (c *Classifier) resolve(label, hits []hit, fields *[2]field) []hit {
 			at[2*int(h.label)+int(h.field)+1]++
 		}
 	}
-	for k := 1; k < len(at); k++ {
-		at[k] += at[k-1]
+	// The sum is carried in a register: adding each entry to the one
+	// before it in memory waits on the store of that one at every step.
+	for k, sum := 1, int32(0); k < len(at); k++ {
+		sum += at[k]
+		at[k] = sum
 	}
 	n := len(label)
 	label = slices.Grow(label, int(at[len(at)-1]))[:n+int(at[len(at)-1])]
