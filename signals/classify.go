@@ -403,14 +403,19 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		text := fields[fi].text
 		from := len(raw)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		// A hit is copied whole from its rule's parts into hits, then its
+		// place written there: written in a copy first, its narrow stores
+		// would be read back by the wide loads of the copy into hits
+		// before they reach the cache, which stalls.
 		if !sc.named[fi] {
 			for _, m := range raw[from:] {
-				for _, h := range c.partsOf[m.pattern] {
+				for _, part := range c.partsOf[m.pattern] {
+					hits = append(hits, part)
+					h := &hits[len(hits)-1]
+					h.field, h.start, h.end = uint8(fi), m.start, m.end
 					if h.kind == kindVeto {
 						lx.veto = true
 					}
-					h.field, h.start, h.end = uint8(fi), m.start, m.end
-					hits = append(hits, h)
 				}
 			}
 			continue
@@ -423,16 +428,17 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		// between where the first starts and the last ends.
 		f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
 		for _, m := range raw[from:] {
-			for _, h := range c.partsOf[m.pattern] {
+			for _, part := range c.partsOf[m.pattern] {
+				hits = append(hits, part)
+				h := &hits[len(hits)-1]
+				h.field, h.start, h.end = uint8(fi), m.start, m.end
 				if h.kind == kindVeto {
 					lx.veto = true
 				}
-				h.field, h.start, h.end = uint8(fi), m.start, m.end
-				if c.info[h.rule].role != roleAny && c.misplaced(&h, f, forms, at) ||
-					lo <= h.start && h.end <= hi && inName(&h, f, len(forms[0]), at[0]) {
-					continue
+				if c.info[h.rule].role != roleAny && c.misplaced(h, f, forms, at) ||
+					lo <= h.start && h.end <= hi && inName(h, f, len(forms[0]), at[0]) {
+					hits = hits[:len(hits)-1]
 				}
-				hits = append(hits, h)
 			}
 		}
 	}
