@@ -99,6 +99,15 @@ func FuzzPrepare(f *testing.F) {
 			prev := 0
 			for k := 0; k <= len(fl.text); k++ {
 				o := fl.origOffset(k)
+				want := min(k, len(s)) // the last anchor at or before k says otherwise
+				for _, a := range fl.anchors {
+					if int(a.at) <= k {
+						want = min(int(a.orig)+k-int(a.at), len(s))
+					}
+				}
+				if o != want {
+					t.Fatalf("prepare(%q): offset %d of %q maps to %d, its last anchor to %d", s, k, fl.text, o, want)
+				}
 				if o < prev || o > len(s) {
 					t.Fatalf("prepare(%q): offset %d of %q maps to %d after %d", s, k, fl.text, o, prev)
 				}
