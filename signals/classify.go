@@ -9,6 +9,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // Extra is what a watch list adds to the lexicon.
@@ -378,24 +379,14 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	// are told apart from them as they are made, in the field that names
 	// it only.
 	sc.company, sc.named = nil, [2]bool{}
+	var cn *companyName
 	var forms [][]byte
-	var lo, hi [2]int32 // per field, from the first mention's start to the last one's end
 	if in.Company != "" {
-		cn := c.names.get(sc, in.Company)
+		cn = c.names.get(sc, in.Company)
 		if forms = cn.forms[:cn.n]; len(forms[0]) > 0 {
 			sc.company = forms[0]
-			// Every form holds the shortest one, the last: a field that
-			// does not hold it names the company nowhere, and its hits
-			// need no test.
-			named, at := &sc.named, &sc.at
-			rare := cn.rare
-			for fi := range fields {
-				formsAt(&at[fi], fields[fi].text, forms, rare)
-				named[fi] = len(at[fi][len(forms)-1]) > 0
-				if a := at[fi][0]; len(a) > 0 {
-					lo[fi], hi[fi] = a[0], a[len(a)-1]+int32(len(forms[0]))
-				}
-			}
+		} else {
+			cn = nil
 		}
 	}
 	raw, hits := sc.raw[:0], sc.hits[:0]
@@ -403,6 +394,20 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		text := fields[fi].text
 		from := len(raw)
 		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		// The company's mentions in the field are found before its hits
+		// are made, so that each hit is told apart from them as it is
+		// made, in a field that names it only. Every form holds the
+		// shortest one, the last: a field that does not hold it names the
+		// company nowhere, and its hits need no test.
+		var lo, hi int32 // from the first mention's start to the last one's end
+		if cn != nil {
+			at := &sc.at[fi]
+			formsAt(at, &fields[fi], sc.words[fi], cn)
+			sc.named[fi] = len(at[len(forms)-1]) > 0
+			if a := at[0]; len(a) > 0 {
+				lo, hi = a[0], a[len(a)-1]+int32(len(forms[0]))
+			}
+		}
 		// A hit is copied whole from its rule's parts into hits, then its
 		// place written there: written in a copy first, its narrow stores
 		// would be read back by the wide loads of the copy into hits
@@ -426,7 +431,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		// theirs. Most hits are told apart by their rule's role without a
 		// call, and a hit can lie inside a mention of the name only
 		// between where the first starts and the last ends.
-		f, at, lo, hi := &fields[fi], &sc.at[fi], lo[fi], hi[fi]
+		f, at := &fields[fi], &sc.at[fi]
 		for _, m := range raw[from:] {
 			for _, part := range c.partsOf[m.pattern] {
 				hits = append(hits, part)
@@ -563,6 +568,11 @@ type companyName struct {
 	forms [2][]byte
 	n     int // the forms used
 	rare  int // rarest of the last form, when the forms are not empty
+	// byWords tells whether the last form's whole-word mentions start at
+	// a word of a field without bytes beyond ASCII, one of hash first
+	// (see formsAt).
+	byWords bool
+	first   uint32
 }
 
 // nameCache keeps the forms of the company names it was asked for, in
@@ -574,7 +584,7 @@ type nameCache [1 << nameBits]atomic.Pointer[companyName]
 
 // nameBits sets the slots, 1<<nameBits of them, two to a name's set:
 // a watch list of some hundreds of companies fits.
-const nameBits = 10
+const nameBits = 12
 
 // get returns the forms of the company name, which is not empty, with
 // sc.name as a buffer should it make them.
@@ -617,19 +627,51 @@ func companyForms(sc *scratch, name string) *companyName {
 		cn.forms[1], cn.n = full[:i], 2
 	}
 	if len(full) > 0 {
-		cn.rare = rarest(cn.forms[cn.n-1])
+		last := cn.forms[cn.n-1]
+		cn.rare = rarest(last)
+		cn.first, cn.byWords = firstWord(last)
 	}
 	return cn
 }
 
-// formsAt sets, for each of the company's forms, where it starts in text.
-// Every form begins with the last, the shortest: its starts are found with
-// one scan (for its byte rare, see indexAll), and a longer form's are those
-// of its starts that begin it. at is set in place, not passed and
+// firstWord is the hash of the word that starts form, a company's name
+// folded, and whether a whole-word mention of it in an ASCII field starts
+// a word of that hash. It does when form starts with a letter (after a
+// byte that is no letter nor digit, the field's word starts there) and
+// that word ends where the field's does: at a byte of form that is no
+// letter nor digit, or at form's end after a letter (a digit at its end
+// is a whole word before a letter, which goes on the field's word).
+func firstWord(form []byte) (uint32, bool) {
+	if asciiKind[form[0]] != glueLetter {
+		return 0, false
+	}
+	k := 1
+	for k < len(form) && asciiKind[form[k]] != 0 {
+		k++
+	}
+	if k < len(form) && form[k] >= utf8.RuneSelf || k == len(form) && asciiKind[form[k-1]] == glueDigit {
+		return 0, false
+	}
+	return hashBytes(hashStart(nsWord), form[:k]), true
+}
+
+// formsAt sets, for each of the company's forms, where it starts in field
+// f, whose words are ws: at least wherever it is a whole word, the only
+// mentions read. Every form begins with the last, the shortest: its starts
+// are those of the words of its first word's hash that begin it, when
+// that finds its whole-word mentions (see firstWord), else found with one
+// scan of the text (for its byte rare, see indexAll); a longer form's are
+// those of its starts that begin it. at is set in place, not passed and
 // returned: two slices by value are copied through the stack.
-func formsAt(at *[2][]int32, text []byte, forms [][]byte, rare int) {
+func formsAt(at *[2][]int32, f *field, ws []word, cn *companyName) {
+	text, forms := f.text, cn.forms[:cn.n]
 	last := len(forms) - 1
-	starts := indexAll(at[last][:0], text, forms[last], rare)
+	var starts []int32
+	if cn.byWords && !f.wide {
+		starts = wordStarts(at[last][:0], text, ws, cn.first, forms[last])
+	} else {
+		starts = indexAll(at[last][:0], text, forms[last], cn.rare)
+	}
 	at[last] = starts
 	for k := range last {
 		longer := at[k][:0]
@@ -639,6 +681,27 @@ func formsAt(at *[2][]int32, text []byte, forms [][]byte, rare int) {
 			}
 		}
 		at[k] = longer
+	}
+}
+
+// wordStarts appends to starts the start of each word of ws of hash h
+// where text holds needle, left to right. A word's hash is told apart
+// from h at little cost: most words' differ.
+func wordStarts(starts []int32, text []byte, ws []word, h uint32, needle []byte) []int32 {
+	for {
+		// The words of another hash are passed in a loop with no call,
+		// which keeps its variables in registers.
+		i := 0
+		for i < len(ws) && ws[i].h != h {
+			i++
+		}
+		if i == len(ws) {
+			return starts
+		}
+		if s := ws[i].start; bytes.HasPrefix(text[s:], needle) {
+			starts = append(starts, s)
+		}
+		ws = ws[i+1:]
 	}
 }
 

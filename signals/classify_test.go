@@ -307,6 +307,51 @@ func FuzzIndexAll(f *testing.F) {
 	})
 }
 
+// FuzzFormsAt checks that formsAt finds a company's name wherever it is a
+// whole word, and only where the text holds it: the mentions the
+// classifier reads, whether it looks among the words or through the text.
+func FuzzFormsAt(f *testing.F) {
+	for _, seed := range []struct{ text, company string }{
+		{"Total rachète TotalEnergies, total", "Total SA"},
+		{"L'Oréal et l’Oréal", "L'Oréal"},
+		{"«Renault» et Renault Trucks", "Renault Trucks"},
+		{"M6 et m6m, 3M0 et x3m", "M6"},
+		{"acme0 acme0m", "Acme0"},
+		{"Atlas Copco, atlas", "Atlas Copco AB"},
+	} {
+		f.Add(seed.text, seed.company)
+	}
+	c := testClassifier(f)
+	f.Fuzz(func(t *testing.T, text, company string) {
+		if company == "" {
+			return
+		}
+		sc := new(scratch)
+		cn := companyForms(sc, company)
+		if len(cn.forms[0]) == 0 {
+			return
+		}
+		var fl field
+		fl.prepare(text, true)
+		ws, _, _ := c.terms.scan(fl.text, nil, nil, nil)
+		var at [2][]int32
+		formsAt(&at, &fl, ws, cn)
+		for k, form := range cn.forms[:cn.n] {
+			all := indexAll(nil, fl.text, form, rarest(form))
+			for _, s := range at[k] {
+				if !slices.Contains(all, s) {
+					t.Fatalf("%q in %q: found at %d, where the text does not hold it (%v)", form, fl.text, s, all)
+				}
+			}
+			for _, s := range all {
+				if wholeWord(fl.text, int(s), int(s)+len(form)) && !slices.Contains(at[k], s) {
+					t.Fatalf("%q in %q: whole word at %d not found (%v)", form, fl.text, s, at[k])
+				}
+			}
+		}
+	})
+}
+
 // A classification reads back from its JSON as it was: the evidence list
 // in taxonomy order, Keyword last.
 func TestClassificationJSONRoundTrip(t *testing.T) {

@@ -96,6 +96,9 @@ func FuzzPrepare(f *testing.F) {
 			if string(fl.text) != string(bytewise.text) || !slices.Equal(fl.anchors, bytewise.anchors) {
 				t.Fatalf("prepare(%q, %v) = %q %v; a byte at a time %q %v", s, numbers, fl.text, fl.anchors, bytewise.text, bytewise.anchors)
 			}
+			if wide := strings.ContainsFunc(string(fl.text), func(r rune) bool { return r >= utf8.RuneSelf }); fl.wide != wide {
+				t.Fatalf("prepare(%q) = %q: wide %v, want %v", s, fl.text, fl.wide, wide)
+			}
 			prev := 0
 			for k := 0; k <= len(fl.text); k++ {
 				o := fl.origOffset(k)

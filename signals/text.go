@@ -18,6 +18,9 @@ type field struct {
 	// k comes from orig byte anchor.orig + k - anchor.at. Plain ASCII needs
 	// none, so mapping costs nothing on the hot path.
 	anchors []anchor
+	// wide tells whether text holds a byte beyond ASCII: a rune folding
+	// leaves as it is or turns into another beyond ASCII.
+	wide bool
 }
 
 type anchor struct{ at, orig int32 }
@@ -29,6 +32,7 @@ func (f *field) prepare(s string, numbers bool) { f.prepareBlocks(s, numbers, tr
 // a byte at a time: the test of the fast path compares the two.
 func (f *field) prepareBlocks(s string, numbers, blocks bool) {
 	b := builder{t: f.text[:0], a: f.anchors[:0]}
+	wide := false
 	if cap(b.t) < len(s)+8 {
 		b.t = make([]byte, 0, len(s)+len(s)/8+8)
 	}
@@ -72,6 +76,7 @@ func (f *field) prepareBlocks(s string, numbers, blocks bool) {
 			folded, n := foldNext(s, i)
 			for k := range len(folded) {
 				b.mark(len(b.t)+k, i)
+				wide = wide || folded[k] >= utf8.RuneSelf
 			}
 			b.t = append(b.t, folded...)
 			i += n
@@ -81,7 +86,7 @@ func (f *field) prepareBlocks(s string, numbers, blocks bool) {
 	if len(b.t) > 0 && b.t[len(b.t)-1] == ' ' {
 		b.t = b.t[:len(b.t)-1]
 	}
-	f.orig, f.text, f.anchors = s, b.t, b.a
+	f.orig, f.text, f.anchors, f.wide = s, b.t, b.a, wide
 }
 
 // foldPlain is prepare's fast path, eight bytes at a time, then a byte at
