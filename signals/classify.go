@@ -582,8 +582,11 @@ type companyName struct {
 // load it atomically, without a lock.
 type nameCache [1 << nameBits]atomic.Pointer[companyName]
 
-// nameBits sets the slots, 1<<nameBits of them, two to a name's set:
-// a watch list of some hundreds of companies fits.
+// nameBits sets the slots, 1<<nameBits of them, two to a name's set
+// (32 KB of pointers): a watch list of some hundreds of companies fits,
+// with few sets asked for a third name. At 1,024 slots, the 309 companies
+// of the development set made about two dozen of their forms again on
+// each pass (48 of its 80 allocations).
 const nameBits = 12
 
 // get returns the forms of the company name, which is not empty, with
