@@ -281,21 +281,23 @@ func thousands(s string, i int) int {
 
 // origOffset maps a byte offset of f.text (0..len) to one of f.orig.
 func (f *field) origOffset(k int) int {
-	// The last anchor at or before k, by binary search.
-	lo, hi := 0, len(f.anchors)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(f.anchors[m].at) > k {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	if lo == 0 {
+	a := f.anchors
+	if len(a) == 0 || int(a[0].at) > k {
 		return min(k, len(f.orig))
 	}
-	a := f.anchors[lo-1]
-	return min(int(a.orig)+k-int(a.at), len(f.orig))
+	// The last anchor at or before k, by a binary search whose step is
+	// arithmetic, not a branch: which half holds it is more than the
+	// predictor learns. a[base] is at or before k, the last such among
+	// a[base:base+n]; before is -1 when a[base+half] is at or before k too,
+	// else 0.
+	base := 0
+	for n := len(a); n > 1; {
+		half := n / 2
+		before := (int(a[base+half].at) - k - 1) >> 63
+		base += half & before
+		n -= half
+	}
+	return min(int(a[base].orig)+k-int(a[base].at), len(f.orig))
 }
 
 // wholeWord reports whether text[start:end] is not glued to a letter or
