@@ -222,6 +222,7 @@ type scratch struct {
 	// rewrites words, so it is done once per item.
 	modelWordsSet bool
 	named         [2]bool // per field: whether it may name the company
+	seen          []int32 // where a field's words of the hash of the company's first word start
 	evidence      []int32 // the kept hits that are evidence, as indices
 	learned       []quote // the model's evidence, by label
 	company       []byte  // the company's name, prepared, or nil
@@ -393,7 +394,11 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	for fi := range fields {
 		text := fields[fi].text
 		from := len(raw)
-		sc.words[fi], raw, sc.walks = c.terms.scan(text, sc.words[fi], raw, sc.walks)
+		var watch uint32
+		if cn != nil {
+			watch = cn.first
+		}
+		sc.words[fi], raw, sc.walks, sc.seen = c.terms.scan(text, watch, sc.words[fi], raw, sc.walks, sc.seen[:0])
 		// The company's mentions in the field are found before its hits
 		// are made, so that each hit is told apart from them as it is
 		// made, in a field that names it only. Every form holds the
@@ -402,7 +407,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 		var lo, hi int32 // from the first mention's start to the last one's end
 		if cn != nil {
 			at := &sc.at[fi]
-			formsAt(at, &fields[fi], sc.words[fi], cn)
+			formsAt(at, &fields[fi], sc.seen, cn)
 			sc.named[fi] = len(at[len(forms)-1]) > 0
 			if a := at[0]; len(a) > 0 {
 				lo, hi = a[0], a[len(a)-1]+int32(len(forms[0]))
@@ -659,21 +664,25 @@ func firstWord(form []byte) (uint32, bool) {
 }
 
 // formsAt sets, for each of the company's forms, where it starts in field
-// f, whose words are ws: at least wherever it is a whole word, the only
-// mentions read. Every form begins with the last, the shortest: its starts
-// are those of the words of its first word's hash that begin it, when
-// that finds its whole-word mentions (see firstWord), else found with one
-// scan of the text (for its byte rare, see indexAll); a longer form's are
-// those of its starts that begin it. at is set in place, not passed and
-// returned: two slices by value are copied through the stack.
-func formsAt(at *[2][]int32, f *field, ws []word, cn *companyName) {
+// f: at least wherever it is a whole word, the only mentions read. Every
+// form begins with the last, the shortest: its starts are those of the
+// words of its first word's hash (seen, as scan lists them) that begin it,
+// when that finds its whole-word mentions (see firstWord), else found with
+// one scan of the text (for its byte rare, see indexAll); a longer form's
+// are those of its starts that begin it. at is set in place, not passed
+// and returned: two slices by value are copied through the stack.
+func formsAt(at *[2][]int32, f *field, seen []int32, cn *companyName) {
 	text, forms := f.text, cn.forms[:cn.n]
 	last := len(forms) - 1
-	var starts []int32
+	starts := at[last][:0]
 	if cn.byWords && !f.wide {
-		starts = wordStarts(at[last][:0], text, ws, cn.first, forms[last])
+		for _, s := range seen {
+			if bytes.HasPrefix(text[s:], forms[last]) {
+				starts = append(starts, s)
+			}
+		}
 	} else {
-		starts = indexAll(at[last][:0], text, forms[last], cn.rare)
+		starts = indexAll(starts, text, forms[last], cn.rare)
 	}
 	at[last] = starts
 	for k := range last {
@@ -684,27 +693,6 @@ func formsAt(at *[2][]int32, f *field, ws []word, cn *companyName) {
 			}
 		}
 		at[k] = longer
-	}
-}
-
-// wordStarts appends to starts the start of each word of ws of hash h
-// where text holds needle, left to right. A word's hash is told apart
-// from h at little cost: most words' differ.
-func wordStarts(starts []int32, text []byte, ws []word, h uint32, needle []byte) []int32 {
-	for {
-		// The words of another hash are passed in a loop with no call,
-		// which keeps its variables in registers.
-		i := 0
-		for i < len(ws) && ws[i].h != h {
-			i++
-		}
-		if i == len(ws) {
-			return starts
-		}
-		if s := ws[i].start; bytes.HasPrefix(text[s:], needle) {
-			starts = append(starts, s)
-		}
-		ws = ws[i+1:]
 	}
 }
 

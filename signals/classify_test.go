@@ -317,6 +317,7 @@ func FuzzFormsAt(f *testing.F) {
 		{"«Renault» et Renault Trucks", "Renault Trucks"},
 		{"M6 et m6m, 3M0 et x3m", "M6"},
 		{"acme0 acme0m", "Acme0"},
+		{"Covid19 Labs et covid19 labs, covid19lab", "Covid19 Labs"},
 		{"Atlas Copco, atlas", "Atlas Copco AB"},
 	} {
 		f.Add(seed.text, seed.company)
@@ -333,9 +334,9 @@ func FuzzFormsAt(f *testing.F) {
 		}
 		var fl field
 		fl.prepare(text, true)
-		ws, _, _ := c.terms.scan(fl.text, nil, nil, nil)
+		_, _, _, seen := c.terms.scan(fl.text, cn.first, nil, nil, nil, nil)
 		var at [2][]int32
-		formsAt(&at, &fl, ws, cn)
+		formsAt(&at, &fl, seen, cn)
 		for k, form := range cn.forms[:cn.n] {
 			all := indexAll(nil, fl.text, form, rarest(form))
 			for _, s := range at[k] {

@@ -223,11 +223,11 @@ func TestNameWords(t *testing.T) {
 		text := f.text
 		var cf field
 		cf.prepare(tt.company, true)
-		ws, _, _ := newTerms(nil).scan(text, nil, nil, nil)
-		var at [2][]int32
 		cn := companyName{forms: [2][]byte{cf.text}, n: 1, rare: rarest(cf.text)}
 		cn.first, cn.byWords = firstWord(cf.text)
-		formsAt(&at, &f, ws, &cn)
+		ws, _, _, seen := newTerms(nil).scan(text, cn.first, nil, nil, nil, nil)
+		var at [2][]int32
+		formsAt(&at, &f, seen, &cn)
 		got := nameWords(ws, text, at[0], len(cf.text))
 		if want := plain(text, cf.text); !slices.Equal(got, want) {
 			t.Errorf("%q, company %q:\n got  %v\n want %v", tt.text, tt.company, got, want)

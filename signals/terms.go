@@ -99,12 +99,13 @@ var wordBits = func() (t [256]uint8) {
 	return t
 }()
 
-// scan appends the model's words of text to ws and every whole-word
-// occurrence of every pattern to hits, by end then start, in one pass over
-// the bytes. Each token is fed to the terms being read and may start one;
-// a word of letters only or digits only is one token, with the word's
-// hash. ws must be empty; walks is a buffer.
-func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]word, []termHit, []walk) {
+// scan appends the model's words of text to ws, every whole-word
+// occurrence of every pattern to hits, by end then start, and the start of
+// every word of hash watch to seen, in one pass over the bytes. Each token
+// is fed to the terms being read and may start one; a word of letters only
+// or digits only is one token, with the word's hash. ws must be empty;
+// walks is a buffer.
+func (t *terms) scan(text []byte, watch uint32, ws []word, hits []termHit, walks []walk, seen []int32) ([]word, []termHit, []walk, []int32) {
 	// ws grows to its bound first (a word per byte at most) and one more,
 	// so that a word is written through a pointer with no test of room,
 	// and the pointer past the last word still points into ws. It is kept
@@ -114,6 +115,10 @@ func (t *terms) scan(text []byte, ws []word, hits []termHit, walks []walk) ([]wo
 	// a temporary and copied whole.
 	var r reader
 	r.t, r.text, r.hits, r.walks = t, text, hits, walks[:0]
+	// seen has room for a word every other byte, the most text holds: a
+	// word of hash watch is added without a call, which would have the
+	// byte loop keep fewer variables in registers.
+	r.watch, r.seen = watch, slices.Grow(seen[:0], len(text)/2+1)
 	r.prev.start = -1
 	r.ws = slices.Grow(ws[:0], len(text)+1)
 	r.next = unsafe.SliceData(r.ws)
@@ -163,6 +168,10 @@ outer:
 		}
 		*r.next = word{start: int32(s), end: int32(i), h: h}
 		r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
+		if h == r.watch {
+			r.seen = r.seen[:len(r.seen)+1]
+			r.seen[len(r.seen)-1] = int32(s)
+		}
 		if len(r.walks) > 0 || single.has(h) || pairs.has(pairKey(r.prev.node, gap, h)) {
 			r.feed(int32(s), int32(i), h, gap, false, false)
 		} else {
@@ -176,7 +185,7 @@ outer:
 		}
 	}
 	n := (uintptr(unsafe.Pointer(r.next)) - uintptr(unsafe.Pointer(unsafe.SliceData(r.ws)))) / unsafe.Sizeof(word{})
-	return r.ws[:n], r.hits, r.walks
+	return r.ws[:n], r.hits, r.walks, r.seen
 }
 
 // mixedWord reads on from text[i] the word that starts at text[s], of
@@ -191,6 +200,10 @@ func (r *reader) mixedWord(s, i int, h uint32, gap uint8) (int, uint8) {
 	}
 	*r.next = word{start: int32(s), end: int32(i), h: h}
 	r.next = (*word)(unsafe.Add(unsafe.Pointer(r.next), unsafe.Sizeof(word{})))
+	if h == r.watch {
+		r.seen = r.seen[:len(r.seen)+1]
+		r.seen[len(r.seen)-1] = int32(s)
+	}
 	r.splitWord(s, i, gap)
 	if i < len(text) && text[i] == ' ' {
 		return i + 1, 1
@@ -240,6 +253,9 @@ type reader struct {
 	prev walk
 	ws   []word // scan's words, in ws[:cap(ws)] up to next
 	next *word
+	// seen has the starts of the words of hash watch.
+	watch uint32
+	seen  []int32
 }
 
 // mix is the odd constant the start sets' index multiplies a hash by.

@@ -30,7 +30,7 @@ func checkFind(t *testing.T, m *terms, patterns []string, s string) {
 	t.Helper()
 	var f field
 	f.prepare(s, true)
-	_, got, _ := m.scan(f.text, nil, nil, nil)
+	_, got, _, _ := m.scan(f.text, 0, nil, nil, nil, nil)
 	if want := naiveHits(patterns, f.text); !slices.Equal(got, want) {
 		t.Fatalf("scan(%q) = %v, want %v", f.text, got, want)
 	}
@@ -68,7 +68,7 @@ func TestFindSharedNode(t *testing.T) {
 		t.Fatalf("%q share no node", patterns[:2])
 	}
 	for _, s := range []string{"a  b", "a   b", "a b a  b x a   b", "a    b"} {
-		_, got, _ := m.scan([]byte(s), nil, nil, nil)
+		_, got, _, _ := m.scan([]byte(s), 0, nil, nil, nil, nil)
 		if want := naiveHits(patterns, []byte(s)); !slices.Equal(got, want) {
 			t.Fatalf("scan(%q) = %v, want %v", s, got, want)
 		}
@@ -137,7 +137,7 @@ func FuzzFindLexicon(f *testing.F) {
 		}
 		var fl field
 		fl.prepare(b.String(), true)
-		_, got, _ := c.terms.scan(fl.text, nil, nil, nil)
+		_, got, _, _ := c.terms.scan(fl.text, 0, nil, nil, nil, nil)
 		if want := indexHits(patterns, fl.text); !slices.Equal(got, want) {
 			t.Fatalf("scan(%q) = %v, want %v", fl.text, got, want)
 		}
@@ -201,7 +201,7 @@ func FuzzScanWords(f *testing.F) {
 		var fl field
 		fl.prepare(s, true)
 		for _, text := range [][]byte{[]byte(s), fl.text} {
-			if ws, _, _ := m.scan(text, nil, nil, nil); !slices.Equal(ws, plainWords(text)) {
+			if ws, _, _, _ := m.scan(text, 0, nil, nil, nil, nil); !slices.Equal(ws, plainWords(text)) {
 				t.Fatalf("scan(%q) words %v, want %v", text, ws, plainWords(text))
 			}
 		}
