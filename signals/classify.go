@@ -536,7 +536,7 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 func (c *Classifier) features(feats []feat, sc *scratch, lx *lexResult, in Input) []feat {
 	rows := &allRows
 	if c.model != nil {
-		rows = (*[modelBuckets]uint16)(c.model.at)
+		rows = c.model.at
 	}
 	sc.setModelWords()
 	for fi, pairs := range [2]bool{fieldTitle: true} {

@@ -44,7 +44,7 @@ type model struct {
 	rows [][nLabels]int8 // modelBuckets of them
 	// The rows again, packed for scoring (see pack): at maps a bucket to
 	// its row in packed, 0 for a row of zeros.
-	at     []uint16
+	at     *[modelBuckets]uint16
 	packed []packedRow
 }
 
@@ -60,7 +60,7 @@ const packBias = 128
 // every row of zeros, holds zeros too, so scoring adds every feature
 // without a test.
 func (m *model) pack() {
-	m.at = make([]uint16, modelBuckets)
+	m.at = new([modelBuckets]uint16)
 	m.packed = make([]packedRow, 0, 1+modelBuckets/4)
 	packRow := func(r [nLabels]int8) {
 		var p packedRow
@@ -201,7 +201,7 @@ func decodeModel(b []byte) (*model, error) {
 // before the thresholds).
 func (m *model) scores(feats []feat) (s [nLabels]float32) {
 	var acc [nLabels]int32
-	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
+	at, packed := m.at, m.packed
 	// A lane gains at most 255 × maxFeatVal per feature, so chunks of
 	// packChunk features cannot overflow it; the sums are exact modulo
 	// 2^32, as int32 arithmetic is.
@@ -487,9 +487,10 @@ func (a *scoreSum) addSum(l *packedRow, n int) {
 
 func (a *scoreSum) flush() {
 	u := unpack(&a.lanes)
-	for l := range nLabels {
-		a.acc[l] += u[l]
-	}
+	acc := &a.acc
+	acc[0], acc[1], acc[2] = acc[0]+u[0], acc[1]+u[1], acc[2]+u[2]
+	acc[3], acc[4], acc[5] = acc[3]+u[3], acc[4]+u[4], acc[5]+u[5]
+	acc[6], acc[7], acc[8] = acc[6]+u[6], acc[7]+u[7], acc[8]+u[8]
 	a.lanes, a.n = packedRow{}, 0
 }
 
@@ -524,7 +525,7 @@ const (
 // for: a word adds a row for itself and its stem, and one for its pair
 // with pairs.
 func (m *model) addWords(a *scoreSum, pairs bool, v int32, text []byte, ws []word) {
-	at, packed := (*[modelBuckets]uint16)(m.at), m.packed
+	at, packed := m.at, m.packed
 	per := 2 * int(v)
 	if pairs {
 		per = 3 * int(v)
@@ -686,7 +687,7 @@ func (c *Classifier) lexFeatures(feats []feat, sc *scratch, score *[nLabels]int,
 // the lexicon's terms, as many as the item holds, are tested for overflow:
 // the other features fit in the lanes (see lexFixed).
 func (c *Classifier) addLex(a *scoreSum, sc *scratch, lx *lexResult, lang string) {
-	at, packed := (*[modelBuckets]uint16)(c.model.at), c.model.packed
+	at, packed := c.model.at, c.model.packed
 	var lanes packedRow
 	n := 0 // the values summed in lanes
 	add := func(key uint32, val int32) {
@@ -823,7 +824,7 @@ func (m *model) learnedEvidence(dst []quote, fields *[2]field, ws *[2][]word, l 
 	var best top
 	// A weight is read from the packed rows that scoring has just brought
 	// into cache, with l's lane and shift found once, not per feature.
-	at, lane, shift := (*[modelBuckets]uint16)(m.at), l/4, uint(16*(l%4))
+	at, lane, shift := m.at, l/4, uint(16*(l%4))
 	for fi := range fields {
 		v, text := float32(fieldValue[fi]), fields[fi].text
 		add := func(key uint32, start, end int32) {
