@@ -382,10 +382,11 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	sc.company, sc.named = nil, [2]bool{}
 	var cn *companyName
 	var forms [][]byte
+	var watch uint32 // the hash of the words scan lists, where the name may start
 	if in.Company != "" {
 		cn = c.names.get(sc, in.Company)
 		if forms = cn.forms[:cn.n]; len(forms[0]) > 0 {
-			sc.company = forms[0]
+			sc.company, watch = forms[0], cn.first
 		} else {
 			cn = nil
 		}
@@ -394,10 +395,6 @@ func (c *Classifier) lexPass(sc *scratch, in Input) lexResult {
 	for fi := range fields {
 		text := fields[fi].text
 		from := len(raw)
-		var watch uint32
-		if cn != nil {
-			watch = cn.first
-		}
 		sc.words[fi], raw, sc.walks, sc.seen = c.terms.scan(text, watch, sc.words[fi], raw, sc.walks, sc.seen[:0])
 		// The company's mentions in the field are found before its hits
 		// are made, so that each hit is told apart from them as it is
